@@ -1,0 +1,24 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  plugins: [
+    sveltekit(),
+    SvelteKitPWA({
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'service-worker.ts',
+      injectRegister: false,
+      // The server writes the manifest from the utility profile, so it is configuration too.
+      manifest: false,
+      injectManifest: {
+        globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff2}']
+      },
+      kit: { adapterFallback: 'index.html', spa: { fallbackMapping: '/' } }
+    })
+  ],
+  server: {
+    proxy: { '/api': 'http://localhost:3000', '/manifest.webmanifest': 'http://localhost:3000' }
+  }
+});
