@@ -1,0 +1,104 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, demoProfilePath, loadConfig } from './config.js';
+
+const demo = JSON.parse(readFileSync(demoProfilePath, 'utf8')) as Record<string, unknown>;
+const dir = mkdtempSync(path.join(tmpdir(), 'portal-config-'));
+
+function profileFile(name: string, content: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+function loadError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('loadConfig accepted a bad configuration');
+}
+
+describe('loadConfig', () => {
+  it('uses the documented defaults and the built-in demo profile', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      origin: 'http://localhost:3000',
+      dataDir: path.resolve('./data'),
+      databaseUrl: undefined,
+      logLevel: 'info',
+      profileSource: 'built-in demo profile'
+    });
+    expect(config.profile.name.ja).toBe('名寄市上下水道室');
+    expect(config.profile.phone).toBe('01654-3-2111');
+  });
+
+  it('reads every variable of the environment', () => {
+    const file = profileFile('ok.json', JSON.stringify(demo));
+    const config = loadConfig({
+      PORT: '8080',
+      ORIGIN: 'https://portal.example.jp/',
+      DATA_DIR: '/var/lib/portal',
+      DATABASE_URL: 'postgres://app@db/portal',
+      SMTP_URL: 'smtp://user:pass@mail:587',
+      VAPID_PUBLIC_KEY: 'pub',
+      VAPID_PRIVATE_KEY: 'priv',
+      VAPID_SUBJECT: 'mailto:it@example.jp',
+      UTILITY_CONFIG: file,
+      LOG_LEVEL: 'warn'
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      origin: 'https://portal.example.jp',
+      dataDir: '/var/lib/portal',
+      databaseUrl: 'postgres://app@db/portal',
+      smtpUrl: 'smtp://user:pass@mail:587',
+      vapid: { publicKey: 'pub', privateKey: 'priv', subject: 'mailto:it@example.jp' },
+      logLevel: 'warn',
+      profileSource: file
+    });
+  });
+
+  it('names the missing field and the file', () => {
+    const { phone: _phone, ...withoutPhone } = demo;
+    const file = profileFile('missing.json', JSON.stringify(withoutPhone));
+    const error = loadError({ UTILITY_CONFIG: file });
+    expect(error.message).toContain(file);
+    expect(error.message).toMatch(/- phone: .*expected string/i);
+  });
+
+  it('names a nested field of the wrong type', () => {
+    const tariff = structuredClone(demo.tariff) as { water: { volumeTiers: { yenPerM3: unknown }[] } };
+    tariff.water.volumeTiers[1]!.yenPerM3 = '210円';
+    const file = profileFile('wrong-type.json', JSON.stringify({ ...demo, tariff }));
+    const error = loadError({ UTILITY_CONFIG: file });
+    expect(error.message).toContain(file);
+    expect(error.message).toMatch(/tariff\.water\.volumeTiers\[1\]\.yenPerM3: .*expected number/i);
+  });
+
+  it('rejects a faucet-number pattern that is not a regular expression', () => {
+    const file = profileFile('pattern.json', JSON.stringify({ ...demo, faucetNumber: { pattern: '([0-9', example: '1' } }));
+    expect(loadError({ UTILITY_CONFIG: file }).message).toMatch(/faucetNumber\.pattern: not a valid regular expression/);
+  });
+
+  it('says when the file cannot be read or is not JSON', () => {
+    const missing = path.join(dir, 'nowhere.json');
+    expect(loadError({ UTILITY_CONFIG: missing }).message).toBe(
+      `UTILITY_CONFIG ${missing}: cannot read the file (ENOENT)`
+    );
+    const broken = profileFile('broken.json', '{ "id": ');
+    expect(loadError({ UTILITY_CONFIG: broken }).message).toMatch(new RegExp(`^UTILITY_CONFIG ${broken}: not valid JSON`));
+  });
+
+  it('names bad environment variables', () => {
+    expect(loadError({ PORT: 'eighty' }).message).toMatch(/- PORT: /);
+    expect(loadError({ DATABASE_URL: 'mysql://x' }).message).toMatch(/- DATABASE_URL: expected a postgres/);
+    expect(loadError({ LOG_LEVEL: 'loud' }).message).toMatch(/- LOG_LEVEL: /);
+    expect(loadError({ VAPID_PUBLIC_KEY: 'only-one' }).message).toMatch(/set all three or none/);
+  });
+});

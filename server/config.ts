@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const localized = z.object({ ja: z.string().min(1), en: z.string().min(1) });
+
+const volumeTier = z.object({
+  /** null: no upper bound (the last tier). */
+  upToM3: z.number().positive().nullable(),
+  yenPerM3: z.number().nonnegative()
+});
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm');
+
+const regexSource = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' }
+);
+
+export const utilityProfileSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and hyphens only'),
+  name: localized,
+  section: localized,
+  phone: z.string().min(1),
+  hours: localized,
+  mailFrom: z.email(),
+  faucetNumber: z.object({ pattern: regexSource, example: z.string().min(1) }),
+  readingCycles: z
+    .array(z.object({ id: z.string().min(1), months: z.union([z.literal(1), z.literal(2)]), label: localized }))
+    .min(1),
+  tariff: z.object({
+    taxRatePercent: z.number().int().min(0).max(100),
+    rounding: z.enum(['floor', 'round', 'ceil']),
+    water: z.object({
+      basicChargeByMeterSize: z.record(z.string().regex(/^\d+$/), z.number().int().nonnegative()),
+      volumeTiers: z.array(volumeTier).min(1)
+    }),
+    sewer: z.object({
+      basicCharge: z.number().int().nonnegative(),
+      volumeTiers: z.array(volumeTier).min(1)
+    })
+  }),
+  /** MM-DD days the counter is closed every year on top of national holidays (年末年始). */
+  closingDays: z.array(z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected MM-DD')),
+  /** No push or e-mail is sent between start and end (Asia/Tokyo); held until end. */
+  quietHours: z.object({ start: clockTime, end: clockTime })
+});
+
+export type UtilityProfile = z.infer<typeof utilityProfileSchema>;
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  ORIGIN: z.url().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
+    .optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
+    .optional(),
+  VAPID_PUBLIC_KEY: z.string().min(1).optional(),
+  VAPID_PRIVATE_KEY: z.string().min(1).optional(),
+  VAPID_SUBJECT: z.string().min(1).optional(),
+  UTILITY_CONFIG: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(logLevels).default('info')
+});
+
+export interface Config {
+  port: number;
+  origin: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  smtpUrl: string | undefined;
+  vapid: { publicKey: string; privateKey: string; subject: string } | undefined;
+  logLevel: (typeof logLevels)[number];
+  profile: UtilityProfile;
+  /** Where the profile came from, for messages: a file path or "built-in demo profile". */
+  profileSource: string;
+}
+
+/** A start-up problem an operator can fix; its message is meant to be printed as it is. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const demoProfilePath = fileURLToPath(new URL('./profiles/demo.json', import.meta.url));
+
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => {
+      const field = issue.path.length > 0 ? z.core.toDotPath(issue.path) : '(whole file)';
+      return `  - ${field}: ${issue.message}`;
+    })
+    .join('\n');
+}
+
+export function parseProfile(text: string, source: string): UtilityProfile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`UTILITY_CONFIG ${source}: not valid JSON (${(error as Error).message})`);
+  }
+  const result = utilityProfileSchema.safeParse(json);
+  if (!result.success) {
+    throw new ConfigError(`UTILITY_CONFIG ${source}: invalid utility profile\n${describeIssues(result.error.issues)}`);
+  }
+  return result.data;
+}
+
+function readProfile(file: string): UtilityProfile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new ConfigError(`UTILITY_CONFIG ${file}: cannot read the file (${code})`);
+  }
+  return parseProfile(text, file);
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = environmentSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
+  );
+  if (!parsed.success) {
+    throw new ConfigError(`Invalid environment\n${describeIssues(parsed.error.issues)}`);
+  }
+  const vars = parsed.data;
+  const vapidParts = [vars.VAPID_PUBLIC_KEY, vars.VAPID_PRIVATE_KEY, vars.VAPID_SUBJECT];
+  const vapidGiven = vapidParts.filter(Boolean).length;
+  if (vapidGiven !== 0 && vapidGiven !== 3) {
+    throw new ConfigError(
+      'Invalid environment\n  - VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT: set all three or none'
+    );
+  }
+  const profileFile = vars.UTILITY_CONFIG ? path.resolve(vars.UTILITY_CONFIG) : demoProfilePath;
+  return {
+    port: vars.PORT,
+    origin: (vars.ORIGIN ?? `http://localhost:${vars.PORT}`).replace(/\/$/, ''),
+    dataDir: path.resolve(vars.DATA_DIR),
+    databaseUrl: vars.DATABASE_URL,
+    smtpUrl: vars.SMTP_URL,
+    vapid:
+      vars.VAPID_PUBLIC_KEY && vars.VAPID_PRIVATE_KEY && vars.VAPID_SUBJECT
+        ? { publicKey: vars.VAPID_PUBLIC_KEY, privateKey: vars.VAPID_PRIVATE_KEY, subject: vars.VAPID_SUBJECT }
+        : undefined,
+    logLevel: vars.LOG_LEVEL,
+    profile: readProfile(profileFile),
+    profileSource: vars.UTILITY_CONFIG ? profileFile : 'built-in demo profile'
+  };
+}

@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema.js';
+
+/** One type for both drivers, so every query is written once and runs on both. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  driver: 'pglite' | 'postgres';
+  /** Answers within timeoutMs: true when the database ran a query. */
+  ping(timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget = { databaseUrl: string } | { pgliteDir: string } | { pgliteInMemory: true };
+
+function withTimeout(query: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const answered = query.then(
+    () => true,
+    () => false
+  );
+  return Promise.race([answered, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if ('databaseUrl' in target) {
+    const client = postgres(target.databaseUrl, {
+      max: 10,
+      onnotice: () => {},
+      // A dead server must be noticed in about a second, not after the 30 s default.
+      connect_timeout: 5
+    });
+    const db = drizzlePostgres(client, { schema }) as unknown as Database;
+    return {
+      db,
+      driver: 'postgres',
+      ping: (timeoutMs) => withTimeout(client`select 1`.execute(), timeoutMs),
+      close: () => client.end({ timeout: 5 })
+    };
+  }
+  let client: PGlite;
+  if ('pgliteDir' in target) {
+    mkdirSync(path.dirname(target.pgliteDir), { recursive: true });
+    client = await PGlite.create(target.pgliteDir);
+  } else {
+    client = await PGlite.create();
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    db,
+    driver: 'pglite',
+    ping: (timeoutMs) => withTimeout(db.execute(sql`select 1`), timeoutMs),
+    close: async () => {
+      if (!client.closed) await client.close();
+    }
+  };
+}

@@ -1,0 +1,6 @@
+import { publicProcedure, router } from '../../trpc.js';
+import { publicProfile } from './service.js';
+
+export const utilityRouter = router({
+  profile: publicProcedure.query(({ ctx }) => publicProfile(ctx.config.profile))
+});

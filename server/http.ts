@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import sirv from 'sirv';
+import { webAppManifest } from './features/utility/manifest.js';
+import { appRouter } from './router.js';
+import { createContextFactory, type Services } from './trpc.js';
+
+/** A health check that waits longer than this reports the database as down. */
+const HEALTH_TIMEOUT_MS = 800;
+
+const securityHeaders: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "frame-ancestors 'none'; base-uri 'self'; object-src 'none'; form-action 'self'",
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=()'
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function createStaticHandler(clientDir: string) {
+  if (!existsSync(clientDir)) return undefined;
+  return sirv(clientDir, {
+    single: true,
+    etag: true,
+    gzip: false,
+    setHeaders(res, pathname) {
+      // Hashed build files never change; the shell and the service worker must be re-checked.
+      res.setHeader(
+        'Cache-Control',
+        pathname.startsWith('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache'
+      );
+    }
+  });
+}
+
+export function createRequestHandler(services: Services & { clientDir: string }) {
+  const { database, logger } = services;
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/api/trpc/',
+    createContext: createContextFactory(services),
+    onError({ error, path }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error, path }, 'api error');
+    }
+  });
+  const serveStatic = createStaticHandler(services.clientDir);
+  const manifest = JSON.stringify(webAppManifest(services.config.profile));
+  if (!serveStatic) logger.warn({ clientDir: services.clientDir }, 'no client build found; serving the API only');
+
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    const url = req.url ?? '/';
+    for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+    res.on('finish', () => {
+      const level = url === '/healthz' || url.startsWith('/_app/') ? 'debug' : 'info';
+      logger[level](
+        { method: req.method, url, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        'request'
+      );
+    });
+
+    if (url === '/healthz') {
+      void database.ping(HEALTH_TIMEOUT_MS).then((ok) => sendJson(res, ok ? 200 : 503, { ok }));
+      return;
+    }
+    if (url === '/manifest.webmanifest') {
+      res.writeHead(200, { 'Content-Type': 'application/manifest+json; charset=utf-8', 'Cache-Control': 'no-cache' });
+      res.end(manifest);
+      return;
+    }
+    if (url.startsWith('/api/trpc/')) {
+      trpc(req, res);
+      return;
+    }
+    if (url.startsWith('/api/')) {
+      sendJson(res, 404, { error: 'not found' });
+      return;
+    }
+    if (serveStatic && (req.method === 'GET' || req.method === 'HEAD')) {
+      serveStatic(req, res, () => sendJson(res, 404, { error: 'not found' }));
+      return;
+    }
+    sendJson(res, 404, { error: 'not found' });
+  };
+}
+
+export function createHttpServer(services: Services & { clientDir: string }) {
+  const server = http.createServer(createRequestHandler(services));
+  server.keepAliveTimeout = 5_000;
+  return server;
+}

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase, type DatabaseHandle } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { createHttpServer } from './http.js';
+import { createLogger, type Logger } from './logger.js';
+import { shutdownGracefully } from './shutdown.js';
+
+const clientDir = fileURLToPath(new URL('../build', import.meta.url));
+/** In-flight requests get this long to finish after SIGTERM before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function readConfigOrExit(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Cannot start: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function stopOnSignals(server: Server, database: DatabaseHandle, logger: Logger) {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'signal received');
+    shutdownGracefully(server, database, logger, SHUTDOWN_GRACE_MS).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      }
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+async function main() {
+  const config = readConfigOrExit();
+  const logger = createLogger(config.logLevel);
+  const target = config.databaseUrl
+    ? { databaseUrl: config.databaseUrl }
+    : { pgliteDir: path.join(config.dataDir, 'pglite') };
+  let database: DatabaseHandle;
+  try {
+    database = await openDatabase(target);
+    const { applied } = await migrate(database.db);
+    logger.info({ driver: database.driver, migrationsApplied: applied }, 'database ready');
+  } catch (error) {
+    logger.fatal({ err: error }, 'cannot open or migrate the database');
+    process.exit(1);
+  }
+  const server = createHttpServer({ config, database, logger, clientDir });
+  await listen(server, config.port);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, origin: config.origin, profile: config.profileSource }, 'listening');
+  stopOnSignals(server, database, logger);
+}
+
+await main();

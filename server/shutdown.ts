@@ -1,0 +1,34 @@
+import type { Server } from 'node:http';
+import type { DatabaseHandle } from './db/client.js';
+import type { Logger } from './logger.js';
+
+/**
+ * Stops taking connections, lets the requests already running finish (up to graceMs, then
+ * cuts them), and closes the database only after the last response went out.
+ */
+export async function shutdownGracefully(
+  server: Server,
+  database: DatabaseHandle,
+  logger: Logger,
+  graceMs: number
+): Promise<void> {
+  logger.info('shutting down: finishing in-flight requests');
+  const forced = setTimeout(() => {
+    logger.warn('grace period over; closing remaining connections');
+    server.closeAllConnections();
+  }, graceMs);
+  // A keep-alive connection turns idle when its last response is out; close it then, not
+  // after the keep-alive timeout.
+  const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+  try {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+  } finally {
+    clearTimeout(forced);
+    clearInterval(sweeper);
+  }
+  await database.close();
+  logger.info('stopped');
+}
