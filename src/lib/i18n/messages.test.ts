@@ -1,0 +1,9 @@
+import { describe, expect, it } from 'vitest';
+import { en, ja } from './messages';
+
+describe('message catalogs', () => {
+  it('translate every key into English with non-empty text', () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(ja).sort());
+    for (const [key, text] of Object.entries(en)) expect(text.trim(), key).not.toBe('');
+  });
+});

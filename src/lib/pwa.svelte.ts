@@ -1,0 +1,26 @@
+import { Workbox } from 'workbox-window';
+
+let updateWaiting = $state(false);
+let workbox: Workbox | undefined;
+
+export const pwa = {
+  get updateWaiting(): boolean {
+    return updateWaiting;
+  }
+};
+
+export function registerServiceWorker(): void {
+  if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
+  workbox = new Workbox('/service-worker.js');
+  workbox.addEventListener('waiting', () => {
+    updateWaiting = true;
+  });
+  void workbox.register();
+}
+
+/** Lets the waiting worker take over, then reloads once it controls the page. */
+export function applyUpdate(): void {
+  if (!workbox) return;
+  workbox.addEventListener('controlling', () => window.location.reload());
+  workbox.messageSkipWaiting();
+}
