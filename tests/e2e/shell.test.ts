@@ -1,0 +1,69 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+
+test('the home page shows the utility name in Japanese, and in English once English is chosen', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+  await expect(page.getByRole('banner')).toContainText('名寄市上下水道室');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ようこそ');
+  // Data from the API: the configured contact.
+  await expect(page.getByRole('link', { name: '01654-3-2111' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByRole('banner')).toContainText('Nayoro City Water and Sewerage Office');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome');
+
+  await page.reload();
+  await expect(page.getByRole('banner')).toContainText('Nayoro City Water and Sewerage Office');
+  await page.getByRole('button', { name: '日本語' }).click();
+  await expect(page.getByRole('banner')).toContainText('名寄市上下水道室');
+});
+
+test('the home page has no accessibility violations in either language', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('link', { name: '01654-3-2111' })).toBeVisible();
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome');
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+});
+
+function pngSize(bytes: Buffer): string {
+  // The IHDR chunk holds width and height right after the 8-byte signature and chunk header.
+  return `${bytes.readUInt32BE(16)}x${bytes.readUInt32BE(20)}`;
+}
+
+test('the web app manifest is valid and its icons are real PNGs of the stated sizes', async ({ page, request }) => {
+  await page.goto('/');
+  const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+  const response = await request.get(href!);
+  expect(response.headers()['content-type']).toContain('application/manifest+json');
+  const manifest = await response.json();
+  expect(manifest).toMatchObject({ display: 'standalone', lang: 'ja', start_url: '/' });
+  expect(manifest.name).toContain('名寄市上下水道室');
+  expect(manifest.short_name).toBeTruthy();
+  const purposes: string[] = [];
+  for (const icon of manifest.icons as { src: string; sizes: string; purpose: string; type: string }[]) {
+    const image = await request.get(icon.src);
+    expect(image.status(), icon.src).toBe(200);
+    expect(image.headers()['content-type']).toBe('image/png');
+    expect(pngSize(await image.body())).toBe(icon.sizes);
+    purposes.push(`${icon.sizes} ${icon.purpose}`);
+  }
+  expect(purposes).toEqual(expect.arrayContaining(['192x192 any', '512x512 any', '512x512 maskable']));
+});
+
+test('the service worker precaches the shell: with no network the app still opens', async ({ page, context }) => {
+  await page.goto('/');
+  await expect(page.getByRole('banner')).toContainText('名寄市上下水道室');
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await context.setOffline(true);
+  const offline = await context.newPage();
+  await offline.goto('/');
+  await expect(offline.getByRole('banner')).toContainText('名寄市上下水道室');
+  await expect(offline.getByRole('link', { name: '01654-3-2111' })).toBeVisible();
+  await context.setOffline(false);
+});

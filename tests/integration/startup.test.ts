@@ -1,0 +1,92 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import postgres from 'postgres';
+import { afterEach, describe, expect, it } from 'vitest';
+import { demoProfilePath } from '../../server/config.js';
+import { createScratchPostgres, serverUrl } from './support/database.js';
+import { freshDataDir, runServer, startServer, stopServer, type ServerProcess } from './support/server-process.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+/** The environment for a server on this run's driver: PGlite in a fresh folder, or a scratch PostgreSQL database. */
+async function databaseEnv(): Promise<Record<string, string>> {
+  const env: Record<string, string> = { DATA_DIR: freshDataDir() };
+  if (serverUrl) {
+    const scratch = await createScratchPostgres(serverUrl);
+    cleanups.push(() => scratch.drop());
+    env.DATABASE_URL = scratch.url;
+  }
+  return env;
+}
+
+function tracked(server: ServerProcess): ServerProcess {
+  cleanups.push(() => stopServer(server));
+  return server;
+}
+
+describe('a bad UTILITY_CONFIG stops start-up with exit code 1 and a message naming the field and file', () => {
+  const demo = JSON.parse(readFileSync(demoProfilePath, 'utf8')) as Record<string, unknown>;
+  const dir = freshDataDir();
+
+  async function failedStart(profile: string | undefined, fileName: string) {
+    const file = path.join(dir, fileName);
+    if (profile !== undefined) writeFileSync(file, profile);
+    const run = runServer({ DATA_DIR: dir, UTILITY_CONFIG: file });
+    const code = await run.exited;
+    return { code, output: run.output(), file };
+  }
+
+  it('missing field', async () => {
+    const { tariff: _tariff, ...withoutTariff } = demo;
+    const { code, output, file } = await failedStart(JSON.stringify(withoutTariff), 'missing-field.json');
+    expect(code).toBe(1);
+    expect(output).toContain(`UTILITY_CONFIG ${file}`);
+    expect(output).toMatch(/- tariff: /);
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+
+  it('wrong type', async () => {
+    const { code, output, file } = await failedStart(JSON.stringify({ ...demo, readingCycles: 'monthly' }), 'wrong-type.json');
+    expect(code).toBe(1);
+    expect(output).toContain(`UTILITY_CONFIG ${file}`);
+    expect(output).toMatch(/- readingCycles: .*expected array/i);
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+
+  it('unreadable file', async () => {
+    const { code, output, file } = await failedStart(undefined, 'does-not-exist.json');
+    expect(code).toBe(1);
+    expect(output).toContain(`UTILITY_CONFIG ${file}: cannot read the file (ENOENT)`);
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe(`the server process on ${serverUrl ? 'postgres' : 'pglite'}`, () => {
+  it('starts on an empty database, answers /healthz, and exits 0 on SIGTERM after closing the database', async () => {
+    const server = tracked(await startServer(await databaseEnv()));
+    const response = await fetch(`${server.baseUrl}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+    expect(await stopServer(server)).toBe(0);
+    expect(server.output()).toMatch(/"msg":"stopped"/);
+  });
+});
+
+describe.runIf(serverUrl)('two servers started at once against one empty PostgreSQL database', () => {
+  it('both come up and the migrations ran once', async () => {
+    const env = await databaseEnv();
+    const servers = await Promise.all([startServer(env), startServer({ ...env, DATA_DIR: freshDataDir() })]);
+    servers.forEach(tracked);
+    for (const server of servers) expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
+
+    const applied = servers.map((server) => Number(/"migrationsApplied":(\d+)/.exec(server.output())?.[1]));
+    const client = postgres(env.DATABASE_URL!, { max: 1 });
+    cleanups.push(() => client.end());
+    const [row] = await client<{ count: number }[]>`select count(*)::int as count from drizzle.__drizzle_migrations`;
+    expect(applied.sort()).toEqual([0, row!.count]);
+    expect(row!.count).toBeGreaterThan(0);
+  });
+});

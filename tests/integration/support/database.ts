@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { openDatabase, type DatabaseHandle } from '../../../server/db/client.js';
+
+/**
+ * The database suites run on PGlite by default and on a real PostgreSQL server when
+ * DATABASE_URL is set: then every test gets a database of its own, dropped afterwards.
+ * An unreachable server fails the test; it never falls back to PGlite.
+ */
+export const serverUrl = process.env.DATABASE_URL;
+export const driverName = serverUrl ? 'postgres' : 'pglite';
+
+export interface ScratchPostgres {
+  url: string;
+  drop(): Promise<void>;
+}
+
+export async function createScratchPostgres(baseUrl: string): Promise<ScratchPostgres> {
+  const name = `portal_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const dropper = postgres(baseUrl, { max: 1, onnotice: () => {} });
+      try {
+        await dropper.unsafe(`drop database if exists ${name} with (force)`);
+      } finally {
+        await dropper.end();
+      }
+    }
+  };
+}
+
+export interface TestDatabase {
+  handle: DatabaseHandle;
+  /** Set on PostgreSQL: the scratch database's URL, for a second client or a spawned server. */
+  url: string | undefined;
+  dispose(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (!serverUrl) {
+    const handle = await openDatabase({ pgliteInMemory: true });
+    return { handle, url: undefined, dispose: () => handle.close() };
+  }
+  const scratch = await createScratchPostgres(serverUrl);
+  const handle = await openDatabase({ databaseUrl: scratch.url });
+  return {
+    handle,
+    url: scratch.url,
+    async dispose() {
+      await handle.close();
+      await scratch.drop();
+    }
+  };
+}
