@@ -1,0 +1,36 @@
+import { TRPCError } from '@trpc/server';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+import type { DatabaseHandle } from './db/client.js';
+import { createLogger } from './logger.js';
+import { publicProcedure, router, type Context } from './trpc.js';
+
+const config = loadConfig({ ORIGIN: 'https://portal.example.jp' });
+const probe = router({
+  read: publicProcedure.query(() => 'read'),
+  write: publicProcedure.mutation(() => 'written')
+});
+
+function callerFrom(origin: string | null) {
+  const ctx: Context = { config, database: {} as DatabaseHandle, logger: createLogger('silent'), origin };
+  return probe.createCaller(ctx);
+}
+
+describe('publicProcedure', () => {
+  it('runs a mutation sent from our own origin', async () => {
+    await expect(callerFrom('https://portal.example.jp').write()).resolves.toBe('written');
+  });
+
+  it.each([['https://evil.example'], ['http://portal.example.jp'], [null]])(
+    'refuses a mutation from origin %s before it runs',
+    async (origin) => {
+      await expect(callerFrom(origin).write()).rejects.toThrow(
+        expect.objectContaining({ code: 'FORBIDDEN' }) as TRPCError
+      );
+    }
+  );
+
+  it('answers queries whatever the origin (reads change nothing)', async () => {
+    await expect(callerFrom('https://evil.example').read()).resolves.toBe('read');
+  });
+});
