@@ -1,5 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { type AnyPgColumn, bigint, check, date, integer, pgSequence, pgTable, serial, text, unique, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  pgSequence,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex
+} from 'drizzle-orm/pg-core';
 
 /**
  * One counter for every synced row: a client keeps the highest version it has seen and
@@ -120,4 +135,39 @@ export const payments = pgTable(
     check('payments_method', sql`${table.method} in ('transfer', 'convenience', 'counter', 'other')`),
     check('payments_result', sql`${table.result} in ('paid', 'failed')`)
   ]
+);
+
+/** One applied billing-system file: who ran it, when, which bytes, and what it changed. */
+export const importRuns = pgTable('import_runs', {
+  id: serial('id').primaryKey(),
+  kind: text('kind', { enum: ['customers', 'readings', 'bills', 'payments'] }).notNull(),
+  fileName: text('file_name').notNull(),
+  sha256: text('sha256').notNull(),
+  encoding: text('encoding', { enum: ['utf8', 'sjis'] }).notNull(),
+  ranBy: text('ran_by').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }).notNull(),
+  rowsRead: integer('rows_read').notNull(),
+  inserted: integer('inserted').notNull(),
+  updated: integer('updated').notNull(),
+  unchanged: integer('unchanged').notNull()
+});
+
+/**
+ * A faucet stops (paperless) or resumes receiving the paper slip from effectiveOn; the daily
+ * export hands each change to the billing system once (exportedAt).
+ */
+export const paperSlipChanges = pgTable(
+  'paper_slip_changes',
+  {
+    id: serial('id').primaryKey(),
+    faucetId: integer('faucet_id')
+      .notNull()
+      .references(() => faucets.id),
+    paperless: boolean('paperless').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    effectiveOn: date('effective_on', { mode: 'string' }).notNull(),
+    exportedAt: timestamp('exported_at', { withTimezone: true })
+  },
+  (table) => [index('paper_slip_changes_pending').on(table.exportedAt)]
 );
