@@ -162,3 +162,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     profileSource: vars.UTILITY_CONFIG ? profileFile : 'built-in demo profile'
   };
 }
+
+/** For entry points: a configuration problem ends the process with its message and exit code 1. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Cannot start: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

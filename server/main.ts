@@ -1,8 +1,7 @@
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { openDatabase, type DatabaseHandle } from './db/client.js';
+import { loadConfigOrExit } from './config.js';
+import { configuredTarget, openDatabase, type DatabaseHandle } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { createHttpServer } from './http.js';
 import { createLogger, type Logger } from './logger.js';
@@ -11,18 +10,6 @@ import { shutdownGracefully } from './shutdown.js';
 const clientDir = fileURLToPath(new URL('../build', import.meta.url));
 /** In-flight requests get this long to finish after SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
-
-function readConfigOrExit(): Config {
-  try {
-    return loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Cannot start: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
 
 function listen(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -53,14 +40,11 @@ function stopOnSignals(server: Server, database: DatabaseHandle, logger: Logger)
 }
 
 async function main() {
-  const config = readConfigOrExit();
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
-  const target = config.databaseUrl
-    ? { databaseUrl: config.databaseUrl }
-    : { pgliteDir: path.join(config.dataDir, 'pglite') };
   let database: DatabaseHandle;
   try {
-    database = await openDatabase(target);
+    database = await openDatabase(configuredTarget(config));
     const { applied } = await migrate(database.db);
     logger.info({ driver: database.driver, migrationsApplied: applied }, 'database ready');
   } catch (error) {

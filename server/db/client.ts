@@ -21,6 +21,11 @@ export interface DatabaseHandle {
 
 export type DatabaseTarget = { databaseUrl: string } | { pgliteDir: string } | { pgliteInMemory: true };
 
+/** PostgreSQL when DATABASE_URL is set, else the embedded database under DATA_DIR. */
+export function configuredTarget(config: { databaseUrl: string | undefined; dataDir: string }): DatabaseTarget {
+  return config.databaseUrl ? { databaseUrl: config.databaseUrl } : { pgliteDir: path.join(config.dataDir, 'pglite') };
+}
+
 function withTimeout(query: Promise<unknown>, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {

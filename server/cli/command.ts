@@ -1,0 +1,21 @@
+import { loadConfigOrExit, type Config } from '../config.js';
+import { configuredTarget, openDatabase, type DatabaseHandle } from '../db/client.js';
+import { migrate } from '../db/migrate.js';
+
+/** What every command starts with: the checked configuration and a migrated database. */
+export async function openForCommand(): Promise<{ config: Config; database: DatabaseHandle }> {
+  const config = loadConfigOrExit();
+  const database = await openDatabase(configuredTarget(config));
+  await migrate(database.db);
+  return { config, database };
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Exit code 2 with the command's usage, as INTERFACES.md promises for every command. */
+export function exitWithUsage(error: UsageError, usage: string): never {
+  process.stderr.write(`${error.message}\n\nusage: ${usage}\n`);
+  process.exit(2);
+}
