@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { checkHeader, validateRow, type ImportKind } from './import-rows.js';
+
+const rules = { faucetNumberPattern: /^[0-9]{8}$/ };
+
+const valid: Record<ImportKind, Record<string, string>> = {
+  customers: {
+    faucet_no: '10000001',
+    holder_name: '髙橋 一郎',
+    holder_kana: 'タカハシ イチロウ',
+    phone: '01654-2-1234',
+    supply_address: '名寄市西3条南5丁目①',
+    billing_name: '',
+    billing_postal_code: '096-0011',
+    billing_address: '',
+    contract_start: '2020-04-01',
+    contract_end: '',
+    payment_method: 'transfer'
+  },
+  readings: {
+    faucet_no: '10000001',
+    period: '2026-10',
+    reading_date: '2026-10-14',
+    meter_value: '1234',
+    usage_m3: '21.5',
+    next_reading_date: '2026-11-13'
+  },
+  bills: {
+    faucet_no: '10000001',
+    period: '2026-10',
+    usage_m3: '21',
+    water_charge: '4000',
+    sewer_charge: '3000',
+    total: '7000',
+    tax: '636',
+    issue_date: '2026-10-16',
+    due_date: '2026-11-30',
+    transfer_date: '2026-11-26'
+  },
+  payments: { faucet_no: '10000001', period: '2026-10', amount: '7000', method: 'transfer', result: 'paid', paid_on: '2026-11-26' }
+};
+
+function problemsOf(kind: ImportKind, change: Record<string, string>) {
+  const result = validateRow(kind, { ...valid[kind], ...change }, 7, rules);
+  return result.ok ? [] : result.problems.map((problem) => `${problem.line} ${problem.column} "${problem.value}": ${problem.reason.en}`);
+}
+
+describe('validateRow', () => {
+  it('accepts a valid row of every file and types its values', () => {
+    expect(validateRow('customers', valid.customers, 2, rules)).toMatchObject({
+      ok: true,
+      key: '10000001',
+      row: { faucetNo: '10000001', phone: '0165421234', billingPostalCode: '096-0011', billingName: null, contractEnd: null }
+    });
+    expect(validateRow('readings', valid.readings, 2, rules)).toMatchObject({
+      ok: true,
+      row: { usageTenths: 215, meterValue: 1234, nextReadingDate: '2026-11-13' }
+    });
+    expect(validateRow('bills', valid.bills, 2, rules)).toMatchObject({ ok: true, row: { total: 7000, tax: 636, usageTenths: 210 } });
+    expect(validateRow('payments', valid.payments, 2, rules)).toMatchObject({ ok: true, key: '10000001\u00002026-10' });
+  });
+
+  it('normalises full-width digits and hyphens before checking numbers', () => {
+    const result = validateRow('readings', { ...valid.readings, faucet_no: '１０００－０００１', usage_m3: '２１．５', period: '２０２６－１０' }, 2, rules);
+    expect(result).toMatchObject({ ok: true, row: { faucetNo: '10000001', usageTenths: 215, period: '2026-10' } });
+  });
+
+  it.each([
+    ['readings', { reading_date: '2025-02-30' }, 'reading_date "2025-02-30": not a real date'],
+    ['readings', { reading_date: '2025/02/03' }, 'reading_date "2025/02/03": a date must be written YYYY-MM-DD'],
+    ['readings', { period: '2026-13' }, 'period "2026-13": a period must be written YYYY-MM'],
+    ['readings', { usage_m3: '-1' }, 'usage_m3 "-1": usage must be 0 or more'],
+    ['readings', { usage_m3: '12.25' }, 'usage_m3 "12.25": usage must be 0 or more m³ with at most one decimal'],
+    ['readings', { faucet_no: '1234567' }, "faucet_no \"1234567\": the faucet number does not match the utility's format"],
+    ['readings', { meter_value: '12.5' }, 'meter_value "12.5": a meter value must be a whole number'],
+    ['bills', { water_charge: '-5', total: '2995' }, 'water_charge "-5": an amount must be a whole number of yen, 0 or more'],
+    ['bills', { tax: '63.6' }, 'tax "63.6": an amount must be a whole number of yen'],
+    ['bills', { total: '7001' }, 'total "7001": total is not water_charge + sewer_charge (7000)'],
+    ['customers', { payment_method: 'cash' }, 'payment_method "cash": must be one of: transfer, invoice'],
+    ['customers', { phone: '12345' }, 'phone "12345": a phone number must be 10 or 11 digits starting with 0'],
+    ['customers', { billing_postal_code: '096-001' }, 'billing_postal_code "096-001": a postal code must be 7 digits'],
+    ['customers', { contract_end: '2019-03-31' }, 'contract_end "2019-03-31": contract_end is before contract_start'],
+    ['customers', { holder_name: '  ' }, 'holder_name "  ": required value is empty'],
+    ['payments', { method: 'card' }, 'method "card": must be one of: transfer, convenience, counter, other'],
+    ['payments', { result: 'ok' }, 'result "ok": must be one of: paid, failed'],
+    ['payments', { paid_on: '2026-11-31' }, 'paid_on "2026-11-31": not a real date']
+  ] as const)('%s with %o: %s', (kind, change, expected) => {
+    const problems = problemsOf(kind, change);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(`7 ${expected}`);
+  });
+
+  it('reports every bad value of a record, in Japanese too', () => {
+    const result = validateRow('readings', { ...valid.readings, period: 'x', usage_m3: 'y' }, 3, rules);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((problem) => problem.column)).toEqual(['period', 'usage_m3']);
+    expect(result.problems[0]!.reason.ja).toContain('YYYY-MM');
+  });
+
+  it('allows an empty phone (such a faucet cannot be proven online yet)', () => {
+    expect(validateRow('customers', { ...valid.customers, phone: '' }, 2, rules)).toMatchObject({ ok: true, row: { phone: null } });
+  });
+
+  it('refuses text that a wrong decoding garbled', () => {
+    expect(problemsOf('customers', { holder_name: '\uFFFD\uFFFD' })).toEqual([
+      '7 holder_name "\uFFFD\uFFFD": contains characters that could not be decoded'
+    ]);
+  });
+});
+
+describe('checkHeader', () => {
+  it('names missing required columns and unknown ones; optional columns may be absent', () => {
+    expect(checkHeader('readings', ['faucet_no', 'period', 'meter_value', 'usage_m3', 'remarks'])).toEqual({
+      missing: ['reading_date'],
+      unknown: ['remarks']
+    });
+  });
+});

@@ -1,0 +1,330 @@
+import { normalizeCodeNumber, normalizeQuantity, normalizeText } from '../../src/lib/shared/normalize.js';
+
+export const importKinds = ['customers', 'readings', 'bills', 'payments'] as const;
+export type ImportKind = (typeof importKinds)[number];
+
+/** Why a value was refused, in both of the report's languages. */
+export interface Reason {
+  ja: string;
+  en: string;
+}
+
+export interface Problem {
+  /** The physical line of the file (the header is line 1). */
+  line: number;
+  column: string;
+  value: string;
+  reason: Reason;
+}
+
+export interface CustomerRow {
+  faucetNo: string;
+  holderName: string;
+  holderKana: string | null;
+  phone: string | null;
+  supplyAddress: string | null;
+  billingName: string | null;
+  billingPostalCode: string | null;
+  billingAddress: string | null;
+  contractStart: string;
+  contractEnd: string | null;
+  paymentMethod: 'transfer' | 'invoice';
+}
+
+export interface ReadingRow {
+  faucetNo: string;
+  period: string;
+  readingDate: string;
+  meterValue: number;
+  usageTenths: number;
+  nextReadingDate: string | null;
+}
+
+export interface BillRow {
+  faucetNo: string;
+  period: string;
+  usageTenths: number;
+  waterCharge: number;
+  sewerCharge: number;
+  total: number;
+  tax: number | null;
+  issueDate: string;
+  dueDate: string | null;
+  transferDate: string | null;
+}
+
+export interface PaymentRow {
+  faucetNo: string;
+  period: string;
+  amount: number;
+  method: 'transfer' | 'convenience' | 'counter' | 'other';
+  result: 'paid' | 'failed';
+  paidOn: string | null;
+}
+
+export interface RowsByKind {
+  customers: CustomerRow;
+  readings: ReadingRow;
+  bills: BillRow;
+  payments: PaymentRow;
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; reason: Reason };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const refuse = (ja: string, en: string): Parsed<never> => ({ ok: false, reason: { ja, en } });
+
+export interface RowRules {
+  /** The utility profile's faucet-number pattern, checked after normalising. */
+  faucetNumberPattern: RegExp;
+}
+
+type FieldParser<T> = (raw: string, rules: RowRules) => Parsed<T>;
+
+function isRealDate(year: number, month: number, day: number): boolean {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+const date: FieldParser<string> = (raw) => {
+  const text = normalizeText(raw);
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return refuse('日付は YYYY-MM-DD で書いてください', 'a date must be written YYYY-MM-DD');
+  if (!isRealDate(Number(match[1]), Number(match[2]), Number(match[3]))) {
+    return refuse('存在しない日付です', 'not a real date');
+  }
+  return ok(text);
+};
+
+const period: FieldParser<string> = (raw) => {
+  const text = normalizeText(raw);
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(text)) {
+    return refuse('期間は YYYY-MM（月は 01〜12）で書いてください', 'a period must be written YYYY-MM (month 01–12)');
+  }
+  return ok(text);
+};
+
+const yen: FieldParser<number> = (raw) => {
+  const text = normalizeQuantity(raw);
+  if (!/^\d+$/.test(text)) {
+    return refuse('金額は 0 以上の整数（円）で書いてください', 'an amount must be a whole number of yen, 0 or more');
+  }
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value > 2_147_483_647) return refuse('金額が大きすぎます', 'the amount is too large');
+  return ok(value);
+};
+
+const meterValue: FieldParser<number> = (raw) => {
+  const text = normalizeQuantity(raw);
+  if (!/^\d{1,9}$/.test(text)) {
+    return refuse('指針は 0 以上の整数で書いてください', 'a meter value must be a whole number, 0 or more');
+  }
+  return ok(Number(text));
+};
+
+const usageTenths: FieldParser<number> = (raw) => {
+  const match = /^(\d{1,8})(?:\.(\d))?$/.exec(normalizeQuantity(raw));
+  if (!match) {
+    return refuse(
+      '使用水量は 0 以上、小数点以下 1 桁までの数で書いてください（m³）',
+      'usage must be 0 or more m³ with at most one decimal'
+    );
+  }
+  return ok(Number(match[1]) * 10 + Number(match[2] ?? 0));
+};
+
+const faucetNo: FieldParser<string> = (raw, rules) => {
+  const text = normalizeCodeNumber(raw);
+  if (!rules.faucetNumberPattern.test(text)) {
+    return refuse('水栓番号の形式が正しくありません', "the faucet number does not match the utility's format");
+  }
+  return ok(text);
+};
+
+const phone: FieldParser<string | null> = (raw) => {
+  const text = normalizeCodeNumber(raw);
+  if (!/^0\d{9,10}$/.test(text)) {
+    return refuse('電話番号は 0 から始まる 10 桁か 11 桁で書いてください', 'a phone number must be 10 or 11 digits starting with 0');
+  }
+  return ok(text);
+};
+
+const postalCode: FieldParser<string | null> = (raw) => {
+  const text = normalizeCodeNumber(raw);
+  if (!/^\d{7}$/.test(text)) return refuse('郵便番号は 7 桁で書いてください', 'a postal code must be 7 digits');
+  return ok(`${text.slice(0, 3)}-${text.slice(3)}`);
+};
+
+const text: FieldParser<string> = (raw) => ok(raw.trim());
+
+function oneOf<T extends string>(allowed: readonly T[]): FieldParser<T> {
+  return (raw) => {
+    const value = normalizeText(raw);
+    const found = allowed.find((candidate) => candidate === value);
+    return found ? ok(found) : refuse(`次のいずれかで書いてください: ${allowed.join(', ')}`, `must be one of: ${allowed.join(', ')}`);
+  };
+}
+
+interface ColumnSpec {
+  name: string;
+  /** The typed row's property: the column's name in camelCase unless the unit changes. */
+  field: string;
+  required: boolean;
+  parse: FieldParser<unknown>;
+}
+
+const camelCase = (name: string) => name.replace(/_(\w)/g, (_, letter: string) => letter.toUpperCase());
+
+const column =
+  (isRequired: boolean) =>
+  (name: string, parse: FieldParser<unknown>, field = camelCase(name)): ColumnSpec => ({
+    name,
+    field,
+    required: isRequired,
+    parse
+  });
+const required = column(true);
+const optional = column(false);
+
+/** The import files' columns (shared/spec/INTERFACES.md), in order. */
+export const columnSpecs: Record<ImportKind, ColumnSpec[]> = {
+  customers: [
+    required('faucet_no', faucetNo),
+    required('holder_name', text),
+    optional('holder_kana', text),
+    optional('phone', phone),
+    optional('supply_address', text),
+    optional('billing_name', text),
+    optional('billing_postal_code', postalCode),
+    optional('billing_address', text),
+    required('contract_start', date),
+    optional('contract_end', date),
+    required('payment_method', oneOf(['transfer', 'invoice'] as const))
+  ],
+  readings: [
+    required('faucet_no', faucetNo),
+    required('period', period),
+    required('reading_date', date),
+    required('meter_value', meterValue),
+    required('usage_m3', usageTenths, 'usageTenths'),
+    optional('next_reading_date', date)
+  ],
+  bills: [
+    required('faucet_no', faucetNo),
+    required('period', period),
+    required('usage_m3', usageTenths, 'usageTenths'),
+    required('water_charge', yen),
+    required('sewer_charge', yen),
+    required('total', yen),
+    optional('tax', yen),
+    required('issue_date', date),
+    optional('due_date', date),
+    optional('transfer_date', date)
+  ],
+  payments: [
+    required('faucet_no', faucetNo),
+    required('period', period),
+    required('amount', yen),
+    required('method', oneOf(['transfer', 'convenience', 'counter', 'other'] as const)),
+    required('result', oneOf(['paid', 'failed'] as const)),
+    optional('paid_on', date)
+  ]
+};
+
+/** The columns whose values together identify a row: a later row with the same key replaces it. */
+export const keyColumns: Record<ImportKind, string[]> = {
+  customers: ['faucet_no'],
+  readings: ['faucet_no', 'period'],
+  bills: ['faucet_no', 'period'],
+  payments: ['faucet_no', 'period']
+};
+
+export interface HeaderCheck {
+  missing: string[];
+  unknown: string[];
+}
+
+export function checkHeader(kind: ImportKind, header: string[]): HeaderCheck {
+  const known = new Set(columnSpecs[kind].map((column) => column.name));
+  const present = new Set(header);
+  return {
+    missing: columnSpecs[kind].filter((column) => column.required && !present.has(column.name)).map((column) => column.name),
+    unknown: header.filter((name) => !known.has(name))
+  };
+}
+
+/** Fields that a wrong decoding left behind: the replacement character never comes from a billing system. */
+const UNDECODABLE = '\uFFFD';
+
+function rowLevelProblems(kind: ImportKind, row: Record<string, unknown>): { column: string; reason: Reason }[] {
+  if (kind === 'bills') {
+    const bill = row as unknown as BillRow;
+    if (bill.total !== bill.waterCharge + bill.sewerCharge) {
+      return [
+        {
+          column: 'total',
+          reason: {
+            ja: `合計が水道料金と下水道使用料の和（${bill.waterCharge + bill.sewerCharge}）と一致しません`,
+            en: `total is not water_charge + sewer_charge (${bill.waterCharge + bill.sewerCharge})`
+          }
+        }
+      ];
+    }
+  }
+  if (kind === 'customers') {
+    const customer = row as unknown as CustomerRow;
+    if (customer.contractEnd !== null && customer.contractEnd < customer.contractStart) {
+      return [{ column: 'contract_end', reason: { ja: '契約終了日が契約開始日より前です', en: 'contract_end is before contract_start' } }];
+    }
+  }
+  return [];
+}
+
+export type RowResult<K extends ImportKind> =
+  | { ok: true; row: RowsByKind[K]; key: string }
+  | { ok: false; problems: Problem[] };
+
+/**
+ * Checks one CSV record against its file's rules and returns the typed row, or every
+ * problem of the record (not only the first), each naming its line, column and value.
+ */
+export function validateRow<K extends ImportKind>(
+  kind: K,
+  record: Record<string, string | undefined>,
+  line: number,
+  rules: RowRules
+): RowResult<K> {
+  const problems: Problem[] = [];
+  const row: Record<string, unknown> = {};
+  for (const column of columnSpecs[kind]) {
+    const raw = record[column.name] ?? '';
+    const { field } = column;
+    if (raw.includes(UNDECODABLE)) {
+      problems.push({
+        line,
+        column: column.name,
+        value: raw,
+        reason: { ja: '文字コードを判別できない文字があります', en: 'contains characters that could not be decoded' }
+      });
+      continue;
+    }
+    if (raw.trim() === '') {
+      if (column.required) {
+        problems.push({ line, column: column.name, value: raw, reason: { ja: '必須項目が空です', en: 'required value is empty' } });
+      }
+      row[field] = null;
+      continue;
+    }
+    const parsed = column.parse(raw, rules);
+    if (parsed.ok) row[field] = parsed.value;
+    else problems.push({ line, column: column.name, value: raw, reason: parsed.reason });
+  }
+  if (problems.length === 0) {
+    for (const problem of rowLevelProblems(kind, row)) {
+      problems.push({ line, column: problem.column, value: record[problem.column] ?? '', reason: problem.reason });
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  const key = keyColumns[kind].map((column) => String(row[camelCase(column)])).join('\u0000');
+  return { ok: true, row: row as unknown as RowsByKind[K], key };
+}
