@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { importKinds, type ImportKind } from '../domain/import-rows.js';
+import { formatReport } from '../features/imports/report.js';
+import { importFiles } from '../features/imports/service.js';
+import type { Encoding } from '../features/imports/source.js';
+import { exitWithUsage, openForCommand, UsageError } from './command.js';
+
+const usage = 'npm run import -- <customers|readings|bills|payments> <file.csv> [--encoding utf8|sjis] [--dry-run]';
+
+function readArguments(): { kind: ImportKind; path: string; encoding: Encoding | undefined; dryRun: boolean } {
+  try {
+    const { values, positionals } = parseArgs({
+      allowPositionals: true,
+      options: { encoding: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } }
+    });
+    const [kind, path, ...extra] = positionals;
+    const knownKind = importKinds.find((candidate) => candidate === kind);
+    if (!knownKind) throw new UsageError(`unknown file kind "${kind ?? ''}"`);
+    if (!path) throw new UsageError('no file given');
+    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+    if (values.encoding !== undefined && values.encoding !== 'utf8' && values.encoding !== 'sjis') {
+      throw new UsageError(`--encoding must be utf8 or sjis, not "${values.encoding}"`);
+    }
+    if (!existsSync(path)) throw new UsageError(`cannot read ${path}`);
+    return { kind: knownKind, path, encoding: values.encoding, dryRun: values['dry-run'] };
+  } catch (error) {
+    if (error instanceof UsageError) exitWithUsage(error, usage);
+    if (error instanceof TypeError) exitWithUsage(new UsageError(error.message), usage);
+    throw error;
+  }
+}
+
+const args = readArguments();
+const { config, database } = await openForCommand();
+try {
+  const result = await importFiles(database.db, [{ kind: args.kind, path: args.path, encoding: args.encoding }], {
+    rules: { faucetNumberPattern: new RegExp(config.profile.faucetNumber.pattern) },
+    ranBy: `cli:${userInfo().username}`,
+    dryRun: args.dryRun,
+    onProgress: (kind, rows) => process.stderr.write(`${kind}: ${rows.toLocaleString('en')} rows read\n`)
+  });
+  process.stdout.write(formatReport(result));
+  process.exitCode = result.status === 'rejected' ? 1 : 0;
+} finally {
+  await database.close();
+}

@@ -1,0 +1,259 @@
+import { basename } from 'node:path';
+import { sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { importRuns } from '../../db/schema.js';
+import {
+  checkHeader,
+  validateRow,
+  type ImportKind,
+  type Problem,
+  type RowRules,
+  type RowsByKind
+} from '../../domain/import-rows.js';
+import { detectEncoding, isCsvSyntaxError, openCsv, type CsvRecord, type CsvSource, type Encoding } from './source.js';
+import { targets, type Target } from './targets.js';
+
+export interface ImportFile {
+  kind: ImportKind;
+  path: string;
+  /** Forced encoding; detected from the bytes when absent. */
+  encoding?: Encoding;
+}
+
+export interface ImportOptions {
+  rules: RowRules;
+  /** Who ran it, for the record: "cli:<user>", later "staff:<id>". */
+  ranBy: string;
+  /** Check everything and report what would change, then change nothing. */
+  dryRun?: boolean;
+  onProgress?: (kind: ImportKind, rowsRead: number) => void;
+}
+
+export interface FileReport {
+  kind: ImportKind;
+  fileName: string;
+  encoding: Encoding;
+  sha256: string;
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  problems: Problem[];
+  /** Not errors: unknown columns, ignored. */
+  warnings: string[];
+}
+
+export interface ImportResult {
+  status: 'imported' | 'unchanged' | 'rejected' | 'dry-run';
+  files: FileReport[];
+}
+
+/** Rows go to the staging table this many at a time: one statement each, as one JSON value. */
+const BATCH_ROWS = 5000;
+const PROGRESS_EVERY = 20_000;
+
+class Rejected extends Error {}
+class DryRunDone extends Error {}
+
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+function emptyReport(file: ImportFile, encoding: Encoding): FileReport {
+  return {
+    kind: file.kind,
+    fileName: basename(file.path),
+    encoding,
+    sha256: '',
+    rowsRead: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    problems: [],
+    warnings: []
+  };
+}
+
+function malformedCsv(line: number, code: string): Problem {
+  return {
+    line,
+    column: '',
+    value: '',
+    reason: {
+      ja: 'CSV の形式が正しくありません（引用符の閉じ忘れなど）。ここから先は読めませんでした',
+      en: `malformed CSV (${code}); the rest of the file could not be read`
+    }
+  };
+}
+
+/** Checks one record; returns its staging row, or records its problems and returns null. */
+function checkRecord(
+  { line, fields }: CsvRecord,
+  header: string[],
+  file: ImportFile,
+  report: FileReport,
+  firstLineOfKey: Map<string, number>,
+  options: ImportOptions
+): RowsByKind[ImportKind] | null {
+  if (fields.length !== header.length) {
+    report.problems.push({
+      line,
+      column: '',
+      value: fields.join(','),
+      reason: {
+        ja: `列の数（${fields.length}）が見出し行（${header.length}）と違います`,
+        en: `${fields.length} fields where the header has ${header.length}`
+      }
+    });
+    return null;
+  }
+  const record = Object.fromEntries(header.map((name, index) => [name, fields[index]]));
+  const result = validateRow(file.kind, record, line, options.rules);
+  if (!result.ok) {
+    report.problems.push(...result.problems);
+    return null;
+  }
+  const earlier = firstLineOfKey.get(result.key);
+  if (earlier !== undefined) {
+    report.problems.push({
+      line,
+      column: targets[file.kind].keyColumns.join('+'),
+      value: result.key.split('\u0000').join(' '),
+      reason: { ja: `${earlier}行目と同じキーです`, en: `the same key as line ${earlier}` }
+    });
+    return null;
+  }
+  firstLineOfKey.set(result.key, line);
+  return result.row;
+}
+
+/**
+ * Reads the whole file into the staging table. Good rows are staged even in a file already
+ * known to be bad, so that the database checks report their problems too: the report lists
+ * every bad line at once. Returns false when the header alone rules the file out.
+ */
+async function stageFile(
+  tx: Transaction,
+  file: ImportFile,
+  report: FileReport,
+  target: Target<ImportKind>,
+  options: ImportOptions
+): Promise<boolean> {
+  let source: CsvSource;
+  try {
+    source = await openCsv(file.path, report.encoding);
+  } catch (error) {
+    if (!isCsvSyntaxError(error)) throw error;
+    report.problems.push(malformedCsv(error.lines, error.code));
+    return false;
+  }
+  const header = checkHeader(file.kind, source.header);
+  for (const name of header.missing) {
+    report.problems.push({ line: 1, column: name, value: '', reason: { ja: '必須の列がありません', en: 'required column is missing' } });
+  }
+  report.warnings = header.unknown.map((name) => `unknown column "${name}" ignored / 不明な列「${name}」は無視しました`);
+  if (header.missing.length > 0) return false;
+
+  await tx.execute(sql.raw(target.createStaging));
+  const firstLineOfKey = new Map<string, number>();
+  let batch: Record<string, unknown>[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const rows = JSON.stringify(batch);
+    batch = [];
+    await tx.execute(sql`${sql.raw(target.insertStaging)} (${rows}::json) as input(${sql.raw(target.stagingColumnList)})`);
+  };
+  try {
+    for await (const record of source.records) {
+      report.rowsRead += 1;
+      if (report.rowsRead % PROGRESS_EVERY === 0) options.onProgress?.(file.kind, report.rowsRead);
+      const row = checkRecord(record, source.header, file, report, firstLineOfKey, options);
+      if (row) batch.push(target.toStaging(row, record.line));
+      if (batch.length >= BATCH_ROWS) await flush();
+    }
+  } catch (error) {
+    if (!isCsvSyntaxError(error)) throw error;
+    report.problems.push(malformedCsv(error.lines, error.code));
+  }
+  options.onProgress?.(file.kind, report.rowsRead);
+  report.sha256 = source.sha256();
+  await flush();
+  return true;
+}
+
+function rowsOf<T>(result: unknown): T[] {
+  // postgres.js returns the rows as the result; PGlite wraps them in { rows }.
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+}
+
+async function query<T>(tx: Transaction, statement: SQL): Promise<T[]> {
+  return rowsOf<T>(await tx.execute(statement));
+}
+
+async function checkAgainstDatabase(tx: Transaction, target: Target<ImportKind>, report: FileReport) {
+  for (const check of target.databaseChecks) {
+    const rows = await query<{ line: number; column: string; value: string; ja: string; en: string }>(tx, sql.raw(check));
+    for (const row of rows) {
+      report.problems.push({ line: row.line, column: row.column, value: row.value, reason: { ja: row.ja, en: row.en } });
+    }
+  }
+}
+
+async function applyFile(tx: Transaction, target: Target<ImportKind>, report: FileReport) {
+  for (const statement of target.apply) {
+    const [counts] = await query<{ inserted?: number; updated?: number }>(tx, sql.raw(statement));
+    report.inserted += Number(counts?.inserted ?? 0);
+    report.updated += Number(counts?.updated ?? 0);
+  }
+  report.unchanged = report.rowsRead - report.inserted - report.updated;
+}
+
+/**
+ * Imports a set of billing-system files in one transaction, in the order given (customers
+ * before the files that refer to them): every file is read and checked in full, and any
+ * bad line anywhere leaves the database exactly as it was. A row equal to the stored one
+ * changes nothing (no new sync version); a different one replaces it with a new version.
+ */
+export async function importFiles(db: Database, files: ImportFile[], options: ImportOptions): Promise<ImportResult> {
+  const kinds = files.map((file) => file.kind);
+  if (new Set(kinds).size !== kinds.length) throw new Error('one file of each kind per import');
+  const reports: FileReport[] = [];
+  const startedAt = new Date();
+  try {
+    await db.transaction(async (tx) => {
+      for (const file of files) {
+        const report = emptyReport(file, file.encoding ?? (await detectEncoding(file.path)));
+        reports.push(report);
+        const target = targets[file.kind];
+        const staged = await stageFile(tx, file, report, target, options);
+        if (staged) await checkAgainstDatabase(tx, target, report);
+        if (report.problems.length > 0) {
+          report.problems.sort((a, b) => a.line - b.line);
+          throw new Rejected();
+        }
+        await applyFile(tx, target, report);
+        await tx.insert(importRuns).values({
+          kind: report.kind,
+          fileName: report.fileName,
+          sha256: report.sha256,
+          encoding: report.encoding,
+          ranBy: options.ranBy,
+          startedAt,
+          finishedAt: new Date(),
+          rowsRead: report.rowsRead,
+          inserted: report.inserted,
+          updated: report.updated,
+          unchanged: report.unchanged
+        });
+      }
+      if (options.dryRun) throw new DryRunDone();
+    });
+  } catch (error) {
+    if (error instanceof Rejected) {
+      for (const report of reports) Object.assign(report, { inserted: 0, updated: 0, unchanged: 0 });
+      return { status: 'rejected', files: reports };
+    }
+    if (error instanceof DryRunDone) return { status: 'dry-run', files: reports };
+    throw error;
+  }
+  const changed = reports.some((report) => report.inserted + report.updated > 0);
+  return { status: changed ? 'imported' : 'unchanged', files: reports };
+}

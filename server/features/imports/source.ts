@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
+import iconv from 'iconv-lite';
+
+export type Encoding = 'utf8' | 'sjis';
+
+/** How much of a file decides its encoding when none is given. */
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * UTF-8 (with or without BOM) unless the first 64 KiB are not valid UTF-8, then Shift_JIS
+ * (CP932). A later stretch that the chosen decoder cannot read shows up as U+FFFD, which row
+ * validation refuses, so a wrong guess can never import garbled names.
+ */
+export async function detectEncoding(path: string): Promise<Encoding> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await file.read(buffer, 0, SNIFF_BYTES, 0);
+    const head = buffer.subarray(0, bytesRead);
+    if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf8';
+    try {
+      // stream: true leaves a character cut off at the sniff boundary undecided instead of invalid.
+      new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+      return 'utf8';
+    } catch {
+      return 'sjis';
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+export interface CsvRecord {
+  /** The file's line where the record ends (the header is line 1). */
+  line: number;
+  fields: string[];
+}
+
+export interface CsvSource {
+  /** The header's column names, trimmed and lower-cased. */
+  header: string[];
+  records: AsyncIterable<CsvRecord>;
+  /** The SHA-256 of the file's bytes; complete once records are exhausted. */
+  sha256(): string;
+}
+
+/**
+ * Streams a CSV file record by record: bytes → SHA-256 → decoder → CSV parser. Nothing holds
+ * the whole file, so a file of any size imports in constant memory.
+ */
+export async function openCsv(path: string, encoding: Encoding): Promise<CsvSource> {
+  const hash = createHash('sha256');
+  const hashing = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    }
+  });
+  const parser = parse({ info: true, skip_empty_lines: true, relax_column_count: true, bom: true });
+  createReadStream(path, { highWaterMark: 256 * 1024 })
+    .on('error', (error) => parser.destroy(error))
+    .pipe(hashing)
+    .pipe(iconv.decodeStream(encoding === 'sjis' ? 'cp932' : 'utf8'))
+    .pipe(parser);
+
+  const iterator = (parser as AsyncIterable<{ record: string[]; info: { lines: number } }>)[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const header = first.done ? [] : first.value.record.map((name) => name.trim().toLowerCase());
+  let digest: string | undefined;
+  return {
+    header,
+    records: {
+      async *[Symbol.asyncIterator]() {
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+          yield { line: next.value.info.lines, fields: next.value.record };
+        }
+      }
+    },
+    sha256: () => (digest ??= hash.digest('hex'))
+  };
+}
+
+/** A file that is not CSV at some line (an unclosed quote, say): reported, not thrown at the operator. */
+export function isCsvSyntaxError(error: unknown): error is CsvError & { lines: number } {
+  return error instanceof CsvError;
+}

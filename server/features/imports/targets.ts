@@ -1,0 +1,180 @@
+import type { ImportKind, RowsByKind } from '../../domain/import-rows.js';
+
+/**
+ * How each import file reaches its tables: a temporary staging table filled in batches,
+ * set-based checks against what the database already holds, and set-based statements that
+ * apply the file. All SQL here is built from the constants below, never from file content.
+ */
+export interface Target<K extends ImportKind> {
+  keyColumns: string[];
+  createStaging: string;
+  /** Completed with `(<json>::json) as input(<stagingColumnList>)`. */
+  insertStaging: string;
+  stagingColumnList: string;
+  toStaging(row: RowsByKind[K], line: number): Record<string, unknown>;
+  /** Each returns (line, column, value, ja, en) for every row the database refuses. */
+  databaseChecks: string[];
+  /** Each returns one row with optional inserted / updated counts. */
+  apply: string[];
+}
+
+type PgType = 'text' | 'int' | 'date';
+
+interface DataColumn<K extends ImportKind> {
+  column: string;
+  type: PgType;
+  field: keyof RowsByKind[K] & string;
+}
+
+function stagingParts<K extends ImportKind>(kind: K, columns: DataColumn<K>[]) {
+  const table = `staging_${kind}`;
+  const list = ['line int', 'faucet_no text', ...columns.map((column) => `${column.column} ${column.type}`)].join(', ');
+  return {
+    table,
+    createStaging: `create temp table ${table} (${list}) on commit drop`,
+    insertStaging: `insert into ${table} select * from json_to_recordset`,
+    stagingColumnList: list,
+    toStaging(row: RowsByKind[K], line: number) {
+      const record: Record<string, unknown> = { line, faucet_no: (row as { faucetNo: string }).faucetNo };
+      for (const column of columns) record[column.column] = row[column.field];
+      return record;
+    }
+  };
+}
+
+const unknownFaucetCheck = (table: string) => `
+  select s.line, 'faucet_no' as column, s.faucet_no as value,
+    '水栓番号が登録されていません（お客様ファイルにありません）' as ja,
+    'unknown faucet number (not in the customers file)' as en
+  from ${table} s
+  where not exists (select 1 from faucets f where f.faucet_no = s.faucet_no)
+  order by s.line`;
+
+/** Readings, bills and payments: one row per faucet and period, replaced when it changes. */
+function periodTarget<K extends 'readings' | 'bills' | 'payments'>(kind: K, columns: DataColumn<K>[]): Target<K> {
+  const parts = stagingParts(kind, columns);
+  const names = columns.map((column) => column.column);
+  const assignments = names
+    .filter((name) => name !== 'period')
+    .map((name) => `${name} = excluded.${name}`)
+    .join(', ');
+  const stored = names.map((name) => `${kind}.${name}`).join(', ');
+  const incoming = names.map((name) => `excluded.${name}`).join(', ');
+  return {
+    ...parts,
+    keyColumns: ['faucet_no', 'period'],
+    databaseChecks: [unknownFaucetCheck(parts.table)],
+    apply: [
+      `with upserted as (
+        insert into ${kind} (faucet_id, ${names.join(', ')})
+        select f.id, ${names.map((name) => `s.${name}`).join(', ')}
+        from ${parts.table} s join faucets f on f.faucet_no = s.faucet_no
+        on conflict (faucet_id, period) do update
+          set ${assignments}, version = nextval('sync_version')
+          where (${stored}) is distinct from (${incoming})
+        returning (xmax = 0) as inserted
+      )
+      select count(*) filter (where inserted)::int as inserted,
+             count(*) filter (where not inserted)::int as updated
+      from upserted`
+    ]
+  };
+}
+
+const contractColumns: DataColumn<'customers'>[] = [
+  { column: 'holder_name', type: 'text', field: 'holderName' },
+  { column: 'holder_kana', type: 'text', field: 'holderKana' },
+  { column: 'phone', type: 'text', field: 'phone' },
+  { column: 'supply_address', type: 'text', field: 'supplyAddress' },
+  { column: 'billing_name', type: 'text', field: 'billingName' },
+  { column: 'billing_postal_code', type: 'text', field: 'billingPostalCode' },
+  { column: 'billing_address', type: 'text', field: 'billingAddress' },
+  { column: 'contract_start', type: 'date', field: 'contractStart' },
+  { column: 'contract_end', type: 'date', field: 'contractEnd' },
+  { column: 'payment_method', type: 'text', field: 'paymentMethod' }
+];
+
+/**
+ * Customers: one row per faucet, carrying its current contract. The same contract_start
+ * updates that contract; a later one is a new holder: a new contract starts and the previous
+ * one ends the day before, so neither holder sees the other's periods. An earlier one would
+ * reopen a past holder's window, so it is refused.
+ */
+function customersTarget(): Target<'customers'> {
+  const parts = stagingParts('customers', contractColumns);
+  const names = contractColumns.map((column) => column.column);
+  const joinFaucet = `${parts.table} s join faucets f on f.faucet_no = s.faucet_no`;
+  const sameContract = `c.faucet_id = f.id and c.contract_start = s.contract_start`;
+  return {
+    ...parts,
+    keyColumns: ['faucet_no'],
+    databaseChecks: [
+      `select s.line, 'contract_start' as column, s.contract_start::text as value,
+         '現在の契約の開始日（' || current.contract_start || '）より前の日付です。名義変更は新しい開始日で登録してください' as ja,
+         'before the start of the current contract (' || current.contract_start || '); a new holder needs a later start' as en
+       from ${joinFaucet}
+       join lateral (
+         select contract_start from contracts where faucet_id = f.id order by contract_start desc limit 1
+       ) current on true
+       where s.contract_start < current.contract_start
+       order by s.line`
+    ],
+    apply: [
+      `with added as (
+         insert into faucets (faucet_no) select faucet_no from ${parts.table}
+         on conflict (faucet_no) do nothing returning 1
+       ) select count(*)::int as faucets from added`,
+      `with changed as (
+         update contracts c set ${names.map((name) => `${name} = s.${name}`).join(', ')}, version = nextval('sync_version')
+         from ${joinFaucet}
+         where ${sameContract}
+           and (${names.map((name) => `c.${name}`).join(', ')}) is distinct from (${names.map((name) => `s.${name}`).join(', ')})
+         returning 1
+       ) select count(*)::int as updated from changed`,
+      `with ended as (
+         update contracts c set contract_end = s.contract_start - 1, version = nextval('sync_version')
+         from ${joinFaucet}
+         where c.faucet_id = f.id and c.contract_start < s.contract_start
+           and (c.contract_end is null or c.contract_end >= s.contract_start)
+           and not exists (select 1 from contracts same where same.faucet_id = f.id and same.contract_start = s.contract_start)
+         returning 1
+       ) select count(*)::int as ended from ended`,
+      `with started as (
+         insert into contracts (faucet_id, ${names.join(', ')})
+         select f.id, ${names.map((name) => `s.${name}`).join(', ')}
+         from ${joinFaucet}
+         where not exists (select 1 from contracts c where ${sameContract})
+         returning 1
+       ) select count(*)::int as inserted from started`
+    ]
+  };
+}
+
+export const targets: { [K in ImportKind]: Target<K> } = {
+  customers: customersTarget(),
+  readings: periodTarget('readings', [
+    { column: 'period', type: 'text', field: 'period' },
+    { column: 'reading_date', type: 'date', field: 'readingDate' },
+    { column: 'meter_value', type: 'int', field: 'meterValue' },
+    { column: 'usage_tenths', type: 'int', field: 'usageTenths' },
+    { column: 'next_reading_date', type: 'date', field: 'nextReadingDate' }
+  ]),
+  bills: periodTarget('bills', [
+    { column: 'period', type: 'text', field: 'period' },
+    { column: 'usage_tenths', type: 'int', field: 'usageTenths' },
+    { column: 'water_charge', type: 'int', field: 'waterCharge' },
+    { column: 'sewer_charge', type: 'int', field: 'sewerCharge' },
+    { column: 'total', type: 'int', field: 'total' },
+    { column: 'tax', type: 'int', field: 'tax' },
+    { column: 'issue_date', type: 'date', field: 'issueDate' },
+    { column: 'due_date', type: 'date', field: 'dueDate' },
+    { column: 'transfer_date', type: 'date', field: 'transferDate' }
+  ]),
+  payments: periodTarget('payments', [
+    { column: 'period', type: 'text', field: 'period' },
+    { column: 'amount', type: 'int', field: 'amount' },
+    { column: 'method', type: 'text', field: 'method' },
+    { column: 'result', type: 'text', field: 'result' },
+    { column: 'paid_on', type: 'date', field: 'paidOn' }
+  ])
+};

@@ -1,0 +1,200 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../server/db/client.js';
+import { migrate } from '../../server/db/migrate.js';
+import { bills, contracts, faucets, importRuns, readings } from '../../server/db/schema.js';
+import { formatReport } from '../../server/features/imports/report.js';
+import { importFiles, type ImportFile } from '../../server/features/imports/service.js';
+import { createTestDatabase, driverName, type TestDatabase } from './support/database.js';
+import { headers, importRules, snapshot, writeCsv } from './support/import-files.js';
+
+const customerLines = [
+  headers.customers,
+  '10000001,髙橋 一郎,タカハシ イチロウ,01654-2-1234,名寄市西3条南5丁目①,,,,2020-04-01,,transfer',
+  '10000002,"﨑山 商店, 代表 﨑山 花子",サキヤマ,090-1234-5678,"名寄市字日進123番地",﨑山 花子,096-0011,"名寄市東1条\r\n南2丁目",2021-04-01,,invoice'
+];
+const readingLines = [
+  headers.readings,
+  '10000001,2026-09,2026-09-14,100,20.5,2026-10-14',
+  '10000001,2026-10,2026-10-14,121,21,2026-11-13',
+  '10000002,2026-10,2026-10-15,50,3.2,'
+];
+
+describe(`imports on ${driverName}`, () => {
+  let testDb: TestDatabase;
+  let db: Database;
+
+  beforeEach(async () => {
+    testDb = await createTestDatabase();
+    db = testDb.handle.db;
+    await migrate(db);
+  });
+  afterEach(async () => {
+    await testDb.dispose();
+  });
+
+  const run = (files: ImportFile[], dryRun = false) => importFiles(db, files, { rules: importRules, ranBy: 'test', dryRun });
+  const customers = (lines = customerLines, options = {}): ImportFile => ({ kind: 'customers', path: writeCsv(lines, options) });
+
+  async function loadBase() {
+    const result = await run([customers(), { kind: 'readings', path: writeCsv(readingLines) }]);
+    expect(result.status).toBe('imported');
+  }
+
+  it('imports customers and readings in one set, quoted commas and newlines included', async () => {
+    await loadBase();
+    const rows = await db.select().from(contracts).orderBy(contracts.id);
+    expect(rows.map((row) => [row.holderName, row.phone, row.billingAddress, row.paymentMethod])).toEqual([
+      ['髙橋 一郎', '0165421234', null, 'transfer'],
+      ['﨑山 商店, 代表 﨑山 花子', '09012345678', '名寄市東1条\r\n南2丁目', 'invoice']
+    ]);
+    const usage = await db.select({ period: readings.period, usageTenths: readings.usageTenths }).from(readings).orderBy(readings.id);
+    expect(usage).toEqual([
+      { period: '2026-09', usageTenths: 205 },
+      { period: '2026-10', usageTenths: 210 },
+      { period: '2026-10', usageTenths: 32 }
+    ]);
+  });
+
+  it('changes nothing when the same files come again: no new versions', async () => {
+    await loadBase();
+    const before = await snapshot(db);
+    const again = await run([customers(), { kind: 'readings', path: writeCsv(readingLines) }]);
+    expect(again.status).toBe('unchanged');
+    expect(again.files.map((file) => [file.inserted, file.updated, file.unchanged])).toEqual([
+      [0, 0, 2],
+      [0, 0, 3]
+    ]);
+    expect(await snapshot(db)).toEqual(before);
+  });
+
+  it('replaces a corrected row with a new version and leaves the others alone', async () => {
+    await loadBase();
+    const before = await db.select().from(readings).orderBy(readings.id);
+    const corrected = readingLines.map((line) => line.replace('2026-10-14,121,21,', '2026-10-14,122,22,'));
+    const result = await run([{ kind: 'readings', path: writeCsv(corrected) }]);
+    expect(result.files[0]).toMatchObject({ inserted: 0, updated: 1, unchanged: 2 });
+    const after = await db.select().from(readings).orderBy(readings.id);
+    expect(after[1]).toMatchObject({ meterValue: 122, usageTenths: 220 });
+    expect(after[1]!.version).toBeGreaterThan(Math.max(...before.map((row) => row.version)));
+    expect([after[0]!.version, after[2]!.version]).toEqual([before[0]!.version, before[2]!.version]);
+  });
+
+  it('starts a new contract when contract_start moves forward, ending the old one the day before', async () => {
+    await loadBase();
+    const moved = [headers.customers, '10000001,名寄 次郎,ナヨロ ジロウ,01654-2-9999,名寄市西3条南5丁目①,,,,2026-10-01,,invoice'];
+    const result = await run([customers(moved)]);
+    expect(result.files[0]).toMatchObject({ inserted: 1, updated: 0 });
+    const [faucet] = await db.select().from(faucets).where(eq(faucets.faucetNo, '10000001'));
+    const history = await db
+      .select({ holder: contracts.holderName, start: contracts.contractStart, end: contracts.contractEnd })
+      .from(contracts)
+      .where(eq(contracts.faucetId, faucet!.id))
+      .orderBy(contracts.contractStart);
+    expect(history).toEqual([
+      { holder: '髙橋 一郎', start: '2020-04-01', end: '2026-09-30' },
+      { holder: '名寄 次郎', start: '2026-10-01', end: null }
+    ]);
+  });
+
+  it('updates the current contract in place when contract_start stays', async () => {
+    await loadBase();
+    const renamed = [headers.customers, '10000001,髙橋 一朗,タカハシ イチロウ,01654-2-1234,名寄市西3条南5丁目①,,,,2020-04-01,,transfer'];
+    expect((await run([customers(renamed)])).files[0]).toMatchObject({ inserted: 0, updated: 1 });
+    expect(await db.select({ count: sql<number>`count(*)::int` }).from(contracts)).toEqual([{ count: 2 }]);
+  });
+
+  it('imports a Shift_JIS file to exactly the rows of its UTF-8 twin, CP932 extension characters included', async () => {
+    const viaUtf8 = await createTestDatabase();
+    try {
+      await migrate(viaUtf8.handle.db);
+      await importFiles(viaUtf8.handle.db, [customers(customerLines)], { rules: importRules, ranBy: 'test' });
+      const sjis = await run([customers(customerLines, { encoding: 'sjis' })]);
+      expect(sjis.files[0]).toMatchObject({ encoding: 'sjis', inserted: 2 });
+      const utf8WithBom = await createTestDatabase();
+      try {
+        await migrate(utf8WithBom.handle.db);
+        const bom = await importFiles(utf8WithBom.handle.db, [customers(customerLines, { bom: true })], { rules: importRules, ranBy: 'test' });
+        expect(bom.files[0]).toMatchObject({ encoding: 'utf8', inserted: 2 });
+        const rowsOf = (database: Database) =>
+          database.select({ name: contracts.holderName, address: contracts.supplyAddress, billing: contracts.billingAddress }).from(contracts).orderBy(contracts.id);
+        const expected = await rowsOf(viaUtf8.handle.db);
+        expect(expected[0]).toMatchObject({ name: '髙橋 一郎', address: '名寄市西3条南5丁目①' });
+        expect(await rowsOf(db)).toEqual(expected);
+        expect(await rowsOf(utf8WithBom.handle.db)).toEqual(expected);
+      } finally {
+        await utf8WithBom.dispose();
+      }
+    } finally {
+      await viaUtf8.dispose();
+    }
+  });
+
+  it('records who ran an import, when, the SHA-256 of the file and its summary', async () => {
+    await loadBase();
+    const runs = await db.select().from(importRuns).orderBy(importRuns.id);
+    expect(runs.map((row) => [row.kind, row.ranBy, row.rowsRead, row.inserted])).toEqual([
+      ['customers', 'test', 2, 2],
+      ['readings', 'test', 3, 3]
+    ]);
+    expect(runs[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(runs[0]!.finishedAt.getTime()).toBeGreaterThanOrEqual(runs[0]!.startedAt.getTime());
+  });
+
+  it('--dry-run reports what would change and changes nothing', async () => {
+    await loadBase();
+    const before = await snapshot(db);
+    const corrected = readingLines.map((line) => line.replace(',121,21,', ',122,22,'));
+    const result = await run([{ kind: 'readings', path: writeCsv(corrected) }], true);
+    expect(result.status).toBe('dry-run');
+    expect(result.files[0]).toMatchObject({ updated: 1, unchanged: 2 });
+    expect(await snapshot(db)).toEqual(before);
+    expect(await db.select({ count: sql<number>`count(*)::int` }).from(importRuns)).toEqual([{ count: 2 }]);
+  });
+
+  describe('a file with any bad line is rejected whole, every bad line reported, nothing changed', () => {
+    const cases: [string, 'customers' | 'readings' | 'bills' | 'payments', string[], RegExp[]][] = [
+      ['a date that does not exist', 'readings', [headers.readings, '10000001,2026-11,2025-02-30,130,9,'], [/^\s+2行目 reading_date「2025-02-30」: 存在しない日付です \/ line 2, reading_date "2025-02-30": not a real date$/m]],
+      ['a period that is not YYYY-MM', 'readings', [headers.readings, '10000001,2026/11,2026-11-14,130,9,'], [/line 2, period "2026\/11": a period must be written YYYY-MM/]],
+      ['usage with two decimals and negative usage', 'readings', [headers.readings, '10000001,2026-11,2026-11-14,130,9.25,', '10000002,2026-11,2026-11-14,60,-1,'], [/line 2, usage_m3 "9.25"/, /line 3, usage_m3 "-1"/]],
+      ['a faucet number of the wrong format', 'readings', [headers.readings, '1000001,2026-11,2026-11-14,130,9,'], [/line 2, faucet_no "1000001": the faucet number does not match/]],
+      ['a faucet that is not known', 'readings', [headers.readings, '10000001,2026-11,2026-11-14,130,9,', '99999999,2026-11,2026-11-14,1,1,'], [/line 3, faucet_no "99999999": unknown faucet number/]],
+      ['a key twice in one file', 'readings', [headers.readings, '10000001,2026-11,2026-11-14,130,9,', '１０００－０００１,2026-11,2026-11-15,131,10,'], [/line 3, faucet_no\+period "10000001 2026-11": the same key as line 2/]],
+      ['a negative amount', 'bills', [headers.bills, '10000001,2026-10,21,-100,3000,2900,,2026-10-16,,'], [/line 2, water_charge "-100": an amount must be a whole number of yen, 0 or more/]],
+      ['a total that is not water + sewer', 'bills', [headers.bills, '10000001,2026-10,21,4000,3000,7100,,2026-10-16,,'], [/line 2, total "7100": total is not water_charge \+ sewer_charge \(7000\)/]],
+      ['a payment method and result off their lists', 'payments', [headers.payments, '10000001,2026-10,7000,card,ok,2026-11-26'], [/line 2, method "card": must be one of: transfer, convenience, counter, other/, /line 2, result "ok": must be one of: paid, failed/]],
+      ['a payment_method off its list', 'customers', [headers.customers, '10000003,新 顧客,,,,,,,2026-04-01,,cash'], [/line 2, payment_method "cash": must be one of: transfer, invoice/]],
+      ['contract_start moving backwards', 'customers', [headers.customers, '10000001,髙橋 一郎,,,,,,,2019-04-01,,transfer'], [/line 2, contract_start "2019-04-01": before the start of the current contract \(2020-04-01\)/]],
+      ['a missing required column', 'readings', ['faucet_no,period,meter_value,usage_m3', '10000001,2026-11,130,9'], [/line 1, reading_date "": required column is missing/]],
+      ['a line with too few fields', 'readings', [headers.readings, '10000001,2026-11,2026-11-14'], [/line 2, - "10000001,2026-11,2026-11-14": 3 fields where the header has 6/]],
+      ['an unclosed quote', 'readings', [headers.readings, '10000001,2026-11,2026-11-14,130,9,', '10000002,"2026-11,2026-11-14,60,1,'], [/malformed CSV/]]
+    ];
+
+    it.each(cases)('%s', async (_name, kind, lines, expectedLines) => {
+      await loadBase();
+      const before = await snapshot(db);
+      // A good customers file in the same set is rolled back with the bad file.
+      const extra = [headers.customers, '10000009,追加 太郎,,,,,,,2026-04-01,,transfer'];
+      const files: ImportFile[] = kind === 'customers' ? [] : [customers(extra)];
+      files.push({ kind, path: writeCsv(lines) });
+      const result = await run(files);
+      expect(result.status).toBe('rejected');
+      const report = formatReport(result);
+      for (const expected of expectedLines) expect(report).toMatch(expected);
+      expect(report).toContain('rejected: nothing was changed');
+      expect(await snapshot(db)).toEqual(before);
+      expect(await db.select({ count: sql<number>`count(*)::int` }).from(importRuns)).toEqual([{ count: 2 }]);
+    });
+  });
+
+  it('warns about unknown columns and imports the rest', async () => {
+    await loadBase();
+    const withExtra = [`${headers.bills},remarks`, '10000001,2026-10,21,4000,3000,7000,636,2026-10-16,2026-11-30,2026-11-26,メモ'];
+    const result = await run([{ kind: 'bills', path: writeCsv(withExtra, { eol: '\n' }) }]);
+    expect(result.status).toBe('imported');
+    expect(result.files[0]!.warnings).toEqual(['unknown column "remarks" ignored / 不明な列「remarks」は無視しました']);
+    expect(await db.select({ total: bills.total, transferDate: bills.transferDate }).from(bills)).toEqual([
+      { total: 7000, transferDate: '2026-11-26' }
+    ]);
+  });
+});

@@ -1,0 +1,43 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import iconv from 'iconv-lite';
+import type { Database } from '../../../server/db/client.js';
+
+export const importRules = { faucetNumberPattern: /^[0-9]{8}$/ };
+
+export const headers = {
+  customers:
+    'faucet_no,holder_name,holder_kana,phone,supply_address,billing_name,billing_postal_code,billing_address,contract_start,contract_end,payment_method',
+  readings: 'faucet_no,period,reading_date,meter_value,usage_m3,next_reading_date',
+  bills: 'faucet_no,period,usage_m3,water_charge,sewer_charge,total,tax,issue_date,due_date,transfer_date',
+  payments: 'faucet_no,period,amount,method,result,paid_on'
+};
+
+const dir = mkdtempSync(path.join(tmpdir(), 'portal-import-'));
+let fileCount = 0;
+
+/** Writes a CSV file as a billing system might: CRLF by default, UTF-8 or Shift_JIS, with or without BOM. */
+export function writeCsv(
+  lines: string[],
+  options: { encoding?: 'utf8' | 'sjis'; bom?: boolean; eol?: string; name?: string } = {}
+): string {
+  fileCount += 1;
+  const file = path.join(dir, options.name ?? `file-${fileCount}.csv`);
+  const text = lines.join(options.eol ?? '\r\n') + (options.eol ?? '\r\n');
+  const bytes = options.encoding === 'sjis' ? iconv.encode(text, 'cp932') : Buffer.from(text, 'utf8');
+  writeFileSync(file, options.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]) : bytes);
+  return file;
+}
+
+/** Everything an import could change, with every row's version: equal snapshots mean nothing changed. */
+export async function snapshot(db: Database): Promise<unknown> {
+  const tables = ['faucets', 'contracts', 'readings', 'bills', 'payments'];
+  const result: Record<string, unknown> = {};
+  for (const table of tables) {
+    const rows = await db.execute(sql.raw(`select * from ${table} order by id`));
+    result[table] = Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows;
+  }
+  return JSON.parse(JSON.stringify(result));
+}
