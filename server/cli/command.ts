@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { loadConfigOrExit, type Config } from '../config.js';
 import { configuredTarget, openDatabase, type DatabaseHandle } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
@@ -18,4 +19,9 @@ export class UsageError extends Error {
 export function exitWithUsage(error: UsageError, usage: string): never {
   process.stderr.write(`${error.message}\n\nusage: ${usage}\n`);
   process.exit(2);
+}
+
+/** `npm run` starts scripts in the project folder; a relative path means where the operator typed it. */
+export function resolveFromCaller(file: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
 }

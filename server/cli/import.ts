@@ -5,7 +5,7 @@ import { importKinds, type ImportKind } from '../domain/import-rows.js';
 import { formatReport } from '../features/imports/report.js';
 import { importFiles } from '../features/imports/service.js';
 import type { Encoding } from '../features/imports/source.js';
-import { exitWithUsage, openForCommand, UsageError } from './command.js';
+import { exitWithUsage, openForCommand, resolveFromCaller, UsageError } from './command.js';
 
 const usage = 'npm run import -- <customers|readings|bills|payments> <file.csv> [--encoding utf8|sjis] [--dry-run]';
 
@@ -23,8 +23,9 @@ function readArguments(): { kind: ImportKind; path: string; encoding: Encoding |
     if (values.encoding !== undefined && values.encoding !== 'utf8' && values.encoding !== 'sjis') {
       throw new UsageError(`--encoding must be utf8 or sjis, not "${values.encoding}"`);
     }
-    if (!existsSync(path)) throw new UsageError(`cannot read ${path}`);
-    return { kind: knownKind, path, encoding: values.encoding, dryRun: values['dry-run'] };
+    const file = resolveFromCaller(path);
+    if (!existsSync(file)) throw new UsageError(`cannot read ${file}`);
+    return { kind: knownKind, path: file, encoding: values.encoding, dryRun: values['dry-run'] };
   } catch (error) {
     if (error instanceof UsageError) exitWithUsage(error, usage);
     if (error instanceof TypeError) exitWithUsage(new UsageError(error.message), usage);

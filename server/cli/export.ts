@@ -1,0 +1,57 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { createBusinessCalendar } from '../domain/calendar.js';
+import { exportPaperSlipChanges } from '../features/exports/service.js';
+import { exitWithUsage, openForCommand, resolveFromCaller, UsageError } from './command.js';
+
+const usage = 'npm run export -- paperless [--out FILE]';
+
+type Deliver = (csv: string) => Promise<void>;
+
+function readArguments(): { out: string | undefined } {
+  try {
+    const parsed = parseArgs({ options: { out: { type: 'string' } }, allowPositionals: true, strict: true });
+    const [kind, ...extra] = parsed.positionals;
+    if (kind !== 'paperless') throw new UsageError(kind === undefined ? 'which export?' : `unknown export: ${kind}`);
+    if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
+    return { out: parsed.values.out === undefined ? undefined : resolveFromCaller(parsed.values.out) };
+  } catch (error) {
+    if (error instanceof UsageError) exitWithUsage(error, usage);
+    if (error instanceof TypeError) exitWithUsage(new UsageError(error.message), usage);
+    throw error;
+  }
+}
+
+function writeToStdout(csv: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(csv, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+/**
+ * The file appears under its name complete or not at all, so a billing system polling the
+ * folder never picks up half of it. It is renamed before the rows are committed as exported:
+ * if the commit then fails, the next run hands the same rows over again, which the billing
+ * system can absorb, whereas renaming after the commit could lose them.
+ */
+function writeToFile(file: string): Deliver {
+  return async (csv) => {
+    const partial = `${file}.partial`;
+    await writeFile(partial, csv, { flush: true });
+    await rename(partial, file);
+  };
+}
+
+const { out } = readArguments();
+const { config, database } = await openForCommand();
+try {
+  const result = await exportPaperSlipChanges(database.db, {
+    now: new Date(),
+    calendar: createBusinessCalendar(config.profile.closingDays),
+    deliver: out === undefined ? writeToStdout : writeToFile(out)
+  });
+  // stderr, because stdout may be the file itself.
+  process.stderr.write(`exported ${result.rows} paper-slip change(s) effective until ${result.effectiveUntil} to ${out ?? 'stdout'}\n`);
+} finally {
+  await database.close();
+}

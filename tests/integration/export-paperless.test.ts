@@ -1,0 +1,243 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../server/db/client.js';
+import { migrate } from '../../server/db/migrate.js';
+import { faucets, paperSlipChanges } from '../../server/db/schema.js';
+import { createBusinessCalendar } from '../../server/domain/calendar.js';
+import { exportPaperSlipChanges } from '../../server/features/exports/service.js';
+import { createCommandDatabase, createTestDatabase, driverName, type CommandDatabase, type TestDatabase } from './support/database.js';
+import { freshDataDir, runCommand } from './support/server-process.js';
+
+const HEADER = 'faucet_no,paper_slip,effective_on,requested_at\r\n';
+const calendar = createBusinessCalendar(['12-29', '12-30', '12-31', '01-01', '01-02', '01-03']);
+/** Friday 2026-06-05 10:00 in Tokyo; the next business day is Monday 2026-06-08. */
+const fridayMorning = new Date('2026-06-05T01:00:00Z');
+
+async function addFaucet(db: Database, faucetNo: string): Promise<number> {
+  const [faucet] = await db.insert(faucets).values({ faucetNo }).returning({ id: faucets.id });
+  return faucet!.id;
+}
+
+async function addChange(
+  db: Database,
+  faucetId: number,
+  change: { paperless: boolean; requestedAt: string; effectiveOn: string }
+): Promise<number> {
+  const [row] = await db
+    .insert(paperSlipChanges)
+    .values({ faucetId, ...change, requestedAt: new Date(change.requestedAt) })
+    .returning({ id: paperSlipChanges.id });
+  return row!.id;
+}
+
+async function runExport(db: Database, now: Date, deliver?: (csv: string) => Promise<void>) {
+  let csv: string | undefined;
+  const result = await exportPaperSlipChanges(db, {
+    now,
+    calendar,
+    deliver: async (text) => {
+      await deliver?.(text);
+      csv = text;
+    }
+  });
+  return { ...result, csv };
+}
+
+async function exportedAtById(db: Database): Promise<Map<number, Date | null>> {
+  const rows = await db.select({ id: paperSlipChanges.id, exportedAt: paperSlipChanges.exportedAt }).from(paperSlipChanges);
+  return new Map(rows.map((row) => [row.id, row.exportedAt]));
+}
+
+describe(`paperless export on ${driverName}`, () => {
+  let testDb: TestDatabase;
+  let db: Database;
+  beforeEach(async () => {
+    testDb = await createTestDatabase();
+    db = testDb.handle.db;
+    await migrate(db);
+  });
+  afterEach(async () => {
+    await testDb.dispose();
+  });
+
+  it('writes the header line alone when nothing is pending', async () => {
+    const result = await runExport(db, fridayMorning);
+    expect(result).toEqual({ rows: 0, effectiveUntil: '2026-06-08', csv: HEADER });
+  });
+
+  it('writes stop and resume rows with CRLF line ends, dates and Tokyo request times', async () => {
+    const home = await addFaucet(db, '10000001');
+    const shop = await addFaucet(db, '10000002');
+    await addChange(db, home, { paperless: true, requestedAt: '2026-06-04T06:30:00Z', effectiveOn: '2026-06-05' });
+    await addChange(db, shop, { paperless: false, requestedAt: '2026-06-04T15:15:00Z', effectiveOn: '2026-06-08' });
+
+    const result = await runExport(db, fridayMorning);
+
+    expect(result.rows).toBe(2);
+    expect(result.csv).toBe(
+      HEADER + '10000001,stop,2026-06-05,2026-06-04T15:30:00+09:00\r\n' + '10000002,resume,2026-06-08,2026-06-05T00:15:00+09:00\r\n'
+    );
+  });
+
+  it('keeps a change effective after the next business day for a later file', async () => {
+    const faucet = await addFaucet(db, '10000001');
+    const monday = await addChange(db, faucet, { paperless: true, requestedAt: '2026-06-04T01:00:00Z', effectiveOn: '2026-06-08' });
+    const tuesday = await addChange(db, faucet, { paperless: false, requestedAt: '2026-06-05T00:30:00Z', effectiveOn: '2026-06-09' });
+
+    expect((await runExport(db, fridayMorning)).csv).toBe(HEADER + '10000001,stop,2026-06-08,2026-06-04T10:00:00+09:00\r\n');
+    let exportedAt = await exportedAtById(db);
+    expect(exportedAt.get(monday)).toEqual(fridayMorning);
+    expect(exportedAt.get(tuesday)).toBeNull();
+
+    const mondayMorning = new Date('2026-06-08T01:00:00Z');
+    expect((await runExport(db, mondayMorning)).csv).toBe(HEADER + '10000001,resume,2026-06-09,2026-06-05T09:30:00+09:00\r\n');
+    exportedAt = await exportedAtById(db);
+    expect(exportedAt.get(tuesday)).toEqual(mondayMorning);
+  });
+
+  it('hands over before the New Year closing days what takes effect on the first business day after them', async () => {
+    const faucet = await addFaucet(db, '10000001');
+    await addChange(db, faucet, { paperless: true, requestedAt: '2026-12-27T03:00:00Z', effectiveOn: '2027-01-04' });
+    await addChange(db, faucet, { paperless: false, requestedAt: '2026-12-28T03:00:00Z', effectiveOn: '2027-01-05' });
+
+    const result = await runExport(db, new Date('2026-12-28T08:00:00Z'));
+
+    expect(result.effectiveUntil).toBe('2027-01-04');
+    expect(result.csv).toBe(HEADER + '10000001,stop,2027-01-04,2026-12-27T12:00:00+09:00\r\n');
+  });
+
+  it('hands over a change whose effective date passed without an export', async () => {
+    const faucet = await addFaucet(db, '10000001');
+    await addChange(db, faucet, { paperless: true, requestedAt: '2026-05-20T01:00:00Z', effectiveOn: '2026-05-21' });
+    expect((await runExport(db, fridayMorning)).rows).toBe(1);
+  });
+
+  it('exports nothing the second time and marks every exported row with the export time', async () => {
+    const faucet = await addFaucet(db, '10000001');
+    const first = await addChange(db, faucet, { paperless: true, requestedAt: '2026-06-03T01:00:00Z', effectiveOn: '2026-06-04' });
+    const second = await addChange(db, faucet, { paperless: false, requestedAt: '2026-06-04T01:00:00Z', effectiveOn: '2026-06-05' });
+
+    expect((await runExport(db, fridayMorning)).rows).toBe(2);
+    const again = await runExport(db, new Date('2026-06-05T02:00:00Z'));
+
+    expect(again).toMatchObject({ rows: 0, csv: HEADER });
+    const exportedAt = await exportedAtById(db);
+    expect(exportedAt.get(first)).toEqual(fridayMorning);
+    expect(exportedAt.get(second)).toEqual(fridayMorning);
+  });
+
+  it("lists one faucet's changes in the order they were asked for, not the order rows were written", async () => {
+    const home = await addFaucet(db, '10000001');
+    const shop = await addFaucet(db, '10000002');
+    await addChange(db, home, { paperless: false, requestedAt: '2026-06-04T05:00:00Z', effectiveOn: '2026-06-05' });
+    await addChange(db, shop, { paperless: true, requestedAt: '2026-06-04T03:00:00Z', effectiveOn: '2026-06-05' });
+    await addChange(db, home, { paperless: true, requestedAt: '2026-06-04T01:00:00Z', effectiveOn: '2026-06-05' });
+
+    const lines = (await runExport(db, fridayMorning)).csv!.split('\r\n');
+
+    expect(lines.slice(1, 4).map((line) => line.split(',').slice(0, 2).join(' '))).toEqual([
+      '10000001 stop',
+      '10000002 stop',
+      '10000001 resume'
+    ]);
+  });
+
+  it('leaves the rows pending when the file cannot be written, and hands them over next time', async () => {
+    const faucet = await addFaucet(db, '10000001');
+    const change = await addChange(db, faucet, { paperless: true, requestedAt: '2026-06-04T01:00:00Z', effectiveOn: '2026-06-05' });
+
+    await expect(
+      runExport(db, fridayMorning, () => Promise.reject(new Error('disk full')))
+    ).rejects.toThrow('disk full');
+    expect((await exportedAtById(db)).get(change)).toBeNull();
+
+    expect((await runExport(db, fridayMorning)).rows).toBe(1);
+  });
+
+  it('never hands a change over twice when two exports run at the same moment', async () => {
+    const faucet = await addFaucet(db, '10000001');
+    for (const hour of ['01', '02', '03']) {
+      await addChange(db, faucet, { paperless: hour !== '02', requestedAt: `2026-06-04T${hour}:00:00Z`, effectiveOn: '2026-06-05' });
+    }
+    // On PostgreSQL a second connection pool stands for a second process.
+    const second = testDb.url ? await openDatabase({ databaseUrl: testDb.url }) : testDb.handle;
+    try {
+      // A slow write keeps the first export's transaction open while the second one starts.
+      const slowWrite = () => new Promise<void>((resolve) => setTimeout(resolve, 200));
+      const results = await Promise.all([runExport(db, fridayMorning, slowWrite), runExport(second.db, fridayMorning, slowWrite)]);
+      expect(results.map((result) => result.rows).sort()).toEqual([0, 3]);
+    } finally {
+      if (second !== testDb.handle) await second.close();
+    }
+  });
+});
+
+describe(`npm run export on ${driverName}`, () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+
+  async function databaseEnv(): Promise<CommandDatabase & { dataDir: string }> {
+    const database = await createCommandDatabase();
+    cleanups.push(() => database.dispose());
+    return { ...database, dataDir: database.env.DATA_DIR! };
+  }
+
+  async function runCli(args: string[], env: Record<string, string>) {
+    const run = runCommand('server/cli/export.ts', args, env);
+    const code = await run.exited;
+    return { code, stdout: run.stdout(), stderr: run.stderr() };
+  }
+
+  it('writes the header to --out on an empty database it migrates first, and exits 0', async () => {
+    const { env, dataDir } = await databaseEnv();
+    const file = path.join(dataDir, 'paperless.csv');
+
+    const run = await runCli(['paperless', '--out', file], env);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(HEADER);
+    expect(run.stdout).toBe('');
+    expect(existsSync(`${file}.partial`)).toBe(false);
+  });
+
+  it('writes to stdout by default, and a second run finds the rows already handed over', async () => {
+    const { env, target } = await databaseEnv();
+    const database = await openDatabase(target);
+    try {
+      await migrate(database.db);
+      const faucet = await addFaucet(database.db, '10000001');
+      await addChange(database.db, faucet, { paperless: true, requestedAt: '2000-01-04T00:00:00Z', effectiveOn: '2000-01-05' });
+    } finally {
+      await database.close();
+    }
+
+    const first = await runCli(['paperless'], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toBe(HEADER + '10000001,stop,2000-01-05,2000-01-04T09:00:00+09:00\r\n');
+
+    const second = await runCli(['paperless'], env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toBe(HEADER);
+  });
+
+  it('resolves a relative --out against the folder npm was started in', async () => {
+    const { env, dataDir } = await databaseEnv();
+
+    const run = await runCli(['paperless', '--out', 'relative.csv'], { ...env, INIT_CWD: dataDir });
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(path.join(dataDir, 'relative.csv'), 'utf8')).toBe(HEADER);
+  });
+
+  it.each([[[]], [['receipts']], [['paperless', '--bogus']], [['paperless', 'extra']], [['paperless', '--out']]])(
+    'exits 2 with the usage line for %j',
+    async (args) => {
+      const run = await runCli(args, { DATA_DIR: freshDataDir() });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('usage: npm run export -- paperless [--out FILE]');
+    }
+  );
+});
