@@ -3,7 +3,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoProfilePath } from '../../server/config.js';
-import { createScratchPostgres, serverUrl } from './support/database.js';
+import { createCommandDatabase, serverUrl } from './support/database.js';
 import { freshDataDir, runServer, startServer, stopServer, type ServerProcess } from './support/server-process.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -13,13 +13,9 @@ afterEach(async () => {
 
 /** The environment for a server on this run's driver: PGlite in a fresh folder, or a scratch PostgreSQL database. */
 async function databaseEnv(): Promise<Record<string, string>> {
-  const env: Record<string, string> = { DATA_DIR: freshDataDir() };
-  if (serverUrl) {
-    const scratch = await createScratchPostgres(serverUrl);
-    cleanups.push(() => scratch.drop());
-    env.DATABASE_URL = scratch.url;
-  }
-  return env;
+  const database = await createCommandDatabase();
+  cleanups.push(() => database.dispose());
+  return database.env;
 }
 
 function tracked(server: ServerProcess): ServerProcess {

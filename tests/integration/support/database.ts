@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import postgres from 'postgres';
-import { openDatabase, type DatabaseHandle } from '../../../server/db/client.js';
+import { openDatabase, type DatabaseHandle, type DatabaseTarget } from '../../../server/db/client.js';
 
 /**
  * The database suites run on PGlite by default and on a real PostgreSQL server when
@@ -60,4 +63,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await scratch.drop();
     }
   };
+}
+
+export interface CommandDatabase {
+  /** DATA_DIR, and DATABASE_URL on PostgreSQL, for a spawned server or command. */
+  env: Record<string, string>;
+  /** The same database, for the test to open. */
+  target: DatabaseTarget;
+  dispose(): Promise<void>;
+}
+
+/** An empty database for a spawned process: PGlite in a fresh DATA_DIR, or a scratch PostgreSQL database. */
+export async function createCommandDatabase(): Promise<CommandDatabase> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'portal-data-'));
+  if (!serverUrl) {
+    return { env: { DATA_DIR: dataDir }, target: { pgliteDir: path.join(dataDir, 'pglite') }, dispose: async () => {} };
+  }
+  const scratch = await createScratchPostgres(serverUrl);
+  return { env: { DATA_DIR: dataDir, DATABASE_URL: scratch.url }, target: { databaseUrl: scratch.url }, dispose: () => scratch.drop() };
 }

@@ -6,31 +6,43 @@ import { fileURLToPath } from 'node:url';
 
 const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
-export interface ServerProcess {
-  child: ChildProcess;
+export interface ServerProcess extends CommandRun {
   baseUrl: string;
-  /** Every line the process printed so far, stdout and stderr. */
-  output(): string;
-  /** Resolves with the exit code once the process has ended. */
-  exited: Promise<number | null>;
 }
 
 export function freshDataDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'portal-data-'));
 }
 
-/** Runs server/main.ts as `npm start` does, without the client build step. */
-export function runServer(env: Record<string, string>): { child: ChildProcess; output(): string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+export interface CommandRun {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** stdout and stderr as they came. */
+  output(): string;
+  /** Resolves with the exit code once the process has ended and its output is read. */
+  exited: Promise<number | null>;
+}
+
+/** Runs one of the project's TypeScript entry points as npm would, with only the environment given. */
+export function runCommand(script: string, args: string[], env: Record<string, string>): CommandRun {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   });
+  let stdout = '';
+  let stderr = '';
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+  child.stdout?.on('data', (chunk: Buffer) => ((stdout += chunk.toString()), (output += chunk.toString())));
+  child.stderr?.on('data', (chunk: Buffer) => ((stderr += chunk.toString()), (output += chunk.toString())));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, exited, stdout: () => stdout, stderr: () => stderr, output: () => output };
+}
+
+/** Runs server/main.ts as `npm start` does, without the client build step. */
+export function runServer(env: Record<string, string>): CommandRun {
+  return runCommand('server/main.ts', [], { PORT: '0', LOG_LEVEL: 'info', ...env });
 }
 
 /** Starts a server and waits until it logs that it listens. */
