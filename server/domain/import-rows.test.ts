@@ -49,7 +49,6 @@ describe('validateRow', () => {
   it('accepts a valid row of every file and types its values', () => {
     expect(validateRow('customers', valid.customers, 2, rules)).toMatchObject({
       ok: true,
-      key: '10000001',
       row: { faucetNo: '10000001', phone: '0165421234', billingPostalCode: '096-0011', billingName: null, contractEnd: null }
     });
     expect(validateRow('readings', valid.readings, 2, rules)).toMatchObject({
@@ -57,7 +56,7 @@ describe('validateRow', () => {
       row: { usageTenths: 215, meterValue: 1234, nextReadingDate: '2026-11-13' }
     });
     expect(validateRow('bills', valid.bills, 2, rules)).toMatchObject({ ok: true, row: { total: 7000, tax: 636, usageTenths: 210 } });
-    expect(validateRow('payments', valid.payments, 2, rules)).toMatchObject({ ok: true, key: '10000001\u00002026-10' });
+    expect(validateRow('payments', valid.payments, 2, rules)).toMatchObject({ ok: true, row: { method: 'transfer', paidOn: '2026-11-26' } });
   });
 
   it('normalises full-width digits and hyphens before checking numbers', () => {

@@ -231,14 +231,6 @@ export const columnSpecs: Record<ImportKind, ColumnSpec[]> = {
   ]
 };
 
-/** The columns whose values together identify a row: a later row with the same key replaces it. */
-export const keyColumns: Record<ImportKind, string[]> = {
-  customers: ['faucet_no'],
-  readings: ['faucet_no', 'period'],
-  bills: ['faucet_no', 'period'],
-  payments: ['faucet_no', 'period']
-};
-
 export interface HeaderCheck {
   missing: string[];
   unknown: string[];
@@ -281,7 +273,7 @@ function rowLevelProblems(kind: ImportKind, row: Record<string, unknown>): { col
 }
 
 export type RowResult<K extends ImportKind> =
-  | { ok: true; row: RowsByKind[K]; key: string }
+  | { ok: true; row: RowsByKind[K] }
   | { ok: false; problems: Problem[] };
 
 /**
@@ -325,6 +317,5 @@ export function validateRow<K extends ImportKind>(
     }
   }
   if (problems.length > 0) return { ok: false, problems };
-  const key = keyColumns[kind].map((column) => String(row[camelCase(column)])).join('\u0000');
-  return { ok: true, row: row as unknown as RowsByKind[K], key };
+  return { ok: true, row: row as unknown as RowsByKind[K] };
 }

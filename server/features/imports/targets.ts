@@ -6,7 +6,6 @@ import type { ImportKind, RowsByKind } from '../../domain/import-rows.js';
  * apply the file. All SQL here is built from the constants below, never from file content.
  */
 export interface Target<K extends ImportKind> {
-  keyColumns: string[];
   createStaging: string;
   /** Completed with `(<json>::json) as input(<stagingColumnList>)`. */
   insertStaging: string;
@@ -42,6 +41,14 @@ function stagingParts<K extends ImportKind>(kind: K, columns: DataColumn<K>[]) {
   };
 }
 
+/** A key twice in one file is a mistake, not a correction: which of the two would be right? */
+const repeatedKeyCheck = (table: string, keyColumns: string[]) => `
+  select line, '${keyColumns.join('+')}' as column, ${keyColumns.join(" || ' ' || ")} as value,
+    first_line || '行目と同じキーです' as ja, 'the same key as line ' || first_line as en
+  from (select *, min(line) over (partition by ${keyColumns.join(', ')}) as first_line from ${table}) keyed
+  where line <> first_line
+  order by line`;
+
 const unknownFaucetCheck = (table: string) => `
   select s.line, 'faucet_no' as column, s.faucet_no as value,
     '水栓番号が登録されていません（お客様ファイルにありません）' as ja,
@@ -62,8 +69,7 @@ function periodTarget<K extends 'readings' | 'bills' | 'payments'>(kind: K, colu
   const incoming = names.map((name) => `excluded.${name}`).join(', ');
   return {
     ...parts,
-    keyColumns: ['faucet_no', 'period'],
-    databaseChecks: [unknownFaucetCheck(parts.table)],
+    databaseChecks: [repeatedKeyCheck(parts.table, ['faucet_no', 'period']), unknownFaucetCheck(parts.table)],
     apply: [
       `with upserted as (
         insert into ${kind} (faucet_id, ${names.join(', ')})
@@ -107,8 +113,8 @@ function customersTarget(): Target<'customers'> {
   const sameContract = `c.faucet_id = f.id and c.contract_start = s.contract_start`;
   return {
     ...parts,
-    keyColumns: ['faucet_no'],
     databaseChecks: [
+      repeatedKeyCheck(parts.table, ['faucet_no']),
       `select s.line, 'contract_start' as column, s.contract_start::text as value,
          '現在の契約の開始日（' || current.contract_start || '）より前の日付です。名義変更は新しい開始日で登録してください' as ja,
          'before the start of the current contract (' || current.contract_start || '); a new holder needs a later start' as en
