@@ -1,0 +1,23 @@
+import { configuredTarget, openDatabase } from '../server/db/client.js';
+import { loadConfig } from '../server/config.js';
+import { migrate } from '../server/db/migrate.js';
+import { importFiles } from '../server/features/imports/service.js';
+
+const [customers, readings] = process.argv.slice(2) as [string, string];
+const config = loadConfig(process.env);
+const database = await openDatabase(configuredTarget(config));
+await migrate(database.db);
+const options = {
+  rules: { faucetNumberPattern: new RegExp(config.profile.faucetNumber.pattern) },
+  ranBy: 'bench',
+  onProgress: (kind: string, rows: number) => process.stderr.write(`[bench]   ${kind}: ${rows.toLocaleString('en')} rows\n`)
+};
+await importFiles(database.db, [{ kind: 'customers', path: customers }], options);
+const started = performance.now();
+const result = await importFiles(database.db, [{ kind: 'readings', path: readings }], options);
+const ms = performance.now() - started;
+await database.close();
+if (result.status !== 'imported') throw new Error(`readings import ${result.status}`);
+process.stdout.write(
+  `${JSON.stringify({ ms, rows: result.files[0]!.rowsRead, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`
+);
