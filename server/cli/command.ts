@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { loadConfigOrExit, type Config } from '../config.js';
 import { configuredTarget, openDatabase, type DatabaseHandle } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
@@ -9,19 +8,4 @@ export async function openForCommand(): Promise<{ config: Config; database: Data
   const database = await openDatabase(configuredTarget(config));
   await migrate(database.db);
   return { config, database };
-}
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-/** Exit code 2 with the command's usage, as INTERFACES.md promises for every command. */
-export function exitWithUsage(error: UsageError, usage: string): never {
-  process.stderr.write(`${error.message}\n\nusage: ${usage}\n`);
-  process.exit(2);
-}
-
-/** `npm run` starts scripts in the project folder; a relative path means where the operator typed it. */
-export function resolveFromCaller(file: string): string {
-  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
 }

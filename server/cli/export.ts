@@ -2,7 +2,8 @@ import { rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createBusinessCalendar } from '../domain/calendar.js';
 import { exportPaperSlipChanges } from '../features/exports/service.js';
-import { exitWithUsage, openForCommand, resolveFromCaller, UsageError } from './command.js';
+import { openForCommand } from './command.js';
+import { exitWithUsage, resolveFromCaller, UsageError } from './usage.js';
 
 const usage = 'npm run export -- paperless [--out FILE]';
 

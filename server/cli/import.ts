@@ -5,7 +5,8 @@ import { importKinds, type ImportKind } from '../domain/import-rows.js';
 import { formatReport } from '../features/imports/report.js';
 import { importFiles } from '../features/imports/service.js';
 import type { Encoding } from '../features/imports/source.js';
-import { exitWithUsage, openForCommand, resolveFromCaller, UsageError } from './command.js';
+import { openForCommand } from './command.js';
+import { exitWithUsage, resolveFromCaller, UsageError } from './usage.js';
 
 const usage = 'npm run import -- <customers|readings|bills|payments> <file.csv> [--encoding utf8|sjis] [--dry-run]';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBusinessCalendar, tokyoDate, tokyoTimestamp } from './calendar.js';
+import { createBusinessCalendar, lastCompleteMonth, tokyoDate, tokyoTimestamp } from './calendar.js';
 
 // The demo profile's 年末年始.
 const newYearClosing = ['12-29', '12-30', '12-31', '01-01', '01-02', '01-03'];
@@ -92,5 +92,15 @@ describe('tokyoTimestamp', () => {
   it('names the same instant it was given', () => {
     const instant = new Date('2026-12-31T23:59:59Z');
     expect(new Date(tokyoTimestamp(instant)).getTime()).toBe(instant.getTime());
+  });
+});
+
+describe('lastCompleteMonth', () => {
+  it('is the month before the current one in Tokyo, across a year end and a Tokyo midnight', () => {
+    expect(lastCompleteMonth(new Date('2026-11-25T03:00:00Z'))).toBe('2026-10');
+    expect(lastCompleteMonth(new Date('2027-01-10T03:00:00Z'))).toBe('2026-12');
+    // 31 Dec 16:00 UTC is already 1 Jan in Tokyo.
+    expect(lastCompleteMonth(new Date('2026-12-31T16:00:00Z'))).toBe('2026-12');
+    expect(lastCompleteMonth(new Date('2026-12-31T14:59:59Z'))).toBe('2026-11');
   });
 });

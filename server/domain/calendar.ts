@@ -100,3 +100,9 @@ export function tokyoTimestamp(instant: Date): string {
   const { year, month, day, hour, minute, second } = tokyoParts(instant);
   return `${year}-${month}-${day}T${hour}:${minute}:${second}+09:00`;
 }
+
+/** The month before the current one in Tokyo: the last one whose readings and bills are all out. */
+export function lastCompleteMonth(now: Date): string {
+  const [year, month] = tokyoDate(now).split('-').map(Number) as [number, number];
+  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+}
