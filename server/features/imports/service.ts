@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
-import { sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../../db/client.js';
+import { sql } from 'drizzle-orm';
+import { selectRows, type Database } from '../../db/client.js';
 import { importRuns } from '../../db/schema.js';
 import {
   checkHeader,
@@ -175,18 +175,9 @@ async function stageFile(
   return true;
 }
 
-function rowsOf<T>(result: unknown): T[] {
-  // postgres.js returns the rows as the result; PGlite wraps them in { rows }.
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
-}
-
-async function query<T>(tx: Transaction, statement: SQL): Promise<T[]> {
-  return rowsOf<T>(await tx.execute(statement));
-}
-
 async function checkAgainstDatabase(tx: Transaction, target: Target<ImportKind>, report: FileReport) {
   for (const check of target.databaseChecks) {
-    const rows = await query<{ line: number; column: string; value: string; ja: string; en: string }>(tx, sql.raw(check));
+    const rows = await selectRows<{ line: number; column: string; value: string; ja: string; en: string }>(tx, sql.raw(check));
     for (const row of rows) {
       report.problems.push({ line: row.line, column: row.column, value: row.value, reason: { ja: row.ja, en: row.en } });
     }
@@ -195,7 +186,7 @@ async function checkAgainstDatabase(tx: Transaction, target: Target<ImportKind>,
 
 async function applyFile(tx: Transaction, target: Target<ImportKind>, report: FileReport) {
   for (const statement of target.apply) {
-    const [counts] = await query<{ inserted?: number; updated?: number }>(tx, sql.raw(statement));
+    const [counts] = await selectRows<{ inserted?: number; updated?: number }>(tx, sql.raw(statement));
     report.inserted += Number(counts?.inserted ?? 0);
     report.updated += Number(counts?.updated ?? 0);
   }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import iconv from 'iconv-lite';
-import type { Database } from '../../../server/db/client.js';
+import { selectRows, type Database } from '../../../server/db/client.js';
 
 export const importRules = { faucetNumberPattern: /^[0-9]{8}$/ };
 
@@ -36,8 +36,7 @@ export async function snapshot(db: Database): Promise<unknown> {
   const tables = ['faucets', 'contracts', 'readings', 'bills', 'payments'];
   const result: Record<string, unknown> = {};
   for (const table of tables) {
-    const rows = await db.execute(sql.raw(`select * from ${table} order by id`));
-    result[table] = Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows;
+    result[table] = await selectRows(db, sql.raw(`select * from ${table} order by id`));
   }
   return JSON.parse(JSON.stringify(result));
 }
