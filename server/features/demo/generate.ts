@@ -1,0 +1,671 @@
+import type { Tariff } from '../../../src/lib/shared/profile.js';
+import { computeCharge } from '../../../src/lib/shared/tariff.js';
+
+export interface DemoOptions {
+  faucets: number;
+  months: number;
+  seed: number;
+  /**
+   * The last billed period, YYYY-MM. The data set is as of that month's last day: a payment
+   * that would fall later (a transfer next month, a late payer) is not in it yet.
+   */
+  endPeriod: string;
+  tariff: Tariff;
+}
+
+/** The rows of the four billing-system import files (shared/spec/INTERFACES.md); '' is an empty field. */
+export interface CustomerRow {
+  faucet_no: string;
+  holder_name: string;
+  holder_kana: string;
+  phone: string;
+  supply_address: string;
+  billing_name: string;
+  billing_postal_code: string;
+  billing_address: string;
+  contract_start: string;
+  contract_end: string;
+  payment_method: 'transfer' | 'invoice';
+}
+
+export interface ReadingRow {
+  faucet_no: string;
+  period: string;
+  reading_date: string;
+  meter_value: number;
+  usage_m3: number;
+  next_reading_date: string;
+}
+
+export interface BillRow {
+  faucet_no: string;
+  period: string;
+  usage_m3: number;
+  water_charge: number;
+  sewer_charge: number;
+  total: number;
+  tax: number;
+  issue_date: string;
+  due_date: string;
+  transfer_date: string;
+}
+
+export interface PaymentRow {
+  faucet_no: string;
+  period: string;
+  amount: number;
+  method: 'transfer' | 'convenience' | 'counter' | 'other';
+  result: 'paid' | 'failed';
+  paid_on: string;
+}
+
+export interface DemoRows {
+  customers: CustomerRow;
+  readings: ReadingRow;
+  bills: BillRow;
+  payments: PaymentRow;
+}
+
+export type DemoFile = keyof DemoRows;
+
+export const demoFiles: readonly DemoFile[] = ['customers', 'readings', 'bills', 'payments'];
+
+export const demoColumns: { [File in DemoFile]: (keyof DemoRows[File])[] } = {
+  customers: [
+    'faucet_no',
+    'holder_name',
+    'holder_kana',
+    'phone',
+    'supply_address',
+    'billing_name',
+    'billing_postal_code',
+    'billing_address',
+    'contract_start',
+    'contract_end',
+    'payment_method'
+  ],
+  readings: ['faucet_no', 'period', 'reading_date', 'meter_value', 'usage_m3', 'next_reading_date'],
+  bills: [
+    'faucet_no',
+    'period',
+    'usage_m3',
+    'water_charge',
+    'sewer_charge',
+    'total',
+    'tax',
+    'issue_date',
+    'due_date',
+    'transfer_date'
+  ],
+  payments: ['faucet_no', 'period', 'amount', 'method', 'result', 'paid_on']
+};
+
+export interface DemoData {
+  faucets: number;
+  /**
+   * Each file's rows, one faucet's at a time. Every iteration generates them afresh, so a
+   * file of any size is written without holding more than one faucet's history.
+   */
+  rows: { [File in DemoFile]: Iterable<DemoRows[File][]> };
+}
+
+interface Random {
+  /** A number in [0, 1). */
+  next(): number;
+  /** A whole number from min to max, both included. */
+  int(min: number, max: number): number;
+  chance(probability: number): boolean;
+  pick<T>(items: readonly T[]): T;
+  weighted<T>(items: readonly (readonly [T, number])[]): T;
+}
+
+/** mulberry32: a few lines, fast, and the same sequence on every platform, which is all synthetic data needs. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** murmur3's finaliser: neighbouring inputs give unrelated outputs, so faucet 1 and faucet 2 do not look alike. */
+function mix32(value: number): number {
+  let hash = value >>> 0;
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
+}
+
+function seededRandom(seed: number): Random {
+  const next = mulberry32(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  return {
+    next,
+    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
+    chance: (probability) => next() < probability,
+    pick,
+    weighted(items) {
+      let remaining = next() * items.reduce((sum, [, weight]) => sum + weight, 0);
+      for (const [item, weight] of items) {
+        remaining -= weight;
+        if (remaining < 0) return item;
+      }
+      return items[items.length - 1]![0];
+    }
+  };
+}
+
+type Month = number;
+
+const twoDigits = (value: number) => String(value).padStart(2, '0');
+const monthOf = (period: string): Month => Number(period.slice(0, 4)) * 12 + Number(period.slice(5, 7)) - 1;
+const periodOf = (month: Month) => `${Math.floor(month / 12)}-${twoDigits((month % 12) + 1)}`;
+const dateIn = (month: Month, day: number) => `${periodOf(month)}-${twoDigits(day)}`;
+const lastDayOf = (month: Month) =>
+  dateIn(month, new Date(Date.UTC(Math.floor(month / 12), (month % 12) + 1, 0)).getUTCDate());
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(date) + days * 86_400_000).toISOString().slice(0, 10);
+
+interface District {
+  /** The first two digits of the faucet numbers in the district. */
+  code: string;
+  postalCode: string;
+  /** City-centre districts are read every month, outlying ones every second month. */
+  cycleMonths: 1 | 2;
+  /** Half the outlying districts are read in odd months and half in even ones, which keeps the readers' rounds level. */
+  readingOffset: 0 | 1;
+  readingDay: number;
+  /** How many households live there, relative to the other districts. */
+  weight: number;
+  /** The address after 名寄市. */
+  street(random: Random): string;
+}
+
+const chome = (random: Random, blocks: number) => `${random.int(1, blocks)}丁目${random.int(1, 30)}番地`;
+const lot = (random: Random, lots: number) => `${random.int(1, lots)}番地`;
+
+const cityDistrict = (code: string, postalCode: string, readingDay: number, street: District['street']): District => ({
+  code,
+  postalCode,
+  cycleMonths: 1,
+  readingOffset: 0,
+  readingDay,
+  weight: 12,
+  street
+});
+const outlyingDistrict = (
+  code: string,
+  postalCode: string,
+  readingOffset: 0 | 1,
+  readingDay: number,
+  street: District['street']
+): District => ({ code, postalCode, cycleMonths: 2, readingOffset, readingDay, weight: 6, street });
+
+const districts: readonly District[] = [
+  cityDistrict('11', '096-0011', 5, (r) => `西${r.int(1, 12)}条南${chome(r, 12)}`),
+  cityDistrict('12', '096-0021', 7, (r) => `西${r.int(1, 12)}条北${chome(r, 10)}`),
+  cityDistrict('13', '096-0031', 9, (r) => `東${r.int(1, 8)}条南${chome(r, 12)}`),
+  cityDistrict('14', '096-0041', 11, (r) => `東${r.int(1, 8)}条北${chome(r, 10)}`),
+  cityDistrict('15', '096-0010', 13, (r) => `大通南${chome(r, 16)}`),
+  cityDistrict('16', '096-0071', 15, (r) => `緑丘${lot(r, 250)}`),
+  outlyingDistrict('31', '096-0061', 0, 16, (r) => `字日進${lot(r, 900)}`),
+  outlyingDistrict('32', '096-0062', 1, 16, (r) => `字徳田${lot(r, 700)}`),
+  outlyingDistrict('33', '096-0063', 0, 18, (r) => `字内淵${lot(r, 500)}`),
+  outlyingDistrict('34', '096-0064', 1, 18, (r) => `字智恵文${lot(r, 900)}`),
+  outlyingDistrict('35', '098-0501', 0, 20, (r) => `風連町本町${lot(r, 200)}`)
+];
+const cityCentre = districts.filter((district) => district.cycleMonths === 1);
+const byHouseholds = districts.map((district) => [district, district.weight] as const);
+
+const isReadIn = (district: District, month: Month) => (month - district.readingOffset) % district.cycleMonths === 0;
+
+/** Names with their readings; 髙, 﨑 and 德 are outside JIS X 0208, in CP932's extensions, and must survive Shift_JIS. */
+const surnames = [
+  ['佐藤', 'サトウ'], ['高橋', 'タカハシ'], ['髙橋', 'タカハシ'], ['佐々木', 'ササキ'], ['鈴木', 'スズキ'],
+  ['伊藤', 'イトウ'], ['田中', 'タナカ'], ['渡辺', 'ワタナベ'], ['工藤', 'クドウ'], ['齋藤', 'サイトウ'],
+  ['小林', 'コバヤシ'], ['中村', 'ナカムラ'], ['加藤', 'カトウ'], ['吉田', 'ヨシダ'], ['山本', 'ヤマモト'],
+  ['阿部', 'アベ'], ['菊地', 'キクチ'], ['村上', 'ムラカミ'], ['千葉', 'チバ'], ['﨑山', 'サキヤマ'], ['德田', 'トクダ']
+] as const;
+const givenNames = [
+  ['美咲', 'ミサキ'], ['翔太', 'ショウタ'], ['健一', 'ケンイチ'], ['裕子', 'ユウコ'], ['大輔', 'ダイスケ'],
+  ['恵子', 'ケイコ'], ['誠', 'マコト'], ['幸子', 'サチコ'], ['和夫', 'カズオ'], ['陽菜', 'ヒナ'],
+  ['直樹', 'ナオキ'], ['由美子', 'ユミコ'], ['隆', 'タカシ'], ['千尋', 'チヒロ'], ['浩二', 'コウジ'], ['トメ', 'トメ']
+] as const;
+
+type Person = readonly [name: string, kana: string];
+/** Japanese records separate surname and given name with a full-width space (全角スペース). */
+const fullWidthSpace = '　';
+
+const housingEstates = ['市営緑丘団地', '市営豊西団地', 'コーポ北斗', 'ハイツ天塩'];
+/** Apartment blocks are numbered ①②③…, more characters only CP932 (NEC's special characters) has. */
+const blockNumbers = ['①', '②', '③', '④'];
+
+const apartment = (random: Random, block: string) =>
+  ` ${random.pick(housingEstates)}${block}棟${random.int(1, 4)}0${random.int(1, 6)}号`;
+
+function phoneNumber(random: Random): string {
+  return random.chance(0.5)
+    ? `01654-${random.int(2, 9)}-${random.int(1000, 9999)}`
+    : `${random.pick(['090', '080', '070'])}-${random.int(1000, 9999)}-${random.int(1000, 9999)}`;
+}
+
+/**
+ * How much more than in May a month uses, January first. Winters reach −30 °C: households keep
+ * a tap running on frost nights (凍結防止の流水), so January and February use half as much again.
+ */
+const seasonalFactor = [1.45, 1.5, 1.3, 1.05, 0.95, 0.95, 1.05, 1.1, 0.95, 0.95, 1.05, 1.3];
+
+/** A typical month's m³ for households of one to five people, weighted by how common each is in an ageing town. */
+const householdUsage = [[7, 30], [13, 33], [18, 17], [22, 14], [26, 6]] as const;
+const SINGLE_PERSON_M3 = 7;
+const FAMILY_OF_FOUR_M3 = 22;
+
+/** Households mostly have the smallest meter; the rank is an index into the tariff's meter sizes, smallest first. */
+const householdMeterRank = [[0, 85], [1, 12], [2, 3]] as const;
+const CORPORATE_METER_RANK = 3;
+
+const corporation = {
+  person: ['株式会社北都フードサービス', 'カブシキガイシャホクトフードサービス'] as Person,
+  phone: '01654-2-6020',
+  billingName: '株式会社北都フードサービス　経理課',
+  billingPostalCode: '096-0010',
+  billingAddress: '名寄市大通南2丁目10番地 北都ビル3階'
+};
+/** PRODUCT.md: a corporate account holds up to 20 faucets, and the demo has one that holds them all. */
+const CORPORATE_FAUCETS = 20;
+
+const VACANT_SHARE = 0.015;
+const TRANSFER_SHARE = 0.75;
+const PHONE_SHARE = 0.85;
+const FAILED_TRANSFER_SHARE = 0.01;
+const LATE_PAYMENT_SHARE = 0.05;
+const LEAK_FACTOR = 5;
+const DAYS_FROM_READING_TO_BILL = 3;
+const TRANSFER_DAY = 26;
+
+/**
+ * The first faucets each tell one story the app must show well; the rest are drawn at
+ * random. The demo faucet comes first so that every data set, however small, has one.
+ */
+export type Story = 'demo' | 'holderChange' | 'leak' | 'failedTransfer' | 'latePayer' | 'vacant';
+const stories: readonly Story[] = ['demo', 'holderChange', 'leak', 'failedTransfer', 'latePayer', 'vacant'];
+
+interface Context {
+  options: DemoOptions;
+  firstMonth: Month;
+  endMonth: Month;
+  asOf: string;
+  /** The tariff's meter sizes, smallest first. */
+  meterSizes: number[];
+  corporateIndexes: { from: number; to: number } | undefined;
+}
+
+function contextOf(options: DemoOptions): Context {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(options.endPeriod)) {
+    throw new RangeError(`endPeriod must be YYYY-MM, not "${options.endPeriod}"`);
+  }
+  const endMonth = monthOf(options.endPeriod);
+  const corporateFrom = stories.length;
+  return {
+    options,
+    firstMonth: endMonth - options.months + 1,
+    endMonth,
+    asOf: lastDayOf(endMonth),
+    meterSizes: Object.keys(options.tariff.water.basicChargeByMeterSize)
+      .map(Number)
+      .sort((a, b) => a - b),
+    corporateIndexes:
+      options.faucets >= corporateFrom + CORPORATE_FAUCETS
+        ? { from: corporateFrom, to: corporateFrom + CORPORATE_FAUCETS - 1 }
+        : undefined
+  };
+}
+
+interface FaucetPlan {
+  faucetNo: string;
+  district: District;
+  holder: Person;
+  phone: string;
+  supplyAddress: string;
+  billing: { name: string; postalCode: string; address: string };
+  contractStart: string;
+  paymentMethod: 'transfer' | 'invoice';
+  meterSizeMm: number;
+  initialMeterTenths: number;
+  /** A typical month's usage in tenths of a m³, before the season. */
+  typicalTenths: number;
+  /** Households' meters are read in whole m³, the corporate account's large meters to a tenth. */
+  readInWholeM3: boolean;
+  /** A new holder moved in: until that month the previous one's household used this much. */
+  previousHolder?: { until: Month; typicalTenths: number };
+  vacantFrom?: Month;
+  leakIn?: Month;
+  failedTransferIn?: Month;
+  lateShare: number;
+}
+
+const meterSize = (context: Context, rank: number) =>
+  context.meterSizes[Math.min(rank, context.meterSizes.length - 1)]!;
+
+const faucetNumber = (district: District, index: number) => `${district.code}${String(index + 1).padStart(6, '0')}`;
+
+const contractStartBefore = (random: Random, month: Month) => dateIn(random.int(month - 360, month - 1), random.int(1, 28));
+
+interface Resident {
+  person: Person;
+  phone: string;
+  block: string;
+}
+
+function household(random: Random, context: Context, index: number, district: District, resident: Partial<Resident> = {}): FaucetPlan {
+  const [surname, surnameKana] = random.pick(surnames);
+  const [givenName, givenKana] = random.pick(givenNames);
+  const drawn: Resident = {
+    person: [`${surname}${fullWidthSpace}${givenName}`, `${surnameKana}${fullWidthSpace}${givenKana}`],
+    phone: random.chance(PHONE_SHARE) ? phoneNumber(random) : '',
+    block: district.cycleMonths === 1 && random.chance(0.2) ? random.pick(blockNumbers) : ''
+  };
+  const { person, phone, block } = { ...drawn, ...resident };
+  const supplyAddress = `名寄市${district.street(random)}${block ? apartment(random, block) : ''}`;
+  return {
+    faucetNo: faucetNumber(district, index),
+    district,
+    holder: person,
+    phone,
+    supplyAddress,
+    billing: { name: person[0], postalCode: district.postalCode, address: supplyAddress },
+    contractStart: contractStartBefore(random, context.firstMonth),
+    paymentMethod: random.chance(TRANSFER_SHARE) ? 'transfer' : 'invoice',
+    meterSizeMm: meterSize(context, random.weighted(householdMeterRank)),
+    initialMeterTenths: random.int(50, 3000) * 10,
+    typicalTenths: random.weighted(householdUsage) * 10,
+    readInWholeM3: true,
+    lateShare: LATE_PAYMENT_SHARE
+  };
+}
+
+function corporateFaucet(random: Random, context: Context, index: number): FaucetPlan {
+  const district = random.weighted(byHouseholds);
+  return {
+    faucetNo: faucetNumber(district, index),
+    district,
+    holder: corporation.person,
+    phone: corporation.phone,
+    supplyAddress: `名寄市${district.street(random)}`,
+    billing: { name: corporation.billingName, postalCode: corporation.billingPostalCode, address: corporation.billingAddress },
+    contractStart: contractStartBefore(random, context.firstMonth),
+    paymentMethod: 'transfer',
+    meterSizeMm: meterSize(context, CORPORATE_METER_RANK),
+    initialMeterTenths: random.int(10_000, 500_000),
+    typicalTenths: random.int(600, 3000),
+    readInWholeM3: false,
+    lateShare: 0
+  };
+}
+
+function storyFaucet(story: Story, random: Random, context: Context, index: number): FaucetPlan {
+  const district = random.pick(cityCentre);
+  const { firstMonth, endMonth } = context;
+  // Whoever tries the demo signs up with faucet number and phone, so every story but the vacant house has one.
+  const reachable = { phone: phoneNumber(random) };
+  switch (story) {
+    case 'demo':
+      // A family, so its charges climb the tiers; its name and address show off what Shift_JIS files must keep.
+      return {
+        ...household(random, context, index, district, { ...reachable, person: ['髙橋　美咲', 'タカハシ　ミサキ'], block: '①' }),
+        paymentMethod: 'transfer',
+        typicalTenths: FAMILY_OF_FOUR_M3 * 10
+      };
+    case 'holderChange': {
+      const until = firstMonth + Math.floor(context.options.months / 2);
+      // A single tenant after a family: a change downwards never looks like a leak.
+      return {
+        ...household(random, context, index, district, { ...reachable, person: ['﨑山　翔太', 'サキヤマ　ショウタ'] }),
+        contractStart: dateIn(until, 1),
+        typicalTenths: SINGLE_PERSON_M3 * 10,
+        previousHolder: { until, typicalTenths: FAMILY_OF_FOUR_M3 * 10 }
+      };
+    }
+    case 'leak':
+      // A leak needs the same month a year earlier to stand out against.
+      return {
+        ...household(random, context, index, district, reachable),
+        leakIn: context.options.months > 12 ? endMonth : undefined
+      };
+    case 'failedTransfer':
+      // The latest transfer that has happened: the one for the month before the last.
+      return {
+        ...household(random, context, index, district, reachable),
+        paymentMethod: 'transfer',
+        failedTransferIn: context.options.months > 1 ? endMonth - 1 : undefined
+      };
+    case 'latePayer':
+      return { ...household(random, context, index, district, reachable), paymentMethod: 'invoice', lateShare: 1 };
+    case 'vacant': {
+      // The owner moved away and has the bills (basic charge only) posted to Sapporo.
+      const plan = household(random, context, index, district, { phone: '' });
+      return {
+        ...plan,
+        billing: { ...plan.billing, postalCode: '001-0024', address: '札幌市北区北24条西5丁目1番地' },
+        vacantFrom: endMonth - 5
+      };
+    }
+  }
+}
+
+/** Every faucet draws from its own stream, so each file's pass and each faucet come out the same whichever asks. */
+function faucetRandom(context: Context, index: number): Random {
+  return seededRandom(mix32(mix32(context.options.seed) + index));
+}
+
+function planFaucet(context: Context, random: Random, index: number): FaucetPlan {
+  const story = stories[index];
+  if (story) return storyFaucet(story, random, context, index);
+  const corporate = context.corporateIndexes;
+  if (corporate && index >= corporate.from && index <= corporate.to) return corporateFaucet(random, context, index);
+  const plan = household(random, context, index, random.weighted(byHouseholds));
+  return random.chance(VACANT_SHARE) ? { ...plan, vacantFrom: context.endMonth - random.int(2, 11) } : plan;
+}
+
+interface MeterReading {
+  month: Month;
+  usageTenths: number;
+  row: ReadingRow;
+}
+
+interface Bill {
+  month: Month;
+  row: BillRow;
+}
+
+class DemoFaucet {
+  readonly plan: FaucetPlan;
+  private readonly random: Random;
+  private meterReadings: MeterReading[] | undefined;
+  private issuedBills: Bill[] | undefined;
+
+  constructor(
+    private readonly context: Context,
+    index: number
+  ) {
+    this.random = faucetRandom(context, index);
+    this.plan = planFaucet(context, this.random, index);
+  }
+
+  customer(): CustomerRow {
+    const { plan } = this;
+    return {
+      faucet_no: plan.faucetNo,
+      holder_name: plan.holder[0],
+      holder_kana: plan.holder[1],
+      phone: plan.phone,
+      supply_address: plan.supplyAddress,
+      billing_name: plan.billing.name,
+      billing_postal_code: plan.billing.postalCode,
+      billing_address: plan.billing.address,
+      contract_start: plan.contractStart,
+      contract_end: '',
+      payment_method: plan.paymentMethod
+    };
+  }
+
+  /** Usage of each month from the one before the window (a bimonthly first reading covers it) to the last. */
+  private monthlyUsageTenths(): Map<Month, number> {
+    const { plan, random } = this;
+    const usage = new Map<Month, number>();
+    for (let month = this.context.firstMonth - 1; month <= this.context.endMonth; month++) {
+      const typical =
+        plan.previousHolder && month < plan.previousHolder.until ? plan.previousHolder.typicalTenths : plan.typicalTenths;
+      const tenths = typical * seasonalFactor[month % 12]! * (0.85 + 0.3 * random.next());
+      const vacant = plan.vacantFrom !== undefined && month >= plan.vacantFrom;
+      usage.set(month, vacant ? 0 : plan.readInWholeM3 ? Math.round(tenths / 10) * 10 : Math.round(tenths));
+    }
+    if (plan.leakIn !== undefined) usage.set(plan.leakIn, LEAK_FACTOR * usage.get(plan.leakIn - 12)!);
+    return usage;
+  }
+
+  readings(): MeterReading[] {
+    if (this.meterReadings) return this.meterReadings;
+    const { plan } = this;
+    const { cycleMonths, readingDay } = plan.district;
+    const usage = this.monthlyUsageTenths();
+    let meterTenths = plan.initialMeterTenths;
+    this.meterReadings = [];
+    for (let month = this.context.firstMonth; month <= this.context.endMonth; month++) {
+      if (!isReadIn(plan.district, month)) continue;
+      const usageTenths = cycleMonths === 2 ? usage.get(month - 1)! + usage.get(month)! : usage.get(month)!;
+      meterTenths += usageTenths;
+      this.meterReadings.push({
+        month,
+        usageTenths,
+        row: {
+          faucet_no: plan.faucetNo,
+          period: periodOf(month),
+          reading_date: dateIn(month, readingDay),
+          // The register shows whole m³; the tenths below it carry over to the next reading.
+          meter_value: Math.floor(meterTenths / 10),
+          usage_m3: usageTenths / 10,
+          next_reading_date: dateIn(month + cycleMonths, readingDay)
+        }
+      });
+    }
+    return this.meterReadings;
+  }
+
+  bills(): Bill[] {
+    if (this.issuedBills) return this.issuedBills;
+    const { plan } = this;
+    this.issuedBills = this.readings().map(({ month, usageTenths, row: reading }) => {
+      const charge = computeCharge(this.context.options.tariff, {
+        usageTenths,
+        meterSizeMm: plan.meterSizeMm,
+        months: plan.district.cycleMonths
+      });
+      return {
+        month,
+        row: {
+          faucet_no: plan.faucetNo,
+          period: reading.period,
+          usage_m3: reading.usage_m3,
+          water_charge: charge.waterCharge,
+          sewer_charge: charge.sewerCharge,
+          total: charge.total,
+          tax: charge.tax,
+          issue_date: addDays(reading.reading_date, DAYS_FROM_READING_TO_BILL),
+          due_date: lastDayOf(month + 1),
+          transfer_date: plan.paymentMethod === 'transfer' ? dateIn(month + 1, TRANSFER_DAY) : ''
+        }
+      };
+    });
+    return this.issuedBills;
+  }
+
+  payments(): PaymentRow[] {
+    return this.bills().flatMap((bill) => {
+      const payment = this.payment(bill);
+      const happenedOn = payment.paid_on || bill.row.transfer_date;
+      return happenedOn <= this.context.asOf ? [payment] : [];
+    });
+  }
+
+  private payment({ month, row: bill }: Bill): PaymentRow {
+    const { plan, random } = this;
+    const paid = { faucet_no: plan.faucetNo, period: bill.period, amount: bill.total };
+    if (plan.paymentMethod === 'transfer') {
+      const failed = month === plan.failedTransferIn || random.chance(FAILED_TRANSFER_SHARE);
+      return failed
+        ? { ...paid, method: 'transfer', result: 'failed', paid_on: '' }
+        : { ...paid, method: 'transfer', result: 'paid', paid_on: bill.transfer_date };
+    }
+    const paidOn = random.chance(plan.lateShare)
+      ? addDays(bill.due_date, random.int(3, 40))
+      : addDays(bill.issue_date, random.int(2, 25));
+    const method = random.weighted([['convenience', 55], ['other', 30], ['counter', 15]] as const);
+    return { ...paid, method, result: 'paid', paid_on: paidOn };
+  }
+}
+
+export function generateDemo(options: DemoOptions): DemoData {
+  const context = contextOf(options);
+  const perFaucet = <Row>(rowsOf: (faucet: DemoFaucet) => Row[]): Iterable<Row[]> => ({
+    *[Symbol.iterator]() {
+      for (let index = 0; index < options.faucets; index++) yield rowsOf(new DemoFaucet(context, index));
+    }
+  });
+  return {
+    faucets: options.faucets,
+    rows: {
+      customers: perFaucet((faucet) => [faucet.customer()]),
+      readings: perFaucet((faucet) => faucet.readings().map((reading) => reading.row)),
+      bills: perFaucet((faucet) => faucet.bills().map((bill) => bill.row)),
+      payments: perFaucet((faucet) => faucet.payments())
+    }
+  };
+}
+
+export interface FeaturedFaucet {
+  story: Story;
+  faucetNo: string;
+  phone: string;
+  /** What to look for, in English, for the person trying the data out. */
+  note: string;
+}
+
+function noteOn(story: Story, plan: FaucetPlan): string {
+  switch (story) {
+    case 'demo':
+      return 'a household read monthly: try sign-up with this faucet number and phone';
+    case 'holderChange':
+      return `a new holder since ${plan.contractStart}; the readings before it are the previous tenant's`;
+    case 'leak':
+      return plan.leakIn === undefined
+        ? 'no leak: it needs more than 12 months'
+        : `${periodOf(plan.leakIn)} uses ${LEAK_FACTOR}× the same month a year before (漏水の可能性)`;
+    case 'failedTransfer':
+      return plan.failedTransferIn === undefined
+        ? 'no failed transfer: it needs 2 months or more'
+        : `the transfer for ${periodOf(plan.failedTransferIn)} failed (振替不能)`;
+    case 'latePayer':
+      return 'pays by invoice, always after the due date';
+    case 'vacant':
+      return `vacant since ${periodOf(plan.vacantFrom!)}, no phone, bills posted to Sapporo`;
+  }
+}
+
+/** The faucets that tell the demo's stories, with what to look for in each. */
+export function featuredFaucets(options: DemoOptions): FeaturedFaucet[] {
+  const context = contextOf(options);
+  return stories.slice(0, options.faucets).map((story, index) => {
+    const { plan } = new DemoFaucet(context, index);
+    return { story, faucetNo: plan.faucetNo, phone: plan.phone, note: noteOn(story, plan) };
+  });
+}
+
+/** The faucet `npm start` suggests for sign-up: a household read monthly, with a registered phone. */
+export function demoFaucet(options: DemoOptions): { faucetNo: string; phone: string } {
+  const { plan } = new DemoFaucet(contextOf(options), stories.indexOf('demo'));
+  return { faucetNo: plan.faucetNo, phone: plan.phone };
+}

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { UtilityProfile } from '../../config.js';
+import { selectRows, type Database } from '../../db/client.js';
+import { lastCompleteMonth } from '../../domain/calendar.js';
+import { importFiles } from '../imports/service.js';
+import { demoFaucet, demoFiles, generateDemo, type DemoOptions } from './generate.js';
+import { writeDemoFiles } from './write.js';
+
+export async function isDatabaseEmpty(db: Database): Promise<boolean> {
+  const [row] = await selectRows<{ found: boolean }>(db, sql`select exists (select 1 from faucets) as found`);
+  return !row?.found;
+}
+
+/**
+ * Fills an empty database with the demo utility the way a utility would: the demo files are
+ * written to DATA_DIR/demo and imported by the same import code as any billing-system file.
+ * Returns the faucet number and phone to try sign-up with.
+ */
+export async function loadDemoUtility(
+  db: Database,
+  profile: UtilityProfile,
+  dataDir: string,
+  now: Date,
+  onProgress: (message: string) => void
+): Promise<{ faucetNo: string; phone: string }> {
+  const options: DemoOptions = { faucets: 300, months: 24, seed: 1, endPeriod: lastCompleteMonth(now), tariff: profile.tariff };
+  const dir = path.join(dataDir, 'demo');
+  onProgress(`writing the demo utility's billing files to ${dir}`);
+  await writeDemoFiles(dir, generateDemo(options), { encoding: 'utf8' });
+  const result = await importFiles(
+    db,
+    demoFiles.map((kind) => ({ kind, path: path.join(dir, `${kind}.csv`) })),
+    {
+      rules: { faucetNumberPattern: new RegExp(profile.faucetNumber.pattern) },
+      ranBy: 'demo',
+      onProgress: (kind, rows) => onProgress(`importing ${kind}: ${rows.toLocaleString('en')} rows`)
+    }
+  );
+  if (result.status !== 'imported') throw new Error(`the demo files did not import (${result.status})`);
+  return demoFaucet(options);
+}

@@ -1,0 +1,57 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
+import iconv from 'iconv-lite';
+import { demoColumns, demoFiles, type DemoData, type DemoFile } from './generate.js';
+
+export type DemoEncoding = 'utf8' | 'sjis';
+
+export interface WriteDemoOptions {
+  encoding: DemoEncoding;
+  /** Called after each faucet's rows of a file; done and total count faucets. */
+  onProgress?: (done: number, total: number, file: DemoFile) => void;
+}
+
+/**
+ * Writes customers.csv, readings.csv, bills.csv and payments.csv into dir, one file after the
+ * other, and returns how many rows each got. Rows stream from the generator to the disk:
+ * when the disk falls behind, the pipeline stops pulling rows, so memory stays flat.
+ */
+export async function writeDemoFiles(dir: string, data: DemoData, options: WriteDemoOptions): Promise<Record<DemoFile, number>> {
+  await mkdir(dir, { recursive: true });
+  const rowCounts = { customers: 0, readings: 0, bills: 0, payments: 0 };
+  for (const file of demoFiles) {
+    rowCounts[file] = await writeCsv(path.join(dir, `${file}.csv`), demoColumns[file], data.rows[file], options.encoding, (done) =>
+      options.onProgress?.(done, data.faucets, file)
+    );
+  }
+  return rowCounts;
+}
+
+async function writeCsv(
+  file: string,
+  columns: string[],
+  faucetRows: Iterable<object[]>,
+  encoding: DemoEncoding,
+  onFaucetDone: (done: number) => void
+): Promise<number> {
+  let rows = 0;
+  function* eachRow() {
+    let faucets = 0;
+    for (const batch of faucetRows) {
+      yield* batch;
+      rows += batch.length;
+      onFaucetDone(++faucets);
+    }
+  }
+  // Text out rather than bytes, because iconv-lite's encoder takes strings only.
+  const csv = stringify({ header: true, columns, record_delimiter: 'windows', encoding: 'utf8' });
+  const source = Readable.from(eachRow());
+  const output = createWriteStream(file);
+  if (encoding === 'sjis') await pipeline(source, csv, iconv.encodeStream('cp932'), output);
+  else await pipeline(source, csv, output);
+  return rows;
+}
