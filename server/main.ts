@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { loadConfigOrExit } from './config.js';
 import { configuredTarget, openDatabase, type DatabaseHandle } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { isDatabaseEmpty, loadDemoUtility } from './features/demo/load.js';
 import { createHttpServer } from './http.js';
 import { createLogger, type Logger } from './logger.js';
 import { shutdownGracefully } from './shutdown.js';
@@ -47,8 +48,19 @@ async function main() {
     database = await openDatabase(configuredTarget(config));
     const { applied } = await migrate(database.db);
     logger.info({ driver: database.driver, migrationsApplied: applied }, 'database ready');
+    // Only the embedded database gets demo data by itself; a real server never does.
+    if (!config.databaseUrl && (await isDatabaseEmpty(database.db))) {
+      const demo = await loadDemoUtility(database.db, config.profile, config.dataDir, new Date(), (message) =>
+        logger.info(message)
+      );
+      logger.info(demo, 'demo utility loaded');
+      process.stdout.write(
+        `\nデモの水栓番号 ${demo.faucetNo}・電話番号 ${demo.phone} で会員登録を試せます。\n` +
+          `Try sign-up with the demo faucet number ${demo.faucetNo} and phone number ${demo.phone}.\n\n`
+      );
+    }
   } catch (error) {
-    logger.fatal({ err: error }, 'cannot open or migrate the database');
+    logger.fatal({ err: error }, 'cannot open, migrate or fill the database');
     process.exit(1);
   }
   const server = createHttpServer({ config, database, logger, clientDir });

@@ -2,7 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { demoProfilePath } from '../../server/config.js';
+import { openDatabase } from '../../server/db/client.js';
+import { contracts, faucets, importRuns } from '../../server/db/schema.js';
 import { createCommandDatabase, serverUrl } from './support/database.js';
 import { freshDataDir, runServer, startServer, stopServer, type ServerProcess } from './support/server-process.js';
 
@@ -68,6 +71,37 @@ describe(`the server process on ${serverUrl ? 'postgres' : 'pglite'}`, () => {
     expect(await response.json()).toEqual({ ok: true });
     expect(await stopServer(server)).toBe(0);
     expect(server.output()).toMatch(/"msg":"stopped"/);
+  });
+});
+
+describe('demo data at start', () => {
+  it.runIf(!serverUrl)('an empty embedded database gets the demo utility through the import code, and the demo faucet is printed', async () => {
+    const database = await createCommandDatabase();
+    const server = tracked(await startServer(database.env));
+    const printed = /水栓番号 (\d{8})・電話番号 ([\d-]+) で会員登録を試せます/.exec(server.output());
+    expect(printed).not.toBeNull();
+    expect(await stopServer(server)).toBe(0);
+
+    const handle = await openDatabase(database.target);
+    cleanups.push(() => handle.close());
+    const [demo] = await handle.db
+      .select({ phone: contracts.phone })
+      .from(contracts)
+      .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
+      .where(eq(faucets.faucetNo, printed![1]!));
+    expect(demo!.phone).toBe(printed![2]!.replaceAll('-', ''));
+    const runs = await handle.db.select({ kind: importRuns.kind, ranBy: importRuns.ranBy }).from(importRuns).orderBy(importRuns.id);
+    expect(runs).toEqual(['customers', 'readings', 'bills', 'payments'].map((kind) => ({ kind, ranBy: 'demo' })));
+  });
+
+  it.runIf(serverUrl)('a PostgreSQL database given by DATABASE_URL never gets demo data by itself', async () => {
+    const database = await createCommandDatabase();
+    cleanups.push(() => database.dispose());
+    const server = tracked(await startServer(database.env));
+    expect(server.output()).not.toContain('会員登録を試せます');
+    const handle = await openDatabase(database.target);
+    cleanups.push(() => handle.close());
+    expect(await handle.db.select().from(faucets)).toEqual([]);
   });
 });
 
