@@ -171,3 +171,106 @@ export const paperSlipChanges = pgTable(
   },
   (table) => [index('paper_slip_changes_pending').on(table.exportedAt)]
 );
+
+/** A portal member (会員). Faucets hang off it through faucet_links. */
+export const customers = pgTable('customers', {
+  id: serial('id').primaryKey(),
+  /** Lower-cased: one address, one account. */
+  email: text('email').notNull().unique(),
+  nickname: text('nickname').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  version: version()
+});
+
+/** A signed-in device. The cookie holds a random token; only its SHA-256 is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    customerId: integer('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull()
+  },
+  (table) => [index('sessions_customer').on(table.customerId)]
+);
+
+/**
+ * A 6-digit code mailed to prove an address (sign-up, password reset, e-mail change). Only
+ * the newest code of an address and purpose counts; its hash is keyed by the server secret.
+ */
+export const emailCodes = pgTable(
+  'email_codes',
+  {
+    id: serial('id').primaryKey(),
+    email: text('email').notNull(),
+    purpose: text('purpose', { enum: ['signup', 'reset', 'email-change'] }).notNull(),
+    codeHash: text('code_hash').notNull(),
+    /** For an e-mail change: whose address changes. */
+    customerId: integer('customer_id').references(() => customers.id, { onDelete: 'cascade' }),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** Set when the code was entered correctly: the address is proven for the rest of the flow. */
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    /** The rest of the flow proves itself with this ticket (its SHA-256), not the short code again. */
+    ticketHash: text('ticket_hash').unique(),
+    /** Sign-up: the contract the faucet proof found, linked when the account is created. */
+    provenContractId: integer('proven_contract_id').references(() => contracts.id),
+    /** Set when the flow it proved has finished; a used code never works again. */
+    usedAt: timestamp('used_at', { withTimezone: true })
+  },
+  (table) => [index('email_codes_lookup').on(table.email, table.purpose, table.createdAt)]
+);
+
+/** A customer's proven faucet, bound to one contract: a new holder's contract needs a new proof. */
+export const faucetLinks = pgTable(
+  'faucet_links',
+  {
+    id: serial('id').primaryKey(),
+    customerId: integer('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    contractId: integer('contract_id')
+      .notNull()
+      .references(() => contracts.id),
+    label: text('label'),
+    linkedAt: timestamp('linked_at', { withTimezone: true }).notNull(),
+    version: version()
+  },
+  (table) => [uniqueIndex('faucet_links_contract').on(table.contractId), index('faucet_links_customer').on(table.customerId)]
+);
+
+/** Every faucet proof, kept for the lockouts: too many failures lock the faucet or the client. */
+export const proofAttempts = pgTable(
+  'proof_attempts',
+  {
+    id: serial('id').primaryKey(),
+    faucetNo: text('faucet_no').notNull(),
+    clientKey: text('client_key').notNull(),
+    succeeded: boolean('succeeded').notNull(),
+    attemptedAt: timestamp('attempted_at', { withTimezone: true }).notNull(),
+    /** Set by staff: failures before this no longer count. */
+    clearedAt: timestamp('cleared_at', { withTimezone: true })
+  },
+  (table) => [index('proof_attempts_faucet').on(table.faucetNo, table.attemptedAt), index('proof_attempts_client').on(table.clientKey, table.attemptedAt)]
+);
+
+/** Failed log-ins and code requests, for rate limits that hold across app processes. */
+export const rateEvents = pgTable(
+  'rate_events',
+  {
+    id: serial('id').primaryKey(),
+    bucket: text('bucket').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull()
+  },
+  (table) => [index('rate_events_bucket').on(table.bucket, table.at)]
+);
+
+/** Server-side secrets generated once and kept in the database (VAPID keys, the code-hash key). */
+export const serverSecrets = pgTable('server_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull()
+});

@@ -1,13 +1,11 @@
+import type { Localized } from '../../src/lib/shared/localized.js';
 import { normalizeCodeNumber, normalizeQuantity, normalizeText } from '../../src/lib/shared/normalize.js';
 
 export const importKinds = ['customers', 'readings', 'bills', 'payments'] as const;
 export type ImportKind = (typeof importKinds)[number];
 
 /** Why a value was refused, in both of the report's languages. */
-export interface Reason {
-  ja: string;
-  en: string;
-}
+export type Reason = Localized;
 
 export interface Problem {
   /** The physical line of the file (the header is line 1). */

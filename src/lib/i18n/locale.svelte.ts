@@ -1,4 +1,4 @@
-import type { Localized } from '$lib/shared/profile';
+import type { Localized } from '$lib/shared/localized';
 import { catalogs, locales, type Locale, type MessageKey } from './messages';
 
 const STORAGE_KEY = 'locale';

@@ -1,8 +1,4 @@
-/** Text in both of the app's languages. */
-export interface Localized {
-  ja: string;
-  en: string;
-}
+import type { Localized } from './localized';
 
 export interface VolumeTier {
   upToM3: number | null;

@@ -1,0 +1,5 @@
+/** Text in both of the app's languages. */
+export interface Localized {
+  ja: string;
+  en: string;
+}
