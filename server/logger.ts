@@ -1,13 +1,20 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    base: { service: 'josuido-portal' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    // Secrets must never reach a log line, whatever a later feature passes in.
-    redact: { paths: ['password', '*.password', 'code', '*.code', 'cookie', '*.cookie', 'req.headers.cookie'], censor: '[redacted]' }
-  });
+/** Logs go to stdout unless a destination is given (tests read them). */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'josuido-portal' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Secrets must never reach a log line, whatever a later feature passes in.
+      redact: {
+        paths: ['password', '*.password', 'code', '*.code', 'cookie', '*.cookie', 'req.headers.cookie'],
+        censor: '[redacted]'
+      }
+    },
+    destination
+  );
 }

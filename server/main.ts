@@ -6,6 +6,7 @@ import { migrate } from './db/migrate.js';
 import { isDatabaseEmpty, loadDemoUtility } from './features/demo/load.js';
 import { createHttpServer } from './http.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMailer } from './mail/transport.js';
 import { shutdownGracefully } from './shutdown.js';
 
 const clientDir = fileURLToPath(new URL('../build', import.meta.url));
@@ -63,7 +64,7 @@ async function main() {
     logger.fatal({ err: error }, 'cannot open, migrate or fill the database');
     process.exit(1);
   }
-  const server = createHttpServer({ config, database, logger, clientDir });
+  const server = createHttpServer({ config, database, logger, mailer: createMailer(config, logger), clientDir });
   await listen(server, config.port);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,8 +1,14 @@
+import { accountRouter } from './features/account/router.js';
+import { authRouter } from './features/auth/router.js';
+import { faucetsRouter } from './features/faucets/router.js';
 import { utilityRouter } from './features/utility/router.js';
 import { router } from './trpc.js';
 
 export const appRouter = router({
-  utility: utilityRouter
+  utility: utilityRouter,
+  auth: authRouter,
+  faucets: faucetsRouter,
+  account: accountRouter
 });
 
 export type AppRouter = typeof appRouter;

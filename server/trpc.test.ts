@@ -12,7 +12,16 @@ const probe = router({
 });
 
 function callerFrom(origin: string | null) {
-  const ctx: Context = { config, database: {} as DatabaseHandle, logger: createLogger('silent'), origin };
+  const ctx: Context = {
+    config,
+    database: {} as DatabaseHandle,
+    logger: createLogger('silent'),
+    mailer: { send: async () => {} },
+    origin,
+    clientKey: 'test',
+    sessionToken: null,
+    setSessionCookie: () => {}
+  };
   return probe.createCaller(ctx);
 }
 

@@ -1,28 +1,48 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
+import { UserFacingError } from './features/auth/errors.js';
+import { readSessionToken, sessionCookie, sessionCustomer } from './features/auth/sessions.js';
 import type { Logger } from './logger.js';
+import type { Mailer } from './mail/transport.js';
 
 export interface Services {
   config: Config;
   database: DatabaseHandle;
   logger: Logger;
+  mailer: Mailer;
 }
 
 export interface Context extends Services {
   /** The Origin header as sent; null when the browser sent none. */
   origin: string | null;
+  /** Who is asking, for the per-client limits: the connecting address. */
+  clientKey: string;
+  sessionToken: string | null;
+  /** Replaces the session cookie (log-in, rotation) or clears it (null). */
+  setSessionCookie(token: string | null): void;
 }
 
 export function createContextFactory(services: Services) {
-  return ({ req }: { req: IncomingMessage }): Context => ({
+  return ({ req, res }: { req: IncomingMessage; res: ServerResponse }): Context => ({
     ...services,
-    origin: typeof req.headers.origin === 'string' ? req.headers.origin : null
+    origin: typeof req.headers.origin === 'string' ? req.headers.origin : null,
+    clientKey: req.socket.remoteAddress ?? 'unknown',
+    sessionToken: readSessionToken(req, services.config.origin),
+    setSessionCookie: (token) => res.appendHeader('Set-Cookie', sessionCookie(services.config.origin, token))
   });
 }
 
-const t = initTRPC.context<Context>().create();
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    // The app shows `reason` next to `field`, in the customer's language.
+    const facing = error instanceof UserFacingError ? error : error.cause instanceof UserFacingError ? error.cause : null;
+    return facing
+      ? { ...shape, data: { ...shape.data, reason: facing.reason, field: facing.field ?? null, retryAfterSeconds: facing.retryAfterSeconds ?? null } }
+      : shape;
+  }
+});
 
 export const router = t.router;
 
@@ -38,3 +58,15 @@ const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
 });
 
 export const publicProcedure = t.procedure.use(sameOriginMutations);
+
+/** A signed-in customer: ctx.customerId is proven by the session cookie, and every query is scoped to it. */
+export const customerProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const customerId = ctx.sessionToken ? await sessionCustomer(ctx.database.db, ctx.sessionToken, new Date()) : null;
+  if (customerId === null) {
+    throw new UserFacingError('UNAUTHORIZED', {
+      ja: 'ログインしてください（一定時間が過ぎたか、ログアウトしました）',
+      en: 'Please log in (your session has ended)'
+    });
+  }
+  return next({ ctx: { ...ctx, customerId, sessionToken: ctx.sessionToken! } });
+});

@@ -1,0 +1,97 @@
+import { eq } from 'drizzle-orm';
+import { customers, faucetLinks } from '../../db/schema.js';
+import { accountWithdrawnMail, emailChangeCodeMail, emailChangedMail, signupAddressTakenMail } from '../../mail/messages.js';
+import { checkCode, claimMailSlot, CODE_VALID_MINUTES, issueCode, markTicketUsed, ticketRow } from '../auth/codes.js';
+import { UserFacingError } from '../auth/errors.js';
+import { hashPassword, passwordMatches } from '../auth/passwords.js';
+import { codeProblems, normalizeEmail, requirePasswordAllowed, sendLater, waitError, type AuthDeps } from '../auth/service.js';
+import { createSession, endOtherSessions } from '../auth/sessions.js';
+import { removeFaucet } from '../faucets/service.js';
+
+async function customerById(deps: AuthDeps, customerId: number) {
+  const [customer] = await deps.db.select().from(customers).where(eq(customers.id, customerId));
+  if (!customer) throw new UserFacingError('UNAUTHORIZED', { ja: 'ログインしてください', en: 'Please log in' });
+  return customer;
+}
+
+const wrongCurrentPassword = new UserFacingError(
+  'BAD_REQUEST',
+  { ja: '現在のパスワードが違います', en: 'The current password is not right' },
+  'currentPassword'
+);
+
+export async function accountOf(deps: AuthDeps, customerId: number): Promise<{ email: string; nickname: string }> {
+  const { email, nickname } = await customerById(deps, customerId);
+  return { email, nickname };
+}
+
+export async function changeNickname(deps: AuthDeps, customerId: number, nickname: string): Promise<void> {
+  const text = nickname.trim();
+  if (text.length === 0 || text.length > 30) {
+    throw new UserFacingError('BAD_REQUEST', { ja: 'ニックネームは1〜30文字で入力してください', en: 'Use 1 to 30 characters for the nickname' }, 'nickname');
+  }
+  await deps.db.update(customers).set({ nickname: text }).where(eq(customers.id, customerId));
+}
+
+/** Needs the current password; every other session ends and this one is replaced (rotation). */
+export async function changePassword(
+  deps: AuthDeps,
+  customerId: number,
+  input: { currentPassword: string; newPassword: string; sessionToken: string }
+): Promise<{ sessionToken: string }> {
+  const customer = await customerById(deps, customerId);
+  if (!(await passwordMatches(customer.passwordHash, input.currentPassword))) throw wrongCurrentPassword;
+  requirePasswordAllowed(input.newPassword, 'newPassword');
+  await deps.db.update(customers).set({ passwordHash: await hashPassword(input.newPassword) }).where(eq(customers.id, customerId));
+  await endOtherSessions(deps.db, customerId, null);
+  return { sessionToken: await createSession(deps.db, customerId, deps.now) };
+}
+
+/**
+ * A code goes to the new address; whether that address already has an account is not told
+ * (its owner gets the usual "already registered" mail instead of a code).
+ */
+export async function requestEmailChange(deps: AuthDeps, customerId: number, rawEmail: string): Promise<{ resendAfterSeconds: number }> {
+  const email = normalizeEmail(rawEmail);
+  const wait = await claimMailSlot(deps.db, email, 'email-change', deps.now);
+  if (wait !== null) throw waitError(wait);
+  const [taken] = await deps.db.select({ id: customers.id }).from(customers).where(eq(customers.email, email));
+  const context = { profile: deps.config.profile, origin: deps.config.origin };
+  if (taken) {
+    sendLater(deps, signupAddressTakenMail(context, { to: email }));
+  } else {
+    const code = await issueCode(deps.db, { email, purpose: 'email-change', customerId, now: deps.now });
+    sendLater(deps, emailChangeCodeMail(context, { to: email, code, validMinutes: CODE_VALID_MINUTES }));
+  }
+  return { resendAfterSeconds: 60 };
+}
+
+/** The code from the new address switches the account to it; the old address is told. */
+export async function confirmEmailChange(deps: AuthDeps, customerId: number, input: { email: string; code: string }): Promise<void> {
+  const email = normalizeEmail(input.email);
+  const result = await checkCode(deps.db, { email, purpose: 'email-change', code: input.code.trim(), now: deps.now });
+  if (!result.ok) throw new UserFacingError('BAD_REQUEST', codeProblems[result.problem], 'code');
+  const row = await ticketRow(deps.db, result.ticket, 'email-change', deps.now);
+  if (!row || row.customerId !== customerId) throw new UserFacingError('BAD_REQUEST', codeProblems.wrong, 'code');
+  const previous = await customerById(deps, customerId);
+  await deps.db.update(customers).set({ email }).where(eq(customers.id, customerId));
+  await markTicketUsed(deps.db, row.id, deps.now);
+  sendLater(deps, emailChangedMail({ profile: deps.config.profile, origin: deps.config.origin }, { to: previous.email }));
+}
+
+/**
+ * 退会: with the password, the account and everything personal goes (sessions and codes by
+ * cascade); each faucet is unlinked and gets its paper slip again. The contract stays.
+ */
+export async function withdraw(deps: AuthDeps, customerId: number, password: string): Promise<void> {
+  const customer = await customerById(deps, customerId);
+  if (!(await passwordMatches(customer.passwordHash, password))) {
+    throw new UserFacingError('BAD_REQUEST', { ja: 'パスワードが違います', en: 'The password is not right' }, 'password');
+  }
+  await deps.db.transaction(async (tx) => {
+    const links = await tx.select({ id: faucetLinks.id }).from(faucetLinks).where(eq(faucetLinks.customerId, customerId));
+    for (const link of links) await removeFaucet(tx, customerId, link.id, deps.now, deps.config.profile);
+    await tx.delete(customers).where(eq(customers.id, customerId));
+  });
+  sendLater(deps, accountWithdrawnMail({ profile: deps.config.profile, origin: deps.config.origin }, { to: customer.email }));
+}

@@ -1,0 +1,135 @@
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { emailCodes } from '../../db/schema.js';
+import { eventsSince, recordEvent } from './rate-limit.js';
+import { serverSecret } from './secrets.js';
+
+export type CodePurpose = 'signup' | 'reset' | 'email-change';
+
+export const CODE_VALID_MINUTES = 15;
+/** After the code is entered, the rest of the flow (faucet proof, password) has this long. */
+const TICKET_VALID_MINUTES = 30;
+export const MAX_CODE_TRIES = 5;
+export const RESEND_COOLDOWN_SECONDS = 60;
+const CODES_PER_HOUR = 5;
+const MINUTE_MS = 60_000;
+
+async function codeHash(db: Database, email: string, purpose: CodePurpose, code: string): Promise<string> {
+  const key = await serverSecret(db, 'email-code-hmac');
+  return createHmac('sha256', key).update(`${purpose}\n${email}\n${code}`).digest('hex');
+}
+
+const ticketHash = (ticket: string) => createHash('sha256').update(ticket).digest('hex');
+
+function sameHash(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+export type CodeRequest = { ok: true; code: string } | { ok: false; retryAfterSeconds: number };
+
+/**
+ * May a code (or the mail that stands in for one) go to this address now? At most one a
+ * minute and five an hour per address and purpose, whether or not the address has an
+ * account, so the limits themselves say nothing about accounts.
+ */
+export async function claimMailSlot(db: Database, email: string, purpose: CodePurpose, now: Date): Promise<number | null> {
+  const bucket = `code:${purpose}:${email}`;
+  if ((await eventsSince(db, bucket, new Date(now.getTime() - RESEND_COOLDOWN_SECONDS * 1000))) > 0) {
+    return RESEND_COOLDOWN_SECONDS;
+  }
+  if ((await eventsSince(db, bucket, new Date(now.getTime() - 60 * MINUTE_MS))) >= CODES_PER_HOUR) {
+    return 60 * 60;
+  }
+  await recordEvent(db, bucket, now);
+  return null;
+}
+
+/** Makes a new code; every earlier code of the address and purpose stops working. */
+export async function issueCode(
+  db: Database,
+  request: { email: string; purpose: CodePurpose; customerId?: number; now: Date }
+): Promise<string> {
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  await db.insert(emailCodes).values({
+    email: request.email,
+    purpose: request.purpose,
+    customerId: request.customerId ?? null,
+    codeHash: await codeHash(db, request.email, request.purpose, code),
+    createdAt: request.now,
+    expiresAt: new Date(request.now.getTime() + CODE_VALID_MINUTES * MINUTE_MS)
+  });
+  return code;
+}
+
+export type CodeCheck =
+  | { ok: true; ticket: string }
+  | { ok: false; problem: 'wrong' | 'stale' | 'expired' | 'used-up' };
+
+/**
+ * Checks a code against the newest one of the address. Five wrong tries void it, even for
+ * the right code afterwards. A code that matches an older mail is "stale", so the customer
+ * is told to look for the newest mail. Success hands out a ticket for the rest of the flow.
+ */
+export async function checkCode(
+  db: Database,
+  attempt: { email: string; purpose: CodePurpose; code: string; now: Date }
+): Promise<CodeCheck> {
+  const { email, purpose, code, now } = attempt;
+  const recent = await db
+    .select()
+    .from(emailCodes)
+    .where(
+      and(
+        eq(emailCodes.email, email),
+        eq(emailCodes.purpose, purpose),
+        isNull(emailCodes.usedAt),
+        gt(emailCodes.createdAt, new Date(now.getTime() - 24 * 60 * MINUTE_MS))
+      )
+    )
+    .orderBy(desc(emailCodes.createdAt), desc(emailCodes.id))
+    .limit(CODES_PER_HOUR * 2);
+  const [newest, ...older] = recent;
+  const hash = await codeHash(db, email, purpose, code);
+  if (!newest) return { ok: false, problem: 'wrong' };
+  if (newest.failedAttempts >= MAX_CODE_TRIES) return { ok: false, problem: 'used-up' };
+  if (!sameHash(newest.codeHash, hash)) {
+    await db
+      .update(emailCodes)
+      .set({ failedAttempts: newest.failedAttempts + 1 })
+      .where(eq(emailCodes.id, newest.id));
+    if (newest.failedAttempts + 1 >= MAX_CODE_TRIES) return { ok: false, problem: 'used-up' };
+    return { ok: false, problem: older.some((row) => sameHash(row.codeHash, hash)) ? 'stale' : 'wrong' };
+  }
+  if (newest.expiresAt <= now) return { ok: false, problem: 'expired' };
+  const ticket = randomBytes(32).toString('base64url');
+  await db
+    .update(emailCodes)
+    .set({
+      verifiedAt: now,
+      ticketHash: ticketHash(ticket),
+      expiresAt: new Date(now.getTime() + TICKET_VALID_MINUTES * MINUTE_MS)
+    })
+    .where(eq(emailCodes.id, newest.id));
+  return { ok: true, ticket };
+}
+
+/** The proven code row a ticket stands for, while it is unused and unexpired. */
+export async function ticketRow(db: Database, ticket: string, purpose: CodePurpose, now: Date) {
+  const [row] = await db
+    .select()
+    .from(emailCodes)
+    .where(
+      and(
+        eq(emailCodes.ticketHash, ticketHash(ticket)),
+        eq(emailCodes.purpose, purpose),
+        isNull(emailCodes.usedAt),
+        gt(emailCodes.expiresAt, now)
+      )
+    );
+  return row ?? null;
+}
+
+export async function markTicketUsed(db: Database, id: number, now: Date): Promise<void> {
+  await db.update(emailCodes).set({ usedAt: now }).where(eq(emailCodes.id, id));
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { accountOf } from '../account/service.js';
+import { sessionCustomer, endSession } from './sessions.js';
+import {
+  completeSignup,
+  logIn,
+  proveSignupFaucet,
+  requestPasswordReset,
+  requestSignupCode,
+  resetPassword,
+  verifySignupCode,
+  type AuthDeps
+} from './service.js';
+import { UserFacingError } from './errors.js';
+import { publicProcedure, router, type Context } from '../../trpc.js';
+
+export const depsOf = (ctx: Context): AuthDeps => ({
+  db: ctx.database.db,
+  config: ctx.config,
+  mailer: ctx.mailer,
+  logger: ctx.logger,
+  now: new Date()
+});
+
+const text = (max: number) => z.string().max(max);
+const email = z.object({ email: text(254) });
+
+export const authRouter = router({
+  me: publicProcedure.query(async ({ ctx }) => {
+    const customerId = ctx.sessionToken ? await sessionCustomer(ctx.database.db, ctx.sessionToken, new Date()) : null;
+    return customerId === null ? null : accountOf(depsOf(ctx), customerId);
+  }),
+  signup: router({
+    requestCode: publicProcedure.input(email).mutation(({ ctx, input }) => requestSignupCode(depsOf(ctx), input.email)),
+    verifyCode: publicProcedure
+      .input(z.object({ email: text(254), code: text(20) }))
+      .mutation(({ ctx, input }) => verifySignupCode(depsOf(ctx), input.email, input.code)),
+    proveFaucet: publicProcedure
+      .input(z.object({ ticket: text(100), faucetNo: text(40), phone: text(40), consent: z.boolean() }))
+      .mutation(({ ctx, input }) => {
+        if (!input.consent) {
+          throw new UserFacingError(
+            'BAD_REQUEST',
+            { ja: '契約者の同意を得たことを確認してください', en: "Confirm that you have the contract holder's consent" },
+            'consent'
+          );
+        }
+        return proveSignupFaucet(depsOf(ctx), { ...input, clientKey: ctx.clientKey });
+      }),
+    complete: publicProcedure
+      .input(z.object({ ticket: text(100), nickname: text(100), password: text(200) }))
+      .mutation(async ({ ctx, input }) => {
+        const { sessionToken } = await completeSignup(depsOf(ctx), input);
+        ctx.setSessionCookie(sessionToken);
+        return { ok: true };
+      })
+  }),
+  login: publicProcedure.input(z.object({ email: text(254), password: text(200) })).mutation(async ({ ctx, input }) => {
+    const { sessionToken } = await logIn(depsOf(ctx), { ...input, clientKey: ctx.clientKey });
+    // A fresh session id at every log-in: a token planted before it is worth nothing after.
+    if (ctx.sessionToken) await endSession(ctx.database.db, ctx.sessionToken);
+    ctx.setSessionCookie(sessionToken);
+    return { ok: true };
+  }),
+  logout: publicProcedure.mutation(async ({ ctx }) => {
+    if (ctx.sessionToken) await endSession(ctx.database.db, ctx.sessionToken);
+    ctx.setSessionCookie(null);
+    return { ok: true };
+  }),
+  reset: router({
+    requestCode: publicProcedure.input(email).mutation(({ ctx, input }) => requestPasswordReset(depsOf(ctx), input.email)),
+    complete: publicProcedure
+      .input(z.object({ email: text(254), code: text(20), password: text(200) }))
+      .mutation(async ({ ctx, input }) => {
+        const { sessionToken } = await resetPassword(depsOf(ctx), input);
+        ctx.setSessionCookie(sessionToken);
+        return { ok: true };
+      })
+  })
+});

@@ -1,0 +1,233 @@
+import { eq } from 'drizzle-orm';
+import type { Localized } from '../../../src/lib/shared/localized.js';
+import type { Config } from '../../config.js';
+import type { Database } from '../../db/client.js';
+import { customers, emailCodes } from '../../db/schema.js';
+import { passwordProblem } from '../../domain/password-policy.js';
+import type { Logger } from '../../logger.js';
+import {
+  passwordResetCodeMail,
+  signupAddressTakenMail,
+  signupCodeMail,
+  type MailContext,
+  type MailMessage
+} from '../../mail/messages.js';
+import type { Mailer } from '../../mail/transport.js';
+import { linkFaucet, proveFaucet } from '../faucets/service.js';
+import { checkCode, claimMailSlot, CODE_VALID_MINUTES, issueCode, markTicketUsed, ticketRow, type CodePurpose } from './codes.js';
+import { UserFacingError } from './errors.js';
+import { hashPassword, passwordMatches } from './passwords.js';
+import { eventsSince, recordEvent } from './rate-limit.js';
+import { createSession, endOtherSessions } from './sessions.js';
+
+export interface AuthDeps {
+  db: Database;
+  config: Pick<Config, 'origin' | 'profile'>;
+  mailer: Mailer;
+  logger: Logger;
+  now: Date;
+}
+
+/** Lower-cased and NFKC-folded; refused with a message next to the field unless it looks like an address. */
+export function normalizeEmail(raw: string): string {
+  const email = raw.normalize('NFKC').trim().toLowerCase();
+  if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    throw new UserFacingError('BAD_REQUEST', { ja: 'メールアドレスの形式が正しくありません', en: 'That is not an e-mail address' }, 'email');
+  }
+  return email;
+}
+
+const mailContext = (deps: AuthDeps): MailContext => ({ profile: deps.config.profile, origin: deps.config.origin });
+
+/**
+ * Sent after the answer: how long a mail server takes must not show in the response time,
+ * or the time would tell which addresses have an account. A lost code is resent by the customer.
+ */
+export function sendLater(deps: AuthDeps, message: MailMessage): void {
+  void deps.mailer.send(message).catch((error: unknown) => deps.logger.error({ err: error, mailKind: message.kind }, 'mail not sent'));
+}
+
+async function customerByEmail(db: Database, email: string) {
+  const [customer] = await db.select().from(customers).where(eq(customers.email, email));
+  return customer;
+}
+
+export function waitError(retryAfterSeconds: number): UserFacingError {
+  return new UserFacingError(
+    'TOO_MANY_REQUESTS',
+    retryAfterSeconds <= 60
+      ? { ja: `確認コードの再送は${retryAfterSeconds}秒ほど待ってからお試しください`, en: `Please wait about ${retryAfterSeconds} seconds before asking for another code` }
+      : { ja: '確認コードを短い時間に何度も送りました。1時間ほど待ってからお試しください', en: 'Too many codes in a short time; please try again in an hour' },
+    'email',
+    retryAfterSeconds
+  );
+}
+
+export const codeProblems: Record<'wrong' | 'stale' | 'expired' | 'used-up', Localized> = {
+  wrong: { ja: '確認コードが違います。メールに書かれた6桁の数字を入力してください', en: 'That code is not right; enter the 6 digits from the mail' },
+  stale: {
+    ja: 'このコードは古いメールのものです。いちばん新しいメールのコードを入力してください',
+    en: 'That code is from an older mail; enter the code from the newest mail'
+  },
+  expired: { ja: '確認コードの有効期限（15分）が切れました。コードを再送してください', en: 'The code has expired (15 minutes); ask for a new one' },
+  'used-up': {
+    ja: '確認コードを5回まちがえたため、このコードは使えなくなりました。コードを再送してください',
+    en: 'The code was entered wrongly 5 times and no longer works; ask for a new one'
+  }
+};
+
+async function verifiedTicket(deps: AuthDeps, email: string, purpose: CodePurpose, code: string): Promise<string> {
+  const result = await checkCode(deps.db, { email, purpose, code: code.normalize('NFKC').replace(/\s/g, ''), now: deps.now });
+  if (!result.ok) throw new UserFacingError('BAD_REQUEST', codeProblems[result.problem], 'code');
+  return result.ticket;
+}
+
+async function provenTicket(deps: AuthDeps, ticket: string, purpose: CodePurpose) {
+  const row = await ticketRow(deps.db, ticket, purpose, deps.now);
+  if (!row) {
+    throw new UserFacingError('BAD_REQUEST', {
+      ja: '手続きの有効時間が過ぎました。最初からやり直してください',
+      en: 'This step has timed out; please start again'
+    });
+  }
+  return row;
+}
+
+export function requirePasswordAllowed(password: string, field = 'password'): void {
+  const problem = passwordProblem(password);
+  if (problem) throw new UserFacingError('BAD_REQUEST', problem, field);
+}
+
+/**
+ * Step 1 of sign-up. The answer is the same whether or not the address has an account: an
+ * address that has one gets a mail telling its owner to log in or reset the password.
+ */
+export async function requestSignupCode(deps: AuthDeps, rawEmail: string): Promise<{ resendAfterSeconds: number }> {
+  const email = normalizeEmail(rawEmail);
+  const wait = await claimMailSlot(deps.db, email, 'signup', deps.now);
+  if (wait !== null) throw waitError(wait);
+  if (await customerByEmail(deps.db, email)) {
+    sendLater(deps, signupAddressTakenMail(mailContext(deps), { to: email }));
+  } else {
+    const code = await issueCode(deps.db, { email, purpose: 'signup', now: deps.now });
+    sendLater(deps, signupCodeMail(mailContext(deps), { to: email, code, validMinutes: CODE_VALID_MINUTES }));
+  }
+  return { resendAfterSeconds: 60 };
+}
+
+/** Step 2: the code from the mail proves the address; the ticket carries that proof on. */
+export async function verifySignupCode(deps: AuthDeps, rawEmail: string, code: string): Promise<{ ticket: string }> {
+  return { ticket: await verifiedTicket(deps, normalizeEmail(rawEmail), 'signup', code) };
+}
+
+/** Step 3: faucet number and registered phone prove the faucet; it is linked in step 4. */
+export async function proveSignupFaucet(
+  deps: AuthDeps,
+  input: { ticket: string; faucetNo: string; phone: string; clientKey: string }
+): Promise<{ faucetNo: string }> {
+  const row = await provenTicket(deps, input.ticket, 'signup');
+  const proof = await proveFaucet(deps.db, { faucetNo: input.faucetNo, phone: input.phone, clientKey: input.clientKey, now: deps.now, profile: deps.config.profile });
+  await deps.db.update(emailCodes).set({ provenContractId: proof.contractId }).where(eq(emailCodes.id, row.id));
+  return { faucetNo: proof.faucetNo };
+}
+
+/** Step 4: nickname and password; the account is created, the faucet linked, the customer signed in. */
+export async function completeSignup(
+  deps: AuthDeps,
+  input: { ticket: string; nickname: string; password: string }
+): Promise<{ sessionToken: string }> {
+  const row = await provenTicket(deps, input.ticket, 'signup');
+  if (row.provenContractId === null) {
+    throw new UserFacingError('BAD_REQUEST', { ja: '先に水栓番号と電話番号を確認してください', en: 'Prove a faucet first' }, 'faucetNo');
+  }
+  const nickname = input.nickname.trim();
+  if (nickname.length === 0 || nickname.length > 30) {
+    throw new UserFacingError('BAD_REQUEST', { ja: 'ニックネームは1〜30文字で入力してください', en: 'Use 1 to 30 characters for the nickname' }, 'nickname');
+  }
+  requirePasswordAllowed(input.password);
+  const passwordHash = await hashPassword(input.password);
+  const contractId = row.provenContractId;
+  const customerId = await deps.db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(customers)
+      .values({ email: row.email, nickname, passwordHash, createdAt: deps.now })
+      .onConflictDoNothing()
+      .returning({ id: customers.id });
+    if (!created) {
+      throw new UserFacingError('CONFLICT', {
+        ja: 'このメールアドレスはすでに登録されています。ログインしてください',
+        en: 'This address already has an account; please log in'
+      }, 'email');
+    }
+    await linkFaucet(tx, { customerId: created.id, contractId, now: deps.now, profile: deps.config.profile });
+    await markTicketUsed(tx, row.id, deps.now);
+    return created.id;
+  });
+  return { sessionToken: await createSession(deps.db, customerId, deps.now) };
+}
+
+const loginRefused = new UserFacingError(
+  'UNAUTHORIZED',
+  { ja: 'メールアドレスまたはパスワードが違います', en: 'The e-mail address or password is not right' },
+  'password'
+);
+
+/** Wrong passwords per address and per client an hour before log-in is paused. */
+const LOGIN_FAILURES_PER_ADDRESS = 10;
+const LOGIN_FAILURES_PER_CLIENT = 50;
+
+export async function logIn(
+  deps: AuthDeps,
+  input: { email: string; password: string; clientKey: string }
+): Promise<{ sessionToken: string }> {
+  const email = normalizeEmail(input.email);
+  const hourAgo = new Date(deps.now.getTime() - 3600_000);
+  const buckets = [`login:${email}`, `login-client:${input.clientKey}`];
+  if (
+    (await eventsSince(deps.db, buckets[0]!, hourAgo)) >= LOGIN_FAILURES_PER_ADDRESS ||
+    (await eventsSince(deps.db, buckets[1]!, hourAgo)) >= LOGIN_FAILURES_PER_CLIENT
+  ) {
+    throw new UserFacingError(
+      'TOO_MANY_REQUESTS',
+      { ja: 'ログインの失敗が続いたため、1時間ほどログインできません。パスワードを忘れた場合は再設定してください', en: 'Too many failed log-ins; please wait an hour or reset your password' },
+      'password',
+      3600
+    );
+  }
+  const customer = await customerByEmail(deps.db, email);
+  if (!(await passwordMatches(customer?.passwordHash, input.password)) || !customer) {
+    for (const bucket of buckets) await recordEvent(deps.db, bucket, deps.now);
+    throw loginRefused;
+  }
+  return { sessionToken: await createSession(deps.db, customer.id, deps.now) };
+}
+
+/** Reset step 1: a code goes only to an address with an account; the answer is the same either way. */
+export async function requestPasswordReset(deps: AuthDeps, rawEmail: string): Promise<{ resendAfterSeconds: number }> {
+  const email = normalizeEmail(rawEmail);
+  const wait = await claimMailSlot(deps.db, email, 'reset', deps.now);
+  if (wait !== null) throw waitError(wait);
+  const customer = await customerByEmail(deps.db, email);
+  if (customer) {
+    const code = await issueCode(deps.db, { email, purpose: 'reset', customerId: customer.id, now: deps.now });
+    sendLater(deps, passwordResetCodeMail(mailContext(deps), { to: email, code, validMinutes: CODE_VALID_MINUTES }));
+  }
+  return { resendAfterSeconds: 60 };
+}
+
+/** Reset step 2: the code and a new password; every other session ends, this device is signed in. */
+export async function resetPassword(
+  deps: AuthDeps,
+  input: { email: string; code: string; password: string }
+): Promise<{ sessionToken: string }> {
+  requirePasswordAllowed(input.password);
+  const email = normalizeEmail(input.email);
+  const ticket = await verifiedTicket(deps, email, 'reset', input.code);
+  const row = await provenTicket(deps, ticket, 'reset');
+  const customer = await customerByEmail(deps.db, email);
+  if (!customer || row.customerId !== customer.id) throw new UserFacingError('BAD_REQUEST', codeProblems.wrong, 'code');
+  await deps.db.update(customers).set({ passwordHash: await hashPassword(input.password) }).where(eq(customers.id, customer.id));
+  await markTicketUsed(deps.db, row.id, deps.now);
+  await endOtherSessions(deps.db, customer.id, null);
+  return { sessionToken: await createSession(deps.db, customer.id, deps.now) };
+}

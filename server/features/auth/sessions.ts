@@ -1,0 +1,76 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { and, eq, gt, lt, ne } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { sessions } from '../../db/schema.js';
+
+export const SESSION_DAYS = 30;
+const DAY_MS = 24 * 3600_000;
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function createSession(db: Database, customerId: number, now: Date): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await db.insert(sessions).values({
+    tokenHash: tokenHash(token),
+    customerId,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + SESSION_DAYS * DAY_MS)
+  });
+  return token;
+}
+
+/**
+ * The customer a session token belongs to, or null. Each use pushes the expiry to 30 days
+ * from now (sliding), written at most once a day so reads stay reads.
+ */
+export async function sessionCustomer(db: Database, token: string, now: Date): Promise<number | null> {
+  const [session] = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.tokenHash, tokenHash(token)), gt(sessions.expiresAt, now)));
+  if (!session) return null;
+  const renewed = new Date(now.getTime() + SESSION_DAYS * DAY_MS);
+  if (renewed.getTime() - session.expiresAt.getTime() > DAY_MS) {
+    await db.update(sessions).set({ expiresAt: renewed }).where(eq(sessions.tokenHash, session.tokenHash));
+  }
+  return session.customerId;
+}
+
+export async function endSession(db: Database, token: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash(token)));
+}
+
+/** Ends every session of the customer but the one given (password change, reset). */
+export async function endOtherSessions(db: Database, customerId: number, keepToken: string | null): Promise<void> {
+  const others = keepToken
+    ? and(eq(sessions.customerId, customerId), ne(sessions.tokenHash, tokenHash(keepToken)))
+    : eq(sessions.customerId, customerId);
+  await db.delete(sessions).where(others);
+}
+
+export async function pruneSessions(db: Database, now: Date): Promise<void> {
+  await db.delete(sessions).where(lt(sessions.expiresAt, now));
+}
+
+/** `__Host-` pins the cookie to this origin over HTTPS; plain http://localhost cannot use it. */
+export function sessionCookieName(origin: string): string {
+  return origin.startsWith('https://') ? '__Host-session' : 'session';
+}
+
+export function sessionCookie(origin: string, token: string | null): string {
+  const secure = origin.startsWith('https://') || !/^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(origin);
+  const attributes = ['Path=/', 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])];
+  return token === null
+    ? [`${sessionCookieName(origin)}=`, 'Max-Age=0', ...attributes].join('; ')
+    : [`${sessionCookieName(origin)}=${token}`, `Max-Age=${SESSION_DAYS * 24 * 3600}`, ...attributes].join('; ');
+}
+
+export function readSessionToken(req: IncomingMessage, origin: string): string | null {
+  const name = sessionCookieName(origin);
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=') || null;
+  }
+  return null;
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { depsOf } from '../auth/router.js';
+import { UserFacingError } from '../auth/errors.js';
+import { customerProcedure, router } from '../../trpc.js';
+import { addFaucet, labelFaucet, listFaucets, removeFaucet } from './service.js';
+
+const linkId = z.object({ linkId: z.number().int().positive() });
+
+export const faucetsRouter = router({
+  list: customerProcedure.query(({ ctx }) => listFaucets(ctx.database.db, ctx.customerId)),
+  add: customerProcedure
+    .input(z.object({ faucetNo: z.string().max(40), phone: z.string().max(40), label: z.string().max(40).nullable(), consent: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      if (!input.consent) {
+        throw new UserFacingError('BAD_REQUEST', { ja: '契約者の同意を得たことを確認してください', en: "Confirm that you have the contract holder's consent" }, 'consent');
+      }
+      const { now } = depsOf(ctx);
+      await addFaucet(ctx.database.db, { ...input, customerId: ctx.customerId, clientKey: ctx.clientKey, now, profile: ctx.config.profile });
+      return { ok: true };
+    }),
+  label: customerProcedure.input(linkId.extend({ label: z.string().max(40) })).mutation(async ({ ctx, input }) => {
+    await labelFaucet(ctx.database.db, ctx.customerId, input.linkId, input.label);
+    return { ok: true };
+  }),
+  remove: customerProcedure.input(linkId).mutation(async ({ ctx, input }) => {
+    await removeFaucet(ctx.database.db, ctx.customerId, input.linkId, new Date(), ctx.config.profile);
+    return { ok: true };
+  })
+});

@@ -1,0 +1,201 @@
+import { and, asc, count, desc, eq, gt, isNull, lte, or } from 'drizzle-orm';
+import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
+import type { UtilityProfile } from '../../config.js';
+import type { Database } from '../../db/client.js';
+import { contracts, faucetLinks, faucets, paperSlipChanges, proofAttempts } from '../../db/schema.js';
+import { createBusinessCalendar, tokyoDate } from '../../domain/calendar.js';
+import { UserFacingError } from '../auth/errors.js';
+
+export const MAX_FAUCETS_PER_ACCOUNT = 20;
+const FAILED_PROOFS_PER_FAUCET = 5;
+const FAILED_PROOFS_PER_CLIENT = 20;
+const HOUR_MS = 3600_000;
+
+const contactStaff = (profile: Pick<UtilityProfile, 'name' | 'section' | 'phone'>) => ({
+  ja: `${profile.name.ja} ${profile.section.ja}（電話 ${profile.phone}）`,
+  en: `${profile.name.en}, ${profile.section.en} (phone ${profile.phone})`
+});
+
+async function failedProofs(db: Database, column: typeof proofAttempts.faucetNo | typeof proofAttempts.clientKey, value: string, now: Date) {
+  const [row] = await db
+    .select({ count: count() })
+    .from(proofAttempts)
+    .where(
+      and(
+        eq(column, value),
+        eq(proofAttempts.succeeded, false),
+        isNull(proofAttempts.clearedAt),
+        gt(proofAttempts.attemptedAt, new Date(now.getTime() - HOUR_MS))
+      )
+    );
+  return row?.count ?? 0;
+}
+
+/** The contract that holds the faucet now: the latest one that has started and not ended. */
+async function currentContract(db: Database, faucetNo: string, today: string) {
+  const [row] = await db
+    .select({ contractId: contracts.id, phone: contracts.phone })
+    .from(contracts)
+    .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
+    .where(
+      and(
+        eq(faucets.faucetNo, faucetNo),
+        lte(contracts.contractStart, today),
+        or(isNull(contracts.contractEnd), gt(contracts.contractEnd, today))
+      )
+    )
+    .orderBy(desc(contracts.contractStart))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Proves a faucet with its number and the phone number registered with the utility. A wrong
+ * pair, an unknown faucet and a faucet with no phone on record all get the same answer, so
+ * guessing learns nothing. Five failures lock the faucet for an hour for everyone, twenty
+ * lock the client; staff can clear a faucet's lock.
+ */
+export async function proveFaucet(
+  db: Database,
+  input: { faucetNo: string; phone: string; clientKey: string; now: Date; profile: UtilityProfile }
+): Promise<{ contractId: number; faucetNo: string }> {
+  const { now, profile, clientKey } = input;
+  const faucetNo = normalizeCodeNumber(input.faucetNo);
+  const phone = normalizeCodeNumber(input.phone);
+  if (!new RegExp(profile.faucetNumber.pattern).test(faucetNo)) {
+    throw new UserFacingError(
+      'BAD_REQUEST',
+      { ja: `水栓番号の形式が違います（例: ${profile.faucetNumber.example}）`, en: `Not a faucet number (for example ${profile.faucetNumber.example})` },
+      'faucetNo'
+    );
+  }
+  if (!/^0\d{9,10}$/.test(phone)) {
+    throw new UserFacingError('BAD_REQUEST', { ja: '電話番号は市外局番から10桁か11桁で入力してください', en: 'Enter the phone number with its area code: 10 or 11 digits' }, 'phone');
+  }
+  const contact = contactStaff(profile);
+  if ((await failedProofs(db, proofAttempts.clientKey, clientKey, now)) >= FAILED_PROOFS_PER_CLIENT) {
+    throw new UserFacingError(
+      'TOO_MANY_REQUESTS',
+      { ja: `確認の失敗が続いたため、この端末からの確認を1時間停止しています。お急ぎの場合は${contact.ja}へ`, en: `Too many failed checks from this device; wait an hour or call ${contact.en}` },
+      'faucetNo',
+      3600
+    );
+  }
+  if ((await failedProofs(db, proofAttempts.faucetNo, faucetNo, now)) >= FAILED_PROOFS_PER_FAUCET) {
+    throw new UserFacingError(
+      'TOO_MANY_REQUESTS',
+      { ja: `この水栓番号は確認の失敗が続いたため、1時間ほど確認できません。${contact.ja}へお問い合わせください`, en: `This faucet is locked for an hour after failed checks; please call ${contact.en}` },
+      'faucetNo',
+      3600
+    );
+  }
+  const contract = await currentContract(db, faucetNo, tokyoDate(now));
+  const succeeded = contract !== undefined && contract.phone !== null && contract.phone === phone;
+  await db.insert(proofAttempts).values({ faucetNo, clientKey, succeeded, attemptedAt: now });
+  if (!succeeded) {
+    throw new UserFacingError(
+      'BAD_REQUEST',
+      {
+        ja: `水栓番号または電話番号が違います。検針票の「お客様番号」と、届け出た電話番号をご確認ください。電話番号を届け出ていない場合は${contact.ja}へ`,
+        en: `The faucet number or phone number is not right. Check the customer number on your meter slip and the phone you registered; if none is registered, call ${contact.en}`
+      },
+      'phone'
+    );
+  }
+  return { contractId: contract.contractId, faucetNo };
+}
+
+/**
+ * Links a proven contract to a customer: one account per contract at a time. The faucet
+ * stops getting the paper slip from the next business day.
+ */
+export async function linkFaucet(
+  db: Database,
+  input: { customerId: number; contractId: number; now: Date; profile: UtilityProfile; label?: string | null }
+): Promise<void> {
+  const { customerId, contractId, now, profile } = input;
+  const [existing] = await db.select().from(faucetLinks).where(eq(faucetLinks.contractId, contractId));
+  if (existing) {
+    throw new UserFacingError(
+      'CONFLICT',
+      existing.customerId === customerId
+        ? { ja: 'この水栓はすでに登録されています', en: 'This faucet is already on your account' }
+        : { ja: `この水栓は別のアカウントで登録されています。${contactStaff(profile).ja}へお問い合わせください`, en: `This faucet is on another account; please call ${contactStaff(profile).en}` },
+      'faucetNo'
+    );
+  }
+  const [linked] = await db.select({ count: count() }).from(faucetLinks).where(eq(faucetLinks.customerId, customerId));
+  if ((linked?.count ?? 0) >= MAX_FAUCETS_PER_ACCOUNT) {
+    throw new UserFacingError(
+      'BAD_REQUEST',
+      { ja: `登録できる水栓は${MAX_FAUCETS_PER_ACCOUNT}件までです。不要な水栓を削除してから追加してください`, en: `An account holds at most ${MAX_FAUCETS_PER_ACCOUNT} faucets; remove one first` },
+      'faucetNo'
+    );
+  }
+  await db.insert(faucetLinks).values({ customerId, contractId, label: input.label ?? null, linkedAt: now });
+  await recordPaperSlipChange(db, contractId, true, now, profile);
+}
+
+async function recordPaperSlipChange(db: Database, contractId: number, paperless: boolean, now: Date, profile: UtilityProfile) {
+  const [contract] = await db.select({ faucetId: contracts.faucetId }).from(contracts).where(eq(contracts.id, contractId));
+  const effectiveOn = createBusinessCalendar(profile.closingDays).nextBusinessDay(tokyoDate(now));
+  await db.insert(paperSlipChanges).values({ faucetId: contract!.faucetId, paperless, requestedAt: now, effectiveOn });
+}
+
+export interface LinkedFaucet {
+  linkId: number;
+  faucetNo: string;
+  label: string | null;
+  supplyAddress: string | null;
+  contractStart: string;
+}
+
+export async function listFaucets(db: Database, customerId: number): Promise<LinkedFaucet[]> {
+  return db
+    .select({
+      linkId: faucetLinks.id,
+      faucetNo: faucets.faucetNo,
+      label: faucetLinks.label,
+      supplyAddress: contracts.supplyAddress,
+      contractStart: contracts.contractStart
+    })
+    .from(faucetLinks)
+    .innerJoin(contracts, eq(contracts.id, faucetLinks.contractId))
+    .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
+    .where(eq(faucetLinks.customerId, customerId))
+    .orderBy(asc(faucetLinks.linkedAt), asc(faucetLinks.id));
+}
+
+const notYours = new UserFacingError('NOT_FOUND', { ja: 'その水栓は登録されていません', en: 'No such faucet on your account' });
+
+export async function labelFaucet(db: Database, customerId: number, linkId: number, label: string): Promise<void> {
+  const text = label.trim();
+  if (text.length > 20) {
+    throw new UserFacingError('BAD_REQUEST', { ja: '名前は20文字以内にしてください', en: 'Use at most 20 characters' }, 'label');
+  }
+  const updated = await db
+    .update(faucetLinks)
+    .set({ label: text || null })
+    .where(and(eq(faucetLinks.id, linkId), eq(faucetLinks.customerId, customerId)))
+    .returning({ id: faucetLinks.id });
+  if (updated.length === 0) throw notYours;
+}
+
+/** Unlinks a faucet from the account; its paper slip resumes from the next business day. */
+export async function removeFaucet(db: Database, customerId: number, linkId: number, now: Date, profile: UtilityProfile): Promise<void> {
+  const removed = await db
+    .delete(faucetLinks)
+    .where(and(eq(faucetLinks.id, linkId), eq(faucetLinks.customerId, customerId)))
+    .returning({ contractId: faucetLinks.contractId });
+  if (removed.length === 0) throw notYours;
+  await recordPaperSlipChange(db, removed[0]!.contractId, false, now, profile);
+}
+
+/** Adds a faucet to a signed-in account: the same proof as at sign-up. */
+export async function addFaucet(
+  db: Database,
+  input: { customerId: number; faucetNo: string; phone: string; label: string | null; clientKey: string; now: Date; profile: UtilityProfile }
+): Promise<void> {
+  const proof = await proveFaucet(db, input);
+  await linkFaucet(db, { customerId: input.customerId, contractId: proof.contractId, now: input.now, profile: input.profile, label: input.label });
+}
