@@ -6,14 +6,16 @@ import { openDatabase, type DatabaseHandle } from '../../server/db/client.js';
 import { migrate } from '../../server/db/migrate.js';
 import { createHttpServer } from '../../server/http.js';
 import { createLogger } from '../../server/logger.js';
+import { createMailer } from '../../server/mail/transport.js';
 import { createTestDatabase, driverName, serverUrl, type TestDatabase } from './support/database.js';
+import { freshDataDir } from './support/server-process.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
-const config = loadConfig({});
+const config = loadConfig({ DATA_DIR: freshDataDir() });
 const logger = createLogger('silent');
 
 async function serve(database: DatabaseHandle): Promise<{ server: Server; baseUrl: string }> {
-  const server = createHttpServer({ config, database, logger, clientDir: '/nonexistent' });
+  const server = createHttpServer({ config, database, logger, mailer: createMailer(config, logger), clientDir: '/nonexistent' });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

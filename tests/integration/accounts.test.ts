@@ -1,0 +1,354 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customers, emailCodes, faucetLinks, paperSlipChanges, rateEvents, sessions } from '../../server/db/schema.js';
+import { importFiles } from '../../server/features/imports/service.js';
+import { startApp, failureOf, type App, type Client } from './support/app.js';
+import { driverName } from './support/database.js';
+import { headers, importRules, writeCsv } from './support/import-files.js';
+
+/** Faucets 40000000–40000029, each with phone 01654-2-00NN; 40000099 has no phone on record. */
+const faucet = (index: number) => ({ faucetNo: String(40_000_000 + index), phone: `01654-2-${String(index).padStart(4, '0')}` });
+const PASSWORD = 'kawa-no-nagare-2026';
+
+let app: App;
+let emailCount = 0;
+const newEmail = () => `member${(emailCount += 1)}@example.jp`;
+
+beforeAll(async () => {
+  app = await startApp();
+  const rows = Array.from({ length: 30 }, (_, index) => {
+    const { faucetNo, phone } = faucet(index);
+    return `${faucetNo},名寄 利用者${index},,${phone},名寄市西${index}条,,,,2020-04-01,,transfer`;
+  });
+  rows.push('40000099,電話 なし,,,名寄市東1条,,,,2020-04-01,,invoice');
+  for (let index = 0; index < 20; index += 1) rows.push(`${50_000_000 + index},株式会社 北都,,01654-2-5000,名寄市西${index}条,,,,2020-04-01,,invoice`);
+  const result = await importFiles(app.db, [{ kind: 'customers', path: writeCsv([headers.customers, ...rows]) }], {
+    rules: importRules,
+    ranBy: 'test'
+  });
+  expect(result.status).toBe('imported');
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+/** Lets time pass for the cool-downs: every code and rate event moves into the past. */
+async function letTimePass(seconds: number) {
+  await app.db.execute(sql`update email_codes set created_at = created_at - make_interval(secs => ${seconds})`);
+  await app.db.execute(sql`update rate_events set at = at - make_interval(secs => ${seconds})`);
+}
+
+async function signUp(client: Client, email: string, index: number) {
+  await client.api.auth.signup.requestCode.mutate({ email });
+  const code = await app.codeFor(email);
+  const { ticket } = await client.api.auth.signup.verifyCode.mutate({ email, code });
+  await client.api.auth.signup.proveFaucet.mutate({ ticket, ...faucet(index), consent: true });
+  await client.api.auth.signup.complete.mutate({ ticket, nickname: 'なよろ', password: PASSWORD });
+  return code;
+}
+
+describe(`accounts on ${driverName}`, () => {
+  it('signs up in four steps, and the session works until log-out', async () => {
+    const client = app.client();
+    const email = newEmail();
+    await signUp(client, email, 0);
+    expect(await client.api.auth.me.query()).toEqual({ email, nickname: 'なよろ' });
+    expect(await client.api.faucets.list.query()).toMatchObject([{ faucetNo: '40000000', label: null }]);
+    const [paperless] = await app.db.select().from(paperSlipChanges);
+    expect(paperless).toMatchObject({ paperless: true });
+
+    const oldCookies = new Map(client.cookies);
+    await client.api.auth.logout.mutate();
+    expect(await client.api.auth.me.query()).toBeNull();
+    // The old cookie is worth nothing once logged out.
+    const replay = app.client();
+    for (const [name, value] of oldCookies) replay.cookies.set(name, value);
+    expect(await failureOf(replay.api.faucets.list.query())).toMatchObject({ code: 'UNAUTHORIZED' });
+
+    await client.api.auth.login.mutate({ email: email.toUpperCase(), password: PASSWORD });
+    expect(await client.api.auth.me.query()).toMatchObject({ email });
+  });
+
+  it('sets the session cookie HttpOnly and SameSite=Lax, and a new one at every log-in', async () => {
+    const email = newEmail();
+    const client = app.client();
+    await signUp(client, email, 1);
+    const first = client.cookies.get('session');
+    const response = await fetch(`${app.baseUrl}/api/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: 'http://localhost:3000', Cookie: `session=${first}` },
+      body: JSON.stringify({ email, password: PASSWORD })
+    });
+    const cookie = response.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^session=[\w-]{40,}; Max-Age=2592000; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(cookie).not.toContain(first);
+    // The session from before the log-in ended with it: a planted token is worth nothing.
+    const planted = app.client();
+    planted.cookies.set('session', first!);
+    expect(await planted.api.auth.me.query()).toBeNull();
+  });
+
+  it('answers sign-up for a registered and an unknown address identically; the registered one gets a log-in hint, no code', async () => {
+    const registered = newEmail();
+    await signUp(app.client(), registered, 2);
+    await letTimePass(120);
+    const unknown = newEmail();
+    const ask = (email: string) =>
+      fetch(`${app.baseUrl}/api/trpc/auth.signup.requestCode`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: 'http://localhost:3000' },
+        body: JSON.stringify({ email })
+      }).then(async (response) => ({ status: response.status, body: await response.text() }));
+    const [forRegistered, forUnknown] = [await ask(registered), await ask(unknown)];
+    expect(forRegistered).toEqual(forUnknown);
+    const hint = await app.mailTo(registered, 2);
+    expect(hint.text).not.toMatch(/\b\d{6}\b/);
+    expect(hint.text).toMatch(/ログイン/);
+    expect((await app.mailTo(unknown)).text).toMatch(/\b\d{6}\b/);
+  });
+
+  it('answers a reset for an unknown address like a known one and mails nothing', async () => {
+    const known = newEmail();
+    await signUp(app.client(), known, 3);
+    const unknown = newEmail();
+    const ask = (email: string) =>
+      fetch(`${app.baseUrl}/api/trpc/auth.reset.requestCode`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: 'http://localhost:3000' },
+        body: JSON.stringify({ email })
+      }).then(async (response) => ({ status: response.status, body: await response.text() }));
+    expect(await ask(known)).toEqual(await ask(unknown));
+    await app.mailTo(known, 2);
+    expect((await app.mails()).filter((mail) => mail.to === unknown)).toEqual([]);
+  });
+
+  it('voids a code after five wrong tries: the sixth fails even with the right code', async () => {
+    const client = app.client();
+    const email = newEmail();
+    await client.api.auth.signup.requestCode.mutate({ email });
+    const code = await app.codeFor(email);
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let tries = 1; tries <= 4; tries += 1) {
+      expect(await failureOf(client.api.auth.signup.verifyCode.mutate({ email, code: wrong }))).toMatchObject({ field: 'code' });
+    }
+    expect((await failureOf(client.api.auth.signup.verifyCode.mutate({ email, code: wrong }))).reason?.en).toMatch(/5 times/);
+    const sixth = await failureOf(client.api.auth.signup.verifyCode.mutate({ email, code }));
+    expect(sixth.reason?.ja).toMatch(/5回まちがえた/);
+  });
+
+  it('takes only the newest code, and names an older one as stale', async () => {
+    const client = app.client();
+    const email = newEmail();
+    await client.api.auth.signup.requestCode.mutate({ email });
+    expect(await failureOf(client.api.auth.signup.requestCode.mutate({ email }))).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    const first = await app.codeFor(email, 1);
+    await letTimePass(61);
+    await client.api.auth.signup.requestCode.mutate({ email });
+    const second = await app.codeFor(email, 2);
+    if (first !== second) {
+      const stale = await failureOf(client.api.auth.signup.verifyCode.mutate({ email, code: first }));
+      expect(stale.reason?.en).toMatch(/older mail/);
+    }
+    await expect(client.api.auth.signup.verifyCode.mutate({ email, code: second })).resolves.toMatchObject({ ticket: expect.any(String) });
+  });
+
+  it('locks a faucet for everyone after five failed proofs, and the client after twenty', async () => {
+    const client = app.client();
+    const email = newEmail();
+    await client.api.auth.signup.requestCode.mutate({ email });
+    const { ticket } = await client.api.auth.signup.verifyCode.mutate({ email, code: await app.codeFor(email) });
+    const target = faucet(10);
+    for (let tries = 0; tries < 5; tries += 1) {
+      const failure = await failureOf(client.api.auth.signup.proveFaucet.mutate({ ticket, faucetNo: target.faucetNo, phone: '01654-9-9999', consent: true }));
+      expect(failure).toMatchObject({ code: 'BAD_REQUEST', field: 'phone' });
+    }
+    const locked = await failureOf(client.api.auth.signup.proveFaucet.mutate({ ticket, ...target, consent: true }));
+    expect(locked).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    expect(locked.reason?.ja).toMatch(/01654-3-2111/);
+
+    // Fifteen more failures over other faucets make twenty from this client.
+    for (let index = 11; index < 26; index += 1) {
+      await failureOf(client.api.auth.signup.proveFaucet.mutate({ ticket, faucetNo: faucet(index).faucetNo, phone: '01654-9-9999', consent: true }));
+    }
+    const clientLocked = await failureOf(client.api.auth.signup.proveFaucet.mutate({ ticket, ...faucet(27), consent: true }));
+    expect(clientLocked.reason?.en).toMatch(/this device/);
+    await app.db.execute(sql`update proof_attempts set cleared_at = now()`);
+  });
+
+  it('gives an unknown faucet, a wrong phone and a faucet with no phone the same answer, and asks for consent', async () => {
+    const client = app.client();
+    const email = newEmail();
+    await client.api.auth.signup.requestCode.mutate({ email });
+    const { ticket } = await client.api.auth.signup.verifyCode.mutate({ email, code: await app.codeFor(email) });
+    const answers = await Promise.all([
+      failureOf(client.api.auth.signup.proveFaucet.mutate({ ticket, faucetNo: '49999999', phone: '0165420000', consent: true })),
+      failureOf(client.api.auth.signup.proveFaucet.mutate({ ticket, faucetNo: faucet(12).faucetNo, phone: '0165429999', consent: true })),
+      failureOf(client.api.auth.signup.proveFaucet.mutate({ ticket, faucetNo: '40000099', phone: '0165420000', consent: true }))
+    ]);
+    expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
+    expect(await failureOf(client.api.auth.signup.proveFaucet.mutate({ ticket, ...faucet(12), consent: false }))).toMatchObject({ field: 'consent' });
+    // Forgiving input: full-width digits and hyphens.
+    const fullWidth = { faucetNo: '４０００００１２', phone: '０１６５４－２－００１２' };
+    await expect(client.api.auth.signup.proveFaucet.mutate({ ticket, ...fullWidth, consent: true })).resolves.toEqual({ faucetNo: '40000012' });
+    await app.db.execute(sql`update proof_attempts set cleared_at = now()`);
+  });
+
+  it('links a faucet to one account at a time: a second claim is told to call the utility', async () => {
+    await signUp(app.client(), newEmail(), 13);
+    const other = app.client();
+    const email = newEmail();
+    await other.api.auth.signup.requestCode.mutate({ email });
+    const { ticket } = await other.api.auth.signup.verifyCode.mutate({ email, code: await app.codeFor(email) });
+    await other.api.auth.signup.proveFaucet.mutate({ ticket, ...faucet(13), consent: true });
+    const claim = await failureOf(other.api.auth.signup.complete.mutate({ ticket, nickname: '二人目', password: PASSWORD }));
+    expect(claim).toMatchObject({ code: 'CONFLICT', field: 'faucetNo' });
+    expect(claim.reason?.ja).toMatch(/別のアカウント.*01654-3-2111/);
+    expect(await app.db.select().from(customers).where(eq(customers.email, email))).toEqual([]);
+  });
+
+  it("lets no cookie read or change another account's faucets", async () => {
+    const owner = app.client();
+    await signUp(owner, newEmail(), 14);
+    const [ownersLink] = await owner.api.faucets.list.query();
+    const intruder = app.client();
+    await signUp(intruder, newEmail(), 15);
+
+    expect((await intruder.api.faucets.list.query()).map((link) => link.faucetNo)).toEqual(['40000015']);
+    expect(await failureOf(intruder.api.faucets.label.mutate({ linkId: ownersLink!.linkId, label: '乗っ取り' }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await failureOf(intruder.api.faucets.remove.mutate({ linkId: ownersLink!.linkId }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await owner.api.faucets.list.query()).toEqual([ownersLink]);
+
+    const anonymous = app.client();
+    for (const call of [
+      anonymous.api.faucets.list.query(),
+      anonymous.api.faucets.add.mutate({ ...faucet(16), label: null, consent: true }),
+      anonymous.api.faucets.label.mutate({ linkId: ownersLink!.linkId, label: 'x' }),
+      anonymous.api.faucets.remove.mutate({ linkId: ownersLink!.linkId }),
+      anonymous.api.account.changeNickname.mutate({ nickname: 'x' }),
+      anonymous.api.account.changePassword.mutate({ currentPassword: PASSWORD, newPassword: 'another-long-pass' }),
+      anonymous.api.account.requestEmailChange.mutate({ email: newEmail() }),
+      anonymous.api.account.confirmEmailChange.mutate({ email: newEmail(), code: '123456' }),
+      anonymous.api.account.withdraw.mutate({ password: PASSWORD })
+    ]) {
+      expect(await failureOf(call)).toMatchObject({ code: 'UNAUTHORIZED' });
+    }
+  });
+
+  it('refuses a mutation with a foreign or missing Origin before doing anything', async () => {
+    for (const origin of ['https://evil.example', null]) {
+      const client = app.client({ origin });
+      const email = newEmail();
+      expect(await failureOf(client.api.auth.signup.requestCode.mutate({ email }))).toMatchObject({ code: 'FORBIDDEN' });
+      expect(await app.db.select().from(rateEvents).where(eq(rateEvents.bucket, `code:signup:${email}`))).toEqual([]);
+    }
+  });
+
+  it('adds, labels and removes faucets, up to twenty', async () => {
+    const client = app.client();
+    await signUp(client, newEmail(), 17);
+    await client.api.faucets.add.mutate({ ...faucet(18), label: '店舗', consent: true });
+    const links = await client.api.faucets.list.query();
+    expect(links.map((link) => [link.faucetNo, link.label])).toEqual([
+      ['40000017', null],
+      ['40000018', '店舗']
+    ]);
+    await client.api.faucets.label.mutate({ linkId: links[0]!.linkId, label: '自宅' });
+    await client.api.faucets.remove.mutate({ linkId: links[1]!.linkId });
+    expect((await client.api.faucets.list.query()).map((link) => [link.faucetNo, link.label])).toEqual([['40000017', '自宅']]);
+    const [resumed] = await app.db.select().from(paperSlipChanges).orderBy(sql`id desc`).limit(1);
+    expect(resumed).toMatchObject({ paperless: false });
+
+  });
+
+  it('holds at most twenty faucets in one account, with a clear message at the limit', async () => {
+    const company = app.client();
+    await signUp(company, newEmail(), 29);
+    for (let index = 0; index < 19; index += 1) {
+      await company.api.faucets.add.mutate({ faucetNo: String(50_000_000 + index), phone: '01654-2-5000', label: null, consent: true });
+    }
+    expect(await company.api.faucets.list.query()).toHaveLength(20);
+    const full = await failureOf(company.api.faucets.add.mutate({ faucetNo: '50000019', phone: '01654-2-5000', label: null, consent: true }));
+    expect(full).toMatchObject({ code: 'BAD_REQUEST', field: 'faucetNo' });
+    expect(full.reason?.ja).toMatch(/20件まで/);
+    expect(await company.api.faucets.list.query()).toHaveLength(20);
+  });
+
+  it('changes the nickname, and the password only with the current one, ending the other sessions', async () => {
+    const phone = app.client();
+    const email = newEmail();
+    await signUp(phone, email, 19);
+    const computer = app.client();
+    await computer.api.auth.login.mutate({ email, password: PASSWORD });
+
+    await phone.api.account.changeNickname.mutate({ nickname: '名寄の家' });
+    expect(await computer.api.auth.me.query()).toMatchObject({ nickname: '名寄の家' });
+    expect(
+      await failureOf(phone.api.account.changePassword.mutate({ currentPassword: 'not-the-password', newPassword: 'yuki-no-hi-2027' }))
+    ).toMatchObject({ field: 'currentPassword' });
+    expect(await failureOf(phone.api.account.changePassword.mutate({ currentPassword: PASSWORD, newPassword: 'password' }))).toMatchObject({
+      field: 'newPassword'
+    });
+    await phone.api.account.changePassword.mutate({ currentPassword: PASSWORD, newPassword: 'yuki-no-hi-2027' });
+    expect(await phone.api.auth.me.query()).toMatchObject({ email });
+    expect(await computer.api.auth.me.query()).toBeNull();
+    await expect(app.client().api.auth.login.mutate({ email, password: 'yuki-no-hi-2027' })).resolves.toEqual({ ok: true });
+  });
+
+  it('resets a forgotten password with a mailed code and ends every old session', async () => {
+    const old = app.client();
+    const email = newEmail();
+    await signUp(old, email, 20);
+    const client = app.client();
+    await client.api.auth.reset.requestCode.mutate({ email });
+    const code = await app.codeFor(email, 2);
+    await client.api.auth.reset.complete.mutate({ email, code, password: 'atarashii-pass-1' });
+    expect(await old.api.auth.me.query()).toBeNull();
+    expect(await client.api.auth.me.query()).toMatchObject({ email });
+    expect(await failureOf(app.client().api.auth.login.mutate({ email, password: PASSWORD }))).toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+
+  it('changes the e-mail address with a code sent to the new one and tells the old one', async () => {
+    const client = app.client();
+    const email = newEmail();
+    await signUp(client, email, 21);
+    const next = newEmail();
+    await client.api.account.requestEmailChange.mutate({ email: next });
+    await client.api.account.confirmEmailChange.mutate({ email: next, code: await app.codeFor(next) });
+    expect(await client.api.auth.me.query()).toMatchObject({ email: next });
+    expect((await app.mailTo(email, 2)).subject).toMatch(/変更/);
+  });
+
+  it('withdraws with the password: account, sessions and links go, paper slips resume, the contract stays', async () => {
+    const client = app.client();
+    const email = newEmail();
+    await signUp(client, email, 22);
+    const [customer] = await app.db.select().from(customers).where(eq(customers.email, email));
+    expect(await failureOf(client.api.account.withdraw.mutate({ password: 'wrong-password' }))).toMatchObject({ field: 'password' });
+    await client.api.account.withdraw.mutate({ password: PASSWORD });
+    expect(await app.db.select().from(customers).where(eq(customers.id, customer!.id))).toEqual([]);
+    expect(await app.db.select().from(sessions).where(eq(sessions.customerId, customer!.id))).toEqual([]);
+    expect(await app.db.select().from(faucetLinks).where(eq(faucetLinks.customerId, customer!.id))).toEqual([]);
+    expect(await client.api.auth.me.query()).toBeNull();
+    const [resumed] = await app.db.select().from(paperSlipChanges).orderBy(sql`id desc`).limit(1);
+    expect(resumed).toMatchObject({ paperless: false });
+    // The faucet can be proven again by its holder.
+    await expect(signUp(app.client(), newEmail(), 22)).resolves.toBeDefined();
+  });
+
+  it('never puts a password, its hash or a code into a log line or a response', async () => {
+    const client = app.client();
+    const email = newEmail();
+    const code = await signUp(client, email, 23);
+    const [stored] = await app.db.select().from(customers).where(eq(customers.email, email));
+    const me = JSON.stringify(await client.api.auth.me.query());
+    const logs = app.logLines.join('\n');
+    for (const secret of [PASSWORD, stored!.passwordHash, code]) {
+      expect(logs).not.toContain(secret);
+      expect(me).not.toContain(secret);
+    }
+    expect(logs).not.toContain('$argon2');
+    const [row] = await app.db.select().from(emailCodes).where(eq(emailCodes.email, email));
+    expect(row!.codeHash).not.toContain(code);
+  });
+});

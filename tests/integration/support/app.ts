@@ -1,0 +1,134 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { simpleParser } from 'mailparser';
+import { loadConfig } from '../../../server/config.js';
+import { migrate } from '../../../server/db/migrate.js';
+import { createHttpServer } from '../../../server/http.js';
+import { createLogger } from '../../../server/logger.js';
+import { createMailer } from '../../../server/mail/transport.js';
+import type { AppRouter } from '../../../server/router.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { freshDataDir } from './server-process.js';
+
+export interface ReceivedMail {
+  to: string;
+  subject: string;
+  text: string;
+  file: string;
+}
+
+/** The real HTTP server on a real database, mailing into an .eml outbox the test reads. */
+export async function startApp() {
+  const testDb: TestDatabase = await createTestDatabase();
+  await migrate(testDb.handle.db);
+  const dataDir = freshDataDir();
+  const logLines: string[] = [];
+  // Everything the server logs, at the most talkative level, for the tests that look for secrets in it.
+  const logger = createLogger('trace', { write: (line: string) => void logLines.push(line) });
+  const server: Server = createHttpServer({
+    config: { ...loadConfig({ DATA_DIR: dataDir }), origin: 'http://localhost:3000' },
+    database: testDb.handle,
+    logger,
+    mailer: createMailer({ ...loadConfig({ DATA_DIR: dataDir }) }, logger),
+    clientDir: '/nonexistent'
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const outbox = path.join(dataDir, 'mail');
+
+  async function mails(): Promise<ReceivedMail[]> {
+    let files: string[] = [];
+    try {
+      files = readdirSync(outbox).filter((file) => file.endsWith('.eml')).sort();
+    } catch {
+      return [];
+    }
+    return Promise.all(
+      files.map(async (file) => {
+        const parsed = await simpleParser(readFileSync(path.join(outbox, file)));
+        const to = Array.isArray(parsed.to) ? parsed.to[0]!.text : (parsed.to?.text ?? '');
+        return { to, subject: parsed.subject ?? '', text: parsed.text ?? '', file };
+      })
+    );
+  }
+
+  /** Waits for the count-th mail to an address (mail goes out after the answer). */
+  async function mailTo(address: string, count = 1): Promise<ReceivedMail> {
+    for (let tries = 0; tries < 100; tries += 1) {
+      const received = (await mails()).filter((mail) => mail.to === address);
+      if (received.length >= count) return received[count - 1]!;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`no mail number ${count} to ${address}`);
+  }
+
+  async function codeFor(address: string, count = 1): Promise<string> {
+    const mail = await mailTo(address, count);
+    const match = /\b(\d{6})\b/.exec(mail.text);
+    if (!match) throw new Error(`no code in the mail to ${address}`);
+    return match[1]!;
+  }
+
+  return {
+    baseUrl,
+    db: testDb.handle.db,
+    logLines,
+    mails,
+    mailTo,
+    codeFor,
+    client: (options: { origin?: string | null } = {}) => createClient(baseUrl, options.origin === undefined ? 'http://localhost:3000' : options.origin),
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      // Mails still on their way must not land in a dropped database's outbox or log.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await testDb.dispose();
+    }
+  };
+}
+
+export type App = Awaited<ReturnType<typeof startApp>>;
+
+/** A browser stand-in: keeps its cookies and sends the Origin a page of ours would. */
+export function createClient(baseUrl: string, origin: string | null) {
+  const cookies = new Map<string, string>();
+  const api = createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${baseUrl}/api/trpc`,
+        fetch: async (url, init) => {
+          const headers = new Headers(init?.headers as HeadersInit);
+          if (origin) headers.set('Origin', origin);
+          if (cookies.size) headers.set('Cookie', [...cookies].map(([name, value]) => `${name}=${value}`).join('; '));
+          const response = await fetch(url, { ...(init as RequestInit), headers });
+          for (const cookie of response.headers.getSetCookie()) {
+            const [pair] = cookie.split(';');
+            const [name, ...value] = pair!.split('=');
+            if (/Max-Age=0/i.test(cookie)) cookies.delete(name!);
+            else cookies.set(name!, value.join('='));
+          }
+          return response;
+        }
+      })
+    ]
+  });
+  return { api, cookies };
+}
+
+export type Client = ReturnType<typeof createClient>;
+
+/** The error a call ended with, for assertions on its code and reason. */
+export async function failureOf(call: Promise<unknown>) {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof TRPCClientError) {
+      const data = error.data as { code: string; httpStatus: number; reason?: { ja: string; en: string }; field?: string | null } | undefined;
+      return { code: data?.code, status: data?.httpStatus, reason: data?.reason, field: data?.field, message: error.message };
+    }
+    throw error;
+  }
+  throw new Error('the call succeeded');
+}
