@@ -19,7 +19,12 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export type DatabaseTarget = { databaseUrl: string } | { pgliteDir: string } | { pgliteInMemory: true };
+export type DatabaseTarget =
+  | { databaseUrl: string }
+  | { pgliteDir: string }
+  | { pgliteInMemory: true }
+  /** An embedded database already open, such as a clone of a migrated template. */
+  | { pglite: PGlite };
 
 /** PostgreSQL when DATABASE_URL is set, else the embedded database under DATA_DIR. */
 export function configuredTarget(config: { databaseUrl: string | undefined; dataDir: string }): DatabaseTarget {
@@ -55,7 +60,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     };
   }
   let client: PGlite;
-  if ('pgliteDir' in target) {
+  if ('pglite' in target) {
+    client = target.pglite;
+  } else if ('pgliteDir' in target) {
     mkdirSync(path.dirname(target.pgliteDir), { recursive: true });
     client = await PGlite.create(target.pgliteDir);
   } else {

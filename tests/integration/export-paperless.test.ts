@@ -6,7 +6,7 @@ import { migrate } from '../../server/db/migrate.js';
 import { faucets, paperSlipChanges } from '../../server/db/schema.js';
 import { createBusinessCalendar } from '../../server/domain/calendar.js';
 import { exportPaperSlipChanges } from '../../server/features/exports/service.js';
-import { createCommandDatabase, createTestDatabase, driverName, type CommandDatabase, type TestDatabase } from './support/database.js';
+import { createCommandDatabase, driverName, useMigratedDatabase, type CommandDatabase } from './support/database.js';
 import { freshDataDir, runCommand } from './support/server-process.js';
 
 const HEADER = 'faucet_no,paper_slip,effective_on,requested_at\r\n';
@@ -50,15 +50,10 @@ async function exportedAtById(db: Database): Promise<Map<number, Date | null>> {
 }
 
 describe(`paperless export on ${driverName}`, () => {
-  let testDb: TestDatabase;
+  const database = useMigratedDatabase();
   let db: Database;
-  beforeEach(async () => {
-    testDb = await createTestDatabase();
-    db = testDb.handle.db;
-    await migrate(db);
-  });
-  afterEach(async () => {
-    await testDb.dispose();
+  beforeEach(() => {
+    db = database.db;
   });
 
   it('writes the header line alone when nothing is pending', async () => {
@@ -161,6 +156,7 @@ describe(`paperless export on ${driverName}`, () => {
       await addChange(db, faucet, { paperless: hour !== '02', requestedAt: `2026-06-04T${hour}:00:00Z`, effectiveOn: '2026-06-05' });
     }
     // On PostgreSQL a second connection pool stands for a second process.
+    const { testDb } = database;
     const second = testDb.url ? await openDatabase({ databaseUrl: testDb.url }) : testDb.handle;
     try {
       // A slow write keeps the first export's transaction open while the second one starts.

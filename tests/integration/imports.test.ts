@@ -1,11 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/client.js';
-import { migrate } from '../../server/db/migrate.js';
 import { bills, contracts, faucets, importRuns, readings } from '../../server/db/schema.js';
 import { formatReport } from '../../server/features/imports/report.js';
 import { importFiles, type ImportFile } from '../../server/features/imports/service.js';
-import { createTestDatabase, driverName, type TestDatabase } from './support/database.js';
+import { createMigratedTestDatabase, driverName, useMigratedDatabase } from './support/database.js';
 import { headers, importRules, snapshot, writeCsv } from './support/import-files.js';
 
 const customerLines = [
@@ -21,16 +20,10 @@ const readingLines = [
 ];
 
 describe(`imports on ${driverName}`, () => {
-  let testDb: TestDatabase;
+  const database = useMigratedDatabase();
   let db: Database;
-
-  beforeEach(async () => {
-    testDb = await createTestDatabase();
-    db = testDb.handle.db;
-    await migrate(db);
-  });
-  afterEach(async () => {
-    await testDb.dispose();
+  beforeEach(() => {
+    db = database.db;
   });
 
   const run = (files: ImportFile[], dryRun = false) => importFiles(db, files, { rules: importRules, ranBy: 'test', dryRun });
@@ -105,15 +98,13 @@ describe(`imports on ${driverName}`, () => {
   });
 
   it('imports a Shift_JIS file to exactly the rows of its UTF-8 twin, CP932 extension characters included', async () => {
-    const viaUtf8 = await createTestDatabase();
+    const viaUtf8 = await createMigratedTestDatabase();
     try {
-      await migrate(viaUtf8.handle.db);
       await importFiles(viaUtf8.handle.db, [customers(customerLines)], { rules: importRules, ranBy: 'test' });
       const sjis = await run([customers(customerLines, { encoding: 'sjis' })]);
       expect(sjis.files[0]).toMatchObject({ encoding: 'sjis', inserted: 2 });
-      const utf8WithBom = await createTestDatabase();
+      const utf8WithBom = await createMigratedTestDatabase();
       try {
-        await migrate(utf8WithBom.handle.db);
         const bom = await importFiles(utf8WithBom.handle.db, [customers(customerLines, { bom: true })], { rules: importRules, ranBy: 'test' });
         expect(bom.files[0]).toMatchObject({ encoding: 'utf8', inserted: 2 });
         const rowsOf = (database: Database) =>

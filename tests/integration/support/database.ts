@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
-import { openDatabase, type DatabaseHandle, type DatabaseTarget } from '../../../server/db/client.js';
+import { afterEach, beforeEach } from 'vitest';
+import { migrate } from '../../../server/db/migrate.js';
+import { openDatabase, type Database, type DatabaseHandle, type DatabaseTarget } from '../../../server/db/client.js';
 
 /**
  * The database suites run on PGlite by default and on a real PostgreSQL server when
@@ -81,4 +84,47 @@ export async function createCommandDatabase(): Promise<CommandDatabase> {
   }
   const scratch = await createScratchPostgres(serverUrl);
   return { env: { DATA_DIR: dataDir, DATABASE_URL: scratch.url }, target: { databaseUrl: scratch.url }, dispose: () => scratch.drop() };
+}
+
+let migratedTemplate: Promise<PGlite> | undefined;
+
+/** PGlite: a clone of one migrated template per test file, far quicker than migrating anew. */
+async function clonedPglite(): Promise<PGlite> {
+  migratedTemplate ??= (async () => {
+    const { PGlite: Embedded } = await import('@electric-sql/pglite');
+    const template = await Embedded.create();
+    await migrate((await openDatabase({ pglite: template })).db);
+    return template;
+  })();
+  return (await migratedTemplate).clone() as Promise<PGlite>;
+}
+
+/** A migrated, empty database of this run's driver. */
+export async function createMigratedTestDatabase(): Promise<TestDatabase> {
+  if (serverUrl) {
+    const testDb = await createTestDatabase();
+    await migrate(testDb.handle.db);
+    return testDb;
+  }
+  const handle = await openDatabase({ pglite: await clonedPglite() });
+  return { handle, url: undefined, dispose: () => handle.close() };
+}
+
+/** Gives every test of the enclosing describe a migrated, empty database of its own. */
+export function useMigratedDatabase(): { readonly db: Database; readonly testDb: TestDatabase } {
+  let current: TestDatabase | undefined;
+  beforeEach(async () => {
+    current = await createMigratedTestDatabase();
+  });
+  afterEach(async () => {
+    await current?.dispose();
+  });
+  return {
+    get db() {
+      return current!.handle.db;
+    },
+    get testDb() {
+      return current!;
+    }
+  };
 }
