@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import { benchAccounts } from './accounts.js';
 import { benchImportReadings, type ScratchDatabase } from './import-readings.js';
 import { progress, recordFigures, resultsFile } from './results.js';
 
@@ -23,7 +24,9 @@ async function scratchDatabase(): Promise<ScratchDatabase> {
   };
 }
 
-const figures = await benchImportReadings(scratchDatabase);
+// The database suites' helpers read DATABASE_URL: the account bench runs on the same server.
+process.env.DATABASE_URL = serverUrl;
+const figures = { ...(await benchImportReadings(scratchDatabase)), ...(await benchAccounts()) };
 recordFigures(figures);
 progress(`wrote ${resultsFile}`);
 process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
