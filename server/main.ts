@@ -7,6 +7,7 @@ import { isDatabaseEmpty, loadDemoUtility } from './features/demo/load.js';
 import { createHttpServer } from './http.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMailer } from './mail/transport.js';
+import { schedulePruning } from './jobs/prune.js';
 import { shutdownGracefully } from './shutdown.js';
 
 const clientDir = fileURLToPath(new URL('../build', import.meta.url));
@@ -64,6 +65,7 @@ async function main() {
     logger.fatal({ err: error }, 'cannot open, migrate or fill the database');
     process.exit(1);
   }
+  schedulePruning(database.db, (error) => logger.error({ err: error }, 'pruning failed'));
   const server = createHttpServer({ config, database, logger, mailer: createMailer(config, logger), clientDir });
   await listen(server, config.port);
   const address = server.address();

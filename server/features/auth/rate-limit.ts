@@ -1,10 +1,10 @@
-import { and, count, eq, gt, lt } from 'drizzle-orm';
+import { and, count, eq, gt } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { rateEvents } from '../../db/schema.js';
 
 /**
  * Counters kept in the database, so every app process sees the same limits. A bucket names
- * what is limited ("login:<email>", "code:<email>"); events older than a day are pruned.
+ * what is limited ("login:<email>", "code:<email>"); server/jobs/prune.ts drops old events.
  */
 export async function recordEvent(db: Database, bucket: string, now: Date): Promise<void> {
   await db.insert(rateEvents).values({ bucket, at: now });
@@ -16,8 +16,4 @@ export async function eventsSince(db: Database, bucket: string, since: Date): Pr
     .from(rateEvents)
     .where(and(eq(rateEvents.bucket, bucket), gt(rateEvents.at, since)));
   return row?.count ?? 0;
-}
-
-export async function pruneEvents(db: Database, now: Date): Promise<void> {
-  await db.delete(rateEvents).where(lt(rateEvents.at, new Date(now.getTime() - 24 * 3600_000)));
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { and, eq, gt, lt, ne } from 'drizzle-orm';
+import { and, eq, gt, ne } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { sessions } from '../../db/schema.js';
 
@@ -47,10 +47,6 @@ export async function endOtherSessions(db: Database, customerId: number, keepTok
     ? and(eq(sessions.customerId, customerId), ne(sessions.tokenHash, tokenHash(keepToken)))
     : eq(sessions.customerId, customerId);
   await db.delete(sessions).where(others);
-}
-
-export async function pruneSessions(db: Database, now: Date): Promise<void> {
-  await db.delete(sessions).where(lt(sessions.expiresAt, now));
 }
 
 /** `__Host-` pins the cookie to this origin over HTTPS; plain http://localhost cannot use it. */

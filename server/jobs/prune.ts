@@ -1,0 +1,27 @@
+import { lt } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { emailCodes, proofAttempts, rateEvents, sessions } from '../db/schema.js';
+
+const HOUR_MS = 3600_000;
+
+/**
+ * Deletes what has stopped mattering: expired sessions, codes and rate events older than a
+ * day (every limit looks back an hour at most), faucet proofs older than a week (kept that
+ * long so staff can see why a customer was locked out).
+ */
+export async function pruneExpired(db: Database, now: Date): Promise<void> {
+  const dayAgo = new Date(now.getTime() - 24 * HOUR_MS);
+  await db.delete(sessions).where(lt(sessions.expiresAt, now));
+  await db.delete(emailCodes).where(lt(emailCodes.createdAt, dayAgo));
+  await db.delete(rateEvents).where(lt(rateEvents.at, dayAgo));
+  await db.delete(proofAttempts).where(lt(proofAttempts.attemptedAt, new Date(now.getTime() - 7 * 24 * HOUR_MS)));
+}
+
+/** Prunes now and every hour; several app processes doing it at once is harmless. */
+export function schedulePruning(db: Database, onError: (error: unknown) => void): () => void {
+  const run = () => void pruneExpired(db, new Date()).catch(onError);
+  run();
+  const timer = setInterval(run, HOUR_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
