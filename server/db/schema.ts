@@ -7,7 +7,6 @@ import {
   date,
   index,
   integer,
-  pgSequence,
   pgTable,
   serial,
   text,
@@ -17,15 +16,17 @@ import {
 } from 'drizzle-orm/pg-core';
 
 /**
- * One counter for every synced row: a client keeps the highest version it has seen and
- * asks only for rows above it.
+ * A synced row's version is the id of the transaction that last wrote it. Transaction ids
+ * give what a sequence cannot: a pull can tell which versions are final (every transaction
+ * below the oldest one still running has ended), so a writer that commits late never slips
+ * under a client's cursor. See server/features/sync.
  */
-export const syncVersion = pgSequence('sync_version');
+export const CURRENT_TRANSACTION_VERSION = '(pg_current_xact_id()::text)::bigint';
 
 const version = () =>
   bigint('version', { mode: 'number' })
     .notNull()
-    .default(sql`nextval('sync_version')`);
+    .default(sql.raw(CURRENT_TRANSACTION_VERSION));
 
 /** YYYY-MM: the billing period a row belongs to. */
 const period = () => text('period').notNull();

@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
-import { customers, faucetLinks } from '../../db/schema.js';
+import { eq, sql } from 'drizzle-orm';
+import { CURRENT_TRANSACTION_VERSION, customers, faucetLinks } from '../../db/schema.js';
 import { accountWithdrawnMail, emailChangeCodeMail, emailChangedMail, signupAddressTakenMail } from '../../mail/messages.js';
 import { checkCode, claimMailSlot, CODE_VALID_MINUTES, issueCode, markTicketUsed, ticketRow } from '../auth/codes.js';
 import { UserFacingError } from '../auth/errors.js';
@@ -30,7 +30,7 @@ export async function changeNickname(deps: AuthDeps, customerId: number, nicknam
   if (text.length === 0 || text.length > 30) {
     throw new UserFacingError('BAD_REQUEST', { ja: 'ニックネームは1〜30文字で入力してください', en: 'Use 1 to 30 characters for the nickname' }, 'nickname');
   }
-  await deps.db.update(customers).set({ nickname: text }).where(eq(customers.id, customerId));
+  await deps.db.update(customers).set({ nickname: text, version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(eq(customers.id, customerId));
 }
 
 /** Needs the current password; every other session ends and this one is replaced (rotation). */
@@ -74,7 +74,7 @@ export async function confirmEmailChange(deps: AuthDeps, customerId: number, inp
   const row = await ticketRow(deps.db, result.ticket, 'email-change', deps.now);
   if (!row || row.customerId !== customerId) throw new UserFacingError('BAD_REQUEST', codeProblems.wrong, 'code');
   const previous = await customerById(deps, customerId);
-  await deps.db.update(customers).set({ email }).where(eq(customers.id, customerId));
+  await deps.db.update(customers).set({ email, version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(eq(customers.id, customerId));
   await markTicketUsed(deps.db, row.id, deps.now);
   sendLater(deps, emailChangedMail({ profile: deps.config.profile, origin: deps.config.origin }, { to: previous.email }));
 }

@@ -1,8 +1,8 @@
-import { and, asc, count, desc, eq, gt, isNull, lte, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
 import type { UtilityProfile } from '../../config.js';
 import type { Database } from '../../db/client.js';
-import { contracts, faucetLinks, faucets, paperSlipChanges, proofAttempts } from '../../db/schema.js';
+import { contracts, CURRENT_TRANSACTION_VERSION, faucetLinks, faucets, paperSlipChanges, proofAttempts } from '../../db/schema.js';
 import { createBusinessCalendar, tokyoDate } from '../../domain/calendar.js';
 import { UserFacingError } from '../auth/errors.js';
 
@@ -175,7 +175,7 @@ export async function labelFaucet(db: Database, customerId: number, linkId: numb
   }
   const updated = await db
     .update(faucetLinks)
-    .set({ label: text || null })
+    .set({ label: text || null, version: sql.raw(CURRENT_TRANSACTION_VERSION) })
     .where(and(eq(faucetLinks.id, linkId), eq(faucetLinks.customerId, customerId)))
     .returning({ id: faucetLinks.id });
   if (updated.length === 0) throw notYours;

@@ -1,3 +1,4 @@
+import { CURRENT_TRANSACTION_VERSION } from '../../db/schema.js';
 import type { ImportKind, RowsByKind } from '../../domain/import-rows.js';
 
 /**
@@ -76,7 +77,7 @@ function periodTarget<K extends 'readings' | 'bills' | 'payments'>(kind: K, colu
         select f.id, ${names.map((name) => `s.${name}`).join(', ')}
         from ${parts.table} s join faucets f on f.faucet_no = s.faucet_no
         on conflict (faucet_id, period) do update
-          set ${assignments}, version = nextval('sync_version')
+          set ${assignments}, version = ${CURRENT_TRANSACTION_VERSION}
           where (${stored}) is distinct from (${incoming})
         returning (xmax = 0) as inserted
       )
@@ -131,14 +132,14 @@ function customersTarget(): Target<'customers'> {
          on conflict (faucet_no) do nothing returning 1
        ) select count(*)::int as faucets from added`,
       `with changed as (
-         update contracts c set ${names.map((name) => `${name} = s.${name}`).join(', ')}, version = nextval('sync_version')
+         update contracts c set ${names.map((name) => `${name} = s.${name}`).join(', ')}, version = ${CURRENT_TRANSACTION_VERSION}
          from ${joinFaucet}
          where ${sameContract}
            and (${names.map((name) => `c.${name}`).join(', ')}) is distinct from (${names.map((name) => `s.${name}`).join(', ')})
          returning 1
        ) select count(*)::int as updated from changed`,
       `with ended as (
-         update contracts c set contract_end = s.contract_start - 1, version = nextval('sync_version')
+         update contracts c set contract_end = s.contract_start - 1, version = ${CURRENT_TRANSACTION_VERSION}
          from ${joinFaucet}
          where c.faucet_id = f.id and c.contract_start < s.contract_start
            and (c.contract_end is null or c.contract_end >= s.contract_start)
