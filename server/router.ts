@@ -1,6 +1,7 @@
 import { accountRouter } from './features/account/router.js';
 import { authRouter } from './features/auth/router.js';
 import { faucetsRouter } from './features/faucets/router.js';
+import { syncRouter } from './features/sync/router.js';
 import { utilityRouter } from './features/utility/router.js';
 import { router } from './trpc.js';
 
@@ -8,7 +9,8 @@ export const appRouter = router({
   utility: utilityRouter,
   auth: authRouter,
   faucets: faucetsRouter,
-  account: accountRouter
+  account: accountRouter,
+  sync: syncRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,13 +2,13 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customers, emailCodes, faucetLinks, paperSlipChanges, rateEvents, sessions } from '../../server/db/schema.js';
 import { importFiles } from '../../server/features/imports/service.js';
-import { startApp, failureOf, type App, type Client } from './support/app.js';
+import { failureOf, signUp as signUpWith, startApp, TEST_PASSWORD, type App, type Client } from './support/app.js';
 import { driverName } from './support/database.js';
 import { headers, importRules, writeCsv } from './support/import-files.js';
 
 /** Faucets 40000000–40000029, each with phone 01654-2-00NN; 40000099 has no phone on record. */
 const faucet = (index: number) => ({ faucetNo: String(40_000_000 + index), phone: `01654-2-${String(index).padStart(4, '0')}` });
-const PASSWORD = 'kawa-no-nagare-2026';
+const PASSWORD = TEST_PASSWORD;
 
 let app: App;
 let emailCount = 0;
@@ -39,14 +39,7 @@ async function letTimePass(seconds: number) {
   await app.db.execute(sql`update rate_events set at = at - make_interval(secs => ${seconds})`);
 }
 
-async function signUp(client: Client, email: string, index: number) {
-  await client.api.auth.signup.requestCode.mutate({ email });
-  const code = await app.codeFor(email);
-  const { ticket } = await client.api.auth.signup.verifyCode.mutate({ email, code });
-  await client.api.auth.signup.proveFaucet.mutate({ ticket, ...faucet(index), consent: true });
-  await client.api.auth.signup.complete.mutate({ ticket, nickname: 'なよろ', password: PASSWORD });
-  return code;
-}
+const signUp = (client: Client, email: string, index: number) => signUpWith(app, client, email, faucet(index));
 
 describe(`accounts on ${driverName}`, () => {
   it('signs up in four steps, and the session works until log-out', async () => {

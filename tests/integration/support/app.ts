@@ -75,6 +75,8 @@ export async function startApp() {
   return {
     baseUrl,
     db: testDb.handle.db,
+    /** Set on PostgreSQL, for a test that needs connections of its own. */
+    databaseUrl: testDb.url,
     logLines,
     mails,
     mailTo,
@@ -131,4 +133,16 @@ export async function failureOf(call: Promise<unknown>) {
     throw error;
   }
   throw new Error('the call succeeded');
+}
+
+export const TEST_PASSWORD = 'kawa-no-nagare-2026';
+
+/** The whole sign-up as the app does it: code by mail, faucet proof, nickname and password. */
+export async function signUp(app: App, client: Client, email: string, proof: { faucetNo: string; phone: string }): Promise<string> {
+  await client.api.auth.signup.requestCode.mutate({ email });
+  const code = await app.codeFor(email);
+  const { ticket } = await client.api.auth.signup.verifyCode.mutate({ email, code });
+  await client.api.auth.signup.proveFaucet.mutate({ ticket, ...proof, consent: true });
+  await client.api.auth.signup.complete.mutate({ ticket, nickname: 'なよろ', password: TEST_PASSWORD });
+  return code;
 }

@@ -1,0 +1,164 @@
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYNC_FORMAT, type PullResponse } from '../../src/lib/shared/sync-wire.js';
+import { importFiles, type ImportFile } from '../../server/features/imports/service.js';
+import { signUp, startApp, type App, type Client } from './support/app.js';
+import { driverName, serverUrl } from './support/database.js';
+import { headers, importRules, writeCsv } from './support/import-files.js';
+
+let app: App;
+let emailCount = 0;
+const newEmail = () => `sync${(emailCount += 1)}@example.jp`;
+
+const importLines = async (kind: ImportFile['kind'], lines: string[]) => {
+  const result = await importFiles(app.db, [{ kind, path: writeCsv([headers[kind], ...lines]) }], { rules: importRules, ranBy: 'test' });
+  expect(result.status).not.toBe('rejected');
+};
+
+/** Two years of monthly readings and bills for a faucet. */
+function history(faucetNo: string, from = 2025, months = 24, usage = 20) {
+  const readingLines: string[] = [];
+  const billLines: string[] = [];
+  for (let month = 0; month < months; month += 1) {
+    const period = `${from + Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`;
+    readingLines.push(`${faucetNo},${period},${period}-14,${1000 + month * usage},${usage},`);
+    billLines.push(`${faucetNo},${period},${usage},4000,3000,7000,636,${period}-16,,`);
+  }
+  return { readingLines, billLines };
+}
+
+beforeAll(async () => {
+  app = await startApp();
+  await importLines('customers', [
+    '70000001,名寄 一郎,,01654-2-7001,名寄市西1条,,,,2020-04-01,,transfer',
+    '70000002,前の 住人,,01654-2-7002,名寄市西2条,,,,2018-04-01,,transfer',
+    '70000003,名寄 三郎,,01654-2-7003,名寄市西3条,,,,2020-04-01,,invoice',
+    '70000004,名寄 四郎,,01654-2-7004,名寄市西4条,,,,2020-04-01,,invoice',
+    '70000005,名寄 五郎,,01654-2-7005,名寄市西5条,,,,2020-04-01,,invoice',
+    '70000006,名寄 六郎,,01654-2-7006,名寄市西6条,,,,2020-04-01,,invoice'
+  ]);
+  for (const faucetNo of ['70000001', '70000002', '70000003', '70000004', '70000005', '70000006']) {
+    const { readingLines, billLines } = history(faucetNo);
+    await importLines('readings', readingLines);
+    await importLines('bills', billLines);
+  }
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+async function member(faucetNo: string, phone: string): Promise<Client> {
+  const client = app.client();
+  await signUp(app, client, newEmail(), { faucetNo, phone });
+  return client;
+}
+
+const pull = (client: Client, cursor: number | null, knownLinks: number[] = []) =>
+  client.api.sync.pull.query({ format: SYNC_FORMAT, cursor, knownLinks });
+
+describe(`sync.pull on ${driverName}`, () => {
+  it('sends the whole visible history first, then only a cursor when nothing changed', async () => {
+    const client = await member('70000001', '01654-2-7001');
+    const first = await pull(client, null);
+    expect(first.faucets).toMatchObject([{ faucetNo: '70000001', fromPeriod: '2020-04', toPeriod: null, paymentMethod: 'transfer' }]);
+    expect(first.readings).toHaveLength(24);
+    expect(first.bills).toHaveLength(24);
+    expect(first.readings![0]).toEqual(['70000001', '2025-01', '2025-01-14', 1000, 200, null]);
+
+    const again = await pull(client, first.cursor, [first.faucets![0]!.linkId]);
+    expect(again).toEqual({ format: SYNC_FORMAT, cursor: expect.any(Number) });
+    expect(JSON.stringify(again).length).toBeLessThan(100);
+  });
+
+  it('brings a corrected bill at the next pull, and only that bill', async () => {
+    const client = await member('70000003', '01654-2-7003');
+    const first = await pull(client, null);
+    await importLines('bills', ['70000003,2026-12,20,4100,3000,7100,645,2026-12-16,,']);
+    const next = await pull(client, first.cursor, [first.faucets![0]!.linkId]);
+    expect(next.bills).toEqual([['70000003', '2026-12', 200, 4100, 3000, 7100, 645, '2026-12-16', null, null]]);
+    expect(next.readings).toBeUndefined();
+    expect(next.faucets).toBeUndefined();
+  });
+
+  it("never sends a new holder the previous holder's periods, and closes the previous holder's window", async () => {
+    const previous = await member('70000002', '01654-2-7002');
+    const before = await pull(previous, null);
+    expect(before.readings).toHaveLength(24);
+
+    await importLines('customers', ['70000002,新しい 住人,,01654-2-7222,名寄市西2条,,,,2026-04-01,,invoice']);
+    const newcomer = await member('70000002', '01654-2-7222');
+    const theirs = await pull(newcomer, null);
+    expect(theirs.faucets).toMatchObject([{ fromPeriod: '2026-04', toPeriod: null }]);
+    expect(theirs.readings!.map((row) => row[1])).toEqual(['2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12']);
+    expect(theirs.bills!.every((row) => row[1] >= '2026-04')).toBe(true);
+
+    const after = await pull(previous, before.cursor, [before.faucets![0]!.linkId]);
+    expect(after.faucets).toMatchObject([{ fromPeriod: '2018-04', toPeriod: '2026-03' }]);
+  });
+
+  it('drops an unlinked faucet from the list and sends a newly added one in full', async () => {
+    const client = await member('70000004', '01654-2-7004');
+    const first = await pull(client, null);
+    const [own] = first.faucets!;
+    await client.api.faucets.add.mutate({ faucetNo: '70000005', phone: '01654-2-7005', label: '実家', consent: true });
+    await client.api.faucets.remove.mutate({ linkId: own!.linkId });
+    const next = await pull(client, first.cursor, [own!.linkId]);
+    expect(next.faucets).toMatchObject([{ faucetNo: '70000005', label: '実家' }]);
+    expect(next.readings).toHaveLength(24);
+    expect(new Set(next.readings!.map((row) => row[0]))).toEqual(new Set(['70000005']));
+  });
+
+  it('tells a device on another sync format to start over', async () => {
+    const client = await member('70000006', '01654-2-7006');
+    expect(await client.api.sync.pull.query({ format: SYNC_FORMAT + 1, cursor: 5, knownLinks: [] })).toEqual({
+      format: SYNC_FORMAT,
+      cursor: 0,
+      reset: true
+    });
+  });
+});
+
+describe.runIf(serverUrl)('sync.pull while two writers commit out of order', () => {
+  it('never lets a cursor pass a version whose transaction has not committed yet', async () => {
+    const client = app.client();
+    await importLines('customers', ['70000009,名寄 九郎,,01654-2-7009,名寄市西9条,,,,2020-04-01,,transfer']);
+    await signUp(app, client, newEmail(), { faucetNo: '70000009', phone: '01654-2-7009' });
+    const start = await pull(client, null);
+    const known = start.faucets!.map((faucet) => faucet.linkId);
+
+    // Two connections stand for two app processes writing at once.
+    const slow = postgres(app.databaseUrl!, { max: 1, onnotice: () => {} });
+    const fast = postgres(app.databaseUrl!, { max: 1, onnotice: () => {} });
+    try {
+      const faucetId = (await slow`select id from faucets where faucet_no = '70000009'`)[0]!.id as number;
+      const insert = (sql: postgres.TransactionSql | postgres.Sql, period: string) =>
+        sql`insert into readings (faucet_id, period, reading_date, meter_value, usage_tenths)
+            values (${faucetId}, ${period}, ${`${period}-14`}, 1, 10)`;
+      let releaseSlow!: () => void;
+      const slowMayCommit = new Promise<void>((resolve) => (releaseSlow = resolve));
+      let slowWrote!: () => void;
+      const slowHasWritten = new Promise<void>((resolve) => (slowWrote = resolve));
+      // The slow writer takes its transaction id (its version) first and commits last.
+      const slowTransaction = slow.begin(async (sql) => {
+        await insert(sql, '2030-01');
+        slowWrote();
+        await slowMayCommit;
+      });
+      await slowHasWritten;
+      await fast.begin((sql) => insert(sql, '2030-02'));
+
+      const during: PullResponse = await pull(client, start.cursor, known);
+      releaseSlow();
+      await slowTransaction;
+      const after: PullResponse = await pull(client, during.cursor, known);
+
+      const seen = [...(during.readings ?? []), ...(after.readings ?? [])].map((row) => row[1]);
+      expect(seen.sort()).toEqual(['2030-01', '2030-02']);
+      expect(during.readings ?? []).toEqual([]);
+    } finally {
+      await slow.end();
+      await fast.end();
+    }
+  });
+});
