@@ -240,6 +240,8 @@ describe(`accounts on ${driverName}`, () => {
   it('adds, labels and removes faucets, up to twenty', async () => {
     const client = app.client();
     await signUp(client, newEmail(), 17);
+    const tooLong = await failureOf(client.api.faucets.add.mutate({ ...faucet(18), label: 'とても長い名前'.repeat(4), consent: true }));
+    expect(tooLong).toMatchObject({ field: 'label' });
     await client.api.faucets.add.mutate({ ...faucet(18), label: '店舗', consent: true });
     const links = await client.api.faucets.list.query();
     expect(links.map((link) => [link.faucetNo, link.label])).toEqual([
@@ -307,7 +309,10 @@ describe(`accounts on ${driverName}`, () => {
     await signUp(client, email, 21);
     const next = newEmail();
     await client.api.account.requestEmailChange.mutate({ email: next });
-    await client.api.account.confirmEmailChange.mutate({ email: next, code: await app.codeFor(next) });
+    const code = await app.codeFor(next);
+    // Typed on a phone's Japanese keyboard: full-width digits.
+    const fullWidth = code.replace(/\d/g, (digit) => String.fromCharCode(digit.charCodeAt(0) + 0xfee0));
+    await client.api.account.confirmEmailChange.mutate({ email: next, code: fullWidth });
     expect(await client.api.auth.me.query()).toMatchObject({ email: next });
     expect((await app.mailTo(email, 2)).subject).toMatch(/変更/);
   });

@@ -1,10 +1,19 @@
 import { eq, sql } from 'drizzle-orm';
 import { CURRENT_TRANSACTION_VERSION, customers, faucetLinks } from '../../db/schema.js';
 import { accountWithdrawnMail, emailChangeCodeMail, emailChangedMail, signupAddressTakenMail } from '../../mail/messages.js';
-import { checkCode, claimMailSlot, CODE_VALID_MINUTES, issueCode, markTicketUsed, ticketRow } from '../auth/codes.js';
+import { claimMailSlot, CODE_VALID_MINUTES, issueCode, markTicketUsed } from '../auth/codes.js';
 import { UserFacingError } from '../auth/errors.js';
 import { hashPassword, passwordMatches } from '../auth/passwords.js';
-import { codeProblems, normalizeEmail, requirePasswordAllowed, sendLater, waitError, type AuthDeps } from '../auth/service.js';
+import {
+  codeProblems,
+  normalizeEmail,
+  provenTicket,
+  requirePasswordAllowed,
+  sendLater,
+  verifiedTicket,
+  waitError,
+  type AuthDeps
+} from '../auth/service.js';
 import { createSession, endOtherSessions } from '../auth/sessions.js';
 import { removeFaucet } from '../faucets/service.js';
 
@@ -69,10 +78,9 @@ export async function requestEmailChange(deps: AuthDeps, customerId: number, raw
 /** The code from the new address switches the account to it; the old address is told. */
 export async function confirmEmailChange(deps: AuthDeps, customerId: number, input: { email: string; code: string }): Promise<void> {
   const email = normalizeEmail(input.email);
-  const result = await checkCode(deps.db, { email, purpose: 'email-change', code: input.code.trim(), now: deps.now });
-  if (!result.ok) throw new UserFacingError('BAD_REQUEST', codeProblems[result.problem], 'code');
-  const row = await ticketRow(deps.db, result.ticket, 'email-change', deps.now);
-  if (!row || row.customerId !== customerId) throw new UserFacingError('BAD_REQUEST', codeProblems.wrong, 'code');
+  const ticket = await verifiedTicket(deps, email, 'email-change', input.code);
+  const row = await provenTicket(deps, ticket, 'email-change');
+  if (row.customerId !== customerId) throw new UserFacingError('BAD_REQUEST', codeProblems.wrong, 'code');
   const previous = await customerById(deps, customerId);
   await deps.db.update(customers).set({ email, version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(eq(customers.id, customerId));
   await markTicketUsed(deps.db, row.id, deps.now);

@@ -76,13 +76,13 @@ export const codeProblems: Record<'wrong' | 'stale' | 'expired' | 'used-up', Loc
   }
 };
 
-async function verifiedTicket(deps: AuthDeps, email: string, purpose: CodePurpose, code: string): Promise<string> {
+export async function verifiedTicket(deps: AuthDeps, email: string, purpose: CodePurpose, code: string): Promise<string> {
   const result = await checkCode(deps.db, { email, purpose, code: code.normalize('NFKC').replace(/\s/g, ''), now: deps.now });
   if (!result.ok) throw new UserFacingError('BAD_REQUEST', codeProblems[result.problem], 'code');
   return result.ticket;
 }
 
-async function provenTicket(deps: AuthDeps, ticket: string, purpose: CodePurpose) {
+export async function provenTicket(deps: AuthDeps, ticket: string, purpose: CodePurpose) {
   const row = await ticketRow(deps.db, ticket, purpose, deps.now);
   if (!row) {
     throw new UserFacingError('BAD_REQUEST', {

@@ -12,6 +12,11 @@ export async function isDatabaseEmpty(db: Database): Promise<boolean> {
   return !row?.found;
 }
 
+/** The demo utility `npm start` loads: 300 faucets, two years up to last month. */
+export function demoOptions(profile: UtilityProfile, now: Date): DemoOptions {
+  return { faucets: 300, months: 24, seed: 1, endPeriod: lastCompleteMonth(now), tariff: profile.tariff };
+}
+
 /**
  * Fills an empty database with the demo utility the way a utility would: the demo files are
  * written to DATA_DIR/demo and imported by the same import code as any billing-system file.
@@ -24,7 +29,7 @@ export async function loadDemoUtility(
   now: Date,
   onProgress: (message: string) => void
 ): Promise<{ faucetNo: string; phone: string }> {
-  const options: DemoOptions = { faucets: 300, months: 24, seed: 1, endPeriod: lastCompleteMonth(now), tariff: profile.tariff };
+  const options = demoOptions(profile, now);
   const dir = path.join(dataDir, 'demo');
   onProgress(`writing the demo utility's billing files to ${dir}`);
   await writeDemoFiles(dir, generateDemo(options), { encoding: 'utf8' });

@@ -168,14 +168,19 @@ export async function listFaucets(db: Database, customerId: number): Promise<Lin
 
 const notYours = new UserFacingError('NOT_FOUND', { ja: 'その水栓は登録されていません', en: 'No such faucet on your account' });
 
-export async function labelFaucet(db: Database, customerId: number, linkId: number, label: string): Promise<void> {
-  const text = label.trim();
+/** A faucet's own name (自宅, 店舗 …): trimmed, at most 20 characters, empty for none. */
+function cleanLabel(label: string | null): string | null {
+  const text = (label ?? '').trim();
   if (text.length > 20) {
     throw new UserFacingError('BAD_REQUEST', { ja: '名前は20文字以内にしてください', en: 'Use at most 20 characters' }, 'label');
   }
+  return text || null;
+}
+
+export async function labelFaucet(db: Database, customerId: number, linkId: number, label: string): Promise<void> {
   const updated = await db
     .update(faucetLinks)
-    .set({ label: text || null, version: sql.raw(CURRENT_TRANSACTION_VERSION) })
+    .set({ label: cleanLabel(label), version: sql.raw(CURRENT_TRANSACTION_VERSION) })
     .where(and(eq(faucetLinks.id, linkId), eq(faucetLinks.customerId, customerId)))
     .returning({ id: faucetLinks.id });
   if (updated.length === 0) throw notYours;
@@ -196,6 +201,7 @@ export async function addFaucet(
   db: Database,
   input: { customerId: number; faucetNo: string; phone: string; label: string | null; clientKey: string; now: Date; profile: UtilityProfile }
 ): Promise<void> {
+  const label = cleanLabel(input.label);
   const proof = await proveFaucet(db, input);
-  await linkFaucet(db, { customerId: input.customerId, contractId: proof.contractId, now: input.now, profile: input.profile, label: input.label });
+  await linkFaucet(db, { customerId: input.customerId, contractId: proof.contractId, now: input.now, profile: input.profile, label });
 }
