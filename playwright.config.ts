@@ -1,7 +1,14 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
 const baseURL = `http://localhost:${port}`;
+
+// The server's DATA_DIR, fresh for each run. Chosen once here: the workers inherit the runner's
+// environment, so the tests find the mail outbox (DATA_DIR/mail) the server writes to.
+process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'portal-e2e-'));
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -32,7 +39,7 @@ export default defineConfig({
   webServer: {
     command: 'node --import tsx tests/e2e/support/serve.ts',
     url: `${baseURL}/healthz`,
-    env: { PORT: String(port), ORIGIN: baseURL },
+    env: { PORT: String(port), ORIGIN: baseURL, E2E_DATA_DIR: process.env.E2E_DATA_DIR },
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',

@@ -1,0 +1,147 @@
+import { goto } from '$app/navigation';
+import { resolve } from '$app/paths';
+import { api } from '$lib/api';
+import { localDb } from '$lib/local/db';
+import { abandonPulls } from '$lib/sync/pull';
+import { syncNow } from '$lib/sync/scheduler.svelte';
+
+export interface Me {
+  email: string;
+  nickname: string;
+}
+
+/** What the log-in page says after the customer left: logged out, or withdrew. */
+export type Farewell = 'loggedOut' | 'loggedOutOffline' | 'withdrawn';
+
+let me = $state<Me | null>(null);
+/** False until the server has answered once: then `me` is the truth (null: signed out). */
+let known = $state(false);
+let unreachable = $state(false);
+let farewell = $state<Farewell | null>(null);
+
+/** Who is signed in on this device, as the server last said. */
+export const session = {
+  get me(): Me | null {
+    return me;
+  },
+  get known(): boolean {
+    return known;
+  },
+  get unreachable(): boolean {
+    return unreachable;
+  },
+  get farewell(): Farewell | null {
+    return farewell;
+  }
+};
+
+export async function refreshSession(): Promise<void> {
+  try {
+    me = await api.auth.me.query();
+    known = true;
+    unreachable = false;
+  } catch {
+    unreachable = true;
+  }
+}
+
+/** The server said the session has ended (expired, or ended by a password change elsewhere). */
+export function sessionEnded(): void {
+  me = null;
+  known = true;
+}
+
+export function clearFarewell(): void {
+  farewell = null;
+}
+
+/** Updates what the app shows after a change the server accepted. */
+export function updateMe(change: Partial<Me>): void {
+  if (me) me = { ...me, ...change };
+}
+
+/** After log-in, sign-up or a reset: who is signed in, and their billing data onto the device. */
+export async function signedIn(): Promise<void> {
+  farewell = null;
+  await refreshSession();
+  void syncNow();
+}
+
+export async function logIn(email: string, password: string): Promise<void> {
+  await api.auth.login.mutate({ email, password });
+  await signedIn();
+}
+
+/**
+ * Phones and PCs are shared: nothing personal may stay on the device once its user leaves.
+ * The IndexedDB database goes whole, and every Cache Storage cache but the app shell's
+ * precache (code and icons only). The utility profile is public and is fetched again.
+ */
+export async function wipeDevice(): Promise<void> {
+  abandonPulls();
+  // Each part is tried even if another fails: the account may already be gone on the server.
+  try {
+    // Reopened on next use, so the app keeps working for the next person.
+    await localDb.delete({ disableAutoOpen: false });
+  } catch (error) {
+    console.error('the local database could not be deleted', error);
+  }
+  try {
+    if ('caches' in window) {
+      const names = await caches.keys();
+      await Promise.all(names.filter((name) => !name.startsWith('workbox-precache')).map((name) => caches.delete(name)));
+    }
+  } catch (error) {
+    console.error('the caches could not be deleted', error);
+  }
+  void syncNow();
+}
+
+/** Set while log-out or 退会 takes the customer to the log-in page, so member pages do not redirect on their own. */
+let leaving = false;
+
+async function leave(next: Farewell): Promise<void> {
+  leaving = true;
+  try {
+    await wipeDevice();
+    me = null;
+    known = true;
+    farewell = next;
+    await goto(resolve('/login'));
+  } finally {
+    leaving = false;
+  }
+}
+
+/** Ends the session on the server, wipes the device and goes to the log-in page. */
+export async function logOut(): Promise<void> {
+  let reached = true;
+  try {
+    await api.auth.logout.mutate();
+  } catch {
+    reached = false;
+  }
+  await leave(reached ? 'loggedOut' : 'loggedOutOffline');
+}
+
+/** 退会: the account goes on the server (refused with a reason if the password is wrong), then the device is wiped. */
+export async function withdraw(password: string): Promise<void> {
+  await api.account.withdraw.mutate({ password });
+  await leave('withdrawn');
+}
+
+/** The pages that need a signed-in customer, and so the only places log-in returns to. */
+const memberPages = ['/faucets', '/settings', '/withdraw'] as const;
+export type MemberPage = (typeof memberPages)[number];
+
+/** Where to go after log-in: one of this app's member pages, never another site. */
+export function safeNext(next: string | null): MemberPage | '/' {
+  return memberPages.find((page) => page === next) ?? '/';
+}
+
+/** For pages that need a signed-in customer: once the server says nobody is, go to log-in and come back. */
+export function requireSignIn(path: MemberPage): void {
+  $effect(() => {
+    if (known && me === null && !leaving) void goto(resolve(`/login?next=${encodeURIComponent(path)}`), { replaceState: true });
+  });
+}
