@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { PublicProfile } from '$lib/shared/profile';
+import type { SyncedFaucet } from '$lib/shared/sync-wire';
 
 interface StoredProfile {
   key: 'current';
@@ -7,13 +8,64 @@ interface StoredProfile {
   fetchedAt: number;
 }
 
+export interface LocalReading {
+  faucetNo: string;
+  period: string;
+  readingDate: string;
+  meterValue: number;
+  usageTenths: number;
+  nextReadingDate: string | null;
+}
+
+export interface LocalBill {
+  faucetNo: string;
+  period: string;
+  usageTenths: number;
+  waterCharge: number;
+  sewerCharge: number;
+  total: number;
+  tax: number | null;
+  issueDate: string;
+  dueDate: string | null;
+  transferDate: string | null;
+}
+
+export interface LocalPayment {
+  faucetNo: string;
+  period: string;
+  amount: number;
+  method: 'transfer' | 'convenience' | 'counter' | 'other';
+  result: 'paid' | 'failed';
+  paidOn: string | null;
+}
+
+/** Where the device stands: the cursor of its last pull, in which sync format, and when. */
+export interface SyncMeta {
+  key: 'sync';
+  format: number;
+  cursor: number;
+  pulledAt: number;
+}
+
 /** The device's copy of everything the app shows; pages read only from here. */
 export class LocalDatabase extends Dexie {
   profile!: EntityTable<StoredProfile, 'key'>;
+  faucets!: EntityTable<SyncedFaucet, 'linkId'>;
+  readings!: Dexie.Table<LocalReading, [string, string]>;
+  bills!: Dexie.Table<LocalBill, [string, string]>;
+  payments!: Dexie.Table<LocalPayment, [string, string]>;
+  meta!: EntityTable<SyncMeta, 'key'>;
 
   constructor() {
     super('josuido-portal');
     this.version(1).stores({ profile: 'key' });
+    this.version(2).stores({
+      faucets: 'linkId, faucetNo',
+      readings: '[faucetNo+period], faucetNo',
+      bills: '[faucetNo+period], faucetNo',
+      payments: '[faucetNo+period], faucetNo',
+      meta: 'key'
+    });
   }
 }
 

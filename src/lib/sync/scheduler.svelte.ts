@@ -1,4 +1,6 @@
+import { TRPCClientError } from '@trpc/client';
 import { pullProfile } from './profile';
+import { pullBillingData } from './pull';
 
 export type SyncState = 'idle' | 'running' | 'failed';
 
@@ -10,10 +12,17 @@ export const sync = {
   }
 };
 
+const signedOut = (error: unknown) =>
+  error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === 'UNAUTHORIZED';
+
+/** The utility profile for everyone, and the billing data of whoever is signed in. */
 export async function syncNow(): Promise<void> {
   state = 'running';
   try {
     await pullProfile();
+    await pullBillingData().catch((error: unknown) => {
+      if (!signedOut(error)) throw error;
+    });
     state = 'idle';
   } catch {
     state = 'failed';

@@ -1,0 +1,56 @@
+import { api } from '$lib/api';
+import { localDb } from '$lib/local/db';
+import { SYNC_FORMAT, type PullResponse } from '$lib/shared/sync-wire';
+import { billFrom, insideWindows, paymentFrom, readingFrom } from './rows';
+
+/** Bumped when the device is wiped: a pull that started before must not write after. */
+let generation = 0;
+
+export function abandonPulls(): void {
+  generation += 1;
+}
+
+const dataTables = () => [localDb.faucets, localDb.readings, localDb.bills, localDb.payments, localDb.meta];
+
+/** Drops the device's billing data, so the next pull brings everything again. */
+export async function forgetSyncedData(): Promise<void> {
+  await localDb.transaction('rw', dataTables(), async () => {
+    for (const table of dataTables()) await table.clear();
+  });
+}
+
+/** Writes one pull's answer in one transaction: a page never sees half of it. */
+async function store(response: PullResponse, startedIn: number): Promise<void> {
+  if (startedIn !== generation) return;
+  await localDb.transaction('rw', dataTables(), async () => {
+    if (response.faucets) {
+      await localDb.faucets.clear();
+      await localDb.faucets.bulkPut(response.faucets);
+    }
+    if (response.readings) await localDb.readings.bulkPut(response.readings.map(readingFrom));
+    if (response.bills) await localDb.bills.bulkPut(response.bills.map(billFrom));
+    if (response.payments) await localDb.payments.bulkPut(response.payments.map(paymentFrom));
+    if (response.faucets) {
+      // A faucet unlinked or a window that closed (holder change): its rows leave the device.
+      const keep = insideWindows(response.faucets);
+      for (const table of [localDb.readings, localDb.bills, localDb.payments]) {
+        await table.filter((row) => !keep(row)).delete();
+      }
+    }
+    await localDb.meta.put({ key: 'sync', format: SYNC_FORMAT, cursor: response.cursor, pulledAt: Date.now() });
+  });
+}
+
+/** Brings the device's copy up to date with one request (two after a reset). */
+export async function pullBillingData(): Promise<void> {
+  const startedIn = generation;
+  const meta = await localDb.meta.get('sync');
+  const knownLinks = (await localDb.faucets.toArray()).map((faucet) => faucet.linkId);
+  const cursor = meta?.format === SYNC_FORMAT ? meta.cursor : null;
+  let response = await api.sync.pull.query({ format: SYNC_FORMAT, cursor, knownLinks });
+  if (response.reset) {
+    await forgetSyncedData();
+    response = await api.sync.pull.query({ format: SYNC_FORMAT, cursor: null, knownLinks: [] });
+  }
+  await store(response, startedIn);
+}
