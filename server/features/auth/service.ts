@@ -106,10 +106,11 @@ export async function requestSignupCode(deps: AuthDeps, rawEmail: string): Promi
   const email = normalizeEmail(rawEmail);
   const wait = await claimMailSlot(deps.db, email, 'signup', deps.now);
   if (wait !== null) throw waitError(wait);
+  // A code is made either way, so both answers cost the same work; only a new address gets it.
+  const code = await issueCode(deps.db, { email, purpose: 'signup', now: deps.now });
   if (await customerByEmail(deps.db, email)) {
     sendLater(deps, signupAddressTakenMail(mailContext(deps), { to: email }));
   } else {
-    const code = await issueCode(deps.db, { email, purpose: 'signup', now: deps.now });
     sendLater(deps, signupCodeMail(mailContext(deps), { to: email, code, validMinutes: CODE_VALID_MINUTES }));
   }
   return { resendAfterSeconds: 60 };
@@ -208,10 +209,10 @@ export async function requestPasswordReset(deps: AuthDeps, rawEmail: string): Pr
   const wait = await claimMailSlot(deps.db, email, 'reset', deps.now);
   if (wait !== null) throw waitError(wait);
   const customer = await customerByEmail(deps.db, email);
-  if (customer) {
-    const code = await issueCode(deps.db, { email, purpose: 'reset', customerId: customer.id, now: deps.now });
-    sendLater(deps, passwordResetCodeMail(mailContext(deps), { to: email, code, validMinutes: CODE_VALID_MINUTES }));
-  }
+  // A code is made either way, so both answers cost the same work; one without an account
+  // is never mailed and can never reset anything.
+  const code = await issueCode(deps.db, { email, purpose: 'reset', customerId: customer?.id, now: deps.now });
+  if (customer) sendLater(deps, passwordResetCodeMail(mailContext(deps), { to: email, code, validMinutes: CODE_VALID_MINUTES }));
   return { resendAfterSeconds: 60 };
 }
 
