@@ -1,13 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { benchAccounts } from './accounts.js';
-import { benchImportReadings, type ScratchDatabase } from './import-readings.js';
 import { progress, recordFigures, resultsFile } from './results.js';
 
-/** The benches run on a real PostgreSQL server: scratch databases are created and dropped there. */
-const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/**
+ * The benches run on a real PostgreSQL server (scratch databases are made and dropped there).
+ * Set before the benches load: the test helpers they share read DATABASE_URL when imported.
+ */
+process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+const serverUrl = process.env.DATABASE_URL;
 
-async function scratchDatabase(): Promise<ScratchDatabase> {
+const { benchImportReadings } = await import('./import-readings.js');
+const { benchAccounts } = await import('./accounts.js');
+const { benchSync } = await import('./sync.js');
+
+async function scratchDatabase() {
   const name = `portal_bench_${randomBytes(4).toString('hex')}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
@@ -24,9 +30,11 @@ async function scratchDatabase(): Promise<ScratchDatabase> {
   };
 }
 
-// The database suites' helpers read DATABASE_URL: the account bench runs on the same server.
-process.env.DATABASE_URL = serverUrl;
-const figures = { ...(await benchImportReadings(scratchDatabase)), ...(await benchAccounts()) };
+const figures = {
+  ...(await benchImportReadings(scratchDatabase)),
+  ...(await benchAccounts()),
+  ...(await benchSync())
+};
 recordFigures(figures);
 progress(`wrote ${resultsFile}`);
 process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);

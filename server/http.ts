@@ -57,7 +57,9 @@ export function createRequestHandler(services: Services & { clientDir: string })
     const url = req.url ?? '/';
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
     res.on('finish', () => {
-      const level = url === '/healthz' || url.startsWith('/_app/') ? 'debug' : 'info';
+      // Reads that went well are the bulk (every device pulls on a timer): debug. Changes and failures: info.
+      const routine = req.method === 'GET' && res.statusCode < 400;
+      const level = routine ? 'debug' : 'info';
       logger[level](
         { method: req.method, url, status: res.statusCode, ms: Math.round(performance.now() - started) },
         'request'

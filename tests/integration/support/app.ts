@@ -21,13 +21,13 @@ export interface ReceivedMail {
 }
 
 /** The real HTTP server on a real database, mailing into an .eml outbox the test reads. */
-export async function startApp() {
+export async function startApp(options: { logLevel?: string } = {}) {
   const testDb: TestDatabase = await createTestDatabase();
   await migrate(testDb.handle.db);
   const dataDir = freshDataDir();
   const logLines: string[] = [];
-  // Everything the server logs, at the most talkative level, for the tests that look for secrets in it.
-  const logger = createLogger('trace', { write: (line: string) => void logLines.push(line) });
+  // Everything the server logs, by default at the most talkative level, for the tests that look for secrets in it.
+  const logger = createLogger(options.logLevel ?? 'trace', { write: (line: string) => void logLines.push(line) });
   const server: Server = createHttpServer({
     config: { ...loadConfig({ DATA_DIR: dataDir }), origin: 'http://localhost:3000' },
     database: testDb.handle,

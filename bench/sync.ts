@@ -1,0 +1,154 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { SYNC_FORMAT } from '../src/lib/shared/sync-wire.js';
+import { customers, faucetLinks } from '../server/db/schema.js';
+import { createSession, sessionCookieName } from '../server/features/auth/sessions.js';
+import { importFiles } from '../server/features/imports/service.js';
+import { startApp, type App } from '../tests/integration/support/app.js';
+import { headers, importRules, writeCsv } from '../tests/integration/support/import-files.js';
+import { againstBaseline, progress, round, type Figure } from './results.js';
+
+const FAUCETS = 20;
+const MONTHS = 24;
+const CLIENTS = 200;
+const LOAD_SECONDS = 8;
+const ORIGIN = 'http://localhost:3000';
+
+/** One company with 20 faucets × 24 months of readings, bills and payments, all linked to one account. */
+async function companyAccount(app: App): Promise<{ customerId: number; token: string }> {
+  const customerLines: string[] = [];
+  const readingLines: string[] = [];
+  const billLines: string[] = [];
+  const paymentLines: string[] = [];
+  for (let faucet = 0; faucet < FAUCETS; faucet += 1) {
+    const faucetNo = String(80_000_000 + faucet);
+    customerLines.push(`${faucetNo},株式会社 北都,,01654-2-8000,名寄市西${faucet}条南1丁目,株式会社 北都 経理課,096-0011,名寄市東1条南2丁目,2015-04-01,,transfer`);
+    for (let month = 0; month < MONTHS; month += 1) {
+      const period = `${2025 + Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`;
+      const usage = 180 + ((faucet * 37 + month * 11) % 240);
+      readingLines.push(`${faucetNo},${period},${period}-14,${10_000 + month * 30},${usage / 10},`);
+      billLines.push(`${faucetNo},${period},${usage / 10},${9000 + usage},${7000 + usage},${16000 + usage * 2},${1454},${period}-16,${period}-28,${period}-26`);
+      paymentLines.push(`${faucetNo},${period},${16000 + usage * 2},transfer,paid,${period}-26`);
+    }
+  }
+  const files = (['customers', 'readings', 'bills', 'payments'] as const).map((kind) => ({
+    kind,
+    path: writeCsv([headers[kind], ...{ customers: customerLines, readings: readingLines, bills: billLines, payments: paymentLines }[kind]])
+  }));
+  await importFiles(app.db, files, { rules: importRules, ranBy: 'bench' });
+  const [customer] = await app.db
+    .insert(customers)
+    .values({ email: 'company@example.jp', nickname: '北都', passwordHash: 'not used', createdAt: new Date() })
+    .returning({ id: customers.id });
+  await app.db.execute(sql`
+    insert into faucet_links (customer_id, contract_id, linked_at)
+    select ${customer!.id}, c.id, now() from contracts c join faucets f on f.id = c.faucet_id where f.faucet_no like '8%'`);
+  return { customerId: customer!.id, token: await createSession(app.db, customer!.id, new Date()) };
+}
+
+/** 200 households with one faucet each, and a session each, for the load. */
+async function households(app: App): Promise<string[]> {
+  const rows = Array.from({ length: CLIENTS }, (_, index) => `${81_000_000 + index},名寄 世帯${index},,01654-2-9000,名寄市,,,,2015-04-01,,transfer`);
+  await importFiles(app.db, [{ kind: 'customers', path: writeCsv([headers.customers, ...rows]) }], { rules: importRules, ranBy: 'bench' });
+  const created = await app.db
+    .insert(customers)
+    .values(Array.from({ length: CLIENTS }, (_, index) => ({ email: `home${index}@example.jp`, nickname: 'x', passwordHash: 'not used', createdAt: new Date() })))
+    .returning({ id: customers.id });
+  const contracts = await app.db.execute(sql`select c.id from contracts c join faucets f on f.id = c.faucet_id where f.faucet_no like '81%' order by f.faucet_no`);
+  const contractIds = (Array.isArray(contracts) ? contracts : (contracts as unknown as { rows: unknown[] }).rows) as { id: number }[];
+  await app.db.insert(faucetLinks).values(created.map((customer, index) => ({ customerId: customer.id, contractId: contractIds[index]!.id, linkedAt: new Date() })));
+  return Promise.all(created.map((customer) => createSession(app.db, customer.id, new Date())));
+}
+
+function pullUrl(baseUrl: string, cursor: number | null, knownLinks: number[]): string {
+  return `${baseUrl}/api/trpc/sync.pull?input=${encodeURIComponent(JSON.stringify({ format: SYNC_FORMAT, cursor, knownLinks }))}`;
+}
+
+async function pullBody(baseUrl: string, token: string, cursor: number | null, knownLinks: number[]): Promise<string> {
+  const response = await fetch(pullUrl(baseUrl, cursor, knownLinks), { headers: { Cookie: `${sessionCookieName(ORIGIN)}=${token}` } });
+  return response.text();
+}
+
+/** Requests per second and p99 latency of no-change pulls from many clients at once. */
+async function load(urlFor: (index: number) => { url: string; cookie: string }): Promise<{ rps: number; p99: number; n: number }> {
+  const latencies: number[] = [];
+  const deadline = performance.now() + LOAD_SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, index) => {
+      const { url, cookie } = urlFor(index);
+      while (performance.now() < deadline) {
+        const started = performance.now();
+        const response = await fetch(url, { headers: { Cookie: cookie } });
+        await response.arrayBuffer();
+        if (!response.ok) throw new Error(`pull answered ${response.status}`);
+        latencies.push(performance.now() - started);
+      }
+    })
+  );
+  latencies.sort((a, b) => a - b);
+  return { rps: latencies.length / LOAD_SECONDS, p99: latencies[Math.floor(latencies.length * 0.99)]!, n: latencies.length };
+}
+
+/**
+ * The baseline: the same no-change pull (session, horizon, the customer's links) served by a
+ * bare node:http handler over postgres.js, with nothing of tRPC, drizzle or the app around it.
+ */
+async function rawPullServer(databaseUrl: string): Promise<{ server: Server; baseUrl: string; close(): Promise<void> }> {
+  const db = postgres(databaseUrl, { max: 10 });
+  const server = createServer(async (req, res) => {
+    const token = /session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1] ?? '';
+    const [session] = await db`select customer_id from sessions where token_hash = encode(sha256(${token}::bytea), 'hex') and expires_at > now()`;
+    const [{ horizon }] = await db`select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`;
+    await db`select l.id, l.version, c.version from faucet_links l join contracts c on c.id = l.contract_id join faucets f on f.id = c.faucet_id where l.customer_id = ${session!.customer_id}`;
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ result: { data: { format: SYNC_FORMAT, cursor: Number(horizon) } } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    server,
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await db.end();
+    }
+  };
+}
+
+export async function benchSync(): Promise<Record<string, Figure>> {
+  // Logging as in production (LOG_LEVEL's default), not the tests' trace level.
+  const app = await startApp({ logLevel: 'info' });
+  try {
+    progress('sync: a company account with 20 faucets × 24 months');
+    const company = await companyAccount(app);
+    const initial = await pullBody(app.baseUrl, company.token, null, []);
+    const first = (JSON.parse(initial) as { result: { data: { cursor: number; faucets: { linkId: number }[] } } }).result.data;
+    const links = first.faucets.map((faucet) => faucet.linkId);
+    const noop = await pullBody(app.baseUrl, company.token, first.cursor, links);
+
+    progress(`sync: ${CLIENTS} clients pulling with nothing changed, ${LOAD_SECONDS} s against the app, then against a bare handler`);
+    const tokens = await households(app);
+    const cursors = await Promise.all(
+      tokens.map(async (token) => {
+        const body = JSON.parse(await pullBody(app.baseUrl, token, null, [])) as { result: { data: { cursor: number; faucets: { linkId: number }[] } } };
+        return { token, cursor: body.result.data.cursor, links: body.result.data.faucets.map((faucet) => faucet.linkId) };
+      })
+    );
+    const cookie = (token: string) => `${sessionCookieName(ORIGIN)}=${token}`;
+    const app_ = await load((index) => ({ url: pullUrl(app.baseUrl, cursors[index]!.cursor, cursors[index]!.links), cookie: cookie(cursors[index]!.token) }));
+    const raw = await rawPullServer(app.databaseUrl!);
+    const bare = await load((index) => ({ url: raw.baseUrl, cookie: cookie(cursors[index]!.token) })).finally(() => raw.close());
+    return {
+      sync_initial_bytes_gz: { value: gzipSync(initial).length, unit: 'bytes', n: FAUCETS * MONTHS },
+      sync_initial_bytes: { value: Buffer.byteLength(initial), unit: 'bytes' },
+      sync_noop_bytes: { value: Buffer.byteLength(noop), unit: 'bytes', n: 1 },
+      sync_pull_rps: againstBaseline(app_.rps, 'requests/s', bare.rps, app_.n),
+      sync_pull_p99_ms: { value: round(app_.p99), unit: 'ms', baseline: round(bare.p99), n: app_.n },
+      raw_pull_rps: { value: round(bare.rps), unit: 'requests/s', n: bare.n }
+    };
+  } finally {
+    await app.close();
+  }
+}
