@@ -101,10 +101,10 @@ async function rawPullServer(databaseUrl: string): Promise<{ server: Server; bas
   const server = createServer(async (req, res) => {
     const token = /session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1] ?? '';
     const [session] = await db`select customer_id from sessions where token_hash = encode(sha256(${token}::bytea), 'hex') and expires_at > now()`;
-    const [{ horizon }] = await db`select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`;
+    const [snapshot] = await db`select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`;
     await db`select l.id, l.version, c.version from faucet_links l join contracts c on c.id = l.contract_id join faucets f on f.id = c.faucet_id where l.customer_id = ${session!.customer_id}`;
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ result: { data: { format: SYNC_FORMAT, cursor: Number(horizon) } } }));
+    res.end(JSON.stringify({ result: { data: { format: SYNC_FORMAT, cursor: Number(snapshot!.horizon) } } }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
