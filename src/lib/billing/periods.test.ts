@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { axisLabel, inferCycle, monthIndex, periodAt, periodLabel, shiftPeriod } from './periods';
+
+describe('periods', () => {
+  it('shift across year ends both ways', () => {
+    expect(shiftPeriod('2026-01', -1)).toBe('2025-12');
+    expect(shiftPeriod('2025-12', 1)).toBe('2026-01');
+    expect(shiftPeriod('2026-10', -12)).toBe('2025-10');
+    expect(periodAt(monthIndex('2024-02'))).toBe('2024-02');
+  });
+
+  it('refuse what is not a period', () => {
+    expect(() => monthIndex('2026-1')).toThrow(RangeError);
+  });
+
+  it('tell a bimonthly faucet from the gaps between its readings, whatever their order', () => {
+    expect(inferCycle(['2026-10', '2026-09', '2026-08'])).toBe(1);
+    expect(inferCycle(['2026-10', '2026-06', '2026-08'])).toBe(2);
+    // A missing monthly reading leaves the other gaps at one month.
+    expect(inferCycle(['2026-10', '2026-09', '2026-07'])).toBe(1);
+    expect(inferCycle([])).toBe(1);
+  });
+
+  it('fall back on the announced next reading when there is only one', () => {
+    expect(inferCycle(['2026-10'], { readingDate: '2026-10-16', nextReadingDate: '2026-12-16' })).toBe(2);
+    expect(inferCycle(['2026-10'], { readingDate: '2026-10-05', nextReadingDate: '2026-11-05' })).toBe(1);
+    expect(inferCycle(['2026-10'], { readingDate: '2026-10-05', nextReadingDate: null })).toBe(1);
+  });
+
+  it('label monthly and bimonthly periods in both languages', () => {
+    expect(periodLabel('2026-10', 1, 'ja')).toBe('2026年10月');
+    expect(periodLabel('2026-10', 2, 'ja')).toBe('2026年9・10月');
+    expect(periodLabel('2026-01', 2, 'ja')).toBe('2025年12月〜2026年1月');
+    expect(periodLabel('2026-10', 1, 'en')).toBe('Oct 2026');
+    expect(periodLabel('2026-10', 2, 'en')).toBe('Sep–Oct 2026');
+    expect(periodLabel('2026-01', 2, 'en')).toBe('Dec 2025 – Jan 2026');
+  });
+
+  it('put the year on the first axis label and where a year starts', () => {
+    expect(axisLabel('2025-11', 1, 'ja', true)).toEqual(['11月', '2025年']);
+    expect(axisLabel('2025-12', 1, 'ja', false)).toEqual(['12月']);
+    expect(axisLabel('2026-01', 1, 'ja', false)).toEqual(['1月', '2026年']);
+    expect(axisLabel('2026-02', 2, 'ja', false)).toEqual(['1・2月', '2026年']);
+    expect(axisLabel('2026-04', 2, 'ja', false)).toEqual(['3・4月']);
+    expect(axisLabel('2026-01', 2, 'en', false)).toEqual(['Dec–Jan', '2026']);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { LocalBill, LocalPayment, LocalReading } from '$lib/local/db';
+import type { SyncedFaucet } from '$lib/shared/sync-wire';
+import { latest, summarize } from './summary';
+
+const faucet = (linkId: number, faucetNo: string, paymentMethod: 'transfer' | 'invoice' = 'transfer'): SyncedFaucet => ({
+  linkId,
+  faucetNo,
+  label: null,
+  supplyAddress: '名寄市西1条南1丁目1番地',
+  paymentMethod,
+  fromPeriod: '2024-01',
+  toPeriod: null
+});
+const reading = (faucetNo: string, period: string, usageTenths = 220): LocalReading => ({
+  faucetNo,
+  period,
+  readingDate: `${period}-05`,
+  meterValue: 1000,
+  usageTenths,
+  nextReadingDate: null
+});
+const bill = (faucetNo: string, period: string, total: number, transfer = true): LocalBill => ({
+  faucetNo,
+  period,
+  usageTenths: 220,
+  waterCharge: total - 2000,
+  sewerCharge: 2000,
+  total,
+  tax: 500,
+  issueDate: `${period}-08`,
+  dueDate: `${period}-28`,
+  transferDate: transfer ? `${period}-26` : null
+});
+const payment = (faucetNo: string, period: string, result: 'paid' | 'failed'): LocalPayment => ({
+  faucetNo,
+  period,
+  amount: 0,
+  method: 'transfer',
+  result,
+  paidOn: result === 'paid' ? `${period}-26` : null
+});
+
+describe('home summaries', () => {
+  it('pick the latest period, not the last row stored', () => {
+    expect(latest([{ period: '2026-09' }, { period: '2026-10' }, { period: '2025-12' }])).toEqual({ period: '2026-10' });
+    expect(latest([])).toBeNull();
+  });
+
+  it('give each faucet its own latest reading, bill, status and next transfer, in the order they were linked', () => {
+    const data = {
+      faucets: [faucet(7, '12000002', 'invoice'), faucet(3, '12000001')],
+      readings: [reading('12000001', '2026-09'), reading('12000001', '2026-10', 180), reading('12000002', '2026-08', 90)],
+      bills: [bill('12000001', '2026-09', 6000), bill('12000001', '2026-10', 6380), bill('12000002', '2026-08', 4000, false)],
+      payments: [payment('12000001', '2026-09', 'paid')]
+    };
+    const [first, second] = summarize(data, '2026-10-20');
+    expect(first!.faucet.faucetNo).toBe('12000001');
+    expect(first!.latestReading?.usageTenths).toBe(180);
+    expect(first!.latestBill?.total).toBe(6380);
+    expect(first!.status).toEqual({ kind: 'scheduled', transferDate: '2026-10-26' });
+    expect(first!.nextTransfer).toEqual({ date: '2026-10-26', amount: 6380 });
+    expect(first!.unsettled).toBe(0);
+    expect(first!.cycle).toBe(1);
+    // Paid by slip and late: 未納, no transfer to announce.
+    expect(second!.status).toEqual({ kind: 'overdue', dueDate: '2026-08-28' });
+    expect(second!.nextTransfer).toBeNull();
+    expect(second!.unsettled).toBe(1);
+  });
+
+  it('count an older failed debit as unsettled while the latest bill waits for its transfer', () => {
+    const data = {
+      faucets: [faucet(1, '12000001')],
+      readings: [],
+      bills: [bill('12000001', '2026-09', 6000), bill('12000001', '2026-10', 6380)],
+      payments: [payment('12000001', '2026-09', 'failed')]
+    };
+    const [summary] = summarize(data, '2026-10-20');
+    expect(summary!.status?.kind).toBe('scheduled');
+    expect(summary!.unsettled).toBe(1);
+    expect(summary!.latestReading).toBeNull();
+  });
+
+  it('show a faucet with no data yet', () => {
+    const [summary] = summarize({ faucets: [faucet(1, '12000001')], readings: [], bills: [], payments: [] }, '2026-10-20');
+    expect(summary).toMatchObject({ latestReading: null, latestBill: null, status: null, nextTransfer: null, unsettled: 0 });
+  });
+});
