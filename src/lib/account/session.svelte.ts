@@ -2,7 +2,7 @@ import { goto } from '$app/navigation';
 import { resolve } from '$app/paths';
 import { api } from '$lib/api';
 import { localDb } from '$lib/local/db';
-import { abandonPulls } from '$lib/sync/pull';
+import { abandonPulls, forgetSyncedData } from '$lib/sync/pull';
 import { syncNow } from '$lib/sync/scheduler.svelte';
 
 export interface Me {
@@ -35,11 +35,18 @@ export const session = {
   }
 };
 
+/** Signed out without logging out (expired, ended elsewhere): the billing data leaves the device too. */
+function forgetSignedOutData(): void {
+  abandonPulls();
+  void forgetSyncedData();
+}
+
 export async function refreshSession(): Promise<void> {
   try {
     me = await api.auth.me.query();
     known = true;
     unreachable = false;
+    if (me === null) forgetSignedOutData();
   } catch {
     unreachable = true;
   }
@@ -49,6 +56,7 @@ export async function refreshSession(): Promise<void> {
 export function sessionEnded(): void {
   me = null;
   known = true;
+  forgetSignedOutData();
 }
 
 export function clearFarewell(): void {
@@ -131,7 +139,7 @@ export async function withdraw(password: string): Promise<void> {
 }
 
 /** The pages that need a signed-in customer, and so the only places log-in returns to. */
-const memberPages = ['/faucets', '/settings', '/withdraw'] as const;
+const memberPages = ['/faucets', '/settings', '/withdraw', '/history'] as const;
 export type MemberPage = (typeof memberPages)[number];
 
 /** Where to go after log-in: one of this app's member pages, never another site. */
