@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createBusinessCalendar, lastCompleteMonth, tokyoDate, tokyoTimestamp } from './calendar.js';
+import { tokyoDate, tokyoTimestamp } from '../../src/lib/shared/tokyo-time.js';
+import { createBusinessCalendar, lastCompleteMonth } from './calendar.js';
 
 // The demo profile's 年末年始.
 const newYearClosing = ['12-29', '12-30', '12-31', '01-01', '01-02', '01-03'];

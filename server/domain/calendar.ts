@@ -1,4 +1,5 @@
 import holidayJp from '@holiday-jp/holiday_jp';
+import { tokyoDate } from '../../src/lib/shared/tokyo-time.js';
 
 /**
  * The utility's business calendar. Dates are Asia/Tokyo calendar dates written 'YYYY-MM-DD':
@@ -68,37 +69,6 @@ export function createBusinessCalendar(closingDays: readonly string[]): Business
   }
 
   return { isBusinessDay, nextBusinessDay, addBusinessDays };
-}
-
-const tokyoDateParts = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'Asia/Tokyo',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23'
-});
-
-function tokyoParts(instant: Date): Record<Intl.DateTimeFormatPartTypes, string> {
-  const parts = tokyoDateParts.formatToParts(instant);
-  return Object.fromEntries(parts.map((part) => [part.type, part.value])) as Record<Intl.DateTimeFormatPartTypes, string>;
-}
-
-/** The Asia/Tokyo calendar date of an instant, 'YYYY-MM-DD'. */
-export function tokyoDate(instant: Date): string {
-  const { year, month, day } = tokyoParts(instant);
-  return `${year}-${month}-${day}`;
-}
-
-/**
- * An instant as Tokyo wall-clock time to the second, 'YYYY-MM-DDTHH:mm:ss+09:00'. The offset
- * is written as a constant because Japan has kept +09:00 without daylight saving since 1951.
- */
-export function tokyoTimestamp(instant: Date): string {
-  const { year, month, day, hour, minute, second } = tokyoParts(instant);
-  return `${year}-${month}-${day}T${hour}:${minute}:${second}+09:00`;
 }
 
 /** The month before the current one in Tokyo: the last one whose readings and bills are all out. */

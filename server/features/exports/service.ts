@@ -2,7 +2,8 @@ import { stringify } from 'csv-stringify/sync';
 import { and, eq, isNull, lte } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { faucets, paperSlipChanges } from '../../db/schema.js';
-import { tokyoDate, tokyoTimestamp, type BusinessCalendar } from '../../domain/calendar.js';
+import { tokyoDate, tokyoTimestamp } from '../../../src/lib/shared/tokyo-time.js';
+import type { BusinessCalendar } from '../../domain/calendar.js';
 
 const paperlessColumns = ['faucet_no', 'paper_slip', 'effective_on', 'requested_at'] as const;
 

@@ -3,7 +3,8 @@ import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
 import type { UtilityProfile } from '../../config.js';
 import type { Database } from '../../db/client.js';
 import { contracts, CURRENT_TRANSACTION_VERSION, faucetLinks, faucets, paperSlipChanges, proofAttempts } from '../../db/schema.js';
-import { createBusinessCalendar, tokyoDate } from '../../domain/calendar.js';
+import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
+import { createBusinessCalendar } from '../../domain/calendar.js';
 import { UserFacingError } from '../auth/errors.js';
 
 export const MAX_FAUCETS_PER_ACCOUNT = 20;

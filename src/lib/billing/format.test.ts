@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatMeter, formatUsage, formatYen, syncTimeText, tokyoDate, usageNumber } from './format';
+import { tokyoDate } from '$lib/shared/tokyo-time';
+import { formatDate, formatMeter, formatUsage, formatYen, syncTimeText, usageNumber } from './format';
 
 describe('formatting', () => {
   it('writes yen with thousands separators', () => {

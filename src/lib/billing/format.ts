@@ -1,3 +1,4 @@
+import { tokyoDate, tokyoParts } from '$lib/shared/tokyo-time';
 import type { Locale } from '$lib/i18n/messages';
 
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -44,29 +45,9 @@ export function formatDate(isoDate: string, locale: Locale, options: { weekday?:
   return `${options.weekday ? `${enWeekdays[weekday]} ` : ''}${day} ${enMonths[month - 1]} ${year}`;
 }
 
-const tokyoParts = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Tokyo',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23'
-});
-
 function tokyo(at: number): { date: string; month: number; day: number; time: string } {
-  const parts = Object.fromEntries(tokyoParts.formatToParts(at).map((part) => [part.type, part.value]));
-  return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    month: Number(parts.month),
-    day: Number(parts.day),
-    time: `${parts.hour}:${parts.minute}`
-  };
-}
-
-/** Today's date in Asia/Tokyo (YYYY-MM-DD), whatever the device's own time zone. */
-export function tokyoDate(now: number): string {
-  return tokyo(now).date;
+  const parts = tokyoParts(at);
+  return { date: tokyoDate(at), month: Number(parts.month), day: Number(parts.day), time: `${parts.hour}:${parts.minute}` };
 }
 
 /** When the device last synced, in Tokyo time: 14:05 today, 11月24日 14:05 / 24 Nov 14:05 on an earlier day. */
