@@ -52,6 +52,14 @@ export async function refreshSession(): Promise<void> {
   }
 }
 
+/**
+ * Whether a page shows the device's billing copy: when signed in, or when the server cannot be
+ * asked (offline) and there is a copy — it is wiped whenever someone leaves.
+ */
+export function showsDeviceCopy(synced: boolean): boolean {
+  return me !== null || (!known && synced);
+}
+
 /** The server said the session has ended (expired, or ended by a password change elsewhere). */
 export function sessionEnded(): void {
   me = null;

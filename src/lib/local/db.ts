@@ -74,3 +74,14 @@ export const localDb = new LocalDatabase();
 export function currentProfile() {
   return localDb.profile.get('current');
 }
+
+/** Everything billing the device holds, read in one transaction so a pull is never seen half done. */
+export function billingCopy() {
+  return localDb.transaction('r', [localDb.faucets, localDb.readings, localDb.bills, localDb.payments, localDb.meta], async () => ({
+    faucets: await localDb.faucets.orderBy('linkId').toArray(),
+    readings: await localDb.readings.toArray(),
+    bills: await localDb.bills.toArray(),
+    payments: await localDb.payments.toArray(),
+    synced: (await localDb.meta.get('sync')) !== undefined
+  }));
+}
