@@ -80,6 +80,8 @@ export function updateMe(change: Partial<Me>): void {
 export async function signedIn(): Promise<void> {
   farewell = null;
   await refreshSession();
+  // Asks the browser not to evict the customer's copy under storage pressure (offline history).
+  void navigator.storage?.persist?.();
   void syncNow();
 }
 

@@ -29,14 +29,19 @@ export async function syncNow(): Promise<void> {
   }
 }
 
-/** Syncs at start and whenever the device comes back online or the app regains focus. */
+/** While the app is open it also syncs this often, so a page left open stays current. */
+const SYNC_EVERY_MS = 15 * 60_000;
+
+/** Syncs at start, every 15 minutes, and whenever the device comes back online or the app regains focus. */
 export function startSync(): () => void {
   const onWake = () => void syncNow();
   window.addEventListener('online', onWake);
   window.addEventListener('focus', onWake);
+  const timer = setInterval(onWake, SYNC_EVERY_MS);
   void syncNow();
   return () => {
     window.removeEventListener('online', onWake);
     window.removeEventListener('focus', onWake);
+    clearInterval(timer);
   };
 }
