@@ -12,6 +12,7 @@ const serverUrl = process.env.DATABASE_URL;
 const { benchImportReadings } = await import('./import-readings.js');
 const { benchAccounts } = await import('./accounts.js');
 const { benchSync } = await import('./sync.js');
+const { benchJavaScriptSize } = await import('./js-size.js');
 
 async function scratchDatabase() {
   const name = `portal_bench_${randomBytes(4).toString('hex')}`;
@@ -33,7 +34,8 @@ async function scratchDatabase() {
 const figures = {
   ...(await benchImportReadings(scratchDatabase)),
   ...(await benchAccounts()),
-  ...(await benchSync())
+  ...(await benchSync()),
+  ...(await benchJavaScriptSize())
 };
 recordFigures(figures);
 progress(`wrote ${resultsFile}`);
