@@ -1,3 +1,4 @@
+import type { BillRow, PaymentRow, ReadingRow } from '../../src/lib/shared/billing-rows.js';
 import type { Localized } from '../../src/lib/shared/localized.js';
 import { normalizeCodeNumber, normalizeQuantity, normalizeText } from '../../src/lib/shared/normalize.js';
 
@@ -27,37 +28,6 @@ export interface CustomerRow {
   contractStart: string;
   contractEnd: string | null;
   paymentMethod: 'transfer' | 'invoice';
-}
-
-export interface ReadingRow {
-  faucetNo: string;
-  period: string;
-  readingDate: string;
-  meterValue: number;
-  usageTenths: number;
-  nextReadingDate: string | null;
-}
-
-export interface BillRow {
-  faucetNo: string;
-  period: string;
-  usageTenths: number;
-  waterCharge: number;
-  sewerCharge: number;
-  total: number;
-  tax: number | null;
-  issueDate: string;
-  dueDate: string | null;
-  transferDate: string | null;
-}
-
-export interface PaymentRow {
-  faucetNo: string;
-  period: string;
-  amount: number;
-  method: 'transfer' | 'convenience' | 'counter' | 'other';
-  result: 'paid' | 'failed';
-  paidOn: string | null;
 }
 
 export interface RowsByKind {

@@ -1,4 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
+import type { BillRow, PaymentRow, ReadingRow } from '$lib/shared/billing-rows';
 import type { PublicProfile } from '$lib/shared/profile';
 import type { SyncedFaucet } from '$lib/shared/sync-wire';
 
@@ -8,36 +9,9 @@ interface StoredProfile {
   fetchedAt: number;
 }
 
-export interface LocalReading {
-  faucetNo: string;
-  period: string;
-  readingDate: string;
-  meterValue: number;
-  usageTenths: number;
-  nextReadingDate: string | null;
-}
-
-export interface LocalBill {
-  faucetNo: string;
-  period: string;
-  usageTenths: number;
-  waterCharge: number;
-  sewerCharge: number;
-  total: number;
-  tax: number | null;
-  issueDate: string;
-  dueDate: string | null;
-  transferDate: string | null;
-}
-
-export interface LocalPayment {
-  faucetNo: string;
-  period: string;
-  amount: number;
-  method: 'transfer' | 'convenience' | 'counter' | 'other';
-  result: 'paid' | 'failed';
-  paidOn: string | null;
-}
+export type LocalReading = ReadingRow;
+export type LocalBill = BillRow;
+export type LocalPayment = PaymentRow;
 
 /** Where the device stands: the cursor of its last pull, in which sync format, and when. */
 export interface SyncMeta {
