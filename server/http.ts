@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import compression from 'compression';
 import sirv from 'sirv';
 import { webAppManifest } from './features/utility/manifest.js';
 import { appRouter } from './router.js';
@@ -48,6 +49,8 @@ export function createRequestHandler(services: Services & { clientDir: string })
       if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error, path }, 'api error');
     }
   });
+  // A device's first pull is ~100 KB of JSON and about an eighth of that gzipped.
+  const compress = compression({ threshold: 1024 });
   const serveStatic = createStaticHandler(services.clientDir);
   const manifest = JSON.stringify(webAppManifest(services.config.profile));
   if (!serveStatic) logger.warn({ clientDir: services.clientDir }, 'no client build found; serving the API only');
@@ -76,7 +79,7 @@ export function createRequestHandler(services: Services & { clientDir: string })
       return;
     }
     if (url.startsWith('/api/trpc/')) {
-      trpc(req, res);
+      compress(req as Parameters<typeof compress>[0], res as Parameters<typeof compress>[1], () => trpc(req, res));
       return;
     }
     if (url.startsWith('/api/')) {

@@ -66,6 +66,14 @@ describe(`sync.pull on ${driverName}`, () => {
     expect(first.bills).toHaveLength(24);
     expect(first.readings![0]).toEqual(['70000001', '2025-01', '2025-01-14', 1000, 200, null]);
 
+    // The history travels gzipped to a device that accepts it.
+    const input = encodeURIComponent(JSON.stringify({ format: SYNC_FORMAT, cursor: null, knownLinks: [] }));
+    const raw = await fetch(`${app.baseUrl}/api/trpc/sync.pull?input=${input}`, {
+      headers: { Cookie: `session=${client.cookies.get('session')}`, 'Accept-Encoding': 'gzip' }
+    });
+    expect(raw.headers.get('content-encoding')).toBe('gzip');
+    expect((await raw.json()).result.data.readings).toHaveLength(24);
+
     const again = await pull(client, first.cursor, [first.faucets![0]!.linkId]);
     expect(again).toEqual({ format: SYNC_FORMAT, cursor: expect.any(Number) });
     expect(JSON.stringify(again).length).toBeLessThan(100);
