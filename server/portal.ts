@@ -1,0 +1,58 @@
+import { fileURLToPath } from 'node:url';
+import type { Server } from 'node:http';
+import type { Config } from './config.js';
+import { configuredTarget, openDatabase, type DatabaseHandle } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { isDatabaseEmpty, loadDemoUtility } from './features/demo/load.js';
+import { createHttpServer } from './http.js';
+import type { Logger } from './logger.js';
+import { createMailer } from './mail/transport.js';
+import { schedulePruning } from './jobs/prune.js';
+
+const clientDir = fileURLToPath(new URL('../build', import.meta.url));
+
+export interface Portal {
+  server: Server;
+  database: DatabaseHandle;
+  port: number;
+  /** Set when this start filled an empty embedded database with the demo utility. */
+  demo?: { faucetNo: string; phone: string };
+}
+
+/** Thrown when the database cannot be opened, migrated or filled: the portal cannot serve. */
+export class DatabaseUnavailable extends Error {}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Opens and migrates the database, then serves the app and the API on config.port. */
+export async function startPortal(config: Config, logger: Logger): Promise<Portal> {
+  let database: DatabaseHandle;
+  let demo: Portal['demo'];
+  try {
+    database = await openDatabase(configuredTarget(config));
+    const { applied } = await migrate(database.db);
+    logger.info({ driver: database.driver, migrationsApplied: applied }, 'database ready');
+    // Only the embedded database gets demo data by itself; a real server never does.
+    if (!config.databaseUrl && (await isDatabaseEmpty(database.db))) {
+      demo = await loadDemoUtility(database.db, config.profile, config.dataDir, new Date(), (message) => logger.info(message));
+      logger.info(demo, 'demo utility loaded');
+    }
+  } catch (error) {
+    throw new DatabaseUnavailable('cannot open, migrate or fill the database', { cause: error });
+  }
+  schedulePruning(database.db, (error) => logger.error({ err: error }, 'pruning failed'));
+  const server = createHttpServer({ config, database, logger, mailer: createMailer(config, logger), clientDir });
+  await listen(server, config.port);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, origin: config.origin, profile: config.profileSource }, 'listening');
+  return { server, database, port, demo };
+}
