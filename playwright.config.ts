@@ -9,6 +9,8 @@ const baseURL = `http://localhost:${port}`;
 // The server's DATA_DIR, fresh for each run. Chosen once here: the workers inherit the runner's
 // environment, so the tests find the mail outbox (DATA_DIR/mail) the server writes to.
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'portal-e2e-'));
+// The server's import door for the tests (tests/e2e/support/billing-office.ts), next to the app.
+process.env.E2E_BILLING_OFFICE_PORT ??= String(port + 1);
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -39,7 +41,12 @@ export default defineConfig({
   webServer: {
     command: 'node --import tsx tests/e2e/support/serve.ts',
     url: `${baseURL}/healthz`,
-    env: { PORT: String(port), ORIGIN: baseURL, E2E_DATA_DIR: process.env.E2E_DATA_DIR },
+    env: {
+      PORT: String(port),
+      ORIGIN: baseURL,
+      E2E_DATA_DIR: process.env.E2E_DATA_DIR,
+      E2E_BILLING_OFFICE_PORT: process.env.E2E_BILLING_OFFICE_PORT
+    },
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',

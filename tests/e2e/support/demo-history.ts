@@ -9,13 +9,16 @@ export interface DemoHistory {
   payments: PaymentRow[];
 }
 
-/** What the billing system holds for the sign-up faucet: the rows the e2e server imported, from the same generator. */
-export function signupFaucetHistory(): DemoHistory {
-  const { faucetNo } = signupFaucet();
+/** What the billing system holds for a demo faucet: the rows the e2e server imported, from the same generator. */
+export function faucetHistory(faucetNo: string): DemoHistory {
   const { rows } = generateDemo(demoOptions(profile, new Date()));
   const find = <Row extends { faucet_no: string }>(perFaucet: Iterable<Row[]>): Row[] => {
     for (const faucetRows of perFaucet) if (faucetRows[0]?.faucet_no === faucetNo) return faucetRows;
     throw new Error(`the demo has no rows for faucet ${faucetNo}`);
   };
   return { customer: find(rows.customers)[0]!, readings: find(rows.readings), bills: find(rows.bills), payments: find(rows.payments) };
+}
+
+export function signupFaucetHistory(): DemoHistory {
+  return faucetHistory(signupFaucet().faucetNo);
 }

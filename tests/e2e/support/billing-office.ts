@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { importKinds, type ImportKind, type RowRules } from '../../../server/domain/import-rows.js';
+import type { Database } from '../../../server/db/client.js';
+import { demoColumns, type DemoRows } from '../../../server/features/demo/generate.js';
+import { importFiles, type ImportResult } from '../../../server/features/imports/service.js';
+
+/**
+ * The billing office's side of the browser tests: a loopback-only door through which a test
+ * hands the running server a billing-system file, imported by the same code as
+ * `npm run import`. It lives in the server's process because an embedded (PGlite) database
+ * can be opened by one process only.
+ */
+export function billingOfficePort(): number {
+  const port = process.env.E2E_BILLING_OFFICE_PORT;
+  if (!port) throw new Error('E2E_BILLING_OFFICE_PORT is not set (playwright.config.ts sets it)');
+  return Number(port);
+}
+
+export function serveBillingOffice(db: Database, rules: RowRules): Promise<Server> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'portal-e2e-imports-'));
+  let received = 0;
+  const server = createServer((request, response) => {
+    const kind = importKinds.find((candidate) => request.url === `/import/${candidate}`);
+    if (request.method !== 'POST' || !kind) {
+      response.writeHead(404).end();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received += 1;
+      const file = path.join(dir, `${received}-${kind}.csv`);
+      writeFileSync(file, Buffer.concat(chunks));
+      importFiles(db, [{ kind, path: file }], { rules, ranBy: 'e2e' }).then(
+        (result) => response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(result)),
+        (error: unknown) => response.writeHead(500).end(String(error))
+      );
+    });
+  });
+  return new Promise((resolve) => server.listen(billingOfficePort(), '127.0.0.1', () => resolve(server)));
+}
+
+/** Imports rows, written as the billing system writes them, into the server the browser talks to; fails unless they changed something. */
+export async function importIntoPortal<Kind extends ImportKind>(kind: Kind, rows: DemoRows[Kind][]): Promise<ImportResult> {
+  const body = stringify(rows, { header: true, columns: demoColumns[kind] as string[], record_delimiter: 'windows' });
+  const response = await fetch(`http://127.0.0.1:${billingOfficePort()}/import/${kind}`, { method: 'POST', body });
+  if (!response.ok) throw new Error(`the import failed: ${await response.text()}`);
+  const result = (await response.json()) as ImportResult;
+  if (result.status !== 'imported') throw new Error(`the import did not change anything: ${JSON.stringify(result)}`);
+  return result;
+}

@@ -1,0 +1,128 @@
+import { expect, test, type Page } from '@playwright/test';
+import { importIntoPortal } from './support/billing-office.js';
+import { faucetHistory } from './support/demo-history.js';
+import { otherFaucet } from './support/demo.js';
+import { freshAddress } from './support/mail.js';
+import { signUp } from './support/signup.js';
+
+// Written here independently of the app's own formatting code.
+const yen = (amount: number) => `${amount.toLocaleString('en-US')}円`;
+const month = (period: string) => `${Number(period.slice(0, 4))}年${Number(period.slice(5, 7))}月`;
+
+/** Each usage row's period and amount, newest first. */
+const periodsAndAmounts = (page: Page) =>
+  page.locator('#usage-table tbody tr').evaluateAll((rows) =>
+    rows.map((row) => {
+      const cells = [...row.children].map((cell) => cell.textContent?.trim() ?? '');
+      return [cells[0]!, cells[3]!];
+    })
+  );
+
+/** The periods of every billing row the device stores, read straight from IndexedDB in the page. */
+const storedPeriods = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const opening = indexedDB.open('josuido-portal');
+        opening.onerror = () => reject(opening.error);
+        opening.onsuccess = () => {
+          const database = opening.result;
+          const stores = ['readings', 'bills', 'payments'];
+          const reading = database.transaction(stores, 'readonly');
+          const periods: string[] = [];
+          for (const store of stores) {
+            const all = reading.objectStore(store).getAll();
+            all.onsuccess = () => periods.push(...(all.result as { period: string }[]).map((row) => row.period));
+          }
+          reading.oncomplete = () => {
+            database.close();
+            resolve(periods);
+          };
+        };
+      })
+  );
+
+/** Counts the pulls the page makes from now on. */
+function countPulls(page: Page): () => number {
+  let pulls = 0;
+  page.on('request', (request) => {
+    if (request.url().includes('sync.pull')) pulls += 1;
+  });
+  return () => pulls;
+}
+
+/** What the app does when the customer comes back to it: one sync. */
+const returnToApp = (page: Page) => page.evaluate(() => window.dispatchEvent(new Event('focus')));
+
+async function openHistory(page: Page, faucetNo: string) {
+  await page.goto(`/history?faucet=${faucetNo}`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ご利用履歴');
+}
+
+test('a bill corrected by an import reaches the open history page within one sync', async ({ page }) => {
+  test.setTimeout(60_000);
+  const faucet = otherFaucet('failedTransfer');
+  const { bills } = faucetHistory(faucet.faucetNo);
+  const latest = bills.at(-1)!;
+  await signUp(page, { email: freshAddress('correction'), nickname: 'ただし', password: 'kita-no-mizu-2026', faucet });
+  await openHistory(page, faucet.faucetNo);
+  await expect.poll(() => periodsAndAmounts(page).then((rows) => rows[0])).toEqual([month(latest.period), yen(latest.total)]);
+
+  // The billing office finds the water charge 1,100 円 too low and sends the bill again.
+  const corrected = { ...latest, water_charge: latest.water_charge + 1100, tax: latest.tax + 100, total: latest.total + 1100 };
+  const result = await importIntoPortal('bills', [corrected]);
+  expect(result.files[0]).toMatchObject({ updated: 1, inserted: 0 });
+
+  const pulls = countPulls(page);
+  await returnToApp(page);
+  await expect.poll(() => periodsAndAmounts(page).then((rows) => rows[0])).toEqual([month(latest.period), yen(corrected.total)]);
+  expect(pulls()).toBe(1);
+  const rows = await periodsAndAmounts(page);
+  expect(rows).toHaveLength(24);
+  expect(rows.slice(1).map(([, amount]) => amount)).toEqual([...bills].reverse().slice(1, 24).map((bill) => yen(bill.total)));
+});
+
+test("a holder change takes the new holder's periods off the previous holder's device, and the new holder's device never holds the old ones", async ({
+  page,
+  browser
+}) => {
+  test.setTimeout(90_000);
+  const faucet = otherFaucet('leak');
+  const history = faucetHistory(faucet.faucetNo);
+  const periods = history.bills.map((bill) => bill.period);
+  await signUp(page, { email: freshAddress('moving-out'), nickname: 'まえの', password: 'kita-no-mizu-2026', faucet });
+  await openHistory(page, faucet.faucetNo);
+  await expect.poll(() => periodsAndAmounts(page).then((rows) => rows.length)).toBe(24);
+
+  // A new tenant moved in on the first day of the sixth-newest period; the billing system says so.
+  const moveIn = periods.at(-6)!;
+  const newcomer = { ...history.customer, holder_name: '新居　花子', holder_kana: 'アライ　ハナコ', phone: '01654-9-2468', contract_start: `${moveIn}-01`, contract_end: '' };
+  await importIntoPortal('customers', [newcomer]);
+
+  const pulls = countPulls(page);
+  await returnToApp(page);
+  const previousPeriods = periods.filter((period) => period < moveIn).reverse().slice(0, 24);
+  await expect.poll(() => periodsAndAmounts(page).then((rows) => rows.map(([period]) => period))).toEqual(previousPeriods.map(month));
+  expect(pulls()).toBe(1);
+  expect((await storedPeriods(page)).filter((period) => period >= moveIn)).toEqual([]);
+
+  // The new holder, on a device of their own, proves the faucet with the phone now on record.
+  const theirDevice = await browser.newContext();
+  const theirPage = await theirDevice.newPage();
+  try {
+    await signUp(theirPage, {
+      email: freshAddress('moving-in'),
+      nickname: 'あらい',
+      password: 'kita-no-mizu-2026',
+      faucet: { faucetNo: faucet.faucetNo, phone: newcomer.phone }
+    });
+    await openHistory(theirPage, faucet.faucetNo);
+    const theirPeriods = periods.filter((period) => period >= moveIn).reverse();
+    await expect.poll(() => periodsAndAmounts(theirPage).then((rows) => rows.map(([period]) => period))).toEqual(theirPeriods.map(month));
+    const stored = await storedPeriods(theirPage);
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.filter((period) => period < moveIn)).toEqual([]);
+  } finally {
+    await theirDevice.close();
+  }
+});
