@@ -21,3 +21,13 @@ registerRoute(
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
 });
+
+// A push means the server has news for this device: every open page syncs at once, so the
+// customer sees it without reloading. What a notice shows on the lock screen comes with notices.
+self.addEventListener('push', (event) => {
+  event.waitUntil(
+    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((pages) => {
+      for (const page of pages) page.postMessage({ type: 'SYNC' });
+    })
+  );
+});

@@ -126,3 +126,37 @@ test("a holder change takes the new holder's periods off the previous holder's d
     await theirDevice.close();
   }
 });
+
+/** Delivers a push message to the page's service worker the way the browser's push service would. */
+async function deliverPush(page: Page) {
+  const devtools = await page.context().newCDPSession(page);
+  const registered = new Promise<string>((resolve) => {
+    devtools.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+      const ours = registrations.find((registration) => !registration.isDeleted);
+      if (ours) resolve(ours.registrationId);
+    });
+  });
+  await devtools.send('ServiceWorker.enable');
+  const registrationId = await registered;
+  await devtools.send('ServiceWorker.deliverPushMessage', { origin: new URL(page.url()).origin, registrationId, data: '{}' });
+}
+
+test('a push message makes the open page sync at once', async ({ page }) => {
+  test.setTimeout(60_000);
+  const faucet = otherFaucet('holderChange');
+  const latest = faucetHistory(faucet.faucetNo).bills.at(-1)!;
+  await signUp(page, { email: freshAddress('push'), nickname: 'おしらせ', password: 'kita-no-mizu-2026', faucet });
+  await openHistory(page, faucet.faucetNo);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await expect.poll(() => periodsAndAmounts(page).then((rows) => rows[0])).toEqual([month(latest.period), yen(latest.total)]);
+
+  const corrected = { ...latest, sewer_charge: latest.sewer_charge + 2200, total: latest.total + 2200 };
+  await importIntoPortal('bills', [corrected]);
+
+  const pulls = countPulls(page);
+  await deliverPush(page);
+  await expect.poll(() => periodsAndAmounts(page).then((rows) => rows[0])).toEqual([month(latest.period), yen(corrected.total)]);
+  expect(pulls()).toBe(1);
+});

@@ -32,16 +32,24 @@ export async function syncNow(): Promise<void> {
 /** While the app is open it also syncs this often, so a page left open stays current. */
 const SYNC_EVERY_MS = 15 * 60_000;
 
-/** Syncs at start, every 15 minutes, and whenever the device comes back online or the app regains focus. */
+/**
+ * Syncs at start, every 15 minutes, whenever the device comes back online or the app regains
+ * focus, and when the service worker passes on a push message.
+ */
 export function startSync(): () => void {
   const onWake = () => void syncNow();
+  const onWorkerMessage = (event: MessageEvent) => {
+    if ((event.data as { type?: string } | null)?.type === 'SYNC') onWake();
+  };
   window.addEventListener('online', onWake);
   window.addEventListener('focus', onWake);
+  navigator.serviceWorker?.addEventListener('message', onWorkerMessage);
   const timer = setInterval(onWake, SYNC_EVERY_MS);
   void syncNow();
   return () => {
     window.removeEventListener('online', onWake);
     window.removeEventListener('focus', onWake);
+    navigator.serviceWorker?.removeEventListener('message', onWorkerMessage);
     clearInterval(timer);
   };
 }
