@@ -103,6 +103,32 @@ describe(`sync.pull on ${driverName}`, () => {
 
     const after = await pull(previous, before.cursor, [before.faucets![0]!.linkId]);
     expect(after.faucets).toMatchObject([{ fromPeriod: '2018-04', toPeriod: '2026-03' }]);
+
+    // A correction in the previous holder's periods changes the faucet the newcomer holds too.
+    await importLines('bills', ['70000002,2025-06,20,4100,3000,7100,645,2025-06-16,,']);
+    expect(await pull(newcomer, theirs.cursor, [theirs.faucets![0]!.linkId])).toEqual({ format: SYNC_FORMAT, cursor: expect.any(Number) });
+    const corrected = await pull(previous, after.cursor, [before.faucets![0]!.linkId]);
+    expect(corrected.bills).toEqual([['70000002', '2025-06', 200, 4100, 3000, 7100, 645, '2025-06-16', null, null]]);
+  });
+
+  it('after pulls that found nothing new, still brings the next reading and payment', async () => {
+    await importLines('customers', ['70000007,名寄 七郎,,01654-2-7007,名寄市西7条,,,,2020-04-01,,transfer']);
+    const client = await member('70000007', '01654-2-7007');
+    const first = await pull(client, null);
+    const known = first.faucets!.map((faucet) => faucet.linkId);
+    expect(first.readings).toBeUndefined();
+    const quiet = await pull(client, first.cursor, known);
+    expect(quiet).toEqual({ format: SYNC_FORMAT, cursor: expect.any(Number) });
+    const stillQuiet = await pull(client, quiet.cursor, known);
+    expect(stillQuiet).toEqual({ format: SYNC_FORMAT, cursor: expect.any(Number) });
+
+    await importLines('readings', ['70000007,2026-12,2026-12-14,1000,20,']);
+    await importLines('payments', ['70000007,2026-12,7000,transfer,paid,2026-12-26']);
+    const next = await pull(client, stillQuiet.cursor, known);
+    expect(next.readings).toEqual([['70000007', '2026-12', '2026-12-14', 1000, 200, null]]);
+    expect(next.payments).toEqual([['70000007', '2026-12', 7000, 'transfer', 'paid', '2026-12-26']]);
+    expect(next.bills).toBeUndefined();
+    expect(next.faucets).toBeUndefined();
   });
 
   it('drops an unlinked faucet from the list and sends a newly added one in full', async () => {

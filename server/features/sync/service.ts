@@ -9,59 +9,83 @@ import {
   type SyncedFaucet
 } from '../../../src/lib/shared/sync-wire.js';
 import { selectRows, type Database } from '../../db/client.js';
-import { bills, contracts, faucetLinks, faucets, payments, readings } from '../../db/schema.js';
+import { bills, payments, readings } from '../../db/schema.js';
 import { firstVisiblePeriod, lastVisiblePeriod } from '../../domain/visibility.js';
-
-/**
- * The highest version that is final: every transaction with a smaller id has ended, so no
- * row with a smaller version can still appear. Rows at or above it wait for a later pull,
- * which is what keeps a slow writer that commits after a faster one from being skipped.
- */
-async function finalHorizon(db: Database): Promise<number> {
-  const [row] = await selectRows<{ horizon: string }>(db, sql`select (pg_snapshot_xmin(pg_current_snapshot())::text) as horizon`);
-  return Number(row!.horizon);
-}
 
 interface Window {
   link: SyncedFaucet;
   faucetId: number;
   /** The link or its contract changed since the cursor. */
   changed: boolean;
+  /** A reading, bill or payment of the faucet changed since the cursor, in this window or outside it. */
+  rowsMayHaveChanged: boolean;
 }
 
-async function windowsOf(db: Database, customerId: number, cursor: number, horizon: number): Promise<Window[]> {
-  const rows = await db
-    .select({
-      linkId: faucetLinks.id,
-      label: faucetLinks.label,
-      linkVersion: faucetLinks.version,
-      faucetId: faucets.id,
-      faucetNo: faucets.faucetNo,
-      supplyAddress: contracts.supplyAddress,
-      paymentMethod: contracts.paymentMethod,
-      contractStart: contracts.contractStart,
-      contractEnd: contracts.contractEnd,
-      contractVersion: contracts.version
-    })
-    .from(faucetLinks)
-    .innerJoin(contracts, eq(contracts.id, faucetLinks.contractId))
-    .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
-    .where(eq(faucetLinks.customerId, customerId))
-    .orderBy(faucetLinks.linkedAt, faucetLinks.id);
-  const inRange = (version: number) => version >= cursor && version < horizon;
-  return rows.map((row) => ({
-    faucetId: row.faucetId,
-    changed: inRange(row.linkVersion) || inRange(row.contractVersion),
-    link: {
-      linkId: row.linkId,
-      faucetNo: row.faucetNo,
-      label: row.label,
-      supplyAddress: row.supplyAddress,
-      paymentMethod: row.paymentMethod,
-      fromPeriod: firstVisiblePeriod(row.contractStart),
-      toPeriod: lastVisiblePeriod(row.contractEnd)
-    }
-  }));
+interface LinkRow {
+  horizon: string;
+  linkId: number;
+  label: string | null;
+  faucetId: number;
+  faucetNo: string;
+  supplyAddress: string | null;
+  paymentMethod: 'transfer' | 'invoice';
+  contractStart: string;
+  contractEnd: string | null;
+  changed: boolean;
+  rowsMayHaveChanged: boolean;
+}
+
+/** A customer without faucets still gets one row, for the horizon. */
+type WindowRow = LinkRow | { horizon: string; linkId: null };
+
+/**
+ * The customer's windows and the horizon, in one statement and so one snapshot. The horizon
+ * is the highest final version: every transaction with a smaller id has ended, so no row with
+ * a smaller version can still appear, and all of them are visible to this very snapshot. Rows
+ * at or above it wait for a later pull, which is what keeps a slow writer that commits after a
+ * faster one from being skipped.
+ *
+ * Each window also says whether any of its faucet's rows changed since the cursor, so a pull
+ * where nothing did ends here, after one round trip. The left join keeps the horizon for a
+ * customer without faucets.
+ */
+async function windowsOf(db: Database, customerId: number, cursor: number): Promise<{ horizon: number; windows: Window[] }> {
+  const rows = await selectRows<WindowRow>(
+    db,
+    sql`with pull as (
+          select ${cursor}::bigint as cursor, (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint as horizon
+        )
+        select pull.horizon::text as "horizon", l.id as "linkId", l.label as "label", f.id as "faucetId",
+          f.faucet_no as "faucetNo", c.supply_address as "supplyAddress", c.payment_method as "paymentMethod",
+          c.contract_start as "contractStart", c.contract_end as "contractEnd",
+          (l.version >= pull.cursor and l.version < pull.horizon) or (c.version >= pull.cursor and c.version < pull.horizon) as "changed",
+          exists (select 1 from readings r where r.faucet_id = f.id and r.version >= pull.cursor and r.version < pull.horizon)
+            or exists (select 1 from bills b where b.faucet_id = f.id and b.version >= pull.cursor and b.version < pull.horizon)
+            or exists (select 1 from payments p where p.faucet_id = f.id and p.version >= pull.cursor and p.version < pull.horizon)
+            as "rowsMayHaveChanged"
+        from pull
+        left join (faucet_links l
+          join contracts c on c.id = l.contract_id
+          join faucets f on f.id = c.faucet_id) on l.customer_id = ${customerId}
+        order by l.linked_at, l.id`
+  );
+  const windows = rows
+    .filter((row): row is LinkRow => row.linkId !== null)
+    .map((row) => ({
+      faucetId: row.faucetId,
+      changed: row.changed,
+      rowsMayHaveChanged: row.rowsMayHaveChanged,
+      link: {
+        linkId: row.linkId,
+        faucetNo: row.faucetNo,
+        label: row.label,
+        supplyAddress: row.supplyAddress,
+        paymentMethod: row.paymentMethod,
+        fromPeriod: firstVisiblePeriod(row.contractStart),
+        toPeriod: lastVisiblePeriod(row.contractEnd)
+      }
+    }));
+  return { horizon: Number(rows[0]!.horizon), windows };
 }
 
 type PeriodTable = typeof readings | typeof bills | typeof payments;
@@ -84,35 +108,35 @@ function visibleRows(table: PeriodTable, windows: Window[], full: Set<number>, c
  * any faucet the device does not hold yet. Nothing changed costs one small answer.
  */
 export async function pull(db: Database, customerId: number, request: PullRequest): Promise<PullResponse> {
-  const horizon = await finalHorizon(db);
   if (request.format !== SYNC_FORMAT) return { format: SYNC_FORMAT, cursor: 0, reset: true };
   const cursor = request.cursor ?? 0;
-  const windows = await windowsOf(db, customerId, cursor, horizon);
+  const { horizon, windows } = await windowsOf(db, customerId, cursor);
   const known = new Set(request.knownLinks);
   const full = new Set(windows.filter((window) => request.cursor === null || !known.has(window.link.linkId)).map((window) => window.link.linkId));
   const setChanged = windows.length !== known.size || full.size > 0 || windows.some((window) => window.changed);
   const response: PullResponse = { format: SYNC_FORMAT, cursor: horizon };
   if (setChanged || request.cursor === null) response.faucets = windows.map((window) => window.link);
-  if (windows.length === 0) return response;
+  const windowsWithRows = windows.filter((window) => full.has(window.link.linkId) || window.rowsMayHaveChanged);
+  if (windowsWithRows.length === 0) return response;
 
-  const faucetNoById = new Map(windows.map((window) => [window.faucetId, window.link.faucetNo]));
-  const faucetIds = windows.map((window) => window.faucetId);
+  const faucetNoById = new Map(windowsWithRows.map((window) => [window.faucetId, window.link.faucetNo]));
+  const faucetIds = windowsWithRows.map((window) => window.faucetId);
   const no = (faucetId: number) => faucetNoById.get(faucetId)!;
 
   const readingRows = await db
     .select()
     .from(readings)
-    .where(and(inArray(readings.faucetId, faucetIds), visibleRows(readings, windows, full, cursor, horizon)))
+    .where(and(inArray(readings.faucetId, faucetIds), visibleRows(readings, windowsWithRows, full, cursor, horizon)))
     .orderBy(readings.faucetId, readings.period);
   const billRows = await db
     .select()
     .from(bills)
-    .where(and(inArray(bills.faucetId, faucetIds), visibleRows(bills, windows, full, cursor, horizon)))
+    .where(and(inArray(bills.faucetId, faucetIds), visibleRows(bills, windowsWithRows, full, cursor, horizon)))
     .orderBy(bills.faucetId, bills.period);
   const paymentRows = await db
     .select()
     .from(payments)
-    .where(and(inArray(payments.faucetId, faucetIds), visibleRows(payments, windows, full, cursor, horizon)))
+    .where(and(inArray(payments.faucetId, faucetIds), visibleRows(payments, windowsWithRows, full, cursor, horizon)))
     .orderBy(payments.faucetId, payments.period);
 
   if (readingRows.length > 0) {
