@@ -41,16 +41,22 @@ async function store(response: PullResponse, startedIn: number): Promise<void> {
   });
 }
 
-/** Brings the device's copy up to date with one request (two after a reset). */
+/**
+ * Drops the device's copy and pulls everything again. Pulling with cursor null over the old
+ * copy would not do: the server sends what it has, never what it no longer has.
+ */
+async function startOver(startedIn: number): Promise<void> {
+  await forgetSyncedData();
+  await store(await api.sync.pull.query({ format: SYNC_FORMAT, cursor: null, knownLinks: [] }), startedIn);
+}
+
+/** Brings the device's copy up to date with one request (two when the server answers `reset`). */
 export async function pullBillingData(): Promise<void> {
   const startedIn = generation;
   const meta = await localDb.meta.get('sync');
+  if (meta !== undefined && meta.format !== SYNC_FORMAT) return startOver(startedIn);
   const knownLinks = (await localDb.faucets.toArray()).map((faucet) => faucet.linkId);
-  const cursor = meta?.format === SYNC_FORMAT ? meta.cursor : null;
-  let response = await api.sync.pull.query({ format: SYNC_FORMAT, cursor, knownLinks });
-  if (response.reset) {
-    await forgetSyncedData();
-    response = await api.sync.pull.query({ format: SYNC_FORMAT, cursor: null, knownLinks: [] });
-  }
+  const response = await api.sync.pull.query({ format: SYNC_FORMAT, cursor: meta?.cursor ?? null, knownLinks });
+  if (response.reset) return startOver(startedIn);
   await store(response, startedIn);
 }
