@@ -5,7 +5,9 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { signupFaucetHistory } from './support/demo-history.js';
 import { signupFaucet } from './support/demo.js';
+import { m3, month, pair, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
+import { withdraw } from './support/member.js';
 import { signUp } from './support/signup.js';
 
 async function expectNoAxeViolations(page: Page) {
@@ -14,16 +16,11 @@ async function expectNoAxeViolations(page: Page) {
 }
 
 // The expected text is written here independently of the app's own formatting code.
-const yen = (amount: number) => `${amount.toLocaleString('en-US')}円`;
-const m3 = (usage: number) => `${usage.toFixed(1)} m³`;
-const month = (period: string) => `${Number(period.slice(0, 4))}年${Number(period.slice(5, 7))}月`;
 const day = (date: string) => `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
 const yearBefore = (period: string) => `${Number(period.slice(0, 4)) - 1}${period.slice(4)}`;
 const shortDay = (date: string) => `${Number(date.slice(0, 4))}/${Number(date.slice(5, 7))}/${Number(date.slice(8, 10))}`;
 const tokyoToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(new Date());
 const none = '—データなし';
-/** A label and its value, side by side in a list (whatever whitespace the markup puts between). */
-const pair = (label: string, value: string) => new RegExp(`${label}\\s*${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
 
 /** The built chunk that holds chart.js: hashed names say nothing, its code does (a bar option's name survives minifying). */
 function chartChunk(): string {
@@ -184,8 +181,5 @@ test('home and history show the demo faucet\'s readings, bills and payments, als
   await history.getByRole('button', { name: '日本語' }).click();
 
   // 退会 frees the demo faucet for other tests (a faucet belongs to one account).
-  await history.goto('/withdraw');
-  await history.locator('input').and(history.getByLabel(/^パスワード/)).fill(password);
-  await history.getByRole('button', { name: '退会する' }).click();
-  await expect(history).toHaveURL('/login');
+  await withdraw(history, { password });
 });

@@ -2,12 +2,10 @@ import { expect, test, type Page } from '@playwright/test';
 import { importIntoPortal } from './support/billing-office.js';
 import { faucetHistory } from './support/demo-history.js';
 import { otherFaucet } from './support/demo.js';
+import { month, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
 import { signUp } from './support/signup.js';
 
-// Written here independently of the app's own formatting code.
-const yen = (amount: number) => `${amount.toLocaleString('en-US')}円`;
-const month = (period: string) => `${Number(period.slice(0, 4))}年${Number(period.slice(5, 7))}月`;
 
 /** Each usage row's period and amount, newest first. */
 const periodsAndAmounts = (page: Page) =>
