@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { progress, recordFigures, resultsFile } from './results.js';
+import { progress, recordFigures, resultsFile, type Figure } from './results.js';
 
 /**
  * The benches run on a real PostgreSQL server (scratch databases are made and dropped there).
@@ -9,10 +9,13 @@ import { progress, recordFigures, resultsFile } from './results.js';
 process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
 const serverUrl = process.env.DATABASE_URL;
 
-const { benchImportReadings } = await import('./import-readings.js');
-const { benchAccounts } = await import('./accounts.js');
-const { benchSync } = await import('./sync.js');
-const { benchJavaScriptSize } = await import('./js-size.js');
+const benches = {
+  import: async () => (await import('./import-readings.js')).benchImportReadings(scratchDatabase),
+  accounts: async () => (await import('./accounts.js')).benchAccounts(),
+  sync: async () => (await import('./sync.js')).benchSync(),
+  js: async () => (await import('./js-size.js')).benchJavaScriptSize()
+};
+type BenchName = keyof typeof benches;
 
 async function scratchDatabase() {
   const name = `portal_bench_${randomBytes(4).toString('hex')}`;
@@ -31,12 +34,15 @@ async function scratchDatabase() {
   };
 }
 
-const figures = {
-  ...(await benchImportReadings(scratchDatabase)),
-  ...(await benchAccounts()),
-  ...(await benchSync()),
-  ...(await benchJavaScriptSize())
-};
+// `npm run bench -- sync js` runs only those; the other figures in results.json stay as they were.
+const chosen = process.argv.slice(2);
+const unknown = chosen.filter((name) => !(name in benches));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown bench ${unknown.join(', ')}; choose from ${Object.keys(benches).join(', ')}\n`);
+  process.exit(2);
+}
+const figures: Record<string, Figure> = {};
+for (const name of (chosen.length > 0 ? chosen : Object.keys(benches)) as BenchName[]) Object.assign(figures, await benches[name]());
 recordFigures(figures);
 progress(`wrote ${resultsFile}`);
 process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
