@@ -77,6 +77,16 @@ describe(`sync.pull on ${driverName}`, () => {
     const again = await pull(client, first.cursor, [first.faucets![0]!.linkId]);
     expect(again).toEqual({ format: SYNC_FORMAT, cursor: expect.any(Number) });
     expect(JSON.stringify(again).length).toBeLessThan(100);
+
+    // Nothing changed: a few bytes, sent as they are (gzip would only make them longer), with their length.
+    const noopInput = encodeURIComponent(JSON.stringify({ format: SYNC_FORMAT, cursor: first.cursor, knownLinks: [first.faucets![0]!.linkId] }));
+    const noop = await fetch(`${app.baseUrl}/api/trpc/sync.pull?input=${noopInput}`, {
+      headers: { Cookie: `session=${client.cookies.get('session')}`, 'Accept-Encoding': 'gzip' }
+    });
+    const noopBody = await noop.text();
+    expect(noop.headers.get('content-encoding')).toBeNull();
+    expect(Number(noop.headers.get('content-length'))).toBe(Buffer.byteLength(noopBody));
+    expect(JSON.parse(noopBody)).toEqual({ result: { data: again } });
   });
 
   it('brings a corrected bill at the next pull, and only that bill', async () => {
