@@ -43,6 +43,22 @@ function withTimeout(query: Promise<unknown>, timeoutMs: number): Promise<boolea
   return Promise.race([answered, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * drizzle sends every statement unprepared, so PostgreSQL parses and plans the same sync and
+ * session queries anew for every request. A statement with parameters is one the app runs
+ * again with other values: postgres.js prepares it once per connection and reuses it. Those
+ * without (DDL, migrations, an import's fixed statements) stay one-off.
+ */
+function preparingParameterised(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'unsafe') return Reflect.get(target, property, receiver) as unknown;
+      return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
+        target.unsafe(query, parameters, { ...options, prepare: (parameters?.length ?? 0) > 0 });
+    }
+  });
+}
+
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if ('databaseUrl' in target) {
     const client = postgres(target.databaseUrl, {
@@ -51,7 +67,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       // A dead server must be noticed in about a second, not after the 30 s default.
       connect_timeout: 5
     });
-    const db = drizzlePostgres(client, { schema }) as unknown as Database;
+    const db = drizzlePostgres(preparingParameterised(client), { schema }) as unknown as Database;
     return {
       db,
       driver: 'postgres',

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { and, eq, gt, ne } from 'drizzle-orm';
+import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { sessions } from '../../db/schema.js';
 
@@ -20,19 +20,30 @@ export async function createSession(db: Database, customerId: number, now: Date)
   return token;
 }
 
+/** Every API call looks its session up: built and prepared once per database, not per request. */
+const sessionLookups = new WeakMap<Database, ReturnType<typeof prepareSessionLookup>>();
+
+function prepareSessionLookup(db: Database) {
+  return db
+    .select({ customerId: sessions.customerId, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
+    .prepare('session_customer');
+}
+
 /**
  * The customer a session token belongs to, or null. Each use pushes the expiry to 30 days
  * from now (sliding), written at most once a day so reads stay reads.
  */
 export async function sessionCustomer(db: Database, token: string, now: Date): Promise<number | null> {
-  const [session] = await db
-    .select()
-    .from(sessions)
-    .where(and(eq(sessions.tokenHash, tokenHash(token)), gt(sessions.expiresAt, now)));
+  let lookup = sessionLookups.get(db);
+  if (!lookup) sessionLookups.set(db, (lookup = prepareSessionLookup(db)));
+  const hash = tokenHash(token);
+  const [session] = await lookup.execute({ tokenHash: hash, now: now.toISOString() });
   if (!session) return null;
   const renewed = new Date(now.getTime() + SESSION_DAYS * DAY_MS);
   if (renewed.getTime() - session.expiresAt.getTime() > DAY_MS) {
-    await db.update(sessions).set({ expiresAt: renewed }).where(eq(sessions.tokenHash, session.tokenHash));
+    await db.update(sessions).set({ expiresAt: renewed }).where(eq(sessions.tokenHash, hash));
   }
   return session.customerId;
 }
