@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { SYNC_FORMAT } from '../src/lib/shared/sync-wire.js';
 import { customers, faucetLinks } from '../server/db/schema.js';
 import { createSession, sessionCookieName } from '../server/features/auth/sessions.js';
 import { importFiles } from '../server/features/imports/service.js';
+import { windowsStatement } from '../server/features/sync/service.js';
 import { startApp, type App } from '../tests/integration/support/app.js';
 import { headers, importRules, writeCsv } from '../tests/integration/support/import-files.js';
 import { runInChild } from './child.js';
@@ -115,18 +117,21 @@ async function load(clients: { url: string; cookie: string }[]) {
 }
 
 /**
- * The baseline: the same no-change pull (session, horizon, the customer's links) served by a
- * bare node:http handler over postgres.js, with nothing of tRPC, drizzle or the app around it.
+ * The baseline: the same no-change pull (the session, then the very statement sync.pull runs
+ * for the windows and the horizon) served by a bare node:http handler over postgres.js, with
+ * nothing of tRPC, drizzle or the app around it.
  */
 async function rawPullServer(databaseUrl: string): Promise<{ server: Server; baseUrl: string; close(): Promise<void> }> {
   const db = postgres(databaseUrl, { max: 10 });
+  const dialect = new PgDialect();
   const server = createServer(async (req, res) => {
     const token = /session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1] ?? '';
+    const { cursor } = JSON.parse(new URL(req.url!, 'http://localhost').searchParams.get('input')!) as { cursor: number };
     const [session] = await db`select customer_id from sessions where token_hash = encode(sha256(${token}::bytea), 'hex') and expires_at > now()`;
-    const [snapshot] = await db`select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`;
-    await db`select l.id, l.version, c.version from faucet_links l join contracts c on c.id = l.contract_id join faucets f on f.id = c.faucet_id where l.customer_id = ${session!.customer_id}`;
+    const windows = dialect.sqlToQuery(windowsStatement(session!.customer_id as number, cursor));
+    const [first] = await db.unsafe(windows.sql, windows.params as never[], { prepare: true });
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ result: { data: { format: SYNC_FORMAT, cursor: Number(snapshot!.horizon) } } }));
+    res.end(JSON.stringify({ result: { data: { format: SYNC_FORMAT, cursor: Number(first!.horizon) } } }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -161,7 +166,7 @@ export async function benchSync(): Promise<Record<string, Figure>> {
     const cookie = (token: string) => `${sessionCookieName(ORIGIN)}=${token}`;
     const app_ = await load(cursors.map((client) => ({ url: pullUrl(app.baseUrl, client.cursor, client.links), cookie: cookie(client.token) })));
     const raw = await rawPullServer(app.databaseUrl!);
-    const bare = await load(cursors.map((client) => ({ url: raw.baseUrl, cookie: cookie(client.token) }))).finally(() => raw.close());
+    const bare = await load(cursors.map((client) => ({ url: pullUrl(raw.baseUrl, client.cursor, client.links), cookie: cookie(client.token) }))).finally(() => raw.close());
     return {
       sync_initial_bytes_gz: { value: gzipSync(initial).length, unit: 'bytes', n: FAUCETS * MONTHS },
       sync_initial_bytes: { value: Buffer.byteLength(initial), unit: 'bytes' },

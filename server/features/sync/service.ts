@@ -49,26 +49,27 @@ type WindowRow = LinkRow | { horizon: string; linkId: null };
  * where nothing did ends here, after one round trip. The left join keeps the horizon for a
  * customer without faucets.
  */
+export function windowsStatement(customerId: number, cursor: number): SQL {
+  return sql`with pull as (
+        select ${cursor}::bigint as cursor, (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint as horizon
+      )
+      select pull.horizon::text as "horizon", l.id as "linkId", l.label as "label", f.id as "faucetId",
+        f.faucet_no as "faucetNo", c.supply_address as "supplyAddress", c.payment_method as "paymentMethod",
+        c.contract_start as "contractStart", c.contract_end as "contractEnd",
+        (l.version >= pull.cursor and l.version < pull.horizon) or (c.version >= pull.cursor and c.version < pull.horizon) as "changed",
+        exists (select 1 from readings r where r.faucet_id = f.id and r.version >= pull.cursor and r.version < pull.horizon)
+          or exists (select 1 from bills b where b.faucet_id = f.id and b.version >= pull.cursor and b.version < pull.horizon)
+          or exists (select 1 from payments p where p.faucet_id = f.id and p.version >= pull.cursor and p.version < pull.horizon)
+          as "rowsMayHaveChanged"
+      from pull
+      left join (faucet_links l
+        join contracts c on c.id = l.contract_id
+        join faucets f on f.id = c.faucet_id) on l.customer_id = ${customerId}
+      order by l.linked_at, l.id`;
+}
+
 async function windowsOf(db: Database, customerId: number, cursor: number): Promise<{ horizon: number; windows: Window[] }> {
-  const rows = await selectRows<WindowRow>(
-    db,
-    sql`with pull as (
-          select ${cursor}::bigint as cursor, (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint as horizon
-        )
-        select pull.horizon::text as "horizon", l.id as "linkId", l.label as "label", f.id as "faucetId",
-          f.faucet_no as "faucetNo", c.supply_address as "supplyAddress", c.payment_method as "paymentMethod",
-          c.contract_start as "contractStart", c.contract_end as "contractEnd",
-          (l.version >= pull.cursor and l.version < pull.horizon) or (c.version >= pull.cursor and c.version < pull.horizon) as "changed",
-          exists (select 1 from readings r where r.faucet_id = f.id and r.version >= pull.cursor and r.version < pull.horizon)
-            or exists (select 1 from bills b where b.faucet_id = f.id and b.version >= pull.cursor and b.version < pull.horizon)
-            or exists (select 1 from payments p where p.faucet_id = f.id and p.version >= pull.cursor and p.version < pull.horizon)
-            as "rowsMayHaveChanged"
-        from pull
-        left join (faucet_links l
-          join contracts c on c.id = l.contract_id
-          join faucets f on f.id = c.faucet_id) on l.customer_id = ${customerId}
-        order by l.linked_at, l.id`
-  );
+  const rows = await selectRows<WindowRow>(db, windowsStatement(customerId, cursor));
   const windows = rows
     .filter((row): row is LinkRow => row.linkId !== null)
     .map((row) => ({
