@@ -237,6 +237,21 @@ describe(`accounts on ${driverName}`, () => {
     }
   });
 
+  it('refuses a request body over 256 KB without acting on it', async () => {
+    const email = newEmail();
+    const send = (padding: number) =>
+      fetch(`${app.baseUrl}/api/trpc/auth.signup.requestCode`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: 'http://localhost:3000' },
+        body: JSON.stringify({ email, padding: 'x'.repeat(padding) })
+      });
+    expect((await send(300 * 1024)).status).toBe(413);
+    expect(await app.db.select().from(rateEvents).where(eq(rateEvents.bucket, `code:signup:${email}`))).toEqual([]);
+    // The same call, small, goes through: the size alone was refused.
+    expect((await send(0)).status).toBe(200);
+    expect(await app.db.select().from(rateEvents).where(eq(rateEvents.bucket, `code:signup:${email}`))).toHaveLength(1);
+  });
+
   it('adds, labels and removes faucets, up to twenty', async () => {
     const client = app.client();
     await signUp(client, newEmail(), 17);
