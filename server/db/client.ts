@@ -47,7 +47,8 @@ function withTimeout(query: Promise<unknown>, timeoutMs: number): Promise<boolea
  * drizzle sends every statement unprepared, so PostgreSQL parses and plans the same sync and
  * session queries anew for every request. A statement with parameters is one the app runs
  * again with other values: postgres.js prepares it once per connection and reuses it. Those
- * without (DDL, migrations, an import's fixed statements) stay one-off.
+ * without (DDL, migrations, an import's fixed statements) stay one-off, and so does everything
+ * inside a transaction, which runs on the connection postgres.js hands to it.
  */
 function preparingParameterised(client: postgres.Sql): postgres.Sql {
   return new Proxy(client, {
