@@ -52,9 +52,12 @@ function countPulls(page: Page): () => number {
 /** What the app does when the customer comes back to it: one sync. */
 const returnToApp = (page: Page) => page.evaluate(() => window.dispatchEvent(new Event('focus')));
 
+/** Opens History and waits for the sync the app starts with to end, so that the pulls a test counts afterwards are its own. */
 async function openHistory(page: Page, faucetNo: string) {
   await page.goto(`/history?faucet=${faucetNo}`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('ご利用履歴');
+  // The page shows the device's copy at once, before that sync has even asked the server.
+  await page.waitForLoadState('networkidle');
 }
 
 test('a bill corrected by an import reaches the open history page within one sync', async ({ page }) => {
