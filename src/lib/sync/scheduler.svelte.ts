@@ -1,5 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
 import { pullProfile } from './profile';
+import { oneAtATime } from './one-at-a-time';
 import { pullBillingData } from './pull';
 
 export type SyncState = 'idle' | 'running' | 'failed';
@@ -16,7 +17,7 @@ const signedOut = (error: unknown) =>
   error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === 'UNAUTHORIZED';
 
 /** The utility profile for everyone, and the billing data of whoever is signed in. */
-export async function syncNow(): Promise<void> {
+async function syncOnce(): Promise<void> {
   state = 'running';
   try {
     await pullProfile();
@@ -28,6 +29,13 @@ export async function syncNow(): Promise<void> {
     state = 'failed';
   }
 }
+
+/**
+ * Two pulls at once could store an older answer over a newer one (a faucet just unlinked
+ * showing again until the next pull), and a phone waking up fires `online` and `focus`
+ * together: syncs run one after another, and a wake-up during one brings one more.
+ */
+export const syncNow = oneAtATime(syncOnce);
 
 /** While the app is open it also syncs this often, so a page left open stays current. */
 const SYNC_EVERY_MS = 15 * 60_000;
