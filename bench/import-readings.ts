@@ -9,8 +9,7 @@ import { runInChild } from './child.js';
 import { openDatabase } from '../server/db/client.js';
 import { migrate } from '../server/db/migrate.js';
 import { importFiles } from '../server/features/imports/service.js';
-
-const benchRules = { faucetNumberPattern: /^[0-9]{8}$/ };
+import { importRules } from '../tests/integration/support/import-files.js';
 
 const FAUCETS = 15_000;
 const MONTHS = 24;
@@ -81,7 +80,7 @@ async function insertFloorOnPostgres(url: string, files: { customers: string; re
   const database = await openDatabase({ databaseUrl: url });
   try {
     await migrate(database.db);
-    await importFiles(database.db, [{ kind: 'customers', path: files.customers }], { rules: benchRules, ranBy: 'bench' });
+    await importFiles(database.db, [{ kind: 'customers', path: files.customers }], { rules: importRules, ranBy: 'bench' });
   } finally {
     await database.close();
   }

@@ -6,7 +6,6 @@ import { month, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
 import { signUp } from './support/signup.js';
 
-
 /** Each usage row's period and amount, newest first. */
 const periodsAndAmounts = (page: Page) =>
   page.locator('#usage-table tbody tr').evaluateAll((rows) =>
