@@ -1,18 +1,13 @@
 import { existsSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
 import compression from 'compression';
 import sirv from 'sirv';
+import { createApiHandler } from './api.js';
 import { webAppManifest } from './features/utility/manifest.js';
-import { appRouter } from './router.js';
-import { createContextFactory, type Services } from './trpc.js';
+import type { Services } from './trpc.js';
 
 /** A health check that waits longer than this reports the database as down. */
 const HEALTH_TIMEOUT_MS = 800;
-
-/** The largest request body the API reads: its biggest input is a procedure form, a few KB. */
-const MAX_API_BODY_BYTES = 256 * 1024;
 
 const securityHeaders: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
@@ -41,34 +36,6 @@ function createStaticHandler(clientDir: string) {
       );
     }
   });
-}
-
-/**
- * The tRPC API. tRPC's own node adapter streams every answer, so nothing after it knows the
- * size: compression gzipped even a 45-byte "nothing changed" and flushed it chunk by chunk.
- * Here the fetch adapter's answer is sent whole, with its Content-Length, and compression
- * (in front) leaves the small ones alone.
- */
-function createApiHandler(services: Services) {
-  const { logger } = services;
-  const createContext = createContextFactory(services);
-  return async (req: IncomingMessage, res: ServerResponse) => {
-    const response = await fetchRequestHandler({
-      endpoint: '/api/trpc',
-      router: appRouter,
-      req: incomingMessageToRequest(req, res, { maxBodySize: MAX_API_BODY_BYTES }),
-      createContext: () => createContext({ req, res }),
-      onError({ error, path }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error, path }, 'api error');
-      }
-    });
-    const body = Buffer.from(await response.arrayBuffer());
-    res.statusCode = response.status;
-    // The session cookie is set on res directly (Context.setSessionCookie); tRPC sets none.
-    for (const [name, value] of response.headers) if (name !== 'set-cookie') res.setHeader(name, value);
-    res.setHeader('Content-Length', body.length);
-    res.end(body);
-  };
 }
 
 export function createRequestHandler(services: Services & { clientDir: string }) {

@@ -35,6 +35,8 @@ export function createContextFactory(services: Services) {
 }
 
 const t = initTRPC.context<Context>().create({
+  // A browser never gets a server stack trace, whatever NODE_ENV says.
+  isDev: false,
   errorFormatter({ shape, error }) {
     // The app shows `reason` next to `field`, in the customer's language.
     const facing = error instanceof UserFacingError ? error : error.cause instanceof UserFacingError ? error.cause : null;

@@ -10,6 +10,7 @@ import { createHttpServer } from '../../../server/http.js';
 import { createLogger } from '../../../server/logger.js';
 import { createMailer } from '../../../server/mail/transport.js';
 import type { AppRouter } from '../../../server/router.js';
+import type { Services } from '../../../server/trpc.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { freshDataDir } from './server-process.js';
 
@@ -28,13 +29,9 @@ export async function startApp(options: { logLevel?: string } = {}) {
   const logLines: string[] = [];
   // Everything the server logs, by default at the most talkative level, for the tests that look for secrets in it.
   const logger = createLogger(options.logLevel ?? 'trace', { write: (line: string) => void logLines.push(line) });
-  const server: Server = createHttpServer({
-    config: { ...loadConfig({ DATA_DIR: dataDir }), origin: 'http://localhost:3000' },
-    database: testDb.handle,
-    logger,
-    mailer: createMailer({ ...loadConfig({ DATA_DIR: dataDir }) }, logger),
-    clientDir: '/nonexistent'
-  });
+  const config = { ...loadConfig({ DATA_DIR: dataDir }), origin: 'http://localhost:3000' };
+  const services: Services = { config, database: testDb.handle, logger, mailer: createMailer(config, logger) };
+  const server: Server = createHttpServer({ ...services, clientDir: '/nonexistent' });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const outbox = path.join(dataDir, 'mail');
@@ -75,6 +72,8 @@ export async function startApp(options: { logLevel?: string } = {}) {
   return {
     baseUrl,
     db: testDb.handle.db,
+    /** What the server runs on, for a test that serves the API in a handler of its own. */
+    services,
     /** Set on PostgreSQL, for a test that needs connections of its own. */
     databaseUrl: testDb.url,
     logLines,
