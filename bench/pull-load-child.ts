@@ -9,7 +9,7 @@ import { Agent, request } from 'node:http';
  * latency a device sees on a server that is busy but not overrun).
  *
  * Arguments: a JSON file of [{ url, cookie }], the flat-out seconds, the paced seconds, and the
- * paced interval per client in milliseconds. Prints { rps, n, pacedP99, pacedN } as JSON.
+ * paced interval per client in milliseconds. Prints { rps, n, saturatedP99, pacedP99, pacedN } as JSON.
  */
 const [clientsFile, flatOutSeconds, pacedSeconds, intervalMs] = process.argv.slice(2) as [string, string, string, string];
 const clients = JSON.parse(readFileSync(clientsFile, 'utf8')) as { url: string; cookie: string }[];
@@ -60,9 +60,9 @@ const percentile = (sorted: number[], share: number) => sorted[Math.min(sorted.l
 
 // Warm the connections and the server's statement caches first.
 await Promise.all(clients.map(pull));
-const saturated = await flatOut(Number(flatOutSeconds));
+const saturated = (await flatOut(Number(flatOutSeconds))).sort((a, b) => a - b);
 const steady = (await paced(Number(pacedSeconds), Number(intervalMs))).sort((a, b) => a - b);
 agent.destroy();
 process.stdout.write(
-  `${JSON.stringify({ rps: saturated.length / Number(flatOutSeconds), n: saturated.length, pacedP99: percentile(steady, 0.99), pacedN: steady.length })}\n`
+  `${JSON.stringify({ rps: saturated.length / Number(flatOutSeconds), n: saturated.length, saturatedP99: percentile(saturated, 0.99), pacedP99: percentile(steady, 0.99), pacedN: steady.length })}\n`
 );
