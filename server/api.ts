@@ -17,6 +17,9 @@ const ENDPOINT = '/api/trpc';
 /** The largest request body the API reads: its biggest input is a procedure form, a few KB. */
 const MAX_API_BODY_BYTES = 256 * 1024;
 
+/** More calls in one request are refused: a page batches a handful, and each call is a session lookup. */
+const MAX_BATCH_SIZE = 20;
+
 /** What tRPC's handler puts on every JSON answer, in the order a fetch Headers lists them. */
 const JSON_ANSWER_HEADERS: [string, string][] = [
   ['content-type', 'application/json'],
@@ -46,18 +49,20 @@ function isQuery(path: string): boolean {
 /**
  * The calls of a plain GET of queries, single or batched, with their inputs, read the way
  * tRPC reads them; undefined for anything else (a mutation, an unknown or encoded path,
- * input that is not JSON, a streaming or connection-params request), which tRPC's own
- * handler answers, errors included.
+ * input that is not JSON, too big a batch, a streaming or connection-params request),
+ * which tRPC's own handler answers, errors included.
  */
 function plainQueryCalls(req: IncomingMessage): { calls: QueryCall[]; batch: boolean } | undefined {
   const { headers } = req;
   if (req.method !== 'GET' || headers['content-type'] || headers['trpc-accept'] || headers.accept?.includes('application/jsonl')) return undefined;
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.searchParams.has('connectionParams')) return undefined;
+  // The URL as resolved ("/api/trpc/../x" is "/x"): tRPC cuts its endpoint off that, too.
+  if (!url.pathname.startsWith(`${ENDPOINT}/`)) return undefined;
   const batch = url.searchParams.get('batch') === '1';
   const pathText = url.pathname.slice(ENDPOINT.length + 1);
   const paths = batch ? pathText.split(',') : [pathText];
-  if (!paths.every(isQuery)) return undefined;
+  if (paths.length > MAX_BATCH_SIZE || !paths.every(isQuery)) return undefined;
 
   let inputs: unknown;
   try {
@@ -117,6 +122,7 @@ export function createApiAnswerers(services: Services) {
       const response = await fetchRequestHandler({
         endpoint: ENDPOINT,
         router: appRouter,
+        maxBatchSize: MAX_BATCH_SIZE,
         req: incomingMessageToRequest(req, res, { maxBodySize: MAX_API_BODY_BYTES }),
         createContext: () => createContext({ req, res }),
         onError: ({ error, path }) => report(error, path)

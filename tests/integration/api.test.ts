@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
@@ -73,11 +73,27 @@ describe(`the API on ${driverName}`, () => {
     ['two paths without batch=1', 'utility.profile,faucets.list', 404],
     ['input that is not JSON', 'sync.pull?input=%7Bformat', 400],
     ['a batch whose input is not an object', `sync.pull?batch=1&input=${input([pullInput])}`, 400],
-    ['an encoded path', 'utility%2Eprofile', 200]
+    ['an encoded path', 'utility%2Eprofile', 200],
+    ['a batch of more than twenty calls', `${Array(21).fill('utility.profile').join(',')}?batch=1`, 400]
   ])('leaves %s to tRPC', async (_, pathAndQuery, status) => {
     const { lane, trpc } = await bothAnswers(pathAndQuery, { Cookie: cookie });
     expect(lane).toBeUndefined();
     expect(trpc.status).toBe(status);
+  });
+
+  it('leaves a path that resolves outside the endpoint to tRPC', async () => {
+    // fetch would resolve the dot segment itself; a raw request sends it as typed.
+    const answers = await new Promise<string>((resolve, reject) => {
+      const { hostname, port } = new URL(twinUrl);
+      get({ hostname, port, path: '/api/trpc/../trpcXutility.profile' }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve(body));
+      }).on('error', reject);
+    });
+    const { lane, trpc } = JSON.parse(answers) as { lane?: Shown; trpc: Shown };
+    expect(lane).toBeUndefined();
+    expect(trpc.status).toBe(404);
   });
 
   it('leaves a streaming batch to tRPC', async () => {
