@@ -12,7 +12,7 @@ import { getHTTPStatusCode } from '@trpc/server/http';
 import { appRouter } from './router.js';
 import { createContextFactory, type Context, type Services } from './trpc.js';
 
-const ENDPOINT = '/api/trpc';
+export const API_ENDPOINT = '/api/trpc';
 
 /** The largest request body the API reads: its biggest input is a procedure form, a few KB. */
 const MAX_API_BODY_BYTES = 256 * 1024;
@@ -58,9 +58,9 @@ function plainQueryCalls(req: IncomingMessage): { calls: QueryCall[]; batch: boo
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.searchParams.has('connectionParams')) return undefined;
   // The URL as resolved ("/api/trpc/../x" is "/x"): tRPC cuts its endpoint off that, too.
-  if (!url.pathname.startsWith(`${ENDPOINT}/`)) return undefined;
+  if (!url.pathname.startsWith(`${API_ENDPOINT}/`)) return undefined;
   const batch = url.searchParams.get('batch') === '1';
-  const pathText = url.pathname.slice(ENDPOINT.length + 1);
+  const pathText = url.pathname.slice(API_ENDPOINT.length + 1);
   const paths = batch ? pathText.split(',') : [pathText];
   if (paths.length > MAX_BATCH_SIZE || !paths.every(isQuery)) return undefined;
 
@@ -120,7 +120,7 @@ export function createApiAnswerers(services: Services) {
     /** Any request, through tRPC's fetch handler. */
     async anyRequest(req: IncomingMessage, res: ServerResponse): Promise<ApiAnswer> {
       const response = await fetchRequestHandler({
-        endpoint: ENDPOINT,
+        endpoint: API_ENDPOINT,
         router: appRouter,
         maxBatchSize: MAX_BATCH_SIZE,
         req: incomingMessageToRequest(req, res, { maxBodySize: MAX_API_BODY_BYTES }),

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import compression from 'compression';
 import sirv from 'sirv';
-import { createApiHandler } from './api.js';
+import { API_ENDPOINT, createApiHandler } from './api.js';
 import { webAppManifest } from './features/utility/manifest.js';
 import type { Services } from './trpc.js';
 
@@ -70,7 +70,7 @@ export function createRequestHandler(services: Services & { clientDir: string })
       res.end(manifest);
       return;
     }
-    if (url.startsWith('/api/trpc/')) {
+    if (url.startsWith(`${API_ENDPOINT}/`)) {
       compress(req as Parameters<typeof compress>[0], res as Parameters<typeof compress>[1], () =>
         api(req, res).catch((error: unknown) => {
           logger.error({ err: error, url }, 'api request failed');
