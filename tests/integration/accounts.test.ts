@@ -1,13 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customers, emailCodes, faucetLinks, paperSlipChanges, rateEvents, sessions } from '../../server/db/schema.js';
-import { importFiles } from '../../server/features/imports/service.js';
 import { failureOf, signUp as signUpWith, startApp, TEST_PASSWORD, type App, type Client } from './support/app.js';
 import { driverName } from './support/database.js';
-import { headers, importRules, writeCsv } from './support/import-files.js';
+import { companyFaucet, faucet, importMemberFaucets } from './support/members.js';
 
-/** Faucets 40000000–40000029, each with phone 01654-2-00NN; 40000099 has no phone on record. */
-const faucet = (index: number) => ({ faucetNo: String(40_000_000 + index), phone: `01654-2-${String(index).padStart(4, '0')}` });
 const PASSWORD = TEST_PASSWORD;
 
 let app: App;
@@ -16,28 +13,12 @@ const newEmail = () => `member${(emailCount += 1)}@example.jp`;
 
 beforeAll(async () => {
   app = await startApp();
-  const rows = Array.from({ length: 30 }, (_, index) => {
-    const { faucetNo, phone } = faucet(index);
-    return `${faucetNo},名寄 利用者${index},,${phone},名寄市西${index}条,,,,2020-04-01,,transfer`;
-  });
-  rows.push('40000099,電話 なし,,,名寄市東1条,,,,2020-04-01,,invoice');
-  for (let index = 0; index < 20; index += 1) rows.push(`${50_000_000 + index},株式会社 北都,,01654-2-5000,名寄市西${index}条,,,,2020-04-01,,invoice`);
-  const result = await importFiles(app.db, [{ kind: 'customers', path: writeCsv([headers.customers, ...rows]) }], {
-    rules: importRules,
-    ranBy: 'test'
-  });
-  expect(result.status).toBe('imported');
+  await importMemberFaucets(app.db);
 });
 
 afterAll(async () => {
   await app.close();
 });
-
-/** Lets time pass for the cool-downs: every code and rate event moves into the past. */
-async function letTimePass(seconds: number) {
-  await app.db.execute(sql`update email_codes set created_at = created_at - make_interval(secs => ${seconds})`);
-  await app.db.execute(sql`update rate_events set at = at - make_interval(secs => ${seconds})`);
-}
 
 const signUp = (client: Client, email: string, index: number) => signUpWith(app, client, email, faucet(index));
 
@@ -85,7 +66,7 @@ describe(`accounts on ${driverName}`, () => {
   it('answers sign-up for a registered and an unknown address identically; the registered one gets a log-in hint, no code', async () => {
     const registered = newEmail();
     await signUp(app.client(), registered, 2);
-    await letTimePass(120);
+    await app.letTimePass(120);
     const unknown = newEmail();
     const ask = (email: string) =>
       fetch(`${app.baseUrl}/api/trpc/auth.signup.requestCode`, {
@@ -136,7 +117,7 @@ describe(`accounts on ${driverName}`, () => {
     await client.api.auth.signup.requestCode.mutate({ email });
     expect(await failureOf(client.api.auth.signup.requestCode.mutate({ email }))).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
     const first = await app.codeFor(email, 1);
-    await letTimePass(61);
+    await app.letTimePass(61);
     await client.api.auth.signup.requestCode.mutate({ email });
     const second = await app.codeFor(email, 2);
     if (first !== second) {
@@ -276,7 +257,7 @@ describe(`accounts on ${driverName}`, () => {
     const company = app.client();
     await signUp(company, newEmail(), 29);
     for (let index = 0; index < 19; index += 1) {
-      await company.api.faucets.add.mutate({ faucetNo: String(50_000_000 + index), phone: '01654-2-5000', label: null, consent: true });
+      await company.api.faucets.add.mutate({ ...companyFaucet(index), label: null, consent: true });
     }
     expect(await company.api.faucets.list.query()).toHaveLength(20);
     const full = await failureOf(company.api.faucets.add.mutate({ faucetNo: '50000019', phone: '01654-2-5000', label: null, consent: true }));

@@ -1,8 +1,8 @@
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { emailCodes } from '../../db/schema.js';
-import { eventsSince, recordEvent } from './rate-limit.js';
+import { takeAttempt } from './rate-limit.js';
 import { serverSecret } from './secrets.js';
 
 export type CodePurpose = 'signup' | 'reset' | 'email-change';
@@ -26,23 +26,23 @@ function sameHash(a: string, b: string): boolean {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
-export type CodeRequest = { ok: true; code: string } | { ok: false; retryAfterSeconds: number };
-
 /**
  * May a code (or the mail that stands in for one) go to this address now? At most one a
  * minute and five an hour per address and purpose, whether or not the address has an
- * account, so the limits themselves say nothing about accounts.
+ * account, so the limits themselves say nothing about accounts. Returns the seconds to wait,
+ * or null when the slot is taken (and recorded) for this request.
  */
 export async function claimMailSlot(db: Database, email: string, purpose: CodePurpose, now: Date): Promise<number | null> {
   const bucket = `code:${purpose}:${email}`;
-  if ((await eventsSince(db, bucket, new Date(now.getTime() - RESEND_COOLDOWN_SECONDS * 1000))) > 0) {
-    return RESEND_COOLDOWN_SECONDS;
-  }
-  if ((await eventsSince(db, bucket, new Date(now.getTime() - 60 * MINUTE_MS))) >= CODES_PER_HOUR) {
-    return 60 * 60;
-  }
-  await recordEvent(db, bucket, now);
-  return null;
+  const attempt = await takeAttempt(
+    db,
+    [
+      { bucket, max: 1, windowMs: RESEND_COOLDOWN_SECONDS * 1000 },
+      { bucket, max: CODES_PER_HOUR, windowMs: 60 * MINUTE_MS }
+    ],
+    now
+  );
+  return attempt.ok ? null : attempt.full.windowMs / 1000;
 }
 
 /** Makes a new code; every earlier code of the address and purpose stops working. */
@@ -90,15 +90,18 @@ export async function checkCode(
     .orderBy(desc(emailCodes.createdAt), desc(emailCodes.id))
     .limit(CODES_PER_HOUR * 2);
   const [newest, ...older] = recent;
-  const hash = await codeHash(db, email, purpose, code);
   if (!newest) return { ok: false, problem: 'wrong' };
-  if (newest.failedAttempts >= MAX_CODE_TRIES) return { ok: false, problem: 'used-up' };
+  // The try is counted before the code is compared, in one statement: of guesses sent at the
+  // same moment, only the first five are ever compared.
+  const [counted] = await db
+    .update(emailCodes)
+    .set({ failedAttempts: sql`${emailCodes.failedAttempts} + 1` })
+    .where(and(eq(emailCodes.id, newest.id), lt(emailCodes.failedAttempts, MAX_CODE_TRIES)))
+    .returning({ failedAttempts: emailCodes.failedAttempts });
+  if (!counted) return { ok: false, problem: 'used-up' };
+  const hash = await codeHash(db, email, purpose, code);
   if (!sameHash(newest.codeHash, hash)) {
-    await db
-      .update(emailCodes)
-      .set({ failedAttempts: newest.failedAttempts + 1 })
-      .where(eq(emailCodes.id, newest.id));
-    if (newest.failedAttempts + 1 >= MAX_CODE_TRIES) return { ok: false, problem: 'used-up' };
+    if (counted.failedAttempts >= MAX_CODE_TRIES) return { ok: false, problem: 'used-up' };
     return { ok: false, problem: older.some((row) => sameHash(row.codeHash, hash)) ? 'stale' : 'wrong' };
   }
   if (newest.expiresAt <= now) return { ok: false, problem: 'expired' };
@@ -106,6 +109,8 @@ export async function checkCode(
   await db
     .update(emailCodes)
     .set({
+      // The right code was no failure: give its try back.
+      failedAttempts: sql`${emailCodes.failedAttempts} - 1`,
       verifiedAt: now,
       ticketHash: ticketHash(ticket),
       expiresAt: new Date(now.getTime() + TICKET_VALID_MINUTES * MINUTE_MS)

@@ -1,19 +1,53 @@
-import { and, count, eq, gt } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { rateEvents } from '../../db/schema.js';
 
-/**
- * Counters kept in the database, so every app process sees the same limits. A bucket names
- * what is limited ("login:<email>", "code:<email>"); server/jobs/prune.ts drops old events.
- */
-export async function recordEvent(db: Database, bucket: string, now: Date): Promise<void> {
-  await db.insert(rateEvents).values({ bucket, at: now });
+/** At most `max` events in `bucket` ("login:<email>", "code:signup:<email>" …) within the last `windowMs`. */
+export interface Limit {
+  bucket: string;
+  max: number;
+  windowMs: number;
 }
 
-export async function eventsSince(db: Database, bucket: string, since: Date): Promise<number> {
-  const [row] = await db
-    .select({ count: count() })
-    .from(rateEvents)
-    .where(and(eq(rateEvents.bucket, bucket), gt(rateEvents.at, since)));
-  return row?.count ?? 0;
+export type Attempt = { ok: true; eventIds: number[] } | { ok: false; full: Limit };
+
+/**
+ * Serialises the callers of these keys until the end of the transaction, across every app
+ * process on the database. Taken in one order, so two callers never wait on each other crosswise.
+ */
+export async function lockKeys(tx: Database, keys: string[]): Promise<void> {
+  for (const key of [...new Set(keys)].sort()) {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  }
+}
+
+/**
+ * Records one attempt under every limit, or none when one is full. Count and record happen in
+ * one transaction holding the buckets' locks, so requests sent at the same moment are counted
+ * one after another instead of all passing a check made before any of them was recorded. The
+ * events are kept in the database, so every app process sees the same limits;
+ * server/jobs/prune.ts drops old ones.
+ */
+export async function takeAttempt(db: Database, limits: Limit[], now: Date): Promise<Attempt> {
+  return db.transaction(async (tx) => {
+    await lockKeys(tx, limits.map((limit) => `rate:${limit.bucket}`));
+    for (const limit of limits) {
+      const [row] = await tx
+        .select({ count: count() })
+        .from(rateEvents)
+        .where(and(eq(rateEvents.bucket, limit.bucket), gt(rateEvents.at, new Date(now.getTime() - limit.windowMs))));
+      if ((row?.count ?? 0) >= limit.max) return { ok: false, full: limit };
+    }
+    const buckets = [...new Set(limits.map((limit) => limit.bucket))];
+    const recorded = await tx
+      .insert(rateEvents)
+      .values(buckets.map((bucket) => ({ bucket, at: now })))
+      .returning({ id: rateEvents.id });
+    return { ok: true, eventIds: recorded.map((event) => event.id) };
+  });
+}
+
+/** An attempt that went well (the right password) stops counting against its limits. */
+export async function forgiveAttempt(db: Database, attempt: { eventIds: number[] }): Promise<void> {
+  await db.delete(rateEvents).where(inArray(rateEvents.id, attempt.eventIds));
 }

@@ -6,6 +6,7 @@ import { contracts, CURRENT_TRANSACTION_VERSION, faucetLinks, faucets, paperSlip
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
 import { UserFacingError } from '../auth/errors.js';
+import { lockKeys } from '../auth/rate-limit.js';
 
 export const MAX_FAUCETS_PER_ACCOUNT = 20;
 const FAILED_PROOFS_PER_FAUCET = 5;
@@ -74,26 +75,32 @@ export async function proveFaucet(
     throw new UserFacingError('BAD_REQUEST', { ja: '電話番号は市外局番から10桁か11桁で入力してください', en: 'Enter the phone number with its area code: 10 or 11 digits' }, 'phone');
   }
   const contact = contactStaff(profile);
-  if ((await failedProofs(db, proofAttempts.clientKey, clientKey, now)) >= FAILED_PROOFS_PER_CLIENT) {
-    throw new UserFacingError(
-      'TOO_MANY_REQUESTS',
-      { ja: `確認の失敗が続いたため、この端末からの確認を1時間停止しています。お急ぎの場合は${contact.ja}へ`, en: `Too many failed checks from this device; wait an hour or call ${contact.en}` },
-      'faucetNo',
-      3600
-    );
-  }
-  if ((await failedProofs(db, proofAttempts.faucetNo, faucetNo, now)) >= FAILED_PROOFS_PER_FAUCET) {
-    throw new UserFacingError(
-      'TOO_MANY_REQUESTS',
-      { ja: `この水栓番号は確認の失敗が続いたため、1時間ほど確認できません。${contact.ja}へお問い合わせください`, en: `This faucet is locked for an hour after failed checks; please call ${contact.en}` },
-      'faucetNo',
-      3600
-    );
-  }
-  const contract = await currentContract(db, faucetNo, tokyoDate(now));
-  const succeeded = contract !== undefined && contract.phone !== null && contract.phone === phone;
-  await db.insert(proofAttempts).values({ faucetNo, clientKey, succeeded, attemptedAt: now });
-  if (!succeeded) {
+  // Count, check and record in one transaction holding the faucet's and the client's locks:
+  // guesses sent at the same moment are taken one after another, so a lock trips on time.
+  const contract = await db.transaction(async (tx) => {
+    await lockKeys(tx, [`proof-client:${clientKey}`, `proof-faucet:${faucetNo}`]);
+    if ((await failedProofs(tx, proofAttempts.clientKey, clientKey, now)) >= FAILED_PROOFS_PER_CLIENT) {
+      throw new UserFacingError(
+        'TOO_MANY_REQUESTS',
+        { ja: `確認の失敗が続いたため、この端末からの確認を1時間停止しています。お急ぎの場合は${contact.ja}へ`, en: `Too many failed checks from this device; wait an hour or call ${contact.en}` },
+        'faucetNo',
+        3600
+      );
+    }
+    if ((await failedProofs(tx, proofAttempts.faucetNo, faucetNo, now)) >= FAILED_PROOFS_PER_FAUCET) {
+      throw new UserFacingError(
+        'TOO_MANY_REQUESTS',
+        { ja: `この水栓番号は確認の失敗が続いたため、1時間ほど確認できません。${contact.ja}へお問い合わせください`, en: `This faucet is locked for an hour after failed checks; please call ${contact.en}` },
+        'faucetNo',
+        3600
+      );
+    }
+    const current = await currentContract(tx, faucetNo, tokyoDate(now));
+    const succeeded = current !== undefined && current.phone !== null && current.phone === phone;
+    await tx.insert(proofAttempts).values({ faucetNo, clientKey, succeeded, attemptedAt: now });
+    return succeeded ? current : undefined;
+  });
+  if (!contract) {
     throw new UserFacingError(
       'BAD_REQUEST',
       {

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { sql } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import { loadConfig } from '../../../server/config.js';
 import { migrate } from '../../../server/db/migrate.js';
@@ -69,9 +70,17 @@ export async function startApp(options: { logLevel?: string } = {}) {
     return match[1]!;
   }
 
+  /** Lets time pass for the cool-downs and limits: every code and rate event moves into the past. */
+  async function letTimePass(seconds: number) {
+    await testDb.handle.db.execute(sql`update email_codes set created_at = created_at - make_interval(secs => ${seconds})`);
+    await testDb.handle.db.execute(sql`update rate_events set at = at - make_interval(secs => ${seconds})`);
+    await testDb.handle.db.execute(sql`update proof_attempts set attempted_at = attempted_at - make_interval(secs => ${seconds})`);
+  }
+
   return {
     baseUrl,
     db: testDb.handle.db,
+    letTimePass,
     /** What the server runs on, for a test that serves the API in a handler of its own. */
     services,
     /** Set on PostgreSQL, for a test that needs connections of its own. */
@@ -120,18 +129,25 @@ export function createClient(baseUrl: string, origin: string | null) {
 
 export type Client = ReturnType<typeof createClient>;
 
-/** The error a call ended with, for assertions on its code and reason. */
-export async function failureOf(call: Promise<unknown>) {
+/** How a call ended: `OK`, or the error's code and reason, for requests sent together and counted after. */
+export async function outcomeOf(call: Promise<unknown>) {
   try {
     await call;
+    return { code: 'OK' as string | undefined, status: 200 as number | undefined };
   } catch (error) {
     if (error instanceof TRPCClientError) {
-      const data = error.data as { code: string; httpStatus: number; reason?: { ja: string; en: string }; field?: string | null } | undefined;
-      return { code: data?.code, status: data?.httpStatus, reason: data?.reason, field: data?.field, message: error.message };
+      const data = error.data as { code: string; httpStatus: number; reason?: { ja: string; en: string }; field?: string | null; requestId?: string } | undefined;
+      return { code: data?.code, status: data?.httpStatus, reason: data?.reason, field: data?.field, requestId: data?.requestId, message: error.message };
     }
     throw error;
   }
-  throw new Error('the call succeeded');
+}
+
+/** The error a call ended with, for assertions on its code and reason. */
+export async function failureOf(call: Promise<unknown>) {
+  const outcome = await outcomeOf(call);
+  if (outcome.code === 'OK') throw new Error('the call succeeded');
+  return outcome;
 }
 
 export const TEST_PASSWORD = 'kawa-no-nagare-2026';
