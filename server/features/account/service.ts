@@ -1,12 +1,14 @@
 import { eq, sql } from 'drizzle-orm';
+import { isUniqueViolation } from '../../db/errors.js';
 import { CURRENT_TRANSACTION_VERSION, customers, faucetLinks } from '../../db/schema.js';
 import { accountWithdrawnMail, emailChangeCodeMail, emailChangedMail, signupAddressTakenMail } from '../../mail/messages.js';
 import { claimMailSlot, CODE_VALID_MINUTES, issueCode, markTicketUsed } from '../auth/codes.js';
 import { UserFacingError } from '../auth/errors.js';
-import { hashPassword, passwordMatches } from '../auth/passwords.js';
+import { hashPassword } from '../auth/passwords.js';
 import {
   codeProblems,
   normalizeEmail,
+  passwordAttempt,
   provenTicket,
   requirePasswordAllowed,
   sendLater,
@@ -46,10 +48,13 @@ export async function changeNickname(deps: AuthDeps, customerId: number, nicknam
 export async function changePassword(
   deps: AuthDeps,
   customerId: number,
-  input: { currentPassword: string; newPassword: string; sessionToken: string }
+  input: { currentPassword: string; newPassword: string; clientKey: string }
 ): Promise<{ sessionToken: string }> {
   const customer = await customerById(deps, customerId);
-  if (!(await passwordMatches(customer.passwordHash, input.currentPassword))) throw wrongCurrentPassword;
+  const { email, passwordHash } = customer;
+  if (!(await passwordAttempt(deps, { email, passwordHash, password: input.currentPassword, clientKey: input.clientKey, field: 'currentPassword' }))) {
+    throw wrongCurrentPassword;
+  }
   requirePasswordAllowed(input.newPassword, 'newPassword');
   await deps.db.update(customers).set({ passwordHash: await hashPassword(input.newPassword) }).where(eq(customers.id, customerId));
   await endOtherSessions(deps.db, customerId, null);
@@ -58,21 +63,26 @@ export async function changePassword(
 
 /**
  * A code goes to the new address; whether that address already has an account is not told
- * (its owner gets the usual "already registered" mail instead of a code).
+ * (its owner gets the usual "already registered" mail instead of a code). A code is made
+ * either way, so the answer, its time and the tries that follow are the same for both.
  */
 export async function requestEmailChange(deps: AuthDeps, customerId: number, rawEmail: string): Promise<{ resendAfterSeconds: number }> {
   const email = normalizeEmail(rawEmail);
   const wait = await claimMailSlot(deps.db, email, 'email-change', deps.now);
   if (wait !== null) throw waitError(wait);
-  const [taken] = await deps.db.select({ id: customers.id }).from(customers).where(eq(customers.email, email));
+  const code = await issueCode(deps.db, { email, purpose: 'email-change', customerId, now: deps.now });
   const context = { profile: deps.config.profile, origin: deps.config.origin };
-  if (taken) {
+  if (await addressTaken(deps, email)) {
     sendLater(deps, signupAddressTakenMail(context, { to: email }));
   } else {
-    const code = await issueCode(deps.db, { email, purpose: 'email-change', customerId, now: deps.now });
     sendLater(deps, emailChangeCodeMail(context, { to: email, code, validMinutes: CODE_VALID_MINUTES }));
   }
   return { resendAfterSeconds: 60 };
+}
+
+async function addressTaken(deps: AuthDeps, email: string): Promise<boolean> {
+  const [taken] = await deps.db.select({ id: customers.id }).from(customers).where(eq(customers.email, email));
+  return taken !== undefined;
 }
 
 /** The code from the new address switches the account to it; the old address is told. */
@@ -80,9 +90,16 @@ export async function confirmEmailChange(deps: AuthDeps, customerId: number, inp
   const email = normalizeEmail(input.email);
   const ticket = await verifiedTicket(deps, email, 'email-change', input.code);
   const row = await provenTicket(deps, ticket, 'email-change');
-  if (row.customerId !== customerId) throw new UserFacingError('BAD_REQUEST', codeProblems.wrong, 'code');
+  // A taken address was never mailed its code: one guessed right still changes nothing.
+  if (row.customerId !== customerId || (await addressTaken(deps, email))) throw new UserFacingError('BAD_REQUEST', codeProblems.wrong, 'code');
   const previous = await customerById(deps, customerId);
-  await deps.db.update(customers).set({ email, version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(eq(customers.id, customerId));
+  try {
+    await deps.db.update(customers).set({ email, version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(eq(customers.id, customerId));
+  } catch (error) {
+    // Someone signed up with the address since the check above.
+    if (isUniqueViolation(error)) throw new UserFacingError('BAD_REQUEST', codeProblems.wrong, 'code');
+    throw error;
+  }
   await markTicketUsed(deps.db, row.id, deps.now);
   sendLater(deps, emailChangedMail({ profile: deps.config.profile, origin: deps.config.origin }, { to: previous.email }));
 }
@@ -91,9 +108,10 @@ export async function confirmEmailChange(deps: AuthDeps, customerId: number, inp
  * 退会: with the password, the account and everything personal goes (sessions and codes by
  * cascade); each faucet is unlinked and gets its paper slip again. The contract stays.
  */
-export async function withdraw(deps: AuthDeps, customerId: number, password: string): Promise<void> {
+export async function withdraw(deps: AuthDeps, customerId: number, input: { password: string; clientKey: string }): Promise<void> {
   const customer = await customerById(deps, customerId);
-  if (!(await passwordMatches(customer.passwordHash, password))) {
+  const { email, passwordHash } = customer;
+  if (!(await passwordAttempt(deps, { email, passwordHash, password: input.password, clientKey: input.clientKey, field: 'password' }))) {
     throw new UserFacingError('BAD_REQUEST', { ja: 'パスワードが違います', en: 'The password is not right' }, 'password');
   }
   await deps.db.transaction(async (tx) => {

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { emailProblem, parseEmail } from '../../../src/lib/shared/email.js';
 import type { Localized } from '../../../src/lib/shared/localized.js';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/client.js';
@@ -17,7 +18,7 @@ import { linkFaucet, proveFaucet } from '../faucets/service.js';
 import { checkCode, claimMailSlot, CODE_VALID_MINUTES, issueCode, markTicketUsed, ticketRow, type CodePurpose } from './codes.js';
 import { UserFacingError } from './errors.js';
 import { hashPassword, passwordMatches } from './passwords.js';
-import { eventsSince, recordEvent } from './rate-limit.js';
+import { forgiveAttempt, takeAttempt } from './rate-limit.js';
 import { createSession, endOtherSessions } from './sessions.js';
 
 export interface AuthDeps {
@@ -28,12 +29,10 @@ export interface AuthDeps {
   now: Date;
 }
 
-/** Lower-cased and NFKC-folded; refused with a message next to the field unless it looks like an address. */
+/** The address as the portal keeps it (src/lib/shared/email.ts, the grammar the app checks too), refused next to the field otherwise. */
 export function normalizeEmail(raw: string): string {
-  const email = raw.normalize('NFKC').trim().toLowerCase();
-  if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-    throw new UserFacingError('BAD_REQUEST', { ja: 'メールアドレスの形式が正しくありません', en: 'That is not an e-mail address' }, 'email');
-  }
+  const email = parseEmail(raw);
+  if (email === null) throw new UserFacingError('BAD_REQUEST', emailProblem, 'email');
   return email;
 }
 
@@ -176,30 +175,46 @@ const loginRefused = new UserFacingError(
 /** Wrong passwords per address and per client an hour before log-in is paused. */
 const LOGIN_FAILURES_PER_ADDRESS = 10;
 const LOGIN_FAILURES_PER_CLIENT = 50;
+const HOUR_MS = 3600_000;
+
+/**
+ * Checks a password under the log-in limits: log-in itself, and the current password that a
+ * password change and 退会 ask for. The attempt is recorded before the (slow) check and
+ * forgiven when the password is right, so guesses sent at the same moment all count.
+ */
+export async function passwordAttempt(
+  deps: AuthDeps,
+  input: { email: string; passwordHash: string | undefined; password: string; clientKey: string; field: string }
+): Promise<boolean> {
+  const attempt = await takeAttempt(
+    deps.db,
+    [
+      { bucket: `login:${input.email}`, max: LOGIN_FAILURES_PER_ADDRESS, windowMs: HOUR_MS },
+      { bucket: `login-client:${input.clientKey}`, max: LOGIN_FAILURES_PER_CLIENT, windowMs: HOUR_MS }
+    ],
+    deps.now
+  );
+  if (!attempt.ok) {
+    throw new UserFacingError(
+      'TOO_MANY_REQUESTS',
+      { ja: 'パスワードの失敗が続いたため、1時間ほどお待ちください。パスワードを忘れた場合は再設定してください', en: 'Too many wrong passwords; please wait an hour or reset your password' },
+      input.field,
+      HOUR_MS / 1000
+    );
+  }
+  if (!(await passwordMatches(input.passwordHash, input.password))) return false;
+  await forgiveAttempt(deps.db, attempt);
+  return true;
+}
 
 export async function logIn(
   deps: AuthDeps,
   input: { email: string; password: string; clientKey: string }
 ): Promise<{ sessionToken: string }> {
   const email = normalizeEmail(input.email);
-  const hourAgo = new Date(deps.now.getTime() - 3600_000);
-  const buckets = [`login:${email}`, `login-client:${input.clientKey}`];
-  if (
-    (await eventsSince(deps.db, buckets[0]!, hourAgo)) >= LOGIN_FAILURES_PER_ADDRESS ||
-    (await eventsSince(deps.db, buckets[1]!, hourAgo)) >= LOGIN_FAILURES_PER_CLIENT
-  ) {
-    throw new UserFacingError(
-      'TOO_MANY_REQUESTS',
-      { ja: 'ログインの失敗が続いたため、1時間ほどログインできません。パスワードを忘れた場合は再設定してください', en: 'Too many failed log-ins; please wait an hour or reset your password' },
-      'password',
-      3600
-    );
-  }
   const customer = await customerByEmail(deps.db, email);
-  if (!(await passwordMatches(customer?.passwordHash, input.password)) || !customer) {
-    for (const bucket of buckets) await recordEvent(deps.db, bucket, deps.now);
-    throw loginRefused;
-  }
+  const matches = await passwordAttempt(deps, { email, passwordHash: customer?.passwordHash, password: input.password, clientKey: input.clientKey, field: 'password' });
+  if (!matches || !customer) throw loginRefused;
   return { sessionToken: await createSession(deps.db, customer.id, deps.now) };
 }
 

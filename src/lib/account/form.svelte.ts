@@ -1,4 +1,5 @@
 import { tick } from 'svelte';
+import { emailProblem, parseEmail } from '$lib/shared/email';
 import type { Localized } from '$lib/shared/localized';
 import { refusalOf, type Refusal } from './refusal';
 import { both } from './text';
@@ -50,6 +51,18 @@ export class Form<Field extends string> {
     this.general = null;
     void this.focusProblem();
     return false;
+  }
+
+  /** Refuses a value by the rule the server applies too, before anything is sent. */
+  refuse(field: Field, reason: Localized): void {
+    this.show({ reason, field, retryAfterSeconds: null, code: null });
+  }
+
+  /** An e-mail field by the shared grammar: the address as it will be stored, or null after showing why not. */
+  email(field: Field, raw: string): string | null {
+    const email = parseEmail(raw);
+    if (email === null) this.refuse(field, emailProblem);
+    return email;
   }
 
   /** Shows a refusal where it belongs: next to its field if this form has it, else at the top. */

@@ -1,0 +1,32 @@
+/**
+ * What a failed statement may tell a log or a caller. drizzle wraps the driver's error in one
+ * whose message holds the SQL and every parameter (a password hash, an address): only the
+ * driver's SQLSTATE (or system code) and the error's class are taken from it, never its message.
+ */
+export interface ErrorKind {
+  /** DatabaseError for anything with a SQLSTATE, else the error's class (TypeError …). */
+  kind: string;
+  /** SQLSTATE for a database error (23505 unique violation, 22021 bad byte sequence …), or a system code (ECONNREFUSED). */
+  code?: string;
+}
+
+function innermost(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 5 && current instanceof Error && current.cause !== undefined; depth += 1) current = current.cause;
+  return current;
+}
+
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
+export function errorKind(error: unknown): ErrorKind {
+  const inner = innermost(error);
+  const code = inner !== null && typeof inner === 'object' && 'code' in inner && typeof inner.code === 'string' ? inner.code : undefined;
+  // PGlite's error class has a minified name: a SQLSTATE says more.
+  if (code !== undefined && SQLSTATE.test(code)) return { kind: 'DatabaseError', code };
+  const kind = inner instanceof Error ? inner.constructor.name : typeof inner;
+  return code === undefined ? { kind } : { kind, code };
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return errorKind(error).code === '23505';
+}
