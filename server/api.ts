@@ -9,6 +9,7 @@ import {
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
 import { getHTTPStatusCode } from '@trpc/server/http';
+import { errorKind } from './db/errors.js';
 import { appRouter } from './router.js';
 import { createContextFactory, type Context, type Services } from './trpc.js';
 
@@ -87,8 +88,9 @@ function plainQueryCalls(req: IncomingMessage): { calls: QueryCall[]; batch: boo
  */
 export function createApiAnswerers(services: Services) {
   const createContext = createContextFactory(services);
-  const report = (error: TRPCError, path: string | undefined) => {
-    if (error.code === 'INTERNAL_SERVER_ERROR') services.logger.error({ err: error, path }, 'api error');
+  // The error's kind and the request id only: a failed query's message holds its parameters.
+  const report = (error: TRPCError, path: string | undefined, ctx: Context | undefined) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') services.logger.error({ ...errorKind(error), path, requestId: ctx?.requestId }, 'api error');
   };
 
   async function answerCalls(calls: QueryCall[], ctx: Context, batch: boolean): Promise<ApiAnswer> {
@@ -101,7 +103,7 @@ export function createApiAnswerers(services: Services) {
         } catch (cause) {
           const error = getTRPCErrorFromUnknown(cause);
           errors[batchIndex] = error;
-          report(error, path);
+          report(error, path, ctx);
           return { error: getTRPCErrorShape({ config, error, type: 'query', path, input, ctx }) };
         }
       })
@@ -125,7 +127,7 @@ export function createApiAnswerers(services: Services) {
         maxBatchSize: MAX_BATCH_SIZE,
         req: incomingMessageToRequest(req, res, { maxBodySize: MAX_API_BODY_BYTES }),
         createContext: () => createContext({ req, res }),
-        onError: ({ error, path }) => report(error, path)
+        onError: ({ error, path, ctx }) => report(error, path, ctx)
       });
       // The session cookie is set on res directly (Context.setSessionCookie); tRPC sets none.
       const headers = [...response.headers].filter(([name]) => name !== 'set-cookie');

@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import compression from 'compression';
 import sirv from 'sirv';
 import { API_ENDPOINT, createApiHandler } from './api.js';
+import { errorKind } from './db/errors.js';
 import { webAppManifest } from './features/utility/manifest.js';
-import type { Services } from './trpc.js';
+import { internalErrorReason, type Services } from './trpc.js';
 
 /** A health check that waits longer than this reports the database as down. */
 const HEALTH_TIMEOUT_MS = 800;
@@ -73,8 +75,9 @@ export function createRequestHandler(services: Services & { clientDir: string })
     if (url.startsWith(`${API_ENDPOINT}/`)) {
       compress(req as Parameters<typeof compress>[0], res as Parameters<typeof compress>[1], () =>
         api(req, res).catch((error: unknown) => {
-          logger.error({ err: error, url }, 'api request failed');
-          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+          const requestId = randomUUID();
+          logger.error({ ...errorKind(error), requestId }, 'api request failed');
+          if (!res.headersSent) sendJson(res, 500, { error: { reason: internalErrorReason(requestId), requestId } });
           else res.destroy();
         })
       );

@@ -9,9 +9,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       level,
       base: { service: 'josuido-portal' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      // Secrets must never reach a log line, whatever a later feature passes in.
+      // Secrets must never reach a log line, whatever a later feature passes in. Not `code`:
+      // that is where errors keep their SQLSTATE or system code (ECONNREFUSED).
       redact: {
-        paths: ['password', '*.password', 'code', '*.code', 'cookie', '*.cookie', 'req.headers.cookie'],
+        paths: ['password', '*.password', 'passwordHash', '*.passwordHash', 'ticket', '*.ticket', 'token', '*.token', 'cookie', '*.cookie', 'req.headers.cookie'],
         censor: '[redacted]'
       }
     },

@@ -20,6 +20,7 @@ function callerFrom(origin: string | null) {
     origin,
     clientKey: 'test',
     sessionToken: null,
+    requestId: 'test-request',
     setSessionCookie: () => {}
   };
   return probe.createCaller(ctx);

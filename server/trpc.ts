@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import type { Localized } from '../src/lib/shared/localized.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
+import { inputProblem } from './domain/input-text.js';
 import { UserFacingError } from './features/auth/errors.js';
 import { readSessionToken, sessionCookie, sessionCustomer } from './features/auth/sessions.js';
 import type { Logger } from './logger.js';
@@ -20,6 +24,8 @@ export interface Context extends Services {
   /** Who is asking, for the per-client limits: the connecting address. */
   clientKey: string;
   sessionToken: string | null;
+  /** Names this request in the log and in the answer to an unexpected error, to quote to the utility. */
+  requestId: string;
   /** Replaces the session cookie (log-in, rotation) or clears it (null). */
   setSessionCookie(token: string | null): void;
 }
@@ -30,19 +36,51 @@ export function createContextFactory(services: Services) {
     origin: typeof req.headers.origin === 'string' ? req.headers.origin : null,
     clientKey: req.socket.remoteAddress ?? 'unknown',
     sessionToken: readSessionToken(req, services.config.origin),
+    requestId: randomUUID(),
     setSessionCookie: (token) => res.appendHeader('Set-Cookie', sessionCookie(services.config.origin, token))
   });
+}
+
+/** What an unexpected error tells the browser: nothing of the error itself, and a number to quote. */
+export function internalErrorReason(requestId: string): Localized {
+  return {
+    ja: `サーバーで問題が起きました。しばらくしてからもう一度お試しください。続く場合は受付番号 ${requestId} をお伝えください`,
+    en: `Something went wrong on our side. Please try again later; if it goes on, quote reference ${requestId}`
+  };
+}
+
+const inputReasons = {
+  tooLong: { ja: '入力が長すぎます', en: 'This is too long' },
+  form: { ja: '入力の形式が正しくありません', en: 'The input is not in the expected form' }
+} satisfies Record<string, Localized>;
+
+/** A refusal of the input schema (wrong type, too long), next to the field it is about. */
+function schemaRefusal(error: ZodError) {
+  const [issue] = error.issues;
+  const field = typeof issue?.path[0] === 'string' ? issue.path[0] : null;
+  const tooLong = issue?.code === 'too_big' && issue.origin === 'string';
+  return { reason: tooLong ? inputReasons.tooLong : inputReasons.form, field };
 }
 
 const t = initTRPC.context<Context>().create({
   // A browser never gets a server stack trace, whatever NODE_ENV says.
   isDev: false,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
     // The app shows `reason` next to `field`, in the customer's language.
     const facing = error instanceof UserFacingError ? error : error.cause instanceof UserFacingError ? error.cause : null;
-    return facing
-      ? { ...shape, data: { ...shape.data, reason: facing.reason, field: facing.field ?? null, retryAfterSeconds: facing.retryAfterSeconds ?? null } }
-      : shape;
+    if (facing) {
+      return { ...shape, data: { ...shape.data, reason: facing.reason, field: facing.field ?? null, retryAfterSeconds: facing.retryAfterSeconds ?? null } };
+    }
+    if (error.cause instanceof ZodError) {
+      return { ...shape, data: { ...shape.data, ...schemaRefusal(error.cause), retryAfterSeconds: null } };
+    }
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      // The message of a failed query holds its SQL and parameters: it never leaves the server.
+      const requestId = ctx?.requestId ?? randomUUID();
+      const reason = internalErrorReason(requestId);
+      return { ...shape, message: reason.en, data: { ...shape.data, reason, field: null, retryAfterSeconds: null, requestId } };
+    }
+    return shape;
   }
 });
 
@@ -59,7 +97,14 @@ const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(sameOriginMutations);
+/** No field of any procedure may hold U+0000 or a lone surrogate: refused here, before its schema and service. */
+const wellFormedInput = t.middleware(async ({ getRawInput, next }) => {
+  const problem = inputProblem(await getRawInput());
+  if (problem) throw new UserFacingError('BAD_REQUEST', problem.reason, problem.field ?? undefined);
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(sameOriginMutations).use(wellFormedInput);
 
 /** A signed-in customer: ctx.customerId is proven by the session cookie, and every query is scoped to it. */
 export const customerProcedure = publicProcedure.use(async ({ ctx, next }) => {

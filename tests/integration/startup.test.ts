@@ -74,6 +74,16 @@ describe(`the server process on ${serverUrl ? 'postgres' : 'pglite'}`, () => {
   });
 });
 
+describe('a database that cannot be reached', () => {
+  it('stops start-up with exit code 1 and a log that keeps the system error code', async () => {
+    // Port 1 on the loopback: nothing listens there, so the connection is refused at once.
+    const run = runServer({ DATA_DIR: freshDataDir(), DATABASE_URL: 'postgres://postgres@127.0.0.1:1/portal' });
+    expect(await run.exited).toBe(1);
+    const fatal = run.stdout().split('\n').find((line) => line.includes('"level":60'));
+    expect(fatal).toContain('"code":"ECONNREFUSED"');
+  });
+});
+
 describe('demo data at start', () => {
   it.runIf(!serverUrl)('an empty embedded database gets the demo utility through the import code, and the demo faucet is printed', async () => {
     const database = await createCommandDatabase();

@@ -4,7 +4,9 @@ import { UserFacingError } from '../auth/errors.js';
 import { customerProcedure, router } from '../../trpc.js';
 import { addFaucet, labelFaucet, listFaucets, removeFaucet } from './service.js';
 
-const linkId = z.object({ linkId: z.number().int().positive() });
+// An integer column: a larger id could never match, and PostgreSQL would fail on it instead.
+// An integer column: a larger id could never match, and PostgreSQL would fail on it instead.
+const linkId = z.object({ linkId: z.number().int().positive().max(2 ** 31 - 1) });
 
 export const faucetsRouter = router({
   list: customerProcedure.query(({ ctx }) => listFaucets(ctx.database.db, ctx.customerId)),

@@ -1,0 +1,59 @@
+import type { Localized } from '../../src/lib/shared/localized.js';
+
+/** What the edge refuses in a request's input, and the form field it belongs next to. */
+export interface InputProblem {
+  /** The input's top-level key the bad text is under (a form field's name), or null. */
+  field: string | null;
+  reason: Localized;
+}
+
+/** Deeper than any form the app sends; a bound, so a crafted input cannot make the walk expensive. */
+export const MAX_INPUT_DEPTH = 16;
+
+const reasons = {
+  nul: {
+    ja: '使えない文字（制御文字 U+0000）が含まれています。入力し直してください',
+    en: 'This contains a character that cannot be used (U+0000); please type it again'
+  },
+  surrogate: {
+    ja: '文字として読めない部分（対になっていないサロゲート）が含まれています。入力し直してください',
+    en: 'This contains text that is not a character (a lone surrogate); please type it again'
+  },
+  deep: {
+    ja: '入力の形式が正しくありません（入れ子が深すぎます）',
+    en: 'The input is not in the expected form (nested too deeply)'
+  }
+} satisfies Record<string, Localized>;
+
+function textProblem(text: string): Localized | null {
+  if (text.includes('\u0000')) return reasons.nul;
+  // PostgreSQL cannot store either, and a lone surrogate is no character a person typed.
+  if (!text.isWellFormed()) return reasons.surrogate;
+  return null;
+}
+
+/**
+ * The first text in an input (values and keys, at any depth) that no field may hold: U+0000
+ * or a lone surrogate; or an input nested deeper than any form. Checked once at the edge for
+ * every procedure, so no feature can forget it and no such text reaches the database.
+ */
+export function inputProblem(input: unknown): InputProblem | null {
+  const pending: { value: unknown; field: string | null; depth: number }[] = [{ value: input, field: null, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value, field, depth } = next;
+    if (typeof value === 'string') {
+      const reason = textProblem(value);
+      if (reason) return { field, reason };
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_INPUT_DEPTH) return { field, reason: reasons.deep };
+    for (const [key, child] of Object.entries(value)) {
+      const childField = field ?? key;
+      const reason = textProblem(key);
+      if (reason) return { field: childField, reason };
+      pending.push({ value: child, field: childField, depth: depth + 1 });
+    }
+  }
+  return null;
+}

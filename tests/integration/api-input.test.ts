@@ -1,0 +1,157 @@
+import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
+import { selectRows } from '../../server/db/client.js';
+import { appRouter } from '../../server/router.js';
+import { signUp, startApp, TEST_PASSWORD, type App } from './support/app.js';
+import { driverName } from './support/database.js';
+import { faucet, importMemberFaucets } from './support/members.js';
+
+/**
+ * Every procedure's input, as the app sends it: the edge must refuse bad text in each of its
+ * fields with a reason, and no input at all, however malformed, may ever get a 500.
+ */
+const samples: Record<string, { type: 'query' | 'mutation'; input?: Record<string, unknown> }> = {
+  'utility.profile': { type: 'query' },
+  'auth.me': { type: 'query' },
+  'auth.signup.requestCode': { type: 'mutation', input: { email: 'edge@example.jp' } },
+  'auth.signup.verifyCode': { type: 'mutation', input: { email: 'edge@example.jp', code: '123456' } },
+  'auth.signup.proveFaucet': { type: 'mutation', input: { ticket: 'ticket', faucetNo: '40000020', phone: '01654-2-0020', consent: true } },
+  'auth.signup.complete': { type: 'mutation', input: { ticket: 'ticket', nickname: 'なよろ', password: TEST_PASSWORD } },
+  'auth.login': { type: 'mutation', input: { email: 'edge@example.jp', password: TEST_PASSWORD } },
+  'auth.logout': { type: 'mutation' },
+  'auth.reset.requestCode': { type: 'mutation', input: { email: 'edge@example.jp' } },
+  'auth.reset.complete': { type: 'mutation', input: { email: 'edge@example.jp', code: '123456', password: TEST_PASSWORD } },
+  'faucets.list': { type: 'query' },
+  'faucets.add': { type: 'mutation', input: { faucetNo: '40000021', phone: '01654-2-0021', label: '自宅', consent: true } },
+  'faucets.label': { type: 'mutation', input: { linkId: 1, label: '自宅' } },
+  'faucets.remove': { type: 'mutation', input: { linkId: 999_999 } },
+  'account.changeNickname': { type: 'mutation', input: { nickname: 'なよろ' } },
+  'account.changePassword': { type: 'mutation', input: { currentPassword: 'wrong-password-x', newPassword: 'atarashii-mizu-2027' } },
+  'account.requestEmailChange': { type: 'mutation', input: { email: 'edge2@example.jp' } },
+  'account.confirmEmailChange': { type: 'mutation', input: { email: 'edge2@example.jp', code: '123456' } },
+  'account.withdraw': { type: 'mutation', input: { password: 'wrong-password-x' } },
+  'sync.pull': { type: 'query', input: { format: SYNC_FORMAT, cursor: null, knownLinks: [] } }
+};
+const paths = Object.keys(samples);
+
+let app: App;
+let cookie: string;
+
+beforeAll(async () => {
+  app = await startApp({ logLevel: 'warn' });
+  await importMemberFaucets(app.db);
+  const member = app.client();
+  await signUp(app, member, 'member@example.jp', faucet(19));
+  cookie = `session=${member.cookies.get('session')}`;
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+/** Sends a procedure's input as JSON text, the way a browser of ours would (GET for queries, POST with our Origin otherwise). */
+async function send(path: string, body: string | undefined, withSession = true) {
+  const headers: Record<string, string> = { Origin: 'http://localhost:3000', ...(withSession ? { Cookie: cookie } : {}) };
+  const url = `${app.baseUrl}/api/trpc/${path}`;
+  const response =
+    samples[path]!.type === 'query'
+      ? await fetch(body === undefined ? url : `${url}?input=${encodeURIComponent(body)}`, { headers })
+      : await fetch(url, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body });
+  return { status: response.status, text: await response.text() };
+}
+
+/** Every row of the tables a procedure can write, to show that a refusal changed nothing. */
+async function snapshot() {
+  const tables = ['customers', 'sessions', 'email_codes', 'faucet_links', 'proof_attempts', 'rate_events', 'paper_slip_changes'];
+  return Promise.all(tables.map((table) => selectRows(app.db, sql.raw(`select * from ${table} order by 1`))));
+}
+
+const badTexts = [
+  ['U+0000', 'ab\u0000c', 'U+0000'],
+  ['a lone surrogate', 'ab\ud800c', 'lone surrogate']
+] as const;
+
+/** Values at the edges of every type a field might have: the first a fuzzer should try. */
+const edgeValues: unknown[] = [
+  '', ' ', '\u0000', '\ud800', '\udfff', 'x'.repeat(70_000), '０１６５４－２－００２０', '２'.repeat(300), '<script>', "' or 1=1 --",
+  -1, 0, 0.5, 2 ** 31 - 1, 2 ** 31, 2 ** 53, -(2 ** 63), 1e308, true, false, null, [], {}, [1, 2], { nested: { deeper: 'x' } }
+];
+
+const textFields = Object.entries(samples).flatMap(([path, { input }]) =>
+  Object.entries(input ?? {})
+    .filter(([, value]) => typeof value === 'string')
+    .map(([field]) => [path, field] as const)
+);
+
+describe(`API input at the edge, on ${driverName}`, () => {
+  it('knows every procedure of the router', () => {
+    // Read only here, to make sure a new procedure cannot miss these tests.
+    expect(Object.keys(appRouter._def.procedures).sort()).toEqual([...paths].sort());
+  });
+
+  describe.each(badTexts)('text with %s', (_, bad, named) => {
+    it.each(textFields)('%s %s: 400 with the reason in Japanese and English next to the field, and nothing changed', async (path, field) => {
+      const before = await snapshot();
+      const { status, text } = await send(path, JSON.stringify({ ...samples[path]!.input, [field]: bad }));
+      expect(status).toBe(400);
+      const { error } = JSON.parse(text) as { error: { data: { reason: { ja: string; en: string }; field: string } } };
+      expect(error.data).toMatchObject({ field, reason: { ja: expect.stringContaining('文字'), en: expect.stringContaining(named) } });
+      expect(await snapshot()).toEqual(before);
+    });
+  });
+
+  it('refuses a wrong type or a too long text with a reason next to the field', async () => {
+    const wrongType = await send('auth.login', JSON.stringify({ email: 42, password: TEST_PASSWORD }));
+    expect(wrongType.status).toBe(400);
+    expect(JSON.parse(wrongType.text)).toMatchObject({ error: { data: { field: 'email', reason: { ja: '入力の形式が正しくありません' } } } });
+    const tooLong = await send('account.changeNickname', JSON.stringify({ nickname: 'な'.repeat(101) }));
+    expect(tooLong.status).toBe(400);
+    expect(JSON.parse(tooLong.text)).toMatchObject({ error: { data: { field: 'nickname', reason: { ja: '入力が長すぎます', en: 'This is too long' } } } });
+  });
+
+  it.each(paths)('%s: no edge value in any field gets a 500', async (path) => {
+    const input = samples[path]!.input ?? {};
+    for (const key of [...Object.keys(input), 'extra']) {
+      for (const value of edgeValues) {
+        const body = JSON.stringify({ ...input, [key]: value });
+        const { status, text } = await send(path, body, path !== 'auth.logout');
+        expect(status, `${path} ${body.slice(0, 200)} → ${text.slice(0, 300)}`).toBeLessThan(500);
+      }
+    }
+  });
+
+  it('never answers 500 to any input, however malformed (fast-check)', async () => {
+    const runs = Number(process.env.FUZZ_RUNS ?? 300);
+    const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    const oddValue = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      fc.string({ unit: 'binary', maxLength: 20 }).map((text) => `${text}\u0000`),
+      fc.constantFrom(...edgeValues)
+    );
+    /** A procedure's own input with one field replaced, dropped or added: the likeliest to get past the first checks. */
+    const mutated = (path: string) => {
+      const input = samples[path]!.input ?? {};
+      const keys = Object.keys(input);
+      return fc.oneof(
+        fc.tuple(fc.constantFrom(...(keys.length ? keys : ['x'])), oddValue).map(([key, value]) => JSON.stringify({ ...input, [key]: value })),
+        fc.constantFrom(...(keys.length ? keys : ['x'])).map((key) => JSON.stringify({ ...input, [key]: undefined })),
+        fc.tuple(fc.string({ maxLength: 10 }), oddValue).map(([key, value]) => JSON.stringify({ ...input, [key]: value })),
+        oddValue.map((value) => JSON.stringify(value)),
+        fc.integer({ min: 1, max: 100_000 }).map(nested),
+        fc.string({ unit: 'binary', maxLength: 100 }).map((text) => `{"${text}`)
+      );
+    };
+    const request = fc.tuple(fc.constantFrom(...paths), fc.boolean()).chain(([path, withSession]) => mutated(path).map((body) => ({ path, withSession, body })));
+    await fc.assert(
+      fc.asyncProperty(request, async ({ path, withSession, body }) => {
+        // auth.logout with a session would end the one the other runs use.
+        const { status, text } = await send(path, body, withSession && path !== 'auth.logout');
+        expect(status, `${path} ${body.slice(0, 200)} → ${text.slice(0, 300)}`).toBeLessThan(500);
+      }),
+      { seed: Number(process.env.FUZZ_SEED ?? 20261201), numRuns: runs }
+    );
+  }, 180_000);
+});
