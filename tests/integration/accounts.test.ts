@@ -1,7 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customers, emailCodes, faucetLinks, paperSlipChanges, rateEvents, sessions } from '../../server/db/schema.js';
-import { failureOf, signUp as signUpWith, startApp, TEST_PASSWORD, type App, type Client } from './support/app.js';
+import { failureOf, outcomeOf, signUp as signUpWith, startApp, TEST_PASSWORD, type App, type Client } from './support/app.js';
 import { driverName } from './support/database.js';
 import { companyFaucet, faucet, importMemberFaucets } from './support/members.js';
 
@@ -312,6 +312,27 @@ describe(`accounts on ${driverName}`, () => {
     await client.api.account.confirmEmailChange.mutate({ email: next, code: fullWidth });
     expect(await client.api.auth.me.query()).toMatchObject({ email: next });
     expect((await app.mailTo(email, 2)).subject).toMatch(/変更/);
+  });
+
+  it('answers an e-mail change to a taken address like one to a free address, tries included, and never moves onto it', async () => {
+    const member = app.client();
+    await signUp(member, newEmail(), 22);
+    const taken = newEmail();
+    await signUp(app.client(), taken, 23);
+    await app.letTimePass(120);
+    const free = newEmail();
+    const attempts = async (email: string) => {
+      const answers = [await outcomeOf(member.api.account.requestEmailChange.mutate({ email }))];
+      // Six wrong tries: the fifth voids the code, as for any address.
+      for (let tries = 0; tries < 6; tries += 1) answers.push(await outcomeOf(member.api.account.confirmEmailChange.mutate({ email, code: 'x00000' })));
+      return answers;
+    };
+    expect(await attempts(taken)).toEqual(await attempts(free));
+    const [codes] = await app.db.select({ count: sql<number>`count(*)::int` }).from(emailCodes).where(and(eq(emailCodes.email, taken), eq(emailCodes.purpose, 'email-change')));
+    expect(codes!.count).toBe(1);
+    // Not mailed a code: the owner of the taken address is told it already has an account.
+    expect((await app.mailTo(taken, 2)).text).not.toMatch(/\b\d{6}\b/);
+    expect(await member.api.auth.me.query()).not.toMatchObject({ email: taken });
   });
 
   it('withdraws with the password: account, sessions and links go, paper slips resume, the contract stays', async () => {
