@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
+import { clientAddress } from './domain/client-address.js';
 import { UserFacingError } from './features/auth/errors.js';
 import { readSessionToken, sessionCookie, sessionCustomer } from './features/auth/sessions.js';
 import type { Logger } from './logger.js';
@@ -17,7 +18,7 @@ export interface Services {
 export interface Context extends Services {
   /** The Origin header as sent; null when the browser sent none. */
   origin: string | null;
-  /** Who is asking, for the per-client limits: the connecting address. */
+  /** Who is asking, for the per-client limits: the client's address (domain/client-address.ts). */
   clientKey: string;
   sessionToken: string | null;
   /** Replaces the session cookie (log-in, rotation) or clears it (null). */
@@ -28,7 +29,7 @@ export function createContextFactory(services: Services) {
   return ({ req, res }: { req: IncomingMessage; res: ServerResponse }): Context => ({
     ...services,
     origin: typeof req.headers.origin === 'string' ? req.headers.origin : null,
-    clientKey: req.socket.remoteAddress ?? 'unknown',
+    clientKey: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], services.config.trustProxy),
     sessionToken: readSessionToken(req, services.config.origin),
     setSessionCookie: (token) => res.appendHeader('Set-Cookie', sessionCookie(services.config.origin, token))
   });
