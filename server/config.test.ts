@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       dataDir: path.resolve('./data'),
       databaseUrl: undefined,
       logLevel: 'info',
+      trustProxy: 0,
       profileSource: 'built-in demo profile'
     });
     expect(config.profile.name.ja).toBe('名寄市上下水道室');
@@ -50,7 +51,8 @@ describe('loadConfig', () => {
       VAPID_PRIVATE_KEY: 'priv',
       VAPID_SUBJECT: 'mailto:it@example.jp',
       UTILITY_CONFIG: file,
-      LOG_LEVEL: 'warn'
+      LOG_LEVEL: 'warn',
+      TRUST_PROXY: '2'
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -60,6 +62,7 @@ describe('loadConfig', () => {
       smtpUrl: 'smtp://user:pass@mail:587',
       vapid: { publicKey: 'pub', privateKey: 'priv', subject: 'mailto:it@example.jp' },
       logLevel: 'warn',
+      trustProxy: 2,
       profileSource: file
     });
   });
@@ -100,5 +103,6 @@ describe('loadConfig', () => {
     expect(loadError({ DATABASE_URL: 'mysql://x' }).message).toMatch(/- DATABASE_URL: expected a postgres/);
     expect(loadError({ LOG_LEVEL: 'loud' }).message).toMatch(/- LOG_LEVEL: /);
     expect(loadError({ VAPID_PUBLIC_KEY: 'only-one' }).message).toMatch(/set all three or none/);
+    for (const hops of ['yes', '-1', '1.5', '11']) expect(loadError({ TRUST_PROXY: hops }).message).toMatch(/- TRUST_PROXY: /);
   });
 });

@@ -74,7 +74,8 @@ const environmentSchema = z.object({
   VAPID_PRIVATE_KEY: z.string().min(1).optional(),
   VAPID_SUBJECT: z.string().min(1).optional(),
   UTILITY_CONFIG: z.string().min(1).optional(),
-  LOG_LEVEL: z.enum(logLevels).default('info')
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  TRUST_PROXY: z.coerce.number().int('expected a whole number of proxy hops').min(0).max(10).default(0)
 });
 
 export interface Config {
@@ -85,6 +86,8 @@ export interface Config {
   smtpUrl: string | undefined;
   vapid: { publicKey: string; privateKey: string; subject: string } | undefined;
   logLevel: (typeof logLevels)[number];
+  /** Reverse proxies in front of the portal whose X-Forwarded-For entries are believed. */
+  trustProxy: number;
   profile: UtilityProfile;
   /** Where the profile came from, for messages: a file path or "built-in demo profile". */
   profileSource: string;
@@ -158,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         ? { publicKey: vars.VAPID_PUBLIC_KEY, privateKey: vars.VAPID_PRIVATE_KEY, subject: vars.VAPID_SUBJECT }
         : undefined,
     logLevel: vars.LOG_LEVEL,
+    trustProxy: vars.TRUST_PROXY,
     profile: readProfile(profileFile),
     profileSource: vars.UTILITY_CONFIG ? profileFile : 'built-in demo profile'
   };

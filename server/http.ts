@@ -6,18 +6,11 @@ import sirv from 'sirv';
 import { API_ENDPOINT, createApiHandler } from './api.js';
 import { errorKind } from './db/errors.js';
 import { webAppManifest } from './features/utility/manifest.js';
+import { securityHeaders } from './security-headers.js';
 import { internalErrorReason, type Services } from './trpc.js';
 
 /** A health check that waits longer than this reports the database as down. */
 const HEALTH_TIMEOUT_MS = 800;
-
-const securityHeaders: Record<string, string> = {
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'same-origin',
-  'X-Frame-Options': 'DENY',
-  'Content-Security-Policy': "frame-ancestors 'none'; base-uri 'self'; object-src 'none'; form-action 'self'",
-  'Permissions-Policy': 'camera=(), microphone=(), geolocation=()'
-};
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
@@ -47,12 +40,13 @@ export function createRequestHandler(services: Services & { clientDir: string })
   const compress = compression({ threshold: 1024 });
   const serveStatic = createStaticHandler(services.clientDir);
   const manifest = JSON.stringify(webAppManifest(services.config.profile));
+  const headers = Object.entries(securityHeaders(services.config.origin, services.clientDir));
   if (!serveStatic) logger.warn({ clientDir: services.clientDir }, 'no client build found; serving the API only');
 
   return (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const url = req.url ?? '/';
-    for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+    for (const [name, value] of headers) res.setHeader(name, value);
     res.on('finish', () => {
       // Reads that went well are the bulk (every device pulls on a timer): debug. Changes and failures: info.
       const routine = req.method === 'GET' && res.statusCode < 400;
@@ -63,8 +57,12 @@ export function createRequestHandler(services: Services & { clientDir: string })
       );
     });
 
-    if (url === '/healthz') {
-      void database.ping(HEALTH_TIMEOUT_MS).then((ok) => sendJson(res, ok ? 200 : 503, { ok }));
+    // The path exactly, whatever the query (probes add cache-busters). A near miss gets a 404,
+    // not the app's shell with its 200, which a mistyped probe would take for healthy.
+    const pathname = url.split('?', 1)[0]!;
+    if (pathname.startsWith('/healthz')) {
+      if (pathname === '/healthz') void database.ping(HEALTH_TIMEOUT_MS).then((ok) => sendJson(res, ok ? 200 : 503, { ok }));
+      else sendJson(res, 404, { error: 'not found' });
       return;
     }
     if (url === '/manifest.webmanifest') {
@@ -73,6 +71,8 @@ export function createRequestHandler(services: Services & { clientDir: string })
       return;
     }
     if (url.startsWith(`${API_ENDPOINT}/`)) {
+      // Billing data must not outlive log-out in the browser's HTTP cache.
+      res.setHeader('Cache-Control', 'no-store');
       compress(req as Parameters<typeof compress>[0], res as Parameters<typeof compress>[1], () =>
         api(req, res).catch((error: unknown) => {
           const requestId = randomUUID();

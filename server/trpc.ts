@@ -5,6 +5,7 @@ import { ZodError } from 'zod';
 import type { Localized } from '../src/lib/shared/localized.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
+import { clientAddress } from './domain/client-address.js';
 import { inputProblem } from './domain/input-text.js';
 import { UserFacingError } from './features/auth/errors.js';
 import { readSessionToken, sessionCookie, sessionCustomer } from './features/auth/sessions.js';
@@ -21,7 +22,7 @@ export interface Services {
 export interface Context extends Services {
   /** The Origin header as sent; null when the browser sent none. */
   origin: string | null;
-  /** Who is asking, for the per-client limits: the connecting address. */
+  /** Who is asking, for the per-client limits: the client's address (domain/client-address.ts). */
   clientKey: string;
   sessionToken: string | null;
   /** Names this request in the log and in the answer to an unexpected error, to quote to the utility. */
@@ -34,7 +35,7 @@ export function createContextFactory(services: Services) {
   return ({ req, res }: { req: IncomingMessage; res: ServerResponse }): Context => ({
     ...services,
     origin: typeof req.headers.origin === 'string' ? req.headers.origin : null,
-    clientKey: req.socket.remoteAddress ?? 'unknown',
+    clientKey: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], services.config.trustProxy),
     sessionToken: readSessionToken(req, services.config.origin),
     requestId: randomUUID(),
     setSessionCookie: (token) => res.appendHeader('Set-Cookie', sessionCookie(services.config.origin, token))

@@ -14,7 +14,7 @@ cleanupOutdatedCaches();
 // staff console (online only) and the health check always go to the network.
 registerRoute(
   new NavigationRoute(createHandlerBoundToURL('/'), {
-    denylist: [/^\/api\//, /^\/staff(\/|$)/, /^\/healthz$/]
+    denylist: [/^\/api\//, /^\/staff(\/|$)/, /^\/healthz/]
   })
 );
 

@@ -1,5 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
+import { otherFaucet } from './support/demo.js';
+import { freshAddress } from './support/mail.js';
+import { withdraw } from './support/member.js';
+import { signUp, type NewMember } from './support/signup.js';
 
 test('the home page shows the utility name in Japanese, and in English once English is chosen', async ({ page }) => {
   await page.goto('/');
@@ -66,4 +70,48 @@ test('the service worker precaches the shell: with no network the app still open
   await expect(offline.getByRole('banner')).toContainText('名寄市上下水道室');
   await expect(offline.getByRole('link', { name: '01654-3-2111' })).toBeVisible();
   await context.setOffline(false);
+});
+
+test('the Content-Security-Policy lets every page work: no violation anywhere, and the service worker runs', async ({ page }) => {
+  test.setTimeout(90_000);
+  const violations: string[] = [];
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      // Kept on the document's window so the test can read it after each page.
+      ((window as unknown as { cspViolations?: string[] }).cspViolations ??= []).push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}:${event.columnNumber} ${event.sample}`);
+    });
+  });
+  page.on('console', (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) violations.push(message.text());
+  });
+  const visit = async (path: string, ready: Locator) => {
+    await page.goto(path);
+    await expect(ready).toBeVisible();
+    await page.waitForLoadState('networkidle');
+    violations.push(...(await page.evaluate(() => (window as unknown as { cspViolations?: string[] }).cspViolations ?? [])));
+  };
+
+  const response = await page.goto('/');
+  // The header is the build's own <meta> policy, plus what only a header can say.
+  const meta = await page.locator('meta[http-equiv="content-security-policy"]').getAttribute('content');
+  expect(meta).toContain("script-src 'self' 'sha256-");
+  expect(meta).not.toContain('unsafe-inline');
+  expect(response!.headers()['content-security-policy']).toBe(`${meta}; frame-ancestors 'none'`);
+  expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL)).toMatch(/\/service-worker\.js$/);
+
+  await visit('/', page.getByRole('link', { name: '01654-3-2111' }));
+  await visit('/login', page.getByRole('heading', { level: 1, name: 'ログイン' }));
+  await visit('/reset', page.getByRole('heading', { level: 1 }));
+  const member: NewMember = { email: freshAddress('csp'), nickname: 'ちひろ', password: 'mizu-no-oto-2026', faucet: otherFaucet() };
+  await signUp(page, member);
+  await visit('/', page.getByText('ちひろさん、こんにちは'));
+  // History draws its charts with Chart.js.
+  await visit('/history', page.locator('canvas').first());
+  await visit('/faucets', page.getByRole('heading', { level: 1, name: '契約内容のご確認' }));
+  await visit('/settings', page.getByRole('heading', { level: 1 }));
+  await page.getByRole('button', { name: 'English' }).click();
+  await visit('/withdraw', page.getByRole('heading', { level: 1 }));
+  await page.getByRole('button', { name: '日本語' }).click();
+  await withdraw(page, member);
+  expect(violations).toEqual([]);
 });

@@ -1,8 +1,12 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
-import { openDatabase, type DatabaseHandle } from '../../server/db/client.js';
+import { openDatabase, selectRows, type DatabaseHandle } from '../../server/db/client.js';
 import { migrate } from '../../server/db/migrate.js';
 import { createHttpServer } from '../../server/http.js';
 import { createLogger } from '../../server/logger.js';
@@ -11,18 +15,37 @@ import { createTestDatabase, driverName, serverUrl, type TestDatabase } from './
 import { freshDataDir } from './support/server-process.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
-const config = loadConfig({ DATA_DIR: freshDataDir() });
 const logger = createLogger('silent');
 
-async function serve(database: DatabaseHandle): Promise<{ server: Server; baseUrl: string }> {
-  const server = createHttpServer({ config, database, logger, mailer: createMailer(config, logger), clientDir: '/nonexistent' });
+/** The page's policy as SvelteKit writes it into a build (kit.csp), inline script hash and all. */
+const PAGE_POLICY = "default-src 'self'; script-src 'self' 'sha256-6XA3kbckwGeje5BzFCfseo5tqeEcwunpFFlpfhZ6GAU='; object-src 'none'";
+
+/** A client build as adapter-static leaves it: the shell with its CSP tag, and one hashed asset. */
+function clientBuild(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'portal-client-'));
+  writeFileSync(
+    path.join(dir, 'index.html'),
+    `<!doctype html><html><head><meta http-equiv="content-security-policy" content="${PAGE_POLICY}"></head><body></body></html>`
+  );
+  mkdirSync(path.join(dir, '_app/immutable/entry'), { recursive: true });
+  writeFileSync(path.join(dir, '_app/immutable/entry/start.abc123.js'), 'export {};');
+  return dir;
+}
+
+async function serve(
+  database: DatabaseHandle,
+  options: { env?: Record<string, string>; clientDir?: string } = {}
+): Promise<{ server: Server; baseUrl: string }> {
+  const config = loadConfig({ DATA_DIR: freshDataDir(), ...options.env });
+  const clientDir = options.clientDir ?? '/nonexistent';
+  const server = createHttpServer({ config, database, logger, mailer: createMailer(config, logger), clientDir });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-async function health(baseUrl: string): Promise<{ status: number; body: unknown; ms: number }> {
+async function health(baseUrl: string, path = '/healthz'): Promise<{ status: number; body: unknown; ms: number }> {
   const started = performance.now();
-  const response = await fetch(`${baseUrl}/healthz`);
+  const response = await fetch(`${baseUrl}${path}`);
   return { status: response.status, body: await response.json(), ms: performance.now() - started };
 }
 
@@ -34,11 +57,11 @@ afterEach(async () => {
 describe(`HTTP on ${driverName}`, () => {
   let testDb: TestDatabase;
 
-  async function servedApp() {
+  async function servedApp(options: Parameters<typeof serve>[1] = {}) {
     testDb = await createTestDatabase();
     cleanups.push(() => testDb.dispose());
     await migrate(testDb.handle.db);
-    const app = await serve(testDb.handle);
+    const app = await serve(testDb.handle, options);
     cleanups.push(() => new Promise((resolve) => app.server.close(resolve)));
     return app;
   }
@@ -46,6 +69,26 @@ describe(`HTTP on ${driverName}`, () => {
   it('answers /healthz with 200 {"ok":true} while the database answers', async () => {
     const { baseUrl } = await servedApp();
     expect(await health(baseUrl)).toMatchObject({ status: 200, body: { ok: true } });
+  });
+
+  it('answers the health check on its exact path (any query) and 404 to a near miss, not the shell', async () => {
+    const { baseUrl } = await servedApp({ clientDir: clientBuild() });
+    expect(await health(baseUrl, '/healthz?probe=1')).toMatchObject({ status: 200, body: { ok: true } });
+    for (const nearMiss of ['/healthzz', '/healthz/', '/healthz/db', '/healthz.json?x']) {
+      expect(await health(baseUrl, nearMiss), nearMiss).toMatchObject({ status: 404, body: { error: 'not found' } });
+    }
+    // Other unknown paths are the app's own (the shell routes them).
+    expect((await fetch(`${baseUrl}/history`)).headers.get('content-type')).toContain('text/html');
+  });
+
+  it('answers 503 when the database answers but the schema is gone (re-created empty)', async () => {
+    const { baseUrl } = await servedApp();
+    await testDb.handle.db.execute(sql`drop schema public cascade`);
+    await testDb.handle.db.execute(sql`create schema public`);
+    expect(await selectRows(testDb.handle.db, sql`select 1 as one`)).toEqual([{ one: 1 }]);
+    const answer = await health(baseUrl);
+    expect(answer).toMatchObject({ status: 503, body: { ok: false } });
+    expect(answer.ms).toBeLessThan(1000);
   });
 
   it('serves the utility profile over tRPC and the manifest, with security headers', async () => {
@@ -64,6 +107,67 @@ describe(`HTTP on ${driverName}`, () => {
     expect((await fetch(`${baseUrl}/api/nothing-here`)).status).toBe(404);
   });
 
+  it('sends the browser-side protections on the shell, a page, an asset and the API', async () => {
+    const { baseUrl } = await servedApp({ clientDir: clientBuild() });
+    const answers = {
+      shell: await fetch(`${baseUrl}/`),
+      page: await fetch(`${baseUrl}/history`),
+      asset: await fetch(`${baseUrl}/_app/immutable/entry/start.abc123.js`),
+      api: await fetch(`${baseUrl}/api/trpc/utility.profile`),
+      apiBatch: await fetch(`${baseUrl}/api/trpc/auth.me,utility.profile?batch=1&input=%7B%7D`),
+      apiMutation: await fetch(`${baseUrl}/api/trpc/auth.logout`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: 'http://localhost:3000' } })
+    };
+    for (const [kind, response] of Object.entries(answers)) {
+      expect(response.status, kind).toBeLessThan(400);
+      const headers = Object.fromEntries(response.headers);
+      // The build's own policy, inline-script hash included, and what only a header can say.
+      expect(headers['content-security-policy'], kind).toBe(`${PAGE_POLICY}; frame-ancestors 'none'`);
+      expect(headers, kind).toMatchObject({
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY'
+      });
+      // http://localhost: no HSTS, which would pin the name to https.
+      expect(headers['strict-transport-security'], kind).toBeUndefined();
+    }
+    expect(answers.shell.headers.get('cache-control')).toBe('no-cache');
+    expect(answers.page.headers.get('cache-control')).toBe('no-cache');
+    expect(answers.asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    for (const kind of ['api', 'apiBatch', 'apiMutation'] as const) expect(answers[kind].headers.get('cache-control'), kind).toBe('no-store');
+  });
+
+  it('sends Strict-Transport-Security only when ORIGIN is https', async () => {
+    const { baseUrl } = await servedApp({ env: { ORIGIN: 'https://portal.example.jp' } });
+    const response = await fetch(`${baseUrl}/api/trpc/utility.profile`);
+    expect(response.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+    // With no client build there is no page: nothing may load.
+    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+  });
+
+  it('keys the per-client limits on X-Forwarded-For only behind TRUST_PROXY proxies', async () => {
+    const failedLogIn = (baseUrl: string, forwardedFor: string) =>
+      fetch(`${baseUrl}/api/trpc/auth.login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: 'http://localhost:3000', 'X-Forwarded-For': forwardedFor },
+        body: JSON.stringify({ email: 'nobody@example.jp', password: 'not-the-password-1' })
+      });
+    const clientBuckets = async () =>
+      (await selectRows<{ bucket: string }>(testDb.handle.db, sql`select distinct bucket from rate_events where bucket like 'login-client:%' order by bucket`)).map(
+        (row) => row.bucket
+      );
+
+    const direct = await servedApp();
+    for (const forwardedFor of ['198.51.100.1', '198.51.100.2']) expect((await failedLogIn(direct.baseUrl, forwardedFor)).status).toBe(401);
+    // Anyone can write the header: with no trusted proxy both are the one connecting client.
+    expect(await clientBuckets()).toEqual([expect.stringMatching(/^login-client:(::ffff:)?127\.0\.0\.1$/)]);
+
+    const proxied = await servedApp({ env: { TRUST_PROXY: '1' } });
+    // Our proxy appends the address it saw; what the sender wrote before it is ignored.
+    for (const forwardedFor of ['10.9.9.9, 198.51.100.1', '10.9.9.9, 198.51.100.2']) expect((await failedLogIn(proxied.baseUrl, forwardedFor)).status).toBe(401);
+    expect(await clientBuckets()).toEqual(['login-client:198.51.100.1', 'login-client:198.51.100.2']);
+  });
+
   it('answers 503 once the database is gone', async () => {
     const { baseUrl } = await servedApp();
     await testDb.handle.close();
@@ -75,6 +179,7 @@ describe.runIf(serverUrl)('HTTP when the PostgreSQL server stops and comes back'
   it('answers 503 within a second while it is down and 200 again when it is back', async () => {
     const testDb = await createTestDatabase();
     cleanups.push(() => testDb.dispose());
+    await migrate(testDb.handle.db);
     const proxy = new TcpProxy('127.0.0.1', Number(new URL(testDb.url!).port || 5432));
     await proxy.start();
     cleanups.push(() => proxy.stop());

@@ -4,6 +4,7 @@ import { api } from '$lib/api';
 import { localDb } from '$lib/local/db';
 import { abandonPulls, forgetSyncedData } from '$lib/sync/pull';
 import { syncNow } from '$lib/sync/scheduler.svelte';
+import { forgetPendingLogOut, logOutSettled, sendLogOut } from './pending-logout';
 
 export interface Me {
   email: string;
@@ -42,6 +43,11 @@ function forgetSignedOutData(): void {
 }
 
 export async function refreshSession(): Promise<void> {
+  // Until the server has heard of a log-out, its "signed in" is the session that was left.
+  if (!(await logOutSettled())) {
+    sessionEnded();
+    return;
+  }
   try {
     me = await api.auth.me.query();
     known = true;
@@ -76,8 +82,15 @@ export function updateMe(change: Partial<Me>): void {
   if (me) me = { ...me, ...change };
 }
 
-/** After log-in, sign-up or a reset: who is signed in, and their billing data onto the device. */
-export async function signedIn(): Promise<void> {
+/**
+ * Log-in, sign-up and reset: a log-out still pending is sent first (its answer clears the
+ * session cookie, which must not be the new one), then the new session, who is signed in
+ * and their billing data onto the device.
+ */
+export async function signIn(newSession: () => Promise<unknown>): Promise<void> {
+  await logOutSettled();
+  await newSession();
+  forgetPendingLogOut();
   farewell = null;
   await refreshSession();
   // Asks the browser not to evict the customer's copy under storage pressure (offline history).
@@ -85,9 +98,8 @@ export async function signedIn(): Promise<void> {
   void syncNow();
 }
 
-export async function logIn(email: string, password: string): Promise<void> {
-  await api.auth.login.mutate({ email, password });
-  await signedIn();
+export function logIn(email: string, password: string): Promise<void> {
+  return signIn(() => api.auth.login.mutate({ email, password }));
 }
 
 /**
@@ -131,15 +143,12 @@ async function leave(next: Farewell): Promise<void> {
   }
 }
 
-/** Ends the session on the server, wipes the device and goes to the log-in page. */
+/**
+ * Ends the session on the server, wipes the device and goes to the log-in page. With no
+ * network the device is wiped all the same and the log-out is sent when it returns.
+ */
 export async function logOut(): Promise<void> {
-  let reached = true;
-  try {
-    await api.auth.logout.mutate();
-  } catch {
-    reached = false;
-  }
-  await leave(reached ? 'loggedOut' : 'loggedOutOffline');
+  await leave((await sendLogOut()) ? 'loggedOut' : 'loggedOutOffline');
 }
 
 /** 退会: the account goes on the server (refused with a reason if the password is wrong), then the device is wiped. */

@@ -1,4 +1,5 @@
 import { TRPCClientError } from '@trpc/client';
+import { logOutSettled } from '$lib/account/pending-logout';
 import { pullProfile } from './profile';
 import { oneAtATime } from './one-at-a-time';
 import { pullBillingData } from './pull';
@@ -16,15 +17,22 @@ export const sync = {
 const signedOut = (error: unknown) =>
   error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === 'UNAUTHORIZED';
 
-/** The utility profile for everyone, and the billing data of whoever is signed in. */
+/**
+ * The utility profile for everyone, and the billing data of whoever is signed in. A log-out
+ * the server has not heard of goes first: until it has, the cookie still opens the session
+ * that was left, and a pull would bring its customer's data back onto the device.
+ */
 async function syncOnce(): Promise<void> {
   state = 'running';
   try {
+    const loggedOut = await logOutSettled();
     await pullProfile();
-    await pullBillingData().catch((error: unknown) => {
-      if (!signedOut(error)) throw error;
-    });
-    state = 'idle';
+    if (loggedOut) {
+      await pullBillingData().catch((error: unknown) => {
+        if (!signedOut(error)) throw error;
+      });
+    }
+    state = loggedOut ? 'idle' : 'failed';
   } catch {
     state = 'failed';
   }
