@@ -63,6 +63,25 @@ describe(`accounts on ${driverName}`, () => {
     expect(await planted.api.auth.me.query()).toBeNull();
   });
 
+  it('ends the session a browser presents when it signs up or resets a password: one browser, one session', async () => {
+    const shared = app.client();
+    const first = newEmail();
+    await signUp(shared, first, 24);
+    const firstSession = shared.cookies.get('session')!;
+    // The next customer on the same browser, whose log-out never reached the server.
+    await signUp(shared, newEmail(), 25);
+    const replay = app.client();
+    replay.cookies.set('session', firstSession);
+    expect(await replay.api.auth.me.query()).toBeNull();
+
+    const secondSession = shared.cookies.get('session')!;
+    await app.letTimePass(120);
+    await shared.api.auth.reset.requestCode.mutate({ email: first });
+    await shared.api.auth.reset.complete.mutate({ email: first, code: await app.codeFor(first, 2), password: PASSWORD });
+    replay.cookies.set('session', secondSession);
+    expect(await replay.api.auth.me.query()).toBeNull();
+  });
+
   it('answers sign-up for a registered and an unknown address identically; the registered one gets a log-in hint, no code', async () => {
     const registered = newEmail();
     await signUp(app.client(), registered, 2);
@@ -316,9 +335,9 @@ describe(`accounts on ${driverName}`, () => {
 
   it('answers an e-mail change to a taken address like one to a free address, tries included, and never moves onto it', async () => {
     const member = app.client();
-    await signUp(member, newEmail(), 22);
+    await signUp(member, newEmail(), 26);
     const taken = newEmail();
-    await signUp(app.client(), taken, 23);
+    await signUp(app.client(), taken, 28);
     await app.letTimePass(120);
     const free = newEmail();
     const attempts = async (email: string) => {

@@ -22,6 +22,17 @@ export const depsOf = (ctx: Context): AuthDeps => ({
   now: new Date()
 });
 
+/**
+ * Signs this browser in with a fresh session: whatever session it presented ends (rotation,
+ * so a token planted before is worth nothing after, and a log-out the device could not send
+ * while offline cannot leave the previous customer's session behind).
+ */
+async function startSession(ctx: Context, sessionToken: string): Promise<{ ok: true }> {
+  if (ctx.sessionToken) await endSession(ctx.database.db, ctx.sessionToken);
+  ctx.setSessionCookie(sessionToken);
+  return { ok: true };
+}
+
 const text = (max: number) => z.string().max(max);
 const email = z.object({ email: text(254) });
 
@@ -51,16 +62,12 @@ export const authRouter = router({
       .input(z.object({ ticket: text(100), nickname: text(100), password: text(200) }))
       .mutation(async ({ ctx, input }) => {
         const { sessionToken } = await completeSignup(depsOf(ctx), input);
-        ctx.setSessionCookie(sessionToken);
-        return { ok: true };
+        return startSession(ctx, sessionToken);
       })
   }),
   login: publicProcedure.input(z.object({ email: text(254), password: text(200) })).mutation(async ({ ctx, input }) => {
     const { sessionToken } = await logIn(depsOf(ctx), { ...input, clientKey: ctx.clientKey });
-    // A fresh session id at every log-in: a token planted before it is worth nothing after.
-    if (ctx.sessionToken) await endSession(ctx.database.db, ctx.sessionToken);
-    ctx.setSessionCookie(sessionToken);
-    return { ok: true };
+    return startSession(ctx, sessionToken);
   }),
   logout: publicProcedure.mutation(async ({ ctx }) => {
     if (ctx.sessionToken) await endSession(ctx.database.db, ctx.sessionToken);
@@ -73,8 +80,7 @@ export const authRouter = router({
       .input(z.object({ email: text(254), code: text(20), password: text(200) }))
       .mutation(async ({ ctx, input }) => {
         const { sessionToken } = await resetPassword(depsOf(ctx), input);
-        ctx.setSessionCookie(sessionToken);
-        return { ok: true };
+        return startSession(ctx, sessionToken);
       })
   })
 });
