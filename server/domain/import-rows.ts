@@ -14,6 +14,8 @@ export interface Problem {
   column: string;
   value: string;
   reason: Reason;
+  /** What the rest of a long report counts this by, when the reason names this line's particulars. */
+  rule?: Reason;
 }
 
 export interface CustomerRow {
@@ -216,7 +218,7 @@ export function checkHeader(kind: ImportKind, header: string[]): HeaderCheck {
 /** Fields that a wrong decoding left behind: the replacement character never comes from a billing system. */
 const UNDECODABLE = '\uFFFD';
 
-function rowLevelProblems(kind: ImportKind, row: Record<string, unknown>): { column: string; reason: Reason }[] {
+function rowLevelProblems(kind: ImportKind, row: Record<string, unknown>): { column: string; reason: Reason; rule?: Reason }[] {
   if (kind === 'bills') {
     const bill = row as unknown as BillRow;
     if (bill.total !== bill.waterCharge + bill.sewerCharge) {
@@ -226,7 +228,8 @@ function rowLevelProblems(kind: ImportKind, row: Record<string, unknown>): { col
           reason: {
             ja: `合計が水道料金と下水道使用料の和（${bill.waterCharge + bill.sewerCharge}）と一致しません`,
             en: `total is not water_charge + sewer_charge (${bill.waterCharge + bill.sewerCharge})`
-          }
+          },
+          rule: { ja: '合計が水道料金と下水道使用料の和と一致しません', en: 'total is not water_charge + sewer_charge' }
         }
       ];
     }
@@ -281,7 +284,7 @@ export function validateRow<K extends ImportKind>(
   }
   if (problems.length === 0) {
     for (const problem of rowLevelProblems(kind, row)) {
-      problems.push({ line, column: problem.column, value: record[problem.column] ?? '', reason: problem.reason });
+      problems.push({ line, value: record[problem.column] ?? '', ...problem });
     }
   }
   if (problems.length > 0) return { ok: false, problems };

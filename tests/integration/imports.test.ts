@@ -178,6 +178,49 @@ describe(`imports on ${driverName}`, () => {
     });
   });
 
+  describe('a file of thousands of bad lines: the first 1,000 listed, the rest counted by rule', () => {
+    async function rejectedReport(kind: 'customers' | 'readings', lines: string[]) {
+      await loadBase();
+      const before = await snapshot(db);
+      const result = await run([{ kind, path: writeCsv(lines) }]);
+      expect(result.status).toBe('rejected');
+      expect(await snapshot(db)).toEqual(before);
+      return { report: formatReport(result), file: result.files[0]! };
+    }
+
+    it('bad dates found while reading', async () => {
+      const bad = Array.from({ length: 5000 }, (_, index) => `10000001,2026-01,2026/01/15,${index},1,`);
+      const { report, file } = await rejectedReport('readings', [headers.readings, ...bad]);
+      expect(file.listed).toHaveLength(1000);
+      expect(report).toContain('不正な行 5,000 行 / bad lines: 5,000');
+      expect(report).toMatch(/^\s+1001行目 reading_date「2026\/01\/15」: 日付は YYYY-MM-DD で書いてください \/ line 1001, reading_date "2026\/01\/15": a date must be written YYYY-MM-DD$/m);
+      expect(report).not.toContain('line 1002,');
+      expect(report).toContain('ほかに不正な行 4,000 行、理由別の件数 / and 4,000 more bad lines, by rule:');
+      expect(report).toContain('    reading_date: 日付は YYYY-MM-DD で書いてください / a date must be written YYYY-MM-DD … 4,000');
+    });
+
+    it('repeated keys and unknown faucets found in the database', async () => {
+      const repeated = Array.from({ length: 3000 }, (_, index) => `10000001,2026-01,2026-01-15,${index},1,`);
+      const unknown = Array.from({ length: 500 }, (_, index) => `${90000000 + index},2026-01,2026-01-15,1,1,`);
+      const { report, file } = await rejectedReport('readings', [headers.readings, ...repeated, ...unknown]);
+      expect(file.listed).toHaveLength(1000);
+      expect(report).toContain('不正な行 3,499 行 / bad lines: 3,499');
+      expect(report).toContain('line 1001, faucet_no+period "10000001 2026-01": the same key as line 2');
+      expect(report).toContain('and 2,499 more bad lines, by rule:');
+      expect(report).toContain('    faucet_no+period: 同じキーが前の行にあります / the same key as an earlier line … 1,999');
+      expect(report).toContain('    faucet_no: 水栓番号が登録されていません（お客様ファイルにありません） / unknown faucet number (not in the customers file) … 500');
+    });
+
+    it('an unclosed quote: one clear line where the record starts, not the rest of the file in memory', async () => {
+      const good = Array.from({ length: 3000 }, (_, index) => `10000001,2026-01,2026-01-15,${index},1,`);
+      const { report, file } = await rejectedReport('readings', [headers.readings, '10000001,2026-01,2026-01-15,1,1,', '10000002,"2026-02,2026-02-15,1,1,', ...good]);
+      expect(file.badLines).toBe(1);
+      expect(report).toContain(
+        '3行目 -「」: この行から 65,536 文字を超えても行が終わりません（引用符の閉じ忘れなど）。ここから先は読めませんでした / line 3, - "": a record starting here runs past 65,536 characters (an unclosed quote?); the rest of the file could not be read'
+      );
+    });
+  });
+
   it('warns about unknown columns and imports the rest', async () => {
     await loadBase();
     const withExtra = [`${headers.bills},remarks`, '10000001,2026-10,21,4000,3000,7000,636,2026-10-16,2026-11-30,2026-11-26,メモ'];
