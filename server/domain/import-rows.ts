@@ -84,24 +84,24 @@ const yen: FieldParser<number> = (raw) => {
   return ok(value);
 };
 
-const meterValue: FieldParser<number> = (raw) => {
-  const text = normalizeQuantity(raw);
-  if (!/^\d{1,9}$/.test(text)) {
-    return refuse('指針は 0 以上の整数で書いてください', 'a meter value must be a whole number, 0 or more');
-  }
-  return ok(Number(text));
-};
+/** A quantity of 0 or more with at most one decimal (meters and usage may read 0.1 m³), in tenths. */
+function tenths(wholeDigits: number, reason: Reason): FieldParser<number> {
+  const pattern = new RegExp(`^(\\d{1,${wholeDigits}})(?:\\.(\\d))?$`);
+  return (raw) => {
+    const match = pattern.exec(normalizeQuantity(raw));
+    return match ? ok(Number(match[1]) * 10 + Number(match[2] ?? 0)) : { ok: false, reason };
+  };
+}
 
-const usageTenths: FieldParser<number> = (raw) => {
-  const match = /^(\d{1,8})(?:\.(\d))?$/.exec(normalizeQuantity(raw));
-  if (!match) {
-    return refuse(
-      '使用水量は 0 以上、小数点以下 1 桁までの数で書いてください（m³）',
-      'usage must be 0 or more m³ with at most one decimal'
-    );
-  }
-  return ok(Number(match[1]) * 10 + Number(match[2] ?? 0));
-};
+const meterTenths = tenths(9, {
+  ja: '指針は 0 以上、小数点以下 1 桁までの数で書いてください',
+  en: 'a meter value must be 0 or more with at most one decimal'
+});
+
+const usageTenths = tenths(8, {
+  ja: '使用水量は 0 以上、小数点以下 1 桁までの数で書いてください（m³）',
+  en: 'usage must be 0 or more m³ with at most one decimal'
+});
 
 const faucetNo: FieldParser<string> = (raw, rules) => {
   const text = normalizeCodeNumber(raw);
@@ -175,7 +175,7 @@ export const columnSpecs: Record<ImportKind, ColumnSpec[]> = {
     required('faucet_no', faucetNo),
     required('period', period),
     required('reading_date', date),
-    required('meter_value', meterValue),
+    required('meter_value', meterTenths, 'meterTenths'),
     required('usage_m3', usageTenths, 'usageTenths'),
     optional('next_reading_date', date)
   ],

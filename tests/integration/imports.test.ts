@@ -73,6 +73,14 @@ describe(`imports on ${driverName}`, () => {
     expect([after[0]!.version, after[2]!.version]).toEqual([before[0]!.version, before[2]!.version]);
   });
 
+  it('imports a meter value with one decimal exactly', async () => {
+    await loadBase();
+    const result = await run([{ kind: 'readings', path: writeCsv([headers.readings, '10000001,2026-11,2026-11-14,1014.5,９．５,']) }]);
+    expect(result.files[0]).toMatchObject({ inserted: 1 });
+    const [row] = await db.select({ meterValue: readings.meterValue, usageTenths: readings.usageTenths }).from(readings).where(eq(readings.period, '2026-11'));
+    expect(row).toEqual({ meterValue: 1014.5, usageTenths: 95 });
+  });
+
   it('starts a new contract when contract_start moves forward, ending the old one the day before', async () => {
     await loadBase();
     const moved = [headers.customers, '10000001,名寄 次郎,ナヨロ ジロウ,01654-2-9999,名寄市西3条南5丁目①,,,,2026-10-01,,invoice'];
@@ -148,6 +156,7 @@ describe(`imports on ${driverName}`, () => {
       ['a date that does not exist', 'readings', [headers.readings, '10000001,2026-11,2025-02-30,130,9,'], [/^\s+2行目 reading_date「2025-02-30」: 存在しない日付です \/ line 2, reading_date "2025-02-30": not a real date$/m]],
       ['a period that is not YYYY-MM', 'readings', [headers.readings, '10000001,2026/11,2026-11-14,130,9,'], [/line 2, period "2026\/11": a period must be written YYYY-MM/]],
       ['usage with two decimals and negative usage', 'readings', [headers.readings, '10000001,2026-11,2026-11-14,130,9.25,', '10000002,2026-11,2026-11-14,60,-1,'], [/line 2, usage_m3 "9.25"/, /line 3, usage_m3 "-1"/]],
+      ['a meter value with two decimals', 'readings', [headers.readings, '10000001,2026-11,2026-11-14,1014.55,9,'], [/^\s+2行目 meter_value「1014.55」: 指針は 0 以上、小数点以下 1 桁までの数で書いてください \/ line 2, meter_value "1014.55": a meter value must be 0 or more with at most one decimal$/m]],
       ['a faucet number of the wrong format', 'readings', [headers.readings, '1000001,2026-11,2026-11-14,130,9,'], [/line 2, faucet_no "1000001": the faucet number does not match/]],
       ['a faucet that is not known', 'readings', [headers.readings, '10000001,2026-11,2026-11-14,130,9,', '99999999,2026-11,2026-11-14,1,1,'], [/line 3, faucet_no "99999999": unknown faucet number/]],
       ['a key twice in one file', 'readings', [headers.readings, '10000001,2026-11,2026-11-14,130,9,', '１０００－０００１,2026-11,2026-11-15,131,10,'], [/line 3, faucet_no\+period "10000001 2026-11": the same key as line 2/]],

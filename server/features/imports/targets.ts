@@ -25,12 +25,14 @@ export interface Target<K extends ImportKind> {
   apply: string[];
 }
 
-type PgType = 'text' | 'int' | 'date';
+type PgType = 'text' | 'int' | 'date' | 'numeric';
 
 interface DataColumn<K extends ImportKind> {
   column: string;
   type: PgType;
   field: keyof RowsByKind[K] & string;
+  /** The row holds tenths, the table the decimal number itself. */
+  tenths?: true;
 }
 
 function stagingParts<K extends ImportKind>(kind: K, columns: DataColumn<K>[]) {
@@ -43,7 +45,10 @@ function stagingParts<K extends ImportKind>(kind: K, columns: DataColumn<K>[]) {
     stagingColumnList: list,
     toStaging(row: RowsByKind[K], line: number) {
       const record: Record<string, unknown> = { line, faucet_no: (row as { faucetNo: string }).faucetNo };
-      for (const column of columns) record[column.column] = row[column.field];
+      for (const column of columns) {
+        const value = row[column.field];
+        record[column.column] = column.tenths ? (value as number) / 10 : value;
+      }
       return record;
     }
   };
@@ -178,7 +183,7 @@ export const targets: { [K in ImportKind]: Target<K> } = {
   readings: periodTarget('readings', [
     { column: 'period', type: 'text', field: 'period' },
     { column: 'reading_date', type: 'date', field: 'readingDate' },
-    { column: 'meter_value', type: 'int', field: 'meterValue' },
+    { column: 'meter_value', type: 'numeric', field: 'meterTenths', tenths: true },
     { column: 'usage_tenths', type: 'int', field: 'usageTenths' },
     { column: 'next_reading_date', type: 'date', field: 'nextReadingDate' }
   ]),
