@@ -95,6 +95,12 @@ describe('validateRow', () => {
     expect(problems[0]).toContain(`7 ${expected}`);
   });
 
+  it('refuses control characters, which PostgreSQL cannot store (U+0000) or no billing system writes, but not line ends', () => {
+    expect(problemsOf('customers', { holder_name: '髙橋\u0000一郎' })).toEqual(['7 holder_name "髙橋\u0000一郎": contains a control character (such as U+0000)']);
+    expect(problemsOf('customers', { supply_address: 'a\u0007' })).toHaveLength(1);
+    expect(problemsOf('customers', { billing_address: '名寄市東1条\r\n南2丁目\t' })).toEqual([]);
+  });
+
   it('reports every bad value of a record, in Japanese too', () => {
     const result = validateRow('readings', { ...valid.readings, period: 'x', usage_m3: 'y' }, 3, rules);
     expect(result.ok).toBe(false);

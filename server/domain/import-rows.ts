@@ -218,6 +218,9 @@ export function checkHeader(kind: ImportKind, header: string[]): HeaderCheck {
 /** Fields that a wrong decoding left behind: the replacement character never comes from a billing system. */
 const UNDECODABLE = '\uFFFD';
 
+/** Control characters but tab and line ends (an address may span lines): PostgreSQL cannot even store U+0000. */
+const CONTROL = /[\p{Cc}](?<![\t\r\n])/u;
+
 function rowLevelProblems(kind: ImportKind, row: Record<string, unknown>): { column: string; reason: Reason; rule?: Reason }[] {
   if (kind === 'bills') {
     const bill = row as unknown as BillRow;
@@ -268,6 +271,15 @@ export function validateRow<K extends ImportKind>(
         column: column.name,
         value: raw,
         reason: { ja: '文字コードを判別できない文字があります', en: 'contains characters that could not be decoded' }
+      });
+      continue;
+    }
+    if (CONTROL.test(raw)) {
+      problems.push({
+        line,
+        column: column.name,
+        value: raw,
+        reason: { ja: '制御文字（U+0000 など）が含まれています', en: 'contains a control character (such as U+0000)' }
       });
       continue;
     }
