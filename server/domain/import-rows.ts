@@ -215,11 +215,13 @@ export function checkHeader(kind: ImportKind, header: string[]): HeaderCheck {
   };
 }
 
-/** Fields that a wrong decoding left behind: the replacement character never comes from a billing system. */
-const UNDECODABLE = '\uFFFD';
-
-/** Control characters but tab and line ends (an address may span lines): PostgreSQL cannot even store U+0000. */
-const CONTROL = /[\p{Cc}](?<![\t\r\n])/u;
+/** Characters no field of any column may hold. */
+const unacceptable: { pattern: RegExp; reason: Reason }[] = [
+  // What a wrong decoding leaves behind: the replacement character never comes from a billing system.
+  { pattern: /\uFFFD/, reason: { ja: '文字コードを判別できない文字があります', en: 'contains characters that could not be decoded' } },
+  // Control characters but tab and line ends (an address may span lines): PostgreSQL cannot even store U+0000.
+  { pattern: /[\p{Cc}](?<![\t\r\n])/u, reason: { ja: '制御文字（U+0000 など）が含まれています', en: 'contains a control character (such as U+0000)' } }
+];
 
 function rowLevelProblems(kind: ImportKind, row: Record<string, unknown>): { column: string; reason: Reason; rule?: Reason }[] {
   if (kind === 'bills') {
@@ -265,22 +267,9 @@ export function validateRow<K extends ImportKind>(
   for (const column of columnSpecs[kind]) {
     const raw = record[column.name] ?? '';
     const { field } = column;
-    if (raw.includes(UNDECODABLE)) {
-      problems.push({
-        line,
-        column: column.name,
-        value: raw,
-        reason: { ja: '文字コードを判別できない文字があります', en: 'contains characters that could not be decoded' }
-      });
-      continue;
-    }
-    if (CONTROL.test(raw)) {
-      problems.push({
-        line,
-        column: column.name,
-        value: raw,
-        reason: { ja: '制御文字（U+0000 など）が含まれています', en: 'contains a control character (such as U+0000)' }
-      });
+    const refused = unacceptable.find(({ pattern }) => pattern.test(raw));
+    if (refused) {
+      problems.push({ line, column: column.name, value: raw, reason: refused.reason });
       continue;
     }
     if (raw.trim() === '') {
