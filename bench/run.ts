@@ -11,6 +11,7 @@ const serverUrl = process.env.DATABASE_URL;
 
 const benches = {
   import: async () => (await import('./import-readings.js')).benchImportReadings(scratchDatabase),
+  'import-bad': async () => (await import('./import-bad-file.js')).benchImportBadFile(scratchDatabase),
   accounts: async () => (await import('./accounts.js')).benchAccounts(),
   sync: async () => (await import('./sync.js')).benchSync(),
   js: async () => (await import('./js-size.js')).benchJavaScriptSize()

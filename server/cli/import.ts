@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { importKinds, type ImportKind } from '../domain/import-rows.js';
-import { formatReport } from '../features/imports/report.js';
+import { exitCodeOf, formatReport } from '../features/imports/report.js';
 import { importFiles } from '../features/imports/service.js';
 import type { Encoding } from '../features/imports/source.js';
 import { openForCommand } from './command.js';
@@ -44,7 +44,7 @@ try {
     onProgress: (kind, rows) => process.stderr.write(`${kind}: ${rows.toLocaleString('en')} rows read\n`)
   });
   process.stdout.write(formatReport(result));
-  process.exitCode = result.status === 'rejected' ? 1 : 0;
+  process.exitCode = exitCodeOf(result);
 } finally {
   await database.close();
 }

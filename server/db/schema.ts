@@ -7,6 +7,7 @@ import {
   date,
   index,
   integer,
+  numeric,
   pgTable,
   serial,
   text,
@@ -74,7 +75,8 @@ export const readings = pgTable(
       .references(() => faucets.id),
     period: period(),
     readingDate: date('reading_date', { mode: 'string' }).notNull(),
-    meterValue: integer('meter_value').notNull(),
+    /** As the billing system writes it, whole or with one decimal (PRODUCT.md: 0.1 m³ precision). */
+    meterValue: numeric('meter_value', { precision: 10, scale: 1, mode: 'number' }).notNull(),
     /** Usage in tenths of a cubic metre: 12.3 m³ is 123. */
     usageTenths: integer('usage_tenths').notNull(),
     nextReadingDate: date('next_reading_date', { mode: 'string' }),

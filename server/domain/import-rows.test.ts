@@ -53,10 +53,15 @@ describe('validateRow', () => {
     });
     expect(validateRow('readings', valid.readings, 2, rules)).toMatchObject({
       ok: true,
-      row: { usageTenths: 215, meterValue: 1234, nextReadingDate: '2026-11-13' }
+      row: { usageTenths: 215, meterTenths: 12340, nextReadingDate: '2026-11-13' }
     });
     expect(validateRow('bills', valid.bills, 2, rules)).toMatchObject({ ok: true, row: { total: 7000, tax: 636, usageTenths: 210 } });
     expect(validateRow('payments', valid.payments, 2, rules)).toMatchObject({ ok: true, row: { method: 'transfer', paidOn: '2026-11-26' } });
+  });
+
+  it('takes a meter value with one decimal, as usage (a meter read to 0.1 m³)', () => {
+    expect(validateRow('readings', { ...valid.readings, meter_value: '1014.5' }, 2, rules)).toMatchObject({ ok: true, row: { meterTenths: 10145 } });
+    expect(validateRow('readings', { ...valid.readings, meter_value: '１０１４．５' }, 2, rules)).toMatchObject({ ok: true, row: { meterTenths: 10145 } });
   });
 
   it('normalises full-width digits and hyphens before checking numbers', () => {
@@ -71,7 +76,8 @@ describe('validateRow', () => {
     ['readings', { usage_m3: '-1' }, 'usage_m3 "-1": usage must be 0 or more'],
     ['readings', { usage_m3: '12.25' }, 'usage_m3 "12.25": usage must be 0 or more m³ with at most one decimal'],
     ['readings', { faucet_no: '1234567' }, "faucet_no \"1234567\": the faucet number does not match the utility's format"],
-    ['readings', { meter_value: '12.5' }, 'meter_value "12.5": a meter value must be a whole number'],
+    ['readings', { meter_value: '1014.55' }, 'meter_value "1014.55": a meter value must be 0 or more with at most one decimal'],
+    ['readings', { meter_value: '-1' }, 'meter_value "-1": a meter value must be 0 or more with at most one decimal'],
     ['bills', { water_charge: '-5', total: '2995' }, 'water_charge "-5": an amount must be a whole number of yen, 0 or more'],
     ['bills', { tax: '63.6' }, 'tax "63.6": an amount must be a whole number of yen'],
     ['bills', { total: '7001' }, 'total "7001": total is not water_charge + sewer_charge (7000)'],
@@ -87,6 +93,12 @@ describe('validateRow', () => {
     const problems = problemsOf(kind, change);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(`7 ${expected}`);
+  });
+
+  it('refuses control characters, which PostgreSQL cannot store (U+0000) or no billing system writes, but not line ends', () => {
+    expect(problemsOf('customers', { holder_name: '髙橋\u0000一郎' })).toEqual(['7 holder_name "髙橋\u0000一郎": contains a control character (such as U+0000)']);
+    expect(problemsOf('customers', { supply_address: 'a\u0007' })).toHaveLength(1);
+    expect(problemsOf('customers', { billing_address: '名寄市東1条\r\n南2丁目\t' })).toEqual([]);
   });
 
   it('reports every bad value of a record, in Japanese too', () => {

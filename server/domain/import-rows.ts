@@ -14,6 +14,8 @@ export interface Problem {
   column: string;
   value: string;
   reason: Reason;
+  /** What the rest of a long report counts this by, when the reason names this line's particulars. */
+  rule?: Reason;
 }
 
 export interface CustomerRow {
@@ -82,24 +84,24 @@ const yen: FieldParser<number> = (raw) => {
   return ok(value);
 };
 
-const meterValue: FieldParser<number> = (raw) => {
-  const text = normalizeQuantity(raw);
-  if (!/^\d{1,9}$/.test(text)) {
-    return refuse('指針は 0 以上の整数で書いてください', 'a meter value must be a whole number, 0 or more');
-  }
-  return ok(Number(text));
-};
+/** A quantity of 0 or more with at most one decimal (meters and usage may read 0.1 m³), in tenths. */
+function tenths(wholeDigits: number, reason: Reason): FieldParser<number> {
+  const pattern = new RegExp(`^(\\d{1,${wholeDigits}})(?:\\.(\\d))?$`);
+  return (raw) => {
+    const match = pattern.exec(normalizeQuantity(raw));
+    return match ? ok(Number(match[1]) * 10 + Number(match[2] ?? 0)) : { ok: false, reason };
+  };
+}
 
-const usageTenths: FieldParser<number> = (raw) => {
-  const match = /^(\d{1,8})(?:\.(\d))?$/.exec(normalizeQuantity(raw));
-  if (!match) {
-    return refuse(
-      '使用水量は 0 以上、小数点以下 1 桁までの数で書いてください（m³）',
-      'usage must be 0 or more m³ with at most one decimal'
-    );
-  }
-  return ok(Number(match[1]) * 10 + Number(match[2] ?? 0));
-};
+const meterTenths = tenths(9, {
+  ja: '指針は 0 以上、小数点以下 1 桁までの数で書いてください',
+  en: 'a meter value must be 0 or more with at most one decimal'
+});
+
+const usageTenths = tenths(8, {
+  ja: '使用水量は 0 以上、小数点以下 1 桁までの数で書いてください（m³）',
+  en: 'usage must be 0 or more m³ with at most one decimal'
+});
 
 const faucetNo: FieldParser<string> = (raw, rules) => {
   const text = normalizeCodeNumber(raw);
@@ -173,7 +175,7 @@ export const columnSpecs: Record<ImportKind, ColumnSpec[]> = {
     required('faucet_no', faucetNo),
     required('period', period),
     required('reading_date', date),
-    required('meter_value', meterValue),
+    required('meter_value', meterTenths, 'meterTenths'),
     required('usage_m3', usageTenths, 'usageTenths'),
     optional('next_reading_date', date)
   ],
@@ -213,10 +215,15 @@ export function checkHeader(kind: ImportKind, header: string[]): HeaderCheck {
   };
 }
 
-/** Fields that a wrong decoding left behind: the replacement character never comes from a billing system. */
-const UNDECODABLE = '\uFFFD';
+/** Characters no field of any column may hold. */
+const unacceptable: { pattern: RegExp; reason: Reason }[] = [
+  // What a wrong decoding leaves behind: the replacement character never comes from a billing system.
+  { pattern: /\uFFFD/, reason: { ja: '文字コードを判別できない文字があります', en: 'contains characters that could not be decoded' } },
+  // Control characters but tab and line ends (an address may span lines): PostgreSQL cannot even store U+0000.
+  { pattern: /[\p{Cc}](?<![\t\r\n])/u, reason: { ja: '制御文字（U+0000 など）が含まれています', en: 'contains a control character (such as U+0000)' } }
+];
 
-function rowLevelProblems(kind: ImportKind, row: Record<string, unknown>): { column: string; reason: Reason }[] {
+function rowLevelProblems(kind: ImportKind, row: Record<string, unknown>): { column: string; reason: Reason; rule?: Reason }[] {
   if (kind === 'bills') {
     const bill = row as unknown as BillRow;
     if (bill.total !== bill.waterCharge + bill.sewerCharge) {
@@ -226,7 +233,8 @@ function rowLevelProblems(kind: ImportKind, row: Record<string, unknown>): { col
           reason: {
             ja: `合計が水道料金と下水道使用料の和（${bill.waterCharge + bill.sewerCharge}）と一致しません`,
             en: `total is not water_charge + sewer_charge (${bill.waterCharge + bill.sewerCharge})`
-          }
+          },
+          rule: { ja: '合計が水道料金と下水道使用料の和と一致しません', en: 'total is not water_charge + sewer_charge' }
         }
       ];
     }
@@ -259,13 +267,9 @@ export function validateRow<K extends ImportKind>(
   for (const column of columnSpecs[kind]) {
     const raw = record[column.name] ?? '';
     const { field } = column;
-    if (raw.includes(UNDECODABLE)) {
-      problems.push({
-        line,
-        column: column.name,
-        value: raw,
-        reason: { ja: '文字コードを判別できない文字があります', en: 'contains characters that could not be decoded' }
-      });
+    const refused = unacceptable.find(({ pattern }) => pattern.test(raw));
+    if (refused) {
+      problems.push({ line, column: column.name, value: raw, reason: refused.reason });
       continue;
     }
     if (raw.trim() === '') {
@@ -281,7 +285,7 @@ export function validateRow<K extends ImportKind>(
   }
   if (problems.length === 0) {
     for (const problem of rowLevelProblems(kind, row)) {
-      problems.push({ line, column: problem.column, value: record[problem.column] ?? '', reason: problem.reason });
+      problems.push({ line, value: record[problem.column] ?? '', ...problem });
     }
   }
   if (problems.length > 0) return { ok: false, problems };

@@ -24,7 +24,7 @@ const staleReading: LocalReading = {
   faucetNo: member.faucet.faucetNo,
   period: '2099-12',
   readingDate: '2099-12-14',
-  meterValue: 99_999,
+  meterTenths: 999_990,
   usageTenths: 9_999,
   nextReadingDate: null
 };

@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { importIntoPortal } from './support/billing-office.js';
 import { faucetHistory } from './support/demo-history.js';
 import { otherFaucet } from './support/demo.js';
-import { month, yen } from './support/expected-text.js';
+import { month, pair, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
 import { signUp } from './support/signup.js';
 
@@ -59,10 +59,10 @@ async function openHistory(page: Page, faucetNo: string) {
   await page.waitForLoadState('networkidle');
 }
 
-test('a bill corrected by an import reaches the open history page within one sync', async ({ page }) => {
+test('a bill corrected by an import reaches the open history page within one sync, a reading with a decimal meter value the home page', async ({ page }) => {
   test.setTimeout(60_000);
   const faucet = otherFaucet('failedTransfer');
-  const { bills } = faucetHistory(faucet.faucetNo);
+  const { bills, readings } = faucetHistory(faucet.faucetNo);
   const latest = bills.at(-1)!;
   await signUp(page, { email: freshAddress('correction'), nickname: 'ただし', password: 'kita-no-mizu-2026', faucet });
   await openHistory(page, faucet.faucetNo);
@@ -80,6 +80,13 @@ test('a bill corrected by an import reaches the open history page within one syn
   const rows = await periodsAndAmounts(page);
   expect(rows).toHaveLength(24);
   expect(rows.slice(1).map(([, amount]) => amount)).toEqual([...bills].reverse().slice(1, 24).map((bill) => yen(bill.total)));
+
+  // The meter was read to a tenth: the corrected reading shows it as written, on the home page.
+  const reading = readings.at(-1)!;
+  await importIntoPortal('readings', [{ ...reading, meter_value: Math.floor(reading.meter_value) + 0.5 }]);
+  await page.goto('/');
+  const card = page.getByRole('region', { name: `水栓番号 ${faucet.faucetNo}` });
+  await expect(card).toContainText(pair('今回指針', `${Math.floor(reading.meter_value).toLocaleString('en')}.5`));
 });
 
 test("a holder change takes the new holder's periods off the previous holder's device, and the new holder's device never holds the old ones", async ({

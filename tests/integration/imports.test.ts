@@ -73,6 +73,14 @@ describe(`imports on ${driverName}`, () => {
     expect([after[0]!.version, after[2]!.version]).toEqual([before[0]!.version, before[2]!.version]);
   });
 
+  it('imports a meter value with one decimal exactly', async () => {
+    await loadBase();
+    const result = await run([{ kind: 'readings', path: writeCsv([headers.readings, '10000001,2026-11,2026-11-14,1014.5,９．５,']) }]);
+    expect(result.files[0]).toMatchObject({ inserted: 1 });
+    const [row] = await db.select({ meterValue: readings.meterValue, usageTenths: readings.usageTenths }).from(readings).where(eq(readings.period, '2026-11'));
+    expect(row).toEqual({ meterValue: 1014.5, usageTenths: 95 });
+  });
+
   it('starts a new contract when contract_start moves forward, ending the old one the day before', async () => {
     await loadBase();
     const moved = [headers.customers, '10000001,名寄 次郎,ナヨロ ジロウ,01654-2-9999,名寄市西3条南5丁目①,,,,2026-10-01,,invoice'];
@@ -148,12 +156,15 @@ describe(`imports on ${driverName}`, () => {
       ['a date that does not exist', 'readings', [headers.readings, '10000001,2026-11,2025-02-30,130,9,'], [/^\s+2行目 reading_date「2025-02-30」: 存在しない日付です \/ line 2, reading_date "2025-02-30": not a real date$/m]],
       ['a period that is not YYYY-MM', 'readings', [headers.readings, '10000001,2026/11,2026-11-14,130,9,'], [/line 2, period "2026\/11": a period must be written YYYY-MM/]],
       ['usage with two decimals and negative usage', 'readings', [headers.readings, '10000001,2026-11,2026-11-14,130,9.25,', '10000002,2026-11,2026-11-14,60,-1,'], [/line 2, usage_m3 "9.25"/, /line 3, usage_m3 "-1"/]],
+      ['a meter value with two decimals', 'readings', [headers.readings, '10000001,2026-11,2026-11-14,1014.55,9,'], [/^\s+2行目 meter_value「1014.55」: 指針は 0 以上、小数点以下 1 桁までの数で書いてください \/ line 2, meter_value "1014.55": a meter value must be 0 or more with at most one decimal$/m]],
       ['a faucet number of the wrong format', 'readings', [headers.readings, '1000001,2026-11,2026-11-14,130,9,'], [/line 2, faucet_no "1000001": the faucet number does not match/]],
       ['a faucet that is not known', 'readings', [headers.readings, '10000001,2026-11,2026-11-14,130,9,', '99999999,2026-11,2026-11-14,1,1,'], [/line 3, faucet_no "99999999": unknown faucet number/]],
       ['a key twice in one file', 'readings', [headers.readings, '10000001,2026-11,2026-11-14,130,9,', '１０００－０００１,2026-11,2026-11-15,131,10,'], [/line 3, faucet_no\+period "10000001 2026-11": the same key as line 2/]],
       ['a negative amount', 'bills', [headers.bills, '10000001,2026-10,21,-100,3000,2900,,2026-10-16,,'], [/line 2, water_charge "-100": an amount must be a whole number of yen, 0 or more/]],
       ['a total that is not water + sewer', 'bills', [headers.bills, '10000001,2026-10,21,4000,3000,7100,,2026-10-16,,'], [/line 2, total "7100": total is not water_charge \+ sewer_charge \(7000\)/]],
       ['a payment method and result off their lists', 'payments', [headers.payments, '10000001,2026-10,7000,card,ok,2026-11-26'], [/line 2, method "card": must be one of: transfer, convenience, counter, other/, /line 2, result "ok": must be one of: paid, failed/]],
+      ['a line end inside a value, shown on the report line', 'payments', [headers.payments, '10000001,2026-10,7000,"transfer\r\nx",paid,2026-11-26'], [/^\s+\d+行目 method「transfer\\r\\nx」: .* \/ line \d+, method "transfer\\r\\nx": must be one of/m]],
+      ['U+0000 in a name (PostgreSQL cannot store it)', 'customers', [headers.customers, '10000003,新\u0000顧客,,,,,,,2026-04-01,,transfer'], [/^\s+2行目 holder_name「新\\u0000顧客」: 制御文字（U\+0000 など）が含まれています \/ line 2, holder_name "新\\u0000顧客": contains a control character \(such as U\+0000\)$/m]],
       ['a payment_method off its list', 'customers', [headers.customers, '10000003,新 顧客,,,,,,,2026-04-01,,cash'], [/line 2, payment_method "cash": must be one of: transfer, invoice/]],
       ['contract_start moving backwards', 'customers', [headers.customers, '10000001,髙橋 一郎,,,,,,,2019-04-01,,transfer'], [/line 2, contract_start "2019-04-01": before the start of the current contract \(2020-04-01\)/]],
       ['a missing required column', 'readings', ['faucet_no,period,meter_value,usage_m3', '10000001,2026-11,130,9'], [/line 1, reading_date "": required column is missing/]],
@@ -175,6 +186,49 @@ describe(`imports on ${driverName}`, () => {
       expect(report).toContain('rejected: nothing was changed');
       expect(await snapshot(db)).toEqual(before);
       expect(await db.select({ count: sql<number>`count(*)::int` }).from(importRuns)).toEqual([{ count: 2 }]);
+    });
+  });
+
+  describe('a file of thousands of bad lines: the first 1,000 listed, the rest counted by rule', () => {
+    async function rejectedReport(kind: 'customers' | 'readings', lines: string[]) {
+      await loadBase();
+      const before = await snapshot(db);
+      const result = await run([{ kind, path: writeCsv(lines) }]);
+      expect(result.status).toBe('rejected');
+      expect(await snapshot(db)).toEqual(before);
+      return { report: formatReport(result), file: result.files[0]! };
+    }
+
+    it('bad dates found while reading', async () => {
+      const bad = Array.from({ length: 5000 }, (_, index) => `10000001,2026-01,2026/01/15,${index},1,`);
+      const { report, file } = await rejectedReport('readings', [headers.readings, ...bad]);
+      expect(file.listed).toHaveLength(1000);
+      expect(report).toContain('不正な行 5,000 行 / bad lines: 5,000');
+      expect(report).toMatch(/^\s+1001行目 reading_date「2026\/01\/15」: 日付は YYYY-MM-DD で書いてください \/ line 1001, reading_date "2026\/01\/15": a date must be written YYYY-MM-DD$/m);
+      expect(report).not.toContain('line 1002,');
+      expect(report).toContain('ほかに不正な行 4,000 行、理由別の件数 / and 4,000 more bad lines, by rule:');
+      expect(report).toContain('    reading_date: 日付は YYYY-MM-DD で書いてください / a date must be written YYYY-MM-DD … 4,000');
+    });
+
+    it('repeated keys and unknown faucets found in the database', async () => {
+      const repeated = Array.from({ length: 3000 }, (_, index) => `10000001,2026-01,2026-01-15,${index},1,`);
+      const unknown = Array.from({ length: 500 }, (_, index) => `${90000000 + index},2026-01,2026-01-15,1,1,`);
+      const { report, file } = await rejectedReport('readings', [headers.readings, ...repeated, ...unknown]);
+      expect(file.listed).toHaveLength(1000);
+      expect(report).toContain('不正な行 3,499 行 / bad lines: 3,499');
+      expect(report).toContain('line 1001, faucet_no+period "10000001 2026-01": the same key as line 2');
+      expect(report).toContain('and 2,499 more bad lines, by rule:');
+      expect(report).toContain('    faucet_no+period: 同じキーが前の行にあります / the same key as an earlier line … 1,999');
+      expect(report).toContain('    faucet_no: 水栓番号が登録されていません（お客様ファイルにありません） / unknown faucet number (not in the customers file) … 500');
+    });
+
+    it('an unclosed quote: one clear line where the record starts, not the rest of the file in memory', async () => {
+      const good = Array.from({ length: 3000 }, (_, index) => `10000001,2026-01,2026-01-15,${index},1,`);
+      const { report, file } = await rejectedReport('readings', [headers.readings, '10000001,2026-01,2026-01-15,1,1,', '10000002,"2026-02,2026-02-15,1,1,', ...good]);
+      expect(file.badLines).toBe(1);
+      expect(report).toContain(
+        '3行目 -「」: この行から 65,536 文字を超えても行が終わりません（引用符の閉じ忘れなど）。ここから先は読めませんでした / line 3, - "": a record starting here runs past 65,536 characters (an unclosed quote?); the rest of the file could not be read'
+      );
     });
   });
 

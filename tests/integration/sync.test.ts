@@ -64,7 +64,7 @@ describe(`sync.pull on ${driverName}`, () => {
     expect(first.faucets).toMatchObject([{ faucetNo: '70000001', fromPeriod: '2020-04', toPeriod: null, paymentMethod: 'transfer' }]);
     expect(first.readings).toHaveLength(24);
     expect(first.bills).toHaveLength(24);
-    expect(first.readings![0]).toEqual(['70000001', '2025-01', '2025-01-14', 1000, 200, null]);
+    expect(first.readings![0]).toEqual(['70000001', '2025-01', '2025-01-14', 10000, 200, null]);
 
     // The history travels gzipped to a device that accepts it.
     const input = encodeURIComponent(JSON.stringify({ format: SYNC_FORMAT, cursor: null, knownLinks: [] }));
@@ -135,7 +135,7 @@ describe(`sync.pull on ${driverName}`, () => {
     await importLines('readings', ['70000007,2026-12,2026-12-14,1000,20,']);
     await importLines('payments', ['70000007,2026-12,7000,transfer,paid,2026-12-26']);
     const next = await pull(client, stillQuiet.cursor, known);
-    expect(next.readings).toEqual([['70000007', '2026-12', '2026-12-14', 1000, 200, null]]);
+    expect(next.readings).toEqual([['70000007', '2026-12', '2026-12-14', 10000, 200, null]]);
     expect(next.payments).toEqual([['70000007', '2026-12', 7000, 'transfer', 'paid', '2026-12-26']]);
     expect(next.bills).toBeUndefined();
     expect(next.faucets).toBeUndefined();
@@ -153,13 +153,24 @@ describe(`sync.pull on ${driverName}`, () => {
     expect(new Set(next.readings!.map((row) => row[0]))).toEqual(new Set(['70000005']));
   });
 
-  it('tells a device on another sync format to start over', async () => {
+  it('brings a meter value with one decimal in tenths, as usage', async () => {
+    await importLines('customers', ['70000008,名寄 八郎,,01654-2-7008,名寄市西8条,,,,2020-04-01,,transfer']);
+    const client = await member('70000008', '01654-2-7008');
+    const first = await pull(client, null);
+    await importLines('readings', ['70000008,2027-01,2027-01-14,1014.5,14.5,']);
+    const next = await pull(client, first.cursor, [first.faucets![0]!.linkId]);
+    expect(next.readings).toEqual([['70000008', '2027-01', '2027-01-14', 10145, 145, null]]);
+  });
+
+  it('tells a device on another sync format to start over, one on the whole-number meter format too', async () => {
     const client = await member('70000006', '01654-2-7006');
-    expect(await client.api.sync.pull.query({ format: SYNC_FORMAT + 1, cursor: 5, knownLinks: [] })).toEqual({
-      format: SYNC_FORMAT,
-      cursor: 0,
-      reset: true
-    });
+    for (const format of [SYNC_FORMAT + 1, 1]) {
+      expect(await client.api.sync.pull.query({ format, cursor: 5, knownLinks: [] })).toEqual({
+        format: SYNC_FORMAT,
+        cursor: 0,
+        reset: true
+      });
+    }
   });
 });
 

@@ -545,8 +545,8 @@ class DemoFaucet {
           faucet_no: plan.faucetNo,
           period: periodOf(month),
           reading_date: dateIn(month, readingDay),
-          // The register shows whole m³; the tenths below it carry over to the next reading.
-          meter_value: Math.floor(meterTenths / 10),
+          // Whole for households, whose usage is read in whole m³; a tenth on the corporate account's large meters.
+          meter_value: meterTenths / 10,
           usage_m3: usageTenths / 10,
           next_reading_date: dateIn(month + cycleMonths, readingDay)
         }

@@ -7,11 +7,27 @@ const statusLines: Record<ImportResult['status'], string> = {
   'dry-run': '確認のみ（--dry-run）: データベースは変更していません / dry run: nothing was changed'
 };
 
+const count = (value: number) => value.toLocaleString('en');
+
+const escapes: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** A value on one line of the report: a line end or control character inside it is written out, not obeyed. */
+const shown = (value: string) =>
+  value.replace(/[\p{Cc}\u2028\u2029]/gu, (char) => escapes[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 function problemLines(report: FileReport): string[] {
-  return report.problems.map((problem) => {
+  const lines = report.listed.map((problem) => {
     const column = problem.column || '-';
-    return `  ${problem.line}行目 ${column}「${problem.value}」: ${problem.reason.ja} / line ${problem.line}, ${column} "${problem.value}": ${problem.reason.en}`;
+    const value = shown(problem.value);
+    return `  ${problem.line}行目 ${column}「${value}」: ${problem.reason.ja} / line ${problem.line}, ${column} "${value}": ${problem.reason.en}`;
   });
+  if (report.unlistedLines > 0) {
+    lines.push(`  ほかに不正な行 ${count(report.unlistedLines)} 行、理由別の件数 / and ${count(report.unlistedLines)} more bad lines, by rule:`);
+    for (const { column, rule, count: problems } of report.unlisted) {
+      lines.push(`    ${column || '-'}: ${rule.ja} / ${rule.en} … ${count(problems)}`);
+    }
+  }
+  return lines;
 }
 
 function summary(report: FileReport): string {
@@ -21,16 +37,20 @@ function summary(report: FileReport): string {
   );
 }
 
-/** The report an operator reads: every bad line with its column, value and reason, in Japanese and English. */
+/** `npm run import`'s exit code for a finished import (2, a usage error, never gets this far). */
+export const exitCodeOf = (result: ImportResult): 0 | 1 => (result.status === 'rejected' ? 1 : 0);
+
+/** The report an operator reads: the first bad lines with column, value and reason in Japanese and English, the rest counted by rule. */
 export function formatReport(result: ImportResult): string {
   const lines = [statusLines[result.status]];
   for (const report of result.files) {
     const encoding = report.encoding === 'sjis' ? 'Shift_JIS' : 'UTF-8';
     lines.push(`${report.fileName} (${report.kind}, ${encoding}${report.sha256 ? `, sha256 ${report.sha256}` : ''})`);
-    for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
-    if (report.problems.length > 0) {
-      lines.push(`  不正な行 ${new Set(report.problems.map((problem) => problem.line)).size} 行 / bad lines: ${new Set(report.problems.map((problem) => problem.line)).size}`);
-      lines.push(...problemLines(report));
+    for (const warning of report.warnings) lines.push(`  warning: ${shown(warning)}`);
+    if (report.badLines > 0) {
+      lines.push(`  不正な行 ${count(report.badLines)} 行 / bad lines: ${count(report.badLines)}`);
+      // One at a time: spreading a long array into push() overflows the call stack.
+      for (const line of problemLines(report)) lines.push(line);
     }
     lines.push(summary(report));
   }

@@ -10,7 +10,8 @@ import {
   type RowRules,
   type RowsByKind
 } from '../../domain/import-rows.js';
-import { detectEncoding, isCsvSyntaxError, openCsv, type CsvRecord, type CsvSource, type Encoding } from './source.js';
+import { LISTED_BAD_LINES, ProblemLog, type ProblemSummary } from '../../domain/problem-log.js';
+import { CsvSyntaxError, detectEncoding, MAX_RECORD_CHARS, openCsv, type CsvRecord, type CsvSource, type Encoding } from './source.js';
 import { targets, type Target } from './targets.js';
 
 export interface ImportFile {
@@ -29,7 +30,7 @@ export interface ImportOptions {
   onProgress?: (kind: ImportKind, rowsRead: number) => void;
 }
 
-export interface FileReport {
+export interface FileReport extends ProblemSummary {
   kind: ImportKind;
   fileName: string;
   encoding: Encoding;
@@ -38,7 +39,6 @@ export interface FileReport {
   inserted: number;
   updated: number;
   unchanged: number;
-  problems: Problem[];
   /** Not errors: unknown columns, ignored. */
   warnings: string[];
 }
@@ -59,6 +59,7 @@ type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 function emptyReport(file: ImportFile, encoding: Encoding): FileReport {
   return {
+    ...new ProblemLog().summary(),
     kind: file.kind,
     fileName: basename(file.path),
     encoding,
@@ -67,50 +68,56 @@ function emptyReport(file: ImportFile, encoding: Encoding): FileReport {
     inserted: 0,
     updated: 0,
     unchanged: 0,
-    problems: [],
     warnings: []
   };
 }
 
+/** The parser stops at the first line that is not CSV: the report says where and why, and that the rest was not read. */
 function malformedCsv(line: number, code: string): Problem {
+  const tooLong = code === 'CSV_MAX_RECORD_SIZE';
+  const limit = MAX_RECORD_CHARS.toLocaleString('en');
   return {
     line,
     column: '',
     value: '',
-    reason: {
-      ja: 'CSV の形式が正しくありません（引用符の閉じ忘れなど）。ここから先は読めませんでした',
-      en: `malformed CSV (${code}); the rest of the file could not be read`
-    }
+    reason: tooLong
+      ? {
+          ja: `この行から ${limit} 文字を超えても行が終わりません（引用符の閉じ忘れなど）。ここから先は読めませんでした`,
+          en: `a record starting here runs past ${limit} characters (an unclosed quote?); the rest of the file could not be read`
+        }
+      : {
+          ja: 'CSV の形式が正しくありません（引用符の閉じ忘れなど）。ここから先は読めませんでした',
+          en: `malformed CSV (${code}); the rest of the file could not be read`
+        }
   };
 }
 
-/** Checks one record; returns its staging row, or records its problems and returns null. */
+/** Checks one record; returns its staging row, or its problems. */
 function checkRecord(
   { line, fields }: CsvRecord,
   header: string[],
   file: ImportFile,
-  report: FileReport,
   options: ImportOptions
-): RowsByKind[ImportKind] | null {
+): { row: RowsByKind[ImportKind] } | { problems: Problem[] } {
   if (fields.length !== header.length) {
-    report.problems.push({
-      line,
-      column: '',
-      value: fields.join(','),
-      reason: {
-        ja: `列の数（${fields.length}）が見出し行（${header.length}）と違います`,
-        en: `${fields.length} fields where the header has ${header.length}`
-      }
-    });
-    return null;
+    return {
+      problems: [
+        {
+          line,
+          column: '',
+          value: fields.join(','),
+          reason: {
+            ja: `列の数（${fields.length}）が見出し行（${header.length}）と違います`,
+            en: `${fields.length} fields where the header has ${header.length}`
+          },
+          rule: { ja: '列の数が見出し行と違います', en: 'the number of fields differs from the header' }
+        }
+      ]
+    };
   }
   const record = Object.fromEntries(header.map((name, index) => [name, fields[index]]));
   const result = validateRow(file.kind, record, line, options.rules);
-  if (!result.ok) {
-    report.problems.push(...result.problems);
-    return null;
-  }
-  return result.row;
+  return result.ok ? { row: result.row } : { problems: result.problems };
 }
 
 /**
@@ -122,6 +129,7 @@ async function stageFile(
   tx: Transaction,
   file: ImportFile,
   report: FileReport,
+  log: ProblemLog,
   target: Target<ImportKind>,
   options: ImportOptions
 ): Promise<boolean> {
@@ -129,13 +137,16 @@ async function stageFile(
   try {
     source = await openCsv(file.path, report.encoding);
   } catch (error) {
-    if (!isCsvSyntaxError(error)) throw error;
-    report.problems.push(malformedCsv(error.lines, error.code));
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    log.addLine(error.line, [malformedCsv(error.line, error.code)]);
     return false;
   }
   const header = checkHeader(file.kind, source.header);
-  for (const name of header.missing) {
-    report.problems.push({ line: 1, column: name, value: '', reason: { ja: '必須の列がありません', en: 'required column is missing' } });
+  if (header.missing.length > 0) {
+    log.addLine(
+      1,
+      header.missing.map((name) => ({ line: 1, column: name, value: '', reason: { ja: '必須の列がありません', en: 'required column is missing' } }))
+    );
   }
   report.warnings = header.unknown.map((name) => `unknown column "${name}" ignored / 不明な列「${name}」は無視しました`);
   if (header.missing.length > 0) return false;
@@ -160,13 +171,14 @@ async function stageFile(
     for await (const record of source.records) {
       report.rowsRead += 1;
       if (report.rowsRead % PROGRESS_EVERY === 0) options.onProgress?.(file.kind, report.rowsRead);
-      const row = checkRecord(record, source.header, file, report, options);
-      if (row) batch.push(target.toStaging(row, record.line));
+      const checked = checkRecord(record, source.header, file, options);
+      if ('row' in checked) batch.push(target.toStaging(checked.row, record.line));
+      else log.addLine(record.line, checked.problems);
       if (batch.length >= BATCH_ROWS) await flush();
     }
   } catch (error) {
-    if (!isCsvSyntaxError(error)) throw error;
-    report.problems.push(malformedCsv(error.lines, error.code));
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    log.addLine(error.line, [malformedCsv(error.line, error.code)]);
   }
   options.onProgress?.(file.kind, report.rowsRead);
   report.sha256 = source.sha256();
@@ -175,13 +187,54 @@ async function stageFile(
   return true;
 }
 
-async function checkAgainstDatabase(tx: Transaction, target: Target<ImportKind>, report: FileReport) {
-  for (const check of target.databaseChecks) {
-    const rows = await selectRows<{ line: number; column: string; value: string; ja: string; en: string }>(tx, sql.raw(check));
-    for (const row of rows) {
-      report.problems.push({ line: row.line, column: row.column, value: row.value, reason: { ja: row.ja, en: row.en } });
-    }
+interface FoundRow {
+  check_no: number;
+  line: number;
+  column: string;
+  value: string;
+  ja: string;
+  en: string;
+}
+
+/**
+ * Runs the target's database checks as one query: only the problems of the first
+ * LISTED_BAD_LINES lines found come back, the lines after them only as counts, so a file
+ * of a million repeated keys costs the process no more than one of a thousand.
+ */
+async function checkAgainstDatabase(tx: Transaction, target: Target<ImportKind>, log: ProblemLog) {
+  const found = sql.raw(`with found as materialized (${target.databaseChecks
+    .map((check, index) => `select ${index} as check_no, line, "column", value, ja, en from (${check.sql}) check_${index}`)
+    .join(' union all ')})`);
+  const rows = await selectRows<FoundRow>(
+    tx,
+    sql`${found}, listed as (select distinct line from found order by line limit ${LISTED_BAD_LINES})
+      select * from found where line in (select line from listed) order by line, check_no`
+  );
+  for (let start = 0; start < rows.length; ) {
+    let end = start;
+    while (end < rows.length && rows[end]!.line === rows[start]!.line) end += 1;
+    const problems = rows.slice(start, end).map((row) => ({
+      line: row.line,
+      column: row.column,
+      value: row.value,
+      reason: { ja: row.ja, en: row.en },
+      rule: target.databaseChecks[row.check_no]!.rule
+    }));
+    log.addLine(rows[start]!.line, problems);
+    start = end;
   }
+  const lastListed = rows.at(-1)?.line;
+  if (lastListed === undefined || new Set(rows.map((row) => row.line)).size < LISTED_BAD_LINES) return;
+  const counts = await selectRows<{ check_no: number | null; column: string | null; problems: number; lines: number }>(
+    tx,
+    sql`${found} select check_no, "column", count(*)::int as problems, count(distinct line)::int as lines
+      from found where line > ${lastListed} group by grouping sets ((check_no, "column"), ())`
+  );
+  const byRule = counts.filter((count) => count.check_no !== null);
+  log.addCounted(
+    counts.find((count) => count.check_no === null)?.lines ?? 0,
+    byRule.map((count) => ({ column: count.column!, rule: target.databaseChecks[count.check_no!]!.rule, count: count.problems }))
+  );
 }
 
 async function applyFile(tx: Transaction, target: Target<ImportKind>, report: FileReport) {
@@ -210,10 +263,11 @@ export async function importFiles(db: Database, files: ImportFile[], options: Im
         const report = emptyReport(file, file.encoding ?? (await detectEncoding(file.path)));
         reports.push(report);
         const target = targets[file.kind];
-        const staged = await stageFile(tx, file, report, target, options);
-        if (staged) await checkAgainstDatabase(tx, target, report);
-        if (report.problems.length > 0) {
-          report.problems.sort((a, b) => a.line - b.line);
+        const log = new ProblemLog();
+        const staged = await stageFile(tx, file, report, log, target, options);
+        if (staged) await checkAgainstDatabase(tx, target, log);
+        if (!log.isEmpty) {
+          Object.assign(report, log.summary());
           throw new Rejected();
         }
         await applyFile(tx, target, report);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Transform } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 
@@ -9,6 +9,12 @@ export type Encoding = 'utf8' | 'sjis';
 
 /** How much of a file decides its encoding when none is given. */
 const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * No billing-system record comes near this; an unclosed quote would otherwise pull the rest
+ * of the file into one field, all of it in memory.
+ */
+export const MAX_RECORD_CHARS = 64 * 1024;
 
 /**
  * UTF-8 (with or without BOM) unless the first 64 KiB are not valid UTF-8, then Shift_JIS
@@ -60,23 +66,42 @@ export async function openCsv(path: string, encoding: Encoding): Promise<CsvSour
       done(null, chunk);
     }
   });
-  const parser = parse({ info: true, skip_empty_lines: true, relax_column_count: true, bom: true });
-  createReadStream(path, { highWaterMark: 256 * 1024 })
-    .on('error', (error) => parser.destroy(error))
-    .pipe(hashing)
-    .pipe(iconv.decodeStream(encoding === 'sjis' ? 'cp932' : 'utf8'))
-    .pipe(parser);
+  let lastLine = 0;
+  const parser = parse({
+    info: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    bom: true,
+    max_record_size: MAX_RECORD_CHARS,
+    // Called as each record is parsed: a parse error drops the records parsed but not yet read.
+    on_record: (record, { lines }) => {
+      lastLine = lines;
+      return record;
+    }
+  });
+  // pipeline, not pipe: a parser that gives up also closes the file instead of leaving it paused and open.
+  pipeline(
+    createReadStream(path, { highWaterMark: 256 * 1024 }),
+    hashing,
+    iconv.decodeStream(encoding === 'sjis' ? 'cp932' : 'utf8'),
+    parser,
+    () => {}
+  );
 
-  const iterator = (parser as AsyncIterable<{ record: string[]; info: { lines: number } }>)[Symbol.asyncIterator]();
-  const first = await iterator.next();
+  const parsed = (parser as AsyncIterable<{ record: string[]; info: { lines: number } }>)[Symbol.asyncIterator]();
+  const next = () =>
+    parsed.next().catch((error: unknown) => {
+      throw error instanceof CsvError ? new CsvSyntaxError(lastLine + 1, error.code) : error;
+    });
+  const first = await next();
   const header = first.done ? [] : first.value.record.map((name) => name.trim().toLowerCase());
   let digest: string | undefined;
   return {
     header,
     records: {
       async *[Symbol.asyncIterator]() {
-        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-          yield { line: next.value.info.lines, fields: next.value.record };
+        for (let record = await next(); !record.done; record = await next()) {
+          yield { line: record.value.info.lines, fields: record.value.record };
         }
       }
     },
@@ -84,7 +109,13 @@ export async function openCsv(path: string, encoding: Encoding): Promise<CsvSour
   };
 }
 
-/** A file that is not CSV at some line (an unclosed quote, say): reported, not thrown at the operator. */
-export function isCsvSyntaxError(error: unknown): error is CsvError & { lines: number } {
-  return error instanceof CsvError;
+/** A file that is not CSV from some line on (an unclosed quote, say): reported, not thrown at the operator. */
+export class CsvSyntaxError extends Error {
+  constructor(
+    /** Where the record that breaks starts (empty lines before it aside). */
+    readonly line: number,
+    readonly code: string
+  ) {
+    super(`malformed CSV (${code}) from line ${line}`);
+  }
 }

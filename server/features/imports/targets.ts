@@ -1,5 +1,13 @@
 import { CURRENT_TRANSACTION_VERSION } from '../../db/schema.js';
-import type { ImportKind, RowsByKind } from '../../domain/import-rows.js';
+import type { ImportKind, Reason, RowsByKind } from '../../domain/import-rows.js';
+
+/** A refusal only the database can find, once the whole file is staged. */
+export interface DatabaseCheck {
+  /** Returns (line, column, value, ja, en) for every row the database refuses. */
+  sql: string;
+  /** What the lines beyond the report's listed ones are counted by. */
+  rule: Reason;
+}
 
 /**
  * How each import file reaches its tables: a temporary staging table filled in batches,
@@ -12,18 +20,19 @@ export interface Target<K extends ImportKind> {
   insertStaging: string;
   stagingColumnList: string;
   toStaging(row: RowsByKind[K], line: number): Record<string, unknown>;
-  /** Each returns (line, column, value, ja, en) for every row the database refuses. */
-  databaseChecks: string[];
+  databaseChecks: DatabaseCheck[];
   /** Each returns one row with optional inserted / updated counts. */
   apply: string[];
 }
 
-type PgType = 'text' | 'int' | 'date';
+type PgType = 'text' | 'int' | 'date' | 'numeric';
 
 interface DataColumn<K extends ImportKind> {
   column: string;
   type: PgType;
   field: keyof RowsByKind[K] & string;
+  /** The row holds tenths, the table the decimal number itself. */
+  tenths?: true;
 }
 
 function stagingParts<K extends ImportKind>(kind: K, columns: DataColumn<K>[]) {
@@ -36,27 +45,37 @@ function stagingParts<K extends ImportKind>(kind: K, columns: DataColumn<K>[]) {
     stagingColumnList: list,
     toStaging(row: RowsByKind[K], line: number) {
       const record: Record<string, unknown> = { line, faucet_no: (row as { faucetNo: string }).faucetNo };
-      for (const column of columns) record[column.column] = row[column.field];
+      for (const column of columns) {
+        const value = row[column.field];
+        record[column.column] = column.tenths ? (value as number) / 10 : value;
+      }
       return record;
     }
   };
 }
 
 /** A key twice in one file is a mistake, not a correction: which of the two would be right? */
-const repeatedKeyCheck = (table: string, keyColumns: string[]) => `
-  select line, '${keyColumns.join('+')}' as column, ${keyColumns.join(" || ' ' || ")} as value,
-    first_line || '行目と同じキーです' as ja, 'the same key as line ' || first_line as en
-  from (select *, min(line) over (partition by ${keyColumns.join(', ')}) as first_line from ${table}) keyed
-  where line <> first_line
-  order by line`;
+const repeatedKeyCheck = (table: string, keyColumns: string[]): DatabaseCheck => ({
+  sql: `
+    select line, '${keyColumns.join('+')}' as column, ${keyColumns.join(" || ' ' || ")} as value,
+      first_line || '行目と同じキーです' as ja, 'the same key as line ' || first_line as en
+    from (select *, min(line) over (partition by ${keyColumns.join(', ')}) as first_line from ${table}) keyed
+    where line <> first_line`,
+  rule: { ja: '同じキーが前の行にあります', en: 'the same key as an earlier line' }
+});
 
-const unknownFaucetCheck = (table: string) => `
-  select s.line, 'faucet_no' as column, s.faucet_no as value,
-    '水栓番号が登録されていません（お客様ファイルにありません）' as ja,
-    'unknown faucet number (not in the customers file)' as en
-  from ${table} s
-  where not exists (select 1 from faucets f where f.faucet_no = s.faucet_no)
-  order by s.line`;
+const unknownFaucet: Reason = {
+  ja: '水栓番号が登録されていません（お客様ファイルにありません）',
+  en: 'unknown faucet number (not in the customers file)'
+};
+
+const unknownFaucetCheck = (table: string): DatabaseCheck => ({
+  sql: `
+    select s.line, 'faucet_no' as column, s.faucet_no as value, '${unknownFaucet.ja}' as ja, '${unknownFaucet.en}' as en
+    from ${table} s
+    where not exists (select 1 from faucets f where f.faucet_no = s.faucet_no)`,
+  rule: unknownFaucet
+});
 
 /** Readings, bills and payments: one row per faucet and period, replaced when it changes. */
 function periodTarget<K extends 'readings' | 'bills' | 'payments'>(kind: K, columns: DataColumn<K>[]): Target<K> {
@@ -116,15 +135,17 @@ function customersTarget(): Target<'customers'> {
     ...parts,
     databaseChecks: [
       repeatedKeyCheck(parts.table, ['faucet_no']),
-      `select s.line, 'contract_start' as column, s.contract_start::text as value,
-         '現在の契約の開始日（' || current.contract_start || '）より前の日付です。名義変更は新しい開始日で登録してください' as ja,
-         'before the start of the current contract (' || current.contract_start || '); a new holder needs a later start' as en
-       from ${joinFaucet}
-       join lateral (
-         select contract_start from contracts where faucet_id = f.id order by contract_start desc limit 1
-       ) current on true
-       where s.contract_start < current.contract_start
-       order by s.line`
+      {
+        sql: `select s.line, 'contract_start' as column, s.contract_start::text as value,
+           '現在の契約の開始日（' || current.contract_start || '）より前の日付です。名義変更は新しい開始日で登録してください' as ja,
+           'before the start of the current contract (' || current.contract_start || '); a new holder needs a later start' as en
+         from ${joinFaucet}
+         join lateral (
+           select contract_start from contracts where faucet_id = f.id order by contract_start desc limit 1
+         ) current on true
+         where s.contract_start < current.contract_start`,
+        rule: { ja: '現在の契約の開始日より前の日付です', en: 'before the start of the current contract' }
+      }
     ],
     apply: [
       `with added as (
@@ -162,7 +183,7 @@ export const targets: { [K in ImportKind]: Target<K> } = {
   readings: periodTarget('readings', [
     { column: 'period', type: 'text', field: 'period' },
     { column: 'reading_date', type: 'date', field: 'readingDate' },
-    { column: 'meter_value', type: 'int', field: 'meterValue' },
+    { column: 'meter_value', type: 'numeric', field: 'meterTenths', tenths: true },
     { column: 'usage_tenths', type: 'int', field: 'usageTenths' },
     { column: 'next_reading_date', type: 'date', field: 'nextReadingDate' }
   ]),

@@ -135,7 +135,7 @@ export async function pull(db: Database, customerId: number, request: PullReques
 
   if (readingRows.length > 0) {
     response.readings = readingRows.map(
-      (row): ReadingTuple => [no(row.faucetId), row.period, row.readingDate, row.meterValue, row.usageTenths, row.nextReadingDate]
+      (row): ReadingTuple => [no(row.faucetId), row.period, row.readingDate, Math.round(row.meterValue * 10), row.usageTenths, row.nextReadingDate]
     );
   }
   if (billRows.length > 0) {

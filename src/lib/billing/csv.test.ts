@@ -23,7 +23,7 @@ describe('csv', () => {
         {
           period: '2026-10',
           months: 2,
-          reading: { faucetNo: '31000001', period: '2026-10', readingDate: '2026-10-16', meterValue: 1234, usageTenths: 385, nextReadingDate: '2026-12-16' },
+          reading: { faucetNo: '31000001', period: '2026-10', readingDate: '2026-10-16', meterTenths: 12340, usageTenths: 385, nextReadingDate: '2026-12-16' },
           bill: {
             faucetNo: '31000001',
             period: '2026-10',

@@ -2,7 +2,7 @@ import { catalogs, type Locale, type MessageKey } from '$lib/i18n/messages';
 import type { SyncedFaucet } from '$lib/shared/sync-wire';
 import type { History, HistoryRow } from './history';
 import { periodLabel } from './periods';
-import { usageNumber } from './format';
+import { formatMeter, usageNumber } from './format';
 import type { PaymentMethod } from './status';
 
 export type CsvCell = string | number | null;
@@ -62,7 +62,7 @@ export function historyCsv(faucet: Pick<SyncedFaucet, 'faucetNo' | 'supplyAddres
       faucet.supplyAddress,
       periodLabel(row.period, row.months, locale),
       row.reading?.readingDate ?? null,
-      row.reading?.meterValue ?? null,
+      row.reading ? formatMeter(row.reading.meterTenths, false) : null,
       usage(row.usageTenths),
       usage(row.lastYear?.usageTenths),
       row.bill?.waterCharge ?? null,

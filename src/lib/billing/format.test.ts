@@ -16,7 +16,10 @@ describe('formatting', () => {
     expect(formatUsage(12345)).toBe('1,234.5 m³');
     expect(usageNumber(12345, false)).toBe('1234.5');
     expect(usageNumber(5)).toBe('0.5');
-    expect(formatMeter(10234)).toBe('10,234');
+    expect(formatMeter(102340)).toBe('10,234');
+    expect(formatMeter(10145)).toBe('1,014.5');
+    expect(formatMeter(10145, false)).toBe('1014.5');
+    expect(formatMeter(10140, false)).toBe('1014');
   });
 
   it('writes dates as people do, with the weekday when asked', () => {

@@ -22,9 +22,9 @@ export function usageNumber(tenths: number, group = true): string {
   return `${sign}${group ? grouped.format(whole) : String(whole)}.${Math.abs(tenths) % 10}`;
 }
 
-/** A meter register value (whole m³): 1,234. */
-export function formatMeter(value: number): string {
-  return grouped.format(value);
+/** A meter register value as the billing system wrote it: 1,234, or 1,234.5 from a meter read to 0.1 m³. */
+export function formatMeter(tenths: number, group = true): string {
+  return tenths % 10 === 0 ? (group ? grouped.format(tenths / 10) : String(tenths / 10)) : usageNumber(tenths, group);
 }
 
 const jaWeekdays = ['日', '月', '火', '水', '木', '金', '土'];

@@ -7,7 +7,7 @@ const reading = (faucetNo: string, period: string, usageTenths: number): LocalRe
   faucetNo,
   period,
   readingDate: `${period}-16`,
-  meterValue: 500,
+  meterTenths: 5000,
   usageTenths,
   nextReadingDate: null
 });

@@ -16,7 +16,7 @@ const reading = (faucetNo: string, period: string, usageTenths = 220): LocalRead
   faucetNo,
   period,
   readingDate: `${period}-05`,
-  meterValue: 1000,
+  meterTenths: 10000,
   usageTenths,
   nextReadingDate: null
 });

@@ -3,7 +3,8 @@ export interface ReadingRow {
   faucetNo: string;
   period: string;
   readingDate: string;
-  meterValue: number;
+  /** The meter register in tenths of a m³: 1014.5 is 10145. */
+  meterTenths: number;
   usageTenths: number;
   nextReadingDate: string | null;
 }

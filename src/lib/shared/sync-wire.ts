@@ -3,7 +3,7 @@
  * pull of 20 faucets × 24 months stays a few tens of kilobytes. Bump SYNC_FORMAT whenever a
  * shape here changes: a device on another format is told to drop its copy and pull anew.
  */
-export const SYNC_FORMAT = 1;
+export const SYNC_FORMAT = 2;
 
 export interface PullRequest {
   format: number;
@@ -24,7 +24,7 @@ export interface SyncedFaucet {
   toPeriod: string | null;
 }
 
-/** [faucetNo, period, readingDate, meterValue, usageTenths, nextReadingDate] */
+/** [faucetNo, period, readingDate, meterTenths, usageTenths, nextReadingDate] */
 export type ReadingTuple = [string, string, string, number, number, string | null];
 /** [faucetNo, period, usageTenths, waterCharge, sewerCharge, total, tax, issueDate, dueDate, transferDate] */
 export type BillTuple = [string, string, number, number, number, number, number | null, string, string | null, string | null];

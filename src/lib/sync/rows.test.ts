@@ -14,11 +14,11 @@ const faucet = (faucetNo: string, fromPeriod: string, toPeriod: string | null): 
 
 describe('rows from the wire', () => {
   it('turns tuples into named records', () => {
-    expect(readingFrom(['10000001', '2026-10', '2026-10-14', 1234, 215, null])).toEqual({
+    expect(readingFrom(['10000001', '2026-10', '2026-10-14', 12345, 215, null])).toEqual({
       faucetNo: '10000001',
       period: '2026-10',
       readingDate: '2026-10-14',
-      meterValue: 1234,
+      meterTenths: 12345,
       usageTenths: 215,
       nextReadingDate: null
     });

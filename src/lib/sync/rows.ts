@@ -1,11 +1,11 @@
 import type { LocalBill, LocalPayment, LocalReading } from '$lib/local/db';
 import type { BillTuple, PaymentTuple, ReadingTuple, SyncedFaucet } from '$lib/shared/sync-wire';
 
-export const readingFrom = ([faucetNo, period, readingDate, meterValue, usageTenths, nextReadingDate]: ReadingTuple): LocalReading => ({
+export const readingFrom = ([faucetNo, period, readingDate, meterTenths, usageTenths, nextReadingDate]: ReadingTuple): LocalReading => ({
   faucetNo,
   period,
   readingDate,
-  meterValue,
+  meterTenths,
   usageTenths,
   nextReadingDate
 });

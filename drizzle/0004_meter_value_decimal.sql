@@ -1,0 +1,1 @@
+ALTER TABLE "readings" ALTER COLUMN "meter_value" SET DATA TYPE numeric(10, 1);
