@@ -72,7 +72,7 @@ const t = initTRPC.context<Context>().create({
     if (facing) {
       return { ...shape, data: { ...shape.data, reason: facing.reason, field: facing.field ?? null, retryAfterSeconds: facing.retryAfterSeconds ?? null } };
     }
-    if (error.cause instanceof ZodError) {
+    if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
       return { ...shape, data: { ...shape.data, ...schemaRefusal(error.cause), retryAfterSeconds: null } };
     }
     if (error.code === 'INTERNAL_SERVER_ERROR') {

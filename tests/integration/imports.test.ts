@@ -230,6 +230,20 @@ describe(`imports on ${driverName}`, () => {
         '3行目 -「」: この行から 65,536 文字を超えても行が終わりません（引用符の閉じ忘れなど）。ここから先は読めませんでした / line 3, - "": a record starting here runs past 65,536 characters (an unclosed quote?); the rest of the file could not be read'
       );
     });
+
+    it('a line of nothing but commas: stopped at the line limit, not a million empty fields in memory', async () => {
+      const { report, file } = await rejectedReport('readings', [headers.readings, '10000001,2026-01,2026-01-15,1,1,', ','.repeat(2_000_000), '10000001,2026-02,2026-02-15,2,1,']);
+      expect(file.badLines).toBe(1);
+      expect(report).toContain('3行目 -「」: この行から 65,536 文字を超えても行が終わりません');
+    });
+
+    it('a header of 5,000 unknown columns: the first 20 named and the rest counted', async () => {
+      const unknown = Array.from({ length: 5000 }, (_, index) => `,extra${index}`).join('');
+      const { report } = await rejectedReport('readings', [`${headers.readings}${unknown}`, '10000001,2026-01,2026-01-15,1,1,']);
+      const warnings = report.split('\n').filter((line) => line.includes('warning'));
+      expect(warnings).toHaveLength(21);
+      expect(warnings.at(-1)).toContain('4,980');
+    });
   });
 
   it('warns about unknown columns and imports the rest', async () => {

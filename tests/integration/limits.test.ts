@@ -139,6 +139,17 @@ describe(`limits under requests sent at the same moment, on ${driverName}`, () =
     expect(codes).toHaveLength(1);
   });
 
+  it('code mail: +tags of one mailbox share its limit, and one client has a limit across addresses', async () => {
+    const client = app.client();
+    await client.api.auth.signup.requestCode.mutate({ email: 'tagged+1@example.jp' });
+    expect(await outcomeOf(client.api.auth.signup.requestCode.mutate({ email: 'tagged+2@example.jp' }))).toMatchObject({ code: 'TOO_MANY_REQUESTS', field: 'email' });
+    expect(await outcomeOf(client.api.auth.signup.requestCode.mutate({ email: 'tagged@example.jp' }))).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+
+    const outcomes = await together(Array.from({ length: 70 }, (_, index) => () => client.api.auth.reset.requestCode.mutate({ email: `many${index}@example.jp` })));
+    // One slot went to the first request above.
+    expect(codesOf(outcomes)).toEqual({ OK: 59, TOO_MANY_REQUESTS: 11 });
+  });
+
   it('current password in a password change counts toward the log-in limit, concurrently too', async () => {
     const email = newEmail();
     const member = app.client();

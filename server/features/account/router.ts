@@ -11,7 +11,7 @@ export const accountRouter = router({
   changePassword: customerProcedure
     .input(z.object({ currentPassword: z.string().max(200), newPassword: z.string().max(200) }))
     .mutation(async ({ ctx, input }) => {
-      const { sessionToken } = await changePassword(depsOf(ctx), ctx.customerId, { ...input, clientKey: ctx.clientKey });
+      const { sessionToken } = await changePassword(depsOf(ctx), ctx.customerId, input);
       ctx.setSessionCookie(sessionToken);
       return { ok: true };
     }),
@@ -25,7 +25,7 @@ export const accountRouter = router({
       return { ok: true };
     }),
   withdraw: customerProcedure.input(z.object({ password: z.string().max(200) })).mutation(async ({ ctx, input }) => {
-    await withdraw(depsOf(ctx), ctx.customerId, { password: input.password, clientKey: ctx.clientKey });
+    await withdraw(depsOf(ctx), ctx.customerId, input.password);
     ctx.setSessionCookie(null);
     return { ok: true };
   })

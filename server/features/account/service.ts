@@ -48,11 +48,11 @@ export async function changeNickname(deps: AuthDeps, customerId: number, nicknam
 export async function changePassword(
   deps: AuthDeps,
   customerId: number,
-  input: { currentPassword: string; newPassword: string; clientKey: string }
+  input: { currentPassword: string; newPassword: string }
 ): Promise<{ sessionToken: string }> {
   const customer = await customerById(deps, customerId);
   const { email, passwordHash } = customer;
-  if (!(await passwordAttempt(deps, { email, passwordHash, password: input.currentPassword, clientKey: input.clientKey, field: 'currentPassword' }))) {
+  if (!(await passwordAttempt(deps, { email, passwordHash, password: input.currentPassword, field: 'currentPassword' }))) {
     throw wrongCurrentPassword;
   }
   requirePasswordAllowed(input.newPassword, 'newPassword');
@@ -68,7 +68,7 @@ export async function changePassword(
  */
 export async function requestEmailChange(deps: AuthDeps, customerId: number, rawEmail: string): Promise<{ resendAfterSeconds: number }> {
   const email = normalizeEmail(rawEmail);
-  const wait = await claimMailSlot(deps.db, email, 'email-change', deps.now);
+  const wait = await claimMailSlot(deps.db, { email, purpose: 'email-change', clientKey: deps.clientKey }, deps.now);
   if (wait !== null) throw waitError(wait);
   const code = await issueCode(deps.db, { email, purpose: 'email-change', customerId, now: deps.now });
   const context = { profile: deps.config.profile, origin: deps.config.origin };
@@ -108,10 +108,10 @@ export async function confirmEmailChange(deps: AuthDeps, customerId: number, inp
  * 退会: with the password, the account and everything personal goes (sessions and codes by
  * cascade); each faucet is unlinked and gets its paper slip again. The contract stays.
  */
-export async function withdraw(deps: AuthDeps, customerId: number, input: { password: string; clientKey: string }): Promise<void> {
+export async function withdraw(deps: AuthDeps, customerId: number, password: string): Promise<void> {
   const customer = await customerById(deps, customerId);
   const { email, passwordHash } = customer;
-  if (!(await passwordAttempt(deps, { email, passwordHash, password: input.password, clientKey: input.clientKey, field: 'password' }))) {
+  if (!(await passwordAttempt(deps, { email, passwordHash, password, field: 'password' }))) {
     throw new UserFacingError('BAD_REQUEST', { ja: 'パスワードが違います', en: 'The password is not right' }, 'password');
   }
   await deps.db.transaction(async (tx) => {

@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { mailboxOf } from '../../../src/lib/shared/email.js';
 import type { Database } from '../../db/client.js';
 import { emailCodes } from '../../db/schema.js';
 import { takeAttempt } from './rate-limit.js';
@@ -26,19 +27,29 @@ function sameHash(a: string, b: string): boolean {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
+/** Code mails one client may have sent an hour, to any addresses: the utility's sender reputation is everyone's. */
+const CODE_MAILS_PER_CLIENT_HOUR = 60;
+
 /**
  * May a code (or the mail that stands in for one) go to this address now? At most one a
- * minute and five an hour per address and purpose, whether or not the address has an
- * account, so the limits themselves say nothing about accounts. Returns the seconds to wait,
- * or null when the slot is taken (and recorded) for this request.
+ * minute and five an hour per mailbox and purpose, whether or not the address has an
+ * account, so the limits themselves say nothing about accounts; and at most 60 an hour from
+ * one client. Returns the seconds to wait, or null when the slot is taken (and recorded) for
+ * this request.
  */
-export async function claimMailSlot(db: Database, email: string, purpose: CodePurpose, now: Date): Promise<number | null> {
-  const bucket = `code:${purpose}:${email}`;
+export async function claimMailSlot(
+  db: Database,
+  request: { email: string; purpose: CodePurpose; clientKey: string },
+  now: Date
+): Promise<number | null> {
+  // taro+1@ and taro+2@ are one mailbox: one bucket, or the tags would multiply the limit.
+  const bucket = `code:${request.purpose}:${mailboxOf(request.email)}`;
   const attempt = await takeAttempt(
     db,
     [
       { bucket, max: 1, windowMs: RESEND_COOLDOWN_SECONDS * 1000 },
-      { bucket, max: CODES_PER_HOUR, windowMs: 60 * MINUTE_MS }
+      { bucket, max: CODES_PER_HOUR, windowMs: 60 * MINUTE_MS },
+      { bucket: `code-client:${request.clientKey}`, max: CODE_MAILS_PER_CLIENT_HOUR, windowMs: 60 * MINUTE_MS }
     ],
     now
   );

@@ -12,6 +12,14 @@ export interface Limit {
 export type Attempt = { ok: true; eventIds: number[] } | { ok: false; full: Limit };
 
 /**
+ * The transaction a locked count runs in. Read committed, whatever the database's default:
+ * each statement then sees what committed before it, so a count taken after the lock sees
+ * the attempt its previous holder recorded. Under repeatable read the snapshot would be taken
+ * while waiting for the lock, and requests sent together would all pass again.
+ */
+export const LOCKED_COUNT = { isolationLevel: 'read committed' } as const;
+
+/**
  * Serialises the callers of these keys until the end of the transaction, across every app
  * process on the database. Taken in one order, so two callers never wait on each other crosswise.
  */
@@ -44,7 +52,7 @@ export async function takeAttempt(db: Database, limits: Limit[], now: Date): Pro
       .values(buckets.map((bucket) => ({ bucket, at: now })))
       .returning({ id: rateEvents.id });
     return { ok: true, eventIds: recorded.map((event) => event.id) };
-  });
+  }, LOCKED_COUNT);
 }
 
 /** An attempt that went well (the right password) stops counting against its limits. */

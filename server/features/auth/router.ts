@@ -19,7 +19,8 @@ export const depsOf = (ctx: Context): AuthDeps => ({
   config: ctx.config,
   mailer: ctx.mailer,
   logger: ctx.logger,
-  now: new Date()
+  now: new Date(),
+  clientKey: ctx.clientKey
 });
 
 /**
@@ -56,7 +57,7 @@ export const authRouter = router({
             'consent'
           );
         }
-        return proveSignupFaucet(depsOf(ctx), { ...input, clientKey: ctx.clientKey });
+        return proveSignupFaucet(depsOf(ctx), input);
       }),
     complete: publicProcedure
       .input(z.object({ ticket: text(100), nickname: text(100), password: text(200) }))
@@ -66,7 +67,7 @@ export const authRouter = router({
       })
   }),
   login: publicProcedure.input(z.object({ email: text(254), password: text(200) })).mutation(async ({ ctx, input }) => {
-    const { sessionToken } = await logIn(depsOf(ctx), { ...input, clientKey: ctx.clientKey });
+    const { sessionToken } = await logIn(depsOf(ctx), input);
     return startSession(ctx, sessionToken);
   }),
   logout: publicProcedure.mutation(async ({ ctx }) => {

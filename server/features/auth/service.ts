@@ -27,6 +27,8 @@ export interface AuthDeps {
   mailer: Mailer;
   logger: Logger;
   now: Date;
+  /** Who is asking, for the per-client limits (server/domain/client-address.ts). */
+  clientKey: string;
 }
 
 /** The address as the portal keeps it (src/lib/shared/email.ts, the grammar the app checks too), refused next to the field otherwise. */
@@ -103,7 +105,7 @@ export function requirePasswordAllowed(password: string, field = 'password'): vo
  */
 export async function requestSignupCode(deps: AuthDeps, rawEmail: string): Promise<{ resendAfterSeconds: number }> {
   const email = normalizeEmail(rawEmail);
-  const wait = await claimMailSlot(deps.db, email, 'signup', deps.now);
+  const wait = await claimMailSlot(deps.db, { email, purpose: 'signup', clientKey: deps.clientKey }, deps.now);
   if (wait !== null) throw waitError(wait);
   // A code is made either way, so both answers cost the same work; only a new address gets it.
   const code = await issueCode(deps.db, { email, purpose: 'signup', now: deps.now });
@@ -123,10 +125,10 @@ export async function verifySignupCode(deps: AuthDeps, rawEmail: string, code: s
 /** Step 3: faucet number and registered phone prove the faucet; it is linked in step 4. */
 export async function proveSignupFaucet(
   deps: AuthDeps,
-  input: { ticket: string; faucetNo: string; phone: string; clientKey: string }
+  input: { ticket: string; faucetNo: string; phone: string }
 ): Promise<{ faucetNo: string }> {
   const row = await provenTicket(deps, input.ticket, 'signup');
-  const proof = await proveFaucet(deps.db, { faucetNo: input.faucetNo, phone: input.phone, clientKey: input.clientKey, now: deps.now, profile: deps.config.profile });
+  const proof = await proveFaucet(deps.db, { faucetNo: input.faucetNo, phone: input.phone, clientKey: deps.clientKey, now: deps.now, profile: deps.config.profile });
   await deps.db.update(emailCodes).set({ provenContractId: proof.contractId }).where(eq(emailCodes.id, row.id));
   return { faucetNo: proof.faucetNo };
 }
@@ -184,13 +186,13 @@ const HOUR_MS = 3600_000;
  */
 export async function passwordAttempt(
   deps: AuthDeps,
-  input: { email: string; passwordHash: string | undefined; password: string; clientKey: string; field: string }
+  input: { email: string; passwordHash: string | undefined; password: string; field: string }
 ): Promise<boolean> {
   const attempt = await takeAttempt(
     deps.db,
     [
       { bucket: `login:${input.email}`, max: LOGIN_FAILURES_PER_ADDRESS, windowMs: HOUR_MS },
-      { bucket: `login-client:${input.clientKey}`, max: LOGIN_FAILURES_PER_CLIENT, windowMs: HOUR_MS }
+      { bucket: `login-client:${deps.clientKey}`, max: LOGIN_FAILURES_PER_CLIENT, windowMs: HOUR_MS }
     ],
     deps.now
   );
@@ -209,11 +211,11 @@ export async function passwordAttempt(
 
 export async function logIn(
   deps: AuthDeps,
-  input: { email: string; password: string; clientKey: string }
+  input: { email: string; password: string }
 ): Promise<{ sessionToken: string }> {
   const email = normalizeEmail(input.email);
   const customer = await customerByEmail(deps.db, email);
-  const matches = await passwordAttempt(deps, { email, passwordHash: customer?.passwordHash, password: input.password, clientKey: input.clientKey, field: 'password' });
+  const matches = await passwordAttempt(deps, { email, passwordHash: customer?.passwordHash, password: input.password, field: 'password' });
   if (!matches || !customer) throw loginRefused;
   return { sessionToken: await createSession(deps.db, customer.id, deps.now) };
 }
@@ -221,7 +223,7 @@ export async function logIn(
 /** Reset step 1: a code goes only to an address with an account; the answer is the same either way. */
 export async function requestPasswordReset(deps: AuthDeps, rawEmail: string): Promise<{ resendAfterSeconds: number }> {
   const email = normalizeEmail(rawEmail);
-  const wait = await claimMailSlot(deps.db, email, 'reset', deps.now);
+  const wait = await claimMailSlot(deps.db, { email, purpose: 'reset', clientKey: deps.clientKey }, deps.now);
   if (wait !== null) throw waitError(wait);
   const customer = await customerByEmail(deps.db, email);
   // A code is made either way, so both answers cost the same work; one without an account

@@ -5,7 +5,6 @@ import { customerProcedure, router } from '../../trpc.js';
 import { addFaucet, labelFaucet, listFaucets, removeFaucet } from './service.js';
 
 // An integer column: a larger id could never match, and PostgreSQL would fail on it instead.
-// An integer column: a larger id could never match, and PostgreSQL would fail on it instead.
 const linkId = z.object({ linkId: z.number().int().positive().max(2 ** 31 - 1) });
 
 export const faucetsRouter = router({

@@ -6,7 +6,7 @@ import { contracts, CURRENT_TRANSACTION_VERSION, faucetLinks, faucets, paperSlip
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
 import { UserFacingError } from '../auth/errors.js';
-import { lockKeys } from '../auth/rate-limit.js';
+import { LOCKED_COUNT, lockKeys } from '../auth/rate-limit.js';
 
 export const MAX_FAUCETS_PER_ACCOUNT = 20;
 const FAILED_PROOFS_PER_FAUCET = 5;
@@ -99,7 +99,7 @@ export async function proveFaucet(
     const succeeded = current !== undefined && current.phone !== null && current.phone === phone;
     await tx.insert(proofAttempts).values({ faucetNo, clientKey, succeeded, attemptedAt: now });
     return succeeded ? current : undefined;
-  });
+  }, LOCKED_COUNT);
   if (!contract) {
     throw new UserFacingError(
       'BAD_REQUEST',

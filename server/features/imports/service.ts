@@ -72,6 +72,17 @@ function emptyReport(file: ImportFile, encoding: Encoding): FileReport {
   };
 }
 
+/** Unknown columns are named up to this many; a header of thousands is a wrong file, not thousands of warnings. */
+const NAMED_UNKNOWN_COLUMNS = 20;
+
+function unknownColumnWarnings(unknown: string[]): string[] {
+  const names = [...new Set(unknown)];
+  const warnings = names.slice(0, NAMED_UNKNOWN_COLUMNS).map((name) => `unknown column "${name}" ignored / 不明な列「${name}」は無視しました`);
+  const more = names.length - NAMED_UNKNOWN_COLUMNS;
+  if (more > 0) warnings.push(`${more.toLocaleString('en')} more unknown columns ignored / ほかに不明な列 ${more.toLocaleString('en')} 列を無視しました`);
+  return warnings;
+}
+
 /** The parser stops at the first line that is not CSV: the report says where and why, and that the rest was not read. */
 function malformedCsv(line: number, code: string): Problem {
   const tooLong = code === 'CSV_MAX_RECORD_SIZE';
@@ -148,7 +159,7 @@ async function stageFile(
       header.missing.map((name) => ({ line: 1, column: name, value: '', reason: { ja: '必須の列がありません', en: 'required column is missing' } }))
     );
   }
-  report.warnings = header.unknown.map((name) => `unknown column "${name}" ignored / 不明な列「${name}」は無視しました`);
+  report.warnings = unknownColumnWarnings(header.unknown);
   if (header.missing.length > 0) return false;
 
   await tx.execute(sql.raw(target.createStaging));

@@ -84,6 +84,7 @@ export async function openCsv(path: string, encoding: Encoding): Promise<CsvSour
     createReadStream(path, { highWaterMark: 256 * 1024 }),
     hashing,
     iconv.decodeStream(encoding === 'sjis' ? 'cp932' : 'utf8'),
+    lineLengthGuard(),
     parser,
     () => {}
   );
@@ -107,6 +108,32 @@ export async function openCsv(path: string, encoding: Encoding): Promise<CsvSour
     },
     sha256: () => (digest ??= hash.digest('hex'))
   };
+}
+
+/**
+ * Stops a file at a line longer than any record may be. csv-parse's max_record_size counts
+ * the characters of fields only: a line of nothing but commas would be millions of empty
+ * fields, all of them in memory. A record may span lines (a quoted line end), each of them short.
+ */
+function lineLengthGuard(): Transform {
+  let line = 1;
+  let sinceLineEnd = 0;
+  return new Transform({
+    decodeStrings: false,
+    encoding: 'utf8',
+    transform(chunk: string, _encoding, done) {
+      let lineStart = 0;
+      for (let lineEnd = chunk.indexOf('\n'); lineEnd !== -1; lineEnd = chunk.indexOf('\n', lineEnd + 1)) {
+        if (sinceLineEnd + lineEnd - lineStart > MAX_RECORD_CHARS) break;
+        line += 1;
+        sinceLineEnd = 0;
+        lineStart = lineEnd + 1;
+      }
+      sinceLineEnd += chunk.length - lineStart;
+      if (sinceLineEnd > MAX_RECORD_CHARS) done(new CsvSyntaxError(line, 'CSV_MAX_RECORD_SIZE'));
+      else done(null, chunk);
+    }
+  });
 }
 
 /** A file that is not CSV from some line on (an unclosed quote, say): reported, not thrown at the operator. */

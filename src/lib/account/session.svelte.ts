@@ -143,12 +143,16 @@ async function leave(next: Farewell): Promise<void> {
   }
 }
 
+/** How long log-out waits for the server: a stalled line must not keep the customer's data on screen. */
+const LOG_OUT_WAIT_MS = 3000;
+
 /**
  * Ends the session on the server, wipes the device and goes to the log-in page. With no
  * network the device is wiped all the same and the log-out is sent when it returns.
  */
 export async function logOut(): Promise<void> {
-  await leave((await sendLogOut()) ? 'loggedOut' : 'loggedOutOffline');
+  const answered = await Promise.race([sendLogOut(), new Promise<false>((resolve) => setTimeout(() => resolve(false), LOG_OUT_WAIT_MS))]);
+  await leave(answered ? 'loggedOut' : 'loggedOutOffline');
 }
 
 /** 退会: the account goes on the server (refused with a reason if the password is wrong), then the device is wiped. */

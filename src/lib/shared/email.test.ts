@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import addressparser from 'nodemailer/lib/addressparser';
 import { describe, expect, it } from 'vitest';
-import { parseEmail } from './email';
+import { mailboxOf, parseEmail } from './email';
 
 describe('parseEmail', () => {
   it.each([
@@ -16,6 +16,8 @@ describe('parseEmail', () => {
 
   it.each([
     'a@b.jp,x',
+    'victim%evil.jp@relay.example.jp',
+    'evil.jp!victim@relay.example.jp',
     'a@b.jp, c@d.jp',
     'a(c)@b.jp',
     '"x"@b.jp',
@@ -43,6 +45,12 @@ describe('parseEmail', () => {
     ''
   ])('refuses %s', (raw) => {
     expect(parseEmail(raw)).toBeNull();
+  });
+
+  it('names the mailbox a +tagged address reaches', () => {
+    expect(mailboxOf('taro+bill@example.jp')).toBe('taro@example.jp');
+    expect(mailboxOf('taro+a+b@example.jp')).toBe('taro@example.jp');
+    expect(mailboxOf('taro@example.jp')).toBe('taro@example.jp');
   });
 
   it('accepts only what the mailer reads back as exactly that one address', () => {

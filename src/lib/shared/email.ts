@@ -5,9 +5,10 @@ import type { Localized } from './localized';
  * part (RFC 5322 atext, no quoted strings, no comments) and a host name of letters, digits and
  * hyphens with a top-level domain of letters. Everything a mailer would read as something
  * else (`a@b.jp,x` is two addresses, `a(c)@b.jp` has a comment, `"x"@b.jp` is quoted) is
- * refused, so one mailbox is one account and one rate-limit bucket.
+ * refused, and so are `%` and `!`, which relays still route on (`a%b.jp@relay` is a@b.jp), so
+ * one mailbox is one account and one rate-limit bucket.
  */
-const LOCAL_PART = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const LOCAL_PART = /^[a-z0-9#$&'*+/=?^_`{|}~-]+(\.[a-z0-9#$&'*+/=?^_`{|}~-]+)*$/;
 const HOST_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const TOP_LEVEL = /^([a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 
@@ -29,4 +30,11 @@ export function parseEmail(raw: string): string | null {
   if (at < 1 || local.length > 64 || !LOCAL_PART.test(local)) return null;
   if (labels.length < 2 || !labels.every((label) => HOST_LABEL.test(label)) || !TOP_LEVEL.test(labels.at(-1)!)) return null;
   return email;
+}
+
+/** The mailbox an address reaches: a `+tag` in the local part is the owner's own label for it. */
+export function mailboxOf(email: string): string {
+  const at = email.lastIndexOf('@');
+  const plus = email.indexOf('+');
+  return plus === -1 || plus > at ? email : `${email.slice(0, plus)}${email.slice(at)}`;
 }
