@@ -9,7 +9,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['server/**/*.test.ts', 'src/**/*.test.ts'],
+          include: ['server/**/*.test.ts', 'src/**/*.test.ts', 'tests/lint/**/*.test.ts'],
           environment: 'node'
         }
       },
