@@ -302,10 +302,10 @@ describe(`accounts on ${driverName}`, () => {
     const [customer] = await app.db.select({ id: customers.id }).from(customers).where(eq(customers.email, email));
     const change = { linkId: link!.linkId, label: '自宅', clientId: randomUUID() };
 
-    await phone.api.faucets.label.mutate(change);
+    expect(await phone.api.faucets.label.mutate(change)).toEqual({ ok: true, repeated: false });
     // Another device renames it meanwhile; the phone, never having had its answer, sends its change again.
     await computer.api.faucets.label.mutate({ linkId: link!.linkId, label: '実家', clientId: randomUUID() });
-    expect(await phone.api.faucets.label.mutate(change)).toEqual({ ok: true });
+    expect(await phone.api.faucets.label.mutate(change)).toEqual({ ok: true, repeated: true });
 
     expect((await linksOf(phone)).map((faucet) => faucet.label)).toEqual(['実家']);
     expect(await app.db.select().from(clientChanges).where(eq(clientChanges.customerId, customer!.id))).toHaveLength(2);

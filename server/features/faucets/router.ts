@@ -21,8 +21,8 @@ export const faucetsRouter = router({
   // clientId: the id the device's outbox gave the change, so that a resend changes nothing.
   label: customerProcedure.input(linkId.extend({ label: z.string().max(40), clientId: z.uuid() })).mutation(async ({ ctx, input }) => {
     const { now } = depsOf(ctx);
-    await labelFaucet(ctx.database.db, { ...input, customerId: ctx.customerId, now });
-    return { ok: true };
+    const { repeated } = await labelFaucet(ctx.database.db, { ...input, customerId: ctx.customerId, now });
+    return { ok: true, repeated };
   }),
   remove: customerProcedure.input(linkId).mutation(async ({ ctx, input }) => {
     await removeFaucet(ctx.database.db, ctx.customerId, input.linkId, new Date(), ctx.config.profile);

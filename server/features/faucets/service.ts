@@ -169,27 +169,29 @@ function cleanLabel(text: string | null): string | null {
 /**
  * Renames a faucet, once per client id: the device's outbox sends the same id again when an
  * answer was lost, and the id is recorded in the change's own transaction, so a repeat finds
- * it and leaves everything as it is (a newer name given since included).
+ * it and leaves everything as it is (a newer name given since included). Says whether it was
+ * such a repeat: the device then holds its own name where the server may hold a newer one.
  */
 export async function labelFaucet(
   db: Database,
   input: { customerId: number; linkId: number; label: string; clientId: string; now: Date }
-): Promise<void> {
+): Promise<{ repeated: boolean }> {
   const { customerId, linkId, clientId } = input;
   const label = cleanLabel(input.label);
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const fresh = await tx
       .insert(clientChanges)
       .values({ customerId, clientId, receivedAt: input.now })
       .onConflictDoNothing()
       .returning({ clientId: clientChanges.clientId });
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) return { repeated: true };
     const updated = await tx
       .update(faucetLinks)
       .set({ label, version: sql.raw(CURRENT_TRANSACTION_VERSION) })
       .where(and(eq(faucetLinks.id, linkId), eq(faucetLinks.customerId, customerId)))
       .returning({ id: faucetLinks.id });
     if (updated.length === 0) throw notYours;
+    return { repeated: false };
   });
 }
 

@@ -19,8 +19,10 @@ export async function queueChange(change: Change): Promise<void> {
   });
 }
 
-function send({ id, change }: OutboxRow): Promise<unknown> {
-  return api.faucets.label.mutate({ linkId: change.linkId, label: change.label ?? '', clientId: id });
+/** Sends one change; true when the server had it already (an answer was lost) and left everything as it was. */
+async function send({ id, change }: OutboxRow): Promise<boolean> {
+  const { repeated } = await api.faucets.label.mutate({ linkId: change.linkId, label: change.label ?? '', clientId: id });
+  return repeated;
 }
 
 /**
@@ -37,8 +39,10 @@ function refused(error: unknown): boolean {
 /**
  * Sends the waiting changes in the order they were made, one at a time, each removed only
  * once the server has answered it. A send that got no answer stops here and throws: the row
- * stays and goes again, with the same id, at the next sync. Returns the faucet links whose
- * change the server refused: the device's copy of them is wrong and must be pulled anew.
+ * stays and goes again, with the same id, at the next sync. Returns the faucet links the
+ * device may now hold wrongly, to be pulled anew: a change the server refused, or one it had
+ * already (the device kept showing it over whatever the server got since, and no version
+ * moved to bring that back).
  */
 export async function sendOutbox(): Promise<number[]> {
   const stale: number[] = [];
@@ -46,7 +50,7 @@ export async function sendOutbox(): Promise<number[]> {
     const row = await localDb.outbox.orderBy('seq').first();
     if (!row) return stale;
     try {
-      await send(row);
+      if (await send(row)) stale.push(row.change.linkId);
     } catch (error) {
       if (!refused(error)) throw error;
       stale.push(row.change.linkId);
