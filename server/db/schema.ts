@@ -9,11 +9,13 @@ import {
   integer,
   numeric,
   pgTable,
+  primaryKey,
   serial,
   text,
   timestamp,
   unique,
-  uniqueIndex
+  uniqueIndex,
+  uuid
 } from 'drizzle-orm/pg-core';
 
 /**
@@ -244,6 +246,23 @@ export const faucetLinks = pgTable(
     version: version()
   },
   (table) => [uniqueIndex('faucet_links_contract').on(table.contractId), index('faucet_links_customer').on(table.customerId)]
+);
+
+/**
+ * A change a device queued in its outbox, by the id the device gave it, recorded in the same
+ * transaction as the change: a send retried after a lost answer finds its id here and changes
+ * nothing again. Per customer, so no other account's ids can collide with or block one.
+ */
+export const clientChanges = pgTable(
+  'client_changes',
+  {
+    customerId: integer('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    clientId: uuid('client_id').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull()
+  },
+  (table) => [primaryKey({ columns: [table.customerId, table.clientId] }), index('client_changes_received').on(table.receivedAt)]
 );
 
 /** Every faucet proof, kept for the lockouts: too many failures lock the faucet or the client. */

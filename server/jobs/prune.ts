@@ -1,13 +1,14 @@
 import { lt } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { emailCodes, proofAttempts, rateEvents, sessions } from '../db/schema.js';
+import { clientChanges, emailCodes, proofAttempts, rateEvents, sessions } from '../db/schema.js';
 
 const HOUR_MS = 3600_000;
 
 /**
  * Deletes what has stopped mattering: expired sessions, codes and rate events older than a
  * day (every limit looks back an hour at most), faucet proofs older than a week (kept that
- * long so staff can see why a customer was locked out).
+ * long so staff can see why a customer was locked out), and the ids of devices' changes after
+ * 30 days (a device resends an unanswered change at its next sync, not a month later).
  */
 export async function pruneExpired(db: Database, now: Date): Promise<void> {
   const dayAgo = new Date(now.getTime() - 24 * HOUR_MS);
@@ -15,6 +16,7 @@ export async function pruneExpired(db: Database, now: Date): Promise<void> {
   await db.delete(emailCodes).where(lt(emailCodes.createdAt, dayAgo));
   await db.delete(rateEvents).where(lt(rateEvents.at, dayAgo));
   await db.delete(proofAttempts).where(lt(proofAttempts.attemptedAt, new Date(now.getTime() - 7 * 24 * HOUR_MS)));
+  await db.delete(clientChanges).where(lt(clientChanges.receivedAt, new Date(now.getTime() - 30 * 24 * HOUR_MS)));
 }
 
 /** Prunes now and every hour; several app processes doing it at once is harmless. */

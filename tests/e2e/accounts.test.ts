@@ -1,12 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { expectNoAxeViolations } from './support/axe.js';
 import { otherFaucet, profile, signupFaucet } from './support/demo.js';
 import { codeInMail, freshAddress } from './support/mail.js';
-
-async function expectNoAxeViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(violations.map((violation) => ({ rule: violation.id, nodes: violation.nodes.map((node) => node.html) }))).toEqual([]);
-}
 
 /** What people copy from paper: full-width digits and a full-width hyphen. */
 function fullWidth(text: string): string {

@@ -1,19 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { expectNoAxeViolations } from './support/axe.js';
 import { signupFaucetHistory } from './support/demo-history.js';
 import { signupFaucet } from './support/demo.js';
 import { m3, month, pair, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
 import { withdraw } from './support/member.js';
 import { signUp } from './support/signup.js';
-
-async function expectNoAxeViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(violations.map((violation) => ({ rule: violation.id, nodes: violation.nodes.map((node) => node.html) }))).toEqual([]);
-}
 
 // The expected text is written here independently of the app's own formatting code.
 const day = (date: string) => `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;

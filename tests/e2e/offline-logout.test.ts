@@ -1,4 +1,5 @@
 import { expect, request as playwrightRequest, test, type Page } from '@playwright/test';
+import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
 import { otherFaucet } from './support/demo.js';
 import { onDeviceDatabase } from './support/device-db.js';
 import { freshAddress } from './support/mail.js';
@@ -30,7 +31,8 @@ function apiCalls(page: Page): string[] {
 async function withCookie(baseURL: string, cookie: string): Promise<{ status: number; code: string | undefined }> {
   const api = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Cookie: `session=${cookie}` } });
   try {
-    const response = await api.get('/api/trpc/faucets.list');
+    const input = encodeURIComponent(JSON.stringify({ format: SYNC_FORMAT, cursor: null, knownLinks: [] }));
+    const response = await api.get(`/api/trpc/sync.pull?input=${input}`);
     const body = (await response.json()) as { error?: { data?: { code?: string } } };
     return { status: response.status(), code: body.error?.data?.code };
   } finally {

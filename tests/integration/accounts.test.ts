@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customers, emailCodes, faucetLinks, paperSlipChanges, rateEvents, sessions } from '../../server/db/schema.js';
+import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
+import { selectRows } from '../../server/db/client.js';
+import { clientChanges, customers, emailCodes, faucetLinks, paperSlipChanges, rateEvents, sessions } from '../../server/db/schema.js';
 import { failureOf, outcomeOf, signUp as signUpWith, startApp, TEST_PASSWORD, type App, type Client } from './support/app.js';
-import { driverName } from './support/database.js';
+import { driverName, serverUrl } from './support/database.js';
 import { companyFaucet, faucet, importMemberFaucets } from './support/members.js';
 
 const PASSWORD = TEST_PASSWORD;
@@ -22,13 +25,17 @@ afterAll(async () => {
 
 const signUp = (client: Client, email: string, index: number) => signUpWith(app, client, email, faucet(index));
 
+/** The account's faucets as a device gets them: a first pull always carries the whole list. */
+const pull = (client: Client) => client.api.sync.pull.query({ format: SYNC_FORMAT, cursor: null, knownLinks: [] });
+const linksOf = async (client: Client) => (await pull(client)).faucets ?? [];
+
 describe(`accounts on ${driverName}`, () => {
   it('signs up in four steps, and the session works until log-out', async () => {
     const client = app.client();
     const email = newEmail();
     await signUp(client, email, 0);
     expect(await client.api.auth.me.query()).toEqual({ email, nickname: 'なよろ' });
-    expect(await client.api.faucets.list.query()).toMatchObject([{ faucetNo: '40000000', label: null }]);
+    expect(await linksOf(client)).toMatchObject([{ faucetNo: '40000000', label: null, contractStart: '2020-04-01' }]);
     const [paperless] = await app.db.select().from(paperSlipChanges);
     expect(paperless).toMatchObject({ paperless: true });
 
@@ -38,7 +45,7 @@ describe(`accounts on ${driverName}`, () => {
     // The old cookie is worth nothing once logged out.
     const replay = app.client();
     for (const [name, value] of oldCookies) replay.cookies.set(name, value);
-    expect(await failureOf(replay.api.faucets.list.query())).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await failureOf(pull(replay))).toMatchObject({ code: 'UNAUTHORIZED' });
 
     await client.api.auth.login.mutate({ email: email.toUpperCase(), password: PASSWORD });
     expect(await client.api.auth.me.query()).toMatchObject({ email });
@@ -203,21 +210,21 @@ describe(`accounts on ${driverName}`, () => {
   it("lets no cookie read or change another account's faucets", async () => {
     const owner = app.client();
     await signUp(owner, newEmail(), 14);
-    const [ownersLink] = await owner.api.faucets.list.query();
+    const [ownersLink] = await linksOf(owner);
     const intruder = app.client();
     await signUp(intruder, newEmail(), 15);
 
-    expect((await intruder.api.faucets.list.query()).map((link) => link.faucetNo)).toEqual(['40000015']);
-    expect(await failureOf(intruder.api.faucets.label.mutate({ linkId: ownersLink!.linkId, label: '乗っ取り' }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await linksOf(intruder)).map((link) => link.faucetNo)).toEqual(['40000015']);
+    expect(await failureOf(intruder.api.faucets.label.mutate({ linkId: ownersLink!.linkId, label: '乗っ取り', clientId: randomUUID() }))).toMatchObject({ code: 'NOT_FOUND' });
     expect(await failureOf(intruder.api.faucets.remove.mutate({ linkId: ownersLink!.linkId }))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await owner.api.faucets.list.query()).toEqual([ownersLink]);
+    expect(await linksOf(owner)).toEqual([ownersLink]);
 
     const anonymous = app.client();
     // Each call starts only when its turn comes: a rejection nobody awaits yet would be reported as unhandled.
     for (const call of [
-      () => anonymous.api.faucets.list.query(),
+      () => pull(anonymous),
       () => anonymous.api.faucets.add.mutate({ ...faucet(16), label: null, consent: true }),
-      () => anonymous.api.faucets.label.mutate({ linkId: ownersLink!.linkId, label: 'x' }),
+      () => anonymous.api.faucets.label.mutate({ linkId: ownersLink!.linkId, label: 'x', clientId: randomUUID() }),
       () => anonymous.api.faucets.remove.mutate({ linkId: ownersLink!.linkId }),
       () => anonymous.api.account.changeNickname.mutate({ nickname: 'x' }),
       () => anonymous.api.account.changePassword.mutate({ currentPassword: PASSWORD, newPassword: 'another-long-pass' }),
@@ -259,14 +266,14 @@ describe(`accounts on ${driverName}`, () => {
     const tooLong = await failureOf(client.api.faucets.add.mutate({ ...faucet(18), label: 'とても長い名前'.repeat(4), consent: true }));
     expect(tooLong).toMatchObject({ field: 'label' });
     await client.api.faucets.add.mutate({ ...faucet(18), label: '店舗', consent: true });
-    const links = await client.api.faucets.list.query();
+    const links = await linksOf(client);
     expect(links.map((link) => [link.faucetNo, link.label])).toEqual([
       ['40000017', null],
       ['40000018', '店舗']
     ]);
-    await client.api.faucets.label.mutate({ linkId: links[0]!.linkId, label: '自宅' });
+    await client.api.faucets.label.mutate({ linkId: links[0]!.linkId, label: '自宅', clientId: randomUUID() });
     await client.api.faucets.remove.mutate({ linkId: links[1]!.linkId });
-    expect((await client.api.faucets.list.query()).map((link) => [link.faucetNo, link.label])).toEqual([['40000017', '自宅']]);
+    expect((await linksOf(client)).map((link) => [link.faucetNo, link.label])).toEqual([['40000017', '自宅']]);
     const [resumed] = await app.db.select().from(paperSlipChanges).orderBy(sql`id desc`).limit(1);
     expect(resumed).toMatchObject({ paperless: false });
 
@@ -278,11 +285,59 @@ describe(`accounts on ${driverName}`, () => {
     for (let index = 0; index < 19; index += 1) {
       await company.api.faucets.add.mutate({ ...companyFaucet(index), label: null, consent: true });
     }
-    expect(await company.api.faucets.list.query()).toHaveLength(20);
+    expect(await linksOf(company)).toHaveLength(20);
     const full = await failureOf(company.api.faucets.add.mutate({ faucetNo: '50000019', phone: '01654-2-5000', label: null, consent: true }));
     expect(full).toMatchObject({ code: 'BAD_REQUEST', field: 'faucetNo' });
     expect(full.reason?.ja).toMatch(/20件まで/);
-    expect(await company.api.faucets.list.query()).toHaveLength(20);
+    expect(await linksOf(company)).toHaveLength(20);
+  });
+
+  it('applies a label change once per client id: a resend after a lost answer changes nothing', async () => {
+    const phone = app.client();
+    const email = newEmail();
+    await signUp(phone, email, 4);
+    const computer = app.client();
+    await computer.api.auth.login.mutate({ email, password: PASSWORD });
+    const [link] = await linksOf(phone);
+    const [customer] = await app.db.select({ id: customers.id }).from(customers).where(eq(customers.email, email));
+    const change = { linkId: link!.linkId, label: '自宅', clientId: randomUUID() };
+
+    expect(await phone.api.faucets.label.mutate(change)).toEqual({ ok: true, repeated: false });
+    // Another device renames it meanwhile; the phone, never having had its answer, sends its change again.
+    await computer.api.faucets.label.mutate({ linkId: link!.linkId, label: '実家', clientId: randomUUID() });
+    expect(await phone.api.faucets.label.mutate(change)).toEqual({ ok: true, repeated: true });
+
+    expect((await linksOf(phone)).map((faucet) => faucet.label)).toEqual(['実家']);
+    expect(await app.db.select().from(clientChanges).where(eq(clientChanges.customerId, customer!.id))).toHaveLength(2);
+    // A refused change leaves no id behind: sent again it is refused again, not taken as done.
+    const refused = { linkId: 2 ** 31 - 1, label: '店舗', clientId: randomUUID() };
+    expect(await failureOf(phone.api.faucets.label.mutate(refused))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await failureOf(phone.api.faucets.label.mutate(refused))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await app.db.select().from(clientChanges).where(eq(clientChanges.customerId, customer!.id))).toHaveLength(2);
+  });
+
+  // PGlite runs one statement at a time, so there the race cannot happen and the test could not fail.
+  it.runIf(serverUrl)('lets exactly one of two adds sent at once take the twentieth place', async () => {
+    const company = app.client();
+    await signUp(company, newEmail(), 5);
+    for (let index = 20; index < 38; index += 1) {
+      await company.api.faucets.add.mutate({ ...companyFaucet(index), label: null, consent: true });
+    }
+    expect(await linksOf(company)).toHaveLength(19);
+    let adds!: Promise<Awaited<ReturnType<typeof outcomeOf>>[]>;
+    // New links wait on this lock until both adds are under way, so both come to the count before either has linked.
+    await app.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table faucet_links in exclusive mode`);
+      adds = Promise.all(
+        [38, 39].map((index) => outcomeOf(company.api.faucets.add.mutate({ ...companyFaucet(index), label: null, consent: true })))
+      );
+      const waiting = sql`select count(*)::int as "count" from pg_locks
+        where not granted and database = (select oid from pg_database where datname = current_database())`;
+      await expect.poll(async () => (await selectRows<{ count: number }>(app.db, waiting))[0]!.count, { timeout: 10_000 }).toBe(2);
+    });
+    const outcomes = await adds;
+    expect(outcomes.map((outcome) => outcome.code).sort()).toEqual(['BAD_REQUEST', 'OK']);
+    expect(await linksOf(company)).toHaveLength(20);
   });
 
   it('changes the nickname, and the password only with the current one, ending the other sessions', async () => {

@@ -23,9 +23,8 @@ const samples: Record<string, { type: 'query' | 'mutation'; input?: Record<strin
   'auth.logout': { type: 'mutation' },
   'auth.reset.requestCode': { type: 'mutation', input: { email: 'edge@example.jp' } },
   'auth.reset.complete': { type: 'mutation', input: { email: 'edge@example.jp', code: '123456', password: TEST_PASSWORD } },
-  'faucets.list': { type: 'query' },
   'faucets.add': { type: 'mutation', input: { faucetNo: '40000021', phone: '01654-2-0021', label: '自宅', consent: true } },
-  'faucets.label': { type: 'mutation', input: { linkId: 1, label: '自宅' } },
+  'faucets.label': { type: 'mutation', input: { linkId: 1, label: '自宅', clientId: '00000000-0000-4000-8000-000000000001' } },
   'faucets.remove': { type: 'mutation', input: { linkId: 999_999 } },
   'account.changeNickname': { type: 'mutation', input: { nickname: 'なよろ' } },
   'account.changePassword': { type: 'mutation', input: { currentPassword: 'wrong-password-x', newPassword: 'atarashii-mizu-2027' } },
@@ -64,7 +63,7 @@ async function send(path: string, body: string | undefined, withSession = true) 
 
 /** Every row of the tables a procedure can write, to show that a refusal changed nothing. */
 async function snapshot() {
-  const tables = ['customers', 'sessions', 'email_codes', 'faucet_links', 'proof_attempts', 'rate_events', 'paper_slip_changes'];
+  const tables = ['customers', 'sessions', 'email_codes', 'faucet_links', 'proof_attempts', 'rate_events', 'paper_slip_changes', 'client_changes'];
   return Promise.all(tables.map((table) => selectRows(app.db, sql.raw(`select * from ${table} order by 1`))));
 }
 

@@ -59,8 +59,8 @@ describe(`the API on ${driverName}`, () => {
     ['a customer query without a session', `sync.pull?input=${input(pullInput)}`, false, 401],
     ['input the procedure refuses', `sync.pull?input=${input({ format: 'x' })}`, true, 400],
     ['a pull batched the way the device sends it', `sync.pull?batch=1&input=${input({ 0: pullInput })}`, true, 200],
-    ['a batch of two queries, one without input', `utility.profile,faucets.list?batch=1&input=${input({})}`, true, 200],
-    ['a batch where one call fails and one succeeds', `faucets.list,utility.profile?batch=1`, false, 207]
+    ['a batch of two queries, one without input', `utility.profile,auth.me?batch=1&input=${input({})}`, true, 200],
+    ['a batch where one call fails and one succeeds', `sync.pull,utility.profile?batch=1`, false, 207]
   ])('answers %s directly, exactly as tRPC would', async (_, pathAndQuery, signedIn, status) => {
     const { lane, trpc } = await bothAnswers(pathAndQuery, signedIn ? { Cookie: cookie } : {});
     expect(trpc.status).toBe(status);
@@ -70,7 +70,7 @@ describe(`the API on ${driverName}`, () => {
   it.each([
     ['a mutation sent as GET', `auth.logout?input=${input({})}`, 405],
     ['a path that is not a procedure', 'nothing.here', 404],
-    ['two paths without batch=1', 'utility.profile,faucets.list', 404],
+    ['two paths without batch=1', 'utility.profile,auth.me', 404],
     ['input that is not JSON', 'sync.pull?input=%7Bformat', 400],
     ['a batch whose input is not an object', `sync.pull?batch=1&input=${input([pullInput])}`, 400],
     ['an encoded path', 'utility%2Eprofile', 200],

@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { customers, emailCodes, proofAttempts, rateEvents, sessions } from '../../server/db/schema.js';
+import { clientChanges, customers, emailCodes, proofAttempts, rateEvents, sessions } from '../../server/db/schema.js';
 import { pruneExpired } from '../../server/jobs/prune.js';
 import { driverName, useMigratedDatabase } from './support/database.js';
 
 describe(`pruning on ${driverName}`, () => {
   const database = useMigratedDatabase();
 
-  it('drops expired sessions and old codes, rate events and proofs, and keeps the rest', async () => {
+  it('drops expired sessions and old codes, rate events, proofs and change ids, and keeps the rest', async () => {
     const { db } = database;
     const now = new Date('2026-11-25T03:00:00Z');
     const ago = (hours: number) => new Date(now.getTime() - hours * 3600_000);
@@ -31,6 +31,10 @@ describe(`pruning on ${driverName}`, () => {
       { faucetNo: '1', clientKey: 'c', succeeded: false, attemptedAt: ago(24 * 8) },
       { faucetNo: '1', clientKey: 'c', succeeded: false, attemptedAt: ago(24 * 6) }
     ]);
+    await db.insert(clientChanges).values([
+      { customerId: customer!.id, clientId: '00000000-0000-4000-8000-000000000001', receivedAt: ago(24 * 31) },
+      { customerId: customer!.id, clientId: '00000000-0000-4000-8000-000000000002', receivedAt: ago(24 * 29) }
+    ]);
 
     await pruneExpired(db, now);
 
@@ -38,5 +42,6 @@ describe(`pruning on ${driverName}`, () => {
     expect((await db.select().from(emailCodes)).map((row) => row.codeHash)).toEqual(['new']);
     expect(await db.select({ count: sql<number>`count(*)::int` }).from(rateEvents)).toEqual([{ count: 1 }]);
     expect(await db.select({ count: sql<number>`count(*)::int` }).from(proofAttempts)).toEqual([{ count: 1 }]);
+    expect((await db.select().from(clientChanges)).map((row) => row.clientId)).toEqual(['00000000-0000-4000-8000-000000000002']);
   });
 });

@@ -2,13 +2,12 @@ import { z } from 'zod';
 import { depsOf } from '../auth/router.js';
 import { UserFacingError } from '../auth/errors.js';
 import { customerProcedure, router } from '../../trpc.js';
-import { addFaucet, labelFaucet, listFaucets, removeFaucet } from './service.js';
+import { addFaucet, labelFaucet, removeFaucet } from './service.js';
 
 // An integer column: a larger id could never match, and PostgreSQL would fail on it instead.
 const linkId = z.object({ linkId: z.number().int().positive().max(2 ** 31 - 1) });
 
 export const faucetsRouter = router({
-  list: customerProcedure.query(({ ctx }) => listFaucets(ctx.database.db, ctx.customerId)),
   add: customerProcedure
     .input(z.object({ faucetNo: z.string().max(40), phone: z.string().max(40), label: z.string().max(40).nullable(), consent: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
@@ -19,9 +18,11 @@ export const faucetsRouter = router({
       await addFaucet(ctx.database.db, { ...input, customerId: ctx.customerId, clientKey: ctx.clientKey, now, profile: ctx.config.profile });
       return { ok: true };
     }),
-  label: customerProcedure.input(linkId.extend({ label: z.string().max(40) })).mutation(async ({ ctx, input }) => {
-    await labelFaucet(ctx.database.db, ctx.customerId, input.linkId, input.label);
-    return { ok: true };
+  // clientId: the id the device's outbox gave the change, so that a resend changes nothing.
+  label: customerProcedure.input(linkId.extend({ label: z.string().max(40), clientId: z.uuid() })).mutation(async ({ ctx, input }) => {
+    const { now } = depsOf(ctx);
+    const { repeated } = await labelFaucet(ctx.database.db, { ...input, customerId: ctx.customerId, now });
+    return { ok: true, repeated };
   }),
   remove: customerProcedure.input(linkId).mutation(async ({ ctx, input }) => {
     await removeFaucet(ctx.database.db, ctx.customerId, input.linkId, new Date(), ctx.config.profile);

@@ -1,8 +1,9 @@
-import { and, asc, count, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
+import { FAUCET_LABEL_MAX, faucetLabel } from '../../../src/lib/shared/faucet-label.js';
 import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
 import type { UtilityProfile } from '../../config.js';
 import type { Database } from '../../db/client.js';
-import { contracts, CURRENT_TRANSACTION_VERSION, faucetLinks, faucets, paperSlipChanges, proofAttempts } from '../../db/schema.js';
+import { clientChanges, contracts, CURRENT_TRANSACTION_VERSION, faucetLinks, faucets, paperSlipChanges, proofAttempts } from '../../db/schema.js';
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
 import { UserFacingError } from '../auth/errors.js';
@@ -115,33 +116,38 @@ export async function proveFaucet(
 
 /**
  * Links a proven contract to a customer: one account per contract at a time. The faucet
- * stops getting the paper slip from the next business day.
+ * stops getting the paper slip from the next business day. Check, count, link and the slip
+ * change are one transaction holding the customer's lock: two adds sent at once are taken one
+ * after another, so neither passes the limit on a count made before the other linked.
  */
 export async function linkFaucet(
   db: Database,
   input: { customerId: number; contractId: number; now: Date; profile: UtilityProfile; label?: string | null }
 ): Promise<void> {
   const { customerId, contractId, now, profile } = input;
-  const [existing] = await db.select().from(faucetLinks).where(eq(faucetLinks.contractId, contractId));
-  if (existing) {
-    throw new UserFacingError(
-      'CONFLICT',
-      existing.customerId === customerId
-        ? { ja: 'この水栓はすでに登録されています', en: 'This faucet is already on your account' }
-        : { ja: `この水栓は別のアカウントで登録されています。${contactStaff(profile).ja}へお問い合わせください`, en: `This faucet is on another account; please call ${contactStaff(profile).en}` },
-      'faucetNo'
-    );
-  }
-  const [linked] = await db.select({ count: count() }).from(faucetLinks).where(eq(faucetLinks.customerId, customerId));
-  if ((linked?.count ?? 0) >= MAX_FAUCETS_PER_ACCOUNT) {
-    throw new UserFacingError(
-      'BAD_REQUEST',
-      { ja: `登録できる水栓は${MAX_FAUCETS_PER_ACCOUNT}件までです。不要な水栓を削除してから追加してください`, en: `An account holds at most ${MAX_FAUCETS_PER_ACCOUNT} faucets; remove one first` },
-      'faucetNo'
-    );
-  }
-  await db.insert(faucetLinks).values({ customerId, contractId, label: input.label ?? null, linkedAt: now });
-  await recordPaperSlipChange(db, contractId, true, now, profile);
+  await db.transaction(async (tx) => {
+    await lockKeys(tx, [`faucets:${customerId}`]);
+    const [existing] = await tx.select().from(faucetLinks).where(eq(faucetLinks.contractId, contractId));
+    if (existing) {
+      throw new UserFacingError(
+        'CONFLICT',
+        existing.customerId === customerId
+          ? { ja: 'この水栓はすでに登録されています', en: 'This faucet is already on your account' }
+          : { ja: `この水栓は別のアカウントで登録されています。${contactStaff(profile).ja}へお問い合わせください`, en: `This faucet is on another account; please call ${contactStaff(profile).en}` },
+        'faucetNo'
+      );
+    }
+    const [linked] = await tx.select({ count: count() }).from(faucetLinks).where(eq(faucetLinks.customerId, customerId));
+    if ((linked?.count ?? 0) >= MAX_FAUCETS_PER_ACCOUNT) {
+      throw new UserFacingError(
+        'BAD_REQUEST',
+        { ja: `登録できる水栓は${MAX_FAUCETS_PER_ACCOUNT}件までです。不要な水栓を削除してから追加してください`, en: `An account holds at most ${MAX_FAUCETS_PER_ACCOUNT} faucets; remove one first` },
+        'faucetNo'
+      );
+    }
+    await tx.insert(faucetLinks).values({ customerId, contractId, label: input.label ?? null, linkedAt: now });
+    await recordPaperSlipChange(tx, contractId, true, now, profile);
+  });
 }
 
 async function recordPaperSlipChange(db: Database, contractId: number, paperless: boolean, now: Date, profile: UtilityProfile) {
@@ -150,58 +156,55 @@ async function recordPaperSlipChange(db: Database, contractId: number, paperless
   await db.insert(paperSlipChanges).values({ faucetId: contract!.faucetId, paperless, requestedAt: now, effectiveOn });
 }
 
-export interface LinkedFaucet {
-  linkId: number;
-  faucetNo: string;
-  label: string | null;
-  supplyAddress: string | null;
-  contractStart: string;
-}
-
-export async function listFaucets(db: Database, customerId: number): Promise<LinkedFaucet[]> {
-  return db
-    .select({
-      linkId: faucetLinks.id,
-      faucetNo: faucets.faucetNo,
-      label: faucetLinks.label,
-      supplyAddress: contracts.supplyAddress,
-      contractStart: contracts.contractStart
-    })
-    .from(faucetLinks)
-    .innerJoin(contracts, eq(contracts.id, faucetLinks.contractId))
-    .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
-    .where(eq(faucetLinks.customerId, customerId))
-    .orderBy(asc(faucetLinks.linkedAt), asc(faucetLinks.id));
-}
-
 const notYours = new UserFacingError('NOT_FOUND', { ja: 'その水栓は登録されていません', en: 'No such faucet on your account' });
 
-/** A faucet's own name (自宅, 店舗 …): trimmed, at most 20 characters, empty for none. */
-function cleanLabel(label: string | null): string | null {
-  const text = (label ?? '').trim();
-  if (text.length > 20) {
-    throw new UserFacingError('BAD_REQUEST', { ja: '名前は20文字以内にしてください', en: 'Use at most 20 characters' }, 'label');
+function cleanLabel(text: string | null): string | null {
+  const label = faucetLabel(text);
+  if (label === undefined) {
+    throw new UserFacingError('BAD_REQUEST', { ja: `名前は${FAUCET_LABEL_MAX}文字以内にしてください`, en: `Use at most ${FAUCET_LABEL_MAX} characters` }, 'label');
   }
-  return text || null;
+  return label;
 }
 
-export async function labelFaucet(db: Database, customerId: number, linkId: number, label: string): Promise<void> {
-  const updated = await db
-    .update(faucetLinks)
-    .set({ label: cleanLabel(label), version: sql.raw(CURRENT_TRANSACTION_VERSION) })
-    .where(and(eq(faucetLinks.id, linkId), eq(faucetLinks.customerId, customerId)))
-    .returning({ id: faucetLinks.id });
-  if (updated.length === 0) throw notYours;
+/**
+ * Renames a faucet, once per client id: the device's outbox sends the same id again when an
+ * answer was lost, and the id is recorded in the change's own transaction, so a repeat finds
+ * it and leaves everything as it is (a newer name given since included). Says whether it was
+ * such a repeat: the device then holds its own name where the server may hold a newer one.
+ */
+export async function labelFaucet(
+  db: Database,
+  input: { customerId: number; linkId: number; label: string; clientId: string; now: Date }
+): Promise<{ repeated: boolean }> {
+  const { customerId, linkId, clientId } = input;
+  const label = cleanLabel(input.label);
+  return db.transaction(async (tx) => {
+    const fresh = await tx
+      .insert(clientChanges)
+      .values({ customerId, clientId, receivedAt: input.now })
+      .onConflictDoNothing()
+      .returning({ clientId: clientChanges.clientId });
+    if (fresh.length === 0) return { repeated: true };
+    const updated = await tx
+      .update(faucetLinks)
+      .set({ label, version: sql.raw(CURRENT_TRANSACTION_VERSION) })
+      .where(and(eq(faucetLinks.id, linkId), eq(faucetLinks.customerId, customerId)))
+      .returning({ id: faucetLinks.id });
+    if (updated.length === 0) throw notYours;
+    return { repeated: false };
+  });
 }
 
-/** Unlinks a faucet from the account; its paper slip resumes from the next business day. */
+/** Unlinks a faucet from the account, and its paper slip resumes from the next business day: both or neither. */
 export async function removeFaucet(db: Database, customerId: number, linkId: number, now: Date, profile: UtilityProfile): Promise<void> {
-  const removed = await db
-    .delete(faucetLinks)
-    .where(and(eq(faucetLinks.id, linkId), eq(faucetLinks.customerId, customerId)))
-    .returning({ contractId: faucetLinks.contractId });
-  if (removed.length === 0) throw notYours;
-  await recordPaperSlipChange(db, removed[0]!.contractId, false, now, profile);
+  await db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(faucetLinks)
+      .where(and(eq(faucetLinks.id, linkId), eq(faucetLinks.customerId, customerId)))
+      .returning({ contractId: faucetLinks.contractId });
+    if (removed.length === 0) throw notYours;
+    await recordPaperSlipChange(tx, removed[0]!.contractId, false, now, profile);
+  });
 }
 
 /** Adds a faucet to a signed-in account: the same proof as at sign-up. */

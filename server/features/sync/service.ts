@@ -82,6 +82,7 @@ async function windowsOf(db: Database, customerId: number, cursor: number): Prom
         label: row.label,
         supplyAddress: row.supplyAddress,
         paymentMethod: row.paymentMethod,
+        contractStart: row.contractStart,
         fromPeriod: firstVisiblePeriod(row.contractStart),
         toPeriod: lastVisiblePeriod(row.contractEnd)
       }

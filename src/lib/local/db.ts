@@ -21,6 +21,20 @@ export interface SyncMeta {
   pulledAt: number;
 }
 
+/** A change the customer made on this device, as the outbox holds it until the server has it. */
+export type Change = { kind: 'faucet-label'; linkId: number; label: string | null };
+
+/**
+ * One change waiting to be sent. `id` is made on the device and is the server's idempotency
+ * key: a send repeated after a lost answer changes nothing. `seq` keeps the customer's order.
+ */
+export interface OutboxRow {
+  seq?: number;
+  id: string;
+  change: Change;
+  queuedAt: number;
+}
+
 /** The device's copy of everything the app shows; pages read only from here. */
 export class LocalDatabase extends Dexie {
   profile!: EntityTable<StoredProfile, 'key'>;
@@ -29,6 +43,7 @@ export class LocalDatabase extends Dexie {
   bills!: Dexie.Table<LocalBill, [string, string]>;
   payments!: Dexie.Table<LocalPayment, [string, string]>;
   meta!: EntityTable<SyncMeta, 'key'>;
+  outbox!: EntityTable<OutboxRow, 'seq'>;
 
   constructor() {
     super('josuido-portal');
@@ -40,10 +55,20 @@ export class LocalDatabase extends Dexie {
       payments: '[faucetNo+period], faucetNo',
       meta: 'key'
     });
+    this.version(3).stores({ outbox: '++seq' });
   }
 }
 
 export const localDb = new LocalDatabase();
+
+/** The faucets the device holds and those with a change still waiting in the outbox, read together. */
+export function faucetsCopy() {
+  return localDb.transaction('r', [localDb.faucets, localDb.outbox, localDb.meta], async () => ({
+    faucets: await localDb.faucets.orderBy('linkId').toArray(),
+    waiting: new Set((await localDb.outbox.toArray()).map((row) => row.change.linkId)),
+    synced: (await localDb.meta.get('sync')) !== undefined
+  }));
+}
 
 export function currentProfile() {
   return localDb.profile.get('current');

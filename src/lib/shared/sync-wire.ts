@@ -3,7 +3,7 @@
  * pull of 20 faucets × 24 months stays a few tens of kilobytes. Bump SYNC_FORMAT whenever a
  * shape here changes: a device on another format is told to drop its copy and pull anew.
  */
-export const SYNC_FORMAT = 2;
+export const SYNC_FORMAT = 3;
 
 export interface PullRequest {
   format: number;
@@ -20,6 +20,8 @@ export interface SyncedFaucet {
   label: string | null;
   supplyAddress: string | null;
   paymentMethod: 'transfer' | 'invoice';
+  /** YYYY-MM-DD: when the contract this link is bound to started. */
+  contractStart: string;
   fromPeriod: string;
   toPeriod: string | null;
 }

@@ -1,6 +1,7 @@
 import { api } from '$lib/api';
 import { localDb } from '$lib/local/db';
 import { SYNC_FORMAT, type PullResponse } from '$lib/shared/sync-wire';
+import { applyLocally } from './outbox';
 import { billFrom, insideWindows, paymentFrom, readingFrom } from './rows';
 
 /** Bumped when the device is wiped: a pull that started before must not write after. */
@@ -12,20 +13,28 @@ export function abandonPulls(): void {
 
 const dataTables = () => [localDb.faucets, localDb.readings, localDb.bills, localDb.payments, localDb.meta];
 
-/** Drops the device's billing data, so the next pull brings everything again. */
-export async function forgetSyncedData(): Promise<void> {
+async function dropCopy(): Promise<void> {
   await localDb.transaction('rw', dataTables(), async () => {
     for (const table of dataTables()) await table.clear();
+  });
+}
+
+/** Drops the device's billing data and its unsent changes: whoever signed out leaves nothing behind. */
+export async function forgetSyncedData(): Promise<void> {
+  await localDb.transaction('rw', [...dataTables(), localDb.outbox], async () => {
+    await dropCopy();
+    await localDb.outbox.clear();
   });
 }
 
 /** Writes one pull's answer in one transaction: a page never sees half of it. */
 async function store(response: PullResponse, startedIn: number): Promise<void> {
   if (startedIn !== generation) return;
-  await localDb.transaction('rw', dataTables(), async () => {
+  await localDb.transaction('rw', [...dataTables(), localDb.outbox], async () => {
     if (response.faucets) {
       await localDb.faucets.clear();
       await localDb.faucets.bulkPut(response.faucets);
+      for (const row of await localDb.outbox.toArray()) await applyLocally(row.change);
     }
     if (response.readings) await localDb.readings.bulkPut(response.readings.map(readingFrom));
     if (response.bills) await localDb.bills.bulkPut(response.bills.map(billFrom));
@@ -43,19 +52,24 @@ async function store(response: PullResponse, startedIn: number): Promise<void> {
 
 /**
  * Drops the device's copy and pulls everything again. Pulling with cursor null over the old
- * copy would not do: the server sends what it has, never what it no longer has.
+ * copy would not do: the server sends what it has, never what it no longer has. Changes not
+ * yet sent stay: they are the customer's, not the copy's.
  */
 async function startOver(startedIn: number): Promise<void> {
-  await forgetSyncedData();
+  await dropCopy();
   await store(await api.sync.pull.query({ format: SYNC_FORMAT, cursor: null, knownLinks: [] }), startedIn);
 }
 
-/** Brings the device's copy up to date with one request (two when the server answers `reset`). */
-export async function pullBillingData(): Promise<void> {
+/**
+ * Brings the device's copy up to date with one request (two when the server answers `reset`).
+ * `stale`: links the device holds wrongly (a change the server refused): left out of the
+ * links it says it knows, so the server sends them, and the whole list, afresh.
+ */
+export async function pullBillingData(stale: number[] = []): Promise<void> {
   const startedIn = generation;
   const meta = await localDb.meta.get('sync');
   if (meta !== undefined && meta.format !== SYNC_FORMAT) return startOver(startedIn);
-  const knownLinks = (await localDb.faucets.toArray()).map((faucet) => faucet.linkId);
+  const knownLinks = (await localDb.faucets.toArray()).map((faucet) => faucet.linkId).filter((linkId) => !stale.includes(linkId));
   const response = await api.sync.pull.query({ format: SYNC_FORMAT, cursor: meta?.cursor ?? null, knownLinks });
   if (response.reset) return startOver(startedIn);
   await store(response, startedIn);

@@ -8,6 +8,7 @@ const faucet = (faucetNo: string, fromPeriod: string, toPeriod: string | null): 
   label: null,
   supplyAddress: null,
   paymentMethod: 'transfer',
+  contractStart: `${fromPeriod}-01`,
   fromPeriod,
   toPeriod
 });

@@ -2,6 +2,7 @@ import { TRPCClientError } from '@trpc/client';
 import { logOutSettled } from '$lib/account/pending-logout';
 import { pullProfile } from './profile';
 import { oneAtATime } from './one-at-a-time';
+import { sendOutbox } from './outbox';
 import { pullBillingData } from './pull';
 
 export type SyncState = 'idle' | 'running' | 'failed';
@@ -18,6 +19,20 @@ const signedOut = (error: unknown) =>
   error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === 'UNAUTHORIZED';
 
 /**
+ * The customer's waiting changes go first, so the pull after them brings their effects. The
+ * pull runs even when a send got no answer: it leaves the waiting changes on the device's copy.
+ */
+async function sendAndPull(): Promise<void> {
+  let unsent: unknown = null;
+  const stale = await sendOutbox().catch((error: unknown) => {
+    unsent = error;
+    return [];
+  });
+  await pullBillingData(stale);
+  if (unsent !== null) throw unsent;
+}
+
+/**
  * The utility profile for everyone, and the billing data of whoever is signed in. A log-out
  * the server has not heard of goes first: until it has, the cookie still opens the session
  * that was left, and a pull would bring its customer's data back onto the device.
@@ -28,7 +43,7 @@ async function syncOnce(): Promise<void> {
     const loggedOut = await logOutSettled();
     await pullProfile();
     if (loggedOut) {
-      await pullBillingData().catch((error: unknown) => {
+      await sendAndPull().catch((error: unknown) => {
         if (!signedOut(error)) throw error;
       });
     }

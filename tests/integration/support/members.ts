@@ -6,7 +6,7 @@ import { headers, importRules, writeCsv } from './import-files.js';
 /** Faucets 40000000–40000029, each with phone 01654-2-00NN; 40000099 has no phone on record. */
 export const faucet = (index: number) => ({ faucetNo: String(40_000_000 + index), phone: `01654-2-${String(index).padStart(4, '0')}` });
 
-/** A company's faucets 50000000–50000019, all with phone 01654-2-5000. */
+/** A company's faucets 50000000–50000039, all with phone 01654-2-5000: enough for two accounts at the limit. */
 export const companyFaucet = (index: number) => ({ faucetNo: String(50_000_000 + index), phone: '01654-2-5000' });
 
 /** The customers file the account suites start from: the faucets above, with their holders. */
@@ -16,7 +16,7 @@ export async function importMemberFaucets(db: Database): Promise<void> {
     return `${faucetNo},名寄 利用者${index},,${phone},名寄市西${index}条,,,,2020-04-01,,transfer`;
   });
   rows.push('40000099,電話 なし,,,名寄市東1条,,,,2020-04-01,,invoice');
-  for (let index = 0; index < 20; index += 1) {
+  for (let index = 0; index < 40; index += 1) {
     const { faucetNo, phone } = companyFaucet(index);
     rows.push(`${faucetNo},株式会社 北都,,${phone},名寄市西${index}条,,,,2020-04-01,,invoice`);
   }

@@ -1,0 +1,12 @@
+import type { Change } from '$lib/local/db';
+import { queueChange } from './outbox';
+import { syncNow } from './scheduler.svelte';
+
+/**
+ * Every change the customer makes on the device goes through here: onto the device's copy and
+ * into the outbox at once (so it holds offline and pages show it), then a sync sends it.
+ */
+export async function makeChange(change: Change): Promise<void> {
+  await queueChange(change);
+  void syncNow();
+}

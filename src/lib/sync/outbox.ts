@@ -1,0 +1,60 @@
+import { TRPCClientError } from '@trpc/client';
+import { api } from '$lib/api';
+import { localDb, type Change, type OutboxRow } from '$lib/local/db';
+
+/**
+ * Writes a change onto the device's copy. Also run over every waiting change after a pull has
+ * replaced the faucets, so a page never shows the server's older value while the newer one
+ * waits to be sent.
+ */
+export async function applyLocally(change: Change): Promise<void> {
+  await localDb.faucets.update(change.linkId, { label: change.label });
+}
+
+/** The local change and its outbox row, in one transaction: the device never holds one without the other. */
+export async function queueChange(change: Change): Promise<void> {
+  await localDb.transaction('rw', [localDb.faucets, localDb.outbox], async () => {
+    await applyLocally(change);
+    await localDb.outbox.add({ id: crypto.randomUUID(), change, queuedAt: Date.now() });
+  });
+}
+
+/** Sends one change; true when the server had it already (an answer was lost) and left everything as it was. */
+async function send({ id, change }: OutboxRow): Promise<boolean> {
+  const { repeated } = await api.faucets.label.mutate({ linkId: change.linkId, label: change.label ?? '', clientId: id });
+  return repeated;
+}
+
+/**
+ * The server answered and will answer every resend the same (the faucet was removed on
+ * another device, say). A lost answer, a 5xx, an ended session or a rate limit is not one.
+ */
+function refused(error: unknown): boolean {
+  if (!(error instanceof TRPCClientError)) return false;
+  const data = error.data as { code?: string; httpStatus?: number } | undefined;
+  const status = data?.httpStatus ?? 0;
+  return status >= 400 && status < 500 && data?.code !== 'UNAUTHORIZED' && data?.code !== 'TOO_MANY_REQUESTS';
+}
+
+/**
+ * Sends the waiting changes in the order they were made, one at a time, each removed only
+ * once the server has answered it. A send that got no answer stops here and throws: the row
+ * stays and goes again, with the same id, at the next sync. Returns the faucet links the
+ * device may now hold wrongly, to be pulled anew: a change the server refused, or one it had
+ * already (the device kept showing it over whatever the server got since, and no version
+ * moved to bring that back).
+ */
+export async function sendOutbox(): Promise<number[]> {
+  const stale: number[] = [];
+  for (;;) {
+    const row = await localDb.outbox.orderBy('seq').first();
+    if (!row) return stale;
+    try {
+      if (await send(row)) stale.push(row.change.linkId);
+    } catch (error) {
+      if (!refused(error)) throw error;
+      stale.push(row.change.linkId);
+    }
+    await localDb.outbox.delete(row.seq!);
+  }
+}
