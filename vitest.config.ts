@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [sveltekit()],
   test: {
+    // A test that asserts nothing passes whatever the code does.
+    expect: { requireAssertions: true },
     projects: [
       {
         extends: true,

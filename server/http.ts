@@ -33,6 +33,16 @@ function createStaticHandler(clientDir: string) {
   });
 }
 
+/** The path of a request's URL as a WHATWG URL parser resolves it (dot segments too); undefined when it cannot. */
+function resolvedPath(url: string): string | undefined {
+  try {
+    return new URL(url, 'http://localhost').pathname;
+  } catch {
+    // An absolute-form target such as "http://[" reaches the handler unparsed.
+    return undefined;
+  }
+}
+
 export function createRequestHandler(services: Services & { clientDir: string }) {
   const { database, logger } = services;
   const api = createApiHandler(services);
@@ -70,7 +80,10 @@ export function createRequestHandler(services: Services & { clientDir: string })
       res.end(manifest);
       return;
     }
-    if (url.startsWith(`${API_ENDPOINT}/`)) {
+    // tRPC reads the procedure off the URL as resolved, by length: "/api/trpc/../trpcutility.profile"
+    // is "/api/trpcutility.profile" to it, and "utility.profile" after its endpoint's 9 characters.
+    // So the API gets only what resolves inside its endpoint; the rest of /api/ is 404 below.
+    if (resolvedPath(url)?.startsWith(`${API_ENDPOINT}/`)) {
       // Billing data must not outlive log-out in the browser's HTTP cache.
       res.setHeader('Cache-Control', 'no-store');
       compress(req as Parameters<typeof compress>[0], res as Parameters<typeof compress>[1], () =>

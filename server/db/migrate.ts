@@ -5,8 +5,8 @@ import type { Database } from './client.js';
 
 export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
-/** Any constant: every process that migrates this schema takes the same lock. */
-const MIGRATION_LOCK_KEY = 727_001;
+/** Any constant: every process that migrates this schema takes the same lock (and a test holds it). */
+export const MIGRATION_LOCK_KEY = 727_001;
 
 /**
  * Applies the pending drizzle-kit migrations in one transaction that first takes a

@@ -1,8 +1,7 @@
-import { createServer, get, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { get } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
-import { createApiAnswerers, type ApiAnswer } from '../../server/api.js';
 import { importFiles } from '../../server/features/imports/service.js';
 import { signUp, startApp, type App } from './support/app.js';
 import { driverName } from './support/database.js';
@@ -10,11 +9,6 @@ import { headers, importRules, writeCsv } from './support/import-files.js';
 
 let app: App;
 let cookie: string;
-/** Answers every request twice, through the plain-query lane and through tRPC's own handler, and sends both back. */
-let twin: Server;
-let twinUrl: string;
-
-const shown = (answer: ApiAnswer) => ({ status: answer.status, headers: answer.headers, body: answer.body.toString() });
 
 beforeAll(async () => {
   app = await startApp();
@@ -25,87 +19,118 @@ beforeAll(async () => {
   const client = app.client();
   await signUp(app, client, 'api@example.jp', { faucetNo: '71000001', phone: '01654-2-7101' });
   cookie = `session=${client.cookies.get('session')}`;
-
-  const answer = createApiAnswerers(app.services);
-  twin = createServer(async (req, res) => {
-    const lane = await answer.plainQueries(req, res);
-    const trpc = await answer.anyRequest(req, res);
-    res.setHeader('Content-Type', 'application/json');
-    res.end(JSON.stringify({ lane: lane && shown(lane), trpc: shown(trpc) }));
-  });
-  await new Promise<void>((resolve) => twin.listen(0, '127.0.0.1', resolve));
-  twinUrl = `http://127.0.0.1:${(twin.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => twin.close(resolve));
   await app.close();
 });
-
-type Shown = ReturnType<typeof shown>;
-
-async function bothAnswers(pathAndQuery: string, requestHeaders: Record<string, string> = {}): Promise<{ lane?: Shown; trpc: Shown }> {
-  const response = await fetch(`${twinUrl}/api/trpc/${pathAndQuery}`, { headers: requestHeaders });
-  return (await response.json()) as { lane?: Shown; trpc: Shown };
-}
 
 const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));
 const pullInput = { format: SYNC_FORMAT, cursor: null, knownLinks: [] };
 
+/** A GET of the API as the real server answers it, signed in or not. */
+async function apiGet(pathAndQuery: string, signedIn: boolean) {
+  const response = await fetch(`${app.baseUrl}/api/trpc/${pathAndQuery}`, { headers: signedIn ? { Cookie: cookie } : {} });
+  return { status: response.status, headers: response.headers, body: await response.text() };
+}
+
+/** A GET sent exactly as typed: fetch would resolve a dot segment itself. */
+function rawGet(path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(app.baseUrl);
+    get({ hostname, port, path }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode!, body }));
+    }).on('error', reject);
+  });
+}
+
 describe(`the API on ${driverName}`, () => {
-  it.each([
-    ['a public query without input', 'utility.profile', false, 200],
-    ['a customer query', `sync.pull?input=${input(pullInput)}`, true, 200],
-    ['a customer query without a session', `sync.pull?input=${input(pullInput)}`, false, 401],
-    ['input the procedure refuses', `sync.pull?input=${input({ format: 'x' })}`, true, 400],
-    ['a pull batched the way the device sends it', `sync.pull?batch=1&input=${input({ 0: pullInput })}`, true, 200],
-    ['a batch of two queries, one without input', `utility.profile,auth.me?batch=1&input=${input({})}`, true, 200],
-    ['a batch where one call fails and one succeeds', `sync.pull,utility.profile?batch=1`, false, 207]
-  ])('answers %s directly, exactly as tRPC would', async (_, pathAndQuery, signedIn, status) => {
-    const { lane, trpc } = await bothAnswers(pathAndQuery, signedIn ? { Cookie: cookie } : {});
-    expect(trpc.status).toBe(status);
-    expect(lane).toEqual(trpc);
+  it('answers a pull batched the way the device sends it, whole, with its length and no cache', async () => {
+    const answer = await apiGet(`sync.pull?batch=1&input=${input({ 0: pullInput })}`, true);
+    expect(answer.status).toBe(200);
+    const [call] = JSON.parse(answer.body) as [{ result: { data: { format: number; cursor: number } } }];
+    expect(call.result.data).toMatchObject({ format: SYNC_FORMAT, cursor: expect.any(Number) });
+    expect(answer.headers.get('content-length')).toBe(String(Buffer.byteLength(answer.body)));
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('answers a customer query without a session with 401', async () => {
+    const answer = await apiGet(`sync.pull?input=${input(pullInput)}`, false);
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { data: { code: 'UNAUTHORIZED', reason: { ja: expect.any(String), en: expect.any(String) } } } });
+  });
+
+  it('answers a batch where one call fails and one succeeds with 207 and each call its own status', async () => {
+    const answer = await apiGet(`sync.pull,utility.profile?batch=1&input=${input({ 0: pullInput })}`, false);
+    expect(answer.status).toBe(207);
+    const [pull, profile] = JSON.parse(answer.body) as [{ error: { data: { httpStatus: number } } }, { result: { data: unknown } }];
+    expect(pull.error.data.httpStatus).toBe(401);
+    expect(profile.result.data).toMatchObject({ name: { ja: expect.any(String) } });
+  });
+
+  it('runs a batch of twenty calls and refuses one of twenty-one', async () => {
+    const batch = (calls: number) => apiGet(`${Array(calls).fill('utility.profile').join(',')}?batch=1`, false);
+    const twenty = await batch(20);
+    expect(twenty.status).toBe(200);
+    expect(JSON.parse(twenty.body)).toHaveLength(20);
+    const tooMany = await batch(21);
+    expect(tooMany.status).toBe(400);
+    expect(JSON.parse(tooMany.body)).toMatchObject({ error: { data: { code: 'BAD_REQUEST' } } });
   });
 
   it.each([
     ['a mutation sent as GET', `auth.logout?input=${input({})}`, 405],
     ['a path that is not a procedure', 'nothing.here', 404],
-    ['two paths without batch=1', 'utility.profile,auth.me', 404],
+    ['two paths without batch=1', 'utility.profile,sync.pull', 404],
     ['input that is not JSON', 'sync.pull?input=%7Bformat', 400],
-    ['a batch whose input is not an object', `sync.pull?batch=1&input=${input([pullInput])}`, 400],
-    ['an encoded path', 'utility%2Eprofile', 200],
-    ['a batch of more than twenty calls', `${Array(21).fill('utility.profile').join(',')}?batch=1`, 400]
-  ])('leaves %s to tRPC', async (_, pathAndQuery, status) => {
-    const { lane, trpc } = await bothAnswers(pathAndQuery, { Cookie: cookie });
-    expect(lane).toBeUndefined();
-    expect(trpc.status).toBe(status);
+    ['input the procedure refuses', `sync.pull?input=${input({ format: 'x' })}`, 400]
+  ])('answers %s with %i', async (_, pathAndQuery, status) => {
+    expect((await apiGet(pathAndQuery, true)).status).toBe(status);
   });
 
-  it('leaves a path that resolves outside the endpoint to tRPC', async () => {
-    // fetch would resolve the dot segment itself; a raw request sends it as typed.
-    const answers = await new Promise<string>((resolve, reject) => {
-      const { hostname, port } = new URL(twinUrl);
-      get({ hostname, port, path: '/api/trpc/../trpcXutility.profile' }, (response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => resolve(body));
-      }).on('error', reject);
+  it.each([
+    '/api/trpc/../x',
+    // Resolved, "/api/trpcutility.profile": tRPC cuts its endpoint's length off that and finds "utility.profile".
+    '/api/trpc/../trpcutility.profile',
+    '/api/trpc/%2e%2e/trpcutility.profile'
+  ])('answers %s, a path that resolves outside the endpoint, with 404', async (path) => {
+    expect((await rawGet(path)).status).toBe(404);
+  });
+
+  it('answers a request target no URL parser reads with 404, and goes on serving', async () => {
+    const { hostname, port } = new URL(app.baseUrl);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => socket.write('GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
     });
-    const { lane, trpc } = JSON.parse(answers) as { lane?: Shown; trpc: Shown };
-    expect(lane).toBeUndefined();
-    expect(trpc.status).toBe(404);
+    expect(answer).toMatch(/^HTTP\/1\.1 404 /);
+    expect((await apiGet('utility.profile', false)).status).toBe(200);
   });
 
-  it('leaves a streaming batch to tRPC', async () => {
-    const { lane, trpc } = await bothAnswers(`sync.pull?batch=1&input=${input({ 0: pullInput })}`, { Cookie: cookie, 'trpc-accept': 'application/jsonl' });
-    expect(lane).toBeUndefined();
-    expect(trpc.status).toBe(200);
+  it('refuses a request body over 256 KB with 413', async () => {
+    const response = await fetch(`${app.baseUrl}/api/trpc/auth.logout`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: 'http://localhost:3000' },
+      body: JSON.stringify({ padding: 'x'.repeat(300 * 1024) })
+    });
+    expect(response.status).toBe(413);
   });
 
   it('never sends a server stack trace with an error', async () => {
-    const { lane, trpc } = await bothAnswers(`sync.pull?input=${input({ format: 'x' })}`);
-    expect(JSON.parse(trpc.body)).toMatchObject({ error: { data: { code: 'UNAUTHORIZED' } } });
-    expect(trpc.body).not.toMatch(/stack|\.ts:\d+/);
-    expect(lane!.body).not.toMatch(/stack|\.ts:\d+/);
+    for (const [pathAndQuery, signedIn] of [
+      [`sync.pull?input=${input({ format: 'x' })}`, false],
+      [`sync.pull?input=${input({ format: 'x' })}`, true],
+      ['sync.pull?input=%7Bformat', true],
+      ['nothing.here', true]
+    ] as const) {
+      const answer = await apiGet(pathAndQuery, signedIn);
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(answer.body).not.toMatch(/stack|\.ts:\d+|\.js:\d+/);
+    }
   });
 });

@@ -1,10 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../server/db/client.js';
-import { migrate, migrationsFolder } from '../../server/db/migrate.js';
+import { MIGRATION_LOCK_KEY, migrate, migrationsFolder } from '../../server/db/migrate.js';
 import { faucets, readings } from '../../server/db/schema.js';
-import { createTestDatabase, driverName, type TestDatabase } from './support/database.js';
+import { createTestDatabase, driverName, lockWaiters, serverUrl, type TestDatabase } from './support/database.js';
 
 const migrationCount = readdirSync(migrationsFolder).filter((file) => file.endsWith('.sql')).length;
 
@@ -28,15 +29,24 @@ describe(`migrations on ${driverName}`, () => {
     expect(await recordedMigrations(testDb.handle.db)).toBe(migrationCount);
   });
 
-  it('run once when two clients migrate the same empty database at the same moment', async () => {
-    // On PostgreSQL a second connection pool stands for a second app process.
-    const second = testDb.url ? await openDatabase({ databaseUrl: testDb.url }) : testDb.handle;
+  // PGlite runs one transaction at a time: two migrations there can only run one after the other.
+  it.runIf(serverUrl)('run once when two processes migrate the same empty database at the same moment', async () => {
+    const url = testDb.url!;
+    // A second connection pool stands for a second app process; a third holds the migrations' lock
+    // until both wait for it, so they start together whatever the machine's speed.
+    const second = await openDatabase({ databaseUrl: url });
+    const holder = postgres(url, { max: 1, onnotice: () => {} });
     try {
-      const results = await Promise.all([migrate(testDb.handle.db), migrate(second.db)]);
+      await holder`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+      const migrations = Promise.all([migrate(testDb.handle.db), migrate(second.db)]);
+      await lockWaiters(url, 2, migrations.catch(() => undefined));
+      await holder`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+      const results = await migrations;
       expect(results.map((result) => result.applied).sort()).toEqual([0, migrationCount]);
       expect(await recordedMigrations(testDb.handle.db)).toBe(migrationCount);
     } finally {
-      if (second !== testDb.handle) await second.close();
+      await holder.end();
+      await second.close();
     }
   });
 

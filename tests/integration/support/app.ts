@@ -81,8 +81,6 @@ export async function startApp(options: { logLevel?: string } = {}) {
     baseUrl,
     db: testDb.handle.db,
     letTimePass,
-    /** What the server runs on, for a test that serves the API in a handler of its own. */
-    services,
     /** Set on PostgreSQL, for a test that needs connections of its own. */
     databaseUrl: testDb.url,
     logLines,

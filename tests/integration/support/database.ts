@@ -128,3 +128,24 @@ export function useMigratedDatabase(): { readonly db: Database; readonly testDb:
     }
   };
 }
+
+/**
+ * Resolves once `count` sessions of the PostgreSQL database at `url` wait for a lock, or once
+ * `settled` does (the code under test took no lock, and the test's assertions show it).
+ * PostgreSQL tells no one when a session starts waiting, so this asks pg_locks until it sees them.
+ */
+export async function lockWaiters(url: string, count: number, settled: Promise<unknown>): Promise<void> {
+  const watcher = postgres(url, { max: 1, onnotice: () => {} });
+  let done = false;
+  void settled.finally(() => (done = true));
+  try {
+    while (!done) {
+      const [row] = await watcher<{ waiting: number }[]>`
+        select count(*)::int as waiting from pg_locks join pg_stat_activity using (pid)
+        where not granted and datname = current_database()`;
+      if (row!.waiting >= count) return;
+    }
+  } finally {
+    await watcher.end();
+  }
+}
