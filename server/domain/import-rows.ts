@@ -1,9 +1,18 @@
-import type { BillRow, PaymentRow, ReadingRow } from '../../src/lib/shared/billing-rows.js';
+import {
+  rowColumns,
+  type BillRow,
+  type Column,
+  type ColumnType,
+  type CustomerRow,
+  type RowKind,
+  type RowsByKind
+} from '../../src/lib/shared/billing-rows.js';
 import type { Localized } from '../../src/lib/shared/localized.js';
 import { normalizeCodeNumber, normalizeQuantity, normalizeText } from '../../src/lib/shared/normalize.js';
 
-export const importKinds = ['customers', 'readings', 'bills', 'payments'] as const;
+export const importKinds = ['customers', 'readings', 'bills', 'payments'] as const satisfies readonly RowKind[];
 export type ImportKind = (typeof importKinds)[number];
+export type { RowsByKind };
 
 /** Why a value was refused, in both of the report's languages. */
 export type Reason = Localized;
@@ -16,27 +25,6 @@ export interface Problem {
   reason: Reason;
   /** What the rest of a long report counts this by, when the reason names this line's particulars. */
   rule?: Reason;
-}
-
-export interface CustomerRow {
-  faucetNo: string;
-  holderName: string;
-  holderKana: string | null;
-  phone: string | null;
-  supplyAddress: string | null;
-  billingName: string | null;
-  billingPostalCode: string | null;
-  billingAddress: string | null;
-  contractStart: string;
-  contractEnd: string | null;
-  paymentMethod: 'transfer' | 'invoice';
-}
-
-export interface RowsByKind {
-  customers: CustomerRow;
-  readings: ReadingRow;
-  bills: BillRow;
-  payments: PaymentRow;
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; reason: Reason };
@@ -127,7 +115,7 @@ const postalCode: FieldParser<string | null> = (raw) => {
 
 const text: FieldParser<string> = (raw) => ok(raw.trim());
 
-function oneOf<T extends string>(allowed: readonly T[]): FieldParser<T> {
+function oneOf(allowed: readonly string[]): FieldParser<string> {
   return (raw) => {
     const value = normalizeText(raw);
     const found = allowed.find((candidate) => candidate === value);
@@ -135,70 +123,26 @@ function oneOf<T extends string>(allowed: readonly T[]): FieldParser<T> {
   };
 }
 
-interface ColumnSpec {
-  name: string;
-  /** The typed row's property: the column's name in camelCase unless the unit changes. */
-  field: string;
-  required: boolean;
-  parse: FieldParser<unknown>;
-}
+const parsers: Record<Exclude<ColumnType, { oneOf: readonly string[] }>, FieldParser<unknown>> = {
+  faucetNo,
+  period,
+  date,
+  text,
+  phone,
+  postalCode,
+  yen,
+  meterTenths,
+  usageTenths
+};
 
-const camelCase = (name: string) => name.replace(/_(\w)/g, (_, letter: string) => letter.toUpperCase());
+const parserOf = ({ type }: Column): FieldParser<unknown> => (typeof type === 'string' ? parsers[type] : oneOf(type.oneOf));
 
-const column =
-  (isRequired: boolean) =>
-  (name: string, parse: FieldParser<unknown>, field = camelCase(name)): ColumnSpec => ({
-    name,
-    field,
-    required: isRequired,
-    parse
-  });
-const required = column(true);
-const optional = column(false);
-
-/** The import files' columns (shared/spec/INTERFACES.md), in order. */
-export const columnSpecs: Record<ImportKind, ColumnSpec[]> = {
-  customers: [
-    required('faucet_no', faucetNo),
-    required('holder_name', text),
-    optional('holder_kana', text),
-    optional('phone', phone),
-    optional('supply_address', text),
-    optional('billing_name', text),
-    optional('billing_postal_code', postalCode),
-    optional('billing_address', text),
-    required('contract_start', date),
-    optional('contract_end', date),
-    required('payment_method', oneOf(['transfer', 'invoice'] as const))
-  ],
-  readings: [
-    required('faucet_no', faucetNo),
-    required('period', period),
-    required('reading_date', date),
-    required('meter_value', meterTenths, 'meterTenths'),
-    required('usage_m3', usageTenths, 'usageTenths'),
-    optional('next_reading_date', date)
-  ],
-  bills: [
-    required('faucet_no', faucetNo),
-    required('period', period),
-    required('usage_m3', usageTenths, 'usageTenths'),
-    required('water_charge', yen),
-    required('sewer_charge', yen),
-    required('total', yen),
-    optional('tax', yen),
-    required('issue_date', date),
-    optional('due_date', date),
-    optional('transfer_date', date)
-  ],
-  payments: [
-    required('faucet_no', faucetNo),
-    required('period', period),
-    required('amount', yen),
-    required('method', oneOf(['transfer', 'convenience', 'counter', 'other'] as const)),
-    required('result', oneOf(['paid', 'failed'] as const)),
-    optional('paid_on', date)
-  ]
+/** Each file's columns (src/lib/shared/billing-rows.ts) with the parser of their type. */
+export const columnSpecs: Record<ImportKind, (Column & { parse: FieldParser<unknown> })[]> = {
+  customers: rowColumns.customers.map((column) => ({ ...column, parse: parserOf(column) })),
+  readings: rowColumns.readings.map((column) => ({ ...column, parse: parserOf(column) })),
+  bills: rowColumns.bills.map((column) => ({ ...column, parse: parserOf(column) })),
+  payments: rowColumns.payments.map((column) => ({ ...column, parse: parserOf(column) }))
 };
 
 export interface HeaderCheck {
@@ -207,10 +151,10 @@ export interface HeaderCheck {
 }
 
 export function checkHeader(kind: ImportKind, header: string[]): HeaderCheck {
-  const known = new Set(columnSpecs[kind].map((column) => column.name));
+  const known = new Set(columnSpecs[kind].map((column) => column.csv));
   const present = new Set(header);
   return {
-    missing: columnSpecs[kind].filter((column) => column.required && !present.has(column.name)).map((column) => column.name),
+    missing: columnSpecs[kind].filter((column) => column.required && !present.has(column.csv)).map((column) => column.csv),
     unknown: header.filter((name) => !known.has(name))
   };
 }
@@ -265,23 +209,23 @@ export function validateRow<K extends ImportKind>(
   const problems: Problem[] = [];
   const row: Record<string, unknown> = {};
   for (const column of columnSpecs[kind]) {
-    const raw = record[column.name] ?? '';
+    const raw = record[column.csv] ?? '';
     const { field } = column;
     const refused = unacceptable.find(({ pattern }) => pattern.test(raw));
     if (refused) {
-      problems.push({ line, column: column.name, value: raw, reason: refused.reason });
+      problems.push({ line, column: column.csv, value: raw, reason: refused.reason });
       continue;
     }
     if (raw.trim() === '') {
       if (column.required) {
-        problems.push({ line, column: column.name, value: raw, reason: { ja: '必須項目が空です', en: 'required value is empty' } });
+        problems.push({ line, column: column.csv, value: raw, reason: { ja: '必須項目が空です', en: 'required value is empty' } });
       }
       row[field] = null;
       continue;
     }
     const parsed = column.parse(raw, rules);
     if (parsed.ok) row[field] = parsed.value;
-    else problems.push({ line, column: column.name, value: raw, reason: parsed.reason });
+    else problems.push({ line, column: column.csv, value: raw, reason: parsed.reason });
   }
   if (problems.length === 0) {
     for (const problem of rowLevelProblems(kind, row)) {

@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { billColumns, paymentColumns, readingColumns, type Column } from '../../src/lib/shared/billing-rows.js';
 import { SYNC_FORMAT, type PullResponse } from '../../src/lib/shared/sync-wire.js';
 import { importFiles, type ImportFile } from '../../server/features/imports/service.js';
 import { signUp, startApp, type App, type Client } from './support/app.js';
@@ -160,6 +161,45 @@ describe(`sync.pull on ${driverName}`, () => {
     await importLines('readings', ['70000008,2027-01,2027-01-14,1014.5,14.5,']);
     const next = await pull(client, first.cursor, [first.faucets![0]!.linkId]);
     expect(next.readings).toEqual([['70000008', '2027-01', '2027-01-14', 10145, 145, null]]);
+  });
+
+  it('sends every field of a row at its column list\'s place', async () => {
+    await importLines('customers', ['70000009,名寄 九郎,,01654-2-7009,名寄市西9条,,,,2020-04-01,,transfer']);
+    await importLines('readings', ['70000009,2027-02,2027-02-13,1234.5,67.8,2027-03-14']);
+    await importLines('bills', ['70000009,2027-02,67.8,4321,2345,6666,606,2027-02-16,2027-03-10,2027-03-26']);
+    await importLines('payments', ['70000009,2027-02,6666,counter,paid,2027-03-01']);
+    const { readings, bills, payments } = await pull(await member('70000009', '01654-2-7009'), null);
+    // What each line above says, by the file's column names: no two values alike, so a swap shows.
+    const byName = (columns: readonly Column[], tuple: unknown[] | undefined) =>
+      Object.fromEntries(columns.map((column, index) => [column.csv, tuple?.[index]]));
+    expect(byName(readingColumns, readings?.[0])).toEqual({
+      faucet_no: '70000009',
+      period: '2027-02',
+      reading_date: '2027-02-13',
+      meter_value: 12345,
+      usage_m3: 678,
+      next_reading_date: '2027-03-14'
+    });
+    expect(byName(billColumns, bills?.[0])).toEqual({
+      faucet_no: '70000009',
+      period: '2027-02',
+      usage_m3: 678,
+      water_charge: 4321,
+      sewer_charge: 2345,
+      total: 6666,
+      tax: 606,
+      issue_date: '2027-02-16',
+      due_date: '2027-03-10',
+      transfer_date: '2027-03-26'
+    });
+    expect(byName(paymentColumns, payments?.[0])).toEqual({
+      faucet_no: '70000009',
+      period: '2027-02',
+      amount: 6666,
+      method: 'counter',
+      result: 'paid',
+      paid_on: '2027-03-01'
+    });
   });
 
   it('tells a device on another sync format to start over, one on the whole-number meter format too', async () => {

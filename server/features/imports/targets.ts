@@ -1,3 +1,4 @@
+import { rowColumns, type Column, type ColumnType } from '../../../src/lib/shared/billing-rows.js';
 import { CURRENT_TRANSACTION_VERSION } from '../../db/schema.js';
 import type { ImportKind, Reason, RowsByKind } from '../../domain/import-rows.js';
 
@@ -25,17 +26,38 @@ export interface Target<K extends ImportKind> {
   apply: string[];
 }
 
-type PgType = 'text' | 'int' | 'date' | 'numeric';
-
-interface DataColumn<K extends ImportKind> {
+interface DataColumn {
   column: string;
-  type: PgType;
-  field: keyof RowsByKind[K] & string;
+  type: 'text' | 'int' | 'date' | 'numeric';
+  field: string;
   /** The row holds tenths, the table the decimal number itself. */
-  tenths?: true;
+  tenths: boolean;
 }
 
-function stagingParts<K extends ImportKind>(kind: K, columns: DataColumn<K>[]) {
+const pgTypes: Record<Exclude<ColumnType, { oneOf: readonly string[] }>, DataColumn['type']> = {
+  faucetNo: 'text',
+  period: 'text',
+  date: 'date',
+  text: 'text',
+  phone: 'text',
+  postalCode: 'text',
+  yen: 'int',
+  meterTenths: 'numeric',
+  usageTenths: 'int'
+};
+
+/** A file's columns as its table stores them; the faucet number is staged apart, since the tables hold the faucet's id. */
+const dataColumns = (columns: readonly Column[]): DataColumn[] =>
+  columns
+    .filter((column) => column.type !== 'faucetNo')
+    .map((column) => ({
+      column: column.db,
+      type: typeof column.type === 'string' ? pgTypes[column.type] : 'text',
+      field: column.field,
+      tenths: column.type === 'meterTenths'
+    }));
+
+function stagingParts<K extends ImportKind>(kind: K, columns: DataColumn[]) {
   const table = `staging_${kind}`;
   const list = ['line int', 'faucet_no text', ...columns.map((column) => `${column.column} ${column.type}`)].join(', ');
   return {
@@ -46,7 +68,7 @@ function stagingParts<K extends ImportKind>(kind: K, columns: DataColumn<K>[]) {
     toStaging(row: RowsByKind[K], line: number) {
       const record: Record<string, unknown> = { line, faucet_no: (row as { faucetNo: string }).faucetNo };
       for (const column of columns) {
-        const value = row[column.field];
+        const value = (row as Record<string, unknown>)[column.field];
         record[column.column] = column.tenths ? (value as number) / 10 : value;
       }
       return record;
@@ -78,7 +100,8 @@ const unknownFaucetCheck = (table: string): DatabaseCheck => ({
 });
 
 /** Readings, bills and payments: one row per faucet and period, replaced when it changes. */
-function periodTarget<K extends 'readings' | 'bills' | 'payments'>(kind: K, columns: DataColumn<K>[]): Target<K> {
+function periodTarget<K extends 'readings' | 'bills' | 'payments'>(kind: K): Target<K> {
+  const columns = dataColumns(rowColumns[kind]);
   const parts = stagingParts(kind, columns);
   const names = columns.map((column) => column.column);
   const assignments = names
@@ -107,19 +130,6 @@ function periodTarget<K extends 'readings' | 'bills' | 'payments'>(kind: K, colu
   };
 }
 
-const contractColumns: DataColumn<'customers'>[] = [
-  { column: 'holder_name', type: 'text', field: 'holderName' },
-  { column: 'holder_kana', type: 'text', field: 'holderKana' },
-  { column: 'phone', type: 'text', field: 'phone' },
-  { column: 'supply_address', type: 'text', field: 'supplyAddress' },
-  { column: 'billing_name', type: 'text', field: 'billingName' },
-  { column: 'billing_postal_code', type: 'text', field: 'billingPostalCode' },
-  { column: 'billing_address', type: 'text', field: 'billingAddress' },
-  { column: 'contract_start', type: 'date', field: 'contractStart' },
-  { column: 'contract_end', type: 'date', field: 'contractEnd' },
-  { column: 'payment_method', type: 'text', field: 'paymentMethod' }
-];
-
 /**
  * Customers: one row per faucet, carrying its current contract. The same contract_start
  * updates that contract; a later one is a new holder: a new contract starts and the previous
@@ -127,6 +137,7 @@ const contractColumns: DataColumn<'customers'>[] = [
  * reopen a past holder's window, so it is refused.
  */
 function customersTarget(): Target<'customers'> {
+  const contractColumns = dataColumns(rowColumns.customers);
   const parts = stagingParts('customers', contractColumns);
   const names = contractColumns.map((column) => column.column);
   const joinFaucet = `${parts.table} s join faucets f on f.faucet_no = s.faucet_no`;
@@ -180,29 +191,7 @@ function customersTarget(): Target<'customers'> {
 
 export const targets: { [K in ImportKind]: Target<K> } = {
   customers: customersTarget(),
-  readings: periodTarget('readings', [
-    { column: 'period', type: 'text', field: 'period' },
-    { column: 'reading_date', type: 'date', field: 'readingDate' },
-    { column: 'meter_value', type: 'numeric', field: 'meterTenths', tenths: true },
-    { column: 'usage_tenths', type: 'int', field: 'usageTenths' },
-    { column: 'next_reading_date', type: 'date', field: 'nextReadingDate' }
-  ]),
-  bills: periodTarget('bills', [
-    { column: 'period', type: 'text', field: 'period' },
-    { column: 'usage_tenths', type: 'int', field: 'usageTenths' },
-    { column: 'water_charge', type: 'int', field: 'waterCharge' },
-    { column: 'sewer_charge', type: 'int', field: 'sewerCharge' },
-    { column: 'total', type: 'int', field: 'total' },
-    { column: 'tax', type: 'int', field: 'tax' },
-    { column: 'issue_date', type: 'date', field: 'issueDate' },
-    { column: 'due_date', type: 'date', field: 'dueDate' },
-    { column: 'transfer_date', type: 'date', field: 'transferDate' }
-  ]),
-  payments: periodTarget('payments', [
-    { column: 'period', type: 'text', field: 'period' },
-    { column: 'amount', type: 'int', field: 'amount' },
-    { column: 'method', type: 'text', field: 'method' },
-    { column: 'result', type: 'text', field: 'result' },
-    { column: 'paid_on', type: 'date', field: 'paidOn' }
-  ])
+  readings: periodTarget('readings'),
+  bills: periodTarget('bills'),
+  payments: periodTarget('payments')
 };

@@ -1,13 +1,6 @@
-import { and, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
-import {
-  SYNC_FORMAT,
-  type BillTuple,
-  type PaymentTuple,
-  type PullRequest,
-  type PullResponse,
-  type ReadingTuple,
-  type SyncedFaucet
-} from '../../../src/lib/shared/sync-wire.js';
+import { and, eq, getTableColumns, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { billColumns, paymentColumns, readingColumns, type Column, type RowOf } from '../../../src/lib/shared/billing-rows.js';
+import { SYNC_FORMAT, encodeRow, type PullRequest, type PullResponse, type SyncedFaucet } from '../../../src/lib/shared/sync-wire.js';
 import { selectRows, type Database } from '../../db/client.js';
 import { bills, payments, readings } from '../../db/schema.js';
 import { firstVisiblePeriod, lastVisiblePeriod } from '../../domain/visibility.js';
@@ -92,6 +85,32 @@ async function windowsOf(db: Database, customerId: number, cursor: number): Prom
 
 type PeriodTable = typeof readings | typeof bills | typeof payments;
 
+/**
+ * Reads a table's rows as their column list describes them, finding each column by its
+ * database name, so a list that names a column the table lacks fails at start. The table
+ * keeps the meter in m³, the row in tenths.
+ */
+function rowReader<Columns extends readonly Column[]>(table: PeriodTable, columns: Columns) {
+  const keyByName = new Map(Object.entries(getTableColumns(table)).map(([key, column]) => [column.name, key]));
+  const keys = columns.map((column) => {
+    const key = keyByName.get(column.db);
+    if (column.type !== 'faucetNo' && key === undefined) throw new Error(`${column.db} is not a column of the table`);
+    return key;
+  });
+  return (stored: Record<string, unknown>, faucetNo: string): RowOf<Columns> =>
+    Object.fromEntries(
+      columns.map((column, index) => {
+        if (column.type === 'faucetNo') return [column.field, faucetNo];
+        const value = stored[keys[index]!];
+        return [column.field, column.type === 'meterTenths' ? Math.round((value as number) * 10) : value];
+      })
+    ) as RowOf<Columns>;
+}
+
+const readingOf = rowReader(readings, readingColumns);
+const billOf = rowReader(bills, billColumns);
+const paymentOf = rowReader(payments, paymentColumns);
+
 /** Rows of the windows' faucets inside their periods: whole history for `full`, else only versions since the cursor. */
 function visibleRows(table: PeriodTable, windows: Window[], full: Set<number>, cursor: number, horizon: number): SQL | undefined {
   const conditions = windows.map(({ faucetId, link }) =>
@@ -134,31 +153,8 @@ export async function pull(db: Database, customerId: number, request: PullReques
       .orderBy(table.faucetId, table.period) as PromiseLike<T['$inferSelect'][]>;
   const [readingRows, billRows, paymentRows] = await Promise.all([visible(readings), visible(bills), visible(payments)]);
 
-  if (readingRows.length > 0) {
-    response.readings = readingRows.map(
-      (row): ReadingTuple => [no(row.faucetId), row.period, row.readingDate, Math.round(row.meterValue * 10), row.usageTenths, row.nextReadingDate]
-    );
-  }
-  if (billRows.length > 0) {
-    response.bills = billRows.map(
-      (row): BillTuple => [
-        no(row.faucetId),
-        row.period,
-        row.usageTenths,
-        row.waterCharge,
-        row.sewerCharge,
-        row.total,
-        row.tax,
-        row.issueDate,
-        row.dueDate,
-        row.transferDate
-      ]
-    );
-  }
-  if (paymentRows.length > 0) {
-    response.payments = paymentRows.map(
-      (row): PaymentTuple => [no(row.faucetId), row.period, row.amount, row.method, row.result, row.paidOn]
-    );
-  }
+  if (readingRows.length > 0) response.readings = readingRows.map((row) => encodeRow(readingColumns, readingOf(row, no(row.faucetId))));
+  if (billRows.length > 0) response.bills = billRows.map((row) => encodeRow(billColumns, billOf(row, no(row.faucetId))));
+  if (paymentRows.length > 0) response.payments = paymentRows.map((row) => encodeRow(paymentColumns, paymentOf(row, no(row.faucetId))));
   return response;
 }

@@ -1,7 +1,10 @@
+import { billColumns, paymentColumns, readingColumns, type Column, type RowOf, type TupleOf } from './billing-rows';
+
 /**
  * What sync.pull sends and receives. Rows travel as tuples, not objects: a device's first
- * pull of 20 faucets × 24 months stays a few tens of kilobytes. Bump SYNC_FORMAT whenever a
- * shape here changes: a device on another format is told to drop its copy and pull anew.
+ * pull of 20 faucets × 24 months stays a few tens of kilobytes. A tuple's order is its column
+ * list's (billing-rows.ts), so reordering a list changes the wire. Bump SYNC_FORMAT whenever a
+ * shape here or there changes: a device on another format is told to drop its copy and pull anew.
  */
 export const SYNC_FORMAT = 3;
 
@@ -26,12 +29,16 @@ export interface SyncedFaucet {
   toPeriod: string | null;
 }
 
-/** [faucetNo, period, readingDate, meterTenths, usageTenths, nextReadingDate] */
-export type ReadingTuple = [string, string, string, number, number, string | null];
-/** [faucetNo, period, usageTenths, waterCharge, sewerCharge, total, tax, issueDate, dueDate, transferDate] */
-export type BillTuple = [string, string, number, number, number, number, number | null, string, string | null, string | null];
-/** [faucetNo, period, amount, method, result, paidOn] */
-export type PaymentTuple = [string, string, number, 'transfer' | 'convenience' | 'counter' | 'other', 'paid' | 'failed', string | null];
+export type ReadingTuple = TupleOf<typeof readingColumns>;
+export type BillTuple = TupleOf<typeof billColumns>;
+export type PaymentTuple = TupleOf<typeof paymentColumns>;
+
+/** A row as it travels: its fields in its column list's order. */
+export const encodeRow = <const Columns extends readonly Column[]>(columns: Columns, row: RowOf<Columns>): TupleOf<Columns> =>
+  columns.map((column) => (row as Record<string, unknown>)[column.field]) as TupleOf<Columns>;
+
+export const decodeRow = <const Columns extends readonly Column[]>(columns: Columns, tuple: TupleOf<Columns>): RowOf<Columns> =>
+  Object.fromEntries(columns.map((column, index) => [column.field, (tuple as unknown[])[index]])) as RowOf<Columns>;
 
 export interface PullResponse {
   format: number;

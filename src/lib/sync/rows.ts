@@ -1,36 +1,10 @@
 import type { LocalBill, LocalPayment, LocalReading } from '$lib/local/db';
-import type { BillTuple, PaymentTuple, ReadingTuple, SyncedFaucet } from '$lib/shared/sync-wire';
+import { billColumns, paymentColumns, readingColumns } from '$lib/shared/billing-rows';
+import { decodeRow, type BillTuple, type PaymentTuple, type ReadingTuple, type SyncedFaucet } from '$lib/shared/sync-wire';
 
-export const readingFrom = ([faucetNo, period, readingDate, meterTenths, usageTenths, nextReadingDate]: ReadingTuple): LocalReading => ({
-  faucetNo,
-  period,
-  readingDate,
-  meterTenths,
-  usageTenths,
-  nextReadingDate
-});
-
-export const billFrom = ([faucetNo, period, usageTenths, waterCharge, sewerCharge, total, tax, issueDate, dueDate, transferDate]: BillTuple): LocalBill => ({
-  faucetNo,
-  period,
-  usageTenths,
-  waterCharge,
-  sewerCharge,
-  total,
-  tax,
-  issueDate,
-  dueDate,
-  transferDate
-});
-
-export const paymentFrom = ([faucetNo, period, amount, method, result, paidOn]: PaymentTuple): LocalPayment => ({
-  faucetNo,
-  period,
-  amount,
-  method,
-  result,
-  paidOn
-});
+export const readingFrom = (tuple: ReadingTuple): LocalReading => decodeRow(readingColumns, tuple);
+export const billFrom = (tuple: BillTuple): LocalBill => decodeRow(billColumns, tuple);
+export const paymentFrom = (tuple: PaymentTuple): LocalPayment => decodeRow(paymentColumns, tuple);
 
 /** Whether a stored row still belongs on the device: its faucet is linked and its period inside the window. */
 export function insideWindows(faucets: SyncedFaucet[]): (row: { faucetNo: string; period: string }) => boolean {
