@@ -69,7 +69,7 @@ test('a bill corrected by an import reaches the open history page within one syn
   await expect.poll(() => periodsAndAmounts(page).then((rows) => rows[0])).toEqual([month(latest.period), yen(latest.total)]);
 
   // The billing office finds the water charge 1,100 円 too low and sends the bill again.
-  const corrected = { ...latest, water_charge: latest.water_charge + 1100, tax: latest.tax + 100, total: latest.total + 1100 };
+  const corrected = { ...latest, water_charge: latest.water_charge + 1100, tax: Number(latest.tax) + 100, total: latest.total + 1100 };
   const result = await importIntoPortal('bills', [corrected]);
   expect(result.files[0]).toMatchObject({ updated: 1, inserted: 0 });
 

@@ -1,3 +1,10 @@
+import {
+  billColumns,
+  customerColumns,
+  paymentColumns,
+  readingColumns,
+  type FileRowOf
+} from '../../../src/lib/shared/billing-rows.js';
 import type { Tariff } from '../../../src/lib/shared/profile.js';
 import { computeCharge } from '../../../src/lib/shared/tariff.js';
 
@@ -13,51 +20,11 @@ export interface DemoOptions {
   tariff: Tariff;
 }
 
-/** The rows of the four billing-system import files (shared/spec/INTERFACES.md); '' is an empty field. */
-export interface CustomerRow {
-  faucet_no: string;
-  holder_name: string;
-  holder_kana: string;
-  phone: string;
-  supply_address: string;
-  billing_name: string;
-  billing_postal_code: string;
-  billing_address: string;
-  contract_start: string;
-  contract_end: string;
-  payment_method: 'transfer' | 'invoice';
-}
-
-export interface ReadingRow {
-  faucet_no: string;
-  period: string;
-  reading_date: string;
-  meter_value: number;
-  usage_m3: number;
-  next_reading_date: string;
-}
-
-export interface BillRow {
-  faucet_no: string;
-  period: string;
-  usage_m3: number;
-  water_charge: number;
-  sewer_charge: number;
-  total: number;
-  tax: number;
-  issue_date: string;
-  due_date: string;
-  transfer_date: string;
-}
-
-export interface PaymentRow {
-  faucet_no: string;
-  period: string;
-  amount: number;
-  method: 'transfer' | 'convenience' | 'counter' | 'other';
-  result: 'paid' | 'failed';
-  paid_on: string;
-}
+/** The rows of the four billing-system import files, typed by their shared column lists. */
+export type CustomerRow = FileRowOf<typeof customerColumns>;
+export type ReadingRow = FileRowOf<typeof readingColumns>;
+export type BillRow = FileRowOf<typeof billColumns>;
+export type PaymentRow = FileRowOf<typeof paymentColumns>;
 
 export interface DemoRows {
   customers: CustomerRow;
@@ -70,35 +37,12 @@ export type DemoFile = keyof DemoRows;
 
 export const demoFiles: readonly DemoFile[] = ['customers', 'readings', 'bills', 'payments'];
 
-export const demoColumns: { [File in DemoFile]: (keyof DemoRows[File])[] } = {
-  customers: [
-    'faucet_no',
-    'holder_name',
-    'holder_kana',
-    'phone',
-    'supply_address',
-    'billing_name',
-    'billing_postal_code',
-    'billing_address',
-    'contract_start',
-    'contract_end',
-    'payment_method'
-  ],
-  readings: ['faucet_no', 'period', 'reading_date', 'meter_value', 'usage_m3', 'next_reading_date'],
-  bills: [
-    'faucet_no',
-    'period',
-    'usage_m3',
-    'water_charge',
-    'sewer_charge',
-    'total',
-    'tax',
-    'issue_date',
-    'due_date',
-    'transfer_date'
-  ],
-  payments: ['faucet_no', 'period', 'amount', 'method', 'result', 'paid_on']
-};
+export const demoColumns = {
+  customers: customerColumns.map((column) => column.csv),
+  readings: readingColumns.map((column) => column.csv),
+  bills: billColumns.map((column) => column.csv),
+  payments: paymentColumns.map((column) => column.csv)
+} satisfies { [File in DemoFile]: (keyof DemoRows[File])[] };
 
 export interface DemoData {
   faucets: number;

@@ -21,9 +21,14 @@ export type ColumnType =
   | 'usageTenths'
   | { oneOf: readonly string[] };
 
-export interface Column<Field extends string = string, Type extends ColumnType = ColumnType, Required extends boolean = boolean> {
+export interface Column<
+  Field extends string = string,
+  Type extends ColumnType = ColumnType,
+  Required extends boolean = boolean,
+  Name extends string = string
+> {
   /** The import file's header. */
-  csv: string;
+  csv: Name;
   field: Field;
   /** The table's column; faucet_no lives in `faucets`, the other tables point to it by id. */
   db: string;
@@ -43,7 +48,7 @@ const column =
     type: Type,
     // The row's property and the table's column follow the file's name unless the unit changes.
     rename?: { field: Field; db: string }
-  ): Column<Field, Type, Required> => ({
+  ): Column<Field, Type, Required, Name> => ({
     csv,
     field: rename?.field ?? (camelCase(csv) as string as Field),
     db: rename?.db ?? csv,
@@ -126,6 +131,15 @@ export type RowOf<Columns extends readonly Column[]> = { [C in Columns[number] a
 
 /** The same row as a tuple in the list's order, as sync.pull sends it. */
 export type TupleOf<Columns extends readonly Column[]> = { -readonly [Index in keyof Columns]: CellOf<Columns[Index]> };
+
+type FileValueOf<Type extends ColumnType> = Type extends 'meterTenths' | 'usageTenths' ? number : ValueOf<Type>;
+
+/** The same row as the import file writes it, by the file's column names: m³ rather than tenths, '' for an empty field. */
+export type FileRowOf<Columns extends readonly Column[]> = {
+  [C in Columns[number] as C['csv']]: C extends Column<string, infer Type, infer Required>
+    ? FileValueOf<Type> | (Required extends true ? never : '')
+    : never;
+};
 
 export type CustomerRow = RowOf<typeof customerColumns>;
 export type ReadingRow = RowOf<typeof readingColumns>;
