@@ -164,16 +164,16 @@ describe(`sync.pull on ${driverName}`, () => {
   });
 
   it('sends every field of a row at its column list\'s place', async () => {
-    await importLines('customers', ['70000009,名寄 九郎,,01654-2-7009,名寄市西9条,,,,2020-04-01,,transfer']);
-    await importLines('readings', ['70000009,2027-02,2027-02-13,1234.5,67.8,2027-03-14']);
-    await importLines('bills', ['70000009,2027-02,67.8,4321,2345,6666,606,2027-02-16,2027-03-10,2027-03-26']);
-    await importLines('payments', ['70000009,2027-02,6666,counter,paid,2027-03-01']);
-    const { readings, bills, payments } = await pull(await member('70000009', '01654-2-7009'), null);
+    await importLines('customers', ['70000010,名寄 十郎,,01654-2-7010,名寄市西10条,,,,2020-04-01,,transfer']);
+    await importLines('readings', ['70000010,2027-02,2027-02-13,1234.5,67.8,2027-03-14']);
+    await importLines('bills', ['70000010,2027-02,67.8,4321,2345,6666,606,2027-02-16,2027-03-10,2027-03-26']);
+    await importLines('payments', ['70000010,2027-02,6666,counter,paid,2027-03-01']);
+    const { readings, bills, payments } = await pull(await member('70000010', '01654-2-7010'), null);
     // What each line above says, by the file's column names: no two values alike, so a swap shows.
     const byName = (columns: readonly Column[], tuple: unknown[] | undefined) =>
       Object.fromEntries(columns.map((column, index) => [column.csv, tuple?.[index]]));
     expect(byName(readingColumns, readings?.[0])).toEqual({
-      faucet_no: '70000009',
+      faucet_no: '70000010',
       period: '2027-02',
       reading_date: '2027-02-13',
       meter_value: 12345,
@@ -181,7 +181,7 @@ describe(`sync.pull on ${driverName}`, () => {
       next_reading_date: '2027-03-14'
     });
     expect(byName(billColumns, bills?.[0])).toEqual({
-      faucet_no: '70000009',
+      faucet_no: '70000010',
       period: '2027-02',
       usage_m3: 678,
       water_charge: 4321,
@@ -193,7 +193,7 @@ describe(`sync.pull on ${driverName}`, () => {
       transfer_date: '2027-03-26'
     });
     expect(byName(paymentColumns, payments?.[0])).toEqual({
-      faucet_no: '70000009',
+      faucet_no: '70000010',
       period: '2027-02',
       amount: 6666,
       method: 'counter',
