@@ -12,7 +12,6 @@ import { normalizeCodeNumber, normalizeQuantity, normalizeText } from '../../src
 
 export const importKinds = ['customers', 'readings', 'bills', 'payments'] as const satisfies readonly RowKind[];
 export type ImportKind = (typeof importKinds)[number];
-export type { RowsByKind };
 
 /** Why a value was refused, in both of the report's languages. */
 export type Reason = Localized;

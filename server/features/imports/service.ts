@@ -2,14 +2,8 @@ import { basename } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { selectRows, type Database } from '../../db/client.js';
 import { importRuns } from '../../db/schema.js';
-import {
-  checkHeader,
-  validateRow,
-  type ImportKind,
-  type Problem,
-  type RowRules,
-  type RowsByKind
-} from '../../domain/import-rows.js';
+import type { RowsByKind } from '../../../src/lib/shared/billing-rows.js';
+import { checkHeader, validateRow, type ImportKind, type Problem, type RowRules } from '../../domain/import-rows.js';
 import { LISTED_BAD_LINES, ProblemLog, type ProblemSummary } from '../../domain/problem-log.js';
 import { CsvSyntaxError, detectEncoding, MAX_RECORD_CHARS, openCsv, type CsvRecord, type CsvSource, type Encoding } from './source.js';
 import { targets, type Target } from './targets.js';

@@ -1,6 +1,6 @@
-import { rowColumns, type Column, type ColumnType } from '../../../src/lib/shared/billing-rows.js';
+import { rowColumns, type Column, type ColumnType, type RowsByKind } from '../../../src/lib/shared/billing-rows.js';
 import { CURRENT_TRANSACTION_VERSION } from '../../db/schema.js';
-import type { ImportKind, Reason, RowsByKind } from '../../domain/import-rows.js';
+import type { ImportKind, Reason } from '../../domain/import-rows.js';
 
 /** A refusal only the database can find, once the whole file is staged. */
 export interface DatabaseCheck {
