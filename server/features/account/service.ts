@@ -3,7 +3,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { CURRENT_TRANSACTION_VERSION, customers, faucetLinks } from '../../db/schema.js';
 import { accountWithdrawnMail, emailChangeCodeMail, emailChangedMail, signupAddressTakenMail } from '../../mail/messages.js';
 import { claimMailSlot, CODE_VALID_MINUTES, issueCode, markTicketUsed } from '../auth/codes.js';
-import { UserFacingError } from '../auth/errors.js';
+import { RefusalError } from '../../errors.js';
 import { hashPassword } from '../auth/passwords.js';
 import {
   codeProblems,
@@ -21,12 +21,12 @@ import { removeFaucet } from '../faucets/service.js';
 
 async function customerById(deps: AuthDeps, customerId: number) {
   const [customer] = await deps.db.select().from(customers).where(eq(customers.id, customerId));
-  if (!customer) throw new UserFacingError('UNAUTHORIZED', { ja: 'ログインしてください', en: 'Please log in' });
+  if (!customer) throw new RefusalError('unauthorized', { ja: 'ログインしてください', en: 'Please log in' });
   return customer;
 }
 
-const wrongCurrentPassword = new UserFacingError(
-  'BAD_REQUEST',
+const wrongCurrentPassword = new RefusalError(
+  'bad-input',
   { ja: '現在のパスワードが違います', en: 'The current password is not right' },
   'currentPassword'
 );
@@ -39,7 +39,7 @@ export async function accountOf(deps: AuthDeps, customerId: number): Promise<{ e
 export async function changeNickname(deps: AuthDeps, customerId: number, nickname: string): Promise<void> {
   const text = nickname.trim();
   if (text.length === 0 || text.length > 30) {
-    throw new UserFacingError('BAD_REQUEST', { ja: 'ニックネームは1〜30文字で入力してください', en: 'Use 1 to 30 characters for the nickname' }, 'nickname');
+    throw new RefusalError('bad-input', { ja: 'ニックネームは1〜30文字で入力してください', en: 'Use 1 to 30 characters for the nickname' }, 'nickname');
   }
   await deps.db.update(customers).set({ nickname: text, version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(eq(customers.id, customerId));
 }
@@ -91,13 +91,13 @@ export async function confirmEmailChange(deps: AuthDeps, customerId: number, inp
   const ticket = await verifiedTicket(deps, email, 'email-change', input.code);
   const row = await provenTicket(deps, ticket, 'email-change');
   // A taken address was never mailed its code: one guessed right still changes nothing.
-  if (row.customerId !== customerId || (await addressTaken(deps, email))) throw new UserFacingError('BAD_REQUEST', codeProblems.wrong, 'code');
+  if (row.customerId !== customerId || (await addressTaken(deps, email))) throw new RefusalError('bad-input', codeProblems.wrong, 'code');
   const previous = await customerById(deps, customerId);
   try {
     await deps.db.update(customers).set({ email, version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(eq(customers.id, customerId));
   } catch (error) {
     // Someone signed up with the address since the check above.
-    if (isUniqueViolation(error)) throw new UserFacingError('BAD_REQUEST', codeProblems.wrong, 'code');
+    if (isUniqueViolation(error)) throw new RefusalError('bad-input', codeProblems.wrong, 'code');
     throw error;
   }
   await markTicketUsed(deps.db, row.id, deps.now);
@@ -112,7 +112,7 @@ export async function withdraw(deps: AuthDeps, customerId: number, password: str
   const customer = await customerById(deps, customerId);
   const { email, passwordHash } = customer;
   if (!(await passwordAttempt(deps, { email, passwordHash, password, field: 'password' }))) {
-    throw new UserFacingError('BAD_REQUEST', { ja: 'パスワードが違います', en: 'The password is not right' }, 'password');
+    throw new RefusalError('bad-input', { ja: 'パスワードが違います', en: 'The password is not right' }, 'password');
   }
   await deps.db.transaction(async (tx) => {
     const links = await tx.select({ id: faucetLinks.id }).from(faucetLinks).where(eq(faucetLinks.customerId, customerId));

@@ -11,7 +11,7 @@ import {
   verifySignupCode,
   type AuthDeps
 } from './service.js';
-import { UserFacingError } from './errors.js';
+import { RefusalError } from '../../errors.js';
 import { publicProcedure, router, type Context } from '../../trpc.js';
 
 export const depsOf = (ctx: Context): AuthDeps => ({
@@ -51,8 +51,8 @@ export const authRouter = router({
       .input(z.object({ ticket: text(100), faucetNo: text(40), phone: text(40), consent: z.boolean() }))
       .mutation(({ ctx, input }) => {
         if (!input.consent) {
-          throw new UserFacingError(
-            'BAD_REQUEST',
+          throw new RefusalError(
+            'bad-input',
             { ja: '契約者の同意を得たことを確認してください', en: "Confirm that you have the contract holder's consent" },
             'consent'
           );

@@ -16,7 +16,7 @@ import {
 import type { Mailer } from '../../mail/transport.js';
 import { linkFaucet, proveFaucet } from '../faucets/service.js';
 import { checkCode, claimMailSlot, CODE_VALID_MINUTES, issueCode, markTicketUsed, ticketRow, type CodePurpose } from './codes.js';
-import { UserFacingError } from './errors.js';
+import { RefusalError } from '../../errors.js';
 import { hashPassword, passwordMatches } from './passwords.js';
 import { forgiveAttempt, takeAttempt } from './rate-limit.js';
 import { createSession, endOtherSessions } from './sessions.js';
@@ -34,7 +34,7 @@ export interface AuthDeps {
 /** The address as the portal keeps it (src/lib/shared/email.ts, the grammar the app checks too), refused next to the field otherwise. */
 export function normalizeEmail(raw: string): string {
   const email = parseEmail(raw);
-  if (email === null) throw new UserFacingError('BAD_REQUEST', emailProblem, 'email');
+  if (email === null) throw new RefusalError('bad-input', emailProblem, 'email');
   return email;
 }
 
@@ -53,9 +53,9 @@ async function customerByEmail(db: Database, email: string) {
   return customer;
 }
 
-export function waitError(retryAfterSeconds: number): UserFacingError {
-  return new UserFacingError(
-    'TOO_MANY_REQUESTS',
+export function waitError(retryAfterSeconds: number): RefusalError {
+  return new RefusalError(
+    'too-many',
     retryAfterSeconds <= 60
       ? { ja: `確認コードの再送は${retryAfterSeconds}秒ほど待ってからお試しください`, en: `Please wait about ${retryAfterSeconds} seconds before asking for another code` }
       : { ja: '確認コードを短い時間に何度も送りました。1時間ほど待ってからお試しください', en: 'Too many codes in a short time; please try again in an hour' },
@@ -79,14 +79,14 @@ export const codeProblems: Record<'wrong' | 'stale' | 'expired' | 'used-up', Loc
 
 export async function verifiedTicket(deps: AuthDeps, email: string, purpose: CodePurpose, code: string): Promise<string> {
   const result = await checkCode(deps.db, { email, purpose, code: code.normalize('NFKC').replace(/\s/g, ''), now: deps.now });
-  if (!result.ok) throw new UserFacingError('BAD_REQUEST', codeProblems[result.problem], 'code');
+  if (!result.ok) throw new RefusalError('bad-input', codeProblems[result.problem], 'code');
   return result.ticket;
 }
 
 export async function provenTicket(deps: AuthDeps, ticket: string, purpose: CodePurpose) {
   const row = await ticketRow(deps.db, ticket, purpose, deps.now);
   if (!row) {
-    throw new UserFacingError('BAD_REQUEST', {
+    throw new RefusalError('bad-input', {
       ja: '手続きの有効時間が過ぎました。最初からやり直してください',
       en: 'This step has timed out; please start again'
     });
@@ -96,7 +96,7 @@ export async function provenTicket(deps: AuthDeps, ticket: string, purpose: Code
 
 export function requirePasswordAllowed(password: string, field = 'password'): void {
   const problem = passwordProblem(password);
-  if (problem) throw new UserFacingError('BAD_REQUEST', problem, field);
+  if (problem) throw new RefusalError('bad-input', problem, field);
 }
 
 /**
@@ -140,11 +140,11 @@ export async function completeSignup(
 ): Promise<{ sessionToken: string }> {
   const row = await provenTicket(deps, input.ticket, 'signup');
   if (row.provenContractId === null) {
-    throw new UserFacingError('BAD_REQUEST', { ja: '先に水栓番号と電話番号を確認してください', en: 'Prove a faucet first' }, 'faucetNo');
+    throw new RefusalError('bad-input', { ja: '先に水栓番号と電話番号を確認してください', en: 'Prove a faucet first' }, 'faucetNo');
   }
   const nickname = input.nickname.trim();
   if (nickname.length === 0 || nickname.length > 30) {
-    throw new UserFacingError('BAD_REQUEST', { ja: 'ニックネームは1〜30文字で入力してください', en: 'Use 1 to 30 characters for the nickname' }, 'nickname');
+    throw new RefusalError('bad-input', { ja: 'ニックネームは1〜30文字で入力してください', en: 'Use 1 to 30 characters for the nickname' }, 'nickname');
   }
   requirePasswordAllowed(input.password);
   const passwordHash = await hashPassword(input.password);
@@ -156,7 +156,7 @@ export async function completeSignup(
       .onConflictDoNothing()
       .returning({ id: customers.id });
     if (!created) {
-      throw new UserFacingError('CONFLICT', {
+      throw new RefusalError('conflict', {
         ja: 'このメールアドレスはすでに登録されています。ログインしてください',
         en: 'This address already has an account; please log in'
       }, 'email');
@@ -168,8 +168,8 @@ export async function completeSignup(
   return { sessionToken: await createSession(deps.db, customerId, deps.now) };
 }
 
-const loginRefused = new UserFacingError(
-  'UNAUTHORIZED',
+const loginRefused = new RefusalError(
+  'unauthorized',
   { ja: 'メールアドレスまたはパスワードが違います', en: 'The e-mail address or password is not right' },
   'password'
 );
@@ -197,8 +197,8 @@ export async function passwordAttempt(
     deps.now
   );
   if (!attempt.ok) {
-    throw new UserFacingError(
-      'TOO_MANY_REQUESTS',
+    throw new RefusalError(
+      'too-many',
       { ja: 'パスワードの失敗が続いたため、1時間ほどお待ちください。パスワードを忘れた場合は再設定してください', en: 'Too many wrong passwords; please wait an hour or reset your password' },
       input.field,
       HOUR_MS / 1000
@@ -243,7 +243,7 @@ export async function resetPassword(
   const ticket = await verifiedTicket(deps, email, 'reset', input.code);
   const row = await provenTicket(deps, ticket, 'reset');
   const customer = await customerByEmail(deps.db, email);
-  if (!customer || row.customerId !== customer.id) throw new UserFacingError('BAD_REQUEST', codeProblems.wrong, 'code');
+  if (!customer || row.customerId !== customer.id) throw new RefusalError('bad-input', codeProblems.wrong, 'code');
   await deps.db.update(customers).set({ passwordHash: await hashPassword(input.password) }).where(eq(customers.id, customer.id));
   await markTicketUsed(deps.db, row.id, deps.now);
   await endOtherSessions(deps.db, customer.id, null);

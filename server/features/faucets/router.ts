@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { depsOf } from '../auth/router.js';
-import { UserFacingError } from '../auth/errors.js';
+import { RefusalError } from '../../errors.js';
 import { customerProcedure, router } from '../../trpc.js';
 import { addFaucet, labelFaucet, removeFaucet } from './service.js';
 
@@ -12,7 +12,7 @@ export const faucetsRouter = router({
     .input(z.object({ faucetNo: z.string().max(40), phone: z.string().max(40), label: z.string().max(40).nullable(), consent: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
       if (!input.consent) {
-        throw new UserFacingError('BAD_REQUEST', { ja: '契約者の同意を得たことを確認してください', en: "Confirm that you have the contract holder's consent" }, 'consent');
+        throw new RefusalError('bad-input', { ja: '契約者の同意を得たことを確認してください', en: "Confirm that you have the contract holder's consent" }, 'consent');
       }
       const { now } = depsOf(ctx);
       await addFaucet(ctx.database.db, { ...input, customerId: ctx.customerId, clientKey: ctx.clientKey, now, profile: ctx.config.profile });

@@ -6,7 +6,7 @@ import type { Database } from '../../db/client.js';
 import { clientChanges, contracts, CURRENT_TRANSACTION_VERSION, faucetLinks, faucets, paperSlipChanges, proofAttempts } from '../../db/schema.js';
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
-import { UserFacingError } from '../auth/errors.js';
+import { RefusalError } from '../../errors.js';
 import { LOCKED_COUNT, lockKeys } from '../auth/rate-limit.js';
 
 export const MAX_FAUCETS_PER_ACCOUNT = 20;
@@ -66,14 +66,14 @@ export async function proveFaucet(
   const faucetNo = normalizeCodeNumber(input.faucetNo);
   const phone = normalizeCodeNumber(input.phone);
   if (!new RegExp(profile.faucetNumber.pattern).test(faucetNo)) {
-    throw new UserFacingError(
-      'BAD_REQUEST',
+    throw new RefusalError(
+      'bad-input',
       { ja: `水栓番号の形式が違います（例: ${profile.faucetNumber.example}）`, en: `Not a faucet number (for example ${profile.faucetNumber.example})` },
       'faucetNo'
     );
   }
   if (!/^0\d{9,10}$/.test(phone)) {
-    throw new UserFacingError('BAD_REQUEST', { ja: '電話番号は市外局番から10桁か11桁で入力してください', en: 'Enter the phone number with its area code: 10 or 11 digits' }, 'phone');
+    throw new RefusalError('bad-input', { ja: '電話番号は市外局番から10桁か11桁で入力してください', en: 'Enter the phone number with its area code: 10 or 11 digits' }, 'phone');
   }
   const contact = contactStaff(profile);
   // Count, check and record in one transaction holding the faucet's and the client's locks:
@@ -81,16 +81,16 @@ export async function proveFaucet(
   const contract = await db.transaction(async (tx) => {
     await lockKeys(tx, [`proof-client:${clientKey}`, `proof-faucet:${faucetNo}`]);
     if ((await failedProofs(tx, proofAttempts.clientKey, clientKey, now)) >= FAILED_PROOFS_PER_CLIENT) {
-      throw new UserFacingError(
-        'TOO_MANY_REQUESTS',
+      throw new RefusalError(
+        'too-many',
         { ja: `確認の失敗が続いたため、この端末からの確認を1時間停止しています。お急ぎの場合は${contact.ja}へ`, en: `Too many failed checks from this device; wait an hour or call ${contact.en}` },
         'faucetNo',
         3600
       );
     }
     if ((await failedProofs(tx, proofAttempts.faucetNo, faucetNo, now)) >= FAILED_PROOFS_PER_FAUCET) {
-      throw new UserFacingError(
-        'TOO_MANY_REQUESTS',
+      throw new RefusalError(
+        'too-many',
         { ja: `この水栓番号は確認の失敗が続いたため、1時間ほど確認できません。${contact.ja}へお問い合わせください`, en: `This faucet is locked for an hour after failed checks; please call ${contact.en}` },
         'faucetNo',
         3600
@@ -102,8 +102,8 @@ export async function proveFaucet(
     return succeeded ? current : undefined;
   }, LOCKED_COUNT);
   if (!contract) {
-    throw new UserFacingError(
-      'BAD_REQUEST',
+    throw new RefusalError(
+      'bad-input',
       {
         ja: `水栓番号または電話番号が違います。検針票の「お客様番号」と、届け出た電話番号をご確認ください。電話番号を届け出ていない場合は${contact.ja}へ`,
         en: `The faucet number or phone number is not right. Check the customer number on your meter slip and the phone you registered; if none is registered, call ${contact.en}`
@@ -129,8 +129,8 @@ export async function linkFaucet(
     await lockKeys(tx, [`faucets:${customerId}`]);
     const [existing] = await tx.select().from(faucetLinks).where(eq(faucetLinks.contractId, contractId));
     if (existing) {
-      throw new UserFacingError(
-        'CONFLICT',
+      throw new RefusalError(
+        'conflict',
         existing.customerId === customerId
           ? { ja: 'この水栓はすでに登録されています', en: 'This faucet is already on your account' }
           : { ja: `この水栓は別のアカウントで登録されています。${contactStaff(profile).ja}へお問い合わせください`, en: `This faucet is on another account; please call ${contactStaff(profile).en}` },
@@ -139,8 +139,8 @@ export async function linkFaucet(
     }
     const [linked] = await tx.select({ count: count() }).from(faucetLinks).where(eq(faucetLinks.customerId, customerId));
     if ((linked?.count ?? 0) >= MAX_FAUCETS_PER_ACCOUNT) {
-      throw new UserFacingError(
-        'BAD_REQUEST',
+      throw new RefusalError(
+        'bad-input',
         { ja: `登録できる水栓は${MAX_FAUCETS_PER_ACCOUNT}件までです。不要な水栓を削除してから追加してください`, en: `An account holds at most ${MAX_FAUCETS_PER_ACCOUNT} faucets; remove one first` },
         'faucetNo'
       );
@@ -156,12 +156,12 @@ async function recordPaperSlipChange(db: Database, contractId: number, paperless
   await db.insert(paperSlipChanges).values({ faucetId: contract!.faucetId, paperless, requestedAt: now, effectiveOn });
 }
 
-const notYours = new UserFacingError('NOT_FOUND', { ja: 'その水栓は登録されていません', en: 'No such faucet on your account' });
+const notYours = new RefusalError('not-found', { ja: 'その水栓は登録されていません', en: 'No such faucet on your account' });
 
 function cleanLabel(text: string | null): string | null {
   const label = faucetLabel(text);
   if (label === undefined) {
-    throw new UserFacingError('BAD_REQUEST', { ja: `名前は${FAUCET_LABEL_MAX}文字以内にしてください`, en: `Use at most ${FAUCET_LABEL_MAX} characters` }, 'label');
+    throw new RefusalError('bad-input', { ja: `名前は${FAUCET_LABEL_MAX}文字以内にしてください`, en: `Use at most ${FAUCET_LABEL_MAX} characters` }, 'label');
   }
   return label;
 }
