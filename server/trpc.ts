@@ -8,7 +8,7 @@ import type { DatabaseHandle } from './db/client.js';
 import { clientAddress } from './domain/client-address.js';
 import { inputProblem } from './domain/input-text.js';
 import { RefusalError, type RefusalKind } from './errors.js';
-import { readSessionToken, sessionCookie, sessionCustomer } from './features/auth/sessions.js';
+import { readSessionToken, sessionCookie, sessionCustomer } from './sessions.js';
 import type { Logger } from './logger.js';
 import type { Mailer } from './mail/transport.js';
 

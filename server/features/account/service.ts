@@ -16,7 +16,7 @@ import {
   waitError,
   type AuthDeps
 } from '../auth/service.js';
-import { createSession, endOtherSessions } from '../auth/sessions.js';
+import { createSession, endOtherSessions } from '../../sessions.js';
 import { removeFaucet } from '../faucets/service.js';
 
 async function customerById(deps: AuthDeps, customerId: number) {

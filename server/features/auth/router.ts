@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accountOf } from '../account/service.js';
-import { sessionCustomer, endSession } from './sessions.js';
+import { sessionCustomer, endSession } from '../../sessions.js';
 import {
   completeSignup,
   logIn,

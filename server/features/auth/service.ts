@@ -18,8 +18,8 @@ import { linkFaucet, proveFaucet } from '../faucets/service.js';
 import { checkCode, claimMailSlot, CODE_VALID_MINUTES, issueCode, markTicketUsed, ticketRow, type CodePurpose } from './codes.js';
 import { RefusalError } from '../../errors.js';
 import { hashPassword, passwordMatches } from './passwords.js';
-import { forgiveAttempt, takeAttempt } from './rate-limit.js';
-import { createSession, endOtherSessions } from './sessions.js';
+import { forgiveAttempt, takeAttempt } from '../../rate-limits.js';
+import { createSession, endOtherSessions } from '../../sessions.js';
 
 export interface AuthDeps {
   db: Database;

@@ -7,7 +7,7 @@ import { clientChanges, contracts, CURRENT_TRANSACTION_VERSION, faucetLinks, fau
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
 import { RefusalError } from '../../errors.js';
-import { LOCKED_COUNT, lockKeys } from '../auth/rate-limit.js';
+import { LOCKED_COUNT, lockKeys } from '../../rate-limits.js';
 
 export const MAX_FAUCETS_PER_ACCOUNT = 20;
 const FAILED_PROOFS_PER_FAUCET = 5;
