@@ -11,6 +11,7 @@ import { RefusalError, type RefusalKind } from './errors.js';
 import { readSessionToken, sessionCookie, sessionCustomer } from './sessions.js';
 import type { Logger } from './logger.js';
 import type { Mailer } from './mail/transport.js';
+import type { ServiceDeps } from './service-deps.js';
 
 export interface Services {
   config: Config;
@@ -40,6 +41,11 @@ export function createContextFactory(services: Services) {
     requestId: randomUUID(),
     setSessionCookie: (token) => res.appendHeader('Set-Cookie', sessionCookie(services.config.origin, token))
   });
+}
+
+/** What a procedure hands its service: the same for every feature, with this call's clock reading. */
+export function serviceDeps(ctx: Context): ServiceDeps {
+  return { db: ctx.database.db, config: ctx.config, mailer: ctx.mailer, logger: ctx.logger, now: new Date(), clientKey: ctx.clientKey };
 }
 
 /** What an unexpected error tells the browser: nothing of the error itself, and a number to quote. */

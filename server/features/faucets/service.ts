@@ -8,6 +8,7 @@ import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
 import { RefusalError } from '../../errors.js';
 import { LOCKED_COUNT, lockKeys } from '../../rate-limits.js';
+import type { ServiceDeps } from '../../service-deps.js';
 
 export const MAX_FAUCETS_PER_ACCOUNT = 20;
 const FAILED_PROOFS_PER_FAUCET = 5;
@@ -58,11 +59,9 @@ async function currentContract(db: Database, faucetNo: string, today: string) {
  * guessing learns nothing. Five failures lock the faucet for an hour for everyone, twenty
  * lock the client; staff can clear a faucet's lock.
  */
-export async function proveFaucet(
-  db: Database,
-  input: { faucetNo: string; phone: string; clientKey: string; now: Date; profile: UtilityProfile }
-): Promise<{ contractId: number; faucetNo: string }> {
-  const { now, profile, clientKey } = input;
+export async function proveFaucet(deps: ServiceDeps, input: { faucetNo: string; phone: string }): Promise<{ contractId: number; faucetNo: string }> {
+  const { db, now, clientKey } = deps;
+  const { profile } = deps.config;
   const faucetNo = normalizeCodeNumber(input.faucetNo);
   const phone = normalizeCodeNumber(input.phone);
   if (!new RegExp(profile.faucetNumber.pattern).test(faucetNo)) {
@@ -120,12 +119,11 @@ export async function proveFaucet(
  * change are one transaction holding the customer's lock: two adds sent at once are taken one
  * after another, so neither passes the limit on a count made before the other linked.
  */
-export async function linkFaucet(
-  db: Database,
-  input: { customerId: number; contractId: number; now: Date; profile: UtilityProfile; label?: string | null }
-): Promise<void> {
-  const { customerId, contractId, now, profile } = input;
-  await db.transaction(async (tx) => {
+export async function linkFaucet(deps: ServiceDeps, input: { customerId: number; contractId: number; label?: string | null }): Promise<void> {
+  const { now } = deps;
+  const { profile } = deps.config;
+  const { customerId, contractId } = input;
+  await deps.db.transaction(async (tx) => {
     await lockKeys(tx, [`faucets:${customerId}`]);
     const [existing] = await tx.select().from(faucetLinks).where(eq(faucetLinks.contractId, contractId));
     if (existing) {
@@ -173,15 +171,15 @@ function cleanLabel(text: string | null): string | null {
  * such a repeat: the device then holds its own name where the server may hold a newer one.
  */
 export async function labelFaucet(
-  db: Database,
-  input: { customerId: number; linkId: number; label: string; clientId: string; now: Date }
+  deps: ServiceDeps,
+  input: { customerId: number; linkId: number; label: string; clientId: string }
 ): Promise<{ repeated: boolean }> {
   const { customerId, linkId, clientId } = input;
   const label = cleanLabel(input.label);
-  return db.transaction(async (tx) => {
+  return deps.db.transaction(async (tx) => {
     const fresh = await tx
       .insert(clientChanges)
-      .values({ customerId, clientId, receivedAt: input.now })
+      .values({ customerId, clientId, receivedAt: deps.now })
       .onConflictDoNothing()
       .returning({ clientId: clientChanges.clientId });
     if (fresh.length === 0) return { repeated: true };
@@ -196,23 +194,23 @@ export async function labelFaucet(
 }
 
 /** Unlinks a faucet from the account, and its paper slip resumes from the next business day: both or neither. */
-export async function removeFaucet(db: Database, customerId: number, linkId: number, now: Date, profile: UtilityProfile): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function removeFaucet(deps: ServiceDeps, customerId: number, linkId: number): Promise<void> {
+  await deps.db.transaction(async (tx) => {
     const removed = await tx
       .delete(faucetLinks)
       .where(and(eq(faucetLinks.id, linkId), eq(faucetLinks.customerId, customerId)))
       .returning({ contractId: faucetLinks.contractId });
     if (removed.length === 0) throw notYours;
-    await recordPaperSlipChange(tx, removed[0]!.contractId, false, now, profile);
+    await recordPaperSlipChange(tx, removed[0]!.contractId, false, deps.now, deps.config.profile);
   });
 }
 
 /** Adds a faucet to a signed-in account: the same proof as at sign-up. */
 export async function addFaucet(
-  db: Database,
-  input: { customerId: number; faucetNo: string; phone: string; label: string | null; clientKey: string; now: Date; profile: UtilityProfile }
+  deps: ServiceDeps,
+  input: { customerId: number; faucetNo: string; phone: string; label: string | null }
 ): Promise<void> {
   const label = cleanLabel(input.label);
-  const proof = await proveFaucet(db, input);
-  await linkFaucet(db, { customerId: input.customerId, contractId: proof.contractId, now: input.now, profile: input.profile, label });
+  const proof = await proveFaucet(deps, input);
+  await linkFaucet(deps, { customerId: input.customerId, contractId: proof.contractId, label });
 }
