@@ -9,7 +9,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { SYNC_FORMAT } from '../src/lib/shared/sync-wire.js';
 import { customers, faucetLinks } from '../server/db/schema.js';
-import { createSession, sessionCookieName } from '../server/features/auth/sessions.js';
+import { createSession, sessionCookieName } from '../server/sessions.js';
 import { importFiles } from '../server/features/imports/service.js';
 import { windowsStatement } from '../server/features/sync/service.js';
 import { startApp, type App } from '../tests/integration/support/app.js';

@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
+import { RefusalError } from './errors.js';
 import type { DatabaseHandle } from './db/client.js';
 import { createLogger } from './logger.js';
 import { publicProcedure, router, type Context } from './trpc.js';
@@ -8,7 +9,10 @@ import { publicProcedure, router, type Context } from './trpc.js';
 const config = loadConfig({ ORIGIN: 'https://portal.example.jp' });
 const probe = router({
   read: publicProcedure.query(() => 'read'),
-  write: publicProcedure.mutation(() => 'written')
+  write: publicProcedure.mutation(() => 'written'),
+  refuse: publicProcedure.query((): string => {
+    throw new RefusalError('not-found', { ja: 'ありません', en: 'Not here' }, 'linkId');
+  })
 });
 
 function callerFrom(origin: string | null) {
@@ -42,5 +46,13 @@ describe('publicProcedure', () => {
 
   it('answers queries whatever the origin (reads change nothing)', async () => {
     await expect(callerFrom('https://evil.example').read()).resolves.toBe('read');
+  });
+});
+
+describe('a service refusal', () => {
+  it('travels as the tRPC code of its kind, with the refusal as its cause for the error formatter', async () => {
+    await expect(callerFrom(null).refuse()).rejects.toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND', message: 'Not here', cause: expect.any(RefusalError) }) as TRPCError
+    );
   });
 });

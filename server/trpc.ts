@@ -7,10 +7,11 @@ import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
 import { clientAddress } from './domain/client-address.js';
 import { inputProblem } from './domain/input-text.js';
-import { UserFacingError } from './features/auth/errors.js';
-import { readSessionToken, sessionCookie, sessionCustomer } from './features/auth/sessions.js';
+import { RefusalError, type RefusalKind } from './errors.js';
+import { readSessionToken, sessionCookie, sessionCustomer } from './sessions.js';
 import type { Logger } from './logger.js';
 import type { Mailer } from './mail/transport.js';
+import type { ServiceDeps } from './service-deps.js';
 
 export interface Services {
   config: Config;
@@ -42,6 +43,11 @@ export function createContextFactory(services: Services) {
   });
 }
 
+/** What a procedure hands its service: the same for every feature, with this call's clock reading. */
+export function serviceDeps(ctx: Context): ServiceDeps {
+  return { db: ctx.database.db, config: ctx.config, mailer: ctx.mailer, logger: ctx.logger, now: new Date(), clientKey: ctx.clientKey };
+}
+
 /** What an unexpected error tells the browser: nothing of the error itself, and a number to quote. */
 export function internalErrorReason(requestId: string): Localized {
   return {
@@ -68,9 +74,9 @@ const t = initTRPC.context<Context>().create({
   isDev: false,
   errorFormatter({ shape, error, ctx }) {
     // The app shows `reason` next to `field`, in the customer's language.
-    const facing = error instanceof UserFacingError ? error : error.cause instanceof UserFacingError ? error.cause : null;
-    if (facing) {
-      return { ...shape, data: { ...shape.data, reason: facing.reason, field: facing.field ?? null, retryAfterSeconds: facing.retryAfterSeconds ?? null } };
+    if (error.cause instanceof RefusalError) {
+      const { reason, field, retryAfterSeconds } = error.cause;
+      return { ...shape, data: { ...shape.data, reason, field: field ?? null, retryAfterSeconds: retryAfterSeconds ?? null } };
     }
     if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
       return { ...shape, data: { ...shape.data, ...schemaRefusal(error.cause), retryAfterSeconds: null } };
@@ -87,6 +93,28 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 
+const refusalCodes = {
+  'bad-input': 'BAD_REQUEST',
+  unauthorized: 'UNAUTHORIZED',
+  forbidden: 'FORBIDDEN',
+  'not-found': 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  'too-many': 'TOO_MANY_REQUESTS'
+} as const satisfies Record<RefusalKind, TRPCError['code']>;
+
+/**
+ * Services refuse without knowing how the refusal travels (server/errors.ts): here, around
+ * every procedure, each refusal becomes its tRPC code, and with it the HTTP status.
+ */
+const refusals = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof RefusalError) {
+    const refusal = result.error.cause;
+    throw new TRPCError({ code: refusalCodes[refusal.kind], message: refusal.message, cause: refusal });
+  }
+  return result;
+});
+
 /**
  * Every mutation must come from a page of our own origin: a browser always sends Origin on
  * a cross-site POST, so a foreign or missing Origin is refused before any work is done.
@@ -101,17 +129,17 @@ const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
 /** No field of any procedure may hold U+0000 or a lone surrogate: refused here, before its schema and service. */
 const wellFormedInput = t.middleware(async ({ getRawInput, next }) => {
   const problem = inputProblem(await getRawInput());
-  if (problem) throw new UserFacingError('BAD_REQUEST', problem.reason, problem.field ?? undefined);
+  if (problem) throw new RefusalError('bad-input', problem.reason, problem.field ?? undefined);
   return next();
 });
 
-export const publicProcedure = t.procedure.use(sameOriginMutations).use(wellFormedInput);
+export const publicProcedure = t.procedure.use(refusals).use(sameOriginMutations).use(wellFormedInput);
 
 /** A signed-in customer: ctx.customerId is proven by the session cookie, and every query is scoped to it. */
 export const customerProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const customerId = ctx.sessionToken ? await sessionCustomer(ctx.database.db, ctx.sessionToken, new Date()) : null;
   if (customerId === null) {
-    throw new UserFacingError('UNAUTHORIZED', {
+    throw new RefusalError('unauthorized', {
       ja: 'ログインしてください（一定時間が過ぎたか、ログアウトしました）',
       en: 'Please log in (your session has ended)'
     });

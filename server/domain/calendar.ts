@@ -1,4 +1,5 @@
 import holidayJp from '@holiday-jp/holiday_jp';
+import { periodOfDate, shiftPeriod } from '../../src/lib/shared/periods.js';
 import { tokyoDate } from '../../src/lib/shared/tokyo-time.js';
 
 /**
@@ -73,6 +74,5 @@ export function createBusinessCalendar(closingDays: readonly string[]): Business
 
 /** The month before the current one in Tokyo: the last one whose readings and bills are all out. */
 export function lastCompleteMonth(now: Date): string {
-  const [year, month] = tokyoDate(now).split('-').map(Number) as [number, number];
-  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+  return shiftPeriod(periodOfDate(tokyoDate(now)), -1);
 }

@@ -1,31 +1,30 @@
 import { z } from 'zod';
-import { depsOf } from '../auth/router.js';
-import { customerProcedure, router } from '../../trpc.js';
+import { customerProcedure, router, serviceDeps } from '../../trpc.js';
 import { changeNickname, changePassword, confirmEmailChange, requestEmailChange, withdraw } from './service.js';
 
 export const accountRouter = router({
   changeNickname: customerProcedure.input(z.object({ nickname: z.string().max(100) })).mutation(async ({ ctx, input }) => {
-    await changeNickname(depsOf(ctx), ctx.customerId, input.nickname);
+    await changeNickname(serviceDeps(ctx), ctx.customerId, input.nickname);
     return { ok: true };
   }),
   changePassword: customerProcedure
     .input(z.object({ currentPassword: z.string().max(200), newPassword: z.string().max(200) }))
     .mutation(async ({ ctx, input }) => {
-      const { sessionToken } = await changePassword(depsOf(ctx), ctx.customerId, input);
+      const { sessionToken } = await changePassword(serviceDeps(ctx), ctx.customerId, input);
       ctx.setSessionCookie(sessionToken);
       return { ok: true };
     }),
   requestEmailChange: customerProcedure
     .input(z.object({ email: z.string().max(254) }))
-    .mutation(({ ctx, input }) => requestEmailChange(depsOf(ctx), ctx.customerId, input.email)),
+    .mutation(({ ctx, input }) => requestEmailChange(serviceDeps(ctx), ctx.customerId, input.email)),
   confirmEmailChange: customerProcedure
     .input(z.object({ email: z.string().max(254), code: z.string().max(20) }))
     .mutation(async ({ ctx, input }) => {
-      await confirmEmailChange(depsOf(ctx), ctx.customerId, input);
+      await confirmEmailChange(serviceDeps(ctx), ctx.customerId, input);
       return { ok: true };
     }),
   withdraw: customerProcedure.input(z.object({ password: z.string().max(200) })).mutation(async ({ ctx, input }) => {
-    await withdraw(depsOf(ctx), ctx.customerId, input.password);
+    await withdraw(serviceDeps(ctx), ctx.customerId, input.password);
     ctx.setSessionCookie(null);
     return { ok: true };
   })

@@ -3,7 +3,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { CURRENT_TRANSACTION_VERSION, customers, faucetLinks } from '../../db/schema.js';
 import { accountWithdrawnMail, emailChangeCodeMail, emailChangedMail, signupAddressTakenMail } from '../../mail/messages.js';
 import { claimMailSlot, CODE_VALID_MINUTES, issueCode, markTicketUsed } from '../auth/codes.js';
-import { UserFacingError } from '../auth/errors.js';
+import { RefusalError } from '../../errors.js';
 import { hashPassword } from '../auth/passwords.js';
 import {
   codeProblems,
@@ -13,40 +13,40 @@ import {
   requirePasswordAllowed,
   sendLater,
   verifiedTicket,
-  waitError,
-  type AuthDeps
+  waitError
 } from '../auth/service.js';
-import { createSession, endOtherSessions } from '../auth/sessions.js';
+import type { ServiceDeps } from '../../service-deps.js';
+import { createSession, endOtherSessions } from '../../sessions.js';
 import { removeFaucet } from '../faucets/service.js';
 
-async function customerById(deps: AuthDeps, customerId: number) {
+async function customerById(deps: ServiceDeps, customerId: number) {
   const [customer] = await deps.db.select().from(customers).where(eq(customers.id, customerId));
-  if (!customer) throw new UserFacingError('UNAUTHORIZED', { ja: 'ログインしてください', en: 'Please log in' });
+  if (!customer) throw new RefusalError('unauthorized', { ja: 'ログインしてください', en: 'Please log in' });
   return customer;
 }
 
-const wrongCurrentPassword = new UserFacingError(
-  'BAD_REQUEST',
+const wrongCurrentPassword = new RefusalError(
+  'bad-input',
   { ja: '現在のパスワードが違います', en: 'The current password is not right' },
   'currentPassword'
 );
 
-export async function accountOf(deps: AuthDeps, customerId: number): Promise<{ email: string; nickname: string }> {
+export async function accountOf(deps: ServiceDeps, customerId: number): Promise<{ email: string; nickname: string }> {
   const { email, nickname } = await customerById(deps, customerId);
   return { email, nickname };
 }
 
-export async function changeNickname(deps: AuthDeps, customerId: number, nickname: string): Promise<void> {
+export async function changeNickname(deps: ServiceDeps, customerId: number, nickname: string): Promise<void> {
   const text = nickname.trim();
   if (text.length === 0 || text.length > 30) {
-    throw new UserFacingError('BAD_REQUEST', { ja: 'ニックネームは1〜30文字で入力してください', en: 'Use 1 to 30 characters for the nickname' }, 'nickname');
+    throw new RefusalError('bad-input', { ja: 'ニックネームは1〜30文字で入力してください', en: 'Use 1 to 30 characters for the nickname' }, 'nickname');
   }
   await deps.db.update(customers).set({ nickname: text, version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(eq(customers.id, customerId));
 }
 
 /** Needs the current password; every other session ends and this one is replaced (rotation). */
 export async function changePassword(
-  deps: AuthDeps,
+  deps: ServiceDeps,
   customerId: number,
   input: { currentPassword: string; newPassword: string }
 ): Promise<{ sessionToken: string }> {
@@ -66,7 +66,7 @@ export async function changePassword(
  * (its owner gets the usual "already registered" mail instead of a code). A code is made
  * either way, so the answer, its time and the tries that follow are the same for both.
  */
-export async function requestEmailChange(deps: AuthDeps, customerId: number, rawEmail: string): Promise<{ resendAfterSeconds: number }> {
+export async function requestEmailChange(deps: ServiceDeps, customerId: number, rawEmail: string): Promise<{ resendAfterSeconds: number }> {
   const email = normalizeEmail(rawEmail);
   const wait = await claimMailSlot(deps.db, { email, purpose: 'email-change', clientKey: deps.clientKey }, deps.now);
   if (wait !== null) throw waitError(wait);
@@ -80,24 +80,24 @@ export async function requestEmailChange(deps: AuthDeps, customerId: number, raw
   return { resendAfterSeconds: 60 };
 }
 
-async function addressTaken(deps: AuthDeps, email: string): Promise<boolean> {
+async function addressTaken(deps: ServiceDeps, email: string): Promise<boolean> {
   const [taken] = await deps.db.select({ id: customers.id }).from(customers).where(eq(customers.email, email));
   return taken !== undefined;
 }
 
 /** The code from the new address switches the account to it; the old address is told. */
-export async function confirmEmailChange(deps: AuthDeps, customerId: number, input: { email: string; code: string }): Promise<void> {
+export async function confirmEmailChange(deps: ServiceDeps, customerId: number, input: { email: string; code: string }): Promise<void> {
   const email = normalizeEmail(input.email);
   const ticket = await verifiedTicket(deps, email, 'email-change', input.code);
   const row = await provenTicket(deps, ticket, 'email-change');
   // A taken address was never mailed its code: one guessed right still changes nothing.
-  if (row.customerId !== customerId || (await addressTaken(deps, email))) throw new UserFacingError('BAD_REQUEST', codeProblems.wrong, 'code');
+  if (row.customerId !== customerId || (await addressTaken(deps, email))) throw new RefusalError('bad-input', codeProblems.wrong, 'code');
   const previous = await customerById(deps, customerId);
   try {
     await deps.db.update(customers).set({ email, version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(eq(customers.id, customerId));
   } catch (error) {
     // Someone signed up with the address since the check above.
-    if (isUniqueViolation(error)) throw new UserFacingError('BAD_REQUEST', codeProblems.wrong, 'code');
+    if (isUniqueViolation(error)) throw new RefusalError('bad-input', codeProblems.wrong, 'code');
     throw error;
   }
   await markTicketUsed(deps.db, row.id, deps.now);
@@ -108,15 +108,15 @@ export async function confirmEmailChange(deps: AuthDeps, customerId: number, inp
  * 退会: with the password, the account and everything personal goes (sessions and codes by
  * cascade); each faucet is unlinked and gets its paper slip again. The contract stays.
  */
-export async function withdraw(deps: AuthDeps, customerId: number, password: string): Promise<void> {
+export async function withdraw(deps: ServiceDeps, customerId: number, password: string): Promise<void> {
   const customer = await customerById(deps, customerId);
   const { email, passwordHash } = customer;
   if (!(await passwordAttempt(deps, { email, passwordHash, password, field: 'password' }))) {
-    throw new UserFacingError('BAD_REQUEST', { ja: 'パスワードが違います', en: 'The password is not right' }, 'password');
+    throw new RefusalError('bad-input', { ja: 'パスワードが違います', en: 'The password is not right' }, 'password');
   }
   await deps.db.transaction(async (tx) => {
     const links = await tx.select({ id: faucetLinks.id }).from(faucetLinks).where(eq(faucetLinks.customerId, customerId));
-    for (const link of links) await removeFaucet(tx, customerId, link.id, deps.now, deps.config.profile);
+    for (const link of links) await removeFaucet({ ...deps, db: tx }, customerId, link.id);
     await tx.delete(customers).where(eq(customers.id, customerId));
   });
   sendLater(deps, accountWithdrawnMail({ profile: deps.config.profile, origin: deps.config.origin }, { to: customer.email }));

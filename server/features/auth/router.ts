@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accountOf } from '../account/service.js';
-import { sessionCustomer, endSession } from './sessions.js';
+import { sessionCustomer, endSession } from '../../sessions.js';
 import {
   completeSignup,
   logIn,
@@ -8,20 +8,10 @@ import {
   requestPasswordReset,
   requestSignupCode,
   resetPassword,
-  verifySignupCode,
-  type AuthDeps
+  verifySignupCode
 } from './service.js';
-import { UserFacingError } from './errors.js';
-import { publicProcedure, router, type Context } from '../../trpc.js';
-
-export const depsOf = (ctx: Context): AuthDeps => ({
-  db: ctx.database.db,
-  config: ctx.config,
-  mailer: ctx.mailer,
-  logger: ctx.logger,
-  now: new Date(),
-  clientKey: ctx.clientKey
-});
+import { RefusalError } from '../../errors.js';
+import { publicProcedure, router, serviceDeps, type Context } from '../../trpc.js';
 
 /**
  * Signs this browser in with a fresh session: whatever session it presented ends (rotation,
@@ -40,34 +30,34 @@ const email = z.object({ email: text(254) });
 export const authRouter = router({
   me: publicProcedure.query(async ({ ctx }) => {
     const customerId = ctx.sessionToken ? await sessionCustomer(ctx.database.db, ctx.sessionToken, new Date()) : null;
-    return customerId === null ? null : accountOf(depsOf(ctx), customerId);
+    return customerId === null ? null : accountOf(serviceDeps(ctx), customerId);
   }),
   signup: router({
-    requestCode: publicProcedure.input(email).mutation(({ ctx, input }) => requestSignupCode(depsOf(ctx), input.email)),
+    requestCode: publicProcedure.input(email).mutation(({ ctx, input }) => requestSignupCode(serviceDeps(ctx), input.email)),
     verifyCode: publicProcedure
       .input(z.object({ email: text(254), code: text(20) }))
-      .mutation(({ ctx, input }) => verifySignupCode(depsOf(ctx), input.email, input.code)),
+      .mutation(({ ctx, input }) => verifySignupCode(serviceDeps(ctx), input.email, input.code)),
     proveFaucet: publicProcedure
       .input(z.object({ ticket: text(100), faucetNo: text(40), phone: text(40), consent: z.boolean() }))
       .mutation(({ ctx, input }) => {
         if (!input.consent) {
-          throw new UserFacingError(
-            'BAD_REQUEST',
+          throw new RefusalError(
+            'bad-input',
             { ja: '契約者の同意を得たことを確認してください', en: "Confirm that you have the contract holder's consent" },
             'consent'
           );
         }
-        return proveSignupFaucet(depsOf(ctx), input);
+        return proveSignupFaucet(serviceDeps(ctx), input);
       }),
     complete: publicProcedure
       .input(z.object({ ticket: text(100), nickname: text(100), password: text(200) }))
       .mutation(async ({ ctx, input }) => {
-        const { sessionToken } = await completeSignup(depsOf(ctx), input);
+        const { sessionToken } = await completeSignup(serviceDeps(ctx), input);
         return startSession(ctx, sessionToken);
       })
   }),
   login: publicProcedure.input(z.object({ email: text(254), password: text(200) })).mutation(async ({ ctx, input }) => {
-    const { sessionToken } = await logIn(depsOf(ctx), input);
+    const { sessionToken } = await logIn(serviceDeps(ctx), input);
     return startSession(ctx, sessionToken);
   }),
   logout: publicProcedure.mutation(async ({ ctx }) => {
@@ -76,11 +66,11 @@ export const authRouter = router({
     return { ok: true };
   }),
   reset: router({
-    requestCode: publicProcedure.input(email).mutation(({ ctx, input }) => requestPasswordReset(depsOf(ctx), input.email)),
+    requestCode: publicProcedure.input(email).mutation(({ ctx, input }) => requestPasswordReset(serviceDeps(ctx), input.email)),
     complete: publicProcedure
       .input(z.object({ email: text(254), code: text(20), password: text(200) }))
       .mutation(async ({ ctx, input }) => {
-        const { sessionToken } = await resetPassword(depsOf(ctx), input);
+        const { sessionToken } = await resetPassword(serviceDeps(ctx), input);
         return startSession(ctx, sessionToken);
       })
   })

@@ -1,11 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { emailProblem, parseEmail } from '../../../src/lib/shared/email.js';
 import type { Localized } from '../../../src/lib/shared/localized.js';
-import type { Config } from '../../config.js';
 import type { Database } from '../../db/client.js';
 import { customers, emailCodes } from '../../db/schema.js';
 import { passwordProblem } from '../../domain/password-policy.js';
-import type { Logger } from '../../logger.js';
 import {
   passwordResetCodeMail,
   signupAddressTakenMail,
@@ -13,38 +11,28 @@ import {
   type MailContext,
   type MailMessage
 } from '../../mail/messages.js';
-import type { Mailer } from '../../mail/transport.js';
 import { linkFaucet, proveFaucet } from '../faucets/service.js';
 import { checkCode, claimMailSlot, CODE_VALID_MINUTES, issueCode, markTicketUsed, ticketRow, type CodePurpose } from './codes.js';
-import { UserFacingError } from './errors.js';
+import { RefusalError } from '../../errors.js';
 import { hashPassword, passwordMatches } from './passwords.js';
-import { forgiveAttempt, takeAttempt } from './rate-limit.js';
-import { createSession, endOtherSessions } from './sessions.js';
-
-export interface AuthDeps {
-  db: Database;
-  config: Pick<Config, 'origin' | 'profile'>;
-  mailer: Mailer;
-  logger: Logger;
-  now: Date;
-  /** Who is asking, for the per-client limits (server/domain/client-address.ts). */
-  clientKey: string;
-}
+import { forgiveAttempt, takeAttempt } from '../../rate-limits.js';
+import type { ServiceDeps } from '../../service-deps.js';
+import { createSession, endOtherSessions } from '../../sessions.js';
 
 /** The address as the portal keeps it (src/lib/shared/email.ts, the grammar the app checks too), refused next to the field otherwise. */
 export function normalizeEmail(raw: string): string {
   const email = parseEmail(raw);
-  if (email === null) throw new UserFacingError('BAD_REQUEST', emailProblem, 'email');
+  if (email === null) throw new RefusalError('bad-input', emailProblem, 'email');
   return email;
 }
 
-const mailContext = (deps: AuthDeps): MailContext => ({ profile: deps.config.profile, origin: deps.config.origin });
+const mailContext = (deps: ServiceDeps): MailContext => ({ profile: deps.config.profile, origin: deps.config.origin });
 
 /**
  * Sent after the answer: how long a mail server takes must not show in the response time,
  * or the time would tell which addresses have an account. A lost code is resent by the customer.
  */
-export function sendLater(deps: AuthDeps, message: MailMessage): void {
+export function sendLater(deps: ServiceDeps, message: MailMessage): void {
   void deps.mailer.send(message).catch((error: unknown) => deps.logger.error({ err: error, mailKind: message.kind }, 'mail not sent'));
 }
 
@@ -53,9 +41,9 @@ async function customerByEmail(db: Database, email: string) {
   return customer;
 }
 
-export function waitError(retryAfterSeconds: number): UserFacingError {
-  return new UserFacingError(
-    'TOO_MANY_REQUESTS',
+export function waitError(retryAfterSeconds: number): RefusalError {
+  return new RefusalError(
+    'too-many',
     retryAfterSeconds <= 60
       ? { ja: `確認コードの再送は${retryAfterSeconds}秒ほど待ってからお試しください`, en: `Please wait about ${retryAfterSeconds} seconds before asking for another code` }
       : { ja: '確認コードを短い時間に何度も送りました。1時間ほど待ってからお試しください', en: 'Too many codes in a short time; please try again in an hour' },
@@ -77,16 +65,16 @@ export const codeProblems: Record<'wrong' | 'stale' | 'expired' | 'used-up', Loc
   }
 };
 
-export async function verifiedTicket(deps: AuthDeps, email: string, purpose: CodePurpose, code: string): Promise<string> {
+export async function verifiedTicket(deps: ServiceDeps, email: string, purpose: CodePurpose, code: string): Promise<string> {
   const result = await checkCode(deps.db, { email, purpose, code: code.normalize('NFKC').replace(/\s/g, ''), now: deps.now });
-  if (!result.ok) throw new UserFacingError('BAD_REQUEST', codeProblems[result.problem], 'code');
+  if (!result.ok) throw new RefusalError('bad-input', codeProblems[result.problem], 'code');
   return result.ticket;
 }
 
-export async function provenTicket(deps: AuthDeps, ticket: string, purpose: CodePurpose) {
+export async function provenTicket(deps: ServiceDeps, ticket: string, purpose: CodePurpose) {
   const row = await ticketRow(deps.db, ticket, purpose, deps.now);
   if (!row) {
-    throw new UserFacingError('BAD_REQUEST', {
+    throw new RefusalError('bad-input', {
       ja: '手続きの有効時間が過ぎました。最初からやり直してください',
       en: 'This step has timed out; please start again'
     });
@@ -96,14 +84,14 @@ export async function provenTicket(deps: AuthDeps, ticket: string, purpose: Code
 
 export function requirePasswordAllowed(password: string, field = 'password'): void {
   const problem = passwordProblem(password);
-  if (problem) throw new UserFacingError('BAD_REQUEST', problem, field);
+  if (problem) throw new RefusalError('bad-input', problem, field);
 }
 
 /**
  * Step 1 of sign-up. The answer is the same whether or not the address has an account: an
  * address that has one gets a mail telling its owner to log in or reset the password.
  */
-export async function requestSignupCode(deps: AuthDeps, rawEmail: string): Promise<{ resendAfterSeconds: number }> {
+export async function requestSignupCode(deps: ServiceDeps, rawEmail: string): Promise<{ resendAfterSeconds: number }> {
   const email = normalizeEmail(rawEmail);
   const wait = await claimMailSlot(deps.db, { email, purpose: 'signup', clientKey: deps.clientKey }, deps.now);
   if (wait !== null) throw waitError(wait);
@@ -118,33 +106,33 @@ export async function requestSignupCode(deps: AuthDeps, rawEmail: string): Promi
 }
 
 /** Step 2: the code from the mail proves the address; the ticket carries that proof on. */
-export async function verifySignupCode(deps: AuthDeps, rawEmail: string, code: string): Promise<{ ticket: string }> {
+export async function verifySignupCode(deps: ServiceDeps, rawEmail: string, code: string): Promise<{ ticket: string }> {
   return { ticket: await verifiedTicket(deps, normalizeEmail(rawEmail), 'signup', code) };
 }
 
 /** Step 3: faucet number and registered phone prove the faucet; it is linked in step 4. */
 export async function proveSignupFaucet(
-  deps: AuthDeps,
+  deps: ServiceDeps,
   input: { ticket: string; faucetNo: string; phone: string }
 ): Promise<{ faucetNo: string }> {
   const row = await provenTicket(deps, input.ticket, 'signup');
-  const proof = await proveFaucet(deps.db, { faucetNo: input.faucetNo, phone: input.phone, clientKey: deps.clientKey, now: deps.now, profile: deps.config.profile });
+  const proof = await proveFaucet(deps, { faucetNo: input.faucetNo, phone: input.phone });
   await deps.db.update(emailCodes).set({ provenContractId: proof.contractId }).where(eq(emailCodes.id, row.id));
   return { faucetNo: proof.faucetNo };
 }
 
 /** Step 4: nickname and password; the account is created, the faucet linked, the customer signed in. */
 export async function completeSignup(
-  deps: AuthDeps,
+  deps: ServiceDeps,
   input: { ticket: string; nickname: string; password: string }
 ): Promise<{ sessionToken: string }> {
   const row = await provenTicket(deps, input.ticket, 'signup');
   if (row.provenContractId === null) {
-    throw new UserFacingError('BAD_REQUEST', { ja: '先に水栓番号と電話番号を確認してください', en: 'Prove a faucet first' }, 'faucetNo');
+    throw new RefusalError('bad-input', { ja: '先に水栓番号と電話番号を確認してください', en: 'Prove a faucet first' }, 'faucetNo');
   }
   const nickname = input.nickname.trim();
   if (nickname.length === 0 || nickname.length > 30) {
-    throw new UserFacingError('BAD_REQUEST', { ja: 'ニックネームは1〜30文字で入力してください', en: 'Use 1 to 30 characters for the nickname' }, 'nickname');
+    throw new RefusalError('bad-input', { ja: 'ニックネームは1〜30文字で入力してください', en: 'Use 1 to 30 characters for the nickname' }, 'nickname');
   }
   requirePasswordAllowed(input.password);
   const passwordHash = await hashPassword(input.password);
@@ -156,20 +144,20 @@ export async function completeSignup(
       .onConflictDoNothing()
       .returning({ id: customers.id });
     if (!created) {
-      throw new UserFacingError('CONFLICT', {
+      throw new RefusalError('conflict', {
         ja: 'このメールアドレスはすでに登録されています。ログインしてください',
         en: 'This address already has an account; please log in'
       }, 'email');
     }
-    await linkFaucet(tx, { customerId: created.id, contractId, now: deps.now, profile: deps.config.profile });
+    await linkFaucet({ ...deps, db: tx }, { customerId: created.id, contractId });
     await markTicketUsed(tx, row.id, deps.now);
     return created.id;
   });
   return { sessionToken: await createSession(deps.db, customerId, deps.now) };
 }
 
-const loginRefused = new UserFacingError(
-  'UNAUTHORIZED',
+const loginRefused = new RefusalError(
+  'unauthorized',
   { ja: 'メールアドレスまたはパスワードが違います', en: 'The e-mail address or password is not right' },
   'password'
 );
@@ -185,7 +173,7 @@ const HOUR_MS = 3600_000;
  * forgiven when the password is right, so guesses sent at the same moment all count.
  */
 export async function passwordAttempt(
-  deps: AuthDeps,
+  deps: ServiceDeps,
   input: { email: string; passwordHash: string | undefined; password: string; field: string }
 ): Promise<boolean> {
   const attempt = await takeAttempt(
@@ -197,8 +185,8 @@ export async function passwordAttempt(
     deps.now
   );
   if (!attempt.ok) {
-    throw new UserFacingError(
-      'TOO_MANY_REQUESTS',
+    throw new RefusalError(
+      'too-many',
       { ja: 'パスワードの失敗が続いたため、1時間ほどお待ちください。パスワードを忘れた場合は再設定してください', en: 'Too many wrong passwords; please wait an hour or reset your password' },
       input.field,
       HOUR_MS / 1000
@@ -210,7 +198,7 @@ export async function passwordAttempt(
 }
 
 export async function logIn(
-  deps: AuthDeps,
+  deps: ServiceDeps,
   input: { email: string; password: string }
 ): Promise<{ sessionToken: string }> {
   const email = normalizeEmail(input.email);
@@ -221,7 +209,7 @@ export async function logIn(
 }
 
 /** Reset step 1: a code goes only to an address with an account; the answer is the same either way. */
-export async function requestPasswordReset(deps: AuthDeps, rawEmail: string): Promise<{ resendAfterSeconds: number }> {
+export async function requestPasswordReset(deps: ServiceDeps, rawEmail: string): Promise<{ resendAfterSeconds: number }> {
   const email = normalizeEmail(rawEmail);
   const wait = await claimMailSlot(deps.db, { email, purpose: 'reset', clientKey: deps.clientKey }, deps.now);
   if (wait !== null) throw waitError(wait);
@@ -235,7 +223,7 @@ export async function requestPasswordReset(deps: AuthDeps, rawEmail: string): Pr
 
 /** Reset step 2: the code and a new password; every other session ends, this device is signed in. */
 export async function resetPassword(
-  deps: AuthDeps,
+  deps: ServiceDeps,
   input: { email: string; code: string; password: string }
 ): Promise<{ sessionToken: string }> {
   requirePasswordAllowed(input.password);
@@ -243,7 +231,7 @@ export async function resetPassword(
   const ticket = await verifiedTicket(deps, email, 'reset', input.code);
   const row = await provenTicket(deps, ticket, 'reset');
   const customer = await customerByEmail(deps.db, email);
-  if (!customer || row.customerId !== customer.id) throw new UserFacingError('BAD_REQUEST', codeProblems.wrong, 'code');
+  if (!customer || row.customerId !== customer.id) throw new RefusalError('bad-input', codeProblems.wrong, 'code');
   await deps.db.update(customers).set({ passwordHash: await hashPassword(input.password) }).where(eq(customers.id, customer.id));
   await markTicketUsed(deps.db, row.id, deps.now);
   await endOtherSessions(deps.db, customer.id, null);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { depsOf } from '../auth/router.js';
-import { UserFacingError } from '../auth/errors.js';
-import { customerProcedure, router } from '../../trpc.js';
+import { RefusalError } from '../../errors.js';
+import { customerProcedure, router, serviceDeps } from '../../trpc.js';
 import { addFaucet, labelFaucet, removeFaucet } from './service.js';
 
 // An integer column: a larger id could never match, and PostgreSQL would fail on it instead.
@@ -12,20 +11,18 @@ export const faucetsRouter = router({
     .input(z.object({ faucetNo: z.string().max(40), phone: z.string().max(40), label: z.string().max(40).nullable(), consent: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
       if (!input.consent) {
-        throw new UserFacingError('BAD_REQUEST', { ja: '契約者の同意を得たことを確認してください', en: "Confirm that you have the contract holder's consent" }, 'consent');
+        throw new RefusalError('bad-input', { ja: '契約者の同意を得たことを確認してください', en: "Confirm that you have the contract holder's consent" }, 'consent');
       }
-      const { now } = depsOf(ctx);
-      await addFaucet(ctx.database.db, { ...input, customerId: ctx.customerId, clientKey: ctx.clientKey, now, profile: ctx.config.profile });
+      await addFaucet(serviceDeps(ctx), { ...input, customerId: ctx.customerId });
       return { ok: true };
     }),
   // clientId: the id the device's outbox gave the change, so that a resend changes nothing.
   label: customerProcedure.input(linkId.extend({ label: z.string().max(40), clientId: z.uuid() })).mutation(async ({ ctx, input }) => {
-    const { now } = depsOf(ctx);
-    const { repeated } = await labelFaucet(ctx.database.db, { ...input, customerId: ctx.customerId, now });
+    const { repeated } = await labelFaucet(serviceDeps(ctx), { ...input, customerId: ctx.customerId });
     return { ok: true, repeated };
   }),
   remove: customerProcedure.input(linkId).mutation(async ({ ctx, input }) => {
-    await removeFaucet(ctx.database.db, ctx.customerId, input.linkId, new Date(), ctx.config.profile);
+    await removeFaucet(serviceDeps(ctx), ctx.customerId, input.linkId);
     return { ok: true };
   })
 });

@@ -6,8 +6,9 @@ import type { Database } from '../../db/client.js';
 import { clientChanges, contracts, CURRENT_TRANSACTION_VERSION, faucetLinks, faucets, paperSlipChanges, proofAttempts } from '../../db/schema.js';
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
-import { UserFacingError } from '../auth/errors.js';
-import { LOCKED_COUNT, lockKeys } from '../auth/rate-limit.js';
+import { RefusalError } from '../../errors.js';
+import { LOCKED_COUNT, lockKeys } from '../../rate-limits.js';
+import type { ServiceDeps } from '../../service-deps.js';
 
 export const MAX_FAUCETS_PER_ACCOUNT = 20;
 const FAILED_PROOFS_PER_FAUCET = 5;
@@ -58,22 +59,20 @@ async function currentContract(db: Database, faucetNo: string, today: string) {
  * guessing learns nothing. Five failures lock the faucet for an hour for everyone, twenty
  * lock the client; staff can clear a faucet's lock.
  */
-export async function proveFaucet(
-  db: Database,
-  input: { faucetNo: string; phone: string; clientKey: string; now: Date; profile: UtilityProfile }
-): Promise<{ contractId: number; faucetNo: string }> {
-  const { now, profile, clientKey } = input;
+export async function proveFaucet(deps: ServiceDeps, input: { faucetNo: string; phone: string }): Promise<{ contractId: number; faucetNo: string }> {
+  const { db, now, clientKey } = deps;
+  const { profile } = deps.config;
   const faucetNo = normalizeCodeNumber(input.faucetNo);
   const phone = normalizeCodeNumber(input.phone);
   if (!new RegExp(profile.faucetNumber.pattern).test(faucetNo)) {
-    throw new UserFacingError(
-      'BAD_REQUEST',
+    throw new RefusalError(
+      'bad-input',
       { ja: `水栓番号の形式が違います（例: ${profile.faucetNumber.example}）`, en: `Not a faucet number (for example ${profile.faucetNumber.example})` },
       'faucetNo'
     );
   }
   if (!/^0\d{9,10}$/.test(phone)) {
-    throw new UserFacingError('BAD_REQUEST', { ja: '電話番号は市外局番から10桁か11桁で入力してください', en: 'Enter the phone number with its area code: 10 or 11 digits' }, 'phone');
+    throw new RefusalError('bad-input', { ja: '電話番号は市外局番から10桁か11桁で入力してください', en: 'Enter the phone number with its area code: 10 or 11 digits' }, 'phone');
   }
   const contact = contactStaff(profile);
   // Count, check and record in one transaction holding the faucet's and the client's locks:
@@ -81,16 +80,16 @@ export async function proveFaucet(
   const contract = await db.transaction(async (tx) => {
     await lockKeys(tx, [`proof-client:${clientKey}`, `proof-faucet:${faucetNo}`]);
     if ((await failedProofs(tx, proofAttempts.clientKey, clientKey, now)) >= FAILED_PROOFS_PER_CLIENT) {
-      throw new UserFacingError(
-        'TOO_MANY_REQUESTS',
+      throw new RefusalError(
+        'too-many',
         { ja: `確認の失敗が続いたため、この端末からの確認を1時間停止しています。お急ぎの場合は${contact.ja}へ`, en: `Too many failed checks from this device; wait an hour or call ${contact.en}` },
         'faucetNo',
         3600
       );
     }
     if ((await failedProofs(tx, proofAttempts.faucetNo, faucetNo, now)) >= FAILED_PROOFS_PER_FAUCET) {
-      throw new UserFacingError(
-        'TOO_MANY_REQUESTS',
+      throw new RefusalError(
+        'too-many',
         { ja: `この水栓番号は確認の失敗が続いたため、1時間ほど確認できません。${contact.ja}へお問い合わせください`, en: `This faucet is locked for an hour after failed checks; please call ${contact.en}` },
         'faucetNo',
         3600
@@ -102,8 +101,8 @@ export async function proveFaucet(
     return succeeded ? current : undefined;
   }, LOCKED_COUNT);
   if (!contract) {
-    throw new UserFacingError(
-      'BAD_REQUEST',
+    throw new RefusalError(
+      'bad-input',
       {
         ja: `水栓番号または電話番号が違います。検針票の「お客様番号」と、届け出た電話番号をご確認ください。電話番号を届け出ていない場合は${contact.ja}へ`,
         en: `The faucet number or phone number is not right. Check the customer number on your meter slip and the phone you registered; if none is registered, call ${contact.en}`
@@ -120,17 +119,16 @@ export async function proveFaucet(
  * change are one transaction holding the customer's lock: two adds sent at once are taken one
  * after another, so neither passes the limit on a count made before the other linked.
  */
-export async function linkFaucet(
-  db: Database,
-  input: { customerId: number; contractId: number; now: Date; profile: UtilityProfile; label?: string | null }
-): Promise<void> {
-  const { customerId, contractId, now, profile } = input;
-  await db.transaction(async (tx) => {
+export async function linkFaucet(deps: ServiceDeps, input: { customerId: number; contractId: number; label?: string | null }): Promise<void> {
+  const { now } = deps;
+  const { profile } = deps.config;
+  const { customerId, contractId } = input;
+  await deps.db.transaction(async (tx) => {
     await lockKeys(tx, [`faucets:${customerId}`]);
     const [existing] = await tx.select().from(faucetLinks).where(eq(faucetLinks.contractId, contractId));
     if (existing) {
-      throw new UserFacingError(
-        'CONFLICT',
+      throw new RefusalError(
+        'conflict',
         existing.customerId === customerId
           ? { ja: 'この水栓はすでに登録されています', en: 'This faucet is already on your account' }
           : { ja: `この水栓は別のアカウントで登録されています。${contactStaff(profile).ja}へお問い合わせください`, en: `This faucet is on another account; please call ${contactStaff(profile).en}` },
@@ -139,8 +137,8 @@ export async function linkFaucet(
     }
     const [linked] = await tx.select({ count: count() }).from(faucetLinks).where(eq(faucetLinks.customerId, customerId));
     if ((linked?.count ?? 0) >= MAX_FAUCETS_PER_ACCOUNT) {
-      throw new UserFacingError(
-        'BAD_REQUEST',
+      throw new RefusalError(
+        'bad-input',
         { ja: `登録できる水栓は${MAX_FAUCETS_PER_ACCOUNT}件までです。不要な水栓を削除してから追加してください`, en: `An account holds at most ${MAX_FAUCETS_PER_ACCOUNT} faucets; remove one first` },
         'faucetNo'
       );
@@ -156,12 +154,12 @@ async function recordPaperSlipChange(db: Database, contractId: number, paperless
   await db.insert(paperSlipChanges).values({ faucetId: contract!.faucetId, paperless, requestedAt: now, effectiveOn });
 }
 
-const notYours = new UserFacingError('NOT_FOUND', { ja: 'その水栓は登録されていません', en: 'No such faucet on your account' });
+const notYours = new RefusalError('not-found', { ja: 'その水栓は登録されていません', en: 'No such faucet on your account' });
 
 function cleanLabel(text: string | null): string | null {
   const label = faucetLabel(text);
   if (label === undefined) {
-    throw new UserFacingError('BAD_REQUEST', { ja: `名前は${FAUCET_LABEL_MAX}文字以内にしてください`, en: `Use at most ${FAUCET_LABEL_MAX} characters` }, 'label');
+    throw new RefusalError('bad-input', { ja: `名前は${FAUCET_LABEL_MAX}文字以内にしてください`, en: `Use at most ${FAUCET_LABEL_MAX} characters` }, 'label');
   }
   return label;
 }
@@ -173,15 +171,15 @@ function cleanLabel(text: string | null): string | null {
  * such a repeat: the device then holds its own name where the server may hold a newer one.
  */
 export async function labelFaucet(
-  db: Database,
-  input: { customerId: number; linkId: number; label: string; clientId: string; now: Date }
+  deps: ServiceDeps,
+  input: { customerId: number; linkId: number; label: string; clientId: string }
 ): Promise<{ repeated: boolean }> {
   const { customerId, linkId, clientId } = input;
   const label = cleanLabel(input.label);
-  return db.transaction(async (tx) => {
+  return deps.db.transaction(async (tx) => {
     const fresh = await tx
       .insert(clientChanges)
-      .values({ customerId, clientId, receivedAt: input.now })
+      .values({ customerId, clientId, receivedAt: deps.now })
       .onConflictDoNothing()
       .returning({ clientId: clientChanges.clientId });
     if (fresh.length === 0) return { repeated: true };
@@ -196,23 +194,23 @@ export async function labelFaucet(
 }
 
 /** Unlinks a faucet from the account, and its paper slip resumes from the next business day: both or neither. */
-export async function removeFaucet(db: Database, customerId: number, linkId: number, now: Date, profile: UtilityProfile): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function removeFaucet(deps: ServiceDeps, customerId: number, linkId: number): Promise<void> {
+  await deps.db.transaction(async (tx) => {
     const removed = await tx
       .delete(faucetLinks)
       .where(and(eq(faucetLinks.id, linkId), eq(faucetLinks.customerId, customerId)))
       .returning({ contractId: faucetLinks.contractId });
     if (removed.length === 0) throw notYours;
-    await recordPaperSlipChange(tx, removed[0]!.contractId, false, now, profile);
+    await recordPaperSlipChange(tx, removed[0]!.contractId, false, deps.now, deps.config.profile);
   });
 }
 
 /** Adds a faucet to a signed-in account: the same proof as at sign-up. */
 export async function addFaucet(
-  db: Database,
-  input: { customerId: number; faucetNo: string; phone: string; label: string | null; clientKey: string; now: Date; profile: UtilityProfile }
+  deps: ServiceDeps,
+  input: { customerId: number; faucetNo: string; phone: string; label: string | null }
 ): Promise<void> {
   const label = cleanLabel(input.label);
-  const proof = await proveFaucet(db, input);
-  await linkFaucet(db, { customerId: input.customerId, contractId: proof.contractId, now: input.now, profile: input.profile, label });
+  const proof = await proveFaucet(deps, input);
+  await linkFaucet(deps, { customerId: input.customerId, contractId: proof.contractId, label });
 }

@@ -2,7 +2,7 @@ import { tick } from 'svelte';
 import { emailProblem, parseEmail } from '$lib/shared/email';
 import type { Localized } from '$lib/shared/localized';
 import { refusalOf, type Refusal } from './refusal';
-import { both } from './text';
+import { both } from '$lib/i18n/text';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 

@@ -1,6 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
 import type { Localized } from '$lib/shared/localized';
-import { both } from './text';
+import { both } from '$lib/i18n/text';
 
 /** A refusal as server/trpc.ts formats it: why, the field it belongs next to, and how long to wait. */
 export interface Refusal {

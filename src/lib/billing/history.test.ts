@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LocalBill, LocalPayment, LocalReading } from '$lib/local/db';
 import { buildHistory } from './history';
-import { monthIndex, periodAt } from './periods';
+import { monthIndex, periodAt } from '$lib/shared/periods';
 
 const reading = (faucetNo: string, period: string, usageTenths: number): LocalReading => ({
   faucetNo,

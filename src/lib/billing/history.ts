@@ -1,5 +1,6 @@
 import type { LocalBill, LocalPayment, LocalReading } from '$lib/local/db';
-import { monthIndex, shiftPeriod, type CycleMonths } from './periods';
+import { monthIndex, shiftPeriod } from '$lib/shared/periods';
+import type { CycleMonths } from './periods';
 import { paymentStatus, type PaymentStatus } from './status';
 import { cycleOf, latest } from './summary';
 

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { axisLabel, inferCycle, monthIndex, periodAt, periodLabel, shiftPeriod } from './periods';
+import { axisLabel, inferCycle, periodLabel } from './periods';
 
 describe('periods', () => {
-  it('shift across year ends both ways', () => {
-    expect(shiftPeriod('2026-01', -1)).toBe('2025-12');
-    expect(shiftPeriod('2025-12', 1)).toBe('2026-01');
-    expect(shiftPeriod('2026-10', -12)).toBe('2025-10');
-    expect(periodAt(monthIndex('2024-02'))).toBe('2024-02');
-  });
-
-  it('refuse what is not a period', () => {
-    expect(() => monthIndex('2026-1')).toThrow(RangeError);
-  });
-
   it('tell a bimonthly faucet from the gaps between its readings, whatever their order', () => {
     expect(inferCycle(['2026-10', '2026-09', '2026-08'])).toBe(1);
     expect(inferCycle(['2026-10', '2026-06', '2026-08'])).toBe(2);

@@ -1,25 +1,11 @@
 import type { Locale } from '$lib/i18n/messages';
+import { monthIndex, periodOfDate } from '$lib/shared/periods';
 
 /**
  * Billing periods are `YYYY-MM`: the month of the reading. A bimonthly faucet's period names
  * the second of the two months it covers (read in October: September and October).
  */
 export type CycleMonths = 1 | 2;
-
-/** Months since year 0, so periods can be compared and shifted with plain arithmetic. */
-export function monthIndex(period: string): number {
-  const match = /^(\d{4})-(\d{2})$/.exec(period);
-  if (!match) throw new RangeError(`a period is YYYY-MM, not "${period}"`);
-  return Number(match[1]) * 12 + Number(match[2]) - 1;
-}
-
-export function periodAt(index: number): string {
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
-
-export function shiftPeriod(period: string, months: number): string {
-  return periodAt(monthIndex(period) + months);
-}
 
 /**
  * How many months one reading covers, from the gaps between a faucet's readings: every
@@ -31,7 +17,7 @@ export function inferCycle(periods: readonly string[], latestNextReading?: { rea
   for (let i = 1; i < sorted.length; i++) smallest = Math.min(smallest, sorted[i]! - sorted[i - 1]!);
   if (smallest !== Infinity) return smallest >= 2 ? 2 : 1;
   if (latestNextReading?.nextReadingDate) {
-    const gap = monthIndex(latestNextReading.nextReadingDate.slice(0, 7)) - monthIndex(latestNextReading.readingDate.slice(0, 7));
+    const gap = monthIndex(periodOfDate(latestNextReading.nextReadingDate)) - monthIndex(periodOfDate(latestNextReading.readingDate));
     if (gap >= 2) return 2;
   }
   return 1;

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { and, eq, gt, ne, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client.js';
-import { sessions } from '../../db/schema.js';
+import type { Database } from './db/client.js';
+import { sessions } from './db/schema.js';
 
 export const SESSION_DAYS = 30;
 const DAY_MS = 24 * 3600_000;

@@ -1,4 +1,4 @@
-import { catalogs, type MessageKey } from '$lib/i18n/messages';
+import { catalogs, type MessageKey } from './messages';
 import type { Localized } from '$lib/shared/localized';
 
 /** A catalog text in both languages, so it follows the language switch like a server's reason does. */
@@ -14,11 +14,4 @@ export function fill(text: string, values: Record<string, string | number>): str
 /** A wait shown on a button: seconds up to two minutes, then whole minutes (rounded up). */
 export function waitText(seconds: number, t: (key: MessageKey) => string): string {
   return seconds < 120 ? fill(t('time.seconds'), { n: seconds }) : fill(t('time.minutes'), { n: Math.ceil(seconds / 60) });
-}
-
-/** A calendar date (YYYY-MM-DD, Tokyo) as people write it: 2024年4月1日 / 1 April 2024. */
-export function dateText(isoDate: string, locale: 'ja' | 'en'): string {
-  const date = new Date(`${isoDate}T00:00:00+09:00`);
-  if (Number.isNaN(date.getTime())) return isoDate;
-  return new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'long', timeZone: 'Asia/Tokyo' }).format(date);
 }
