@@ -1,6 +1,6 @@
 import { and, count, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { customers, emailCodes, faucetLinks, proofAttempts, rateEvents } from '../../server/db/schema.js';
+import { clientChanges, customers, emailCodes, faucetLinks, proofAttempts, rateEvents } from '../../server/db/schema.js';
 import { outcomeOf, signUp, startApp, TEST_PASSWORD, type App, type Client } from './support/app.js';
 import { driverName } from './support/database.js';
 import { faucet, importMemberFaucets } from './support/members.js';
@@ -171,6 +171,19 @@ describe(`limits under requests sent at the same moment, on ${driverName}`, () =
     expect(codesOf(outcomes)).toEqual({ BAD_REQUEST: 10, TOO_MANY_REQUESTS: 2 });
     expect(await outcomeOf(withdraw(TEST_PASSWORD))).toMatchObject({ code: 'TOO_MANY_REQUESTS', field: 'password' });
     expect(await app.db.select({ id: customers.id }).from(customers).where(eq(customers.email, email))).toHaveLength(1);
+  });
+
+  it('exactly once: the same outbox change sent twice at the same moment renames once, and the other send is told it was a repeat', async () => {
+    const member = app.client();
+    const email = newEmail();
+    await signUp(app, member, email, faucet(11));
+    const [customer] = await app.db.select({ id: customers.id }).from(customers).where(eq(customers.email, email));
+    const [link] = await app.db.select({ id: faucetLinks.id }).from(faucetLinks).where(eq(faucetLinks.customerId, customer!.id));
+    const change = { linkId: link!.id, label: '自宅', clientId: crypto.randomUUID() };
+    const answers = await Promise.all([member.api.faucets.label.mutate(change), member.api.faucets.label.mutate(change)]);
+    expect(answers.map((answer) => answer.repeated).sort()).toEqual([false, true]);
+    const recorded = await app.db.select().from(clientChanges).where(eq(clientChanges.clientId, change.clientId));
+    expect(recorded).toHaveLength(1);
   });
 
   it('one address, one account: two sign-ups finishing at once make one account and link one faucet', async () => {
