@@ -135,9 +135,14 @@ const wellFormedInput = t.middleware(async ({ getRawInput, next }) => {
 
 export const publicProcedure = t.procedure.use(refusals).use(sameOriginMutations).use(wellFormedInput);
 
+/** The customer the request's session cookie proves, or null. */
+export function signedInCustomer(ctx: Context): Promise<number | null> {
+  return ctx.sessionToken ? sessionCustomer(ctx.database.db, ctx.sessionToken, new Date()) : Promise.resolve(null);
+}
+
 /** A signed-in customer: ctx.customerId is proven by the session cookie, and every query is scoped to it. */
 export const customerProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const customerId = ctx.sessionToken ? await sessionCustomer(ctx.database.db, ctx.sessionToken, new Date()) : null;
+  const customerId = await signedInCustomer(ctx);
   if (customerId === null) {
     throw new RefusalError('unauthorized', {
       ja: 'ログインしてください（一定時間が過ぎたか、ログアウトしました）',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accountOf } from '../account/service.js';
-import { sessionCustomer, endSession } from '../../sessions.js';
+import { endSession } from '../../sessions.js';
 import {
   completeSignup,
   logIn,
@@ -11,7 +11,7 @@ import {
   verifySignupCode
 } from './service.js';
 import { RefusalError } from '../../errors.js';
-import { publicProcedure, router, serviceDeps, type Context } from '../../trpc.js';
+import { publicProcedure, router, serviceDeps, signedInCustomer, type Context } from '../../trpc.js';
 
 /**
  * Signs this browser in with a fresh session: whatever session it presented ends (rotation,
@@ -29,7 +29,7 @@ const email = z.object({ email: text(254) });
 
 export const authRouter = router({
   me: publicProcedure.query(async ({ ctx }) => {
-    const customerId = ctx.sessionToken ? await sessionCustomer(ctx.database.db, ctx.sessionToken, new Date()) : null;
+    const customerId = await signedInCustomer(ctx);
     return customerId === null ? null : accountOf(serviceDeps(ctx), customerId);
   }),
   signup: router({
