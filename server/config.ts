@@ -51,7 +51,13 @@ export const utilityProfileSchema = z.object({
   /** MM-DD days the counter is closed every year on top of national holidays (年末年始). */
   closingDays: z.array(z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected MM-DD')),
   /** No push or e-mail is sent between start and end (Asia/Tokyo); held until end. */
-  quietHours: z.object({ start: clockTime, end: clockTime })
+  quietHours: z.object({ start: clockTime, end: clockTime }),
+  notices: z.object({
+    /** 口座振替のお知らせ goes out this many days before the transfer date (after moving it to a business day). */
+    transferDaysBefore: z.number().int().min(1).max(30),
+    /** 使用量のお知らせ: usage per day at least `ratio` times the same period last year and at least `minExtraM3` more over the period. */
+    usageAlert: z.object({ ratio: z.number().min(1), minExtraM3: z.number().nonnegative() })
+  })
 });
 
 export type UtilityProfile = z.infer<typeof utilityProfileSchema>;

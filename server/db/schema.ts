@@ -7,6 +7,7 @@ import {
   date,
   index,
   integer,
+  jsonb,
   numeric,
   pgTable,
   primaryKey,
@@ -17,6 +18,7 @@ import {
   uniqueIndex,
   uuid
 } from 'drizzle-orm/pg-core';
+import { noticeChannels, noticeTopics } from '../../src/lib/shared/notices.js';
 
 /**
  * A synced row's version is the id of the transaction that last wrote it. Transaction ids
@@ -296,3 +298,104 @@ export const serverSecrets = pgTable('server_secrets', {
   name: text('name').primaryKey(),
   value: text('value').notNull()
 });
+
+/**
+ * One notice to one customer (お知らせ), made in the same transaction as the data that causes it.
+ * `facts` holds what the text is written from (faucet number, period, amounts, dates), so the
+ * app, the push payload and the mail all say the same thing in the reader's language.
+ */
+export const notices = pgTable(
+  'notices',
+  {
+    id: serial('id').primaryKey(),
+    customerId: integer('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    faucetId: integer('faucet_id').references(() => faucets.id),
+    /** A corrected bill is a `bill` notice whose facts say `corrected`. */
+    topic: text('topic', { enum: noticeTopics }).notNull(),
+    period: text('period'),
+    facts: jsonb('facts').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    version: version()
+  },
+  (table) => [
+    index('notices_customer').on(table.customerId, table.version),
+    check('notices_topic', sql.raw(`topic in (${noticeTopics.map((topic) => `'${topic}'`).join(', ')})`)),
+    // A daily job and a corrected reading must not repeat these: one per faucet and period.
+    uniqueIndex('notices_once_per_period')
+      .on(table.customerId, table.topic, table.faucetId, table.period)
+      .where(sql`${table.topic} in ('transfer', 'usage-alert')`)
+  ]
+);
+
+/** A device that accepted Web Push for a customer; dropped when its push service answers 404 or 410. */
+export const pushSubscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: serial('id').primaryKey(),
+    customerId: integer('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    endpoint: text('endpoint').notNull().unique(),
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull()
+  },
+  (table) => [index('push_subscriptions_customer').on(table.customerId)]
+);
+
+/** A customer's channels for one topic; no row means both (the default). */
+export const noticePreferences = pgTable(
+  'notice_preferences',
+  {
+    customerId: integer('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    topic: text('topic', { enum: noticeTopics }).notNull(),
+    push: boolean('push').notNull(),
+    email: boolean('email').notNull()
+  },
+  (table) => [primaryKey({ columns: [table.customerId, table.topic] })]
+);
+
+/**
+ * The notices outbox: one row per notice and channel (per subscription for push), so a notice
+ * goes out at most once on each. A worker claims due rows with FOR UPDATE SKIP LOCKED and holds
+ * them until leaseUntil; a worker that dies leaves the lease to run out and the row is claimed
+ * again. Retried with backoff until 24 hours after it was made, then `failed`.
+ */
+export const noticeDeliveries = pgTable(
+  'notice_deliveries',
+  {
+    id: serial('id').primaryKey(),
+    noticeId: integer('notice_id')
+      .notNull()
+      .references(() => notices.id, { onDelete: 'cascade' }),
+    customerId: integer('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    channel: text('channel', { enum: noticeChannels }).notNull(),
+    subscriptionId: integer('subscription_id').references(() => pushSubscriptions.id, { onDelete: 'cascade' }),
+    state: text('state', { enum: ['pending', 'sent', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    lastError: text('last_error')
+  },
+  (table) => [
+    unique('notice_deliveries_once').on(table.noticeId, table.channel, table.subscriptionId).nullsNotDistinct(),
+    index('notice_deliveries_due')
+      .on(table.dueAt)
+      .where(sql`${table.state} = 'pending'`),
+    index('notice_deliveries_customer').on(table.customerId, table.channel),
+    check('notice_deliveries_channel', sql`${table.channel} in ('push', 'email')`),
+    check('notice_deliveries_state', sql`${table.state} in ('pending', 'sent', 'failed')`),
+    check('notice_deliveries_target', sql`(${table.channel} = 'push') = (${table.subscriptionId} is not null)`)
+  ]
+);

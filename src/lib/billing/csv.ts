@@ -2,7 +2,7 @@ import { catalogs, type Locale, type MessageKey } from '$lib/i18n/messages';
 import type { SyncedFaucet } from '$lib/shared/sync-wire';
 import type { History, HistoryRow } from './history';
 import { periodLabel } from './periods';
-import { formatMeter, usageNumber } from './format';
+import { formatMeter, usageNumber } from '$lib/shared/format';
 import type { PaymentMethod } from './status';
 
 export type CsvCell = string | number | null;

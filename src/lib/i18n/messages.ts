@@ -1,3 +1,7 @@
+import type { Locale } from '$lib/shared/localized';
+
+export { locales, type Locale } from '$lib/shared/localized';
+
 /**
  * Every text of the app, Japanese first. English must have exactly the same keys: a key
  * missing or extra there is a type error, so no screen is ever half translated.
@@ -502,7 +506,5 @@ export const en: Record<MessageKey, string> = {
   'csv.status': 'Payment status'
 };
 
-export const locales = ['ja', 'en'] as const;
-export type Locale = (typeof locales)[number];
 
 export const catalogs: Record<Locale, Record<MessageKey, string>> = { ja, en };

@@ -1,5 +1,5 @@
-import { tokyoDate, tokyoParts } from '$lib/shared/tokyo-time';
-import type { Locale } from '$lib/i18n/messages';
+import type { Locale } from './localized';
+import { tokyoDate, tokyoParts } from './tokyo-time';
 
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
