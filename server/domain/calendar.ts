@@ -1,5 +1,5 @@
 import holidayJp from '@holiday-jp/holiday_jp';
-import { periodOfDate, shiftPeriod } from '../../src/lib/shared/periods.js';
+import { addDays, isRealDate, periodOfDate, shiftPeriod, weekdayOf } from '../../src/lib/shared/periods.js';
 import { tokyoDate } from '../../src/lib/shared/tokyo-time.js';
 
 /**
@@ -16,7 +16,6 @@ export interface BusinessCalendar {
   addBusinessDays(date: string, n: number): string;
 }
 
-const MS_PER_DAY = 86_400_000;
 const SUNDAY = 0;
 const SATURDAY = 6;
 
@@ -24,17 +23,10 @@ const SATURDAY = 6;
 // holiday-free, so such dates are refused instead.
 const holidayYears = new Set(Object.keys(holidayJp.holidays).map((date) => date.slice(0, 4)));
 
-function daysSinceEpoch(date: string): number {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const days = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / MS_PER_DAY : NaN;
-  // Date.UTC rolls 2026-02-30 over into March; formatting back catches that.
-  if (Number.isNaN(days) || formatDays(days) !== date) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
+function checked(date: string): string {
+  if (!isRealDate(date)) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
   if (!holidayYears.has(date.slice(0, 4))) throw new RangeError(`no national-holiday data for ${date}`);
-  return days;
-}
-
-function formatDays(days: number): string {
-  return new Date(days * MS_PER_DAY).toISOString().slice(0, 10);
+  return date;
 }
 
 function isNationalHoliday(date: string): boolean {
@@ -46,25 +38,21 @@ export function createBusinessCalendar(closingDays: readonly string[]): Business
   const closedMonthDays = new Set(closingDays);
 
   function isBusinessDay(date: string): boolean {
-    const weekday = new Date(daysSinceEpoch(date) * MS_PER_DAY).getUTCDay();
+    const weekday = weekdayOf(checked(date));
     if (weekday === SATURDAY || weekday === SUNDAY) return false;
     return !isNationalHoliday(date) && !closedMonthDays.has(date.slice(5));
   }
 
   function nextBusinessDay(date: string): string {
-    let days = daysSinceEpoch(date);
-    let candidate: string;
-    do {
-      days += 1;
-      candidate = formatDays(days);
-    } while (!isBusinessDay(candidate));
+    let candidate = checked(date);
+    do candidate = addDays(candidate, 1);
+    while (!isBusinessDay(candidate));
     return candidate;
   }
 
   function addBusinessDays(date: string, n: number): string {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`expected a whole number of days ≥ 0, got ${n}`);
-    daysSinceEpoch(date); // refuses a malformed date even when n is 0
-    let result = date;
+    let result = checked(date); // refuses a malformed date even when n is 0
     for (let step = 0; step < n; step += 1) result = nextBusinessDay(result);
     return result;
   }

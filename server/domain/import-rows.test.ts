@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkHeader, validateRow, type ImportKind } from './import-rows.js';
+import { checkHeader, encodeRow, fileHeader, importKinds, validateRow, type ImportKind } from './import-rows.js';
 
 const rules = { faucetNumberPattern: /^[0-9]{8}$/ };
 
@@ -126,5 +126,25 @@ describe('checkHeader', () => {
       missing: ['reading_date'],
       unknown: ['remarks']
     });
+  });
+});
+
+describe('encodeRow', () => {
+  const record = (kind: ImportKind, cells: string[]) => Object.fromEntries(fileHeader(kind).map((name, index) => [name, cells[index]!]));
+
+  it('writes every kind of row as cells the import reads back as the same row', () => {
+    for (const kind of importKinds) {
+      const read = validateRow(kind, valid[kind], 2, rules);
+      if (!read.ok) throw new Error(`the valid ${kind} row is refused`);
+      expect(validateRow(kind, record(kind, encodeRow(kind, read.row)), 2, rules), kind).toEqual(read);
+    }
+  });
+
+  it('writes tenths as m³ with one decimal at most, an empty optional field as an empty cell, in the header order', () => {
+    const read = validateRow('readings', { ...valid.readings, meter_value: '1014.5', usage_m3: '0.1', next_reading_date: '' }, 2, rules);
+    if (!read.ok) throw new Error('the reading is refused');
+    expect(fileHeader('readings')).toEqual(['faucet_no', 'period', 'reading_date', 'meter_value', 'usage_m3', 'next_reading_date']);
+    expect(encodeRow('readings', read.row)).toEqual(['10000001', '2026-10', '2026-10-14', '1014.5', '0.1', '']);
+    expect(encodeRow('readings', { ...read.row, meterTenths: 12340, usageTenths: 0 }).slice(3, 5)).toEqual(['1234', '0']);
   });
 });

@@ -9,6 +9,7 @@ import {
 } from '../../src/lib/shared/billing-rows.js';
 import type { Localized } from '../../src/lib/shared/localized.js';
 import { normalizeCodeNumber, normalizeQuantity, normalizeText } from '../../src/lib/shared/normalize.js';
+import { isPeriod, isRealDate } from '../../src/lib/shared/periods.js';
 
 export const importKinds = ['customers', 'readings', 'bills', 'payments'] as const satisfies readonly RowKind[];
 export type ImportKind = (typeof importKinds)[number];
@@ -38,24 +39,16 @@ export interface RowRules {
 
 type FieldParser<T> = (raw: string, rules: RowRules) => Parsed<T>;
 
-function isRealDate(year: number, month: number, day: number): boolean {
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
 const date: FieldParser<string> = (raw) => {
   const text = normalizeText(raw);
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return refuse('日付は YYYY-MM-DD で書いてください', 'a date must be written YYYY-MM-DD');
-  if (!isRealDate(Number(match[1]), Number(match[2]), Number(match[3]))) {
-    return refuse('存在しない日付です', 'not a real date');
-  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return refuse('日付は YYYY-MM-DD で書いてください', 'a date must be written YYYY-MM-DD');
+  if (!isRealDate(text)) return refuse('存在しない日付です', 'not a real date');
   return ok(text);
 };
 
 const period: FieldParser<string> = (raw) => {
   const text = normalizeText(raw);
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(text)) {
+  if (!isPeriod(text)) {
     return refuse('期間は YYYY-MM（月は 01〜12）で書いてください', 'a period must be written YYYY-MM (month 01–12)');
   }
   return ok(text);
@@ -89,6 +82,15 @@ const usageTenths = tenths(8, {
   ja: '使用水量は 0 以上、小数点以下 1 桁までの数で書いてください（m³）',
   en: 'usage must be 0 or more m³ with at most one decimal'
 });
+
+/**
+ * A typed value as the import file writes it, for the column's parser to read back as the same
+ * value: tenths as m³ with at most one decimal (10145 is 1014.5, 240 is 24), an empty optional field as ''.
+ */
+function cellText(type: ColumnType, value: unknown): string {
+  if (value === null) return '';
+  return type === 'meterTenths' || type === 'usageTenths' ? String((value as number) / 10) : String(value);
+}
 
 const faucetNo: FieldParser<string> = (raw, rules) => {
   const text = normalizeCodeNumber(raw);
@@ -144,13 +146,22 @@ export const columnSpecs: Record<ImportKind, (Column & { parse: FieldParser<unkn
   payments: rowColumns.payments.map((column) => ({ ...column, parse: parserOf(column) }))
 };
 
+/** An import file's header: its columns' names, in order. */
+export const fileHeader = (kind: ImportKind): string[] => columnSpecs[kind].map((column) => column.csv);
+
+/** A typed row as the cells of its import file's line, in the header's order: validateRow reads them back as the same row. */
+export function encodeRow<K extends ImportKind>(kind: K, row: RowsByKind[K]): string[] {
+  const values: Record<string, unknown> = row;
+  return columnSpecs[kind].map((column) => cellText(column.type, values[column.field]));
+}
+
 export interface HeaderCheck {
   missing: string[];
   unknown: string[];
 }
 
 export function checkHeader(kind: ImportKind, header: string[]): HeaderCheck {
-  const known = new Set(columnSpecs[kind].map((column) => column.csv));
+  const known = new Set(fileHeader(kind));
   const present = new Set(header);
   return {
     missing: columnSpecs[kind].filter((column) => column.required && !present.has(column.csv)).map((column) => column.csv),
