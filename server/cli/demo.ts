@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
+import { isPeriod } from '../../src/lib/shared/periods.js';
 import { loadConfigOrExit } from '../config.js';
 import { lastCompleteMonth } from '../domain/calendar.js';
-import { featuredFaucets, generateDemo, type DemoFile, type DemoOptions } from '../features/demo/generate.js';
+import type { ImportKind } from '../domain/import-rows.js';
+import { featuredFaucets, generateDemo, type DemoOptions } from '../features/demo/generate.js';
 import { writeDemoFiles, type DemoEncoding } from '../features/demo/write.js';
 import { exitWithUsage, resolveFromCaller, UsageError } from './usage.js';
 
@@ -34,7 +36,7 @@ function readArguments(): Arguments {
     if (values.encoding !== 'utf8' && values.encoding !== 'sjis') {
       throw new UsageError(`--encoding must be utf8 or sjis, not "${values.encoding}"`);
     }
-    if (values.end !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(values.end)) {
+    if (values.end !== undefined && !isPeriod(values.end)) {
       throw new UsageError(`--end must be a period YYYY-MM, not "${values.end}"`);
     }
     return {
@@ -54,7 +56,7 @@ function readArguments(): Arguments {
 }
 
 /** One line that updates in place on a terminal; a line every 25 % when stderr goes to a file or a test. */
-function progressReporter(stream: NodeJS.WriteStream): (done: number, total: number, file: DemoFile) => void {
+function progressReporter(stream: NodeJS.WriteStream): (done: number, total: number, file: ImportKind) => void {
   let lastShown = '';
   return (done, total, file) => {
     const percent = Math.floor((done * 100) / total);

@@ -57,18 +57,19 @@ test('home and history show the demo faucet\'s readings, bills and payments, als
   const latestReading = demo.readings.at(-1)!;
   const card = page.getByRole('region', { name: `水栓番号 ${faucet.faucetNo}` });
   await expect(card.getByText(yen(latestBill.total), { exact: true })).toBeVisible({ timeout: 20_000 });
-  await expect(card).toContainText(demo.customer.supply_address);
+  await expect(card).toContainText(demo.customer.supplyAddress!);
   await expect(card).toContainText(`${month(latestBill.period)}分`);
-  await expect(card).toContainText(pair('水道料金', yen(latestBill.water_charge)));
-  await expect(card).toContainText(pair('下水道使用料', yen(latestBill.sewer_charge)));
-  await expect(card).toContainText(pair('検針日', day(latestReading.reading_date)));
-  await expect(card).toContainText(pair('使用水量', m3(latestReading.usage_m3)));
+  await expect(card).toContainText(pair('水道料金', yen(latestBill.waterCharge)));
+  await expect(card).toContainText(pair('下水道使用料', yen(latestBill.sewerCharge)));
+  await expect(card).toContainText(pair('検針日', day(latestReading.readingDate)));
+  await expect(card).toContainText(pair('使用水量', m3(latestReading.usageTenths / 10)));
   // The latest transfer has not happened in the demo data: it is announced until its day, then awaited.
-  const transferToCome = latestBill.transfer_date >= tokyoToday();
+  const transferDate = latestBill.transferDate!;
+  const transferToCome = transferDate >= tokyoToday();
   if (transferToCome) {
     await expect(card).toContainText('振替予定');
     await expect(card.getByRole('heading', { name: '次回の口座振替' })).toBeVisible();
-    await expect(card).toContainText(`${day(latestBill.transfer_date)}（`);
+    await expect(card).toContainText(`${day(transferDate)}（`);
     await expect(card).toContainText(`に ${yen(latestBill.total)} を口座から引き落とします`);
   } else {
     await expect(card).toContainText('振替結果の確認中');
@@ -94,13 +95,13 @@ test('home and history show the demo faucet\'s readings, bills and payments, als
   await expect(page.getByRole('navigation').getByRole('link', { name: 'ご利用履歴' })).toHaveAttribute('aria-current', 'page');
   await expect(page.locator('#usage-table caption')).toContainText(`水栓番号 ${faucet.faucetNo}`);
   await expect(page.locator('#usage-table th[scope="col"]')).toHaveText(['期間', '使用水量', '前年同期の使用水量', 'ご請求額', '前年同期のご請求額']);
-  const usageOf = new Map(demo.readings.map((reading) => [reading.period, reading.usage_m3]));
+  const usageOf = new Map(demo.readings.map((reading) => [reading.period, reading.usageTenths / 10]));
   const totalOf = new Map(demo.bills.map((bill) => [bill.period, bill.total]));
   const expectedUsage = [...demo.readings].reverse().slice(0, 24).map((reading) => {
     const before = yearBefore(reading.period);
     return [
       month(reading.period),
-      m3(reading.usage_m3),
+      m3(reading.usageTenths / 10),
       usageOf.has(before) ? m3(usageOf.get(before)!) : none,
       yen(totalOf.get(reading.period)!),
       totalOf.has(before) ? yen(totalOf.get(before)!) : none
@@ -114,7 +115,7 @@ test('home and history show the demo faucet\'s readings, bills and payments, als
   const expectedPayments = [...demo.bills].reverse().slice(0, 24).map((bill) => {
     const payment = paymentOf.get(bill.period);
     const result = payment ? (payment.result === 'paid' ? '✓ 済' : '⚠ 振替不能') : transferToCome ? '→ 振替予定' : '… 振替結果の確認中';
-    return [month(bill.period), yen(bill.total), '口座振替', shortDay(bill.transfer_date), payment?.paid_on ? shortDay(payment.paid_on) : none, result];
+    return [month(bill.period), yen(bill.total), '口座振替', shortDay(bill.transferDate!), payment?.paidOn ? shortDay(payment.paidOn) : none, result];
   });
   expect(await paymentsTable(page)).toEqual(expectedPayments);
 
@@ -136,8 +137,8 @@ test('home and history show the demo faucet\'s readings, bills and payments, als
   expect(lines[0]).toMatch(/^水栓番号,使用場所,期間,検針日,今回指針（m³）,使用水量（m³）,/);
   expect(lines).toHaveLength(1 + 24 + 1);
   expect(lines.at(-1)).toBe('');
-  expect(lines[1]).toContain(`${faucet.faucetNo},${demo.customer.supply_address},${month(latestBill.period)},${latestReading.reading_date},`);
-  expect(lines[1]).toContain(`,${latestBill.water_charge},${latestBill.sewer_charge},${latestBill.total},`);
+  expect(lines[1]).toContain(`${faucet.faucetNo},${demo.customer.supplyAddress},${month(latestBill.period)},${latestReading.readingDate},`);
+  expect(lines[1]).toContain(`,${latestBill.waterCharge},${latestBill.sewerCharge},${latestBill.total},`);
 
   // Offline: a new page opens from the service worker's shell and shows the same numbers from IndexedDB.
   await page.evaluate(async () => {
@@ -151,7 +152,7 @@ test('home and history show the demo faucet\'s readings, bills and payments, als
   await expect(home.getByRole('banner')).toContainText(/最終更新 \d{2}:\d{2}/);
   const offlineCard = home.getByRole('region', { name: `水栓番号 ${faucet.faucetNo}` });
   await expect(offlineCard.getByText(yen(latestBill.total), { exact: true })).toBeVisible();
-  await expect(offlineCard).toContainText(pair('使用水量', m3(latestReading.usage_m3)));
+  await expect(offlineCard).toContainText(pair('使用水量', m3(latestReading.usageTenths / 10)));
   await expectNoAxeViolations(home);
 
   const history = await context.newPage();

@@ -48,7 +48,7 @@ test.afterAll(async ({ browser }) => {
 async function expectServerNumbers(page: Page) {
   const card = page.getByRole('region', { name: `水栓番号 ${member.faucet.faucetNo}` });
   await expect(card.getByText(yen(demo.bills.at(-1)!.total), { exact: true })).toBeVisible({ timeout: 20_000 });
-  await expect(card).toContainText(pair('使用水量', m3(demo.readings.at(-1)!.usage_m3)));
+  await expect(card).toContainText(pair('使用水量', m3(demo.readings.at(-1)!.usageTenths / 10)));
   await expect(page.getByRole('banner')).not.toContainText(failedSync);
 }
 

@@ -69,7 +69,7 @@ test('a bill corrected by an import reaches the open history page within one syn
   await expect.poll(() => periodsAndAmounts(page).then((rows) => rows[0])).toEqual([month(latest.period), yen(latest.total)]);
 
   // The billing office finds the water charge 1,100 円 too low and sends the bill again.
-  const corrected = { ...latest, water_charge: latest.water_charge + 1100, tax: Number(latest.tax) + 100, total: latest.total + 1100 };
+  const corrected = { ...latest, waterCharge: latest.waterCharge + 1100, tax: latest.tax! + 100, total: latest.total + 1100 };
   const result = await importIntoPortal('bills', [corrected]);
   expect(result.files[0]).toMatchObject({ updated: 1, inserted: 0 });
 
@@ -83,10 +83,11 @@ test('a bill corrected by an import reaches the open history page within one syn
 
   // The meter was read to a tenth: the corrected reading shows it as written, on the home page.
   const reading = readings.at(-1)!;
-  await importIntoPortal('readings', [{ ...reading, meter_value: Math.floor(reading.meter_value) + 0.5 }]);
+  const wholeM3 = Math.floor(reading.meterTenths / 10);
+  await importIntoPortal('readings', [{ ...reading, meterTenths: wholeM3 * 10 + 5 }]);
   await page.goto('/');
   const card = page.getByRole('region', { name: `水栓番号 ${faucet.faucetNo}` });
-  await expect(card).toContainText(pair('今回指針', `${Math.floor(reading.meter_value).toLocaleString('en')}.5`));
+  await expect(card).toContainText(pair('今回指針', `${wholeM3.toLocaleString('en')}.5`));
 });
 
 test("a holder change takes the new holder's periods off the previous holder's device, and the new holder's device never holds the old ones", async ({
@@ -103,7 +104,7 @@ test("a holder change takes the new holder's periods off the previous holder's d
 
   // A new tenant moved in on the first day of the sixth-newest period; the billing system says so.
   const moveIn = periods.at(-6)!;
-  const newcomer = { ...history.customer, holder_name: '新居　花子', holder_kana: 'アライ　ハナコ', phone: '01654-9-2468', contract_start: `${moveIn}-01`, contract_end: '' };
+  const newcomer = { ...history.customer, holderName: '新居　花子', holderKana: 'アライ　ハナコ', phone: '0165492468', contractStart: `${moveIn}-01`, contractEnd: null };
   await importIntoPortal('customers', [newcomer]);
 
   const pulls = countPulls(page);
@@ -159,7 +160,7 @@ test('a push message makes the open page sync at once', async ({ page }) => {
   });
   await expect.poll(() => periodsAndAmounts(page).then((rows) => rows[0])).toEqual([month(latest.period), yen(latest.total)]);
 
-  const corrected = { ...latest, sewer_charge: latest.sewer_charge + 2200, total: latest.total + 2200 };
+  const corrected = { ...latest, sewerCharge: latest.sewerCharge + 2200, total: latest.total + 2200 };
   await importIntoPortal('bills', [corrected]);
 
   const pulls = countPulls(page);

@@ -6,7 +6,8 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoProfilePath, parseProfile } from '../../server/config.js';
 import { openDatabase } from '../../server/db/client.js';
-import { demoFiles, generateDemo, type DemoFile } from '../../server/features/demo/generate.js';
+import { importKinds, type ImportKind } from '../../server/domain/import-rows.js';
+import { generateDemo } from '../../server/features/demo/generate.js';
 import { writeDemoFiles } from '../../server/features/demo/write.js';
 import { exitCodeOf, formatReport } from '../../server/features/imports/report.js';
 import { importFiles } from '../../server/features/imports/service.js';
@@ -30,7 +31,7 @@ const rules = { faucetNumberPattern: new RegExp(profile.faucetNumber.pattern) };
 const dir = mkdtempSync(path.join(tmpdir(), 'portal-fuzz-'));
 let written = 0;
 const demo = generateDemo({ faucets: 12, months: 4, seed: 3, endPeriod: '2026-09', tariff: profile.tariff });
-const valid = {} as Record<DemoFile, Buffer>;
+const valid = {} as Record<ImportKind, Buffer>;
 
 type Mutation = (bytes: Buffer) => Buffer;
 
@@ -95,14 +96,14 @@ const reencoding = fc.oneof(
 );
 
 const fuzzCase = fc.record({
-  kind: fc.constantFrom(...demoFiles),
+  kind: fc.constantFrom(...importKinds),
   mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }),
   reencode: reencoding,
   encoding: fc.constantFrom<Encoding | undefined>(undefined, 'utf8', 'sjis'),
   dryRun: fc.boolean()
 });
 
-function mutatedFile({ kind, mutations, reencode }: { kind: DemoFile; mutations: Mutation[]; reencode: Mutation }): string {
+function mutatedFile({ kind, mutations, reencode }: { kind: ImportKind; mutations: Mutation[]; reencode: Mutation }): string {
   const bytes = reencode(mutations.reduce((current, mutate) => mutate(current), valid[kind]));
   written += 1;
   const file = path.join(dir, `${written}-${kind}.csv`);
@@ -112,14 +113,14 @@ function mutatedFile({ kind, mutations, reencode }: { kind: DemoFile; mutations:
 
 beforeAll(async () => {
   await writeDemoFiles(dir, demo, { encoding: 'utf8' });
-  for (const kind of demoFiles) valid[kind] = readFileSync(path.join(dir, `${kind}.csv`));
+  for (const kind of importKinds) valid[kind] = readFileSync(path.join(dir, `${kind}.csv`));
 });
 
 describe(`mutated billing files on ${driverName}`, () => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createMigratedTestDatabase();
-    const base = await importFiles(database.handle.db, demoFiles.map((kind) => ({ kind, path: path.join(dir, `${kind}.csv`) })), { rules, ranBy: 'fuzz' });
+    const base = await importFiles(database.handle.db, importKinds.map((kind) => ({ kind, path: path.join(dir, `${kind}.csv`) })), { rules, ranBy: 'fuzz' });
     expect(base.status).toBe('imported');
   });
   afterAll(() => database.dispose());

@@ -1,12 +1,9 @@
-import {
-  billColumns,
-  customerColumns,
-  paymentColumns,
-  readingColumns,
-  type FileRowOf
-} from '../../../src/lib/shared/billing-rows.js';
+import type { BillRow, CustomerRow, PaymentRow, ReadingRow, RowsByKind } from '../../../src/lib/shared/billing-rows.js';
+import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
+import { addDays, dateIn, isPeriod, lastDateOf, monthIndex, periodAt, yearMonthAt } from '../../../src/lib/shared/periods.js';
 import type { Tariff } from '../../../src/lib/shared/profile.js';
 import { computeCharge } from '../../../src/lib/shared/tariff.js';
+import type { ImportKind } from '../../domain/import-rows.js';
 
 export interface DemoOptions {
   faucets: number;
@@ -20,37 +17,14 @@ export interface DemoOptions {
   tariff: Tariff;
 }
 
-/** The rows of the four billing-system import files, typed by their shared column lists. */
-export type CustomerRow = FileRowOf<typeof customerColumns>;
-export type ReadingRow = FileRowOf<typeof readingColumns>;
-export type BillRow = FileRowOf<typeof billColumns>;
-export type PaymentRow = FileRowOf<typeof paymentColumns>;
-
-export interface DemoRows {
-  customers: CustomerRow;
-  readings: ReadingRow;
-  bills: BillRow;
-  payments: PaymentRow;
-}
-
-export type DemoFile = keyof DemoRows;
-
-export const demoFiles: readonly DemoFile[] = ['customers', 'readings', 'bills', 'payments'];
-
-export const demoColumns = {
-  customers: customerColumns.map((column) => column.csv),
-  readings: readingColumns.map((column) => column.csv),
-  bills: billColumns.map((column) => column.csv),
-  payments: paymentColumns.map((column) => column.csv)
-} satisfies { [File in DemoFile]: (keyof DemoRows[File])[] };
-
 export interface DemoData {
   faucets: number;
   /**
-   * Each file's rows, one faucet's at a time. Every iteration generates them afresh, so a
-   * file of any size is written without holding more than one faucet's history.
+   * Each import file's rows, typed as the import reads them (src/lib/shared/billing-rows.ts),
+   * one faucet's at a time. Every iteration generates them afresh, so a file of any size is
+   * written without holding more than one faucet's history.
    */
-  rows: { [File in DemoFile]: Iterable<DemoRows[File][]> };
+  rows: { [Kind in ImportKind]: Iterable<RowsByKind[Kind][]> };
 }
 
 interface Random {
@@ -102,16 +76,10 @@ function seededRandom(seed: number): Random {
   };
 }
 
+/** A month index (src/lib/shared/periods.ts), so that months step with plain arithmetic. */
 type Month = number;
 
-const twoDigits = (value: number) => String(value).padStart(2, '0');
-const monthOf = (period: string): Month => Number(period.slice(0, 4)) * 12 + Number(period.slice(5, 7)) - 1;
-const periodOf = (month: Month) => `${Math.floor(month / 12)}-${twoDigits((month % 12) + 1)}`;
-const dateIn = (month: Month, day: number) => `${periodOf(month)}-${twoDigits(day)}`;
-const lastDayOf = (month: Month) =>
-  dateIn(month, new Date(Date.UTC(Math.floor(month / 12), (month % 12) + 1, 0)).getUTCDate());
-const addDays = (date: string, days: number) =>
-  new Date(Date.parse(date) + days * 86_400_000).toISOString().slice(0, 10);
+const dayOf = (month: Month, day: number) => dateIn(periodAt(month), day);
 
 interface District {
   /** The first two digits of the faucet numbers in the district. */
@@ -248,16 +216,14 @@ interface Context {
 }
 
 function contextOf(options: DemoOptions): Context {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(options.endPeriod)) {
-    throw new RangeError(`endPeriod must be YYYY-MM, not "${options.endPeriod}"`);
-  }
-  const endMonth = monthOf(options.endPeriod);
+  if (!isPeriod(options.endPeriod)) throw new RangeError(`endPeriod must be YYYY-MM, not "${options.endPeriod}"`);
+  const endMonth = monthIndex(options.endPeriod);
   const corporateFrom = stories.length;
   return {
     options,
     firstMonth: endMonth - options.months + 1,
     endMonth,
-    asOf: lastDayOf(endMonth),
+    asOf: lastDateOf(options.endPeriod),
     meterSizes: Object.keys(options.tariff.water.basicChargeByMeterSize)
       .map(Number)
       .sort((a, b) => a - b),
@@ -296,7 +262,7 @@ const meterSize = (context: Context, rank: number) =>
 
 const faucetNumber = (district: District, index: number) => `${district.code}${String(index + 1).padStart(6, '0')}`;
 
-const contractStartBefore = (random: Random, month: Month) => dateIn(random.int(month - 360, month - 1), random.int(1, 28));
+const contractStartBefore = (random: Random, month: Month) => dayOf(random.int(month - 360, month - 1), random.int(1, 28));
 
 interface Resident {
   person: Person;
@@ -368,7 +334,7 @@ function storyFaucet(story: Story, random: Random, context: Context, index: numb
       // A single tenant after a family: a change downwards never looks like a leak.
       return {
         ...household(random, context, index, district, { ...reachable, person: ['﨑山　翔太', 'サキヤマ　ショウタ'] }),
-        contractStart: dateIn(until, 1),
+        contractStart: dayOf(until, 1),
         typicalTenths: SINGLE_PERSON_M3 * 10,
         previousHolder: { until, typicalTenths: FAMILY_OF_FOUR_M3 * 10 }
       };
@@ -416,13 +382,13 @@ function planFaucet(context: Context, random: Random, index: number): FaucetPlan
 
 interface MeterReading {
   month: Month;
-  usageTenths: number;
   row: ReadingRow;
 }
 
 interface Bill {
   month: Month;
-  row: BillRow;
+  /** The demo's bills always have a due date. */
+  row: BillRow & { dueDate: string };
 }
 
 class DemoFaucet {
@@ -442,17 +408,18 @@ class DemoFaucet {
   customer(): CustomerRow {
     const { plan } = this;
     return {
-      faucet_no: plan.faucetNo,
-      holder_name: plan.holder[0],
-      holder_kana: plan.holder[1],
-      phone: plan.phone,
-      supply_address: plan.supplyAddress,
-      billing_name: plan.billing.name,
-      billing_postal_code: plan.billing.postalCode,
-      billing_address: plan.billing.address,
-      contract_start: plan.contractStart,
-      contract_end: '',
-      payment_method: plan.paymentMethod
+      faucetNo: plan.faucetNo,
+      holderName: plan.holder[0],
+      holderKana: plan.holder[1],
+      // The plan keeps the number as people write it, with hyphens; the row holds what the import makes of it.
+      phone: plan.phone ? normalizeCodeNumber(plan.phone) : null,
+      supplyAddress: plan.supplyAddress,
+      billingName: plan.billing.name,
+      billingPostalCode: plan.billing.postalCode,
+      billingAddress: plan.billing.address,
+      contractStart: plan.contractStart,
+      contractEnd: null,
+      paymentMethod: plan.paymentMethod
     };
   }
 
@@ -463,7 +430,7 @@ class DemoFaucet {
     for (let month = this.context.firstMonth - 1; month <= this.context.endMonth; month++) {
       const typical =
         plan.previousHolder && month < plan.previousHolder.until ? plan.previousHolder.typicalTenths : plan.typicalTenths;
-      const tenths = typical * seasonalFactor[month % 12]! * (0.85 + 0.3 * random.next());
+      const tenths = typical * seasonalFactor[yearMonthAt(month).month - 1]! * (0.85 + 0.3 * random.next());
       const vacant = plan.vacantFrom !== undefined && month >= plan.vacantFrom;
       usage.set(month, vacant ? 0 : plan.readInWholeM3 ? Math.round(tenths / 10) * 10 : Math.round(tenths));
     }
@@ -484,15 +451,14 @@ class DemoFaucet {
       meterTenths += usageTenths;
       this.meterReadings.push({
         month,
-        usageTenths,
         row: {
-          faucet_no: plan.faucetNo,
-          period: periodOf(month),
-          reading_date: dateIn(month, readingDay),
-          // Whole for households, whose usage is read in whole m³; a tenth on the corporate account's large meters.
-          meter_value: meterTenths / 10,
-          usage_m3: usageTenths / 10,
-          next_reading_date: dateIn(month + cycleMonths, readingDay)
+          faucetNo: plan.faucetNo,
+          period: periodAt(month),
+          readingDate: dayOf(month, readingDay),
+          // Whole m³ for households, whose usage is read in whole m³; a tenth on the corporate account's large meters.
+          meterTenths,
+          usageTenths,
+          nextReadingDate: dayOf(month + cycleMonths, readingDay)
         }
       });
     }
@@ -502,25 +468,25 @@ class DemoFaucet {
   bills(): Bill[] {
     if (this.issuedBills) return this.issuedBills;
     const { plan } = this;
-    this.issuedBills = this.readings().map(({ month, usageTenths, row: reading }) => {
+    this.issuedBills = this.readings().map(({ month, row: reading }) => {
       const charge = computeCharge(this.context.options.tariff, {
-        usageTenths,
+        usageTenths: reading.usageTenths,
         meterSizeMm: plan.meterSizeMm,
         months: plan.district.cycleMonths
       });
       return {
         month,
         row: {
-          faucet_no: plan.faucetNo,
+          faucetNo: plan.faucetNo,
           period: reading.period,
-          usage_m3: reading.usage_m3,
-          water_charge: charge.waterCharge,
-          sewer_charge: charge.sewerCharge,
+          usageTenths: reading.usageTenths,
+          waterCharge: charge.waterCharge,
+          sewerCharge: charge.sewerCharge,
           total: charge.total,
           tax: charge.tax,
-          issue_date: addDays(reading.reading_date, DAYS_FROM_READING_TO_BILL),
-          due_date: lastDayOf(month + 1),
-          transfer_date: plan.paymentMethod === 'transfer' ? dateIn(month + 1, TRANSFER_DAY) : ''
+          issueDate: addDays(reading.readingDate, DAYS_FROM_READING_TO_BILL),
+          dueDate: lastDateOf(periodAt(month + 1)),
+          transferDate: plan.paymentMethod === 'transfer' ? dayOf(month + 1, TRANSFER_DAY) : null
         }
       };
     });
@@ -529,26 +495,27 @@ class DemoFaucet {
 
   payments(): PaymentRow[] {
     return this.bills().flatMap((bill) => {
-      const payment = this.payment(bill);
-      const happenedOn = payment.paid_on || bill.row.transfer_date;
-      return happenedOn <= this.context.asOf ? [payment] : [];
+      const { row, on } = this.payment(bill);
+      return on <= this.context.asOf ? [row] : [];
     });
   }
 
-  private payment({ month, row: bill }: Bill): PaymentRow {
+  /** The bill's payment and the day it happens: a failed transfer, too, happens on the transfer date. */
+  private payment({ month, row: bill }: Bill): { row: PaymentRow; on: string } {
     const { plan, random } = this;
-    const paid = { faucet_no: plan.faucetNo, period: bill.period, amount: bill.total };
-    if (plan.paymentMethod === 'transfer') {
+    const paid = { faucetNo: plan.faucetNo, period: bill.period, amount: bill.total };
+    if (bill.transferDate !== null) {
       const failed = month === plan.failedTransferIn || random.chance(FAILED_TRANSFER_SHARE);
-      return failed
-        ? { ...paid, method: 'transfer', result: 'failed', paid_on: '' }
-        : { ...paid, method: 'transfer', result: 'paid', paid_on: bill.transfer_date };
+      const row: PaymentRow = failed
+        ? { ...paid, method: 'transfer', result: 'failed', paidOn: null }
+        : { ...paid, method: 'transfer', result: 'paid', paidOn: bill.transferDate };
+      return { row, on: bill.transferDate };
     }
     const paidOn = random.chance(plan.lateShare)
-      ? addDays(bill.due_date, random.int(3, 40))
-      : addDays(bill.issue_date, random.int(2, 25));
+      ? addDays(bill.dueDate, random.int(3, 40))
+      : addDays(bill.issueDate, random.int(2, 25));
     const method = random.weighted([['convenience', 55], ['other', 30], ['counter', 15]] as const);
-    return { ...paid, method, result: 'paid', paid_on: paidOn };
+    return { row: { ...paid, method, result: 'paid', paidOn }, on: paidOn };
   }
 }
 
@@ -587,15 +554,15 @@ function noteOn(story: Story, plan: FaucetPlan): string {
     case 'leak':
       return plan.leakIn === undefined
         ? 'no leak: it needs more than 12 months'
-        : `${periodOf(plan.leakIn)} uses ${LEAK_FACTOR}× the same month a year before (漏水の可能性)`;
+        : `${periodAt(plan.leakIn)} uses ${LEAK_FACTOR}× the same month a year before (漏水の可能性)`;
     case 'failedTransfer':
       return plan.failedTransferIn === undefined
         ? 'no failed transfer: it needs 2 months or more'
-        : `the transfer for ${periodOf(plan.failedTransferIn)} failed (振替不能)`;
+        : `the transfer for ${periodAt(plan.failedTransferIn)} failed (振替不能)`;
     case 'latePayer':
       return 'pays by invoice, always after the due date';
     case 'vacant':
-      return `vacant since ${periodOf(plan.vacantFrom!)}, no phone, bills posted to Sapporo`;
+      return `vacant since ${periodAt(plan.vacantFrom!)}, no phone, bills posted to Sapporo`;
   }
 }
 

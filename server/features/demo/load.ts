@@ -3,8 +3,9 @@ import { sql } from 'drizzle-orm';
 import type { UtilityProfile } from '../../config.js';
 import { selectRows, type Database } from '../../db/client.js';
 import { lastCompleteMonth } from '../../domain/calendar.js';
+import { importKinds } from '../../domain/import-rows.js';
 import { importFiles } from '../imports/service.js';
-import { demoFaucet, demoFiles, generateDemo, type DemoOptions } from './generate.js';
+import { demoFaucet, generateDemo, type DemoOptions } from './generate.js';
 import { writeDemoFiles } from './write.js';
 
 export async function isDatabaseEmpty(db: Database): Promise<boolean> {
@@ -35,7 +36,7 @@ export async function loadDemoUtility(
   await writeDemoFiles(dir, generateDemo(options), { encoding: 'utf8' });
   const result = await importFiles(
     db,
-    demoFiles.map((kind) => ({ kind, path: path.join(dir, `${kind}.csv`) })),
+    importKinds.map((kind) => ({ kind, path: path.join(dir, `${kind}.csv`) })),
     {
       rules: { faucetNumberPattern: new RegExp(profile.faucetNumber.pattern) },
       ranBy: 'demo',

@@ -2,11 +2,11 @@
  * The billing system's rows (customers, readings, bills, payments), described once: each
  * column's name in the import file, its property in the typed row, its column in the
  * database and its type. Import validation, staging, the sync wire and its decoding on the
- * device are all derived from these lists, so a column is added, renamed or reordered here
- * and nowhere else.
+ * device, and the encoding of a typed row back into a file's line (the demo data) are all
+ * derived from these lists, so a column is added, renamed or reordered here and nowhere else.
  */
 
-/** How a column's text is read (server/domain/import-rows.ts) and what it becomes. */
+/** How a column's text is read and written (server/domain/import-rows.ts) and what it becomes. */
 export type ColumnType =
   | 'faucetNo'
   | 'period'
@@ -131,15 +131,6 @@ export type RowOf<Columns extends readonly Column[]> = { [C in Columns[number] a
 
 /** The same row as a tuple in the list's order, as sync.pull sends it. */
 export type TupleOf<Columns extends readonly Column[]> = { -readonly [Index in keyof Columns]: CellOf<Columns[Index]> };
-
-type FileValueOf<Type extends ColumnType> = Type extends 'meterTenths' | 'usageTenths' ? number : ValueOf<Type>;
-
-/** The same row as the import file writes it, by the file's column names: m³ rather than tenths, '' for an empty field. */
-export type FileRowOf<Columns extends readonly Column[]> = {
-  [C in Columns[number] as C['csv']]: C extends Column<string, infer Type, infer Required>
-    ? FileValueOf<Type> | (Required extends true ? never : '')
-    : never;
-};
 
 export type CustomerRow = RowOf<typeof customerColumns>;
 export type ReadingRow = RowOf<typeof readingColumns>;

@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { importKinds, type ImportKind, type RowRules } from '../../../server/domain/import-rows.js';
+import type { RowsByKind } from '../../../src/lib/shared/billing-rows.js';
+import { encodeRow, fileHeader, importKinds, type ImportKind, type RowRules } from '../../../server/domain/import-rows.js';
 import type { Database } from '../../../server/db/client.js';
-import { demoColumns, type DemoRows } from '../../../server/features/demo/generate.js';
 import { importFiles, type ImportResult } from '../../../server/features/imports/service.js';
 
 /**
@@ -44,9 +44,12 @@ export function serveBillingOffice(db: Database, rules: RowRules): Promise<Serve
   return new Promise((resolve) => server.listen(billingOfficePort(), '127.0.0.1', () => resolve(server)));
 }
 
-/** Imports rows, written as the billing system writes them, into the server the browser talks to; fails unless they changed something. */
-export async function importIntoPortal<Kind extends ImportKind>(kind: Kind, rows: DemoRows[Kind][]): Promise<ImportResult> {
-  const body = stringify(rows, { header: true, columns: demoColumns[kind] as string[], record_delimiter: 'windows' });
+/** Imports rows, written to a file as the billing system writes it, into the server the browser talks to; fails unless they changed something. */
+export async function importIntoPortal<Kind extends ImportKind>(kind: Kind, rows: RowsByKind[Kind][]): Promise<ImportResult> {
+  const body = stringify(
+    rows.map((row) => encodeRow(kind, row)),
+    { header: true, columns: fileHeader(kind), record_delimiter: 'windows' }
+  );
   const response = await fetch(`http://127.0.0.1:${billingOfficePort()}/import/${kind}`, { method: 'POST', body });
   if (!response.ok) throw new Error(`the import failed: ${await response.text()}`);
   const result = (await response.json()) as ImportResult;

@@ -1,4 +1,5 @@
-import { generateDemo, type BillRow, type CustomerRow, type PaymentRow, type ReadingRow } from '../../../server/features/demo/generate.js';
+import type { BillRow, CustomerRow, PaymentRow, ReadingRow } from '../../../src/lib/shared/billing-rows.js';
+import { generateDemo } from '../../../server/features/demo/generate.js';
 import { demoOptions } from '../../../server/features/demo/load.js';
 import { profile, signupFaucet } from './demo.js';
 
@@ -12,8 +13,8 @@ export interface DemoHistory {
 /** What the billing system holds for a demo faucet: the rows the e2e server imported, from the same generator. */
 export function faucetHistory(faucetNo: string): DemoHistory {
   const { rows } = generateDemo(demoOptions(profile, new Date()));
-  const find = <Row extends { faucet_no: string }>(perFaucet: Iterable<Row[]>): Row[] => {
-    for (const faucetRows of perFaucet) if (faucetRows[0]?.faucet_no === faucetNo) return faucetRows;
+  const find = <Row extends { faucetNo: string }>(perFaucet: Iterable<Row[]>): Row[] => {
+    for (const faucetRows of perFaucet) if (faucetRows[0]?.faucetNo === faucetNo) return faucetRows;
     throw new Error(`the demo has no rows for faucet ${faucetNo}`);
   };
   return { customer: find(rows.customers)[0]!, readings: find(rows.readings), bills: find(rows.bills), payments: find(rows.payments) };
