@@ -1,5 +1,5 @@
 import type { Locale } from '$lib/i18n/messages';
-import { monthIndex, periodOfDate } from '$lib/shared/periods';
+import { monthIndex, periodOfDate, yearMonthAt } from '$lib/shared/periods';
 
 /**
  * Billing periods are `YYYY-MM`: the month of the reading. A bimonthly faucet's period names
@@ -24,40 +24,41 @@ export function inferCycle(periods: readonly string[], latestNextReading?: { rea
 }
 
 const enMonths = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const enMonth = ({ month }: { month: number }) => enMonths[month - 1]!;
+
+/** The first and the last month a period covers, and the month before it. */
+function covered(period: string, months: CycleMonths) {
+  const last = monthIndex(period);
+  return { first: yearMonthAt(last - months + 1), last: yearMonthAt(last), before: yearMonthAt(last - months) };
+}
 
 /** 2026年10月 / Oct 2026; bimonthly 2026年9・10月 / Sep–Oct 2026, across a new year 2025年12月〜2026年1月. */
 export function periodLabel(period: string, months: CycleMonths, locale: Locale): string {
-  const last = monthIndex(period);
-  const first = last - months + 1;
-  const year = (index: number) => Math.floor(index / 12);
-  const month = (index: number) => (index % 12) + 1;
+  const { first, last } = covered(period, months);
   if (locale === 'ja') {
-    if (first === last) return `${year(last)}年${month(last)}月`;
-    if (year(first) === year(last)) return `${year(last)}年${month(first)}・${month(last)}月`;
-    return `${year(first)}年${month(first)}月〜${year(last)}年${month(last)}月`;
+    if (months === 1) return `${last.year}年${last.month}月`;
+    if (first.year === last.year) return `${last.year}年${first.month}・${last.month}月`;
+    return `${first.year}年${first.month}月〜${last.year}年${last.month}月`;
   }
-  const name = (index: number) => enMonths[index % 12]!;
-  if (first === last) return `${name(last)} ${year(last)}`;
-  if (year(first) === year(last)) return `${name(first)}–${name(last)} ${year(last)}`;
-  return `${name(first)} ${year(first)} – ${name(last)} ${year(last)}`;
+  if (months === 1) return `${enMonth(last)} ${last.year}`;
+  if (first.year === last.year) return `${enMonth(first)}–${enMonth(last)} ${last.year}`;
+  return `${enMonth(first)} ${first.year} – ${enMonth(last)} ${last.year}`;
 }
 
 /**
  * A chart axis label, short enough for a phone: the months, and the year under the first
  * bar and wherever a new year starts.
  */
-export function axisLabel(period: string, months: CycleMonths, locale: Locale, first: boolean): string[] {
-  const last = monthIndex(period);
-  const start = last - months + 1;
-  const newYear = first || Math.floor(last / 12) !== Math.floor((last - months) / 12);
-  const year = String(Math.floor(last / 12));
+export function axisLabel(period: string, months: CycleMonths, locale: Locale, isFirst: boolean): string[] {
+  const { first, last, before } = covered(period, months);
+  const newYear = isFirst || before.year !== last.year;
   const monthsText =
     locale === 'ja'
-      ? start === last
-        ? `${(last % 12) + 1}月`
-        : `${(start % 12) + 1}・${(last % 12) + 1}月`
-      : start === last
-        ? enMonths[last % 12]!
-        : `${enMonths[start % 12]!}–${enMonths[last % 12]!}`;
-  return newYear ? [monthsText, locale === 'ja' ? `${year}年` : year] : [monthsText];
+      ? months === 1
+        ? `${last.month}月`
+        : `${first.month}・${last.month}月`
+      : months === 1
+        ? enMonth(last)
+        : `${enMonth(first)}–${enMonth(last)}`;
+  return newYear ? [monthsText, locale === 'ja' ? `${last.year}年` : String(last.year)] : [monthsText];
 }
