@@ -79,7 +79,7 @@ function seededRandom(seed: number): Random {
 /** A month index (src/lib/shared/periods.ts), so that months step with plain arithmetic. */
 type Month = number;
 
-const dayOf = (month: Month, day: number) => dateIn(periodAt(month), day);
+const dateInMonth = (month: Month, day: number) => dateIn(periodAt(month), day);
 
 interface District {
   /** The first two digits of the faucet numbers in the district. */
@@ -262,7 +262,7 @@ const meterSize = (context: Context, rank: number) =>
 
 const faucetNumber = (district: District, index: number) => `${district.code}${String(index + 1).padStart(6, '0')}`;
 
-const contractStartBefore = (random: Random, month: Month) => dayOf(random.int(month - 360, month - 1), random.int(1, 28));
+const contractStartBefore = (random: Random, month: Month) => dateInMonth(random.int(month - 360, month - 1), random.int(1, 28));
 
 interface Resident {
   person: Person;
@@ -334,7 +334,7 @@ function storyFaucet(story: Story, random: Random, context: Context, index: numb
       // A single tenant after a family: a change downwards never looks like a leak.
       return {
         ...household(random, context, index, district, { ...reachable, person: ['﨑山　翔太', 'サキヤマ　ショウタ'] }),
-        contractStart: dayOf(until, 1),
+        contractStart: dateInMonth(until, 1),
         typicalTenths: SINGLE_PERSON_M3 * 10,
         previousHolder: { until, typicalTenths: FAMILY_OF_FOUR_M3 * 10 }
       };
@@ -454,11 +454,11 @@ class DemoFaucet {
         row: {
           faucetNo: plan.faucetNo,
           period: periodAt(month),
-          readingDate: dayOf(month, readingDay),
+          readingDate: dateInMonth(month, readingDay),
           // Whole m³ for households, whose usage is read in whole m³; a tenth on the corporate account's large meters.
           meterTenths,
           usageTenths,
-          nextReadingDate: dayOf(month + cycleMonths, readingDay)
+          nextReadingDate: dateInMonth(month + cycleMonths, readingDay)
         }
       });
     }
@@ -486,7 +486,7 @@ class DemoFaucet {
           tax: charge.tax,
           issueDate: addDays(reading.readingDate, DAYS_FROM_READING_TO_BILL),
           dueDate: lastDateOf(periodAt(month + 1)),
-          transferDate: plan.paymentMethod === 'transfer' ? dayOf(month + 1, TRANSFER_DAY) : null
+          transferDate: plan.paymentMethod === 'transfer' ? dateInMonth(month + 1, TRANSFER_DAY) : null
         }
       };
     });
