@@ -1,4 +1,5 @@
 import type { Locale } from './localized';
+import { weekdayOf } from './periods';
 import { tokyoDate, tokyoParts } from './tokyo-time';
 
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -40,7 +41,7 @@ export function formatDate(isoDate: string, locale: Locale, options: { weekday?:
   if (!match) return isoDate;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   if (options.short) return locale === 'ja' ? `${year}/${month}/${day}` : `${day} ${enMonths[month - 1]!.slice(0, 3)} ${year}`;
-  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+  const weekday = weekdayOf(isoDate);
   if (locale === 'ja') return `${year}年${month}月${day}日${options.weekday ? `（${jaWeekdays[weekday]}）` : ''}`;
   return `${options.weekday ? `${enWeekdays[weekday]} ` : ''}${day} ${enMonths[month - 1]} ${year}`;
 }
