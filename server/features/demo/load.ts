@@ -38,6 +38,7 @@ export async function loadDemoUtility(
     demoFiles.map((kind) => ({ kind, path: path.join(dir, `${kind}.csv`) })),
     {
       rules: { faucetNumberPattern: new RegExp(profile.faucetNumber.pattern) },
+      notices: profile.notices,
       ranBy: 'demo',
       onProgress: (kind, rows) => onProgress(`importing ${kind}: ${rows.toLocaleString('en')} rows`)
     }
