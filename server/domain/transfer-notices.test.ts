@@ -6,15 +6,12 @@ import { debitDate, transfersToAnnounce } from './transfer-notices.js';
 const calendar = createBusinessCalendar(['12-29', '12-30', '12-31', '01-01', '01-02', '01-03']);
 
 describe('debitDate', () => {
-  it.each([
-    ['2026-07-27', '2026-07-27', 'a Monday is debited that day'],
-    ['2026-07-26', '2026-07-27', 'a Sunday moves to Monday'],
-    ['2026-12-26', '2026-12-28', 'a Saturday moves to Monday'],
-    ['2026-09-21', '2026-09-24', "Respect for the Aged Day, the citizens' holiday and the equinox: Thursday"],
-    ['2026-04-29', '2026-04-30', 'Showa Day moves to the next day'],
-    ['2026-12-29', '2027-01-04', '年末年始 moves past the new year']
-  ])('%s is debited on %s: %s', (transfer, debit) => {
-    expect(debitDate(calendar, transfer)).toBe(debit);
+  it('keeps a business day and moves a closed day to the next business day', () => {
+    const debitOf = (transferDates: string[]) => transferDates.map((date) => debitDate(calendar, date));
+    // A Monday; a Sunday; a Saturday; Showa Day.
+    expect(debitOf(['2026-07-27', '2026-07-26', '2026-12-26', '2026-04-29'])).toEqual(['2026-07-27', '2026-07-27', '2026-12-28', '2026-04-30']);
+    // Respect for the Aged Day, the citizens' holiday and the equinox in a row; 年末年始 past the new year.
+    expect(debitOf(['2026-09-21', '2026-12-29'])).toEqual(['2026-09-24', '2027-01-04']);
   });
 });
 
