@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { NoticeFacts, NoticeTopic } from '../../../src/lib/shared/notices.js';
 import type { Database } from '../../db/client.js';
-import { CURRENT_TRANSACTION_VERSION } from '../../db/schema.js';
+import { CURRENT_TRANSACTION_VERSION, oncePerPeriodTopicList, oncePerPeriodTopics } from '../../db/schema.js';
 
 /**
  * The first period a contract's holder sees, as server/domain/visibility.ts firstVisiblePeriod
@@ -49,9 +49,6 @@ export interface PeriodNotices<Topic extends PeriodTopic> {
   now: Date;
 }
 
-/** Topics the notices_once_per_period index keeps to one per faucet and period; a repeat is skipped. */
-const oncePerPeriod: readonly PeriodTopic[] = ['transfer', 'usage-alert'];
-
 /**
  * One statement that makes a notice for every row of `from` matching `where`, for every customer
  * who may see it, with its facts as NoticeFacts has them (src/lib/shared/notices.ts).
@@ -59,8 +56,9 @@ const oncePerPeriod: readonly PeriodTopic[] = ['transfer', 'usage-alert'];
 export function insertPeriodNotices<Topic extends PeriodTopic>(notices: PeriodNotices<Topic>): SQL {
   const { topic, from, facts, where, now } = notices;
   const factPairs = Object.entries<string>(facts).map(([key, expression]) => `, '${key}', ${expression}`);
-  const conflict = oncePerPeriod.includes(topic)
-    ? `on conflict (customer_id, topic, faucet_id, period) where topic in (${oncePerPeriod.map((once) => `'${once}'`).join(', ')}) do nothing`
+  // A repeat of a once-per-period topic is skipped, not an error: the job and imports run again.
+  const conflict = (oncePerPeriodTopics as readonly string[]).includes(topic)
+    ? `on conflict (customer_id, topic, faucet_id, period) where topic in ${oncePerPeriodTopicList} do nothing`
     : '';
   return sql`insert into notices (customer_id, faucet_id, topic, period, facts, created_at)
     select l.customer_id, s.faucet_id, ${topic}, s.period,
