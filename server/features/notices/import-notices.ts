@@ -3,7 +3,7 @@ import type { UtilityProfile } from '../../config.js';
 import { CURRENT_TRANSACTION_VERSION } from '../../db/schema.js';
 import { inWindow, insertPeriodNotices } from './service.js';
 
-export type PeriodKind = 'readings' | 'bills' | 'payments';
+type PeriodKind = 'readings' | 'bills' | 'payments';
 
 /**
  * The notices an import's upsert makes, written as a data-modifying CTE of the upsert itself:

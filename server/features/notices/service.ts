@@ -32,15 +32,15 @@ function audience(faucetId: string, period: string): string {
 }
 
 /** Notices of these topics are about one faucet's period. */
-export type PeriodTopic = Exclude<NoticeTopic, 'procedure'>;
+type PeriodTopic = Exclude<NoticeTopic, 'procedure'>;
 
 /** The facts of a topic beside topic, faucet and period, each as the SQL expression that gives it. */
-export type FactExpressions<Topic extends PeriodTopic> = Record<
+type FactExpressions<Topic extends PeriodTopic> = Record<
   Exclude<keyof Extract<NoticeFacts, { topic: Topic }>, 'topic' | 'faucetNo' | 'period'>,
   string
 >;
 
-export interface PeriodNotices<Topic extends PeriodTopic> {
+interface PeriodNotices<Topic extends PeriodTopic> {
   topic: Topic;
   /** The rows the notices are about, aliased `s`, with s.faucet_id and s.period. */
   from: SQL;
