@@ -102,7 +102,7 @@ describe(`notices made by imports on ${driverName}`, () => {
     await link(db, 'a@example.jp', '40000001', 2);
     const b = await link(db, 'b@example.jp', '40000002');
     const c = await link(db, 'c@example.jp', '40000003', 2);
-    // b: readings by e-mail only, bills on neither channel; c: bills by push only.
+    // b has no device, chose both channels for readings and neither for bills; c chose push only for bills.
     await db.insert(noticePreferences).values([
       { customerId: b, topic: 'reading', push: true, email: true },
       { customerId: b, topic: 'bill', push: false, email: false },
