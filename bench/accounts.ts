@@ -2,7 +2,7 @@ import { verify } from '@node-rs/argon2';
 import { hashPassword } from '../server/features/auth/passwords.js';
 import { importFiles } from '../server/features/imports/service.js';
 import { startApp } from '../tests/integration/support/app.js';
-import { headers, importRules, writeCsv } from '../tests/integration/support/import-files.js';
+import { headers, importRules, noticeRules, writeCsv } from '../tests/integration/support/import-files.js';
 import { againstBaseline, progress, round, type Figure } from './results.js';
 
 const LOGINS = 40;
@@ -22,7 +22,7 @@ export async function benchAccounts(): Promise<Record<string, Figure>> {
   const app = await startApp({ logLevel: 'info' });
   try {
     await importFiles(app.db, [{ kind: 'customers', path: writeCsv([headers.customers, '60000001,名寄 太郎,,01654-2-1111,名寄市,,,,2020-04-01,,transfer']) }], {
-      rules: importRules,
+      rules: importRules, notices: noticeRules,
       ranBy: 'bench'
     });
     progress('sign-up over HTTP');

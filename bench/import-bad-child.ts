@@ -11,6 +11,7 @@ const database = await openDatabase(configuredTarget(config));
 await migrate(database.db);
 const result = await importFiles(database.db, [{ kind: 'readings', path: readings }], {
   rules: { faucetNumberPattern: new RegExp(config.profile.faucetNumber.pattern) },
+  notices: config.profile.notices,
   ranBy: 'bench'
 });
 const report = formatReport(result);

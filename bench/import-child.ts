@@ -9,6 +9,7 @@ const database = await openDatabase(configuredTarget(config));
 await migrate(database.db);
 const options = {
   rules: { faucetNumberPattern: new RegExp(config.profile.faucetNumber.pattern) },
+  notices: config.profile.notices,
   ranBy: 'bench',
   onProgress: (kind: string, rows: number) => process.stderr.write(`[bench]   ${kind}: ${rows.toLocaleString('en')} rows\n`)
 };

@@ -9,7 +9,7 @@ import { runInChild } from './child.js';
 import { openDatabase } from '../server/db/client.js';
 import { migrate } from '../server/db/migrate.js';
 import { importFiles } from '../server/features/imports/service.js';
-import { importRules } from '../tests/integration/support/import-files.js';
+import { importRules, noticeRules } from '../tests/integration/support/import-files.js';
 
 const FAUCETS = 15_000;
 const MONTHS = 24;
@@ -80,7 +80,7 @@ async function insertFloorOnPostgres(url: string, files: { customers: string; re
   const database = await openDatabase({ databaseUrl: url });
   try {
     await migrate(database.db);
-    await importFiles(database.db, [{ kind: 'customers', path: files.customers }], { rules: importRules, ranBy: 'bench' });
+    await importFiles(database.db, [{ kind: 'customers', path: files.customers }], { rules: importRules, notices: noticeRules, ranBy: 'bench' });
   } finally {
     await database.close();
   }

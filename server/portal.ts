@@ -8,6 +8,7 @@ import { createHttpServer } from './http.js';
 import type { Logger } from './logger.js';
 import { createMailer } from './mail/transport.js';
 import { schedulePruning } from './jobs/prune.js';
+import { scheduleTransferNotices } from './jobs/transfer-notices.js';
 
 const clientDir = fileURLToPath(new URL('../build', import.meta.url));
 
@@ -49,6 +50,14 @@ export async function startPortal(config: Config, logger: Logger): Promise<Porta
     throw new DatabaseUnavailable('cannot open, migrate or fill the database', { cause: error });
   }
   schedulePruning(database.db, (error) => logger.error({ err: error }, 'pruning failed'));
+  scheduleTransferNotices(
+    database.db,
+    config.profile,
+    (made) => {
+      if (made > 0) logger.info({ made }, 'transfer notices made');
+    },
+    (error) => logger.error({ err: error }, 'transfer notices failed')
+  );
   const server = createHttpServer({ config, database, logger, mailer: createMailer(config, logger), clientDir });
   await listen(server, config.port);
   const address = server.address();

@@ -39,6 +39,7 @@ const { config, database } = await openForCommand();
 try {
   const result = await importFiles(database.db, [{ kind: args.kind, path: args.path, encoding: args.encoding }], {
     rules: { faucetNumberPattern: new RegExp(config.profile.faucetNumber.pattern) },
+    notices: config.profile.notices,
     ranBy: `cli:${userInfo().username}`,
     dryRun: args.dryRun,
     onProgress: (kind, rows) => process.stderr.write(`${kind}: ${rows.toLocaleString('en')} rows read\n`)

@@ -299,6 +299,11 @@ export const serverSecrets = pgTable('server_secrets', {
   value: text('value').notNull()
 });
 
+/** Topics a customer hears of once per faucet and period however often their cause is seen (notices_once_per_period). */
+export const oncePerPeriodTopics = ['transfer', 'usage-alert'] as const;
+/** The list as SQL, for the index and for the ON CONFLICT that must name the index's predicate. */
+export const oncePerPeriodTopicList = `(${oncePerPeriodTopics.map((topic) => `'${topic}'`).join(', ')})`;
+
 /**
  * One notice to one customer (お知らせ), made in the same transaction as the data that causes it.
  * `facts` holds what the text is written from (faucet number, period, amounts, dates), so the
@@ -326,7 +331,7 @@ export const notices = pgTable(
     // A daily job and a corrected reading must not repeat these: one per faucet and period.
     uniqueIndex('notices_once_per_period')
       .on(table.customerId, table.topic, table.faucetId, table.period)
-      .where(sql`${table.topic} in ('transfer', 'usage-alert')`)
+      .where(sql`${table.topic} in ${sql.raw(oncePerPeriodTopicList)}`)
   ]
 );
 

@@ -5,7 +5,7 @@ import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
 import { importFiles } from '../../server/features/imports/service.js';
 import { signUp, startApp, type App } from './support/app.js';
 import { driverName } from './support/database.js';
-import { headers, importRules, writeCsv } from './support/import-files.js';
+import { headers, importRules, noticeRules, writeCsv } from './support/import-files.js';
 
 let app: App;
 let cookie: string;
@@ -13,7 +13,7 @@ let cookie: string;
 beforeAll(async () => {
   app = await startApp();
   await importFiles(app.db, [{ kind: 'customers', path: writeCsv([headers.customers, '71000001,名寄 一郎,,01654-2-7101,名寄市西1条,,,,2020-04-01,,transfer']) }], {
-    rules: importRules,
+    rules: importRules, notices: noticeRules,
     ranBy: 'test'
   });
   const client = app.client();

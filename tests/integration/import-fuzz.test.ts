@@ -120,7 +120,7 @@ describe(`mutated billing files on ${driverName}`, () => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createMigratedTestDatabase();
-    const base = await importFiles(database.handle.db, importKinds.map((kind) => ({ kind, path: path.join(dir, `${kind}.csv`) })), { rules, ranBy: 'fuzz' });
+    const base = await importFiles(database.handle.db, importKinds.map((kind) => ({ kind, path: path.join(dir, `${kind}.csv`) })), { rules, notices: profile.notices, ranBy: 'fuzz' });
     expect(base.status).toBe('imported');
   });
   afterAll(() => database.dispose());
@@ -133,6 +133,7 @@ describe(`mutated billing files on ${driverName}`, () => {
         const before = await snapshot(db);
         const result = await importFiles(db, [{ kind: fuzz.kind, path: mutatedFile(fuzz), encoding: fuzz.encoding }], {
           rules,
+          notices: profile.notices,
           ranBy: 'fuzz',
           dryRun: fuzz.dryRun
         });
@@ -158,7 +159,7 @@ describe(`mutated billing files on ${driverName}`, () => {
       const handle = await openDatabase(command.target);
       const { migrate } = await import('../../server/db/migrate.js');
       await migrate(handle.db);
-      await importFiles(handle.db, [{ kind: 'customers', path: path.join(dir, 'customers.csv') }], { rules, ranBy: 'fuzz' });
+      await importFiles(handle.db, [{ kind: 'customers', path: path.join(dir, 'customers.csv') }], { rules, notices: profile.notices, ranBy: 'fuzz' });
       const before = await snapshot(handle.db);
       await handle.close();
 

@@ -5,14 +5,14 @@ import { SYNC_FORMAT, type PullResponse } from '../../src/lib/shared/sync-wire.j
 import { importFiles, type ImportFile } from '../../server/features/imports/service.js';
 import { signUp, startApp, type App, type Client } from './support/app.js';
 import { driverName, serverUrl } from './support/database.js';
-import { headers, importRules, writeCsv } from './support/import-files.js';
+import { headers, importRules, noticeRules, writeCsv } from './support/import-files.js';
 
 let app: App;
 let emailCount = 0;
 const newEmail = () => `sync${(emailCount += 1)}@example.jp`;
 
 const importLines = async (kind: ImportFile['kind'], lines: string[]) => {
-  const result = await importFiles(app.db, [{ kind, path: writeCsv([headers[kind], ...lines]) }], { rules: importRules, ranBy: 'test' });
+  const result = await importFiles(app.db, [{ kind, path: writeCsv([headers[kind], ...lines]) }], { rules: importRules, notices: noticeRules, ranBy: 'test' });
   expect(result.status).not.toBe('rejected');
 };
 

@@ -39,6 +39,7 @@ export async function loadDemoUtility(
     importKinds.map((kind) => ({ kind, path: path.join(dir, `${kind}.csv`) })),
     {
       rules: { faucetNumberPattern: new RegExp(profile.faucetNumber.pattern) },
+      notices: profile.notices,
       ranBy: 'demo',
       onProgress: (kind, rows) => onProgress(`importing ${kind}: ${rows.toLocaleString('en')} rows`)
     }

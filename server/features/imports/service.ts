@@ -1,12 +1,14 @@
 import { basename } from 'node:path';
 import { sql } from 'drizzle-orm';
+import type { UtilityProfile } from '../../config.js';
 import { selectRows, type Database } from '../../db/client.js';
 import { importRuns } from '../../db/schema.js';
 import type { RowsByKind } from '../../../src/lib/shared/billing-rows.js';
 import { checkHeader, validateRow, type ImportKind, type Problem, type RowRules } from '../../domain/import-rows.js';
 import { LISTED_BAD_LINES, ProblemLog, type ProblemSummary } from '../../domain/problem-log.js';
 import { CsvSyntaxError, detectEncoding, MAX_RECORD_CHARS, openCsv, type CsvRecord, type CsvSource, type Encoding } from './source.js';
-import { targets, type Target } from './targets.js';
+import { queueDeliveries } from '../notices/service.js';
+import { targets, type ApplyContext, type Target } from './targets.js';
 
 export interface ImportFile {
   kind: ImportKind;
@@ -17,6 +19,8 @@ export interface ImportFile {
 
 export interface ImportOptions {
   rules: RowRules;
+  /** The profile's thresholds for the notices an import makes (usage alerts). */
+  notices: UtilityProfile['notices'];
   /** Who ran it, for the record: "cli:<user>", later "staff:<id>". */
   ranBy: string;
   /** Check everything and report what would change, then change nothing. */
@@ -242,9 +246,9 @@ async function checkAgainstDatabase(tx: Transaction, target: Target<ImportKind>,
   );
 }
 
-async function applyFile(tx: Transaction, target: Target<ImportKind>, report: FileReport) {
+async function applyFile(tx: Transaction, target: Target<ImportKind>, report: FileReport, context: ApplyContext) {
   for (const statement of target.apply) {
-    const [counts] = await selectRows<{ inserted?: number; updated?: number }>(tx, sql.raw(statement));
+    const [counts] = await selectRows<{ inserted?: number; updated?: number }>(tx, statement(context));
     report.inserted += Number(counts?.inserted ?? 0);
     report.updated += Number(counts?.updated ?? 0);
   }
@@ -256,6 +260,8 @@ async function applyFile(tx: Transaction, target: Target<ImportKind>, report: Fi
  * before the files that refer to them): every file is read and checked in full, and any
  * bad line anywhere leaves the database exactly as it was. A row equal to the stored one
  * changes nothing (no new sync version); a different one replaces it with a new version.
+ * The notices the changed rows cause are made and queued for delivery in the same transaction,
+ * dated when the import started.
  */
 export async function importFiles(db: Database, files: ImportFile[], options: ImportOptions): Promise<ImportResult> {
   const kinds = files.map((file) => file.kind);
@@ -275,7 +281,7 @@ export async function importFiles(db: Database, files: ImportFile[], options: Im
           Object.assign(report, log.summary());
           throw new Rejected();
         }
-        await applyFile(tx, target, report);
+        await applyFile(tx, target, report, { now: startedAt, notices: options.notices });
         await tx.insert(importRuns).values({
           kind: report.kind,
           fileName: report.fileName,
@@ -290,6 +296,7 @@ export async function importFiles(db: Database, files: ImportFile[], options: Im
           unchanged: report.unchanged
         });
       }
+      await queueDeliveries(tx, startedAt);
       if (options.dryRun) throw new DryRunDone();
     });
   } catch (error) {

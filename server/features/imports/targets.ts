@@ -1,6 +1,9 @@
+import { sql, type SQL } from 'drizzle-orm';
 import { rowColumns, type Column, type ColumnType, type RowsByKind } from '../../../src/lib/shared/billing-rows.js';
+import type { UtilityProfile } from '../../config.js';
 import { CURRENT_TRANSACTION_VERSION } from '../../db/schema.js';
 import type { ImportKind, Reason } from '../../domain/import-rows.js';
+import { noticesOfUpsert, usageAlerts } from '../notices/import-notices.js';
 
 /** A refusal only the database can find, once the whole file is staged. */
 export interface DatabaseCheck {
@@ -8,6 +11,12 @@ export interface DatabaseCheck {
   sql: string;
   /** What the lines beyond the report's listed ones are counted by. */
   rule: Reason;
+}
+
+/** What applying a file needs beside the file: the import's clock and the profile's notice thresholds. */
+export interface ApplyContext {
+  now: Date;
+  notices: UtilityProfile['notices'];
 }
 
 /**
@@ -23,7 +32,7 @@ export interface Target<K extends ImportKind> {
   toStaging(row: RowsByKind[K], line: number): Record<string, unknown>;
   databaseChecks: DatabaseCheck[];
   /** Each returns one row with optional inserted / updated counts. */
-  apply: string[];
+  apply: ((context: ApplyContext) => SQL)[];
 }
 
 interface DataColumn {
@@ -99,7 +108,10 @@ const unknownFaucetCheck = (table: string): DatabaseCheck => ({
   rule: unknownFaucet
 });
 
-/** Readings, bills and payments: one row per faucet and period, replaced when it changes. */
+/**
+ * Readings, bills and payments: one row per faucet and period, replaced when it changes. The
+ * rows the upsert inserts or changes make their notices in the same statement.
+ */
 function periodTarget<K extends 'readings' | 'bills' | 'payments'>(kind: K): Target<K> {
   const columns = dataColumns(rowColumns[kind]);
   const parts = stagingParts(kind, columns);
@@ -114,18 +126,20 @@ function periodTarget<K extends 'readings' | 'bills' | 'payments'>(kind: K): Tar
     ...parts,
     databaseChecks: [repeatedKeyCheck(parts.table, ['faucet_no', 'period']), unknownFaucetCheck(parts.table)],
     apply: [
-      `with upserted as (
+      ({ now }) => sql`with upserted as (${sql.raw(`
         insert into ${kind} (faucet_id, ${names.join(', ')})
         select f.id, ${names.map((name) => `s.${name}`).join(', ')}
         from ${parts.table} s join faucets f on f.faucet_no = s.faucet_no
         on conflict (faucet_id, period) do update
           set ${assignments}, version = ${CURRENT_TRANSACTION_VERSION}
           where (${stored}) is distinct from (${incoming})
-        returning (xmax = 0) as inserted
-      )
+        returning faucet_id, (xmax = 0) as inserted, ${names.join(', ')}`)}
+      ), noticed as (${noticesOfUpsert(kind, now)})
       select count(*) filter (where inserted)::int as inserted,
              count(*) filter (where not inserted)::int as updated
-      from upserted`
+      from upserted`,
+      // Usage alerts compare with earlier readings, which may come in the same file: after the upsert.
+      ...(kind === 'readings' ? [({ now, notices }: ApplyContext) => usageAlerts(now, notices.usageAlert)] : [])
     ]
   };
 }
@@ -185,7 +199,7 @@ function customersTarget(): Target<'customers'> {
          where not exists (select 1 from contracts c where ${sameContract})
          returning 1
        ) select count(*)::int as inserted from started`
-    ]
+    ].map((statement) => () => sql.raw(statement))
   };
 }
 

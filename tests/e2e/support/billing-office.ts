@@ -3,10 +3,17 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+<<<<<<< HEAD
 import type { RowsByKind } from '../../../src/lib/shared/billing-rows.js';
 import { encodeRow, fileHeader, importKinds, type ImportKind, type RowRules } from '../../../server/domain/import-rows.js';
 import type { Database } from '../../../server/db/client.js';
 import { importFiles, type ImportResult } from '../../../server/features/imports/service.js';
+=======
+import { importKinds, type ImportKind } from '../../../server/domain/import-rows.js';
+import type { Database } from '../../../server/db/client.js';
+import { demoColumns, type DemoRows } from '../../../server/features/demo/generate.js';
+import { importFiles, type ImportOptions, type ImportResult } from '../../../server/features/imports/service.js';
+>>>>>>> wt-create
 
 /**
  * The billing office's side of the browser tests: a loopback-only door through which a test
@@ -20,7 +27,7 @@ export function billingOfficePort(): number {
   return Number(port);
 }
 
-export function serveBillingOffice(db: Database, rules: RowRules): Promise<Server> {
+export function serveBillingOffice(db: Database, options: Pick<ImportOptions, 'rules' | 'notices'>): Promise<Server> {
   const dir = mkdtempSync(path.join(tmpdir(), 'portal-e2e-imports-'));
   let received = 0;
   const server = createServer((request, response) => {
@@ -35,7 +42,7 @@ export function serveBillingOffice(db: Database, rules: RowRules): Promise<Serve
       received += 1;
       const file = path.join(dir, `${received}-${kind}.csv`);
       writeFileSync(file, Buffer.concat(chunks));
-      importFiles(db, [{ kind, path: file }], { rules, ranBy: 'e2e' }).then(
+      importFiles(db, [{ kind, path: file }], { ...options, ranBy: 'e2e' }).then(
         (result) => response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(result)),
         (error: unknown) => response.writeHead(500).end(String(error))
       );

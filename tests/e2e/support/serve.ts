@@ -41,7 +41,7 @@ async function loadDemo() {
 try {
   await loadDemo();
   const portal = await startPortal(config, logger);
-  const billingOffice = await serveBillingOffice(portal.database.db, rules);
+  const billingOffice = await serveBillingOffice(portal.database.db, { rules, notices: config.profile.notices });
   const stop = async () => {
     billingOffice.close();
     await shutdownGracefully(portal.server, portal.database, logger, 5_000);

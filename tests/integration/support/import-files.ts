@@ -1,11 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import iconv from 'iconv-lite';
+import { demoProfilePath, parseProfile } from '../../../server/config.js';
 import { selectRows, type Database } from '../../../server/db/client.js';
 
 export const importRules = { faucetNumberPattern: /^[0-9]{8}$/ };
+
+/** The demo profile's notice thresholds (usage alert ≥ 1.5× and ≥ 5 m³ more), for the imports the tests run. */
+export const noticeRules = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath).notices;
 
 export const headers = {
   customers:

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { Database } from '../../../server/db/client.js';
 import { importFiles } from '../../../server/features/imports/service.js';
-import { headers, importRules, writeCsv } from './import-files.js';
+import { headers, importRules, noticeRules, writeCsv } from './import-files.js';
 
 /** Faucets 40000000–40000029, each with phone 01654-2-00NN; 40000099 has no phone on record. */
 export const faucet = (index: number) => ({ faucetNo: String(40_000_000 + index), phone: `01654-2-${String(index).padStart(4, '0')}` });
@@ -20,6 +20,6 @@ export async function importMemberFaucets(db: Database): Promise<void> {
     const { faucetNo, phone } = companyFaucet(index);
     rows.push(`${faucetNo},株式会社 北都,,${phone},名寄市西${index}条,,,,2020-04-01,,invoice`);
   }
-  const result = await importFiles(db, [{ kind: 'customers', path: writeCsv([headers.customers, ...rows]) }], { rules: importRules, ranBy: 'test' });
+  const result = await importFiles(db, [{ kind: 'customers', path: writeCsv([headers.customers, ...rows]) }], { rules: importRules, notices: noticeRules, ranBy: 'test' });
   expect(result.status).toBe('imported');
 }
