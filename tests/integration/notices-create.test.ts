@@ -10,7 +10,8 @@ import { demoProfilePath, parseProfile } from '../../server/config.js';
 import { openDatabase, selectRows, type Database } from '../../server/db/client.js';
 import { customers, faucetLinks, noticePreferences, pushSubscriptions } from '../../server/db/schema.js';
 import { firstVisiblePeriod, lastVisiblePeriod } from '../../server/domain/visibility.js';
-import { demoFiles, featuredFaucets, generateDemo, type DemoOptions } from '../../server/features/demo/generate.js';
+import { featuredFaucets, generateDemo, type DemoOptions } from '../../server/features/demo/generate.js';
+import { importKinds } from '../../server/domain/import-rows.js';
 import { writeDemoFiles } from '../../server/features/demo/write.js';
 import { importFiles, type ImportFile } from '../../server/features/imports/service.js';
 import { inWindow } from '../../server/features/notices/service.js';
@@ -238,7 +239,7 @@ describe(`notices made by imports on ${driverName}`, () => {
     const faucetNos = await selectRows<{ faucetNo: string }>(db, sql`select faucet_no as "faucetNo" from faucets order by faucet_no`);
     for (const { faucetNo } of faucetNos) await link(db, `${faucetNo}@example.jp`, faucetNo);
 
-    const result = await importFiles(db, demoFiles.filter((kind) => kind !== 'customers').map(file), options);
+    const result = await importFiles(db, importKinds.filter((kind) => kind !== 'customers').map(file), options);
     expect(result.status).toBe('imported');
 
     const leak = featuredFaucets(demo).find((faucet) => faucet.story === 'leak')!;

@@ -3,17 +3,10 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-<<<<<<< HEAD
 import type { RowsByKind } from '../../../src/lib/shared/billing-rows.js';
-import { encodeRow, fileHeader, importKinds, type ImportKind, type RowRules } from '../../../server/domain/import-rows.js';
+import { encodeRow, fileHeader, importKinds, type ImportKind } from '../../../server/domain/import-rows.js';
 import type { Database } from '../../../server/db/client.js';
-import { importFiles, type ImportResult } from '../../../server/features/imports/service.js';
-=======
-import { importKinds, type ImportKind } from '../../../server/domain/import-rows.js';
-import type { Database } from '../../../server/db/client.js';
-import { demoColumns, type DemoRows } from '../../../server/features/demo/generate.js';
 import { importFiles, type ImportOptions, type ImportResult } from '../../../server/features/imports/service.js';
->>>>>>> wt-create
 
 /**
  * The billing office's side of the browser tests: a loopback-only door through which a test
