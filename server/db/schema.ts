@@ -113,6 +113,8 @@ export const bills = pgTable(
   },
   (table) => [
     uniqueIndex('bills_faucet_period').on(table.faucetId, table.period),
+    // The hourly transfer-notice job looks bills up by the dates it announces.
+    index('bills_transfer_date').on(table.transferDate),
     periodCheck('bills', table.period),
     check(
       'bills_amounts',
@@ -327,6 +329,8 @@ export const notices = pgTable(
   },
   (table) => [
     index('notices_customer').on(table.customerId, table.version),
+    // queueDeliveries finds the notices its own transaction made by version.
+    index('notices_version').on(table.version),
     check('notices_topic', sql.raw(`topic in (${noticeTopics.map((topic) => `'${topic}'`).join(', ')})`)),
     // A daily job and a corrected reading must not repeat these: one per faucet and period.
     uniqueIndex('notices_once_per_period')
