@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { noticeText, type NoticeFacts } from '../../src/lib/shared/notices.js';
 import { loadConfig } from '../../server/config.js';
 import { openDatabase, selectRows, type Database } from '../../server/db/client.js';
-import { claimPushDeliveries, runNoticeWorkerOnce, type NoticeWorkerDeps } from '../../server/jobs/notice-worker.js';
+import { claimPushDeliveries, runNoticeWorkerOnce, startNoticeWorker, type NoticeWorkerDeps } from '../../server/jobs/notice-worker.js';
 import { quietHoursEnd } from '../../server/domain/quiet-hours.js';
 import { createLogger } from '../../server/logger.js';
 import { createMailer } from '../../server/mail/transport.js';
@@ -225,6 +225,61 @@ describe(`notices worker (${driverName})`, () => {
     expect(push.refused.length).toBe(row!.attempts);
     expect(row!.attempts, 'the first try and one after each wait').toBe(waits.length + 1);
     expect(await selectRows(database.db, sql`select id from push_subscriptions`), 'a failing service is not a gone device').toHaveLength(1);
+  });
+
+  it('gives up at once on a mail the server refuses for good (5xx), and retries one it could not hand over', async () => {
+    const refusing = await startSmtpServer({
+      onRcptTo(address, _session, callback) {
+        callback(Object.assign(new Error(`<${address.address}>: mailbox unavailable`), { responseCode: 550 }));
+      }
+    });
+    const silent = await startSmtpServer();
+    await silent.stop();
+    try {
+      const taro = await customer('taro@example.jp');
+      await notice(taro, reading('6000-0001'), { email: true });
+      await notice(taro, reading('6000-0002'), { email: true });
+      const through = (url: string) => {
+        const config = { ...deps.config, smtpUrl: url };
+        return { ...deps, mailer: createMailer({ ...config, dataDir: freshDataDir() }, deps.logger) };
+      };
+
+      expect(await runNoticeWorkerOnce(through(silent.url), morning)).toEqual({ sent: 0, retried: 2, failed: 0, gone: 0 });
+      expect(await deliveries()).toMatchObject([
+        { state: 'pending', attempts: 1 },
+        { state: 'pending', attempts: 1 }
+      ]);
+      expect((await deliveries())[0]!.last_error).toContain('t***@example.jp');
+
+      expect(await runNoticeWorkerOnce(through(refusing.url), after(morning, MINUTE))).toEqual({ sent: 0, retried: 0, failed: 2, gone: 0 });
+      expect(await deliveries()).toMatchObject([
+        { state: 'failed', attempts: 2 },
+        { state: 'failed', attempts: 2 }
+      ]);
+      expect(refusing.received).toHaveLength(0);
+    } finally {
+      await refusing.stop();
+    }
+  });
+
+  it('runs in the background once started, and stop() waits for the batch under way', async () => {
+    const taro = await customer('taro@example.jp');
+    const phone = await subscription(database.db, taro);
+    const always = { ...deps, config: { ...deps.config, profile: { ...deps.config.profile, quietHours: { start: '00:00', end: '00:00' } } } };
+    const stop = startNoticeWorker(always, { batch: 10, concurrency: 2, leaseMs: 5 * MINUTE, pollMs: 50 });
+    try {
+      await notice(taro, reading('6000-0001'), { email: true, subscriptions: [phone.id] }, new Date());
+      for (let waited = 0; (push.received.length === 0 || smtp.received.length === 0) && waited < 200; waited += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await stop();
+    }
+    expect(push.to(phone.endpoint)).toHaveLength(1);
+    expect(smtp.received).toHaveLength(1);
+    await notice(taro, reading('6000-0002'), { subscriptions: [phone.id] }, new Date());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(push.received, 'a stopped worker sends nothing').toHaveLength(1);
   });
 
   it('claims again what a worker claimed and never finished, once its lease has run out', async () => {
