@@ -74,8 +74,12 @@ export interface ClaimedMail {
   facts: NoticeFacts;
 }
 
-/** What a claimed row came to: sent, to be tried again at retryAt, or given up. */
-type Settlement = { id: number; state: 'sent' } | { id: number; state: 'pending'; retryAt: Date; error: string } | { id: number; state: 'failed'; error: string };
+/**
+ * What a claimed row came to: sent, to be tried again at retryAt, or given up. `attempts` is
+ * the count the claim set: it tells this claim from a later one of the same row.
+ */
+type Claim = { id: number; attempts: number };
+type Settlement = Claim & ({ state: 'sent' } | { state: 'pending'; retryAt: Date; error: string } | { state: 'failed'; error: string });
 
 const timestamp = (at: Date) => sql`${at.toISOString()}::timestamptz`;
 
@@ -157,11 +161,15 @@ export async function claimMailDeliveries(db: Database, now: Date, customers: nu
   }));
 }
 
-/** Records how claimed rows ended, all in one statement, and lets go of their lease. */
+/**
+ * Records how claimed rows ended, all in one statement, and lets go of their lease. A row
+ * claimed again since (this worker outlived its lease) belongs to that claim and is left alone.
+ */
 async function settle(db: Database, now: Date, settlements: Settlement[]): Promise<void> {
   if (settlements.length === 0) return;
   const rows = settlements.map((settlement) => ({
     id: settlement.id,
+    attempts: settlement.attempts,
     state: settlement.state,
     due_at: settlement.state === 'pending' ? settlement.retryAt.toISOString() : null,
     error: settlement.state === 'sent' ? null : settlement.error
@@ -172,13 +180,14 @@ async function settle(db: Database, now: Date, settlements: Settlement[]): Promi
       due_at = coalesce(v.due_at, d.due_at),
       lease_until = null,
       last_error = v.error
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id int, state text, due_at timestamptz, error text)
-    where d.id = v.id and d.state = 'pending'`);
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id int, attempts int, state text, due_at timestamptz, error text)
+    where d.id = v.id and d.attempts = v.attempts and d.state = 'pending'`);
 }
 
-function retryOrFail(row: { id: number; attempts: number; createdAt: Date }, now: Date, error: string): Settlement {
+function retryOrFail(row: Claim & { createdAt: Date }, now: Date, error: string): Settlement {
   const plan = planRetry(row.createdAt, row.attempts, now);
-  return 'expired' in plan ? { id: row.id, state: 'failed', error } : { id: row.id, state: 'pending', retryAt: plan.retryAt, error };
+  const claim = { id: row.id, attempts: row.attempts };
+  return 'expired' in plan ? { ...claim, state: 'failed', error } : { ...claim, state: 'pending', retryAt: plan.retryAt, error };
 }
 
 /** Runs fn over items with at most `limit` running at once, keeping the items' order in the results. */
@@ -244,10 +253,10 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
     const gone: number[] = [];
     claimed.forEach((row, index) => {
       const result = outcomes[index]!;
-      if (result.outcome === 'sent') settlements.push({ id: row.id, state: 'sent' });
+      if (result.outcome === 'sent') settlements.push({ id: row.id, attempts: row.attempts, state: 'sent' });
       else if (result.outcome === 'gone') gone.push(row.subscriptionId);
       else if (result.outcome === 'retry') settlements.push(retryOrFail(row, now, result.reason));
-      else settlements.push({ id: row.id, state: 'failed', error: result.reason });
+      else settlements.push({ id: row.id, attempts: row.attempts, state: 'failed', error: result.reason });
     });
     await settle(db, now, settlements);
     // The device unsubscribed: its subscription goes, and every delivery to it with it (cascade).
@@ -265,12 +274,12 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
     const settled = await mapBounded(groupByCustomer(claimed), MAIL_CONCURRENCY, async (rows): Promise<Settlement[]> => {
       try {
         await mailer.send(noticeDigestMail({ profile: config.profile, origin: config.origin }, { to: rows[0]!.email, notices: rows.map((row) => row.facts) }));
-        return rows.map((row) => ({ id: row.id, state: 'sent' }));
+        return rows.map((row) => ({ id: row.id, attempts: row.attempts, state: 'sent' }));
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         // A 5xx reply refuses the address for good; anything else may pass later.
         const refused = error instanceof MailDeliveryError && (error.responseCode ?? 0) >= 500;
-        return rows.map((row) => (refused ? { id: row.id, state: 'failed', error: reason } : retryOrFail(row, now, reason)));
+        return rows.map((row) => (refused ? { id: row.id, attempts: row.attempts, state: 'failed', error: reason } : retryOrFail(row, now, reason)));
       }
     });
     const settlements = settled.flat();
