@@ -29,7 +29,7 @@ export interface NoticeWorkerDeps {
 }
 
 export interface NoticeWorkerTuning {
-  /** Rows one claim takes: pushes, or e-mail rows of up to this many customers. */
+  /** Rows one claim takes: pushes, or e-mail rows of up to this many customers (at most 40). */
   batch: number;
   /** Pushes in flight at once. */
   concurrency: number;
@@ -43,6 +43,8 @@ export const defaultTuning: NoticeWorkerTuning = { batch: 500, concurrency: 50, 
 
 /** Mail servers are few and slow to greet; a handful of mails at once is plenty. */
 const MAIL_CONCURRENCY = 4;
+/** Customers one e-mail claim takes: few enough that their mails go out well within the lease. */
+const MAIL_CUSTOMERS_PER_CLAIM = 40;
 
 export interface DrainReport {
   sent: number;
@@ -269,7 +271,7 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
   }
 
   async function mailBatch(now: Date, report: DrainReport): Promise<boolean> {
-    const claimed = await claimMailDeliveries(db, now, tuning.batch, tuning.leaseMs);
+    const claimed = await claimMailDeliveries(db, now, Math.min(tuning.batch, MAIL_CUSTOMERS_PER_CLAIM), tuning.leaseMs);
     if (claimed.length === 0) return false;
     const settled = await mapBounded(groupByCustomer(claimed), MAIL_CONCURRENCY, async (rows): Promise<Settlement[]> => {
       try {
