@@ -14,6 +14,7 @@ const benches = {
   'import-bad': async () => (await import('./import-bad-file.js')).benchImportBadFile(scratchDatabase),
   accounts: async () => (await import('./accounts.js')).benchAccounts(),
   sync: async () => (await import('./sync.js')).benchSync(),
+  push: async () => (await import('./push-fanout.js')).benchPushFanout(scratchDatabase),
   js: async () => (await import('./js-size.js')).benchJavaScriptSize()
 };
 type BenchName = keyof typeof benches;

@@ -1,20 +1,18 @@
 import { loadConfigOrExit } from './config.js';
-import type { DatabaseHandle } from './db/client.js';
 import { createLogger, type Logger } from './logger.js';
-import { DatabaseUnavailable, startPortal } from './portal.js';
+import { DatabaseUnavailable, startPortal, type Portal } from './portal.js';
 import { shutdownGracefully } from './shutdown.js';
-import type { Server } from 'node:http';
 
 /** In-flight requests get this long to finish after SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-function stopOnSignals(server: Server, database: DatabaseHandle, logger: Logger) {
+function stopOnSignals({ server, database, stopJobs }: Pick<Portal, 'server' | 'database' | 'stopJobs'>, logger: Logger) {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'signal received');
-    shutdownGracefully(server, database, logger, SHUTDOWN_GRACE_MS).then(
+    shutdownGracefully(server, database, logger, SHUTDOWN_GRACE_MS, stopJobs).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -30,14 +28,15 @@ async function main() {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   try {
-    const { server, database, demo } = await startPortal(config, logger);
+    const portal = await startPortal(config, logger);
+    const { demo } = portal;
     if (demo) {
       process.stdout.write(
         `\nデモの水栓番号 ${demo.faucetNo}・電話番号 ${demo.phone} で会員登録を試せます。\n` +
           `Try sign-up with the demo faucet number ${demo.faucetNo} and phone number ${demo.phone}.\n\n`
       );
     }
-    stopOnSignals(server, database, logger);
+    stopOnSignals(portal, logger);
   } catch (error) {
     if (!(error instanceof DatabaseUnavailable)) throw error;
     logger.fatal({ err: error.cause }, error.message);

@@ -7,6 +7,7 @@ import { isDatabaseEmpty, loadDemoUtility } from './features/demo/load.js';
 import { createHttpServer } from './http.js';
 import type { Logger } from './logger.js';
 import { createMailer } from './mail/transport.js';
+import { startNoticeWorker } from './jobs/notice-worker.js';
 import { schedulePruning } from './jobs/prune.js';
 import { scheduleTransferNotices } from './jobs/transfer-notices.js';
 
@@ -16,6 +17,8 @@ export interface Portal {
   server: Server;
   database: DatabaseHandle;
   port: number;
+  /** Stops the background jobs (the notices worker, pruning), waiting for a delivery batch under way. */
+  stopJobs(): Promise<void>;
   /** Set when this start filled an empty embedded database with the demo utility. */
   demo?: { faucetNo: string; phone: string };
 }
@@ -49,8 +52,8 @@ export async function startPortal(config: Config, logger: Logger): Promise<Porta
   } catch (error) {
     throw new DatabaseUnavailable('cannot open, migrate or fill the database', { cause: error });
   }
-  schedulePruning(database.db, (error) => logger.error({ err: error }, 'pruning failed'));
-  scheduleTransferNotices(
+  const stopPruning = schedulePruning(database.db, (error) => logger.error({ err: error }, 'pruning failed'));
+  const stopTransferNotices = scheduleTransferNotices(
     database.db,
     config.profile,
     (made) => {
@@ -58,10 +61,17 @@ export async function startPortal(config: Config, logger: Logger): Promise<Porta
     },
     (error) => logger.error({ err: error }, 'transfer notices failed')
   );
-  const server = createHttpServer({ config, database, logger, mailer: createMailer(config, logger), clientDir });
+  const mailer = createMailer(config, logger);
+  const stopNoticeWorker = startNoticeWorker({ db: database.db, config, mailer, logger });
+  const stopJobs = async () => {
+    stopPruning();
+    stopTransferNotices();
+    await stopNoticeWorker();
+  };
+  const server = createHttpServer({ config, database, logger, mailer, clientDir });
   await listen(server, config.port);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, origin: config.origin, profile: config.profileSource }, 'listening');
-  return { server, database, port, demo };
+  return { server, database, port, stopJobs, demo };
 }

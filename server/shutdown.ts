@@ -4,13 +4,15 @@ import type { Logger } from './logger.js';
 
 /**
  * Stops taking connections, lets the requests already running finish (up to graceMs, then
- * cuts them), and closes the database only after the last response went out.
+ * cuts them), stops the background jobs, and closes the database only after the last response
+ * went out and the last job's batch is recorded.
  */
 export async function shutdownGracefully(
   server: Server,
   database: DatabaseHandle,
   logger: Logger,
-  graceMs: number
+  graceMs: number,
+  stopJobs: () => Promise<void> = async () => {}
 ): Promise<void> {
   logger.info('shutting down: finishing in-flight requests');
   const forced = setTimeout(() => {
@@ -29,6 +31,7 @@ export async function shutdownGracefully(
     clearTimeout(forced);
     clearInterval(sweeper);
   }
+  await stopJobs();
   await database.close();
   logger.info('stopped');
 }

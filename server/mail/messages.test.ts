@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { noticeText, type NoticeFacts } from '../../src/lib/shared/notices.js';
 import { demoProfilePath, parseProfile } from '../config.js';
 import {
   accountWithdrawnMail,
   emailChangeCodeMail,
   emailChangedMail,
+  noticeDigestMail,
   passwordResetCodeMail,
   signupAddressTakenMail,
   signupCodeMail,
@@ -83,5 +85,38 @@ describe('mail builders', () => {
   it('refuses to build a code mail without a six-digit code', () => {
     expect(() => signupCodeMail(context, { ...codeInput, code: 'undefined' })).toThrow(/six digits/);
     expect(() => passwordResetCodeMail(context, { ...codeInput, code: '12345' })).toThrow(/six digits/);
+  });
+});
+
+describe('the notice digest mail', () => {
+  const contact = { section: context.profile.section, phone: context.profile.phone };
+  const reading = (faucetNo: string): NoticeFacts => ({ topic: 'reading', faucetNo, period: '2026-10', readingDate: '2026-10-20', usageTenths: 215 });
+  const notices = [reading('6000-0001'), reading('6000-0002'), { topic: 'transfer-failed', faucetNo: '6000-0001', period: '2026-09', amount: 6380 } as const];
+
+  it('lists every notice in Japanese, then again in English, before the signature', () => {
+    const mail = noticeDigestMail(context, { to, notices });
+    const english = mail.text.indexOf('(English)');
+    for (const facts of notices) {
+      const ja = noticeText(facts, 'ja', contact);
+      const en = noticeText(facts, 'en', contact);
+      expect(mail.text.indexOf(ja.body)).toBeGreaterThan(0);
+      expect(mail.text.indexOf(ja.body)).toBeLessThan(english);
+      expect(mail.text.indexOf(en.body)).toBeGreaterThan(english);
+    }
+    expect(mail.subject).toBe('【名寄市上下水道室】お知らせ 3件');
+    expect(mail.text).toContain('お知らせが3件あります');
+    expect(mail.text.indexOf('お問い合わせ先 / Contact')).toBeGreaterThan(english);
+  });
+
+  it('ends with the one line to the notice settings page, and links nowhere else but the portal', () => {
+    const mail = noticeDigestMail(context, { to, notices: notices.slice(0, 1) });
+    expect(mail.text.trimEnd().split('\n').at(-1)).toBe('お知らせの受け取り方の変更 / Choose how notices reach you: https://portal.example.jp/settings');
+    const links = mail.text.match(/https?:\/\/\S+/g) ?? [];
+    expect(new Set(links)).toEqual(new Set(['https://portal.example.jp/', 'https://portal.example.jp/settings']));
+    expect(mail.subject).toBe('【名寄市上下水道室】検針のお知らせ');
+  });
+
+  it('is never built empty', () => {
+    expect(() => noticeDigestMail(context, { to, notices: [] })).toThrow(/at least one/);
   });
 });

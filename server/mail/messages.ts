@@ -1,3 +1,4 @@
+import { noticeText, type NoticeFacts } from '../../src/lib/shared/notices.js';
 import type { UtilityProfile } from '../config.js';
 
 export type MailKind =
@@ -6,7 +7,8 @@ export type MailKind =
   | 'password-reset-code'
   | 'email-change-code'
   | 'email-changed'
-  | 'account-withdrawn';
+  | 'account-withdrawn'
+  | 'notice-digest';
 
 export interface MailMessage {
   /** Names the mail in logs, which must never carry its text. */
@@ -47,9 +49,10 @@ function compose(
   context: MailContext,
   message: { kind: MailKind; to: string; subject: string },
   japanese: string[],
-  english: string[]
+  english: string[],
+  closing: string[] = []
 ): MailMessage {
-  const text = [...japanese, '', rule, '(English)', '', ...english, '', ...signature(context)].join('\n');
+  const text = [...japanese, '', rule, '(English)', '', ...english, '', ...signature(context), ...closing].join('\n');
   return { ...message, subject: `【${context.profile.name.ja}】${message.subject}`, text };
 }
 
@@ -219,5 +222,39 @@ export function accountWithdrawnMail(context: MailContext, input: { to: string }
       '',
       'If you did not close your account, please call us (see below).'
     ]
+  );
+}
+
+/**
+ * Every notice due for one customer in one mail: an account with 20 faucets hears about an
+ * import once, not 20 times. Ends with the page where the customer chooses what comes by mail.
+ */
+export function noticeDigestMail(context: MailContext, input: { to: string; notices: NoticeFacts[] }): MailMessage {
+  if (input.notices.length === 0) throw new Error('a notice mail lists at least one notice');
+  const contact = { section: context.profile.section, phone: context.profile.phone };
+  const listed = (locale: 'ja' | 'en') =>
+    input.notices.flatMap((facts) => {
+      const { title, body } = noticeText(facts, locale, contact);
+      return [`■ ${title}`, body, ''];
+    });
+  const [first] = input.notices;
+  const subject = input.notices.length === 1 ? noticeText(first!, 'ja', contact).title : `お知らせ ${input.notices.length}件`;
+  const portal = `${context.origin}/`;
+  return compose(
+    context,
+    { kind: 'notice-digest', to: input.to, subject },
+    [
+      input.notices.length === 1 ? '上下水道ポータルからのお知らせです。' : `上下水道ポータルからのお知らせが${input.notices.length}件あります。`,
+      '',
+      ...listed('ja'),
+      `くわしくはポータルでご覧ください: ${portal}`
+    ],
+    [
+      input.notices.length === 1 ? 'A notice from the water and sewer portal.' : `${input.notices.length} notices from the water and sewer portal.`,
+      '',
+      ...listed('en'),
+      `See the portal for details: ${portal}`
+    ],
+    ['', `お知らせの受け取り方の変更 / Choose how notices reach you: ${context.origin}/settings`]
   );
 }

@@ -1,9 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import {
@@ -15,6 +13,7 @@ import {
   type MailMessage
 } from '../../server/mail/messages.js';
 import { createMailer, MailDeliveryError } from '../../server/mail/transport.js';
+import { startSmtpServer as startSmtp } from './support/smtp-server.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -162,39 +161,11 @@ describe('mail to the outbox (no SMTP_URL)', () => {
   });
 });
 
-interface ReceivedMail {
-  mailFrom: string | false;
-  rcptTo: string[];
-  raw: string;
-}
-
-/** A real SMTP server in this process, plain text on loopback like a local relay. */
-async function startSmtpServer(handlers: Pick<SMTPServerOptions, 'onRcptTo'> = {}) {
-  const received: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    secure: false,
-    // A relay that offers STARTTLS with its self-signed certificate would (rightly) fail nodemailer's check.
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    ...handlers,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({
-          mailFrom: session.envelope.mailFrom && session.envelope.mailFrom.address,
-          rcptTo: session.envelope.rcptTo.map((address) => address.address),
-          raw: Buffer.concat(chunks).toString('latin1')
-        });
-        callback();
-      });
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const stop = () => new Promise<void>((resolve) => server.close(resolve));
-  cleanups.push(stop);
-  return { url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, received, stop };
+/** The shared SMTP server, stopped after the test. */
+async function startSmtpServer(handlers: Parameters<typeof startSmtp>[0] = {}) {
+  const smtp = await startSmtp(handlers);
+  cleanups.push(smtp.stop);
+  return smtp;
 }
 
 describe('mail over SMTP (SMTP_URL)', () => {

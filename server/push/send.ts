@@ -1,0 +1,70 @@
+import { Agent } from 'node:https';
+import webpush, { WebPushError } from 'web-push';
+import type { VapidKeys } from './vapid.js';
+
+export interface PushTarget {
+  endpoint: string;
+  /** The subscription's keys as the browser gave them (base64url). */
+  p256dh: string;
+  auth: string;
+}
+
+/**
+ * What the push service made of one message: `sent` (2xx), `gone` (404/410: the device
+ * unsubscribed, so its subscription is deleted), or `retry` (429, 5xx, no answer).
+ * Any other answer is a message the service will never take (413, 400): `rejected`.
+ */
+export type PushOutcome =
+  | { outcome: 'sent' }
+  | { outcome: 'gone'; status: number }
+  | { outcome: 'retry'; reason: string }
+  | { outcome: 'rejected'; reason: string };
+
+export interface PushSender {
+  send(target: PushTarget, payload: unknown): Promise<PushOutcome>;
+}
+
+/** How long a push service keeps a message for a device that is offline: as long as a notice is worth sending. */
+const TTL_SECONDS = 24 * 60 * 60;
+const TIMEOUT_MS = 15_000;
+
+/**
+ * One keep-alive agent per sender: a fan-out of thousands of pushes to one push service reuses
+ * its TLS connections instead of a handshake per message. `agent` lets a test trust its own
+ * push service's certificate.
+ */
+export function pushAgent(options: { ca?: string | Buffer; maxSockets?: number } = {}): Agent {
+  return new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64, ...(options.ca ? { ca: options.ca } : {}) });
+}
+
+export function classifyPushError(error: unknown): PushOutcome {
+  if (error instanceof WebPushError) {
+    const status = error.statusCode;
+    if (status === 404 || status === 410) return { outcome: 'gone', status };
+    if (status === 429 || status >= 500) return { outcome: 'retry', reason: `push service answered ${status}` };
+    return { outcome: 'rejected', reason: `push service answered ${status}` };
+  }
+  const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
+  return { outcome: 'retry', reason: code ?? (error instanceof Error ? error.message : String(error)) };
+}
+
+export function createPushSender(vapid: VapidKeys, agent: Agent = pushAgent()): PushSender {
+  const options = {
+    vapidDetails: vapid,
+    TTL: TTL_SECONDS,
+    urgency: 'normal' as const,
+    contentEncoding: 'aes128gcm' as const,
+    timeout: TIMEOUT_MS,
+    agent
+  };
+  return {
+    async send(target, payload) {
+      try {
+        await webpush.sendNotification({ endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } }, JSON.stringify(payload), options);
+        return { outcome: 'sent' };
+      } catch (error) {
+        return classifyPushError(error);
+      }
+    }
+  };
+}

@@ -1,0 +1,6 @@
+// http_ece ships no types; the push service of the tests uses only decrypt.
+declare module 'http_ece' {
+  import type { ECDH } from 'node:crypto';
+
+  export function decrypt(buffer: Buffer, params: { version: 'aes128gcm'; privateKey: ECDH; authSecret: Buffer | string }): Buffer;
+}
