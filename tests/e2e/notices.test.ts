@@ -1,7 +1,6 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { noticeText } from '../../src/lib/shared/notices.js';
-import { shiftPeriod } from '../../src/lib/shared/periods.js';
 import { expectNoAxeViolations } from './support/axe.js';
 import { importIntoPortal } from './support/billing-office.js';
 import { faucetHistory } from './support/demo-history.js';
@@ -130,10 +129,10 @@ test('push on from settings; an import makes an unread notice, its push shows it
   await expect(page.getByLabel('料金のお知らせ')).toHaveValue('both');
   await expectNoAxeViolations(page);
 
-  // The billing office sends next month's bill: the import makes its notice.
+  // The billing office corrects the latest bill: the import makes its notice (訂正).
   const latest = faucetHistory(faucet.faucetNo).bills.at(-1)!;
-  const period = shiftPeriod(latest.period, 1);
-  const bill = { ...latest, period, issue_date: `${period}-16`, total: latest.total + 300 };
+  const period = latest.period;
+  const bill = { ...latest, water_charge: latest.water_charge + 1100, tax: Number(latest.tax) + 100, total: latest.total + 1100 };
   await importIntoPortal('bills', [bill]);
   const [notice] = (await customerState(member.email)).notices.filter((row) => row.facts.topic === 'bill' && 'period' in row.facts && row.facts.period === period);
   expect(notice).toBeDefined();
