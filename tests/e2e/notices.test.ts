@@ -168,7 +168,7 @@ test('push on from settings; an import makes an unread notice, its push shows it
   const marks = countReadMarks(page);
   await context.setOffline(true);
   await page.reload();
-  await expect(page.locator('ul.notices')).toHaveText(before);
+  await expect.poll(() => page.locator('ul.notices').innerText()).toBe(before);
   await item.getByText(text.title).click();
   await expect(item).toContainText(text.body);
   await expect(item).toContainText('既読');
