@@ -1,5 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { clientChanges, CURRENT_TRANSACTION_VERSION, notices } from '../../db/schema.js';
+import { firstSendOf } from '../../client-changes.js';
+import { CURRENT_TRANSACTION_VERSION, notices } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
 import type { ServiceDeps } from '../../service-deps.js';
 
@@ -17,12 +18,7 @@ export async function markNoticeRead(
 ): Promise<{ repeated: boolean }> {
   const { customerId, noticeId, clientId } = input;
   return deps.db.transaction(async (tx) => {
-    const fresh = await tx
-      .insert(clientChanges)
-      .values({ customerId, clientId, receivedAt: deps.now })
-      .onConflictDoNothing()
-      .returning({ clientId: clientChanges.clientId });
-    if (fresh.length === 0) return { repeated: true };
+    if (!(await firstSendOf(tx, { customerId, clientId }, deps.now))) return { repeated: true };
     const mine = and(eq(notices.id, noticeId), eq(notices.customerId, customerId));
     const updated = await tx
       .update(notices)
