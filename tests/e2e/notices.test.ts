@@ -7,7 +7,7 @@ import { faucetHistory } from './support/demo-history.js';
 import { otherFaucet, profile } from './support/demo.js';
 import { month, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
-import { withdraw } from './support/member.js';
+import { logIn, withdraw } from './support/member.js';
 import { customerState } from './support/portal-state.js';
 import { signUp, type NewMember } from './support/signup.js';
 
@@ -138,6 +138,10 @@ test('push on from settings; an import makes an unread notice, its push shows it
   expect(notice).toBeDefined();
   const text = noticeText(notice!.facts, 'ja', { section: profile.section, phone: profile.phone });
 
+  // Home says it under the faucet it is about.
+  await page.goto('/');
+  await expect(page.locator('.unread-notices')).toContainText(`未読 ${text.title}`);
+
   await page.goto('/notices');
   const item = page.locator(`#notice-${notice!.id}`);
   await expect(item).toContainText('未読');
@@ -188,9 +192,17 @@ test('push on from settings; an import makes an unread notice, its push shows it
   expect(marks.sent).toBe(1);
   expect((await customerState(member.email)).clientChanges).toBe(1);
 
+  // Off on this device: the server forgets it. On again, then log-out: the server forgets it and so does the browser.
   await page.goto('/settings');
-  await page.getByRole('switch', { name: 'この端末でプッシュ通知を受け取る' }).uncheck();
+  await pushSwitch.uncheck();
   await expect(page.getByText('この端末にはプッシュ通知は届きません。')).toBeVisible();
   expect((await customerState(member.email)).pushEndpoints).toEqual([]);
+  await pushSwitch.check();
+  await expect.poll(async () => (await customerState(member.email)).pushEndpoints).toEqual([device.endpoint]);
+  await page.getByRole('button', { name: 'ログアウト' }).click();
+  await expect(page).toHaveURL('/login');
+  expect((await customerState(member.email)).pushEndpoints).toEqual([]);
+  expect(await page.evaluate(() => localStorage.getItem('e2e.pushSubscription'))).toBeNull();
+  await logIn(page, member);
   await withdraw(page, member);
 });
