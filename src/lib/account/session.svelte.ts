@@ -2,7 +2,7 @@ import { goto } from '$app/navigation';
 import { resolve } from '$app/paths';
 import { api } from '$lib/api';
 import { localDb } from '$lib/local/db';
-import { dropDeviceSubscription, forgetPushOnServer, showBadge } from '$lib/notices/push';
+import { forgetPushOnDevice, forgetPushOnServer } from '$lib/notices/push';
 import { abandonPulls, forgetSyncedData } from '$lib/sync/pull';
 import { syncNow } from '$lib/sync/scheduler.svelte';
 import { forgetPendingLogOut, logOutSettled, sendLogOut } from './pending-logout';
@@ -37,10 +37,11 @@ export const session = {
   }
 };
 
-/** Signed out without logging out (expired, ended elsewhere): the billing data leaves the device too. */
+/** Signed out without logging out (expired, ended elsewhere): the billing data and the push subscription leave the device too. */
 function forgetSignedOutData(): void {
   abandonPulls();
   void forgetSyncedData();
+  void forgetPushOnDevice().catch(() => {});
 }
 
 export async function refreshSession(): Promise<void> {
@@ -118,8 +119,7 @@ export async function wipeDevice(): Promise<void> {
     console.error('the local database could not be deleted', error);
   }
   try {
-    await dropDeviceSubscription();
-    showBadge(0);
+    await forgetPushOnDevice();
   } catch (error) {
     console.error('the push subscription could not be dropped', error);
   }

@@ -77,13 +77,17 @@ export async function forgetPushOnServer(): Promise<void> {
   }
 }
 
-/** For the wipe: nothing on this device keeps getting the last customer's notices. */
-export async function dropDeviceSubscription(): Promise<void> {
-  await (await deviceSubscription())?.unsubscribe();
-}
-
 /** The unread count on the installed app's icon, where the browser has the Badging API. */
 export function showBadge(unread: number): void {
   if (unread > 0) void navigator.setAppBadge?.(unread).catch(() => {});
   else void navigator.clearAppBadge?.().catch(() => {});
+}
+
+/**
+ * For the wipe, whenever nobody is signed in any more: this device stops getting the last
+ * customer's notices on its lock screen, and the icon forgets their count.
+ */
+export async function forgetPushOnDevice(): Promise<void> {
+  showBadge(0);
+  await (await deviceSubscription())?.unsubscribe();
 }
