@@ -113,6 +113,7 @@ test('push on from settings; an import makes an unread notice, its push shows it
 
   await page.goto('/settings');
   const pushSwitch = page.getByRole('switch', { name: 'この端末でプッシュ通知を受け取る' });
+  await expect(page.getByText('この端末にはプッシュ通知は届きません。')).toBeVisible();
   await expect(pushSwitch).not.toBeChecked();
   await pushSwitch.check();
   await expect(page.getByText('この端末にプッシュ通知が届きます。')).toBeVisible();
@@ -194,6 +195,7 @@ test('push on from settings; an import makes an unread notice, its push shows it
 
   // Off on this device: the server forgets it. On again, then log-out: the server forgets it and so does the browser.
   await page.goto('/settings');
+  await expect(pushSwitch).toBeChecked();
   await pushSwitch.uncheck();
   await expect(page.getByText('この端末にはプッシュ通知は届きません。')).toBeVisible();
   expect((await customerState(member.email)).pushEndpoints).toEqual([]);
