@@ -21,7 +21,7 @@ function median(values: number[]): number {
 export async function benchAccounts(): Promise<Record<string, Figure>> {
   const app = await startApp({ logLevel: 'info' });
   try {
-    await importFiles(app.db, [{ kind: 'customers', path: writeCsv([headers.customers, '60000001,名寄 太郎,,01654-2-1111,名寄市,,,,2020-04-01,,transfer']) }], {
+    await importFiles({ db: app.db, now: new Date() }, [{ kind: 'customers', path: writeCsv([headers.customers, '60000001,名寄 太郎,,01654-2-1111,名寄市,,,,2020-04-01,,transfer']) }], {
       rules: importRules, notices: noticeRules,
       ranBy: 'bench'
     });

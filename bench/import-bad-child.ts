@@ -9,7 +9,7 @@ const [readings] = process.argv.slice(2) as [string];
 const config = loadConfig(process.env);
 const database = await openDatabase(configuredTarget(config));
 await migrate(database.db);
-const result = await importFiles(database.db, [{ kind: 'readings', path: readings }], {
+const result = await importFiles({ db: database.db, now: new Date() }, [{ kind: 'readings', path: readings }], {
   rules: { faucetNumberPattern: new RegExp(config.profile.faucetNumber.pattern) },
   notices: config.profile.notices,
   ranBy: 'bench'

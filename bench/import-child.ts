@@ -13,9 +13,9 @@ const options = {
   ranBy: 'bench',
   onProgress: (kind: string, rows: number) => process.stderr.write(`[bench]   ${kind}: ${rows.toLocaleString('en')} rows\n`)
 };
-await importFiles(database.db, [{ kind: 'customers', path: customers }], options);
+await importFiles({ db: database.db, now: new Date() }, [{ kind: 'customers', path: customers }], options);
 const started = performance.now();
-const result = await importFiles(database.db, [{ kind: 'readings', path: readings }], options);
+const result = await importFiles({ db: database.db, now: new Date() }, [{ kind: 'readings', path: readings }], options);
 const ms = performance.now() - started;
 await database.close();
 if (result.status !== 'imported') throw new Error(`readings import ${result.status}`);

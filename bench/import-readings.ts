@@ -80,7 +80,7 @@ async function insertFloorOnPostgres(url: string, files: { customers: string; re
   const database = await openDatabase({ databaseUrl: url });
   try {
     await migrate(database.db);
-    await importFiles(database.db, [{ kind: 'customers', path: files.customers }], { rules: importRules, notices: noticeRules, ranBy: 'bench' });
+    await importFiles({ db: database.db, now: new Date() }, [{ kind: 'customers', path: files.customers }], { rules: importRules, notices: noticeRules, ranBy: 'bench' });
   } finally {
     await database.close();
   }

@@ -45,7 +45,7 @@ async function companyAccount(app: App): Promise<{ customerId: number; token: st
     kind,
     path: writeCsv([headers[kind], ...{ customers: customerLines, readings: readingLines, bills: billLines, payments: paymentLines }[kind]])
   }));
-  await importFiles(app.db, files, { rules: importRules, notices: noticeRules, ranBy: 'bench' });
+  await importFiles({ db: app.db, now: new Date() }, files, { rules: importRules, notices: noticeRules, ranBy: 'bench' });
   const [customer] = await app.db
     .insert(customers)
     .values({ email: 'company@example.jp', nickname: '北都', passwordHash: 'not used', createdAt: new Date() })
@@ -59,7 +59,7 @@ async function companyAccount(app: App): Promise<{ customerId: number; token: st
 /** 200 households with one faucet each, and a session each, for the load. */
 async function households(app: App): Promise<string[]> {
   const rows = Array.from({ length: CLIENTS }, (_, index) => `${81_000_000 + index},名寄 世帯${index},,01654-2-9000,名寄市,,,,2015-04-01,,transfer`);
-  await importFiles(app.db, [{ kind: 'customers', path: writeCsv([headers.customers, ...rows]) }], { rules: importRules, notices: noticeRules, ranBy: 'bench' });
+  await importFiles({ db: app.db, now: new Date() }, [{ kind: 'customers', path: writeCsv([headers.customers, ...rows]) }], { rules: importRules, notices: noticeRules, ranBy: 'bench' });
   const created = await app.db
     .insert(customers)
     .values(Array.from({ length: CLIENTS }, (_, index) => ({ email: `home${index}@example.jp`, nickname: 'x', passwordHash: 'not used', createdAt: new Date() })))

@@ -19,3 +19,9 @@ export interface ServiceDeps {
   /** Who is asking, for the per-client limits (server/domain/client-address.ts). */
   clientKey: string;
 }
+
+/**
+ * What a service run by the command line or a job takes: the same fields as ServiceDeps, only
+ * those it needs, since no request (and so no client, no mail) stands behind it.
+ */
+export type JobDeps = Pick<ServiceDeps, 'db' | 'now'>;

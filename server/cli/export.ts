@@ -46,8 +46,7 @@ function writeToFile(file: string): Deliver {
 const { out } = readArguments();
 const { config, database } = await openForCommand();
 try {
-  const result = await exportPaperSlipChanges(database.db, {
-    now: new Date(),
+  const result = await exportPaperSlipChanges({ db: database.db, now: new Date() }, {
     calendar: createBusinessCalendar(config.profile.closingDays),
     deliver: out === undefined ? writeToStdout : writeToFile(out)
   });

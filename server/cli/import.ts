@@ -37,7 +37,7 @@ function readArguments(): { kind: ImportKind; path: string; encoding: Encoding |
 const args = readArguments();
 const { config, database } = await openForCommand();
 try {
-  const result = await importFiles(database.db, [{ kind: args.kind, path: args.path, encoding: args.encoding }], {
+  const result = await importFiles({ db: database.db, now: new Date() }, [{ kind: args.kind, path: args.path, encoding: args.encoding }], {
     rules: { faucetNumberPattern: new RegExp(config.profile.faucetNumber.pattern) },
     notices: config.profile.notices,
     ranBy: `cli:${userInfo().username}`,

@@ -12,7 +12,7 @@ let cookie: string;
 
 beforeAll(async () => {
   app = await startApp();
-  await importFiles(app.db, [{ kind: 'customers', path: writeCsv([headers.customers, '71000001,名寄 一郎,,01654-2-7101,名寄市西1条,,,,2020-04-01,,transfer']) }], {
+  await importFiles({ db: app.db, now: new Date() }, [{ kind: 'customers', path: writeCsv([headers.customers, '71000001,名寄 一郎,,01654-2-7101,名寄市西1条,,,,2020-04-01,,transfer']) }], {
     rules: importRules, notices: noticeRules,
     ranBy: 'test'
   });

@@ -33,8 +33,7 @@ async function addChange(
 
 async function runExport(db: Database, now: Date, deliver?: (csv: string) => Promise<void>) {
   let csv: string | undefined;
-  const result = await exportPaperSlipChanges(db, {
-    now,
+  const result = await exportPaperSlipChanges({ db, now }, {
     calendar,
     deliver: async (text) => {
       await deliver?.(text);

@@ -120,7 +120,7 @@ describe(`mutated billing files on ${driverName}`, () => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createMigratedTestDatabase();
-    const base = await importFiles(database.handle.db, importKinds.map((kind) => ({ kind, path: path.join(dir, `${kind}.csv`) })), { rules, notices: profile.notices, ranBy: 'fuzz' });
+    const base = await importFiles({ db: database.handle.db, now: new Date() }, importKinds.map((kind) => ({ kind, path: path.join(dir, `${kind}.csv`) })), { rules, notices: profile.notices, ranBy: 'fuzz' });
     expect(base.status).toBe('imported');
   });
   afterAll(() => database.dispose());
@@ -131,7 +131,7 @@ describe(`mutated billing files on ${driverName}`, () => {
     await fc.assert(
       fc.asyncProperty(fuzzCase, async (fuzz) => {
         const before = await snapshot(db);
-        const result = await importFiles(db, [{ kind: fuzz.kind, path: mutatedFile(fuzz), encoding: fuzz.encoding }], {
+        const result = await importFiles({ db, now: new Date() }, [{ kind: fuzz.kind, path: mutatedFile(fuzz), encoding: fuzz.encoding }], {
           rules,
           notices: profile.notices,
           ranBy: 'fuzz',
@@ -159,7 +159,7 @@ describe(`mutated billing files on ${driverName}`, () => {
       const handle = await openDatabase(command.target);
       const { migrate } = await import('../../server/db/migrate.js');
       await migrate(handle.db);
-      await importFiles(handle.db, [{ kind: 'customers', path: path.join(dir, 'customers.csv') }], { rules, notices: profile.notices, ranBy: 'fuzz' });
+      await importFiles({ db: handle.db, now: new Date() }, [{ kind: 'customers', path: path.join(dir, 'customers.csv') }], { rules, notices: profile.notices, ranBy: 'fuzz' });
       const before = await snapshot(handle.db);
       await handle.close();
 

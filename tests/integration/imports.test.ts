@@ -26,7 +26,7 @@ describe(`imports on ${driverName}`, () => {
     db = database.db;
   });
 
-  const run = (files: ImportFile[], dryRun = false) => importFiles(db, files, { rules: importRules, notices: noticeRules, ranBy: 'test', dryRun });
+  const run = (files: ImportFile[], dryRun = false) => importFiles({ db, now: new Date() }, files, { rules: importRules, notices: noticeRules, ranBy: 'test', dryRun });
   const customers = (lines = customerLines, options = {}): ImportFile => ({ kind: 'customers', path: writeCsv(lines, options) });
 
   async function loadBase() {
@@ -108,12 +108,12 @@ describe(`imports on ${driverName}`, () => {
   it('imports a Shift_JIS file to exactly the rows of its UTF-8 twin, CP932 extension characters included', async () => {
     const viaUtf8 = await createMigratedTestDatabase();
     try {
-      await importFiles(viaUtf8.handle.db, [customers(customerLines)], { rules: importRules, notices: noticeRules, ranBy: 'test' });
+      await importFiles({ db: viaUtf8.handle.db, now: new Date() }, [customers(customerLines)], { rules: importRules, notices: noticeRules, ranBy: 'test' });
       const sjis = await run([customers(customerLines, { encoding: 'sjis' })]);
       expect(sjis.files[0]).toMatchObject({ encoding: 'sjis', inserted: 2 });
       const utf8WithBom = await createMigratedTestDatabase();
       try {
-        const bom = await importFiles(utf8WithBom.handle.db, [customers(customerLines, { bom: true })], { rules: importRules, notices: noticeRules, ranBy: 'test' });
+        const bom = await importFiles({ db: utf8WithBom.handle.db, now: new Date() }, [customers(customerLines, { bom: true })], { rules: importRules, notices: noticeRules, ranBy: 'test' });
         expect(bom.files[0]).toMatchObject({ encoding: 'utf8', inserted: 2 });
         const rowsOf = (database: Database) =>
           database.select({ name: contracts.holderName, address: contracts.supplyAddress, billing: contracts.billingAddress }).from(contracts).orderBy(contracts.id);

@@ -16,7 +16,7 @@ let count = 0;
 beforeAll(async () => {
   app = await startApp({ logLevel: 'warn' });
   const rows = Array.from({ length: 20 }, (_, index) => `${71_000_000 + index},名寄 ${index}郎,,01654-2-71${String(index).padStart(2, '0')},名寄市南${index}条,,,,2020-04-01,,transfer`);
-  const result = await importFiles(app.db, [{ kind: 'customers', path: writeCsv([headers.customers, ...rows]) }], { rules: importRules, notices: noticeRules, ranBy: 'test' });
+  const result = await importFiles({ db: app.db, now: new Date() }, [{ kind: 'customers', path: writeCsv([headers.customers, ...rows]) }], { rules: importRules, notices: noticeRules, ranBy: 'test' });
   expect(result.status).toBe('imported');
 });
 

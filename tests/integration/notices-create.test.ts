@@ -23,7 +23,7 @@ const profile = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfileP
 const options = { rules: importRules, notices: noticeRules, ranBy: 'test' };
 
 function importLines(db: Database, kind: ImportFile['kind'], lines: string[]) {
-  return importFiles(db, [{ kind, path: writeCsv([headers[kind], ...lines]) }], options);
+  return importFiles({ db, now: new Date() }, [{ kind, path: writeCsv([headers[kind], ...lines]) }], options);
 }
 
 const linkedAt = new Date('2026-01-01T00:00:00Z');
@@ -111,7 +111,7 @@ describe(`notices made by imports on ${driverName}`, () => {
     ]);
 
     const result = await importFiles(
-      db,
+      { db, now: new Date() },
       [
         { kind: 'readings', path: writeCsv([headers.readings, ...['40000001', '40000002', '40000003', '40000004'].map((no) => readingLine(no, '2026-01', 21))]) },
         { kind: 'bills', path: writeCsv([headers.bills, ...['40000001', '40000002', '40000003', '40000004'].map((no) => billLine(no, '2026-01'))]) }
@@ -235,11 +235,11 @@ describe(`notices made by imports on ${driverName}`, () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'portal-notices-demo-'));
     await writeDemoFiles(dir, generateDemo(demo), { encoding: 'utf8' });
     const file = (kind: ImportFile['kind']) => ({ kind, path: path.join(dir, `${kind}.csv`) });
-    await importFiles(db, [file('customers')], options);
+    await importFiles({ db, now: new Date() }, [file('customers')], options);
     const faucetNos = await selectRows<{ faucetNo: string }>(db, sql`select faucet_no as "faucetNo" from faucets order by faucet_no`);
     for (const { faucetNo } of faucetNos) await link(db, `${faucetNo}@example.jp`, faucetNo);
 
-    const result = await importFiles(db, importKinds.filter((kind) => kind !== 'customers').map(file), options);
+    const result = await importFiles({ db, now: new Date() }, importKinds.filter((kind) => kind !== 'customers').map(file), options);
     expect(result.status).toBe('imported');
 
     const leak = featuredFaucets(demo).find((faucet) => faucet.story === 'leak')!;

@@ -12,7 +12,7 @@ let emailCount = 0;
 const newEmail = () => `sync${(emailCount += 1)}@example.jp`;
 
 const importLines = async (kind: ImportFile['kind'], lines: string[]) => {
-  const result = await importFiles(app.db, [{ kind, path: writeCsv([headers[kind], ...lines]) }], { rules: importRules, notices: noticeRules, ranBy: 'test' });
+  const result = await importFiles({ db: app.db, now: new Date() }, [{ kind, path: writeCsv([headers[kind], ...lines]) }], { rules: importRules, notices: noticeRules, ranBy: 'test' });
   expect(result.status).not.toBe('rejected');
 };
 

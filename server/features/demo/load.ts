@@ -35,7 +35,7 @@ export async function loadDemoUtility(
   onProgress(`writing the demo utility's billing files to ${dir}`);
   await writeDemoFiles(dir, generateDemo(options), { encoding: 'utf8' });
   const result = await importFiles(
-    db,
+    { db, now },
     importKinds.map((kind) => ({ kind, path: path.join(dir, `${kind}.csv`) })),
     {
       rules: { faucetNumberPattern: new RegExp(profile.faucetNumber.pattern) },

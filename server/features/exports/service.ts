@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { and, eq, isNull, lte } from 'drizzle-orm';
-import type { Database } from '../../db/client.js';
+import type { JobDeps } from '../../service-deps.js';
 import { faucets, paperSlipChanges } from '../../db/schema.js';
 import { tokyoDate, tokyoTimestamp } from '../../../src/lib/shared/tokyo-time.js';
 import type { BusinessCalendar } from '../../domain/calendar.js';
@@ -53,14 +53,14 @@ function toCsv(changes: HandedOverChange[]): string {
  * finds those rows already marked, so no change is ever in two files.
  */
 export async function exportPaperSlipChanges(
-  db: Database,
-  options: { now: Date; calendar: BusinessCalendar; deliver: (csv: string) => Promise<void> }
+  { db, now }: JobDeps,
+  options: { calendar: BusinessCalendar; deliver: (csv: string) => Promise<void> }
 ): Promise<PaperlessExportResult> {
-  const effectiveUntil = options.calendar.nextBusinessDay(tokyoDate(options.now));
+  const effectiveUntil = options.calendar.nextBusinessDay(tokyoDate(now));
   const rows = await db.transaction(async (tx) => {
     const changes = await tx
       .update(paperSlipChanges)
-      .set({ exportedAt: options.now })
+      .set({ exportedAt: now })
       .from(faucets)
       .where(
         and(

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { UtilityProfile } from '../../config.js';
 import { selectRows, type Database } from '../../db/client.js';
+import type { JobDeps } from '../../service-deps.js';
 import { importRuns } from '../../db/schema.js';
 import type { RowsByKind } from '../../../src/lib/shared/billing-rows.js';
 import { checkHeader, validateRow, type ImportKind, type Problem, type RowRules } from '../../domain/import-rows.js';
@@ -263,11 +264,11 @@ async function applyFile(tx: Transaction, target: Target<ImportKind>, report: Fi
  * The notices the changed rows cause are made and queued for delivery in the same transaction,
  * dated when the import started.
  */
-export async function importFiles(db: Database, files: ImportFile[], options: ImportOptions): Promise<ImportResult> {
+export async function importFiles({ db, now }: JobDeps, files: ImportFile[], options: ImportOptions): Promise<ImportResult> {
   const kinds = files.map((file) => file.kind);
   if (new Set(kinds).size !== kinds.length) throw new Error('one file of each kind per import');
   const reports: FileReport[] = [];
-  const startedAt = new Date();
+  const startedAt = now;
   try {
     await db.transaction(async (tx) => {
       for (const file of files) {

@@ -38,7 +38,7 @@ export function serveBillingOffice(db: Database, options: Pick<ImportOptions, 'r
       received += 1;
       const file = path.join(dir, `${received}-${kind}.csv`);
       writeFileSync(file, Buffer.concat(chunks));
-      importFiles(db, [{ kind, path: file }], { ...options, ranBy: 'e2e' }).then(
+      importFiles({ db, now: new Date() }, [{ kind, path: file }], { ...options, ranBy: 'e2e' }).then(
         (result) => response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(result)),
         (error: unknown) => response.writeHead(500).end(String(error))
       );

@@ -20,6 +20,6 @@ export async function importMemberFaucets(db: Database): Promise<void> {
     const { faucetNo, phone } = companyFaucet(index);
     rows.push(`${faucetNo},株式会社 北都,,${phone},名寄市西${index}条,,,,2020-04-01,,invoice`);
   }
-  const result = await importFiles(db, [{ kind: 'customers', path: writeCsv([headers.customers, ...rows]) }], { rules: importRules, notices: noticeRules, ranBy: 'test' });
+  const result = await importFiles({ db, now: new Date() }, [{ kind: 'customers', path: writeCsv([headers.customers, ...rows]) }], { rules: importRules, notices: noticeRules, ranBy: 'test' });
   expect(result.status).toBe('imported');
 }
