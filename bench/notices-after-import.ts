@@ -2,23 +2,21 @@ import { sql } from 'drizzle-orm';
 import type { NoticeFacts } from '../src/lib/shared/notices.js';
 import { pushPayload } from '../src/lib/shared/push-payload.js';
 import { loadConfig } from '../server/config.js';
-import { openDatabase } from '../server/db/client.js';
-import { migrate } from '../server/db/migrate.js';
 import { importFiles, type ImportFile } from '../server/features/imports/service.js';
 import { defaultTuning, startNoticeWorker } from '../server/jobs/notice-worker.js';
 import { createLogger } from '../server/logger.js';
 import { createMailer } from '../server/mail/transport.js';
+import { webPushOptions } from '../server/push/send.js';
 import { vapidKeys } from '../server/push/vapid.js';
 import { billLine, customerLine, headers, importRules, noticeRules, writeCsv } from '../tests/integration/support/import-files.js';
-import { startPushService, type PushService } from '../tests/integration/support/push-service.js';
+import type { PushService } from '../tests/integration/support/push-service.js';
 import { freshDataDir } from '../tests/integration/support/server-process.js';
-import { bareWebPushLoop, countedPushAgent, describePhase, measure } from './push-loop.js';
+import { bareWebPushLoop, describePhase, measure, openPushBench } from './push-loop.js';
 import { againstBaseline, progress, round, type Figure } from './results.js';
 
 const FAUCETS = 15_000;
 /** Faucets whose customers get an untimed bills import first: the worker, the import and both agents warm. */
 const WARM_UP = 500;
-const PUSH_SERVICE_IDLE_MS = 10 * 60_000;
 const faucetNo = (index: number) => String(30_000_000 + index);
 
 /** Resolves with performance.now() when the push service has taken `count` more messages than it had, reporting as they come. */
@@ -55,15 +53,11 @@ function arrivals(push: PushService, count: number): Promise<number> {
  * for, claiming and settling notices add to sending them.
  */
 export async function benchNoticesAfterImport(scratch: () => Promise<{ url: string; drop(): Promise<void> }>): Promise<Record<string, Figure>> {
-  const push = await startPushService({ idleTimeoutMs: PUSH_SERVICE_IDLE_MS });
-  const target = await scratch();
-  const database = await openDatabase({ databaseUrl: target.url });
-  const rawAgent = countedPushAgent();
-  const workerAgent = countedPushAgent();
+  const bench = await openPushBench(scratch);
+  const { push, database, raw: rawAgent, worker: workerAgent } = bench;
   let stopWorker: (() => Promise<void>) | undefined;
   try {
     const { db } = database;
-    await migrate(db);
     const loaded = loadConfig({ DATA_DIR: freshDataDir() });
     const config = { ...loaded, origin: 'https://portal.example.jp', profile: { ...loaded.profile, quietHours: { start: '00:00', end: '00:00' } } };
     const logger = createLogger('warn');
@@ -93,7 +87,7 @@ export async function benchNoticesAfterImport(scratch: () => Promise<{ url: stri
     const facts: NoticeFacts = { topic: 'bill', faucetNo: faucetNo(0), period: '2026-10', total: 6000, dueDate: '2026-10-28', transferDate: '2026-10-26', corrected: false };
     const contact = { section: config.profile.section, phone: config.profile.phone };
     const payload = JSON.stringify(pushPayload({ id: 1, facts }, { origin: config.origin, locale: 'ja', contact, unread: 1 }));
-    const webpushOptions = { vapidDetails: vapid, TTL: 86_400, urgency: 'normal' as const, contentEncoding: 'aes128gcm' as const, timeout: 15_000, agent: rawAgent.agent };
+    const webpushOptions = webPushOptions(vapid, rawAgent.agent);
     const concurrency = defaultTuning.concurrency;
 
     progress(`warm-up: a bills import of ${WARM_UP} faucets through the worker, and ${WARM_UP} bare messages, untimed`);
@@ -143,10 +137,6 @@ export async function benchNoticesAfterImport(scratch: () => Promise<{ url: stri
     };
   } finally {
     await stopWorker?.();
-    rawAgent.agent.destroy();
-    workerAgent.agent.destroy();
-    await database.close();
-    await target.drop();
-    await push.stop();
+    await bench.close();
   }
 }

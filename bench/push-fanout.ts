@@ -1,14 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../server/config.js';
-import { openDatabase } from '../server/db/client.js';
-import { migrate } from '../server/db/migrate.js';
 import { defaultTuning, runNoticeWorkerOnce } from '../server/jobs/notice-worker.js';
 import { createLogger } from '../server/logger.js';
 import { createMailer } from '../server/mail/transport.js';
+import { webPushOptions } from '../server/push/send.js';
 import { vapidKeys } from '../server/push/vapid.js';
-import { startPushService, type PushSubscriptionJson } from '../tests/integration/support/push-service.js';
+import type { PushSubscriptionJson } from '../tests/integration/support/push-service.js';
 import { freshDataDir } from '../tests/integration/support/server-process.js';
-import { bareWebPushLoop, countedPushAgent, describePhase, measure, type Phase } from './push-loop.js';
+import { bareWebPushLoop, describePhase, measure, openPushBench, type Phase } from './push-loop.js';
 import { againstBaseline, progress, round, type Figure } from './results.js';
 
 const SUBSCRIPTIONS = 10_000;
@@ -21,8 +20,6 @@ const WARM_UP = 500;
  */
 const ROUNDS = 10;
 const PER_ROUND = SUBSCRIPTIONS / ROUNDS;
-/** Longer than any phase: neither sender comes back to connections the push service has closed. */
-const PUSH_SERVICE_IDLE_MS = 10 * 60_000;
 
 /**
  * One notice to 10,000 devices, drained by the notices worker on PostgreSQL to a push service in
@@ -37,13 +34,9 @@ const PUSH_SERVICE_IDLE_MS = 10 * 60_000;
  * of a phase). Both sign a VAPID token and encrypt per message (web-push caches neither).
  */
 export async function benchPushFanout(scratch: () => Promise<{ url: string; drop(): Promise<void> }>): Promise<Record<string, Figure>> {
-  const push = await startPushService({ idleTimeoutMs: PUSH_SERVICE_IDLE_MS });
-  const target = await scratch();
-  const database = await openDatabase({ databaseUrl: target.url });
-  const rawAgent = countedPushAgent();
-  const workerAgent = countedPushAgent();
+  const bench = await openPushBench(scratch);
+  const { push, database, raw: rawAgent, worker: workerAgent } = bench;
   try {
-    await migrate(database.db);
     const config = { ...loadConfig({ DATA_DIR: freshDataDir() }), origin: 'https://portal.example.jp' };
     const logger = createLogger('warn');
 
@@ -71,7 +64,7 @@ export async function benchPushFanout(scratch: () => Promise<{ url: string; drop
     const concurrency = defaultTuning.concurrency;
     const deps = { db: database.db, config, logger, mailer: createMailer(config, logger), pushAgent: workerAgent.agent };
     const payload = JSON.stringify({ web_push: 8030, notification: { title: '料金のお知らせ', body: 'x'.repeat(120), navigate: `${config.origin}/history`, lang: 'ja', tag: 'notice-1', app_badge: 1 } });
-    const options = { vapidDetails: vapid, TTL: 86_400, urgency: 'normal' as const, contentEncoding: 'aes128gcm' as const, timeout: 15_000, agent: rawAgent.agent };
+    const options = webPushOptions(vapid, rawAgent.agent);
     const drainAt = (at: Date) => async () => {
       const report = await runNoticeWorkerOnce(deps, at);
       if (report.sent !== (at < now ? WARM_UP : PER_ROUND)) throw new Error(`the worker sent ${report.sent}`);
@@ -115,10 +108,6 @@ export async function benchPushFanout(scratch: () => Promise<{ url: string; drop
       push_fanout_cpu_us: againstBaseline(cpuUs(phases.worker), 'µs/delivery', cpuUs(phases.raw), SUBSCRIPTIONS)
     };
   } finally {
-    rawAgent.agent.destroy();
-    workerAgent.agent.destroy();
-    await database.close();
-    await target.drop();
-    await push.stop();
+    await bench.close();
   }
 }

@@ -1,8 +1,49 @@
 import type { Agent } from 'node:https';
 import webpush, { type RequestOptions } from 'web-push';
-import type { PushSubscriptionJson } from '../tests/integration/support/push-service.js';
+import { openDatabase, type DatabaseHandle } from '../server/db/client.js';
+import { migrate } from '../server/db/migrate.js';
 import { pushAgent } from '../server/push/send.js';
-import { pushServiceCertificate } from '../tests/integration/support/push-service.js';
+import { pushServiceCertificate, startPushService, type PushService, type PushSubscriptionJson } from '../tests/integration/support/push-service.js';
+
+/** Longer than any phase: neither sender comes back to connections the push service has closed (Node's default is 5 s). */
+const PUSH_SERVICE_IDLE_MS = 10 * 60_000;
+
+export interface PushBench {
+  push: PushService;
+  database: DatabaseHandle;
+  /** The bare loop's agent and the worker's, alike. */
+  raw: CountedAgent;
+  worker: CountedAgent;
+  close(): Promise<void>;
+}
+
+/** What a push bench stands on: the local push service, a migrated scratch database, two counted agents; close() ends them all. */
+export async function openPushBench(scratch: () => Promise<{ url: string; drop(): Promise<void> }>): Promise<PushBench> {
+  const push = await startPushService({ idleTimeoutMs: PUSH_SERVICE_IDLE_MS });
+  const target = await scratch();
+  const database = await openDatabase({ databaseUrl: target.url });
+  const raw = countedPushAgent();
+  const worker = countedPushAgent();
+  const bench = {
+    push,
+    database,
+    raw,
+    worker,
+    async close() {
+      raw.agent.destroy();
+      worker.agent.destroy();
+      await database.close();
+      await target.drop();
+      await push.stop();
+    }
+  };
+  await migrate(database.db).catch(async (error: unknown) => {
+    await bench.close();
+    throw error;
+  });
+  return bench;
+}
+
 
 /**
  * The baseline the notices worker's push figures stand against: bare web-push calls to the
