@@ -15,6 +15,7 @@ const benches = {
   accounts: async () => (await import('./accounts.js')).benchAccounts(),
   sync: async () => (await import('./sync.js')).benchSync(),
   push: async () => (await import('./push-fanout.js')).benchPushFanout(scratchDatabase),
+  notices: async () => (await import('./notices-after-import.js')).benchNoticesAfterImport(scratchDatabase),
   js: async () => (await import('./js-size.js')).benchJavaScriptSize()
 };
 type BenchName = keyof typeof benches;

@@ -48,8 +48,9 @@ export function classifyPushError(error: unknown): PushOutcome {
   return { outcome: 'retry', reason: code ?? (error instanceof Error ? error.message : String(error)) };
 }
 
-export function createPushSender(vapid: VapidKeys, agent: Agent = pushAgent()): PushSender {
-  const options = {
+/** What every push is sent with; the bench's bare web-push loop sends with the same. */
+export function webPushOptions(vapid: VapidKeys, agent: Agent) {
+  return {
     vapidDetails: vapid,
     TTL: TTL_SECONDS,
     urgency: 'normal' as const,
@@ -57,6 +58,10 @@ export function createPushSender(vapid: VapidKeys, agent: Agent = pushAgent()): 
     timeout: TIMEOUT_MS,
     agent
   };
+}
+
+export function createPushSender(vapid: VapidKeys, agent: Agent = pushAgent()): PushSender {
+  const options = webPushOptions(vapid, agent);
   return {
     async send(target, payload) {
       try {

@@ -1,18 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { noticeText, type NoticeFacts } from '../../src/lib/shared/notices.js';
-import { loadConfig } from '../../server/config.js';
 import { openDatabase, selectRows, type Database } from '../../server/db/client.js';
 import { claimPushDeliveries, runNoticeWorkerOnce, startNoticeWorker, type NoticeWorkerDeps } from '../../server/jobs/notice-worker.js';
 import { quietHoursEnd } from '../../server/domain/quiet-hours.js';
-import { createLogger } from '../../server/logger.js';
 import { createMailer } from '../../server/mail/transport.js';
 import { pushAgent } from '../../server/push/send.js';
 import { vapidKeys } from '../../server/push/vapid.js';
 import { driverName, useMigratedDatabase } from './support/database.js';
 import { freshDataDir } from './support/server-process.js';
-import { pushServiceCertificate, startPushService, type PushService } from './support/push-service.js';
+import { storeSubscription, useDeliveryServices, type SmtpServer } from './support/notices.js';
+import { pushServiceCertificate, type PushService } from './support/push-service.js';
 import { startSmtpServer } from './support/smtp-server.js';
 
 const MINUTE = 60_000;
@@ -31,21 +30,12 @@ const reading = (faucetNo: string, period = '2026-10'): NoticeFacts => ({
 
 describe(`notices worker (${driverName})`, () => {
   const database = useMigratedDatabase();
+  const services = useDeliveryServices(database);
   let push: PushService;
-  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+  let smtp: SmtpServer;
   let deps: NoticeWorkerDeps;
-
-  beforeEach(async () => {
-    push = await startPushService();
-    smtp = await startSmtpServer();
-    const config = { ...loadConfig({ DATA_DIR: freshDataDir(), SMTP_URL: smtp.url }), origin: 'https://portal.example.jp' };
-    const logger = createLogger('silent');
-    deps = { db: database.db, config, logger, mailer: createMailer(config, logger), pushAgent: pushAgent({ ca: pushServiceCertificate }) };
-  });
-  afterEach(async () => {
-    deps.pushAgent?.destroy();
-    await push.stop();
-    await smtp.stop();
+  beforeEach(() => {
+    ({ push, smtp, deps } = services);
   });
 
   async function customer(email: string): Promise<number> {
@@ -58,12 +48,7 @@ describe(`notices worker (${driverName})`, () => {
 
   async function subscription(db: Database, customerId: number): Promise<{ id: number; endpoint: string }> {
     const device = push.subscribe();
-    const [row] = await selectRows<{ id: number }>(
-      db,
-      sql`insert into push_subscriptions (customer_id, endpoint, p256dh, auth, created_at)
-        values (${customerId}, ${device.endpoint}, ${device.keys.p256dh}, ${device.keys.auth}, now()) returning id`
-    );
-    return { id: row!.id, endpoint: device.endpoint };
+    return { id: await storeSubscription(db, customerId, device), endpoint: device.endpoint };
   }
 
   /** A notice as the import would make it, with its deliveries (created and due at `at`). */

@@ -1,6 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
@@ -8,16 +6,16 @@ import type { NoticeFacts, NoticeTopic } from '../../src/lib/shared/notices.js';
 import { shiftPeriod } from '../../src/lib/shared/periods.js';
 import { demoProfilePath, parseProfile } from '../../server/config.js';
 import { openDatabase, selectRows, type Database } from '../../server/db/client.js';
-import { customers, faucetLinks, noticePreferences, pushSubscriptions } from '../../server/db/schema.js';
+import { noticePreferences } from '../../server/db/schema.js';
 import { firstVisiblePeriod, lastVisiblePeriod } from '../../server/domain/visibility.js';
-import { featuredFaucets, generateDemo, type DemoOptions } from '../../server/features/demo/generate.js';
+import { featuredFaucets, type DemoOptions } from '../../server/features/demo/generate.js';
 import { importKinds } from '../../server/domain/import-rows.js';
-import { writeDemoFiles } from '../../server/features/demo/write.js';
 import { importFiles, type ImportFile } from '../../server/features/imports/service.js';
 import { inWindow } from '../../server/features/notices/service.js';
 import { makeTransferNotices } from '../../server/jobs/transfer-notices.js';
 import { driverName, lockWaiters, serverUrl, useMigratedDatabase } from './support/database.js';
-import { headers, importRules, noticeRules, writeCsv } from './support/import-files.js';
+import { billLine, customerLine, headers, importRules, noticeRules, readingLine, writeCsv } from './support/import-files.js';
+import { jumpsOver, linkCustomer, writeDemoImport } from './support/notices.js';
 
 const profile = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath);
 const options = { rules: importRules, notices: noticeRules, ranBy: 'test' };
@@ -26,30 +24,10 @@ function importLines(db: Database, kind: ImportFile['kind'], lines: string[]) {
   return importFiles({ db, now: new Date() }, [{ kind, path: writeCsv([headers[kind], ...lines]) }], options);
 }
 
-const linkedAt = new Date('2026-01-01T00:00:00Z');
-
-/** An account for `email` (made on first use) linked to the faucet's current contract, as sign-up leaves it. */
-async function link(db: Database, email: string, faucetNo: string, devices = 0): Promise<number> {
-  const [customer] = await db
-    .insert(customers)
-    .values({ email, nickname: email, passwordHash: 'x', createdAt: linkedAt })
-    .onConflictDoUpdate({ target: customers.email, set: { nickname: email } })
-    .returning();
-  const [contract] = await selectRows<{ id: number }>(
-    db,
-    sql`select c.id from contracts c join faucets f on f.id = c.faucet_id where f.faucet_no = ${faucetNo} order by c.contract_start desc limit 1`
-  );
-  await db.insert(faucetLinks).values({ customerId: customer!.id, contractId: contract!.id, linkedAt });
-  for (let device = 0; device < devices; device += 1) {
-    await db.insert(pushSubscriptions).values({
-      customerId: customer!.id,
-      endpoint: `https://push.example/${email}/${device}`,
-      p256dh: 'key',
-      auth: 'auth',
-      createdAt: linkedAt
-    });
-  }
-  return customer!.id;
+/** An account linked to the faucet, with `devices` made-up subscriptions (nothing is sent in this file). */
+function link(db: Database, email: string, faucetNo: string, devices = 0): Promise<number> {
+  const fake = Array.from({ length: devices }, (_, device) => ({ endpoint: `https://push.example/${email}/${device}`, keys: { p256dh: 'key', auth: 'auth' } }));
+  return linkCustomer(db, email, faucetNo, fake);
 }
 
 interface NoticeRow {
@@ -86,11 +64,6 @@ async function deliveryKeys(db: Database): Promise<string[]> {
 
 const count = async (db: Database, table: 'notices' | 'notice_deliveries') =>
   (await selectRows<{ count: number }>(db, sql.raw(`select count(*)::int as count from ${table}`)))[0]!.count;
-
-const customerLine = (faucetNo: string, start: string, end = '') => `${faucetNo},名寄 太郎,,01654-2-0001,名寄市西1条,,,,${start},${end},transfer`;
-const readingLine = (faucetNo: string, period: string, usage: number, day = '14') => `${faucetNo},${period},${period}-${day},${1000 + usage},${usage},`;
-const billLine = (faucetNo: string, period: string, total = 7000, transferDate = `${period}-26`) =>
-  `${faucetNo},${period},20,${total - 3000},3000,${total},636,${period}-16,${period}-28,${transferDate}`;
 
 describe(`notices made by imports on ${driverName}`, () => {
   const database = useMigratedDatabase();
@@ -232,9 +205,7 @@ describe(`notices made by imports on ${driverName}`, () => {
     const { db } = database;
     // Ending in February: the leak month is a winter month, and every faucet has its frost peak.
     const demo: DemoOptions = { faucets: 40, months: 24, seed: 1, endPeriod: '2026-02', tariff: profile.tariff };
-    const dir = mkdtempSync(path.join(tmpdir(), 'portal-notices-demo-'));
-    await writeDemoFiles(dir, generateDemo(demo), { encoding: 'utf8' });
-    const file = (kind: ImportFile['kind']) => ({ kind, path: path.join(dir, `${kind}.csv`) });
+    const file = await writeDemoImport(demo);
     await importFiles({ db, now: new Date() }, [file('customers')], options);
     const faucetNos = await selectRows<{ faucetNo: string }>(db, sql`select faucet_no as "faucetNo" from faucets order by faucet_no`);
     for (const { faucetNo } of faucetNos) await link(db, `${faucetNo}@example.jp`, faucetNo);
@@ -249,14 +220,8 @@ describe(`notices made by imports on ${driverName}`, () => {
     expect(facts.usageTenths).toBeGreaterThanOrEqual(4 * facts.lastYearUsageTenths);
 
     // The winter peaks are real jumps: against autumn they pass both thresholds, against last winter they do not.
-    const winterJumps = await selectRows<{ faucetNo: string }>(
-      db,
-      sql`select f.faucet_no as "faucetNo" from readings w join readings autumn on autumn.faucet_id = w.faucet_id and autumn.period = '2025-10'
-        join faucets f on f.id = w.faucet_id
-        where w.period = '2026-02' and w.usage_tenths >= ${noticeRules.usageAlert.ratio}::numeric * autumn.usage_tenths
-          and w.usage_tenths - autumn.usage_tenths >= ${noticeRules.usageAlert.minExtraM3 * 10}::numeric`
-    );
-    expect(winterJumps.filter(({ faucetNo }) => faucetNo !== leak.faucetNo).length).toBeGreaterThan(0);
+    const winterJumps = await jumpsOver(db, '2026-02', '2025-10');
+    expect(winterJumps.filter((faucetNo) => faucetNo !== leak.faucetNo).length).toBeGreaterThan(0);
   });
 
   it('counts a contract window in SQL exactly as the sync does', async () => {

@@ -19,6 +19,12 @@ export const headers = {
   payments: 'faucet_no,period,amount,method,result,paid_on'
 };
 
+/** Lines of the import files for the tests' faucets: a holder from `start`, a reading, a bill. */
+export const customerLine = (faucetNo: string, start: string, end = '') => `${faucetNo},名寄 太郎,,01654-2-0001,名寄市西1条,,,,${start},${end},transfer`;
+export const readingLine = (faucetNo: string, period: string, usage: number, day = '14') => `${faucetNo},${period},${period}-${day},${1000 + usage},${usage},`;
+export const billLine = (faucetNo: string, period: string, total = 7000, transferDate = `${period}-26`) =>
+  `${faucetNo},${period},20,${total - 3000},3000,${total},636,${period}-16,${period}-28,${transferDate}`;
+
 const dir = mkdtempSync(path.join(tmpdir(), 'portal-import-'));
 let fileCount = 0;
 

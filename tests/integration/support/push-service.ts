@@ -75,8 +75,10 @@ function checkVapid(header: string | undefined, origin: string, now: number): { 
  * does (a P-256 key pair and a 16-byte auth secret per device, an endpoint on itself), takes
  * web-push's POSTs, checks their VAPID token, decrypts the aes128gcm body with the device's
  * private key and records what arrived. answer() makes an endpoint refuse (410, 404, 500…).
+ * `idleTimeoutMs` is how long it keeps an idle keep-alive connection open (Node's default is 5 s;
+ * real push services keep theirs for minutes, which a bench that pauses a sender needs too).
  */
-export async function startPushService() {
+export async function startPushService(options: { idleTimeoutMs?: number } = {}) {
   const devices = new Map<string, Device>();
   const answers = new Map<string, number>();
   const received: ReceivedPush[] = [];
@@ -112,6 +114,7 @@ export async function startPushService() {
       answer(201, '');
     });
   });
+  if (options.idleTimeoutMs) server.keepAliveTimeout = options.idleTimeoutMs;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

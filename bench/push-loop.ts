@@ -1,0 +1,101 @@
+import type { Agent } from 'node:https';
+import webpush, { type RequestOptions } from 'web-push';
+import { openDatabase, type DatabaseHandle } from '../server/db/client.js';
+import { migrate } from '../server/db/migrate.js';
+import { pushAgent } from '../server/push/send.js';
+import { pushServiceCertificate, startPushService, type PushService, type PushSubscriptionJson } from '../tests/integration/support/push-service.js';
+
+/** Longer than any phase: neither sender comes back to connections the push service has closed (Node's default is 5 s). */
+const PUSH_SERVICE_IDLE_MS = 10 * 60_000;
+
+export interface PushBench {
+  push: PushService;
+  database: DatabaseHandle;
+  /** The bare loop's agent and the worker's, alike. */
+  raw: CountedAgent;
+  worker: CountedAgent;
+  close(): Promise<void>;
+}
+
+/** What a push bench stands on: the local push service, a migrated scratch database, two counted agents; close() ends them all. */
+export async function openPushBench(scratch: () => Promise<{ url: string; drop(): Promise<void> }>): Promise<PushBench> {
+  const push = await startPushService({ idleTimeoutMs: PUSH_SERVICE_IDLE_MS });
+  const target = await scratch();
+  const database = await openDatabase({ databaseUrl: target.url });
+  const raw = countedPushAgent();
+  const worker = countedPushAgent();
+  const bench = {
+    push,
+    database,
+    raw,
+    worker,
+    async close() {
+      raw.agent.destroy();
+      worker.agent.destroy();
+      await database.close();
+      await target.drop();
+      await push.stop();
+    }
+  };
+  await migrate(database.db).catch(async (error: unknown) => {
+    await bench.close();
+    throw error;
+  });
+  return bench;
+}
+
+
+/**
+ * The baseline the notices worker's push figures stand against: bare web-push calls to the
+ * same push service, `concurrency` lanes each sending its next message as soon as the last is
+ * answered, as the worker's lanes do; no database, no payload building, no bookkeeping.
+ */
+export async function bareWebPushLoop(devices: PushSubscriptionJson[], payload: string, options: RequestOptions, concurrency: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < devices.length) await webpush.sendNotification(devices[next++]!, payload, options);
+    })
+  );
+}
+
+export interface CountedAgent {
+  agent: Agent;
+  /** TLS connections opened so far: each is a handshake both ends of this process pay for. */
+  readonly opened: number;
+}
+
+/** An agent as the worker's (pushAgent), trusting the local push service, that counts the connections it opens. */
+export function countedPushAgent(): CountedAgent {
+  const agent = pushAgent({ ca: pushServiceCertificate });
+  let opened = 0;
+  const open = agent.createConnection.bind(agent);
+  agent.createConnection = ((...args: Parameters<typeof open>) => ((opened += 1), open(...args))) as typeof open;
+  return {
+    agent,
+    get opened() {
+      return opened;
+    }
+  };
+}
+
+export interface Phase {
+  ms: number;
+  /** CPU time of this process (both ends of every push, and the worker's own work; not PostgreSQL's). */
+  cpuMs: number;
+  /** Connections the agent opened during the phase. */
+  opened: number;
+}
+
+/** Runs one timed phase and says what it cost. */
+export async function measure(counted: CountedAgent, run: () => Promise<unknown>): Promise<Phase> {
+  const opened = counted.opened;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await run();
+  const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000, opened: counted.opened - opened };
+}
+
+export const describePhase = (phase: Phase) => `${Math.round(phase.ms)} ms, CPU ${Math.round(phase.cpuMs)} ms, ${phase.opened} connections opened`;
