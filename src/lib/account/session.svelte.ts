@@ -11,8 +11,8 @@ export interface Me {
   nickname: string;
 }
 
-/** What the log-in page says after the customer left: logged out, or withdrew. */
-export type Farewell = 'loggedOut' | 'loggedOutOffline' | 'withdrawn';
+/** What the log-in page says after the customer left: logged out, withdrew, or cleared the device from help. */
+export type Farewell = 'loggedOut' | 'loggedOutOffline' | 'withdrawn' | 'deviceCleared';
 
 let me = $state<Me | null>(null);
 /** False until the server has answered once: then `me` is the truth (null: signed out). */
@@ -151,8 +151,21 @@ const LOG_OUT_WAIT_MS = 3000;
  * network the device is wiped all the same and the log-out is sent when it returns.
  */
 export async function logOut(): Promise<void> {
-  const answered = await Promise.race([sendLogOut(), new Promise<false>((resolve) => setTimeout(() => resolve(false), LOG_OUT_WAIT_MS))]);
-  await leave(answered ? 'loggedOut' : 'loggedOutOffline');
+  await leave((await logOutSent()) ? 'loggedOut' : 'loggedOutOffline');
+}
+
+/** Sends the log-out, waiting for the server at most LOG_OUT_WAIT_MS; true when it has it. */
+function logOutSent(): Promise<boolean> {
+  return Promise.race([sendLogOut(), new Promise<false>((resolve) => setTimeout(() => resolve(false), LOG_OUT_WAIT_MS))]);
+}
+
+/**
+ * 「この端末のデータを消去」 on the help page: a log-out, whether or not anyone seems signed in
+ * (offline the device cannot tell, and a session it cannot see must end too), said as a clearing.
+ */
+export async function clearDevice(): Promise<void> {
+  await logOutSent();
+  await leave('deviceCleared');
 }
 
 /** 退会: the account goes on the server (refused with a reason if the password is wrong), then the device is wiped. */
