@@ -109,9 +109,9 @@ test('「この端末のデータを消去」 asks first, then leaves no persona
   await expect(page.getByRole('status')).toContainText('この端末のデータを消去し、ログアウトしました');
   await page.waitForLoadState('networkidle');
   expect(await personalRows(page)).toBe(0);
-  const caches = await cachedUrls(page);
-  expect(Object.keys(caches).every((name) => name.startsWith('workbox-precache'))).toBe(true);
-  expect(Object.values(caches).flat().filter((url) => url.startsWith('/api/'))).toEqual([]);
+  const cached = await cachedUrls(page);
+  expect(Object.keys(cached).every((name) => name.startsWith('workbox-precache'))).toBe(true);
+  expect(Object.values(cached).flat().filter((url) => url.startsWith('/api/'))).toEqual([]);
 
   // Signed out on the server too: a reload shows the signed-out home.
   await page.goto('/');
