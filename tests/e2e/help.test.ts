@@ -58,6 +58,9 @@ test('help opens from the signed-out home, and offline in a new page with the co
     await expect(offline.getByRole('heading', { level: 2, name: question })).toBeVisible();
   }
   await expectNoAxeViolations(offline);
+  // On a small phone nothing on the page (long addresses, the questions) makes it scroll sideways.
+  await offline.setViewportSize({ width: 360, height: 640 });
+  expect(await offline.evaluate(() => document.scrollingElement!.scrollWidth <= innerWidth)).toBe(true);
 
   await offline.getByRole('button', { name: 'English' }).click();
   await expect(offline.getByRole('heading', { level: 1 })).toHaveText('Frequently asked questions');
