@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe.js';
-import { onDeviceDatabase } from './support/device-db.js';
+import { personalRows } from './support/device-db.js';
 import { otherFaucet, profile } from './support/demo.js';
 import { freshAddress } from './support/mail.js';
 import { logIn, withdraw } from './support/member.js';
@@ -8,16 +8,6 @@ import { field, signUp, type NewMember } from './support/signup.js';
 
 const iphoneSafari =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
-
-/** The stores of src/lib/local/db.ts that hold the customer's data and changes (the profile is public). */
-const personalStores = ['faucets', 'readings', 'bills', 'payments', 'meta', 'outbox'];
-
-async function personalRows(page: Page): Promise<number> {
-  const databases = await page.evaluate(() => indexedDB.databases());
-  if (!databases.some((database) => database.name === 'josuido-portal')) return 0;
-  const { rows } = await onDeviceDatabase(page, { read: personalStores });
-  return Object.values(rows).reduce((sum, storeRows) => sum + storeRows.length, 0);
-}
 
 /** Every cache and the URLs it holds. */
 function cachedUrls(page: Page): Promise<Record<string, string[]>> {
