@@ -1,6 +1,8 @@
 import { accountRouter } from './features/account/router.js';
 import { authRouter } from './features/auth/router.js';
 import { faucetsRouter } from './features/faucets/router.js';
+import { noticeReadsRouter } from './features/notice-reads/router.js';
+import { noticeSettingsRouter } from './features/notice-settings/router.js';
 import { syncRouter } from './features/sync/router.js';
 import { utilityRouter } from './features/utility/router.js';
 import { router } from './trpc.js';
@@ -10,7 +12,9 @@ export const appRouter = router({
   auth: authRouter,
   faucets: faucetsRouter,
   account: accountRouter,
-  sync: syncRouter
+  sync: syncRouter,
+  noticeSettings: noticeSettingsRouter,
+  noticeReads: noticeReadsRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -22,12 +22,63 @@ self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
 });
 
-// A push means the server has news for this device: every open page syncs at once, so the
-// customer sees it without reloading. What a notice shows on the lock screen comes with notices.
+/** The Declarative Web Push message the server sends (src/lib/shared/push-payload.ts); Safari shows it by itself. */
+interface DeclarativePush {
+  web_push: 8030;
+  notification: { title: string; body?: string; navigate: string; lang?: string; tag?: string; app_badge?: number };
+}
+
+function declarativePush(event: PushEvent): DeclarativePush | null {
+  try {
+    const message = event.data?.json() as DeclarativePush | undefined;
+    return message?.web_push === 8030 && typeof message.notification?.title === 'string' ? message : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Only a page of this app: a payload cannot send the customer to another site. */
+function ownUrl(navigate: string): string {
+  const url = new URL(navigate, self.location.origin);
+  return url.origin === self.location.origin ? url.href : self.location.origin;
+}
+
+// A push means the server has news for this device: the notice is shown (its tag is the
+// notice's, so a repeat replaces it instead of stacking), the icon shows the unread count, and
+// every open page syncs at once, so the customer sees it in the list without reloading.
 self.addEventListener('push', (event) => {
+  const message = declarativePush(event);
+  const shown = message
+    ? self.registration.showNotification(message.notification.title, {
+        body: message.notification.body,
+        lang: message.notification.lang,
+        tag: message.notification.tag,
+        data: { navigate: ownUrl(message.notification.navigate) }
+      })
+    : Promise.resolve();
+  const badge = message?.notification.app_badge;
+  const badged = badge === undefined ? Promise.resolve() : (badge > 0 ? self.navigator.setAppBadge?.(badge) : self.navigator.clearAppBadge?.())?.catch(() => {});
+  const synced = self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((pages) => {
+    for (const page of pages) page.postMessage({ type: 'SYNC' });
+  });
+  event.waitUntil(Promise.all([shown, badged, synced]));
+});
+
+// A tap on a notice opens its page: in a window of the app already open if there is one.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const navigate = ownUrl((event.notification.data as { navigate?: string } | null)?.navigate ?? '/');
   event.waitUntil(
-    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((pages) => {
-      for (const page of pages) page.postMessage({ type: 'SYNC' });
-    })
+    (async () => {
+      // Only pages this worker controls: they are the ones it may navigate.
+      const [open] = await self.clients.matchAll({ type: 'window' });
+      if (!open) {
+        await self.clients.openWindow(navigate);
+        return;
+      }
+      // Focus needs the tap's user activation, which a browser may not pass on; the page opens all the same.
+      await open.focus().catch(() => {});
+      await open.navigate(navigate);
+    })()
   );
 });

@@ -31,7 +31,16 @@ const samples: Record<string, { type: 'query' | 'mutation'; input?: Record<strin
   'account.requestEmailChange': { type: 'mutation', input: { email: 'edge2@example.jp' } },
   'account.confirmEmailChange': { type: 'mutation', input: { email: 'edge2@example.jp', code: '123456' } },
   'account.withdraw': { type: 'mutation', input: { password: 'wrong-password-x' } },
-  'sync.pull': { type: 'query', input: { format: SYNC_FORMAT, cursor: null, knownLinks: [] } }
+  'sync.pull': { type: 'query', input: { format: SYNC_FORMAT, cursor: null, knownLinks: [] } },
+  'noticeReads.mark': { type: 'mutation', input: { noticeId: 1, clientId: '00000000-0000-4000-8000-000000000002' } },
+  'noticeSettings.get': { type: 'query' },
+  'noticeSettings.set': { type: 'mutation', input: { topic: 'bill', push: true, email: false } },
+  'noticeSettings.pushKey': { type: 'query' },
+  'noticeSettings.subscribe': {
+    type: 'mutation',
+    input: { endpoint: 'https://push.example.net/send/edge', keys: { p256dh: 'BPkEdgeKey', auth: 'c2VjcmV0LWF1dGg' } }
+  },
+  'noticeSettings.unsubscribe': { type: 'mutation', input: { endpoint: 'https://push.example.net/send/edge' } }
 };
 const paths = Object.keys(samples);
 
@@ -63,7 +72,7 @@ async function send(path: string, body: string | undefined, withSession = true) 
 
 /** Every row of the tables a procedure can write, to show that a refusal changed nothing. */
 async function snapshot() {
-  const tables = ['customers', 'sessions', 'email_codes', 'faucet_links', 'proof_attempts', 'rate_events', 'paper_slip_changes', 'client_changes'];
+  const tables = ['customers', 'sessions', 'email_codes', 'faucet_links', 'proof_attempts', 'rate_events', 'paper_slip_changes', 'client_changes', 'notices', 'notice_preferences', 'push_subscriptions'];
   return Promise.all(tables.map((table) => selectRows(app.db, sql.raw(`select * from ${table} order by 1`))));
 }
 

@@ -3,7 +3,8 @@ import { FAUCET_LABEL_MAX, faucetLabel } from '../../../src/lib/shared/faucet-la
 import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
 import type { UtilityProfile } from '../../config.js';
 import type { Database } from '../../db/client.js';
-import { clientChanges, contracts, CURRENT_TRANSACTION_VERSION, faucetLinks, faucets, paperSlipChanges, proofAttempts } from '../../db/schema.js';
+import { firstSendOf } from '../../client-changes.js';
+import { contracts, CURRENT_TRANSACTION_VERSION, faucetLinks, faucets, paperSlipChanges, proofAttempts } from '../../db/schema.js';
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
 import { RefusalError } from '../../errors.js';
@@ -177,12 +178,7 @@ export async function labelFaucet(
   const { customerId, linkId, clientId } = input;
   const label = cleanLabel(input.label);
   return deps.db.transaction(async (tx) => {
-    const fresh = await tx
-      .insert(clientChanges)
-      .values({ customerId, clientId, receivedAt: deps.now })
-      .onConflictDoNothing()
-      .returning({ clientId: clientChanges.clientId });
-    if (fresh.length === 0) return { repeated: true };
+    if (!(await firstSendOf(tx, { customerId, clientId }, deps.now))) return { repeated: true };
     const updated = await tx
       .update(faucetLinks)
       .set({ label, version: sql.raw(CURRENT_TRANSACTION_VERSION) })

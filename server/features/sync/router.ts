@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { customerProcedure, router } from '../../trpc.js';
+import { customerProcedure, router, serviceDeps } from '../../trpc.js';
 import { pull } from './service.js';
 
 export const syncRouter = router({
@@ -11,5 +11,5 @@ export const syncRouter = router({
         knownLinks: z.array(z.number().int().positive()).max(100)
       })
     )
-    .query(({ ctx, input }) => pull(ctx.database.db, ctx.customerId, input))
+    .query(({ ctx, input }) => pull(serviceDeps(ctx), ctx.customerId, input))
 });

@@ -1,8 +1,10 @@
-import { and, eq, getTableColumns, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { billColumns, paymentColumns, readingColumns, type Column, type RowOf } from '../../../src/lib/shared/billing-rows.js';
-import { SYNC_FORMAT, encodeRow, type PullRequest, type PullResponse, type SyncedFaucet } from '../../../src/lib/shared/sync-wire.js';
+import type { NoticeFacts } from '../../../src/lib/shared/notices.js';
+import { SYNC_FORMAT, encodeRow, type PullRequest, type PullResponse, type SyncedFaucet, type SyncedNotice } from '../../../src/lib/shared/sync-wire.js';
 import { selectRows, type Database } from '../../db/client.js';
-import { bills, payments, readings } from '../../db/schema.js';
+import { bills, notices, payments, readings } from '../../db/schema.js';
+import type { ServiceDeps } from '../../service-deps.js';
 import { firstVisiblePeriod, lastVisiblePeriod } from '../../domain/visibility.js';
 
 interface Window {
@@ -16,6 +18,7 @@ interface Window {
 
 interface LinkRow {
   horizon: string;
+  noticesChanged: boolean;
   linkId: number;
   label: string | null;
   faucetId: number;
@@ -29,7 +32,7 @@ interface LinkRow {
 }
 
 /** A customer without faucets still gets one row, for the horizon. */
-type WindowRow = LinkRow | { horizon: string; linkId: null };
+type WindowRow = LinkRow | { horizon: string; noticesChanged: boolean; linkId: null };
 
 /**
  * The customer's windows and the horizon, in one statement and so one snapshot. The horizon
@@ -39,14 +42,17 @@ type WindowRow = LinkRow | { horizon: string; linkId: null };
  * faster one from being skipped.
  *
  * Each window also says whether any of its faucet's rows changed since the cursor, so a pull
- * where nothing did ends here, after one round trip. The left join keeps the horizon for a
- * customer without faucets.
+ * where nothing did ends here, after one round trip; so does the customer's notices' (made or
+ * read since the cursor), on every row alike. The left join keeps the horizon and that flag
+ * for a customer without faucets.
  */
 export function windowsStatement(customerId: number, cursor: number): SQL {
   return sql`with pull as (
         select ${cursor}::bigint as cursor, (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint as horizon
+      ), notice_news as (
+        select exists (select 1 from notices n, pull where n.customer_id = ${customerId} and n.version >= pull.cursor and n.version < pull.horizon) as changed
       )
-      select pull.horizon::text as "horizon", l.id as "linkId", l.label as "label", f.id as "faucetId",
+      select pull.horizon::text as "horizon", notice_news.changed as "noticesChanged", l.id as "linkId", l.label as "label", f.id as "faucetId",
         f.faucet_no as "faucetNo", c.supply_address as "supplyAddress", c.payment_method as "paymentMethod",
         c.contract_start as "contractStart", c.contract_end as "contractEnd",
         (l.version >= pull.cursor and l.version < pull.horizon) or (c.version >= pull.cursor and c.version < pull.horizon) as "changed",
@@ -55,13 +61,14 @@ export function windowsStatement(customerId: number, cursor: number): SQL {
           or exists (select 1 from payments p where p.faucet_id = f.id and p.version >= pull.cursor and p.version < pull.horizon)
           as "rowsMayHaveChanged"
       from pull
+      cross join notice_news
       left join (faucet_links l
         join contracts c on c.id = l.contract_id
         join faucets f on f.id = c.faucet_id) on l.customer_id = ${customerId}
       order by l.linked_at, l.id`;
 }
 
-async function windowsOf(db: Database, customerId: number, cursor: number): Promise<{ horizon: number; windows: Window[] }> {
+async function windowsOf(db: Database, customerId: number, cursor: number): Promise<{ horizon: number; noticesChanged: boolean; windows: Window[] }> {
   const rows = await selectRows<WindowRow>(db, windowsStatement(customerId, cursor));
   const windows = rows
     .filter((row): row is LinkRow => row.linkId !== null)
@@ -80,7 +87,7 @@ async function windowsOf(db: Database, customerId: number, cursor: number): Prom
         toPeriod: lastVisiblePeriod(row.contractEnd)
       }
     }));
-  return { horizon: Number(rows[0]!.horizon), windows };
+  return { horizon: Number(rows[0]!.horizon), noticesChanged: rows[0]!.noticesChanged, windows };
 }
 
 type PeriodTable = typeof readings | typeof bills | typeof payments;
@@ -124,19 +131,46 @@ function visibleRows(table: PeriodTable, windows: Window[], full: Set<number>, c
   return conditions.length === 0 ? undefined : and(or(...conditions), lt(table.version, horizon));
 }
 
+/** How far back a device's first pull reaches for notices: the same two years as the billing history. */
+const NOTICE_HISTORY_MS = 2 * 366 * 24 * 3600_000;
+
+/**
+ * The customer's notices below the horizon: those made or read since the cursor, or on a first
+ * pull every one of the last two years. Newest first, so the device can show them as they come.
+ */
+async function noticesSince(db: Database, customerId: number, cursor: number | null, horizon: number, now: Date): Promise<SyncedNotice[]> {
+  const rows = await db
+    .select({ id: notices.id, topic: notices.topic, facts: notices.facts, createdAt: notices.createdAt, readAt: notices.readAt })
+    .from(notices)
+    .where(
+      and(
+        eq(notices.customerId, customerId),
+        lt(notices.version, horizon),
+        cursor === null ? gte(notices.createdAt, new Date(now.getTime() - NOTICE_HISTORY_MS)) : gte(notices.version, cursor)
+      )
+    )
+    .orderBy(desc(notices.createdAt), desc(notices.id));
+  return rows.map((row) => ({ ...row, facts: row.facts as NoticeFacts, createdAt: row.createdAt.toISOString(), readAt: row.readAt?.toISOString() ?? null }));
+}
+
 /**
  * One pull: what changed for this customer since the cursor, and the complete history of
  * any faucet the device does not hold yet. Nothing changed costs one small answer.
  */
-export async function pull(db: Database, customerId: number, request: PullRequest): Promise<PullResponse> {
+export async function pull(deps: ServiceDeps, customerId: number, request: PullRequest): Promise<PullResponse> {
+  const { db, now } = deps;
   if (request.format !== SYNC_FORMAT) return { format: SYNC_FORMAT, cursor: 0, reset: true };
   const cursor = request.cursor ?? 0;
-  const { horizon, windows } = await windowsOf(db, customerId, cursor);
+  const { horizon, noticesChanged, windows } = await windowsOf(db, customerId, cursor);
   const known = new Set(request.knownLinks);
   const full = new Set(windows.filter((window) => request.cursor === null || !known.has(window.link.linkId)).map((window) => window.link.linkId));
   const setChanged = windows.length !== known.size || full.size > 0 || windows.some((window) => window.changed);
   const response: PullResponse = { format: SYNC_FORMAT, cursor: horizon };
   if (setChanged || request.cursor === null) response.faucets = windows.map((window) => window.link);
+  if (noticesChanged) {
+    const list = await noticesSince(db, customerId, request.cursor, horizon, now);
+    if (list.length > 0) response.notices = list;
+  }
   const windowsWithRows = windows.filter((window) => full.has(window.link.linkId) || window.rowsMayHaveChanged);
   if (windowsWithRows.length === 0) return response;
 

@@ -36,9 +36,13 @@ export function logOutSettled(): Promise<boolean> {
   return sending;
 }
 
-/** Remembered before it is sent, so a tab closed or a network lost on the way still sends it later. */
-export function sendLogOut(): Promise<boolean> {
+/**
+ * Remembered before it is sent, so a tab closed or a network lost on the way still sends it
+ * later. `first` runs in between, while the session still lets it (it must not throw).
+ */
+export async function sendLogOut(first: () => Promise<void>): Promise<boolean> {
   localStorage.setItem(PENDING_KEY, '1');
+  await first();
   return logOutSettled();
 }
 

@@ -2,6 +2,7 @@ import { goto } from '$app/navigation';
 import { resolve } from '$app/paths';
 import { api } from '$lib/api';
 import { localDb } from '$lib/local/db';
+import { forgetPushOnDevice, forgetPushOnServer } from '$lib/notices/push';
 import { abandonPulls, forgetSyncedData } from '$lib/sync/pull';
 import { syncNow } from '$lib/sync/scheduler.svelte';
 import { forgetPendingLogOut, logOutSettled, sendLogOut } from './pending-logout';
@@ -36,10 +37,11 @@ export const session = {
   }
 };
 
-/** Signed out without logging out (expired, ended elsewhere): the billing data leaves the device too. */
+/** Signed out without logging out (expired, ended elsewhere): the billing data and the push subscription leave the device too. */
 function forgetSignedOutData(): void {
   abandonPulls();
   void forgetSyncedData();
+  void forgetPushOnDevice().catch(() => {});
 }
 
 export async function refreshSession(): Promise<void> {
@@ -104,8 +106,8 @@ export function logIn(email: string, password: string): Promise<void> {
 
 /**
  * Phones and PCs are shared: nothing personal may stay on the device once its user leaves.
- * The IndexedDB database goes whole, and every Cache Storage cache but the app shell's
- * precache (code and icons only). The utility profile is public and is fetched again.
+ * The IndexedDB database goes whole, the push subscription and the icon's unread count, and
+ * every Cache Storage cache but the app shell's precache (code and icons only). The utility profile is public and is fetched again.
  */
 export async function wipeDevice(): Promise<void> {
   abandonPulls();
@@ -115,6 +117,11 @@ export async function wipeDevice(): Promise<void> {
     await localDb.delete({ disableAutoOpen: false });
   } catch (error) {
     console.error('the local database could not be deleted', error);
+  }
+  try {
+    await forgetPushOnDevice();
+  } catch (error) {
+    console.error('the push subscription could not be dropped', error);
   }
   try {
     if ('caches' in window) {
@@ -148,7 +155,8 @@ const LOG_OUT_WAIT_MS = 3000;
 
 /**
  * Ends the session on the server, wipes the device and goes to the log-in page. With no
- * network the device is wiped all the same and the log-out is sent when it returns.
+ * network the device is wiped all the same and the log-out is sent when it returns. The
+ * server forgets this device's push subscription first, while the session still lets it.
  */
 export async function logOut(): Promise<void> {
   await leave((await logOutSent()) ? 'loggedOut' : 'loggedOutOffline');
@@ -156,7 +164,7 @@ export async function logOut(): Promise<void> {
 
 /** Sends the log-out, waiting for the server at most LOG_OUT_WAIT_MS; true when it has it. */
 function logOutSent(): Promise<boolean> {
-  return Promise.race([sendLogOut(), new Promise<false>((resolve) => setTimeout(() => resolve(false), LOG_OUT_WAIT_MS))]);
+  return Promise.race([sendLogOut(forgetPushOnServer), new Promise<false>((resolve) => setTimeout(() => resolve(false), LOG_OUT_WAIT_MS))]);
 }
 
 /**
@@ -175,7 +183,7 @@ export async function withdraw(password: string): Promise<void> {
 }
 
 /** The pages that need a signed-in customer, and so the only places log-in returns to. */
-const memberPages = ['/faucets', '/settings', '/withdraw', '/history'] as const;
+const memberPages = ['/faucets', '/settings', '/withdraw', '/history', '/notices'] as const;
 export type MemberPage = (typeof memberPages)[number];
 
 /** Where to go after log-in: one of this app's member pages, never another site. */

@@ -1,7 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { BillRow, PaymentRow, ReadingRow } from '$lib/shared/billing-rows';
 import type { PublicProfile } from '$lib/shared/profile';
-import type { SyncedFaucet } from '$lib/shared/sync-wire';
+import type { SyncedFaucet, SyncedNotice } from '$lib/shared/sync-wire';
 
 interface StoredProfile {
   key: 'current';
@@ -21,8 +21,11 @@ export interface SyncMeta {
   pulledAt: number;
 }
 
+/** A notice as the device holds it; `readAt` is set at once when read here, before the server hears of it. */
+export type LocalNotice = SyncedNotice;
+
 /** A change the customer made on this device, as the outbox holds it until the server has it. */
-export type Change = { kind: 'faucet-label'; linkId: number; label: string | null };
+export type Change = { kind: 'faucet-label'; linkId: number; label: string | null } | { kind: 'notice-read'; noticeId: number };
 
 /**
  * One change waiting to be sent. `id` is made on the device and is the server's idempotency
@@ -44,6 +47,7 @@ export class LocalDatabase extends Dexie {
   payments!: Dexie.Table<LocalPayment, [string, string]>;
   meta!: EntityTable<SyncMeta, 'key'>;
   outbox!: EntityTable<OutboxRow, 'seq'>;
+  notices!: EntityTable<LocalNotice, 'id'>;
 
   constructor() {
     super('josuido-portal');
@@ -56,6 +60,7 @@ export class LocalDatabase extends Dexie {
       meta: 'key'
     });
     this.version(3).stores({ outbox: '++seq' });
+    this.version(4).stores({ notices: 'id, createdAt' });
   }
 }
 
@@ -65,7 +70,7 @@ export const localDb = new LocalDatabase();
 export function faucetsCopy() {
   return localDb.transaction('r', [localDb.faucets, localDb.outbox, localDb.meta], async () => ({
     faucets: await localDb.faucets.orderBy('linkId').toArray(),
-    waiting: new Set((await localDb.outbox.toArray()).map((row) => row.change.linkId)),
+    waiting: new Set((await localDb.outbox.toArray()).flatMap(({ change }) => (change.kind === 'faucet-label' ? [change.linkId] : []))),
     synced: (await localDb.meta.get('sync')) !== undefined
   }));
 }
@@ -83,4 +88,14 @@ export function billingCopy() {
     payments: await localDb.payments.toArray(),
     synced: (await localDb.meta.get('sync')) !== undefined
   }));
+}
+
+/** The customer's notices, newest first. */
+export function noticesCopy() {
+  return localDb.notices.orderBy('createdAt').reverse().toArray();
+}
+
+/** How many notices the customer has not read yet, on this device's copy. */
+export function unreadNoticeCount() {
+  return localDb.notices.filter((notice) => notice.readAt === null).count();
 }

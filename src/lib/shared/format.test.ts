@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tokyoDate } from '$lib/shared/tokyo-time';
-import { formatDate, formatMeter, formatUsage, formatYen, syncTimeText, usageNumber } from './format';
+import { formatDate, formatMeter, formatPeriod, formatUsage, formatYen, syncTimeText, usageNumber } from './format';
 
 describe('formatting', () => {
   it('writes yen with thousands separators', () => {
@@ -38,5 +38,12 @@ describe('formatting', () => {
     expect(syncTimeText(Date.UTC(2026, 10, 25, 15, 5), now, 'ja')).toBe('00:05');
     expect(syncTimeText(Date.UTC(2026, 10, 24, 5, 7), now, 'ja')).toBe('11月24日 14:07');
     expect(syncTimeText(Date.UTC(2026, 10, 24, 5, 7), now, 'en')).toBe('24 Nov 14:07');
+  });
+});
+
+describe('formatPeriod', () => {
+  it('names a billing period as a bill does', () => {
+    expect(formatPeriod('2026-11', 'ja')).toBe('2026年11月分');
+    expect(formatPeriod('2026-01', 'en')).toBe('January 2026');
   });
 });

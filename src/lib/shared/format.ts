@@ -1,5 +1,5 @@
 import type { Locale } from './localized';
-import { weekdayOf } from './periods';
+import { monthIndex, weekdayOf, yearMonthAt } from './periods';
 import { tokyoDate, tokyoParts } from './tokyo-time';
 
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -44,6 +44,12 @@ export function formatDate(isoDate: string, locale: Locale, options: { weekday?:
   const weekday = weekdayOf(isoDate);
   if (locale === 'ja') return `${year}年${month}月${day}日${options.weekday ? `（${jaWeekdays[weekday]}）` : ''}`;
   return `${options.weekday ? `${enWeekdays[weekday]} ` : ''}${day} ${enMonths[month - 1]} ${year}`;
+}
+
+/** A billing period (YYYY-MM) as a bill names it: 2026年11月分 / November 2026. */
+export function formatPeriod(period: string, locale: Locale): string {
+  const { year, month } = yearMonthAt(monthIndex(period));
+  return locale === 'ja' ? `${year}年${month}月分` : `${enMonths[month - 1]} ${year}`;
 }
 
 function tokyo(at: number): { date: string; month: number; day: number; time: string } {

@@ -1,6 +1,5 @@
-import { formatDate, formatUsage, formatYen } from './format';
+import { formatDate, formatPeriod, formatUsage, formatYen } from './format';
 import type { Locale, Localized } from './localized';
-import { monthIndex } from './periods';
 
 /** What a notice is about; the customer chooses push and e-mail per topic. Same list as the database's. */
 export const noticeTopics = ['reading', 'bill', 'transfer', 'transfer-failed', 'usage-alert', 'procedure'] as const;
@@ -42,13 +41,6 @@ export interface NoticeText {
   body: string;
 }
 
-function periodName(period: string, locale: Locale): string {
-  const index = monthIndex(period);
-  const year = Math.floor(index / 12);
-  const month = (index % 12) + 1;
-  return locale === 'ja' ? `${year}年${month}月分` : `${new Date(Date.UTC(year, month - 1)).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' })} ${year}`;
-}
-
 function faucetName(faucetNo: string, locale: Locale): string {
   return locale === 'ja' ? `水栓番号 ${faucetNo}` : `faucet ${faucetNo}`;
 }
@@ -63,8 +55,8 @@ export function noticeText(facts: NoticeFacts, locale: Locale, contact: NoticeCo
       ? { title: '手続きのお知らせ', body: `${facts.procedure.ja}（受付番号 ${facts.receiptNo}）は「${facts.status.ja}」になりました。` }
       : { title: 'Procedure update', body: `${facts.procedure.en} (receipt no. ${facts.receiptNo}) is now "${facts.status.en}".` };
   }
-  const about = `${faucetName(facts.faucetNo, locale)}・${periodName(facts.period, locale)}`;
-  const aboutEn = `${faucetName(facts.faucetNo, locale)}, ${periodName(facts.period, locale)}`;
+  const about = `${faucetName(facts.faucetNo, locale)}・${formatPeriod(facts.period, locale)}`;
+  const aboutEn = `${faucetName(facts.faucetNo, locale)}, ${formatPeriod(facts.period, locale)}`;
   switch (facts.topic) {
     case 'reading':
       return ja

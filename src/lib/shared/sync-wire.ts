@@ -1,3 +1,4 @@
+import type { NoticeFacts, NoticeTopic } from './notices';
 import { billColumns, paymentColumns, readingColumns, type Column, type RowOf, type TupleOf } from './billing-rows';
 
 /**
@@ -6,7 +7,7 @@ import { billColumns, paymentColumns, readingColumns, type Column, type RowOf, t
  * list's (billing-rows.ts), so reordering a list changes the wire. Bump SYNC_FORMAT whenever a
  * shape here or there changes: a device on another format is told to drop its copy and pull anew.
  */
-export const SYNC_FORMAT = 3;
+export const SYNC_FORMAT = 4;
 
 export interface PullRequest {
   format: number;
@@ -27,6 +28,16 @@ export interface SyncedFaucet {
   contractStart: string;
   fromPeriod: string;
   toPeriod: string | null;
+}
+
+/** A notice to the customer (お知らせ): its text is written on the device from `facts`, in the reader's language. */
+export interface SyncedNotice {
+  id: number;
+  topic: NoticeTopic;
+  facts: NoticeFacts;
+  /** ISO 8601 instants. */
+  createdAt: string;
+  readAt: string | null;
 }
 
 export type ReadingTuple = TupleOf<typeof readingColumns>;
@@ -50,4 +61,6 @@ export interface PullResponse {
   readings?: ReadingTuple[];
   bills?: BillTuple[];
   payments?: PaymentTuple[];
+  /** The customer's notices made or read since the cursor; on a first pull those of the last two years. */
+  notices?: SyncedNotice[];
 }

@@ -8,21 +8,37 @@ import { localDb, type Change, type OutboxRow } from '$lib/local/db';
  * waits to be sent.
  */
 export async function applyLocally(change: Change): Promise<void> {
-  await localDb.faucets.update(change.linkId, { label: change.label });
+  if (change.kind === 'faucet-label') {
+    await localDb.faucets.update(change.linkId, { label: change.label });
+    return;
+  }
+  await localDb.notices
+    .where('id')
+    .equals(change.noticeId)
+    .modify((notice) => {
+      notice.readAt ??= new Date().toISOString();
+    });
 }
 
 /** The local change and its outbox row, in one transaction: the device never holds one without the other. */
 export async function queueChange(change: Change): Promise<void> {
-  await localDb.transaction('rw', [localDb.faucets, localDb.outbox], async () => {
+  await localDb.transaction('rw', [localDb.faucets, localDb.notices, localDb.outbox], async () => {
     await applyLocally(change);
     await localDb.outbox.add({ id: crypto.randomUUID(), change, queuedAt: Date.now() });
   });
 }
 
-/** Sends one change; true when the server had it already (an answer was lost) and left everything as it was. */
-async function send({ id, change }: OutboxRow): Promise<boolean> {
+/**
+ * Sends one change; returns the faucet link the device may now hold wrongly: a label the server
+ * had already (an answer was lost) and left as it was. A notice read twice is read all the same.
+ */
+async function send({ id, change }: OutboxRow): Promise<number | null> {
+  if (change.kind === 'notice-read') {
+    await api.noticeReads.mark.mutate({ noticeId: change.noticeId, clientId: id });
+    return null;
+  }
   const { repeated } = await api.faucets.label.mutate({ linkId: change.linkId, label: change.label ?? '', clientId: id });
-  return repeated;
+  return repeated ? change.linkId : null;
 }
 
 /**
@@ -50,10 +66,12 @@ export async function sendOutbox(): Promise<number[]> {
     const row = await localDb.outbox.orderBy('seq').first();
     if (!row) return stale;
     try {
-      if (await send(row)) stale.push(row.change.linkId);
+      const wrong = await send(row);
+      if (wrong !== null) stale.push(wrong);
     } catch (error) {
       if (!refused(error)) throw error;
-      stale.push(row.change.linkId);
+      // A notice the server refuses is not the customer's any more: nothing on the device to fix.
+      if (row.change.kind === 'faucet-label') stale.push(row.change.linkId);
     }
     await localDb.outbox.delete(row.seq!);
   }

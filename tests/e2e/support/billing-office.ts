@@ -7,12 +7,14 @@ import type { RowsByKind } from '../../../src/lib/shared/billing-rows.js';
 import { encodeRow, fileHeader, importKinds, type ImportKind } from '../../../server/domain/import-rows.js';
 import type { Database } from '../../../server/db/client.js';
 import { importFiles, type ImportOptions, type ImportResult } from '../../../server/features/imports/service.js';
+import { answerCustomerState } from './portal-state.js';
 
 /**
  * The billing office's side of the browser tests: a loopback-only door through which a test
  * hands the running server a billing-system file, imported by the same code as
- * `npm run import`. It lives in the server's process because an embedded (PGlite) database
- * can be opened by one process only.
+ * `npm run import`, and through which it reads what reached the server (portal-state.ts). It
+ * lives in the server's process because an embedded (PGlite) database can be opened by one
+ * process only.
  */
 export function billingOfficePort(): number {
   const port = process.env.E2E_BILLING_OFFICE_PORT;
@@ -24,6 +26,7 @@ export function serveBillingOffice(db: Database, options: Pick<ImportOptions, 'r
   const dir = mkdtempSync(path.join(tmpdir(), 'portal-e2e-imports-'));
   let received = 0;
   const server = createServer((request, response) => {
+    if (answerCustomerState(db, request, response)) return;
     const kind = importKinds.find((candidate) => request.url === `/import/${candidate}`);
     if (request.method !== 'POST' || !kind) {
       response.writeHead(404).end();

@@ -80,7 +80,7 @@ export function onDeviceDatabase(page: Page, work: DeviceDatabaseWork): Promise<
 }
 
 /** The stores that hold the customer's data and unsent changes; `meta` holds the sync cursor. The profile is public. */
-const personalStores = ['faucets', 'readings', 'bills', 'payments', 'meta', 'outbox'];
+const personalStores = ['faucets', 'readings', 'bills', 'payments', 'meta', 'outbox', 'notices'];
 
 /** Rows of the customer's data on the device; none when the database was deleted and nothing opened it again. */
 export async function personalRows(page: Page): Promise<number> {

@@ -44,7 +44,7 @@ try {
   const billingOffice = await serveBillingOffice(portal.database.db, { rules, notices: config.profile.notices });
   const stop = async () => {
     billingOffice.close();
-    await shutdownGracefully(portal.server, portal.database, logger, 5_000);
+    await shutdownGracefully(portal.server, portal.database, logger, 5_000, portal.stopJobs);
     await scratch?.drop();
     process.exit(0);
   };

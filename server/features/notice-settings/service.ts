@@ -1,0 +1,73 @@
+import { and, desc, eq, ne, notInArray } from 'drizzle-orm';
+import { noticeTopics, type NoticeTopic } from '../../../src/lib/shared/notices.js';
+import { noticePreferences, pushSubscriptions } from '../../db/schema.js';
+import { vapidKeys } from '../../push/vapid.js';
+import { lockKeys } from '../../rate-limits.js';
+import type { ServiceDeps } from '../../service-deps.js';
+
+export interface TopicChoice {
+  topic: NoticeTopic;
+  push: boolean;
+  email: boolean;
+}
+
+/** The caller's channels for every topic; a topic never chosen goes by both (no row). */
+export async function preferences(deps: ServiceDeps, customerId: number): Promise<TopicChoice[]> {
+  const rows = await deps.db
+    .select({ topic: noticePreferences.topic, push: noticePreferences.push, email: noticePreferences.email })
+    .from(noticePreferences)
+    .where(eq(noticePreferences.customerId, customerId));
+  const chosen = new Map(rows.map((row) => [row.topic, row]));
+  return noticeTopics.map((topic) => chosen.get(topic) ?? { topic, push: true, email: true });
+}
+
+export async function choose(deps: ServiceDeps, customerId: number, choice: TopicChoice): Promise<void> {
+  const { topic, push, email } = choice;
+  await deps.db
+    .insert(noticePreferences)
+    .values({ customerId, topic, push, email })
+    .onConflictDoUpdate({ target: [noticePreferences.customerId, noticePreferences.topic], set: { push, email } });
+}
+
+/** The key a device subscribes with (applicationServerKey), base64url. */
+export async function pushKey(deps: ServiceDeps): Promise<string> {
+  return (await vapidKeys(deps.db, deps.config)).publicKey;
+}
+
+/** Devices per account that get push; subscribing one more drops the longest-held. */
+export const MAX_PUSH_DEVICES = 10;
+
+export interface PushSubscriptionInput {
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
+}
+
+/**
+ * Records this device's push subscription for the caller. A device (endpoint) that someone
+ * else used before on a shared phone moves to the caller with nothing of theirs: their row
+ * goes, and with it every delivery still waiting for it. Count and trim happen under the
+ * caller's lock, so two devices subscribing at once cannot pass the limit together.
+ */
+export async function subscribe(deps: ServiceDeps, customerId: number, subscription: PushSubscriptionInput): Promise<void> {
+  const { endpoint, keys } = subscription;
+  await deps.db.transaction(async (tx) => {
+    await lockKeys(tx, [`push-devices:${customerId}`]);
+    await tx.delete(pushSubscriptions).where(and(eq(pushSubscriptions.endpoint, endpoint), ne(pushSubscriptions.customerId, customerId)));
+    await tx
+      .insert(pushSubscriptions)
+      .values({ customerId, endpoint, p256dh: keys.p256dh, auth: keys.auth, createdAt: deps.now })
+      .onConflictDoUpdate({ target: pushSubscriptions.endpoint, set: { p256dh: keys.p256dh, auth: keys.auth, createdAt: deps.now } });
+    const kept = tx
+      .select({ id: pushSubscriptions.id })
+      .from(pushSubscriptions)
+      .where(eq(pushSubscriptions.customerId, customerId))
+      .orderBy(desc(pushSubscriptions.createdAt), desc(pushSubscriptions.id))
+      .limit(MAX_PUSH_DEVICES);
+    await tx.delete(pushSubscriptions).where(and(eq(pushSubscriptions.customerId, customerId), notInArray(pushSubscriptions.id, kept)));
+  });
+}
+
+/** This device stops getting push for the caller; another customer's device is left alone. */
+export async function unsubscribe(deps: ServiceDeps, customerId: number, endpoint: string): Promise<void> {
+  await deps.db.delete(pushSubscriptions).where(and(eq(pushSubscriptions.endpoint, endpoint), eq(pushSubscriptions.customerId, customerId)));
+}
