@@ -1,4 +1,5 @@
 import { Workbox } from 'workbox-window';
+import { listenForInstallPrompt } from './install.svelte';
 
 let updateWaiting = $state(false);
 let workbox: Workbox | undefined;
@@ -10,6 +11,8 @@ export const pwa = {
 };
 
 export function registerServiceWorker(): void {
+  // At start-up, as the browser offers installing only once, soon after the first page loads.
+  listenForInstallPrompt();
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
   workbox = new Workbox('/service-worker.js');
   workbox.addEventListener('waiting', () => {

@@ -1,21 +1,10 @@
 import { expect, request as playwrightRequest, test, type Page } from '@playwright/test';
 import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
 import { otherFaucet } from './support/demo.js';
-import { onDeviceDatabase } from './support/device-db.js';
+import { personalRows } from './support/device-db.js';
 import { freshAddress } from './support/mail.js';
 import { logIn, withdraw } from './support/member.js';
 import { signUp, type NewMember } from './support/signup.js';
-
-/** The stores that hold the customer's data (src/lib/local/db.ts); `meta` holds the sync cursor. */
-const personalStores = ['faucets', 'readings', 'bills', 'payments', 'meta'];
-
-/** Rows of the customer's data on the device; none when log-out deleted the database and nothing opened it again. */
-async function personalRows(page: Page): Promise<number> {
-  const databases = await page.evaluate(() => indexedDB.databases());
-  if (!databases.some((database) => database.name === 'josuido-portal')) return 0;
-  const { rows } = await onDeviceDatabase(page, { read: personalStores });
-  return Object.values(rows).reduce((sum, storeRows) => sum + storeRows.length, 0);
-}
 
 /** The API procedures the page calls from now on, in order (a batch counts each of its calls). */
 function apiCalls(page: Page): string[] {

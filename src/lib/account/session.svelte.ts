@@ -12,8 +12,8 @@ export interface Me {
   nickname: string;
 }
 
-/** What the log-in page says after the customer left: logged out, or withdrew. */
-export type Farewell = 'loggedOut' | 'loggedOutOffline' | 'withdrawn';
+/** What the log-in page says after the customer left: logged out, withdrew, or cleared the device from help. */
+export type Farewell = 'loggedOut' | 'loggedOutOffline' | 'withdrawn' | 'deviceCleared';
 
 let me = $state<Me | null>(null);
 /** False until the server has answered once: then `me` is the truth (null: signed out). */
@@ -159,8 +159,21 @@ const LOG_OUT_WAIT_MS = 3000;
  * server forgets this device's push subscription first, while the session still lets it.
  */
 export async function logOut(): Promise<void> {
-  const answered = await Promise.race([sendLogOut(forgetPushOnServer), new Promise<false>((resolve) => setTimeout(() => resolve(false), LOG_OUT_WAIT_MS))]);
-  await leave(answered ? 'loggedOut' : 'loggedOutOffline');
+  await leave((await logOutSent()) ? 'loggedOut' : 'loggedOutOffline');
+}
+
+/** Sends the log-out, waiting for the server at most LOG_OUT_WAIT_MS; true when it has it. */
+function logOutSent(): Promise<boolean> {
+  return Promise.race([sendLogOut(forgetPushOnServer), new Promise<false>((resolve) => setTimeout(() => resolve(false), LOG_OUT_WAIT_MS))]);
+}
+
+/**
+ * 「この端末のデータを消去」 on the help page: a log-out, whether or not anyone seems signed in
+ * (offline the device cannot tell, and a session it cannot see must end too), said as a clearing.
+ */
+export async function clearDevice(): Promise<void> {
+  await logOutSent();
+  await leave('deviceCleared');
 }
 
 /** 退会: the account goes on the server (refused with a reason if the password is wrong), then the device is wiped. */

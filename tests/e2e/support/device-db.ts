@@ -78,3 +78,14 @@ export function onDeviceDatabase(page: Page, work: DeviceDatabaseWork): Promise<
     { name: databaseName, work }
   );
 }
+
+/** The stores that hold the customer's data and unsent changes; `meta` holds the sync cursor. The profile is public. */
+const personalStores = ['faucets', 'readings', 'bills', 'payments', 'meta', 'outbox', 'notices'];
+
+/** Rows of the customer's data on the device; none when the database was deleted and nothing opened it again. */
+export async function personalRows(page: Page): Promise<number> {
+  const databases = await page.evaluate(() => indexedDB.databases());
+  if (!databases.some((database) => database.name === databaseName)) return 0;
+  const { rows } = await onDeviceDatabase(page, { read: personalStores });
+  return Object.values(rows).reduce((sum, storeRows) => sum + storeRows.length, 0);
+}
