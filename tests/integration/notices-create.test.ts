@@ -231,7 +231,7 @@ describe(`notices made by imports on ${driverName}`, () => {
   it('alerts on the demo leak month and not on a winter peak', async () => {
     const { db } = database;
     // Ending in February: the leak month is a winter month, and every faucet has its frost peak.
-    const demo: DemoOptions = { faucets: 40, months: 24, seed: 1, endPeriod: '2026-02', tariff: profile.tariff };
+    const demo: DemoOptions = { faucets: 40, months: 24, seed: 1, endPeriod: '2026-02', tariff: profile.tariff, closingDays: profile.closingDays };
     const dir = mkdtempSync(path.join(tmpdir(), 'portal-notices-demo-'));
     await writeDemoFiles(dir, generateDemo(demo), { encoding: 'utf8' });
     const file = (kind: ImportFile['kind']) => ({ kind, path: path.join(dir, `${kind}.csv`) });
