@@ -580,6 +580,20 @@ export function featuredFaucets(options: DemoOptions): FeaturedFaucet[] {
   });
 }
 
+/**
+ * Each faucet's meter size (mm), by faucet number: what the customers file's meter_size_mm
+ * would say. The file leaves it out while the contracts table has no column to keep it in.
+ */
+export function demoMeterSizes(options: DemoOptions): Map<string, number> {
+  const context = contextOf(options);
+  const sizes = new Map<string, number>();
+  for (let index = 0; index < options.faucets; index++) {
+    const { plan } = new DemoFaucet(context, index);
+    sizes.set(plan.faucetNo, plan.meterSizeMm);
+  }
+  return sizes;
+}
+
 /** The faucet `npm start` suggests for sign-up: a household read monthly, with a registered phone. */
 export function demoFaucet(options: DemoOptions): { faucetNo: string; phone: string } {
   const { plan } = new DemoFaucet(contextOf(options), stories.indexOf('demo'));
