@@ -6,6 +6,7 @@ import { signupFaucetHistory } from './support/demo-history.js';
 import { profile, signupFaucet } from './support/demo.js';
 import { month, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
+import { openOffline } from './support/offline.js';
 import { withdraw } from './support/member.js';
 import { field, signUp } from './support/signup.js';
 
@@ -18,6 +19,14 @@ const rowsOf = (table: Locator) =>
 /** The simulator's or the 内訳's first table: water, sewer, total and tax, each with tax included. */
 const summary = (page: Page) => rowsOf(page.locator('table[id$="-summary"]'));
 
+/** The summary rows expected in Japanese. */
+const summaryText = (amounts: { waterCharge: number; sewerCharge: number; total: number; tax: number }) => [
+  ['水道料金（税込）', yen(amounts.waterCharge)],
+  ['下水道使用料（税込）', yen(amounts.sewerCharge)],
+  ['合計（税込）', yen(amounts.total)],
+  ['うち消費税', yen(amounts.tax)]
+];
+
 test('the simulator opens offline in a new page, without signing in, and computes with each tariff line', async ({ page, context }) => {
   test.setTimeout(90_000);
   // Reachable from the first page without an account.
@@ -26,14 +35,8 @@ test('the simulator opens offline in a new page, without signing in, and compute
   await expect(page).toHaveURL('/simulator');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('料金シミュレーション');
   await expect(field(page, '使用水量')).toBeVisible();
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
 
-  await context.setOffline(true);
-  const simulator = await context.newPage();
-  await page.close();
-  await simulator.goto('/simulator');
+  const simulator = await openOffline(context, page, '/simulator');
   await expect(simulator.getByRole('banner')).toContainText('オフライン');
 
   // Bad input is said next to the field, and nothing is computed.
@@ -54,12 +57,7 @@ test('the simulator opens offline in a new page, without signing in, and compute
   await simulator.getByRole('button', { name: '計算する' }).click();
   await expect(simulator.getByRole('heading', { name: '計算結果' })).toBeFocused();
   await expect(simulator.getByText('25.0 m³・口径13mm・1か月分')).toBeVisible();
-  expect(await summary(simulator)).toEqual([
-    ['水道料金（税込）', '5,500円'],
-    ['下水道使用料（税込）', '4,928円'],
-    ['合計（税込）', '10,428円'],
-    ['うち消費税', '948円']
-  ]);
+  expect(await summary(simulator)).toEqual(summaryText({ waterCharge: 5500, sewerCharge: 4928, total: 10428, tax: 948 }));
   expect(await rowsOf(simulator.locator('#simulated-water'))).toEqual([
     ['基本料金（口径13mm・1か月分）', '1,650円'],
     ['従量料金 10 m³までの分 10.0 m³ × 1 m³あたり0円', '0円'],
@@ -87,12 +85,7 @@ test('the simulator opens offline in a new page, without signing in, and compute
   await simulator.getByRole('radio', { name: '隔月検針（郊外）' }).check();
   await simulator.getByRole('button', { name: '計算する' }).click();
   await expect(simulator.getByText('30.0 m³・口径20mm・2か月分')).toBeVisible();
-  expect(await summary(simulator)).toEqual([
-    ['水道料金（税込）', '7,392円'],
-    ['下水道使用料（税込）', '5,236円'],
-    ['合計（税込）', '12,628円'],
-    ['うち消費税', '1,148円']
-  ]);
+  expect(await summary(simulator)).toEqual(summaryText({ waterCharge: 7392, sewerCharge: 5236, total: 12628, tax: 1148 }));
 
   // In English, the same result in English words; axe finds nothing either.
   await simulator.getByRole('button', { name: 'English' }).click();
@@ -128,12 +121,7 @@ test('内訳 on a bill in the history shows the same numbers as the bill, line b
     await expect(page.getByRole('heading', { level: 2 }).first()).toContainText(`${month(bill.period)}分`);
     await expect(page.locator('#bill-facts')).toContainText(`${meterSizeMm}mm（ご請求額から求めた口径）`);
     await expect(page.locator('#bill-facts')).toContainText(yen(bill.total));
-    expect(await summary(page)).toEqual([
-      ['水道料金（税込）', yen(bill.waterCharge)],
-      ['下水道使用料（税込）', yen(bill.sewerCharge)],
-      ['合計（税込）', yen(bill.total)],
-      ['うち消費税', yen(bill.tax!)]
-    ]);
+    expect(await summary(page)).toEqual(summaryText({ ...bill, tax: bill.tax! }));
     await expect(page.getByText('料金表による計算は、ご請求額と一致しています。')).toBeVisible();
     // The lines add up to each part before tax, as the tables print them.
     for (const part of ['water', 'sewer'] as const) {
