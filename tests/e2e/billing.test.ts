@@ -28,7 +28,7 @@ function chartChunk(): string {
 const scriptsLoaded = (page: Page) =>
   page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name).filter((name) => name.endsWith('.js')));
 
-/** The usage table as text: period, usage, last year's usage, amount, last year's amount. */
+/** The usage table as text: period, usage, last year's usage, amount, last year's amount, the link to the bill's 内訳. */
 const usageTable = (page: Page) =>
   page.locator('#usage-table tbody tr').evaluateAll((rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent?.trim() ?? '')));
 
@@ -94,7 +94,7 @@ test('home and history show the demo faucet\'s readings, bills and payments, als
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('ご利用履歴');
   await expect(page.getByRole('navigation').getByRole('link', { name: 'ご利用履歴' })).toHaveAttribute('aria-current', 'page');
   await expect(page.locator('#usage-table caption')).toContainText(`水栓番号 ${faucet.faucetNo}`);
-  await expect(page.locator('#usage-table th[scope="col"]')).toHaveText(['期間', '使用水量', '前年同期の使用水量', 'ご請求額', '前年同期のご請求額']);
+  await expect(page.locator('#usage-table th[scope="col"]')).toHaveText(['期間', '使用水量', '前年同期の使用水量', 'ご請求額', '前年同期のご請求額', '内訳']);
   const usageOf = new Map(demo.readings.map((reading) => [reading.period, reading.usageTenths / 10]));
   const totalOf = new Map(demo.bills.map((bill) => [bill.period, bill.total]));
   const expectedUsage = [...demo.readings].reverse().slice(0, 24).map((reading) => {
@@ -104,7 +104,8 @@ test('home and history show the demo faucet\'s readings, bills and payments, als
       m3(reading.usageTenths / 10),
       usageOf.has(before) ? m3(usageOf.get(before)!) : none,
       yen(totalOf.get(reading.period)!),
-      totalOf.has(before) ? yen(totalOf.get(before)!) : none
+      totalOf.has(before) ? yen(totalOf.get(before)!) : none,
+      '内訳'
     ];
   });
   expect(expectedUsage).toHaveLength(24);

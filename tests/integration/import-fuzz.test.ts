@@ -30,7 +30,7 @@ const rules = { faucetNumberPattern: new RegExp(profile.faucetNumber.pattern) };
 
 const dir = mkdtempSync(path.join(tmpdir(), 'portal-fuzz-'));
 let written = 0;
-const demo = generateDemo({ faucets: 12, months: 4, seed: 3, endPeriod: '2026-09', tariff: profile.tariff });
+const demo = generateDemo({ faucets: 12, months: 4, seed: 3, endPeriod: '2026-09', tariff: profile.tariff, closingDays: profile.closingDays });
 const valid = {} as Record<ImportKind, Buffer>;
 
 type Mutation = (bytes: Buffer) => Buffer;

@@ -205,7 +205,7 @@ describe(`notices from import to device and mailbox (${driverName})`, () => {
     const { db } = database;
     const { push, smtp, deps } = services;
     // Ending in February: the leak month is a winter month, and every faucet has its frost peak.
-    const demo: DemoOptions = { faucets: 40, months: 24, seed: 1, endPeriod: '2026-02', tariff: deps.config.profile.tariff };
+    const demo: DemoOptions = { faucets: 40, months: 24, seed: 1, endPeriod: '2026-02', tariff: deps.config.profile.tariff, closingDays: deps.config.profile.closingDays };
     const file = await writeDemoImport(demo);
     await importAt(db, morning, [file('customers')]);
     const faucetNos = (await selectRows<{ faucetNo: string }>(db, sql`select faucet_no as "faucetNo" from faucets order by faucet_no`)).map((row) => row.faucetNo);

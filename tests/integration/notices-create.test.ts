@@ -204,7 +204,7 @@ describe(`notices made by imports on ${driverName}`, () => {
   it('alerts on the demo leak month and not on a winter peak', async () => {
     const { db } = database;
     // Ending in February: the leak month is a winter month, and every faucet has its frost peak.
-    const demo: DemoOptions = { faucets: 40, months: 24, seed: 1, endPeriod: '2026-02', tariff: profile.tariff };
+    const demo: DemoOptions = { faucets: 40, months: 24, seed: 1, endPeriod: '2026-02', tariff: profile.tariff, closingDays: profile.closingDays };
     const file = await writeDemoImport(demo);
     await importFiles({ db, now: new Date() }, [file('customers')], options);
     const faucetNos = await selectRows<{ faucetNo: string }>(db, sql`select faucet_no as "faucetNo" from faucets order by faucet_no`);

@@ -5,11 +5,12 @@ import type { RowsByKind } from '../../../src/lib/shared/billing-rows.js';
 import { addDays, monthIndex, periodOfDate, shiftPeriod } from '../../../src/lib/shared/periods.js';
 import { computeCharge } from '../../../src/lib/shared/tariff.js';
 import { demoProfilePath, parseProfile } from '../../config.js';
+import { createBusinessCalendar } from '../../domain/calendar.js';
 import { encodeRow, fileHeader, importKinds, validateRow, type ImportKind } from '../../domain/import-rows.js';
 import { demoFaucet, featuredFaucets, generateDemo, type DemoOptions } from './generate.js';
 
 const profile = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath);
-const options: DemoOptions = { faucets: 120, months: 24, seed: 7, endPeriod: '2025-03', tariff: profile.tariff };
+const options: DemoOptions = { faucets: 120, months: 24, seed: 7, endPeriod: '2025-03', tariff: profile.tariff, closingDays: profile.closingDays };
 
 type Files = { [Kind in ImportKind]: RowsByKind[Kind][] };
 
@@ -145,7 +146,8 @@ describe('generateDemo', () => {
     expect(households.filter((size) => size === 13).length).toBeGreaterThan(0.7 * households.length);
   });
 
-  it('bills a few days after the reading, due at the end of the next month, debited on the 26th', () => {
+  it('bills a few days after the reading, due at the end of the next month, debited on the 26th or the first business day after it', () => {
+    const calendar = createBusinessCalendar(profile.closingDays);
     const readingDates = new Map(files.readings.map((reading) => [`${reading.faucetNo} ${reading.period}`, reading.readingDate]));
     const methods = new Map(files.customers.map((customer) => [customer.faucetNo, customer.paymentMethod]));
     for (const bill of files.bills) {
@@ -154,8 +156,19 @@ describe('generateDemo', () => {
       expect(periodOfDate(bill.issueDate)).toBe(bill.period);
       expect(periodOfDate(bill.dueDate!)).toBe(nextMonth);
       expect(periodOfDate(addDays(bill.dueDate!, 1))).toBe(shiftPeriod(nextMonth, 1));
-      expect(bill.transferDate).toBe(methods.get(bill.faucetNo) === 'transfer' ? `${nextMonth}-26` : null);
+      if (methods.get(bill.faucetNo) !== 'transfer') {
+        expect(bill.transferDate).toBeNull();
+        continue;
+      }
+      const transferDate = bill.transferDate!;
+      expect(calendar.isBusinessDay(transferDate), transferDate).toBe(true);
+      expect(periodOfDate(transferDate)).toBe(nextMonth);
+      // No business day is skipped between the 26th and the transfer.
+      for (let day = `${nextMonth}-26`; day < transferDate; day = addDays(day, 1)) expect(calendar.isBusinessDay(day), day).toBe(false);
     }
+    // 2023-04 to 2025-03 has 26ths on a Saturday or Sunday (2023-08-26, 2024-05-26, …): those moved.
+    const transferDays = new Set(files.bills.flatMap((bill) => (bill.transferDate ? [bill.transferDate.slice(8)] : [])));
+    expect([...transferDays].sort()).toEqual(['26', '27', '28']);
   });
 
   it('pays each bill at most once, for its total, up to the end of the last period', () => {

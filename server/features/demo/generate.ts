@@ -2,8 +2,10 @@ import type { BillRow, CustomerRow, PaymentRow, ReadingRow, RowsByKind } from '.
 import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
 import { addDays, dateIn, isPeriod, lastDateOf, monthIndex, periodAt, yearMonthAt } from '../../../src/lib/shared/periods.js';
 import type { Tariff } from '../../../src/lib/shared/profile.js';
-import { computeCharge } from '../../../src/lib/shared/tariff.js';
+import { computeCharge, meterSizesOf } from '../../../src/lib/shared/tariff.js';
+import { createBusinessCalendar, type BusinessCalendar } from '../../domain/calendar.js';
 import type { ImportKind } from '../../domain/import-rows.js';
+import { debitDate } from '../../domain/transfer-notices.js';
 
 export interface DemoOptions {
   faucets: number;
@@ -15,6 +17,8 @@ export interface DemoOptions {
    */
   endPeriod: string;
   tariff: Tariff;
+  /** The profile's closing days (MM-DD): with the national holidays, the days no transfer is made. */
+  closingDays: readonly string[];
 }
 
 export interface DemoData {
@@ -212,6 +216,7 @@ interface Context {
   asOf: string;
   /** The tariff's meter sizes, smallest first. */
   meterSizes: number[];
+  calendar: BusinessCalendar;
   corporateIndexes: { from: number; to: number } | undefined;
 }
 
@@ -224,9 +229,8 @@ function contextOf(options: DemoOptions): Context {
     firstMonth: endMonth - options.months + 1,
     endMonth,
     asOf: lastDateOf(options.endPeriod),
-    meterSizes: Object.keys(options.tariff.water.basicChargeByMeterSize)
-      .map(Number)
-      .sort((a, b) => a - b),
+    meterSizes: meterSizesOf(options.tariff),
+    calendar: createBusinessCalendar(options.closingDays),
     corporateIndexes:
       options.faucets >= corporateFrom + CORPORATE_FAUCETS
         ? { from: corporateFrom, to: corporateFrom + CORPORATE_FAUCETS - 1 }
@@ -486,7 +490,8 @@ class DemoFaucet {
           tax: charge.tax,
           issueDate: addDays(reading.readingDate, DAYS_FROM_READING_TO_BILL),
           dueDate: lastDateOf(periodAt(month + 1)),
-          transferDate: plan.paymentMethod === 'transfer' ? dateInMonth(month + 1, TRANSFER_DAY) : null
+          // Banks debit on business days only: a 26th on a weekend or holiday moves to the next business day.
+          transferDate: plan.paymentMethod === 'transfer' ? debitDate(this.context.calendar, dateInMonth(month + 1, TRANSFER_DAY)) : null
         }
       };
     });
@@ -573,6 +578,20 @@ export function featuredFaucets(options: DemoOptions): FeaturedFaucet[] {
     const { plan } = new DemoFaucet(context, index);
     return { story, faucetNo: plan.faucetNo, phone: plan.phone, note: noteOn(story, plan) };
   });
+}
+
+/**
+ * Each faucet's meter size (mm), by faucet number: what the customers file's meter_size_mm
+ * would say. The file leaves it out while the contracts table has no column to keep it in.
+ */
+export function demoMeterSizes(options: DemoOptions): Map<string, number> {
+  const context = contextOf(options);
+  const sizes = new Map<string, number>();
+  for (let index = 0; index < options.faucets; index++) {
+    const { plan } = new DemoFaucet(context, index);
+    sizes.set(plan.faucetNo, plan.meterSizeMm);
+  }
+  return sizes;
 }
 
 /** The faucet `npm start` suggests for sign-up: a household read monthly, with a registered phone. */

@@ -11,6 +11,7 @@ export function publicProfile(profile: UtilityProfile): PublicProfile {
     hours: profile.hours,
     mailFrom: profile.mailFrom,
     faucetNumberExample: profile.faucetNumber.example,
-    tariff: profile.tariff
+    tariff: profile.tariff,
+    readingCycles: profile.readingCycles
   };
 }

@@ -10,6 +10,11 @@ describe('formatting', () => {
     expect(formatYen(6380, 'en')).toBe('¥6,380');
   });
 
+  it('keeps the fraction of a tariff line or rate', () => {
+    expect(formatYen(64.5, 'ja')).toBe('64.5円');
+    expect(formatYen(1234.25, 'en')).toBe('¥1,234.25');
+  });
+
   it('always shows usage with one decimal', () => {
     expect(formatUsage(220)).toBe('22.0 m³');
     expect(formatUsage(215)).toBe('21.5 m³');

@@ -3,10 +3,12 @@ import { monthIndex, weekdayOf, yearMonthAt } from './periods';
 import { tokyoDate, tokyoParts } from './tokyo-time';
 
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+// A tariff line (0.3 m³ at 215 yen is 64.5 yen) and a rate per m³ may have a fraction: never round one away.
+const groupedYen = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
-/** Integer yen as printed on a bill: 6,380円 / ¥6,380. */
+/** Yen as printed on a bill: 6,380円 / ¥6,380; a tariff line's fraction stays: 64.5円. */
 export function formatYen(yen: number, locale: Locale): string {
-  const digits = grouped.format(Math.abs(yen));
+  const digits = groupedYen.format(Math.abs(yen));
   const sign = yen < 0 ? '-' : '';
   return locale === 'ja' ? `${sign}${digits}円` : `${sign}¥${digits}`;
 }

@@ -12,6 +12,13 @@ export interface Tariff {
   sewer: { basicCharge: number; volumeTiers: VolumeTier[] };
 }
 
+/** How often a district's meters are read: one bill covers `months` months. */
+export interface ReadingCycle {
+  id: string;
+  months: 1 | 2;
+  label: Localized;
+}
+
 /** The utility profile as the app receives it and keeps it for offline use. */
 export interface PublicProfile {
   id: string;
@@ -22,4 +29,6 @@ export interface PublicProfile {
   mailFrom: string;
   faucetNumberExample: string;
   tariff: Tariff;
+  /** Absent in a copy a device stored before the simulator came. */
+  readingCycles?: ReadingCycle[];
 }

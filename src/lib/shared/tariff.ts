@@ -32,6 +32,13 @@ export interface Charge {
   total: number;
 }
 
+/** The meter sizes (mm) the tariff prices, smallest first. */
+export function meterSizesOf(tariff: Tariff): number[] {
+  return Object.keys(tariff.water.basicChargeByMeterSize)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
 export class TariffError extends Error {
   override name = 'TariffError';
 }
