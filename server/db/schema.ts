@@ -61,11 +61,14 @@ export const contracts = pgTable(
     contractStart: date('contract_start', { mode: 'string' }).notNull(),
     contractEnd: date('contract_end', { mode: 'string' }),
     paymentMethod: text('payment_method', { enum: ['transfer', 'invoice'] }).notNull(),
+    /** The meter's nominal size (mm): the basic charge follows it. Unknown when the file leaves it empty. */
+    meterSizeMm: integer('meter_size_mm'),
     version: version()
   },
   (table) => [
     unique('contracts_faucet_start').on(table.faucetId, table.contractStart),
     check('contracts_payment_method', sql`${table.paymentMethod} in ('transfer', 'invoice')`),
+    check('contracts_meter_size', sql`${table.meterSizeMm} is null or ${table.meterSizeMm} > 0`),
     check('contracts_window', sql`${table.contractEnd} is null or ${table.contractEnd} >= ${table.contractStart}`)
   ]
 );

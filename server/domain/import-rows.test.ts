@@ -15,7 +15,8 @@ const valid: Record<ImportKind, Record<string, string>> = {
     billing_address: '',
     contract_start: '2020-04-01',
     contract_end: '',
-    payment_method: 'transfer'
+    payment_method: 'transfer',
+    meter_size_mm: '２０'
   },
   readings: {
     faucet_no: '10000001',
@@ -49,7 +50,7 @@ describe('validateRow', () => {
   it('accepts a valid row of every file and types its values', () => {
     expect(validateRow('customers', valid.customers, 2, rules)).toMatchObject({
       ok: true,
-      row: { faucetNo: '10000001', phone: '0165421234', billingPostalCode: '096-0011', billingName: null, contractEnd: null }
+      row: { faucetNo: '10000001', phone: '0165421234', billingPostalCode: '096-0011', billingName: null, contractEnd: null, meterSizeMm: 20 }
     });
     expect(validateRow('readings', valid.readings, 2, rules)).toMatchObject({
       ok: true,
@@ -82,6 +83,8 @@ describe('validateRow', () => {
     ['bills', { tax: '63.6' }, 'tax "63.6": an amount must be a whole number of yen'],
     ['bills', { total: '7001' }, 'total "7001": total is not water_charge + sewer_charge (7000)'],
     ['customers', { payment_method: 'cash' }, 'payment_method "cash": must be one of: transfer, invoice'],
+    ['customers', { meter_size_mm: '13.5' }, 'meter_size_mm "13.5": a meter size must be whole millimetres (e.g. 13, 20)'],
+    ['customers', { meter_size_mm: '0' }, 'meter_size_mm "0": a meter size must be whole millimetres (e.g. 13, 20)'],
     ['customers', { phone: '12345' }, 'phone "12345": a phone number must be 10 or 11 digits starting with 0'],
     ['customers', { billing_postal_code: '096-001' }, 'billing_postal_code "096-001": a postal code must be 7 digits'],
     ['customers', { contract_end: '2019-03-31' }, 'contract_end "2019-03-31": contract_end is before contract_start'],

@@ -92,6 +92,12 @@ function cellText(type: ColumnType, value: unknown): string {
   return type === 'meterTenths' || type === 'usageTenths' ? String((value as number) / 10) : String(value);
 }
 
+const meterSize: FieldParser<number> = (raw) => {
+  const text = normalizeQuantity(raw);
+  if (!/^[1-9]\d{0,2}$/.test(text)) return refuse('メーター口径は mm の整数で書いてください（例: 13, 20）', 'a meter size must be whole millimetres (e.g. 13, 20)');
+  return ok(Number(text));
+};
+
 const faucetNo: FieldParser<string> = (raw, rules) => {
   const text = normalizeCodeNumber(raw);
   if (!rules.faucetNumberPattern.test(text)) {
@@ -133,7 +139,8 @@ const parsers: Record<Exclude<ColumnType, { oneOf: readonly string[] }>, FieldPa
   postalCode,
   yen,
   meterTenths,
-  usageTenths
+  usageTenths,
+  meterSize
 };
 
 const parserOf = ({ type }: Column): FieldParser<unknown> => (typeof type === 'string' ? parsers[type] : oneOf(type.oneOf));

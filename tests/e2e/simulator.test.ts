@@ -1,9 +1,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { demoMeterSizes } from '../../server/features/demo/generate.js';
-import { demoOptions } from '../../server/features/demo/load.js';
 import { expectNoAxeViolations } from './support/axe.js';
 import { signupFaucetHistory } from './support/demo-history.js';
-import { profile, signupFaucet } from './support/demo.js';
+import { signupFaucet } from './support/demo.js';
 import { month, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
 import { openOffline } from './support/offline.js';
@@ -108,7 +106,7 @@ test('内訳 on a bill in the history shows the same numbers as the bill, line b
   test.setTimeout(90_000);
   const faucet = signupFaucet();
   const demo = signupFaucetHistory();
-  const meterSizeMm = demoMeterSizes(demoOptions(profile, new Date())).get(faucet.faucetNo)!;
+  const meterSizeMm = demo.customer.meterSizeMm!;
   const password = 'uchiwake-no-mizu-2026';
   await signUp(page, { email: freshAddress('fees'), nickname: 'なつこ', password, faucet });
 
@@ -119,7 +117,7 @@ test('内訳 on a bill in the history shows the same numbers as the bill, line b
     await expect(page).toHaveURL(`/history/bill?faucet=${faucet.faucetNo}&period=${bill.period}`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('ご請求の内訳');
     await expect(page.getByRole('heading', { level: 2 }).first()).toContainText(`${month(bill.period)}分`);
-    await expect(page.locator('#bill-facts')).toContainText(`${meterSizeMm}mm（ご請求額から求めた口径）`);
+    await expect(page.locator('#bill-facts')).toContainText(`${meterSizeMm}mm（ご契約の口径）`);
     await expect(page.locator('#bill-facts')).toContainText(yen(bill.total));
     expect(await summary(page)).toEqual(summaryText({ ...bill, tax: bill.tax! }));
     await expect(page.getByText('料金表による計算は、ご請求額と一致しています。')).toBeVisible();

@@ -38,6 +38,10 @@ beforeAll(async () => {
     '70000005,名寄 五郎,,01654-2-7005,名寄市西5条,,,,2020-04-01,,invoice',
     '70000006,名寄 六郎,,01654-2-7006,名寄市西6条,,,,2020-04-01,,invoice'
   ]);
+  // The billing system may send the meter's size (an optional column); 70000001's is 20 mm.
+  const withMeterSize = writeCsv([`${headers.customers},meter_size_mm`, '70000001,名寄 一郎,,01654-2-7001,名寄市西1条,,,,2020-04-01,,transfer,２０']);
+  const sized = await importFiles({ db: app.db, now: new Date() }, [{ kind: 'customers', path: withMeterSize }], { rules: importRules, notices: noticeRules, ranBy: 'test' });
+  expect(sized.files[0]).toMatchObject({ updated: 1, warnings: [] });
   for (const faucetNo of ['70000001', '70000002', '70000003', '70000004', '70000005', '70000006']) {
     const { readingLines, billLines } = history(faucetNo);
     await importLines('readings', readingLines);
@@ -62,7 +66,9 @@ describe(`sync.pull on ${driverName}`, () => {
   it('sends the whole visible history first, then only a cursor when nothing changed', async () => {
     const client = await member('70000001', '01654-2-7001');
     const first = await pull(client, null);
-    expect(first.faucets).toMatchObject([{ faucetNo: '70000001', fromPeriod: '2020-04', toPeriod: null, paymentMethod: 'transfer' }]);
+    expect(first.faucets).toMatchObject([
+      { faucetNo: '70000001', holderName: '名寄 一郎', fromPeriod: '2020-04', toPeriod: null, paymentMethod: 'transfer', meterSizeMm: 20 }
+    ]);
     expect(first.readings).toHaveLength(24);
     expect(first.bills).toHaveLength(24);
     expect(first.readings![0]).toEqual(['70000001', '2025-01', '2025-01-14', 10000, 200, null]);

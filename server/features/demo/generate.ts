@@ -423,7 +423,8 @@ class DemoFaucet {
       billingAddress: plan.billing.address,
       contractStart: plan.contractStart,
       contractEnd: null,
-      paymentMethod: plan.paymentMethod
+      paymentMethod: plan.paymentMethod,
+      meterSizeMm: plan.meterSizeMm
     };
   }
 
@@ -578,20 +579,6 @@ export function featuredFaucets(options: DemoOptions): FeaturedFaucet[] {
     const { plan } = new DemoFaucet(context, index);
     return { story, faucetNo: plan.faucetNo, phone: plan.phone, note: noteOn(story, plan) };
   });
-}
-
-/**
- * Each faucet's meter size (mm), by faucet number: what the customers file's meter_size_mm
- * would say. The file leaves it out while the contracts table has no column to keep it in.
- */
-export function demoMeterSizes(options: DemoOptions): Map<string, number> {
-  const context = contextOf(options);
-  const sizes = new Map<string, number>();
-  for (let index = 0; index < options.faucets; index++) {
-    const { plan } = new DemoFaucet(context, index);
-    sizes.set(plan.faucetNo, plan.meterSizeMm);
-  }
-  return sizes;
 }
 
 /** The faucet `npm start` suggests for sign-up: a household read monthly, with a registered phone. */

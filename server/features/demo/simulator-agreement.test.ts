@@ -4,16 +4,17 @@ import { explainBill } from '../../../src/lib/shared/bill-explained.js';
 import { monthIndex } from '../../../src/lib/shared/periods.js';
 import { computeCharge } from '../../../src/lib/shared/tariff.js';
 import { demoProfilePath, parseProfile } from '../../config.js';
-import { demoMeterSizes, generateDemo } from './generate.js';
+import { generateDemo } from './generate.js';
 import { demoOptions } from './load.js';
 
 // The demo data set `npm start` loads, as of a fixed day so the test sees the same rows every run.
 const profile = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath);
 const options = demoOptions(profile, new Date('2026-12-02T00:00:00+09:00'));
 const { rows } = generateDemo(options);
-const meterSizes = demoMeterSizes(options);
 const bills = [...rows.bills].flat();
 const readings = [...rows.readings].flat();
+/** Each faucet's meter size as the customers file gives it. */
+const meterSizes = new Map([...rows.customers].flat().map((customer) => [customer.faucetNo, customer.meterSizeMm!]));
 
 /** A faucet's months per reading, from the gap between its readings (as the app infers it). */
 const monthsOf = new Map<string, 1 | 2>();

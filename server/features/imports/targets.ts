@@ -52,7 +52,8 @@ const pgTypes: Record<Exclude<ColumnType, { oneOf: readonly string[] }>, DataCol
   postalCode: 'text',
   yen: 'int',
   meterTenths: 'numeric',
-  usageTenths: 'int'
+  usageTenths: 'int',
+  meterSize: 'int'
 };
 
 /** A file's columns as its table stores them; the faucet number is staged apart, since the tables hold the faucet's id. */

@@ -24,7 +24,9 @@ interface LinkRow {
   faucetId: number;
   faucetNo: string;
   supplyAddress: string | null;
+  holderName: string;
   paymentMethod: 'transfer' | 'invoice';
+  meterSizeMm: number | null;
   contractStart: string;
   contractEnd: string | null;
   changed: boolean;
@@ -53,7 +55,8 @@ export function windowsStatement(customerId: number, cursor: number): SQL {
         select exists (select 1 from notices n, pull where n.customer_id = ${customerId} and n.version >= pull.cursor and n.version < pull.horizon) as changed
       )
       select pull.horizon::text as "horizon", notice_news.changed as "noticesChanged", l.id as "linkId", l.label as "label", f.id as "faucetId",
-        f.faucet_no as "faucetNo", c.supply_address as "supplyAddress", c.payment_method as "paymentMethod",
+        f.faucet_no as "faucetNo", c.supply_address as "supplyAddress", c.holder_name as "holderName",
+        c.payment_method as "paymentMethod", c.meter_size_mm as "meterSizeMm",
         c.contract_start as "contractStart", c.contract_end as "contractEnd",
         (l.version >= pull.cursor and l.version < pull.horizon) or (c.version >= pull.cursor and c.version < pull.horizon) as "changed",
         exists (select 1 from readings r where r.faucet_id = f.id and r.version >= pull.cursor and r.version < pull.horizon)
@@ -81,7 +84,9 @@ async function windowsOf(db: Database, customerId: number, cursor: number): Prom
         faucetNo: row.faucetNo,
         label: row.label,
         supplyAddress: row.supplyAddress,
+        holderName: row.holderName,
         paymentMethod: row.paymentMethod,
+        meterSizeMm: row.meterSizeMm,
         contractStart: row.contractStart,
         fromPeriod: firstVisiblePeriod(row.contractStart),
         toPeriod: lastVisiblePeriod(row.contractEnd)

@@ -43,7 +43,7 @@ export function explainBill(tariff: Tariff, bill: BillAmounts, months: 1 | 2, co
     const charge = priced(contractMeterSizeMm);
     return { meterSizeMm: contractMeterSizeMm, source: 'contract', charge, matches: agrees(charge, bill) };
   }
-  // Until contracts carry the meter size, the size is read back from the bill: each size's basic charge differs.
+  // A customers file without meter_size_mm leaves the size unknown; it is read back from the bill, as each size's basic charge differs.
   for (const meterSizeMm of sizes) {
     const charge = priced(meterSizeMm);
     if (agrees(charge, bill)) return { meterSizeMm, source: 'matched', charge, matches: true };

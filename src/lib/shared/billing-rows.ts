@@ -19,6 +19,8 @@ export type ColumnType =
   | 'meterTenths'
   /** Usage in tenths of a m³, in the database too. */
   | 'usageTenths'
+  /** A meter's nominal size in mm (13, 20, 25 …), which sets the basic charge. */
+  | 'meterSize'
   | { oneOf: readonly string[] };
 
 export interface Column<
@@ -74,7 +76,8 @@ export const customerColumns = [
   optional('billing_address', 'text'),
   required('contract_start', 'date'),
   optional('contract_end', 'date'),
-  required('payment_method', { oneOf: ['transfer', 'invoice'] })
+  required('payment_method', { oneOf: ['transfer', 'invoice'] }),
+  optional('meter_size_mm', 'meterSize')
 ] as const;
 
 export const readingColumns = [
@@ -119,7 +122,7 @@ export type RowKind = keyof typeof rowColumns;
 
 type ValueOf<Type extends ColumnType> = Type extends { oneOf: readonly (infer Value)[] }
   ? Value
-  : Type extends 'yen' | 'meterTenths' | 'usageTenths'
+  : Type extends 'yen' | 'meterTenths' | 'usageTenths' | 'meterSize'
     ? number
     : string;
 

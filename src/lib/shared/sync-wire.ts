@@ -7,7 +7,7 @@ import { billColumns, paymentColumns, readingColumns, type Column, type RowOf, t
  * list's (billing-rows.ts), so reordering a list changes the wire. Bump SYNC_FORMAT whenever a
  * shape here or there changes: a device on another format is told to drop its copy and pull anew.
  */
-export const SYNC_FORMAT = 4;
+export const SYNC_FORMAT = 5;
 
 export interface PullRequest {
   format: number;
@@ -23,7 +23,11 @@ export interface SyncedFaucet {
   faucetNo: string;
   label: string | null;
   supplyAddress: string | null;
+  /** The contract holder (給水契約者), as the customer proved them. */
+  holderName: string;
   paymentMethod: 'transfer' | 'invoice';
+  /** The meter's size in mm, when the billing system sent it: the basic charge follows it. */
+  meterSizeMm: number | null;
   /** YYYY-MM-DD: when the contract this link is bound to started. */
   contractStart: string;
   fromPeriod: string;

@@ -6,6 +6,8 @@ const faucet = (faucetNo: string, fromPeriod: string, toPeriod: string | null): 
   linkId: 1,
   faucetNo,
   label: null,
+  holderName: '名寄 花子',
+  meterSizeMm: 13,
   supplyAddress: null,
   paymentMethod: 'transfer',
   contractStart: `${fromPeriod}-01`,

@@ -1,0 +1,2 @@
+ALTER TABLE "contracts" ADD COLUMN "meter_size_mm" integer;--> statement-breakpoint
+ALTER TABLE "contracts" ADD CONSTRAINT "contracts_meter_size" CHECK ("contracts"."meter_size_mm" is null or "contracts"."meter_size_mm" > 0);
