@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import http, { type IncomingHttpHeaders, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { createHttpServer } from '../../server/http.js';
 import { createLogger } from '../../server/logger.js';
 import { createMailer } from '../../server/mail/transport.js';
 import { createTestDatabase, driverName, serverUrl, type TestDatabase } from './support/database.js';
+import { rawGet } from './support/raw-get.js';
 import { freshDataDir } from './support/server-process.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
@@ -39,19 +40,6 @@ function clientBuild(): string {
   writePrecompressed(path.join(dir, '_app/immutable/entry/start.abc123.js'), `export const names = ${JSON.stringify(Array.from({ length: 200 }, (_, i) => `水道${i}`))};`);
   writePrecompressed(path.join(dir, 'service-worker.js'), `self.__WB_MANIFEST = ${JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ url: `_app/immutable/chunks/${i}.js` })))};`);
   return dir;
-}
-
-/** A GET whose body is kept as the bytes that came over the wire (fetch would decode it). */
-function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { headers }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-      })
-      .on('error', reject);
-  });
 }
 
 async function serve(
