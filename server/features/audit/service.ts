@@ -1,0 +1,42 @@
+import { desc, lt } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { auditLog } from '../../db/schema.js';
+
+/** Who did it: a signed-in staff member, or an operator at the command line. */
+export type Actor = { staffId: number; email: string } | { staffId: null; email: 'command line' };
+
+export const commandLine: Actor = { staffId: null, email: 'command line' };
+
+export interface AuditEntry {
+  action: string;
+  targetKind?: string;
+  targetId?: string | number;
+  reason?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Writes one audit row; pass the transaction of the act itself, so the act and its record stand or fall together. */
+export async function audit(tx: Database, actor: Actor, entry: AuditEntry, now: Date): Promise<void> {
+  await tx.insert(auditLog).values({
+    at: now,
+    staffId: actor.staffId,
+    actor: actor.email,
+    action: entry.action,
+    targetKind: entry.targetKind ?? null,
+    targetId: entry.targetId === undefined ? null : String(entry.targetId),
+    reason: entry.reason ?? null,
+    details: entry.details ?? null
+  });
+}
+
+export const AUDIT_PAGE = 100;
+
+/** The newest entries first, a page at a time: `before` is the last id of the previous page. */
+export async function readAuditLog(db: Database, page: { before?: number | undefined }) {
+  return db
+    .select()
+    .from(auditLog)
+    .where(page.before === undefined ? undefined : lt(auditLog.id, page.before))
+    .orderBy(desc(auditLog.id))
+    .limit(AUDIT_PAGE);
+}
