@@ -3,6 +3,7 @@ import { authRouter } from './features/auth/router.js';
 import { faucetsRouter } from './features/faucets/router.js';
 import { noticeReadsRouter } from './features/notice-reads/router.js';
 import { noticeSettingsRouter } from './features/notice-settings/router.js';
+import { staffAdminRouter, staffAuthRouter } from './features/staff/router.js';
 import { syncRouter } from './features/sync/router.js';
 import { utilityRouter } from './features/utility/router.js';
 import { router } from './trpc.js';
@@ -14,7 +15,9 @@ export const appRouter = router({
   account: accountRouter,
   sync: syncRouter,
   noticeSettings: noticeSettingsRouter,
-  noticeReads: noticeReadsRouter
+  noticeReads: noticeReadsRouter,
+  /** The staff console's routes: each reads the staff cookie only. */
+  staff: router({ auth: staffAuthRouter, admin: staffAdminRouter })
 });
 
 export type AppRouter = typeof appRouter;
