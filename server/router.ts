@@ -3,6 +3,7 @@ import { authRouter } from './features/auth/router.js';
 import { faucetsRouter } from './features/faucets/router.js';
 import { noticeReadsRouter } from './features/notice-reads/router.js';
 import { noticeSettingsRouter } from './features/notice-settings/router.js';
+import { proceduresRouter, staffProceduresRouter } from './features/procedures/router.js';
 import { staffAdminRouter, staffAuthRouter } from './features/staff/router.js';
 import { syncRouter } from './features/sync/router.js';
 import { utilityRouter } from './features/utility/router.js';
@@ -16,8 +17,9 @@ export const appRouter = router({
   sync: syncRouter,
   noticeSettings: noticeSettingsRouter,
   noticeReads: noticeReadsRouter,
+  procedures: proceduresRouter,
   /** The staff console's routes: each reads the staff cookie only. */
-  staff: router({ auth: staffAuthRouter, admin: staffAdminRouter })
+  staff: router({ auth: staffAuthRouter, admin: staffAdminRouter, procedures: staffProceduresRouter })
 });
 
 export type AppRouter = typeof appRouter;

@@ -81,8 +81,11 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error, ctx }) {
     // The app shows `reason` next to `field`, in the customer's language.
     if (error.cause instanceof RefusalError) {
-      const { reason, field, retryAfterSeconds } = error.cause;
-      return { ...shape, data: { ...shape.data, reason, field: field ?? null, retryAfterSeconds: retryAfterSeconds ?? null } };
+      const { reason, field, retryAfterSeconds, problems } = error.cause;
+      return {
+        ...shape,
+        data: { ...shape.data, reason, field: field ?? null, retryAfterSeconds: retryAfterSeconds ?? null, ...(problems ? { problems } : {}) }
+      };
     }
     if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
       return { ...shape, data: { ...shape.data, ...schemaRefusal(error.cause), retryAfterSeconds: null } };

@@ -19,6 +19,7 @@ import {
   uuid
 } from 'drizzle-orm/pg-core';
 import { noticeChannels, noticeTopics } from '../../src/lib/shared/notices.js';
+import { procedureKinds, procedureStatuses } from '../../src/lib/shared/procedure-form.js';
 
 /**
  * A synced row's version is the id of the transaction that last wrote it. Transaction ids
@@ -412,8 +413,6 @@ export const noticeDeliveries = pgTable(
   ]
 );
 
-export const procedureKinds = ['holder-change', 'billing-address', 'paper-slip', 'paper-slip-withdrawal'] as const;
-export const procedureStatuses = ['received', 'processing', 'done', 'returned'] as const;
 const procedureStatusList = `(${procedureStatuses.map((status) => `'${status}'`).join(', ')})`;
 
 /**
