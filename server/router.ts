@@ -5,6 +5,7 @@ import { noticeReadsRouter } from './features/notice-reads/router.js';
 import { noticeSettingsRouter } from './features/notice-settings/router.js';
 import { proceduresRouter, staffProceduresRouter } from './features/procedures/router.js';
 import { staffAdminRouter, staffAuthRouter } from './features/staff/router.js';
+import { supportRouter } from './features/support/router.js';
 import { syncRouter } from './features/sync/router.js';
 import { utilityRouter } from './features/utility/router.js';
 import { router } from './trpc.js';
@@ -19,7 +20,7 @@ export const appRouter = router({
   noticeReads: noticeReadsRouter,
   procedures: proceduresRouter,
   /** The staff console's routes: each reads the staff cookie only. */
-  staff: router({ auth: staffAuthRouter, admin: staffAdminRouter, procedures: staffProceduresRouter })
+  staff: router({ auth: staffAuthRouter, admin: staffAdminRouter, procedures: staffProceduresRouter, support: supportRouter })
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 import { desc, lt } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { auditLog } from '../../db/schema.js';
+import { RefusalError } from '../../errors.js';
 
 /** Who did it: a signed-in staff member, or an operator at the command line. */
 export type Actor = { staffId: number; email: string } | { staffId: null; email: 'command line' };
@@ -39,4 +40,13 @@ export async function readAuditLog(db: Database, page: { before?: number | undef
     .where(page.before === undefined ? undefined : lt(auditLog.id, page.before))
     .orderBy(desc(auditLog.id))
     .limit(AUDIT_PAGE);
+}
+
+/** Staff acts on a customer's account only with a reason, written to the audit log with the act. */
+export function requiredReason(reason: string): string {
+  const text = reason.trim();
+  if (text === '') {
+    throw new RefusalError('bad-input', { ja: '理由を入力してください（監査ログに残ります）', en: 'Give a reason (it goes into the audit log)' }, 'reason');
+  }
+  return text;
 }

@@ -21,5 +21,5 @@ export const staffProceduresRouter = router({
   detail: staffProcedure.input(z.object({ procedureId: id })).query(({ ctx, input }) => procedureDetail(serviceDeps(ctx), input.procedureId)),
   setStatus: staffProcedure
     .input(z.object({ procedureId: id, status: z.enum(procedureStatuses), note: z.string().max(1000) }))
-    .mutation(({ ctx, input }) => changeProcedureStatus(serviceDeps(ctx), { staffId: ctx.staff.staffId, email: ctx.staff.email }, input))
+    .mutation(({ ctx, input }) => changeProcedureStatus(serviceDeps(ctx), ctx.staff, input))
 });

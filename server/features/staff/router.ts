@@ -42,7 +42,7 @@ export const staffAdminRouter = router({
   createStaff: adminProcedure
     .input(z.object({ email: text(254), role: z.enum(staffRoles), reason }))
     .mutation(async ({ ctx, input }) => {
-      const created = await createStaff(serviceDeps(ctx), { staffId: ctx.staff.staffId, email: ctx.staff.email }, input);
+      const created = await createStaff(serviceDeps(ctx), ctx.staff, input);
       return created;
     }),
   auditLog: adminProcedure
