@@ -5,8 +5,12 @@ import { driverName } from './support/database.js';
 import { faucet, importMemberFaucets } from './support/members.js';
 import { signInStaff } from './support/staff.js';
 
-/** Every route of the API with its kind, read from the router itself: a route added later is covered too. */
-const routes = Object.entries(appRouter._def.procedures as Record<string, { _def: { type: 'query' | 'mutation' } }>).map(([path, procedure]) => ({
+/**
+ * Every route of the API with its kind, read from the router itself: a route added later is
+ * covered too. At run time tRPC keeps them flat by dotted path; its type shows them nested.
+ */
+const flatProcedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: 'query' | 'mutation' } }>;
+const routes = Object.entries(flatProcedures).map(([path, procedure]) => ({
   path,
   type: procedure._def.type
 }));

@@ -11,7 +11,7 @@ export function toKatakana(text: string): string {
 /**
  * What a name is compared by in a search: NFKC (full-width letters and digits to ASCII,
  * half-width katakana to full-width), hiragana as katakana, lower case, no spaces. So
- * 「なよろ　タロウ」, 「ﾅﾖﾛ ﾀﾛｳ」 and 「ナヨロタロウ」 are one key. The staff search builds the
+ * 「なよろ タロウ」（全角スペースも）, 「ﾅﾖﾛ ﾀﾛｳ」 and 「ナヨロタロウ」 are one key. The staff search builds the
  * same key in SQL (server/features/support/service.ts).
  */
 export function searchKey(text: string): string {
