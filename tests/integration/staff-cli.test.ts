@@ -1,21 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../server/db/client.js';
+import { describe, expect, it } from 'vitest';
 import { auditLog, staff } from '../../server/db/schema.js';
 import { passwordMatches } from '../../server/features/auth/passwords.js';
-import { createCommandDatabase, driverName, type CommandDatabase } from './support/database.js';
+import { driverName, useCommandDatabases, type CommandDatabase } from './support/database.js';
 import { runCommand } from './support/server-process.js';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function commandDatabase(): Promise<CommandDatabase> {
-  const database = await createCommandDatabase();
-  cleanups.push(() => database.dispose());
-  return database;
-}
+const databases = useCommandDatabases();
 
 async function runStaff(database: CommandDatabase, args: string[]) {
   const run = runCommand('server/cli/staff.ts', args, database.env);
@@ -24,14 +14,13 @@ async function runStaff(database: CommandDatabase, args: string[]) {
 
 describe(`npm run staff on ${driverName}`, () => {
   it('creates a staff member with a one-time password that must be changed, and audits it', async () => {
-    const database = await commandDatabase();
+    const database = await databases.create();
     const run = await runStaff(database, ['create', '--email', ' Kakari@City.Example.JP ', '--role', 'admin']);
     expect(run.code).toBe(0);
     const password = /one-time password[^:]*: (\S+)/.exec(run.stdout)?.[1];
     expect(password).toMatch(/^[A-Za-z2-9]{16}$/);
 
-    const handle = await openDatabase(database.target);
-    cleanups.push(() => handle.close());
+    const handle = await databases.open(database);
     const [member] = await handle.db.select().from(staff).where(eq(staff.email, 'kakari@city.example.jp'));
     expect(member).toMatchObject({ role: 'admin', mustChangePassword: true });
     expect(member!.passwordHash).not.toContain(password!);
@@ -52,7 +41,7 @@ describe(`npm run staff on ${driverName}`, () => {
     [['remove', '--email', 'a@city.example.jp', '--role', 'clerk'], 'unknown command: remove'],
     [['create', '--email', 'a@city.example.jp', '--role', 'clerk', '--force'], "Unknown option '--force'"]
   ])('exits 2 with the usage for %j', async (args, message) => {
-    const database = await commandDatabase();
+    const database = await databases.create();
     const run = await runStaff(database, args);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);

@@ -91,7 +91,7 @@ describe(`staff helping customers on ${driverName}`, () => {
     await app.db.insert(proofAttempts).values(failures);
     const add = () => customer.client.api.faucets.add.mutate({ ...locked, label: null, consent: true });
     expect((await failureOf(add())).code).toBe('TOO_MANY_REQUESTS');
-    expect(await clerk.api.staff.support.proofLock.query({ faucetNo: locked.faucetNo })).toEqual({ faucetNo: locked.faucetNo, failures: 5 });
+    expect(await clerk.api.staff.support.proofLock.query({ faucetNo: locked.faucetNo })).toEqual({ faucetNo: locked.faucetNo, failures: 5, locked: true });
 
     expect((await failureOf(clerk.api.staff.support.unlockFaucetProof.mutate({ faucetNo: locked.faucetNo, reason: '' }))).field).toBe('reason');
     expect(await clerk.api.staff.support.unlockFaucetProof.mutate({ faucetNo: '４０００００２３', reason: 'ご本人から電話、番号の入力違い' })).toEqual({ faucetNo: locked.faucetNo, cleared: 5 });

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { HIRAGANA, KATAKANA, searchKey } from '../../../src/lib/shared/kana.js';
 import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
@@ -7,7 +7,7 @@ import { RefusalError } from '../../errors.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { deleteAccount, tellWithdrawn } from '../account/service.js';
 import { audit, requiredReason, type Actor } from '../audit/service.js';
-import { removeFaucet } from '../faucets/service.js';
+import { FAILED_PROOFS_PER_FAUCET, failedProofs, removeFaucet } from '../faucets/service.js';
 import { myProcedures } from '../procedures/service.js';
 
 export const SEARCH_LIMIT = 50;
@@ -106,23 +106,11 @@ export async function unlinkFaucet(deps: ServiceDeps, actor: Actor, input: { cus
   });
 }
 
-const HOUR_MS = 3600_000;
-
-/** How many failed proofs of a faucet in the last hour still count (the lock trips at 5). */
-export async function failedProofsOf(deps: Pick<ServiceDeps, 'db' | 'now'>, rawFaucetNo: string): Promise<{ faucetNo: string; failures: number }> {
+/** A faucet's failed proofs that still count, and whether they lock it now. */
+export async function proofLock(deps: Pick<ServiceDeps, 'db' | 'now'>, rawFaucetNo: string) {
   const faucetNo = normalizeCodeNumber(rawFaucetNo);
-  const [row] = await deps.db
-    .select({ count: count() })
-    .from(proofAttempts)
-    .where(
-      and(
-        eq(proofAttempts.faucetNo, faucetNo),
-        eq(proofAttempts.succeeded, false),
-        isNull(proofAttempts.clearedAt),
-        gt(proofAttempts.attemptedAt, new Date(deps.now.getTime() - HOUR_MS))
-      )
-    );
-  return { faucetNo, failures: row?.count ?? 0 };
+  const failures = await failedProofs(deps.db, proofAttempts.faucetNo, faucetNo, deps.now);
+  return { faucetNo, failures, locked: failures >= FAILED_PROOFS_PER_FAUCET };
 }
 
 /**
