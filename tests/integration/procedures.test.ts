@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, customers, faucetLinks, noticeDeliveries, notices, procedureEvents, procedures } from '../../server/db/schema.js';
+import { auditLog, customers, faucetLinks, faucets, noticeDeliveries, notices, paperSlipChanges, procedureEvents, procedures } from '../../server/db/schema.js';
 import { failureOf, signUp, startApp, type App, type Client } from './support/app.js';
 import { driverName } from './support/database.js';
 import { faucet, importMemberFaucets } from './support/members.js';
@@ -154,5 +154,19 @@ describe(`staff processing procedures on ${driverName}`, () => {
     ]);
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
     expect(await app.db.select().from(procedureEvents).where(eq(procedureEvents.procedureId, filed.id))).toHaveLength(2);
+  });
+
+  it('sends the paper slip again once a paper-slip request is done, and stops it once its withdrawal is', async () => {
+    const customer = await member(11);
+    const clerk = await signInStaff(app, 'clerk', 'paper-clerk@city.example.jp');
+    const slips = async () =>
+      (await app.db.select({ paperless: paperSlipChanges.paperless }).from(paperSlipChanges).innerJoin(faucets, eq(faucets.id, paperSlipChanges.faucetId)).where(eq(faucets.faucetNo, faucet(11).faucetNo)).orderBy(paperSlipChanges.id)).map((row) => row.paperless);
+    expect(await slips()).toEqual([true]);
+    for (const kind of ['paper-slip', 'paper-slip-withdrawal'] as const) {
+      const filed = await customer.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: customer.linkId, kind, fields: {} });
+      await clerk.api.staff.procedures.setStatus.mutate({ procedureId: filed.id, status: 'processing', note: '' });
+      await clerk.api.staff.procedures.setStatus.mutate({ procedureId: filed.id, status: 'done', note: '' });
+    }
+    expect(await slips()).toEqual([true, false, true]);
   });
 });

@@ -38,6 +38,20 @@ describe(`staff log-in on ${driverName}`, () => {
     expect((await failureOf(client.api.staff.admin.auditLog.query({}))).code).toBe('UNAUTHORIZED');
   });
 
+  it('lets an admin create a clerk, who logs in with the one-time password, and read the audit log page by page', async () => {
+    const admin = await signInStaff(app, 'admin');
+    const created = await admin.api.staff.admin.createStaff.mutate({ email: 'New.Clerk@city.example.jp', role: 'clerk', reason: '4月の異動' });
+    expect(created.email).toBe('new.clerk@city.example.jp');
+    expect(await app.client().api.staff.auth.login.mutate({ email: created.email, password: created.password })).toEqual({ mustChangePassword: true });
+    const taken = await failureOf(admin.api.staff.admin.createStaff.mutate({ email: created.email, role: 'admin', reason: '' }));
+    expect(taken).toMatchObject({ code: 'CONFLICT', field: 'email' });
+
+    const newest = await admin.api.staff.admin.auditLog.query({});
+    expect(newest[1]).toMatchObject({ actor: 'admin@city.example.jp', action: 'staff.create', reason: '4月の異動', details: { email: created.email, role: 'clerk' } });
+    const older = await admin.api.staff.admin.auditLog.query({ before: newest[1]!.id });
+    expect(older.map((entry) => entry.id)).toEqual(newest.slice(2).map((entry) => entry.id));
+  });
+
   it('answers an unknown address and a wrong password alike', async () => {
     await create('kakari@city.example.jp');
     const unknown = await failureOf(app.client().api.staff.auth.login.mutate({ email: 'nobody@city.example.jp', password: 'whatever-it-is' }));

@@ -150,7 +150,8 @@ export async function linkFaucet(deps: ServiceDeps, input: { customerId: number;
   });
 }
 
-async function recordPaperSlipChange(db: Database, contractId: number, paperless: boolean, now: Date, profile: UtilityProfile) {
+/** The faucet of the contract stops (paperless) or resumes getting the paper slip from the next business day. */
+export async function recordPaperSlipChange(db: Database, contractId: number, paperless: boolean, now: Date, profile: UtilityProfile) {
   const [contract] = await db.select({ faucetId: contracts.faucetId }).from(contracts).where(eq(contracts.id, contractId));
   const effectiveOn = createBusinessCalendar(profile.closingDays).nextBusinessDay(tokyoDate(now));
   await db.insert(paperSlipChanges).values({ faucetId: contract!.faucetId, paperless, requestedAt: now, effectiveOn });

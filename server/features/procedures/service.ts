@@ -16,6 +16,7 @@ import { RefusalError } from '../../errors.js';
 import { lockKeys } from '../../rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { audit, type Actor } from '../audit/service.js';
+import { recordPaperSlipChange } from '../faucets/service.js';
 import { queueDeliveries } from '../notices/service.js';
 
 export interface ProcedureEvent {
@@ -187,7 +188,15 @@ export async function changeProcedureStatus(
   const note = input.note.trim();
   await deps.db.transaction(async (tx) => {
     const [current] = await tx
-      .select({ id: procedures.id, status: procedures.status, customerId: procedures.customerId, faucetId: procedures.faucetId, kind: procedures.kind, receiptNo: procedures.receiptNo })
+      .select({
+        id: procedures.id,
+        status: procedures.status,
+        customerId: procedures.customerId,
+        faucetId: procedures.faucetId,
+        contractId: procedures.contractId,
+        kind: procedures.kind,
+        receiptNo: procedures.receiptNo
+      })
       .from(procedures)
       .where(eq(procedures.id, input.procedureId))
       .for('update');
@@ -199,6 +208,10 @@ export async function changeProcedureStatus(
       .set({ status: input.status, staffNote: note || null, updatedAt: deps.now, version: sql.raw(CURRENT_TRANSACTION_VERSION) })
       .where(eq(procedures.id, current.id));
     await tx.insert(procedureEvents).values({ procedureId: current.id, status: input.status, note: note || null, staffId: actor.staffId, at: deps.now });
+    // A finished paper-slip request (or its withdrawal) goes to the billing system with the paperless file.
+    if (input.status === 'done' && (current.kind === 'paper-slip' || current.kind === 'paper-slip-withdrawal')) {
+      await recordPaperSlipChange(tx, current.contractId, current.kind === 'paper-slip-withdrawal', deps.now, deps.config.profile);
+    }
     if (current.customerId !== null) {
       const facts: NoticeFacts = { topic: 'procedure', receiptNo: current.receiptNo, procedure: procedureNames[current.kind], status: procedureStatusNames[input.status] };
       await tx.insert(notices).values({ customerId: current.customerId, faucetId: current.faucetId, topic: 'procedure', facts, createdAt: deps.now });

@@ -43,7 +43,7 @@ export async function createStaff(
     if (!created) {
       throw new RefusalError('conflict', { ja: 'このメールアドレスの職員はすでにいます', en: 'A staff member with this address exists' }, 'email');
     }
-    await audit(tx, actor, { action: 'staff.create', targetKind: 'staff', targetId: created.id, reason: input.reason, details: { email, role: input.role } }, deps.now);
+    await audit(tx, actor, { action: 'staff.create', targetKind: 'staff', targetId: created.id, reason: input.reason?.trim() || null, details: { email, role: input.role } }, deps.now);
     return created.id;
   });
   return { staffId, email, password };
