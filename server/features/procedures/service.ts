@@ -70,7 +70,7 @@ const procedureColumns = {
 };
 
 /** Procedures with their history, newest first. */
-async function proceduresWhere(db: Database, where: SQL | undefined): Promise<ProcedureView[]> {
+export async function proceduresWhere(db: Database, where: SQL | undefined): Promise<ProcedureView[]> {
   const rows = await db
     .select(procedureColumns)
     .from(procedures)
