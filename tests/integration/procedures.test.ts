@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, customers, faucetLinks, faucets, noticeDeliveries, notices, paperSlipChanges, procedureEvents, procedures } from '../../server/db/schema.js';
-import { failureOf, signUp, startApp, type App, type Client } from './support/app.js';
+import { FILINGS_PER_DAY } from '../../server/features/procedures/service.js';
+import { failureOf, outcomeOf, signUp, startApp, type App, type Client } from './support/app.js';
 import { driverName } from './support/database.js';
 import { faucet, importMemberFaucets } from './support/members.js';
 import { signInStaff } from './support/staff.js';
@@ -94,6 +95,16 @@ describe(`customer procedures on ${driverName}`, () => {
     const receipts = await receiptsOf();
     expect(receipts).toHaveLength(before + 20);
     expect(receipts).toEqual(Array.from({ length: before + 20 }, (_, index) => `R-${year}-${String(index + 1).padStart(6, '0')}`));
+  });
+
+  it(`takes at most ${FILINGS_PER_DAY} filings a customer a day, even sent together, and still answers a resend of one of them`, async () => {
+    const { client, linkId } = await member(12);
+    const clientIds = Array.from({ length: FILINGS_PER_DAY + 3 }, () => randomUUID());
+    const outcomes = await Promise.all(clientIds.map((clientId) => outcomeOf(client.api.procedures.file.mutate({ clientId, linkId, kind: 'paper-slip', fields: {} }))));
+    expect(outcomes.filter((outcome) => outcome.code === 'OK')).toHaveLength(FILINGS_PER_DAY);
+    expect(outcomes.filter((outcome) => outcome.code === 'TOO_MANY_REQUESTS')).toHaveLength(3);
+    const accepted = clientIds[outcomes.findIndex((outcome) => outcome.code === 'OK')]!;
+    expect((await client.api.procedures.file.mutate({ clientId: accepted, linkId, kind: 'paper-slip', fields: {} })).clientId).toBe(accepted);
   });
 
   it("refuses another customer's faucet and an unknown one alike", async () => {

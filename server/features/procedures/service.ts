@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import {
   checkProcedureForm,
   procedureNames,
@@ -38,6 +38,10 @@ export interface ProcedureView {
   updatedAt: Date;
   history: ProcedureEvent[];
 }
+
+/** Filings per customer a day: far above any household's or company's need, low enough that a runaway device cannot flood the counter. */
+export const FILINGS_PER_DAY = 20;
+const DAY_MS = 24 * 3600_000;
 
 const notYourFaucet = new RefusalError('not-found', { ja: 'その水栓は登録されていません', en: 'No such faucet on your account' }, 'linkId');
 
@@ -112,6 +116,17 @@ export async function fileProcedure(
       .from(procedures)
       .where(and(eq(procedures.customerId, customerId), eq(procedures.clientId, clientId)));
     if (earlier) return earlier.id;
+    // Counted under the lock taken above, so filings sent together cannot all pass it.
+    const [today] = await tx
+      .select({ count: count() })
+      .from(procedures)
+      .where(and(eq(procedures.customerId, customerId), gt(procedures.filedAt, new Date(deps.now.getTime() - DAY_MS))));
+    if ((today?.count ?? 0) >= FILINGS_PER_DAY) {
+      throw new RefusalError('too-many', {
+        ja: `お手続きの申し込みは1日${FILINGS_PER_DAY}件までです。明日以降にお試しいただくか、窓口にお問い合わせください`,
+        en: `At most ${FILINGS_PER_DAY} procedures a day; please try again tomorrow or contact the counter`
+      });
+    }
     const [link] = await tx
       .select({ contractId: faucetLinks.contractId, faucetId: contracts.faucetId })
       .from(faucetLinks)
