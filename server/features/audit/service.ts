@@ -3,8 +3,11 @@ import type { Database } from '../../db/client.js';
 import { auditLog } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
 
-/** Who did it: a signed-in staff member, or an operator at the command line. */
-export type Actor = { staffId: number; email: string } | { staffId: null; email: 'command line' };
+/** Who did it: a signed-in staff member, or (no staffId) an operator at the command line, named as the command knows them. */
+export interface Actor {
+  staffId: number | null;
+  email: string;
+}
 
 export const commandLine: Actor = { staffId: null, email: 'command line' };
 
