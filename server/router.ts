@@ -3,6 +3,7 @@ import { authRouter } from './features/auth/router.js';
 import { faucetsRouter } from './features/faucets/router.js';
 import { noticeReadsRouter } from './features/notice-reads/router.js';
 import { noticeSettingsRouter } from './features/notice-settings/router.js';
+import { overviewRouter } from './features/overview/router.js';
 import { proceduresRouter, staffProceduresRouter } from './features/procedures/router.js';
 import { staffAdminRouter, staffAuthRouter } from './features/staff/router.js';
 import { supportRouter } from './features/support/router.js';
@@ -20,7 +21,7 @@ export const appRouter = router({
   noticeReads: noticeReadsRouter,
   procedures: proceduresRouter,
   /** The staff console's routes: each reads the staff cookie only. */
-  staff: router({ auth: staffAuthRouter, admin: staffAdminRouter, procedures: staffProceduresRouter, support: supportRouter })
+  staff: router({ auth: staffAuthRouter, admin: staffAdminRouter, procedures: staffProceduresRouter, support: supportRouter, overview: overviewRouter })
 });
 
 export type AppRouter = typeof appRouter;
