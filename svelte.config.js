@@ -16,7 +16,10 @@ export default {
   preprocess: vitePreprocess(),
   kit: {
     // An SPA: every path is answered with index.html by the server and the service worker.
-    adapter: adapter({ fallback: 'index.html' }),
+    // precompress writes .br and .gz beside every text file once, at build time (the adapter
+    // runs after the service worker is written, so it is compressed too and its precache list
+    // names only the originals); server/http.ts sends the one the browser accepts.
+    adapter: adapter({ fallback: 'index.html', precompress: true }),
     // workbox-window registers the worker, so the update prompt can watch it.
     serviceWorker: { register: false },
     typescript: {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import compression from 'compression';
+import Negotiator from 'negotiator';
 import sirv from 'sirv';
 import { API_ENDPOINT, createApiHandler } from './api.js';
 import { errorKind } from './db/errors.js';
@@ -17,12 +18,19 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
+/**
+ * The client build, each text file sent as the .br or .gz sibling the build wrote beside it
+ * (svelte.config.js: precompress) when the browser accepts that encoding, else as it is. Sirv
+ * sets Vary: Accept-Encoding and the compressed file's Content-Length; nothing is compressed
+ * per request.
+ */
 function createStaticHandler(clientDir: string) {
   if (!existsSync(clientDir)) return undefined;
-  return sirv(clientDir, {
+  const serve = sirv(clientDir, {
     single: true,
     etag: true,
-    gzip: false,
+    brotli: true,
+    gzip: true,
     setHeaders(res, pathname) {
       // Hashed build files never change; the shell and the service worker must be re-checked.
       res.setHeader(
@@ -31,6 +39,13 @@ function createStaticHandler(clientDir: string) {
       );
     }
   });
+  return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    // Sirv looks for "br" or "gzip" anywhere in the header, so "br;q=0" would still get brotli:
+    // it is handed the one encoding the q-values allow, the smaller (brotli) when both are.
+    const accepted = new Negotiator(req).encodings(['br', 'gzip']);
+    req.headers['accept-encoding'] = accepted.includes('br') ? 'br' : accepted.includes('gzip') ? 'gzip' : 'identity';
+    serve(req, res, next);
+  };
 }
 
 /** The path of a request's URL as a WHATWG URL parser resolves it (dot segments too); undefined when it cannot. */

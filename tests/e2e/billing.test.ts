@@ -9,6 +9,7 @@ import { m3, month, pair, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
 import { withdraw } from './support/member.js';
 import { signUp } from './support/signup.js';
+import { chooseLanguage } from './support/menu.js';
 
 // The expected text is written here independently of the app's own formatting code.
 const day = (date: string) => `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
@@ -92,7 +93,7 @@ test('home and history show the demo faucet\'s readings, bills and payments, als
   await card.getByRole('link', { name: /ご利用履歴を見る/ }).click();
   await expect(page).toHaveURL(`/history?faucet=${faucet.faucetNo}`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('ご利用履歴');
-  await expect(page.getByRole('navigation').getByRole('link', { name: 'ご利用履歴' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '履歴' })).toHaveAttribute('aria-current', 'page');
   await expect(page.locator('#usage-table caption')).toContainText(`水栓番号 ${faucet.faucetNo}`);
   await expect(page.locator('#usage-table th[scope="col"]')).toHaveText(['期間', '使用水量', '前年同期の使用水量', 'ご請求額', '前年同期のご請求額', '内訳']);
   const usageOf = new Map(demo.readings.map((reading) => [reading.period, reading.usageTenths / 10]));
@@ -166,7 +167,7 @@ test('home and history show the demo faucet\'s readings, bills and payments, als
   await context.setOffline(false);
 
   // In English: periods, amounts and results in English words.
-  await history.getByRole('button', { name: 'English' }).click();
+  await chooseLanguage(history, 'English');
   await expect(history.getByRole('heading', { level: 1 })).toHaveText('Usage history');
   const [year, monthNumber] = latestBill.period.split('-').map(Number) as [number, number];
   const shortMonth = new Intl.DateTimeFormat('en-GB', { month: 'long', timeZone: 'UTC' }).format(Date.UTC(year, monthNumber - 1, 1)).slice(0, 3);
@@ -175,7 +176,7 @@ test('home and history show the demo faucet\'s readings, bills and payments, als
   await expect(firstRow).toContainText(`¥${latestBill.total.toLocaleString('en-US')}`);
   await expect(history.getByRole('button', { name: 'Download as CSV' })).toBeVisible();
   await expectNoAxeViolations(history);
-  await history.getByRole('button', { name: '日本語' }).click();
+  await chooseLanguage(history, '日本語');
 
   // 退会 frees the demo faucet for other tests (a faucet belongs to one account).
   await withdraw(history, { password });

@@ -7,6 +7,7 @@ import { yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
 import { withdraw } from './support/member.js';
 import { field, signUp, type NewMember } from './support/signup.js';
+import { menuTab } from './support/menu.js';
 
 /** The faucets as the server holds them now, asked with the member's session (a first pull carries the whole list). */
 async function serverFaucets(request: APIRequestContext) {
@@ -27,7 +28,8 @@ test('a faucet added shows its bills on Home at once; /faucets works offline, an
 
   // Added on /faucets, its latest bill is on Home without a reload: the add syncs at once.
   await page.evaluate(() => ((window as { sameDocument?: boolean }).sameDocument = true));
-  await page.getByRole('navigation').getByRole('link', { name: '契約内容のご確認' }).click();
+  await menuTab(page).click();
+  await page.getByRole('link', { name: '契約内容のご確認' }).click();
   await field(page, '水栓番号').fill(second.faucetNo);
   await field(page, '電話番号').fill(second.phone);
   await page.getByLabel(/^契約者本人/).check();

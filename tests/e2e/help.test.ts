@@ -5,6 +5,7 @@ import { otherFaucet, profile } from './support/demo.js';
 import { freshAddress } from './support/mail.js';
 import { logIn, withdraw } from './support/member.js';
 import { field, signUp, type NewMember } from './support/signup.js';
+import { chooseLanguage } from './support/menu.js';
 
 const iphoneSafari =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -52,11 +53,11 @@ test('help opens from the signed-out home, and offline in a new page with the co
   await offline.setViewportSize({ width: 360, height: 640 });
   expect(await offline.evaluate(() => document.scrollingElement!.scrollWidth <= innerWidth)).toBe(true);
 
-  await offline.getByRole('button', { name: 'English' }).click();
+  await chooseLanguage(offline, 'English');
   await expect(offline.getByRole('heading', { level: 1 })).toHaveText('Frequently asked questions');
   await expect(offline.locator('#phone')).toContainText(`${profile.section.en} (${profile.phone})`);
   await expectNoAxeViolations(offline);
-  await offline.getByRole('button', { name: '日本語' }).click();
+  await chooseLanguage(offline, '日本語');
   await context.setOffline(false);
 });
 
@@ -146,10 +147,10 @@ test.describe('on iOS Safari', () => {
     await expect(guide).toContainText('「ホーム画面に追加」をタップします');
     await expect(guide).toContainText('電波の届かない場所でも');
     await expectNoAxeViolations(page);
-    await page.getByRole('button', { name: 'English' }).click();
+    await chooseLanguage(page, 'English');
     await expect(page.getByRole('img', { name: /^share button/ })).toBeVisible();
     await expectNoAxeViolations(page);
-    await page.getByRole('button', { name: '日本語' }).click();
+    await chooseLanguage(page, '日本語');
 
     await page.goto('/');
     await expect(page.getByRole('link', { name: profile.phone })).toBeVisible();
@@ -173,10 +174,10 @@ test('an unknown path shows a localized not-found page with a way home, and no a
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('ページが見つかりません');
   await expect(page.getByText('404')).toHaveCount(0);
   await expectNoAxeViolations(page);
-  await page.getByRole('button', { name: 'English' }).click();
+  await chooseLanguage(page, 'English');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
   await expectNoAxeViolations(page);
-  await page.getByRole('button', { name: '日本語' }).click();
+  await chooseLanguage(page, '日本語');
   await page.getByRole('link', { name: 'ホームへ戻る' }).click();
   await expect(page).toHaveURL('/');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('ようこそ');

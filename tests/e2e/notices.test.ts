@@ -10,6 +10,7 @@ import { freshAddress } from './support/mail.js';
 import { logIn, withdraw } from './support/member.js';
 import { customerState } from './support/portal-state.js';
 import { signUp, type NewMember } from './support/signup.js';
+import { logOutFromMenu } from './support/menu.js';
 
 /**
  * Debian's Chromium has no push service to subscribe with: `pushManager.subscribe` is refused
@@ -203,7 +204,7 @@ test('push on from settings; an import makes an unread notice, its push shows it
   expect((await customerState(member.email)).pushEndpoints).toEqual([]);
   await pushSwitch.check();
   await expect.poll(async () => (await customerState(member.email)).pushEndpoints).toEqual([device.endpoint]);
-  await page.getByRole('button', { name: 'ログアウト' }).click();
+  await logOutFromMenu(page);
   await expect(page).toHaveURL('/login');
   expect((await customerState(member.email)).pushEndpoints).toEqual([]);
   expect(await page.evaluate(() => localStorage.getItem('e2e.pushSubscription'))).toBeNull();

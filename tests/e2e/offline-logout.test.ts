@@ -5,6 +5,7 @@ import { personalRows } from './support/device-db.js';
 import { freshAddress } from './support/mail.js';
 import { logIn, withdraw } from './support/member.js';
 import { signUp, type NewMember } from './support/signup.js';
+import { logOutFromMenu } from './support/menu.js';
 
 /** The API procedures the page calls from now on, in order (a batch counts each of its calls). */
 function apiCalls(page: Page): string[] {
@@ -41,7 +42,7 @@ test('a log-out with no network holds: nothing syncs until the server has it, th
 
   // Log-out with no network: the device is wiped at once, and the page says the rest comes later.
   await context.setOffline(true);
-  await page.getByRole('banner').getByRole('button', { name: 'ログアウト' }).click();
+  await logOutFromMenu(page);
   await expect(page).toHaveURL('/login');
   await expect(page.getByRole('status')).toContainText('次に通信できたときに自動でログアウトの手続きを完了します');
   expect(await personalRows(page)).toBe(0);

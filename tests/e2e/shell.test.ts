@@ -4,6 +4,7 @@ import { otherFaucet } from './support/demo.js';
 import { freshAddress } from './support/mail.js';
 import { withdraw } from './support/member.js';
 import { signUp, type NewMember } from './support/signup.js';
+import { chooseLanguage } from './support/menu.js';
 
 test('the home page shows the utility name in Japanese, and in English once English is chosen', async ({ page }) => {
   await page.goto('/');
@@ -13,14 +14,14 @@ test('the home page shows the utility name in Japanese, and in English once Engl
   // Data from the API: the configured contact.
   await expect(page.getByRole('link', { name: '01654-3-2111' })).toBeVisible();
 
-  await page.getByRole('button', { name: 'English' }).click();
+  await chooseLanguage(page, 'English');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.getByRole('banner')).toContainText('Nayoro City Water and Sewerage Office');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome');
 
   await page.reload();
   await expect(page.getByRole('banner')).toContainText('Nayoro City Water and Sewerage Office');
-  await page.getByRole('button', { name: '日本語' }).click();
+  await chooseLanguage(page, '日本語');
   await expect(page.getByRole('banner')).toContainText('名寄市上下水道室');
 });
 
@@ -28,7 +29,7 @@ test('the home page has no accessibility violations in either language', async (
   await page.goto('/');
   await expect(page.getByRole('link', { name: '01654-3-2111' })).toBeVisible();
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
-  await page.getByRole('button', { name: 'English' }).click();
+  await chooseLanguage(page, 'English');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome');
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
 });
@@ -109,9 +110,9 @@ test('the Content-Security-Policy lets every page work: no violation anywhere, a
   await visit('/history', page.locator('canvas').first());
   await visit('/faucets', page.getByRole('heading', { level: 1, name: '契約内容のご確認' }));
   await visit('/settings', page.getByRole('heading', { level: 1 }));
-  await page.getByRole('button', { name: 'English' }).click();
+  await chooseLanguage(page, 'English');
   await visit('/withdraw', page.getByRole('heading', { level: 1 }));
-  await page.getByRole('button', { name: '日本語' }).click();
+  await chooseLanguage(page, '日本語');
   await withdraw(page, member);
   expect(violations).toEqual([]);
 });

@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
@@ -12,6 +13,7 @@ import { createHttpServer } from '../../server/http.js';
 import { createLogger } from '../../server/logger.js';
 import { createMailer } from '../../server/mail/transport.js';
 import { createTestDatabase, driverName, serverUrl, type TestDatabase } from './support/database.js';
+import { rawGet } from './support/raw-get.js';
 import { freshDataDir } from './support/server-process.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
@@ -20,15 +22,23 @@ const logger = createLogger('silent');
 /** The page's policy as SvelteKit writes it into a build (kit.csp), inline script hash and all. */
 const PAGE_POLICY = "default-src 'self'; script-src 'self' 'sha256-6XA3kbckwGeje5BzFCfseo5tqeEcwunpFFlpfhZ6GAU='; object-src 'none'";
 
-/** A client build as adapter-static leaves it: the shell with its CSP tag, and one hashed asset. */
+/** A file of a client build with the .br and .gz siblings adapter-static's precompress writes. */
+function writePrecompressed(file: string, text: string) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  writeFileSync(`${file}.br`, brotliCompressSync(text));
+  writeFileSync(`${file}.gz`, gzipSync(text));
+}
+
+/** A client build as adapter-static leaves it: the shell with its CSP tag, a hashed asset and the service worker. */
 function clientBuild(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'portal-client-'));
-  writeFileSync(
+  writePrecompressed(
     path.join(dir, 'index.html'),
     `<!doctype html><html><head><meta http-equiv="content-security-policy" content="${PAGE_POLICY}"></head><body></body></html>`
   );
-  mkdirSync(path.join(dir, '_app/immutable/entry'), { recursive: true });
-  writeFileSync(path.join(dir, '_app/immutable/entry/start.abc123.js'), 'export {};');
+  writePrecompressed(path.join(dir, '_app/immutable/entry/start.abc123.js'), `export const names = ${JSON.stringify(Array.from({ length: 200 }, (_, i) => `水道${i}`))};`);
+  writePrecompressed(path.join(dir, 'service-worker.js'), `self.__WB_MANIFEST = ${JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ url: `_app/immutable/chunks/${i}.js` })))};`);
   return dir;
 }
 
@@ -135,6 +145,79 @@ describe(`HTTP on ${driverName}`, () => {
     expect(answers.page.headers.get('cache-control')).toBe('no-cache');
     expect(answers.asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     for (const kind of ['api', 'apiBatch', 'apiMutation'] as const) expect(answers[kind].headers.get('cache-control'), kind).toBe('no-store');
+  });
+
+  it("sends the build's precompressed files by Accept-Encoding (brotli, gzip or as they are), with Vary and the right cache lifetime", async () => {
+    const clientDir = clientBuild();
+    const { baseUrl } = await servedApp({ clientDir });
+    const decoders = { br: brotliDecompressSync, gzip: gunzipSync, identity: (body: Buffer) => body };
+    const files = [
+      { path: '/_app/immutable/entry/start.abc123.js', file: '_app/immutable/entry/start.abc123.js', type: 'text/javascript', cache: 'public, max-age=31536000, immutable' },
+      { path: '/service-worker.js', file: 'service-worker.js', type: 'text/javascript', cache: 'no-cache' },
+      { path: '/', file: 'index.html', type: 'text/html;charset=utf-8', cache: 'no-cache' },
+      // Every page of the SPA is the shell.
+      { path: '/history', file: 'index.html', type: 'text/html;charset=utf-8', cache: 'no-cache' }
+    ];
+    // What browsers send, and the edge cases of q-values: a zero excludes an encoding, whatever its place.
+    const asked = [
+      { accept: 'gzip, deflate, br, zstd', encoding: 'br' },
+      { accept: 'br', encoding: 'br' },
+      { accept: 'gzip', encoding: 'gzip' },
+      { accept: 'br;q=0, gzip;q=0.8', encoding: 'gzip' },
+      { accept: '*', encoding: 'br' },
+      { accept: undefined, encoding: 'identity' },
+      { accept: 'identity', encoding: 'identity' },
+      { accept: 'deflate', encoding: 'identity' },
+      { accept: 'gzip;q=0, br;q=0', encoding: 'identity' }
+    ] as const;
+    for (const { path: urlPath, file, type, cache } of files) {
+      const original = readFileSync(path.join(clientDir, file));
+      for (const { accept, encoding } of asked) {
+        const what = `${urlPath} with Accept-Encoding ${accept}`;
+        const answer = await rawGet(`${baseUrl}${urlPath}`, accept === undefined ? {} : { 'Accept-Encoding': accept });
+        expect(answer.status, what).toBe(200);
+        expect(answer.headers['content-encoding'], what).toBe(encoding === 'identity' ? undefined : encoding);
+        expect(answer.headers['content-type'], what).toBe(type);
+        expect(Number(answer.headers['content-length']), what).toBe(answer.body.length);
+        expect(decoders[encoding](answer.body).equals(original), what).toBe(true);
+        if (encoding !== 'identity') expect(answer.body.length, what).toBeLessThan(original.length);
+        expect(answer.headers.vary, what).toBe('Accept-Encoding');
+        expect(answer.headers['cache-control'], what).toBe(cache);
+      }
+    }
+
+    // A revalidation names the representation it holds: the brotli one is still current, and a gzip client gets its own.
+    const first = await rawGet(`${baseUrl}/service-worker.js`, { 'Accept-Encoding': 'br' });
+    expect((await rawGet(`${baseUrl}/service-worker.js`, { 'Accept-Encoding': 'br', 'If-None-Match': first.headers.etag! })).status).toBe(304);
+    const gzipped = await rawGet(`${baseUrl}/service-worker.js`, { 'Accept-Encoding': 'gzip', 'If-None-Match': first.headers.etag! });
+    expect(gzipped.status).toBe(200);
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+
+    // A file with no compressed sibling (an image) goes as it is, whatever is accepted.
+    writeFileSync(path.join(clientDir, '_app/immutable/entry/icon.abc123.png'), Buffer.alloc(3000, 7));
+    const restarted = await servedApp({ clientDir });
+    const image = await rawGet(`${restarted.baseUrl}/_app/immutable/entry/icon.abc123.png`, { 'Accept-Encoding': 'br, gzip' });
+    expect(image.headers).toMatchObject({ 'content-type': 'image/png', 'content-length': '3000' });
+    expect(image.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('compresses API answers on the fly when worth it, once, and tRPC reads them', async () => {
+    const { baseUrl } = await servedApp({ clientDir: clientBuild() });
+    const profile = `${baseUrl}/api/trpc/utility.profile`;
+    const plain = await rawGet(profile);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.length).toBeGreaterThan(1024);
+    for (const [accept, decode] of [['br', brotliDecompressSync], ['gzip', gunzipSync]] as const) {
+      const answer = await rawGet(profile, { 'Accept-Encoding': accept });
+      expect(answer.headers['content-encoding'], accept).toBe(accept);
+      expect(answer.headers.vary, accept).toContain('Accept-Encoding');
+      expect(answer.headers['cache-control'], accept).toBe('no-store');
+      expect(JSON.parse(decode(answer.body).toString('utf8')), accept).toEqual(JSON.parse(plain.body.toString('utf8')));
+    }
+    // Under the threshold compression costs more than it saves.
+    const small = await rawGet(`${baseUrl}/api/trpc/auth.me`, { 'Accept-Encoding': 'br, gzip' });
+    expect(small.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(small.body.toString('utf8'))).toMatchObject({ result: { data: null } });
   });
 
   it('sends Strict-Transport-Security only when ORIGIN is https', async () => {

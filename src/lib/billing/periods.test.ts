@@ -26,11 +26,14 @@ describe('periods', () => {
   });
 
   it('put the year on the first axis label and where a year starts', () => {
-    expect(axisLabel('2025-11', 1, 'ja', true)).toEqual(['11月', '2025年']);
-    expect(axisLabel('2025-12', 1, 'ja', false)).toEqual(['12月']);
-    expect(axisLabel('2026-01', 1, 'ja', false)).toEqual(['1月', '2026年']);
-    expect(axisLabel('2026-02', 2, 'ja', false)).toEqual(['1・2月', '2026年']);
-    expect(axisLabel('2026-04', 2, 'ja', false)).toEqual(['3・4月']);
-    expect(axisLabel('2026-01', 2, 'en', false)).toEqual(['Dec–Jan', '2026']);
+    expect(axisLabel('2025-11', 1, 'ja', null)).toEqual(['11月', '2025年']);
+    expect(axisLabel('2025-12', 1, 'ja', '2025-11')).toEqual(['12月']);
+    expect(axisLabel('2026-01', 1, 'ja', '2025-12')).toEqual(['1月', '2026年']);
+    // Every other month labelled: January has no label, so February carries the new year.
+    expect(axisLabel('2026-02', 1, 'ja', '2025-12')).toEqual(['2月', '2026年']);
+    expect(axisLabel('2026-04', 1, 'ja', '2026-02')).toEqual(['4月']);
+    expect(axisLabel('2026-02', 2, 'ja', '2025-12')).toEqual(['1・2月', '2026年']);
+    expect(axisLabel('2026-04', 2, 'ja', '2026-02')).toEqual(['3・4月']);
+    expect(axisLabel('2026-01', 2, 'en', '2025-11')).toEqual(['Dec–Jan', '2026']);
   });
 });

@@ -47,11 +47,12 @@ export function periodLabel(period: string, months: CycleMonths, locale: Locale)
 
 /**
  * A chart axis label, short enough for a phone: the months, and the year under the first
- * bar and wherever a new year starts.
+ * label shown and wherever a new year starts since the label shown before (`previousShown`,
+ * which is not the period before when the axis labels every other bar).
  */
-export function axisLabel(period: string, months: CycleMonths, locale: Locale, isFirst: boolean): string[] {
-  const { first, last, before } = covered(period, months);
-  const newYear = isFirst || before.year !== last.year;
+export function axisLabel(period: string, months: CycleMonths, locale: Locale, previousShown: string | null): string[] {
+  const { first, last } = covered(period, months);
+  const newYear = previousShown === null || covered(previousShown, months).last.year !== last.year;
   const monthsText =
     locale === 'ja'
       ? months === 1

@@ -22,9 +22,6 @@ export type PaymentStatus =
 
 export type PaymentStatusKind = PaymentStatus['kind'];
 
-/** The statuses that need the customer to act. */
-export const unsettledKinds: readonly PaymentStatusKind[] = ['failed', 'overdue'];
-
 export function paymentStatus(bill: Pick<LocalBill, 'dueDate' | 'transferDate'>, payment: Pick<LocalPayment, 'method' | 'result' | 'paidOn'> | null | undefined, today: string): PaymentStatus {
   if (payment?.result === 'paid') return { kind: 'paid', method: payment.method, paidOn: payment.paidOn };
   if (payment?.result === 'failed') return { kind: 'failed', method: payment.method };

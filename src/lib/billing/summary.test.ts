@@ -63,12 +63,12 @@ describe('home summaries', () => {
     expect(first!.latestBill?.total).toBe(6380);
     expect(first!.status).toEqual({ kind: 'scheduled', transferDate: '2026-10-26' });
     expect(first!.nextTransfer).toEqual({ date: '2026-10-26', amount: 6380 });
-    expect(first!.unsettled).toBe(0);
+    expect(first!.unsettled).toEqual([]);
     expect(first!.cycle).toBe(1);
     // Paid by slip and late: 未納, no transfer to announce.
     expect(second!.status).toEqual({ kind: 'overdue', dueDate: '2026-08-28' });
     expect(second!.nextTransfer).toBeNull();
-    expect(second!.unsettled).toBe(1);
+    expect(second!.unsettled).toEqual([{ period: '2026-08', total: 4000, status: { kind: 'overdue', dueDate: '2026-08-28' } }]);
   });
 
   it('count an older failed debit as unsettled while the latest bill waits for its transfer', () => {
@@ -80,12 +80,29 @@ describe('home summaries', () => {
     };
     const [summary] = summarize(data, '2026-10-20');
     expect(summary!.status?.kind).toBe('scheduled');
-    expect(summary!.unsettled).toBe(1);
+    expect(summary!.unsettled).toEqual([{ period: '2026-09', total: 6000, status: { kind: 'failed', method: 'transfer' } }]);
     expect(summary!.latestReading).toBeNull();
+  });
+
+  it('never announce a transfer for a bill whose debit failed, and list every unsettled bill oldest first', () => {
+    const data = {
+      faucets: [faucet(1, '12000001')],
+      readings: [],
+      bills: [bill('12000001', '2026-10', 6380), bill('12000001', '2026-08', 5100, false), bill('12000001', '2026-09', 6000)],
+      payments: [payment('12000001', '2026-10', 'failed'), payment('12000001', '2026-09', 'paid')]
+    };
+    // Before the failed bill's own transfer date: the result is in, so it is not 振替予定.
+    const [summary] = summarize(data, '2026-10-20');
+    expect(summary!.status).toEqual({ kind: 'failed', method: 'transfer' });
+    expect(summary!.nextTransfer).toBeNull();
+    expect(summary!.unsettled.map((found) => [found.period, found.total, found.status.kind])).toEqual([
+      ['2026-08', 5100, 'overdue'],
+      ['2026-10', 6380, 'failed']
+    ]);
   });
 
   it('show a faucet with no data yet', () => {
     const [summary] = summarize({ faucets: [faucet(1, '12000001')], readings: [], bills: [], payments: [] }, '2026-10-20');
-    expect(summary).toMatchObject({ latestReading: null, latestBill: null, status: null, nextTransfer: null, unsettled: 0 });
+    expect(summary).toMatchObject({ latestReading: null, latestBill: null, status: null, nextTransfer: null, unsettled: [] });
   });
 });

@@ -1,7 +1,7 @@
 import type { LocalBill, LocalPayment, LocalReading } from '$lib/local/db';
 import type { SyncedFaucet } from '$lib/shared/sync-wire';
 import { inferCycle, type CycleMonths } from './periods';
-import { nextTransfer, paymentStatus, unsettledKinds, type PaymentStatus } from './status';
+import { nextTransfer, paymentStatus, type PaymentStatus } from './status';
 
 /** The device's billing data as the pages read it from Dexie. */
 export interface BillingData {
@@ -20,8 +20,19 @@ export interface FaucetSummary {
   /** The latest bill's payment. */
   status: PaymentStatus | null;
   nextTransfer: { date: string; amount: number } | null;
-  /** Bills (the latest included) whose payment failed or is overdue. */
-  unsettled: number;
+  /** Bills (the latest included) whose debit failed or that are past due unpaid, oldest first. */
+  unsettled: UnsettledBill[];
+}
+
+/** A bill the customer has to act on: 振替不能 (pay by the slip that follows) or 未納. */
+export interface UnsettledBill {
+  period: string;
+  total: number;
+  status: Extract<PaymentStatus, { kind: 'failed' | 'overdue' }>;
+}
+
+function unsettledBill(bill: LocalBill, status: PaymentStatus): UnsettledBill | null {
+  return status.kind === 'failed' || status.kind === 'overdue' ? { period: bill.period, total: bill.total, status } : null;
 }
 
 /** The row of the latest period, or null. */
@@ -58,7 +69,10 @@ export function summarize(data: BillingData, today: string): FaucetSummary[] {
       const bills = data.bills.filter((bill) => bill.faucetNo === faucet.faucetNo);
       const latestBill = latest(bills);
       const status = latestBill ? paymentStatus(latestBill, paymentOf(payments, latestBill), today) : null;
-      const unsettled = bills.filter((bill) => unsettledKinds.includes(paymentStatus(bill, paymentOf(payments, bill), today).kind)).length;
+      const unsettled = bills
+        .map((bill) => unsettledBill(bill, paymentStatus(bill, paymentOf(payments, bill), today)))
+        .filter((found) => found !== null)
+        .sort((a, b) => a.period.localeCompare(b.period));
       return {
         faucet,
         cycle: cycleOf(readings, bills),
