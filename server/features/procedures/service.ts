@@ -6,6 +6,7 @@ import {
   statusChangeProblem,
   type ProcedureContent,
   type ProcedureKind,
+  type ProcedureRecord,
   type ProcedureStatus
 } from '../../../src/lib/shared/procedure-form.js';
 import type { NoticeFacts } from '../../../src/lib/shared/notices.js';
@@ -19,25 +20,8 @@ import { audit, type Actor } from '../audit/service.js';
 import { recordPaperSlipChange } from '../faucets/service.js';
 import { queueDeliveries } from '../notices/service.js';
 
-export interface ProcedureEvent {
-  status: ProcedureStatus;
-  note: string | null;
-  at: Date;
-}
-
-export interface ProcedureView {
-  id: number;
-  receiptNo: string;
-  clientId: string;
-  kind: ProcedureKind;
-  faucetNo: string;
-  content: ProcedureContent;
-  status: ProcedureStatus;
-  staffNote: string | null;
-  filedAt: Date;
-  updatedAt: Date;
-  history: ProcedureEvent[];
-}
+/** A procedure as the services hand it on, its instants as dates (the sync sends them as ISO text). */
+export type ProcedureView = ProcedureRecord<Date>;
 
 /** Filings per customer a day: far above any household's or company's need, low enough that a runaway device cannot flood the counter. */
 export const FILINGS_PER_DAY = 20;

@@ -31,6 +31,22 @@ export type ProcedureContent =
   | { kind: 'paper-slip' }
   | { kind: 'paper-slip-withdrawal' };
 
+/** A filed procedure with every status it went through; instants as `Time` (Date on the server, ISO text on the wire). */
+export interface ProcedureRecord<Time> {
+  id: number;
+  receiptNo: string;
+  /** The outbox id the device filed it with: the device matches its queued filing to it. */
+  clientId: string;
+  kind: ProcedureKind;
+  faucetNo: string;
+  content: ProcedureContent;
+  status: ProcedureStatus;
+  staffNote: string | null;
+  filedAt: Time;
+  updatedAt: Time;
+  history: { status: ProcedureStatus; note: string | null; at: Time }[];
+}
+
 export interface FieldProblem {
   field: string;
   reason: Localized;

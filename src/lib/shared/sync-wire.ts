@@ -1,5 +1,5 @@
 import type { NoticeFacts, NoticeTopic } from './notices';
-import type { ProcedureContent, ProcedureKind, ProcedureStatus } from './procedure-form';
+import type { ProcedureRecord } from './procedure-form';
 import { billColumns, paymentColumns, readingColumns, type Column, type RowOf, type TupleOf } from './billing-rows';
 
 /**
@@ -45,22 +45,8 @@ export interface SyncedNotice {
   readAt: string | null;
 }
 
-/** A procedure the customer filed (各種お手続き), with every status it went through. */
-export interface SyncedProcedure {
-  id: number;
-  receiptNo: string;
-  /** The outbox id the device filed it with: the device matches its queued filing to it. */
-  clientId: string;
-  kind: ProcedureKind;
-  faucetNo: string;
-  content: ProcedureContent;
-  status: ProcedureStatus;
-  staffNote: string | null;
-  /** ISO 8601 instants. */
-  filedAt: string;
-  updatedAt: string;
-  history: { status: ProcedureStatus; note: string | null; at: string }[];
-}
+/** A procedure the customer filed (各種お手続き), with every status it went through; instants in ISO 8601. */
+export type SyncedProcedure = ProcedureRecord<string>;
 
 export type ReadingTuple = TupleOf<typeof readingColumns>;
 export type BillTuple = TupleOf<typeof billColumns>;
