@@ -68,12 +68,12 @@ function cookieName(origin: string, base: string): string {
   return origin.startsWith('https://') ? `__Host-${base}` : base;
 }
 
+export const sessionCookieName = (origin: string) => cookieName(origin, 'session');
+
 /**
  * A session cookie: HttpOnly, SameSite=Lax, Secure everywhere but plain http on this machine.
  * Path=/ because the API's paths (/api/trpc/a,b batches) give no narrower path, and `__Host-` demands it.
  */
-export const sessionCookieName = (origin: string) => cookieName(origin, 'session');
-
 export function cookieHeader(origin: string, base: string, token: string | null, maxAgeSeconds: number): string {
   const secure = origin.startsWith('https://') || !/^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(origin);
   const attributes = ['Path=/', 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])];
