@@ -14,7 +14,7 @@ import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import type { Database } from '../../db/client.js';
 import { contracts, CURRENT_TRANSACTION_VERSION, customers, faucetLinks, faucets, notices, procedureEvents, procedures, receiptCounters } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
-import { lockKeys } from '../../rate-limits.js';
+import { LOCKED_COUNT, lockKeys } from '../../rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { audit, type Actor } from '../audit/service.js';
 import { recordPaperSlipChange } from '../faucets/service.js';
@@ -134,7 +134,7 @@ export async function fileProcedure(
       .returning({ id: procedures.id });
     await tx.insert(procedureEvents).values({ procedureId: filed!.id, status: 'received', at: deps.now });
     return filed!.id;
-  });
+  }, LOCKED_COUNT);
   const [view] = await proceduresWhere(deps.db, eq(procedures.id, id));
   return view!;
 }
@@ -222,6 +222,7 @@ export async function changeProcedureStatus(
       { action: 'procedure.status', targetKind: 'procedure', targetId: current.receiptNo, reason: note || null, details: { from: current.status, to: input.status } },
       deps.now
     );
-  });
+    // Read committed: after waiting for the row lock, the check sees the status the other clerk left.
+  }, LOCKED_COUNT);
   return procedureDetail(deps, input.procedureId);
 }
