@@ -18,7 +18,7 @@ async function largeText(page: Page): Promise<void> {
 }
 
 const visitorPages = ['/', '/login', '/signup', '/reset', '/help', '/simulator', '/menu', '/no-such-page'] as const;
-const memberPages = ['/', '/history', '/history/bill', '/notices', '/faucets', '/settings', '/withdraw', '/help', '/simulator', '/menu'] as const;
+const memberPages = ['/', '/history', '/history/bill', '/notices', '/procedures', '/procedures/new?kind=holder-change', '/procedures/new?kind=billing-address', '/faucets', '/settings', '/withdraw', '/help', '/simulator', '/menu'] as const;
 
 const billPath = (faucetNo: string, period: string) => `/history/bill?faucet=${faucetNo}&period=${period}`;
 

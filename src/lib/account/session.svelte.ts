@@ -191,7 +191,7 @@ export async function withdraw(password: string): Promise<void> {
 }
 
 /** The pages that need a signed-in customer, and so the only places log-in returns to. */
-const memberPages = ['/faucets', '/settings', '/withdraw', '/history', '/notices'] as const;
+const memberPages = ['/faucets', '/settings', '/withdraw', '/history', '/notices', '/procedures', '/procedures/new'] as const;
 export type MemberPage = (typeof memberPages)[number];
 
 /** Where to go after log-in: one of this app's member pages, never another site. */

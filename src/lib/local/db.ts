@@ -1,6 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { BillRow, PaymentRow, ReadingRow } from '$lib/shared/billing-rows';
-import type { SyncedFaucet, SyncedNotice } from '$lib/shared/sync-wire';
+import type { ProcedureContent } from '$lib/shared/procedure-form';
+import type { SyncedFaucet, SyncedNotice, SyncedProcedure } from '$lib/shared/sync-wire';
 import { keepProfile, type StoredProfile } from '$lib/sync/profile';
 
 export type LocalReading = ReadingRow;
@@ -19,7 +20,13 @@ export interface SyncMeta {
 export type LocalNotice = SyncedNotice;
 
 /** A change the customer made on this device, as the outbox holds it until the server has it. */
-export type Change = { kind: 'faucet-label'; linkId: number; label: string | null } | { kind: 'notice-read'; noticeId: number };
+export type Change =
+  | { kind: 'faucet-label'; linkId: number; label: string | null }
+  | { kind: 'notice-read'; noticeId: number }
+  /** A procedure filed on the device (checked there too): shown as 「送信待ち」 until the server has it. */
+  | { kind: 'procedure-file'; linkId: number; faucetNo: string; content: ProcedureContent; fields: Record<string, string> };
+
+export type LocalProcedure = SyncedProcedure;
 
 /**
  * One change waiting to be sent. `id` is made on the device and is the server's idempotency
@@ -41,6 +48,7 @@ export class LocalDatabase extends Dexie {
   meta!: EntityTable<SyncMeta, 'key'>;
   outbox!: EntityTable<OutboxRow, 'seq'>;
   notices!: EntityTable<LocalNotice, 'id'>;
+  procedures!: EntityTable<LocalProcedure, 'id'>;
 
   constructor() {
     super('josuido-portal');
@@ -61,6 +69,7 @@ export class LocalDatabase extends Dexie {
       if (stored) keepProfile({ profile: stored.profile, fetchedAt: stored.fetchedAt });
     });
     this.version(6).stores({ profile: null });
+    this.version(7).stores({ procedures: 'id, filedAt' });
   }
 }
 
@@ -89,6 +98,18 @@ export function billingCopy() {
 /** The customer's notices, newest first. */
 export function noticesCopy() {
   return localDb.notices.orderBy('createdAt').reverse().toArray();
+}
+
+/** The customer's procedures, newest first, and the filings still waiting in the outbox (「送信待ち」), oldest first. */
+export function proceduresCopy() {
+  return localDb.transaction('r', [localDb.procedures, localDb.outbox, localDb.faucets, localDb.meta], async () => {
+    const filed = await localDb.procedures.orderBy('filedAt').reverse().toArray();
+    const onServer = new Set(filed.map((procedure) => procedure.clientId));
+    const waiting = (await localDb.outbox.orderBy('seq').toArray()).flatMap((row) =>
+      row.change.kind === 'procedure-file' && !onServer.has(row.id) ? [{ clientId: row.id, queuedAt: row.queuedAt, change: row.change }] : []
+    );
+    return { filed, waiting, faucets: await localDb.faucets.toArray(), synced: (await localDb.meta.get('sync')) !== undefined };
+  });
 }
 
 /** How many notices the customer has not read yet, on this device's copy. */

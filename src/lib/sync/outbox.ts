@@ -12,6 +12,8 @@ export async function applyLocally(change: Change): Promise<void> {
     await localDb.faucets.update(change.linkId, { label: change.label });
     return;
   }
+  // A filing waiting to be sent is shown from the outbox itself (「送信待ち」).
+  if (change.kind === 'procedure-file') return;
   await localDb.notices
     .where('id')
     .equals(change.noticeId)
@@ -35,6 +37,11 @@ export async function queueChange(change: Change): Promise<void> {
 async function send({ id, change }: OutboxRow): Promise<number | null> {
   if (change.kind === 'notice-read') {
     await api.noticeReads.mark.mutate({ noticeId: change.noticeId, clientId: id });
+    return null;
+  }
+  if (change.kind === 'procedure-file') {
+    // The outbox id is the filing's client id: a resend after a lost answer gets the same receipt.
+    await api.procedures.file.mutate({ clientId: id, linkId: change.linkId, kind: change.content.kind, fields: change.fields });
     return null;
   }
   const { repeated } = await api.faucets.label.mutate({ linkId: change.linkId, label: change.label ?? '', clientId: id });

@@ -11,7 +11,7 @@ export function abandonPulls(): void {
   generation += 1;
 }
 
-const dataTables = () => [localDb.faucets, localDb.readings, localDb.bills, localDb.payments, localDb.notices, localDb.meta];
+const dataTables = () => [localDb.faucets, localDb.readings, localDb.bills, localDb.payments, localDb.notices, localDb.procedures, localDb.meta];
 
 async function dropCopy(): Promise<void> {
   await localDb.transaction('rw', dataTables(), async () => {
@@ -39,6 +39,7 @@ async function store(response: PullResponse, startedIn: number): Promise<void> {
     if (response.bills) await localDb.bills.bulkPut(response.bills.map(billFrom));
     if (response.payments) await localDb.payments.bulkPut(response.payments.map(paymentFrom));
     if (response.notices) await localDb.notices.bulkPut(response.notices);
+    if (response.procedures) await localDb.procedures.bulkPut(response.procedures);
     // What the customer changed here and the server has not got yet stays on the copy over the server's older value.
     if (response.faucets || response.notices) for (const row of await localDb.outbox.toArray()) await applyLocally(row.change);
     if (response.faucets) {
