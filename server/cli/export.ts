@@ -1,21 +1,28 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createBusinessCalendar } from '../domain/calendar.js';
-import { exportPaperSlipChanges } from '../features/exports/service.js';
+import { exportApprovedChanges, exportPaperSlipChanges } from '../features/exports/service.js';
 import { openForCommand } from './command.js';
 import { exitWithUsage, resolveFromCaller, UsageError } from './usage.js';
 
-const usage = 'npm run export -- paperless [--out FILE]';
+const usage = 'npm run export -- paperless|changes [--out FILE]';
+
+/** Each export: what it hands over, and how the summary names its rows. */
+const exports = {
+  paperless: { run: exportPaperSlipChanges, rows: 'paper-slip change(s)' },
+  changes: { run: exportApprovedChanges, rows: 'holder / billing-address change(s)' }
+} as const;
+type ExportKind = keyof typeof exports;
 
 type Deliver = (csv: string) => Promise<void>;
 
-function readArguments(): { out: string | undefined } {
+function readArguments(): { kind: ExportKind; out: string | undefined } {
   try {
     const parsed = parseArgs({ options: { out: { type: 'string' } }, allowPositionals: true, strict: true });
     const [kind, ...extra] = parsed.positionals;
-    if (kind !== 'paperless') throw new UsageError(kind === undefined ? 'which export?' : `unknown export: ${kind}`);
+    if (kind !== 'paperless' && kind !== 'changes') throw new UsageError(kind === undefined ? 'which export?' : `unknown export: ${kind}`);
     if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
-    return { out: parsed.values.out === undefined ? undefined : resolveFromCaller(parsed.values.out) };
+    return { kind, out: parsed.values.out === undefined ? undefined : resolveFromCaller(parsed.values.out) };
   } catch (error) {
     if (error instanceof UsageError) exitWithUsage(error, usage);
     if (error instanceof TypeError) exitWithUsage(new UsageError(error.message), usage);
@@ -43,15 +50,15 @@ function writeToFile(file: string): Deliver {
   };
 }
 
-const { out } = readArguments();
+const { kind, out } = readArguments();
 const { config, database } = await openForCommand();
 try {
-  const result = await exportPaperSlipChanges({ db: database.db, now: new Date() }, {
+  const result = await exports[kind].run({ db: database.db, now: new Date() }, {
     calendar: createBusinessCalendar(config.profile.closingDays),
     deliver: out === undefined ? writeToStdout : writeToFile(out)
   });
   // stderr, because stdout may be the file itself.
-  process.stderr.write(`exported ${result.rows} paper-slip change(s) effective until ${result.effectiveUntil} to ${out ?? 'stdout'}\n`);
+  process.stderr.write(`exported ${result.rows} ${exports[kind].rows} effective until ${result.effectiveUntil} to ${out ?? 'stdout'}\n`);
 } finally {
   await database.close();
 }

@@ -239,7 +239,7 @@ describe(`npm run export on ${driverName}`, () => {
     async (args) => {
       const run = await runCli(args, { DATA_DIR: freshDataDir() });
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain('usage: npm run export -- paperless [--out FILE]');
+      expect(run.stderr).toContain('usage: npm run export -- paperless|changes [--out FILE]');
     }
   );
 });

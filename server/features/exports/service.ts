@@ -1,9 +1,11 @@
 import { stringify } from 'csv-stringify/sync';
-import { and, eq, isNull, lte } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { JobDeps } from '../../service-deps.js';
-import { faucets, paperSlipChanges } from '../../db/schema.js';
+import { faucets, paperSlipChanges, procedureEvents, procedures } from '../../db/schema.js';
 import { tokyoDate, tokyoTimestamp } from '../../../src/lib/shared/tokyo-time.js';
 import type { BusinessCalendar } from '../../domain/calendar.js';
+import { changeEffectiveOn } from '../../domain/change-effective.js';
+import type { ProcedureContent } from '../../../src/lib/shared/procedure-form.js';
 
 const paperlessColumns = ['faucet_no', 'paper_slip', 'effective_on', 'requested_at'] as const;
 
@@ -78,6 +80,95 @@ export async function exportPaperSlipChanges(
       });
     await options.deliver(toCsv(changes.sort(byRequestOrder)));
     return changes.length;
+  });
+  return { rows, effectiveUntil };
+}
+
+const changeColumns = [
+  'receipt_no',
+  'faucet_no',
+  'change',
+  'effective_on',
+  'holder_name',
+  'holder_kana',
+  'holder_phone',
+  'billing_name',
+  'billing_postal_code',
+  'billing_address',
+  'billing_phone',
+  'approved_at'
+] as const;
+
+const handedOverKinds = ['holder-change', 'billing-address'] as const;
+
+interface ApprovedChange {
+  id: number;
+  receiptNo: string;
+  faucetNo: string;
+  content: ProcedureContent;
+  approvedAt: Date;
+  effectiveOn: string;
+}
+
+function changeRecord(change: ApprovedChange): (string | null)[] {
+  const { content } = change;
+  const common = [change.receiptNo, change.faucetNo];
+  const approvedAt = tokyoTimestamp(change.approvedAt);
+  if (content.kind === 'holder-change') {
+    return [...common, 'holder', change.effectiveOn, content.newHolderName, content.newHolderKana, content.phone, null, null, null, null, approvedAt];
+  }
+  if (content.kind === 'billing-address') {
+    return [...common, 'billing_address', change.effectiveOn, null, null, null, content.name, content.postalCode, content.address, content.phone, approvedAt];
+  }
+  throw new Error(`procedure ${change.receiptNo} is not a change the billing system takes`);
+}
+
+export interface ChangesExportResult {
+  rows: number;
+  effectiveUntil: string;
+}
+
+/**
+ * Hands the billing system the holder and billing-address changes staff finished (完了) and
+ * not handed over yet, under the paperless file's rule: those effective by the next business
+ * day (see changeEffectiveOn), later ones in a later file, each in exactly one file. The
+ * candidates are read and then marked with UPDATE … WHERE exported_at IS NULL in the same
+ * transaction as the file is written: a second export at the same moment waits for the row
+ * locks and finds them marked, so it writes none of them.
+ */
+export async function exportApprovedChanges(
+  { db, now }: JobDeps,
+  options: { calendar: BusinessCalendar; deliver: (csv: string) => Promise<void> }
+): Promise<ChangesExportResult> {
+  const effectiveUntil = options.calendar.nextBusinessDay(tokyoDate(now));
+  const rows = await db.transaction(async (tx) => {
+    const approvedAt = sql<Date>`max(${procedureEvents.at})`.mapWith((value: string | Date) => new Date(value));
+    const candidates = await tx
+      .select({ id: procedures.id, receiptNo: procedures.receiptNo, faucetNo: faucets.faucetNo, content: procedures.content, approvedAt })
+      .from(procedures)
+      .innerJoin(faucets, eq(faucets.id, procedures.faucetId))
+      .innerJoin(procedureEvents, and(eq(procedureEvents.procedureId, procedures.id), eq(procedureEvents.status, 'done')))
+      .where(and(eq(procedures.status, 'done'), isNull(procedures.exportedAt), inArray(procedures.kind, [...handedOverKinds])))
+      .groupBy(procedures.id, faucets.faucetNo);
+    const due = candidates
+      .map((candidate): ApprovedChange => {
+        const content = candidate.content as ProcedureContent;
+        const askedFor = content.kind === 'holder-change' ? content.effectiveDate : null;
+        return { ...candidate, content, effectiveOn: changeEffectiveOn(options.calendar, tokyoDate(candidate.approvedAt), askedFor) };
+      })
+      .filter((change) => change.effectiveOn <= effectiveUntil);
+    const marked =
+      due.length === 0
+        ? []
+        : await tx
+            .update(procedures)
+            .set({ exportedAt: now })
+            .where(and(inArray(procedures.id, due.map((change) => change.id)), isNull(procedures.exportedAt)))
+            .returning({ id: procedures.id });
+    const ours = new Set(marked.map((row) => row.id));
+    const handedOver = due.filter((change) => ours.has(change.id)).sort((a, b) => a.approvedAt.getTime() - b.approvedAt.getTime() || a.id - b.id);
+    await options.deliver(stringify(handedOver.map(changeRecord), { header: true, columns: [...changeColumns], record_delimiter: 'windows' }));
+    return handedOver.length;
   });
   return { rows, effectiveUntil };
 }

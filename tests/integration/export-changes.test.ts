@@ -1,0 +1,123 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../server/db/client.js';
+import { contracts, faucets, procedureEvents, procedures } from '../../server/db/schema.js';
+import { createBusinessCalendar } from '../../server/domain/calendar.js';
+import { exportApprovedChanges } from '../../server/features/exports/service.js';
+import type { ProcedureContent, ProcedureStatus } from '../../src/lib/shared/procedure-form.js';
+import { createCommandDatabase, driverName, lockWaiters, serverUrl, useMigratedDatabase } from './support/database.js';
+import { runCommand } from './support/server-process.js';
+
+const HEADER =
+  'receipt_no,faucet_no,change,effective_on,holder_name,holder_kana,holder_phone,billing_name,billing_postal_code,billing_address,billing_phone,approved_at\r\n';
+const calendar = createBusinessCalendar(['12-29', '12-30', '12-31', '01-01', '01-02', '01-03']);
+/** Monday 2026-12-28, 17:00 in Tokyo: the last business day of the year; the next one is Monday 2027-01-04. */
+const yearEnd = new Date('2026-12-28T08:00:00Z');
+
+const holder: ProcedureContent = { kind: 'holder-change', newHolderName: '名寄 次郎', newHolderKana: 'ナヨロ ジロウ', phone: '0165430000', effectiveDate: '2026-12-01' };
+const address: ProcedureContent = { kind: 'billing-address', name: '名寄 花子', postalCode: '001-0024', address: '札幌市北区北24条西5丁目1番地', phone: null };
+
+let receipts = 0;
+
+/** A procedure as staff left it, its last status change at `movedAt`; straight into the tables (the services have their own tests). */
+async function addProcedure(db: Database, faucetNo: string, content: ProcedureContent, status: ProcedureStatus, movedAt: Date): Promise<string> {
+  const [faucet] = await db.insert(faucets).values({ faucetNo }).returning({ id: faucets.id });
+  const [contract] = await db
+    .insert(contracts)
+    .values({ faucetId: faucet!.id, holderName: '名寄 太郎', contractStart: '2020-04-01', paymentMethod: 'transfer' })
+    .returning({ id: contracts.id });
+  receipts += 1;
+  const receiptNo = `R-2026-${String(receipts).padStart(6, '0')}`;
+  const filedAt = new Date(movedAt.getTime() - 86_400_000);
+  const [procedure] = await db
+    .insert(procedures)
+    .values({ receiptNo, clientId: crypto.randomUUID(), faucetId: faucet!.id, contractId: contract!.id, kind: content.kind, content, status, filedAt, updatedAt: movedAt })
+    .returning({ id: procedures.id });
+  await db.insert(procedureEvents).values([
+    { procedureId: procedure!.id, status: 'received', at: filedAt },
+    { procedureId: procedure!.id, status, at: movedAt }
+  ]);
+  return receiptNo;
+}
+
+async function runExport(db: Database, now: Date, deliver?: () => Promise<void>) {
+  let csv: string | undefined;
+  const result = await exportApprovedChanges({ db, now }, {
+    calendar,
+    deliver: async (text) => {
+      await deliver?.();
+      csv = text;
+    }
+  });
+  return { ...result, csv };
+}
+
+describe(`the changes export on ${driverName}`, () => {
+  const database = useMigratedDatabase();
+  let db: Database;
+  beforeEach(() => {
+    db = database.db;
+  });
+
+  it('hands over changes approved before the New Year closing as effective on the first business day after it, each once', async () => {
+    const addressReceipt = await addProcedure(db, '10000001', address, 'done', new Date('2026-12-28T01:00:00Z'));
+    // Asked for a day already past: it applies from the next business day all the same.
+    const holderReceipt = await addProcedure(db, '10000002', holder, 'done', new Date('2026-12-28T02:30:00Z'));
+
+    const first = await runExport(db, yearEnd);
+    expect(first.effectiveUntil).toBe('2027-01-04');
+    expect(first.csv).toBe(
+      HEADER +
+        `${addressReceipt},10000001,billing_address,2027-01-04,,,,名寄 花子,001-0024,札幌市北区北24条西5丁目1番地,,2026-12-28T10:00:00+09:00\r\n` +
+        `${holderReceipt},10000002,holder,2027-01-04,名寄 次郎,ナヨロ ジロウ,0165430000,,,,,2026-12-28T11:30:00+09:00\r\n`
+    );
+    expect((await runExport(db, yearEnd)).csv).toBe(HEADER);
+  });
+
+  it('keeps a holder change asked for a later day until the file before it, and never hands over what is not finished', async () => {
+    const later = await addProcedure(db, '10000001', { ...holder, effectiveDate: '2027-01-20' }, 'done', new Date('2026-12-30T01:00:00Z'));
+    await addProcedure(db, '10000002', address, 'processing', new Date('2026-12-28T01:00:00Z'));
+    await addProcedure(db, '10000003', address, 'returned', new Date('2026-12-28T01:00:00Z'));
+    await addProcedure(db, '10000004', { kind: 'paper-slip' }, 'done', new Date('2026-12-28T01:00:00Z'));
+
+    expect((await runExport(db, yearEnd)).rows).toBe(0);
+    // Monday 2027-01-18: the next business day is the 19th, still before the 20th.
+    expect((await runExport(db, new Date('2027-01-18T01:00:00Z'))).rows).toBe(0);
+    const due = await runExport(db, new Date('2027-01-19T01:00:00Z'));
+    expect(due.rows).toBe(1);
+    expect(due.csv).toContain(`${later},10000001,holder,2027-01-20,`);
+  });
+
+  // PGlite runs one transaction at a time: two exports there can only run one after the other.
+  it.runIf(serverUrl)('never hands a change over twice when a second export runs while the first is writing its file', async () => {
+    for (const faucetNo of ['10000001', '10000002', '10000003']) await addProcedure(db, faucetNo, address, 'done', new Date('2026-12-28T01:00:00Z'));
+    const url = database.testDb.url!;
+    const second = await openDatabase({ databaseUrl: url });
+    try {
+      let secondExport: Promise<{ rows: number }> | undefined;
+      const first = await runExport(db, yearEnd, async () => {
+        secondExport = runExport(second.db, yearEnd);
+        await lockWaiters(url, 1, secondExport.catch(() => undefined));
+      });
+      expect(first.rows).toBe(3);
+      expect((await secondExport!).rows).toBe(0);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe(`npm run export -- changes on ${driverName}`, () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+
+  it('writes the header to stdout on an empty database it migrates first, and exits 0', async () => {
+    const database = await createCommandDatabase();
+    cleanups.push(() => database.dispose());
+    const run = runCommand('server/cli/export.ts', ['changes'], database.env);
+    expect(await run.exited, run.stderr()).toBe(0);
+    expect(run.stdout()).toBe(HEADER);
+    expect(run.stderr()).toContain('exported 0 holder / billing-address change(s)');
+  });
+});
