@@ -1,64 +1,56 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { rowColumns, type Column, type ColumnType } from '../../../src/lib/shared/billing-rows.js';
-import { selectRows, type Database } from '../../db/client.js';
+import { rowColumns, type Column } from '../../../src/lib/shared/billing-rows.js';
+import type { Database } from '../../db/client.js';
 import { copyFromFile, CopyRefused } from '../../db/copy.js';
-import { columnSpecs, takenAsWritten, type ImportKind, type RowRules } from '../../domain/import-rows.js';
+import { plainLines } from '../../domain/import-lines.js';
+import type { ImportKind, RowRules } from '../../domain/import-rows.js';
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /**
- * What a raw cell must look like for the database to take it as written, and the typed value
- * it stages. Each pattern accepts only text the row checks (server/domain/import-rows.ts) read
- * unchanged: ASCII digits (`[0-9]`, not `\d`, which may match full-width digits), no spaces,
- * no signs. A date that matches but does not exist fails its cast, and the file falls back.
+ * Kinds read by COPY when their file is plain. Bills have a row-level check (the total) and
+ * payments and customers columns without a plain form (import-lines.ts); they are read row by row.
  */
-const asWritten: Partial<Record<Exclude<ColumnType, { oneOf: readonly string[] }>, { pattern: string; value: (cell: string) => string }>> = {
-  period: { pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', value: (cell) => cell },
-  date: { pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value: (cell) => `${cell}::date` },
-  meterTenths: { pattern: '^[0-9]{1,9}(\\.[0-9])?$', value: (cell) => `${cell}::numeric` },
-  usageTenths: { pattern: '^[0-9]{1,8}(\\.[0-9])?$', value: (cell) => `(${cell}::numeric * 10)::int` }
-};
+const copiedKinds = new Set<ImportKind>(['readings']);
+
+class NotPlain extends Error {}
 
 /**
- * Kinds whose every column the fast path can check in SQL. Bills have a row-level check (total)
- * and payments, customers columns without a pattern here; they are read row by row.
+ * The staging table as COPY fills it: the same columns as the row-by-row path's, typed, with
+ * the line numbered as it arrives and usage, written in m³, kept in tenths by the database.
  */
-const fastKinds = new Set<ImportKind>(['readings']);
-
-class FallBack extends Error {}
-
-const rawColumn = (column: Column) => `raw_${column.csv}`;
-
-/** The condition a raw row meets when every cell is taken as written, faucet numbers aside (checked in Node). */
-function cleanCondition(columns: readonly Column[]): string {
-  return columns
-    .filter((column) => column.type !== 'faucetNo')
-    .map((column) => {
-      const { pattern } = asWritten[column.type as keyof typeof asWritten]!;
-      const matches = `${rawColumn(column)} ~ '${pattern}'`;
-      return column.required ? matches : `(${rawColumn(column)} is null or ${matches})`;
-    })
-    .join(' and ');
+function copyStaging(kind: ImportKind): { create: string; columnOf: (csv: string) => string } {
+  const columns = rowColumns[kind] as readonly Column[];
+  const definitions = columns.map((column) => {
+    switch (column.type) {
+      case 'faucetNo':
+      case 'period':
+        return `${column.db} text`;
+      case 'date':
+        return `${column.db} date`;
+      case 'meterTenths':
+        return `${column.db} numeric`;
+      case 'usageTenths':
+        return `${column.csv} numeric, ${column.db} int generated always as ((${column.csv} * 10)::int) stored`;
+      default:
+        throw new Error(`no COPY staging for ${JSON.stringify(column.type)}`);
+    }
+  });
+  const byCsv = new Map(columns.map((column) => [column.csv, column.type === 'usageTenths' ? column.csv : column.db]));
+  return {
+    create: `create temp table staging_${kind} (line int generated always as identity (start with 2), ${definitions.join(', ')}) on commit drop`,
+    columnOf: (csv) => byCsv.get(csv)!
+  };
 }
-
-interface Counted {
-  bytes: number;
-  lineEnds: number;
-  lastByte: number | undefined;
-}
-
-/** Physical lines of the file: the last one counts even without a line end. */
-const linesOf = ({ bytes, lineEnds, lastByte }: Counted) => (bytes === 0 ? 0 : lineEnds + (lastByte === 0x0a ? 0 : 1));
 
 /**
- * The fast path of a UTF-8 file whose header names only known columns: COPY it into a raw
- * table of text, check every cell in SQL and move the rows, typed, into the staging table that
- * the row-by-row path would have filled. Returns false, with nothing staged, when any line is
- * not what that path would read as written (full-width digits, spaces, an empty or quoted
- * line end, a wrong number of fields, bytes that are not UTF-8, a bad faucet number …): those
- * files are read row by row, so their report is exactly today's. The lines must be one record
- * each, so that a row's position is its line number.
+ * The fast path: a plain file (import-lines.ts) goes by COPY straight into the staging table
+ * the row-by-row path would have filled, with the same rows, so the database checks and the
+ * apply that follow are the same. Whether the file is plain is learnt while its bytes stream
+ * to the database; a file that is not, or that the database refuses (a date that does not
+ * exist, a field too many), is undone to a savepoint and read row by row, so its report is
+ * exactly today's. Returns undefined then. Expects the row-by-row staging table to exist.
  */
 export async function stageByCopy(
   tx: Transaction,
@@ -69,61 +61,38 @@ export async function stageByCopy(
   /** Called as every `progress.every` lines reach the database (the header aside). */
   progress: { every: number; report: (rows: number) => void }
 ): Promise<{ rowsRead: number; sha256: string } | undefined> {
-  const columns = rowColumns[kind] as readonly Column[];
-  const known = new Map(columns.map((column) => [column.csv, column]));
-  if (!fastKinds.has(kind) || new Set(header).size !== header.length || header.some((name) => !known.has(name))) return undefined;
-  const raw = `raw_${kind}`;
+  const lines = copiedKinds.has(kind) ? plainLines(kind, header, rules) : undefined;
+  if (!lines) return undefined;
+  const staging = copyStaging(kind);
   const hash = createHash('sha256');
-  const counted: Counted = { bytes: 0, lineEnds: 0, lastByte: undefined };
+  let reported = 0;
   try {
     return await tx.transaction(async (savepoint) => {
-      await savepoint.execute(
-        sql.raw(`create temp table ${raw} (line int generated always as identity (start with 2),
-          ${columns.map((column) => `${rawColumn(column)} text`).join(', ')}) on commit drop`)
-      );
+      await savepoint.execute(sql.raw(`drop table staging_${kind}`));
+      await savepoint.execute(sql.raw(staging.create));
       await copyFromFile(
         savepoint,
-        `${raw} (${header.map((name) => rawColumn(known.get(name)!)).join(', ')})`,
+        `staging_${kind} (${header.map(staging.columnOf).join(', ')})`,
         `format csv, header true, encoding 'UTF8'`,
         path,
         (chunk) => {
           hash.update(chunk);
-          counted.bytes += chunk.length;
-          for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) {
-            counted.lineEnds += 1;
-            if ((counted.lineEnds - 1) % progress.every === 0 && counted.lineEnds > 1) progress.report(counted.lineEnds - 1);
-          }
-          counted.lastByte = chunk.at(-1);
+          lines.feed(chunk);
+          for (; lines.rows - reported >= progress.every; reported += progress.every) progress.report(reported + progress.every);
         }
       );
-      const data = columns.filter((column) => column.type !== 'faucetNo');
-      const [moved] = await selectRows<{ rows: number; moved: number }>(
-        savepoint,
-        sql.raw(`with moved as (
-          insert into staging_${kind} (line, faucet_no, ${data.map((column) => column.db).join(', ')})
-          select line, raw_faucet_no, ${data
-            .map((column) => asWritten[column.type as keyof typeof asWritten]!.value(rawColumn(column)))
-            .join(', ')}
-          from ${raw} where raw_faucet_no is not null and ${cleanCondition(columns)}
-          returning 1
-        ) select (select count(*) from ${raw})::int as rows, (select count(*) from moved)::int as moved`)
-      );
-      if (!moved || moved.rows !== moved.moved || linesOf(counted) !== moved.rows + 1) throw new FallBack();
-      // Faucet numbers follow the profile's pattern, which only Node can check: once per number.
-      const faucetColumn = columnSpecs[kind].find((column) => column.type === 'faucetNo')!;
-      const numbers = await selectRows<{ faucet_no: string }>(savepoint, sql.raw(`select distinct faucet_no from staging_${kind}`));
-      if (!numbers.every(({ faucet_no }) => takenAsWritten(faucetColumn, faucet_no, rules))) throw new FallBack();
-      await savepoint.execute(sql.raw(`drop table ${raw}`));
-      return { rowsRead: moved.rows, sha256: hash.digest('hex') };
+      const { plain, rows } = lines.finish();
+      if (!plain) throw new NotPlain();
+      return { rowsRead: rows, sha256: hash.digest('hex') };
     });
   } catch (error) {
-    // Whatever COPY or a cast refused, the row-by-row path reads and reports; a lost connection fails that path too.
-    if (error instanceof FallBack || error instanceof CopyRefused || isDataError(error)) return undefined;
+    // Whatever COPY refused, the row-by-row path reads and reports; a lost connection fails that path too.
+    if (error instanceof NotPlain || error instanceof CopyRefused || isDataError(error)) return undefined;
     throw error;
   }
 }
 
-/** PostgreSQL's class 22, data exception: a cast that fails, bytes that are not UTF-8, a line with too many or too few fields. drizzle wraps it as the cause. */
+/** PostgreSQL's class 22, data exception: a date that does not exist, bytes that are not UTF-8, a line with too many or too few fields. drizzle wraps it as the cause. */
 function isDataError(error: unknown): boolean {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
     const code = (cause as { code?: unknown }).code;
