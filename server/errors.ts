@@ -13,7 +13,9 @@ export class RefusalError extends Error {
     readonly kind: RefusalKind,
     readonly reason: Localized,
     readonly field?: string,
-    readonly retryAfterSeconds?: number
+    readonly retryAfterSeconds?: number,
+    /** A form's every problem, each next to its field; reason and field above are the first. */
+    readonly problems?: { field: string; reason: Localized }[]
   ) {
     super(reason.en);
     this.name = 'RefusalError';

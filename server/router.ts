@@ -3,6 +3,10 @@ import { authRouter } from './features/auth/router.js';
 import { faucetsRouter } from './features/faucets/router.js';
 import { noticeReadsRouter } from './features/notice-reads/router.js';
 import { noticeSettingsRouter } from './features/notice-settings/router.js';
+import { overviewRouter } from './features/overview/router.js';
+import { proceduresRouter, staffProceduresRouter } from './features/procedures/router.js';
+import { staffAdminRouter, staffAuthRouter } from './features/staff/router.js';
+import { supportRouter } from './features/support/router.js';
 import { syncRouter } from './features/sync/router.js';
 import { utilityRouter } from './features/utility/router.js';
 import { router } from './trpc.js';
@@ -14,7 +18,10 @@ export const appRouter = router({
   account: accountRouter,
   sync: syncRouter,
   noticeSettings: noticeSettingsRouter,
-  noticeReads: noticeReadsRouter
+  noticeReads: noticeReadsRouter,
+  procedures: proceduresRouter,
+  /** The staff console's routes: each reads the staff cookie only. */
+  staff: router({ auth: staffAuthRouter, admin: staffAdminRouter, procedures: staffProceduresRouter, support: supportRouter, overview: overviewRouter })
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,10 +7,13 @@ import { sessions } from './db/schema.js';
 export const SESSION_DAYS = 30;
 const DAY_MS = 24 * 3600_000;
 
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** A fresh random session token: only its hash (tokenHash) is stored. */
+export const newToken = () => randomBytes(32).toString('base64url');
 
 export async function createSession(db: Database, customerId: number, now: Date): Promise<string> {
-  const token = randomBytes(32).toString('base64url');
+  const token = newToken();
   await db.insert(sessions).values({
     tokenHash: tokenHash(token),
     customerId,
@@ -61,23 +64,39 @@ export async function endOtherSessions(db: Database, customerId: number, keepTok
 }
 
 /** `__Host-` pins the cookie to this origin over HTTPS; plain http://localhost cannot use it. */
-export function sessionCookieName(origin: string): string {
-  return origin.startsWith('https://') ? '__Host-session' : 'session';
+function cookieName(origin: string, base: string): string {
+  return origin.startsWith('https://') ? `__Host-${base}` : base;
 }
 
-export function sessionCookie(origin: string, token: string | null): string {
+export const sessionCookieName = (origin: string) => cookieName(origin, 'session');
+
+/**
+ * A session cookie: HttpOnly, SameSite=Lax, Secure everywhere but plain http on this machine.
+ * Path=/ because the API's paths (/api/trpc/a,b batches) give no narrower path, and `__Host-` demands it.
+ */
+export function cookieHeader(origin: string, base: string, token: string | null, maxAgeSeconds: number): string {
   const secure = origin.startsWith('https://') || !/^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(origin);
   const attributes = ['Path=/', 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])];
+  const name = cookieName(origin, base);
   return token === null
-    ? [`${sessionCookieName(origin)}=`, 'Max-Age=0', ...attributes].join('; ')
-    : [`${sessionCookieName(origin)}=${token}`, `Max-Age=${SESSION_DAYS * 24 * 3600}`, ...attributes].join('; ');
+    ? [`${name}=`, 'Max-Age=0', ...attributes].join('; ')
+    : [`${name}=${token}`, `Max-Age=${maxAgeSeconds}`, ...attributes].join('; ');
 }
 
-export function readSessionToken(req: IncomingMessage, origin: string): string | null {
-  const name = sessionCookieName(origin);
+/** The customers' cookie; staff have their own (server/staff-sessions.ts), so neither session ever stands for the other. */
+export function sessionCookie(origin: string, token: string | null): string {
+  return cookieHeader(origin, 'session', token, SESSION_DAYS * 24 * 3600);
+}
+
+export function readCookie(req: IncomingMessage, origin: string, base: string): string | null {
+  const name = cookieName(origin, base);
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
     if (key === name) return value.join('=') || null;
   }
   return null;
+}
+
+export function readSessionToken(req: IncomingMessage, origin: string): string | null {
+  return readCookie(req, origin, 'session');
 }

@@ -25,7 +25,9 @@ function callerFrom(origin: string | null) {
     clientKey: 'test',
     sessionToken: null,
     requestId: 'test-request',
-    setSessionCookie: () => {}
+    setSessionCookie: () => {},
+    staffSessionToken: null,
+    setStaffSessionCookie: () => {}
   };
   return probe.createCaller(ctx);
 }

@@ -9,6 +9,7 @@ import { clientAddress } from './domain/client-address.js';
 import { inputProblem } from './domain/input-text.js';
 import { RefusalError, type RefusalKind } from './errors.js';
 import { readSessionToken, sessionCookie, sessionCustomer } from './sessions.js';
+import { readStaffSessionToken, staffOfSession, staffSessionCookie, type StaffMember } from './staff-sessions.js';
 import type { Logger } from './logger.js';
 import type { Mailer } from './mail/transport.js';
 import type { ServiceDeps } from './service-deps.js';
@@ -30,6 +31,9 @@ export interface Context extends Services {
   requestId: string;
   /** Replaces the session cookie (log-in, rotation) or clears it (null). */
   setSessionCookie(token: string | null): void;
+  /** The staff console's own cookie: a customer session never stands for staff, nor the other way round. */
+  staffSessionToken: string | null;
+  setStaffSessionCookie(token: string | null): void;
 }
 
 export function createContextFactory(services: Services) {
@@ -39,7 +43,9 @@ export function createContextFactory(services: Services) {
     clientKey: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], services.config.trustProxy),
     sessionToken: readSessionToken(req, services.config.origin),
     requestId: randomUUID(),
-    setSessionCookie: (token) => res.appendHeader('Set-Cookie', sessionCookie(services.config.origin, token))
+    setSessionCookie: (token) => res.appendHeader('Set-Cookie', sessionCookie(services.config.origin, token)),
+    staffSessionToken: readStaffSessionToken(req, services.config.origin),
+    setStaffSessionCookie: (token) => res.appendHeader('Set-Cookie', staffSessionCookie(services.config.origin, token))
   });
 }
 
@@ -75,8 +81,11 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error, ctx }) {
     // The app shows `reason` next to `field`, in the customer's language.
     if (error.cause instanceof RefusalError) {
-      const { reason, field, retryAfterSeconds } = error.cause;
-      return { ...shape, data: { ...shape.data, reason, field: field ?? null, retryAfterSeconds: retryAfterSeconds ?? null } };
+      const { reason, field, retryAfterSeconds, problems } = error.cause;
+      return {
+        ...shape,
+        data: { ...shape.data, reason, field: field ?? null, retryAfterSeconds: retryAfterSeconds ?? null, ...(problems ? { problems } : {}) }
+      };
     }
     if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
       return { ...shape, data: { ...shape.data, ...schemaRefusal(error.cause), retryAfterSeconds: null } };
@@ -150,4 +159,40 @@ export const customerProcedure = publicProcedure.use(async ({ ctx, next }) => {
     });
   }
   return next({ ctx: { ...ctx, customerId, sessionToken: ctx.sessionToken! } });
+});
+
+/** The staff member the request's staff cookie proves, or null. */
+export function signedInStaff(ctx: Context): Promise<StaffMember | null> {
+  return ctx.staffSessionToken ? staffOfSession(ctx.database.db, ctx.staffSessionToken, new Date()) : Promise.resolve(null);
+}
+
+const staffSignedOut = new RefusalError('unauthorized', {
+  ja: '職員としてログインしてください（8時間または30分操作がないとログアウトします）',
+  en: 'Please log in as staff (sessions end after 8 hours, or 30 minutes without use)'
+});
+
+/**
+ * Signed in as staff, perhaps still holding a one-time password: only what it takes to choose a
+ * new password (and to log out) is built on this. Reads the staff cookie, never the customers'.
+ */
+export const staffSessionProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const member = await signedInStaff(ctx);
+  if (member === null) throw staffSignedOut;
+  return next({ ctx: { ...ctx, staff: member, staffSessionToken: ctx.staffSessionToken! } });
+});
+
+/** A staff member who has chosen their own password: every console action. */
+export const staffProcedure = staffSessionProcedure.use(({ ctx, next }) => {
+  if (ctx.staff.mustChangePassword) {
+    throw new RefusalError('forbidden', { ja: '最初にパスワードを変更してください', en: 'Please change your password first' }, 'newPassword');
+  }
+  return next();
+});
+
+/** An admin: staff accounts and the audit log. */
+export const adminProcedure = staffProcedure.use(({ ctx, next }) => {
+  if (ctx.staff.role !== 'admin') {
+    throw new RefusalError('forbidden', { ja: 'この操作は管理者だけができます', en: 'Only an admin may do this' });
+  }
+  return next();
 });

@@ -19,6 +19,7 @@ import {
   uuid
 } from 'drizzle-orm/pg-core';
 import { noticeChannels, noticeTopics } from '../../src/lib/shared/notices.js';
+import { procedureKinds, procedureStatuses } from '../../src/lib/shared/procedure-form.js';
 
 /**
  * A synced row's version is the id of the transaction that last wrote it. Transaction ids
@@ -410,4 +411,127 @@ export const noticeDeliveries = pgTable(
     check('notice_deliveries_state', sql`${table.state} in ('pending', 'sent', 'failed')`),
     check('notice_deliveries_target', sql`(${table.channel} = 'push') = (${table.subscriptionId} is not null)`)
   ]
+);
+
+const procedureStatusList = `(${procedureStatuses.map((status) => `'${status}'`).join(', ')})`;
+
+/**
+ * A procedure a customer filed (各種お手続き) for one of their faucets. The device's outbox id
+ * (clientId) is unique per customer, so a send retried after a lost answer finds the first
+ * filing and its receipt number instead of making a second. The customer going (退会) leaves
+ * the procedure with the utility, which still has to finish it.
+ */
+export const procedures = pgTable(
+  'procedures',
+  {
+    id: serial('id').primaryKey(),
+    /** R-2026-000123: the year's counter (receipt_counters), without gaps. */
+    receiptNo: text('receipt_no').notNull().unique(),
+    customerId: integer('customer_id').references(() => customers.id, { onDelete: 'set null' }),
+    clientId: uuid('client_id').notNull(),
+    faucetId: integer('faucet_id')
+      .notNull()
+      .references(() => faucets.id),
+    /** The contract the customer's link was bound to when filing. */
+    contractId: integer('contract_id')
+      .notNull()
+      .references(() => contracts.id),
+    kind: text('kind', { enum: procedureKinds }).notNull(),
+    /** The form as validated and normalised (src/lib/shared/procedure-form.ts). */
+    content: jsonb('content').notNull(),
+    status: text('status', { enum: procedureStatuses }).notNull().default('received'),
+    /** Staff's latest note to the customer (why it was returned, what was done). */
+    staffNote: text('staff_note'),
+    filedAt: timestamp('filed_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    /** A finished holder or billing-address change is handed to the billing system once. */
+    exportedAt: timestamp('exported_at', { withTimezone: true }),
+    version: version()
+  },
+  (table) => [
+    unique('procedures_client').on(table.customerId, table.clientId),
+    index('procedures_customer').on(table.customerId, table.version),
+    index('procedures_queue').on(table.status, table.filedAt),
+    check('procedures_kind', sql.raw(`kind in (${procedureKinds.map((kind) => `'${kind}'`).join(', ')})`)),
+    check('procedures_status', sql.raw(`status in ${procedureStatusList}`)),
+    check('procedures_receipt_no', sql`${table.receiptNo} ~ '^R-[0-9]{4}-[0-9]{6}$'`)
+  ]
+);
+
+/** The last receipt number given out per year: taken and raised in the filing's transaction, so a rolled-back filing leaves no gap. */
+export const receiptCounters = pgTable('receipt_counters', {
+  year: integer('year').primaryKey(),
+  last: integer('last').notNull()
+});
+
+/** Each status a procedure went through, with who moved it (null: the customer filing it) and the note. */
+export const procedureEvents = pgTable(
+  'procedure_events',
+  {
+    id: serial('id').primaryKey(),
+    procedureId: integer('procedure_id')
+      .notNull()
+      .references(() => procedures.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: procedureStatuses }).notNull(),
+    note: text('note'),
+    staffId: integer('staff_id').references(() => staff.id),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    version: version()
+  },
+  (table) => [index('procedure_events_procedure').on(table.procedureId), check('procedure_events_status', sql.raw(`status in ${procedureStatusList}`))]
+);
+
+export const staffRoles = ['clerk', 'admin'] as const;
+
+/** A member of the utility's staff (業務課). Never deleted: the audit log names them. */
+export const staff = pgTable(
+  'staff',
+  {
+    id: serial('id').primaryKey(),
+    /** Lower-cased. */
+    email: text('email').notNull().unique(),
+    role: text('role', { enum: staffRoles }).notNull(),
+    passwordHash: text('password_hash').notNull(),
+    /** Set for a one-time password: nothing but the change works until it is chosen anew. */
+    mustChangePassword: boolean('must_change_password').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull()
+  },
+  (table) => [check('staff_role', sql`${table.role} in ('clerk', 'admin')`)]
+);
+
+/** A signed-in staff browser, apart from customers' sessions: 8 hours at most, 30 minutes idle. */
+export const staffSessions = pgTable(
+  'staff_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    staffId: integer('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull()
+  },
+  (table) => [index('staff_sessions_staff').on(table.staffId)]
+);
+
+/**
+ * Every staff action and import: who, when, what, on what, why. Append-only: a trigger
+ * (drizzle 0010) refuses UPDATE, DELETE and TRUNCATE, so not even a bug in the app can rewrite it.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: serial('id').primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    /** Null for the command line. */
+    staffId: integer('staff_id').references(() => staff.id),
+    /** Who, as it read then: the staff member's address, or "command line". */
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    targetKind: text('target_kind'),
+    targetId: text('target_id'),
+    reason: text('reason'),
+    details: jsonb('details')
+  },
+  (table) => [index('audit_log_at').on(table.at)]
 );

@@ -1,11 +1,12 @@
-import { lt } from 'drizzle-orm';
+import { lt, or } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { clientChanges, emailCodes, proofAttempts, rateEvents, sessions } from '../db/schema.js';
+import { clientChanges, emailCodes, proofAttempts, rateEvents, sessions, staffSessions } from '../db/schema.js';
+import { STAFF_IDLE_MINUTES } from '../staff-sessions.js';
 
 const HOUR_MS = 3600_000;
 
 /**
- * Deletes what has stopped mattering: expired sessions, codes and rate events older than a
+ * Deletes what has stopped mattering: expired sessions (a staff session also once idle), codes and rate events older than a
  * day (every limit looks back an hour at most), faucet proofs older than a week (kept that
  * long so staff can see why a customer was locked out), and the ids of devices' changes after
  * 30 days (a device resends an unanswered change at its next sync, not a month later).
@@ -13,6 +14,8 @@ const HOUR_MS = 3600_000;
 export async function pruneExpired(db: Database, now: Date): Promise<void> {
   const dayAgo = new Date(now.getTime() - 24 * HOUR_MS);
   await db.delete(sessions).where(lt(sessions.expiresAt, now));
+  const idleSince = new Date(now.getTime() - STAFF_IDLE_MINUTES * 60_000);
+  await db.delete(staffSessions).where(or(lt(staffSessions.expiresAt, now), lt(staffSessions.lastSeenAt, idleSince)));
   await db.delete(emailCodes).where(lt(emailCodes.createdAt, dayAgo));
   await db.delete(rateEvents).where(lt(rateEvents.at, dayAgo));
   await db.delete(proofAttempts).where(lt(proofAttempts.attemptedAt, new Date(now.getTime() - 7 * 24 * HOUR_MS)));

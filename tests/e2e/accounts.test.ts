@@ -21,8 +21,8 @@ async function plantPersonalData(page: Page) {
       request.onerror = () => reject(request.error);
     });
     await new Promise<void>((resolve, reject) => {
-      const transaction = db.transaction('profile', 'readwrite');
-      transaction.objectStore('profile').put({ key: 'marker' });
+      const transaction = db.transaction('meta', 'readwrite');
+      transaction.objectStore('meta').put({ key: 'marker' });
       transaction.oncomplete = () => resolve();
       transaction.onerror = () => reject(transaction.error);
     });
@@ -39,9 +39,9 @@ async function personalDataLeft(page: Page): Promise<{ marker: boolean; caches: 
       request.onerror = () => reject(request.error);
     });
     let marker = false;
-    if (db.objectStoreNames.contains('profile')) {
+    if (db.objectStoreNames.contains('meta')) {
       marker = await new Promise<boolean>((resolve, reject) => {
-        const request = db.transaction('profile').objectStore('profile').get('marker');
+        const request = db.transaction('meta').objectStore('meta').get('marker');
         request.onsuccess = () => resolve(request.result !== undefined);
         request.onerror = () => reject(request.error);
       });

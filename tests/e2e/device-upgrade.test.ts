@@ -100,9 +100,10 @@ test('a device left with the first schema (profile only) upgrades, keeps the pro
   await page.unroute('**/api/trpc/*utility.profile*');
 
   await logInAndSync(page);
-  const device = await onDeviceDatabase(page, { read: ['profile'] });
+  // The profile now lives in localStorage, where pages read it without the database.
+  const device = await onDeviceDatabase(page, { read: [] });
   expect(device.version).toBeGreaterThan(10);
-  expect(device.rows.profile).toEqual([{ key: 'current', profile: current, fetchedAt: expect.any(Number) }]);
+  expect(await page.evaluate(() => JSON.parse(localStorage.getItem('utility-profile') ?? 'null') as unknown)).toEqual({ profile: current, fetchedAt: expect.any(Number) });
   expect(uncaught).toEqual([]);
 });
 

@@ -1,29 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../server/db/client.js';
+import { describe, expect, it } from 'vitest';
 import { readings } from '../../server/db/schema.js';
-import { createCommandDatabase, driverName, type CommandDatabase } from './support/database.js';
+import { driverName, useCommandDatabases, type CommandDatabase } from './support/database.js';
 import { headers, snapshot, writeCsv } from './support/import-files.js';
 import { runCommand } from './support/server-process.js';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function commandDatabase(): Promise<CommandDatabase> {
-  const database = await createCommandDatabase();
-  cleanups.push(() => database.dispose());
-  return database;
-}
+const databases = useCommandDatabases();
+const commandDatabase = () => databases.create();
 
 const runImport = (database: CommandDatabase, args: string[]) => runCommand('server/cli/import.ts', args, database.env);
 
-async function openTarget(database: CommandDatabase) {
-  const handle = await openDatabase(database.target);
-  cleanups.push(() => handle.close());
-  return handle;
-}
+const openTarget = (database: CommandDatabase) => databases.open(database);
 
 const faucetCount = 2500;
 const monthsPerFaucet = 48;

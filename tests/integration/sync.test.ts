@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billColumns, paymentColumns, readingColumns, type Column } from '../../src/lib/shared/billing-rows.js';
@@ -6,6 +7,7 @@ import { importFiles, type ImportFile } from '../../server/features/imports/serv
 import { signUp, startApp, type App, type Client } from './support/app.js';
 import { driverName, serverUrl } from './support/database.js';
 import { headers, importRules, noticeRules, writeCsv } from './support/import-files.js';
+import { signInStaff } from './support/staff.js';
 
 let app: App;
 let emailCount = 0;
@@ -206,6 +208,34 @@ describe(`sync.pull on ${driverName}`, () => {
       result: 'paid',
       paid_on: '2027-03-01'
     });
+  });
+
+  it("brings the customer's procedures when filed and when staff move them, and nobody else's", async () => {
+    await importLines('customers', [
+      '70000012,名寄 十二郎,,01654-2-7012,名寄市西12条,,,,2020-04-01,,transfer',
+      '70000013,名寄 十三郎,,01654-2-7013,名寄市西13条,,,,2020-04-01,,transfer'
+    ]);
+    const client = await member('70000012', '01654-2-7012');
+    const first = await pull(client, null);
+    expect(first.procedures).toBeUndefined();
+    const linkId = first.faucets![0]!.linkId;
+    const clientId = randomUUID();
+    const filed = await client.api.procedures.file.mutate({ clientId, linkId, kind: 'paper-slip', fields: {} });
+
+    const afterFiling = await pull(client, first.cursor, [linkId]);
+    expect(afterFiling.procedures).toEqual([
+      expect.objectContaining({ receiptNo: filed.receiptNo, clientId, kind: 'paper-slip', faucetNo: '70000012', status: 'received', history: [expect.objectContaining({ status: 'received' })] })
+    ]);
+    expect(await pull(client, afterFiling.cursor, [linkId])).toEqual({ format: SYNC_FORMAT, cursor: expect.any(Number) });
+
+    const clerk = await signInStaff(app, 'clerk');
+    await clerk.api.staff.procedures.setStatus.mutate({ procedureId: filed.id, status: 'processing', note: '確認中です' });
+    const afterMove = await pull(client, afterFiling.cursor, [linkId]);
+    expect(afterMove.procedures).toMatchObject([{ receiptNo: filed.receiptNo, status: 'processing', staffNote: '確認中です', history: [{ status: 'received' }, { status: 'processing', note: '確認中です' }] }]);
+    expect(afterMove.notices).toMatchObject([{ topic: 'procedure', facts: { receiptNo: filed.receiptNo } }]);
+
+    const stranger = await member('70000013', '01654-2-7013');
+    expect((await pull(stranger, null)).procedures).toBeUndefined();
   });
 
   it('tells a device on another sync format to start over, one on the whole-number meter format too', async () => {

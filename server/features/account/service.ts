@@ -114,10 +114,22 @@ export async function withdraw(deps: ServiceDeps, customerId: number, password: 
   if (!(await passwordAttempt(deps, { email, passwordHash, password, field: 'password' }))) {
     throw new RefusalError('bad-input', { ja: 'パスワードが違います', en: 'The password is not right' }, 'password');
   }
-  await deps.db.transaction(async (tx) => {
-    const links = await tx.select({ id: faucetLinks.id }).from(faucetLinks).where(eq(faucetLinks.customerId, customerId));
-    for (const link of links) await removeFaucet({ ...deps, db: tx }, customerId, link.id);
-    await tx.delete(customers).where(eq(customers.id, customerId));
-  });
-  sendLater(deps, accountWithdrawnMail({ profile: deps.config.profile, origin: deps.config.origin }, { to: customer.email }));
+  await deps.db.transaction((tx) => deleteAccount({ ...deps, db: tx }, customerId));
+  tellWithdrawn(deps, customer.email);
+}
+
+/**
+ * Deletes an account and everything personal (sessions and codes by cascade); each faucet is
+ * unlinked and gets its paper slip again. Run it in the caller's transaction, after the caller
+ * has made sure who may: the customer with their password, or staff with a reason.
+ */
+export async function deleteAccount(deps: ServiceDeps, customerId: number): Promise<void> {
+  const links = await deps.db.select({ id: faucetLinks.id }).from(faucetLinks).where(eq(faucetLinks.customerId, customerId));
+  for (const link of links) await removeFaucet(deps, customerId, link.id);
+  await deps.db.delete(customers).where(eq(customers.id, customerId));
+}
+
+/** The withdrawn account's address is told, after the answer. */
+export function tellWithdrawn(deps: ServiceDeps, email: string): void {
+  sendLater(deps, accountWithdrawnMail({ profile: deps.config.profile, origin: deps.config.origin }, { to: email }));
 }

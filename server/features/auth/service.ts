@@ -156,7 +156,7 @@ export async function completeSignup(
   return { sessionToken: await createSession(deps.db, customerId, deps.now) };
 }
 
-const loginRefused = new RefusalError(
+export const loginRefused = new RefusalError(
   'unauthorized',
   { ja: 'メールアドレスまたはパスワードが違います', en: 'The e-mail address or password is not right' },
   'password'
@@ -174,13 +174,15 @@ const HOUR_MS = 3600_000;
  */
 export async function passwordAttempt(
   deps: ServiceDeps,
-  input: { email: string; passwordHash: string | undefined; password: string; field: string }
+  input: { email: string; passwordHash: string | undefined; password: string; field: string; scope?: 'login' | 'staff-login' }
 ): Promise<boolean> {
+  // Staff count apart: a staff address that is also a member's must not share its failures.
+  const scope = input.scope ?? 'login';
   const attempt = await takeAttempt(
     deps.db,
     [
-      { bucket: `login:${input.email}`, max: LOGIN_FAILURES_PER_ADDRESS, windowMs: HOUR_MS },
-      { bucket: `login-client:${deps.clientKey}`, max: LOGIN_FAILURES_PER_CLIENT, windowMs: HOUR_MS }
+      { bucket: `${scope}:${input.email}`, max: LOGIN_FAILURES_PER_ADDRESS, windowMs: HOUR_MS },
+      { bucket: `${scope}-client:${deps.clientKey}`, max: LOGIN_FAILURES_PER_CLIENT, windowMs: HOUR_MS }
     ],
     deps.now
   );

@@ -12,7 +12,7 @@ import { LOCKED_COUNT, lockKeys } from '../../rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
 
 export const MAX_FAUCETS_PER_ACCOUNT = 20;
-const FAILED_PROOFS_PER_FAUCET = 5;
+export const FAILED_PROOFS_PER_FAUCET = 5;
 const FAILED_PROOFS_PER_CLIENT = 20;
 const HOUR_MS = 3600_000;
 
@@ -21,7 +21,8 @@ const contactStaff = (profile: Pick<UtilityProfile, 'name' | 'section' | 'phone'
   en: `${profile.name.en}, ${profile.section.en} (phone ${profile.phone})`
 });
 
-async function failedProofs(db: Database, column: typeof proofAttempts.faucetNo | typeof proofAttempts.clientKey, value: string, now: Date) {
+/** Failed proofs of a faucet number or a client in the last hour that still count (staff clear them with cleared_at). */
+export async function failedProofs(db: Database, column: typeof proofAttempts.faucetNo | typeof proofAttempts.clientKey, value: string, now: Date) {
   const [row] = await db
     .select({ count: count() })
     .from(proofAttempts)
@@ -149,7 +150,8 @@ export async function linkFaucet(deps: ServiceDeps, input: { customerId: number;
   });
 }
 
-async function recordPaperSlipChange(db: Database, contractId: number, paperless: boolean, now: Date, profile: UtilityProfile) {
+/** The faucet of the contract stops (paperless) or resumes getting the paper slip from the next business day. */
+export async function recordPaperSlipChange(db: Database, contractId: number, paperless: boolean, now: Date, profile: UtilityProfile) {
   const [contract] = await db.select({ faucetId: contracts.faucetId }).from(contracts).where(eq(contracts.id, contractId));
   const effectiveOn = createBusinessCalendar(profile.closingDays).nextBusinessDay(tokyoDate(now));
   await db.insert(paperSlipChanges).values({ faucetId: contract!.faucetId, paperless, requestedAt: now, effectiveOn });

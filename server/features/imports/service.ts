@@ -4,6 +4,7 @@ import type { UtilityProfile } from '../../config.js';
 import { selectRows, type Database } from '../../db/client.js';
 import type { JobDeps } from '../../service-deps.js';
 import { importRuns } from '../../db/schema.js';
+import { audit } from '../audit/service.js';
 import type { RowsByKind } from '../../../src/lib/shared/billing-rows.js';
 import { checkHeader, validateRow, type ImportKind, type Problem, type RowRules } from '../../domain/import-rows.js';
 import { LISTED_BAD_LINES, ProblemLog, type ProblemSummary } from '../../domain/problem-log.js';
@@ -23,8 +24,10 @@ export interface ImportOptions {
   rules: RowRules;
   /** The profile's thresholds for the notices an import makes (usage alerts). */
   notices: UtilityProfile['notices'];
-  /** Who ran it, for the record: "cli:<user>", later "staff:<id>". */
+  /** Who ran it, for import_runs and the audit log: "cli:<user>", or the staff member's address. */
   ranBy: string;
+  /** The staff member who uploaded the file in the console; none from the command line. */
+  staffId?: number;
   /** Check everything and report what would change, then change nothing. */
   dryRun?: boolean;
   onProgress?: (kind: ImportKind, rowsRead: number) => void;
@@ -322,6 +325,17 @@ export async function importFiles({ db, now }: JobDeps, files: ImportFile[], opt
           updated: report.updated,
           unchanged: report.unchanged
         });
+        await audit(
+          tx,
+          { staffId: options.staffId ?? null, email: options.ranBy },
+          {
+            action: 'import',
+            targetKind: report.kind,
+            targetId: report.fileName,
+            details: { sha256: report.sha256, rowsRead: report.rowsRead, inserted: report.inserted, updated: report.updated, unchanged: report.unchanged }
+          },
+          startedAt
+        );
       }
       await queueDeliveries(tx, startedAt);
       if (options.dryRun) throw new DryRunDone();

@@ -1,9 +1,10 @@
 import { and, desc, eq, getTableColumns, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { billColumns, paymentColumns, readingColumns, type Column, type RowOf } from '../../../src/lib/shared/billing-rows.js';
 import type { NoticeFacts } from '../../../src/lib/shared/notices.js';
-import { SYNC_FORMAT, encodeRow, type PullRequest, type PullResponse, type SyncedFaucet, type SyncedNotice } from '../../../src/lib/shared/sync-wire.js';
+import { SYNC_FORMAT, encodeRow, type PullRequest, type PullResponse, type SyncedFaucet, type SyncedNotice, type SyncedProcedure } from '../../../src/lib/shared/sync-wire.js';
 import { selectRows, type Database } from '../../db/client.js';
-import { bills, notices, payments, readings } from '../../db/schema.js';
+import { bills, notices, payments, procedures, readings } from '../../db/schema.js';
+import { proceduresWhere } from '../procedures/service.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { firstVisiblePeriod, lastVisiblePeriod } from '../../domain/visibility.js';
 
@@ -19,6 +20,7 @@ interface Window {
 interface LinkRow {
   horizon: string;
   noticesChanged: boolean;
+  proceduresChanged: boolean;
   linkId: number;
   label: string | null;
   faucetId: number;
@@ -34,7 +36,7 @@ interface LinkRow {
 }
 
 /** A customer without faucets still gets one row, for the horizon. */
-type WindowRow = LinkRow | { horizon: string; noticesChanged: boolean; linkId: null };
+type WindowRow = LinkRow | { horizon: string; noticesChanged: boolean; proceduresChanged: boolean; linkId: null };
 
 /**
  * The customer's windows and the horizon, in one statement and so one snapshot. The horizon
@@ -44,8 +46,8 @@ type WindowRow = LinkRow | { horizon: string; noticesChanged: boolean; linkId: n
  * faster one from being skipped.
  *
  * Each window also says whether any of its faucet's rows changed since the cursor, so a pull
- * where nothing did ends here, after one round trip; so does the customer's notices' (made or
- * read since the cursor), on every row alike. The left join keeps the horizon and that flag
+ * where nothing did ends here, after one round trip; so do the customer's notices' (made or
+ * read since the cursor) and procedures' (filed or moved), on every row alike. The left join keeps the horizon and that flag
  * for a customer without faucets.
  */
 export function windowsStatement(customerId: number, cursor: number): SQL {
@@ -53,8 +55,10 @@ export function windowsStatement(customerId: number, cursor: number): SQL {
         select ${cursor}::bigint as cursor, (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint as horizon
       ), notice_news as (
         select exists (select 1 from notices n, pull where n.customer_id = ${customerId} and n.version >= pull.cursor and n.version < pull.horizon) as changed
+      ), procedure_news as (
+        select exists (select 1 from procedures p, pull where p.customer_id = ${customerId} and p.version >= pull.cursor and p.version < pull.horizon) as changed
       )
-      select pull.horizon::text as "horizon", notice_news.changed as "noticesChanged", l.id as "linkId", l.label as "label", f.id as "faucetId",
+      select pull.horizon::text as "horizon", notice_news.changed as "noticesChanged", procedure_news.changed as "proceduresChanged", l.id as "linkId", l.label as "label", f.id as "faucetId",
         f.faucet_no as "faucetNo", c.supply_address as "supplyAddress", c.holder_name as "holderName",
         c.payment_method as "paymentMethod", c.meter_size_mm as "meterSizeMm",
         c.contract_start as "contractStart", c.contract_end as "contractEnd",
@@ -65,13 +69,18 @@ export function windowsStatement(customerId: number, cursor: number): SQL {
           as "rowsMayHaveChanged"
       from pull
       cross join notice_news
+      cross join procedure_news
       left join (faucet_links l
         join contracts c on c.id = l.contract_id
         join faucets f on f.id = c.faucet_id) on l.customer_id = ${customerId}
       order by l.linked_at, l.id`;
 }
 
-async function windowsOf(db: Database, customerId: number, cursor: number): Promise<{ horizon: number; noticesChanged: boolean; windows: Window[] }> {
+async function windowsOf(
+  db: Database,
+  customerId: number,
+  cursor: number
+): Promise<{ horizon: number; noticesChanged: boolean; proceduresChanged: boolean; windows: Window[] }> {
   const rows = await selectRows<WindowRow>(db, windowsStatement(customerId, cursor));
   const windows = rows
     .filter((row): row is LinkRow => row.linkId !== null)
@@ -92,7 +101,8 @@ async function windowsOf(db: Database, customerId: number, cursor: number): Prom
         toPeriod: lastVisiblePeriod(row.contractEnd)
       }
     }));
-  return { horizon: Number(rows[0]!.horizon), noticesChanged: rows[0]!.noticesChanged, windows };
+  const [first] = rows;
+  return { horizon: Number(first!.horizon), noticesChanged: first!.noticesChanged, proceduresChanged: first!.proceduresChanged, windows };
 }
 
 type PeriodTable = typeof readings | typeof bills | typeof payments;
@@ -158,6 +168,20 @@ async function noticesSince(db: Database, customerId: number, cursor: number | n
   return rows.map((row) => ({ ...row, facts: row.facts as NoticeFacts, createdAt: row.createdAt.toISOString(), readAt: row.readAt?.toISOString() ?? null }));
 }
 
+/** The customer's procedures below the horizon: those filed or moved since the cursor (all on a first pull), as they travel. */
+async function proceduresSince(db: Database, customerId: number, cursor: number, horizon: number): Promise<SyncedProcedure[]> {
+  const list = await proceduresWhere(
+    db,
+    and(eq(procedures.customerId, customerId), gte(procedures.version, cursor), lt(procedures.version, horizon))
+  );
+  return list.map((procedure) => ({
+    ...procedure,
+    filedAt: procedure.filedAt.toISOString(),
+    updatedAt: procedure.updatedAt.toISOString(),
+    history: procedure.history.map((event) => ({ ...event, at: event.at.toISOString() }))
+  }));
+}
+
 /**
  * One pull: what changed for this customer since the cursor, and the complete history of
  * any faucet the device does not hold yet. Nothing changed costs one small answer.
@@ -166,7 +190,7 @@ export async function pull(deps: ServiceDeps, customerId: number, request: PullR
   const { db, now } = deps;
   if (request.format !== SYNC_FORMAT) return { format: SYNC_FORMAT, cursor: 0, reset: true };
   const cursor = request.cursor ?? 0;
-  const { horizon, noticesChanged, windows } = await windowsOf(db, customerId, cursor);
+  const { horizon, noticesChanged, proceduresChanged, windows } = await windowsOf(db, customerId, cursor);
   const known = new Set(request.knownLinks);
   const full = new Set(windows.filter((window) => request.cursor === null || !known.has(window.link.linkId)).map((window) => window.link.linkId));
   const setChanged = windows.length !== known.size || full.size > 0 || windows.some((window) => window.changed);
@@ -175,6 +199,10 @@ export async function pull(deps: ServiceDeps, customerId: number, request: PullR
   if (noticesChanged) {
     const list = await noticesSince(db, customerId, request.cursor, horizon, now);
     if (list.length > 0) response.notices = list;
+  }
+  if (proceduresChanged) {
+    const list = await proceduresSince(db, customerId, cursor, horizon);
+    if (list.length > 0) response.procedures = list;
   }
   const windowsWithRows = windows.filter((window) => full.has(window.link.linkId) || window.rowsMayHaveChanged);
   if (windowsWithRows.length === 0) return response;

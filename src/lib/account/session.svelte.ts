@@ -1,9 +1,9 @@
 import { goto } from '$app/navigation';
 import { resolve } from '$app/paths';
 import { api } from '$lib/api';
-import { localDb } from '$lib/local/db';
+import { device, holdsDatabase } from '$lib/local/lazy';
+import { unwatchDevice } from '$lib/local/presence.svelte';
 import { forgetPushOnDevice, forgetPushOnServer } from '$lib/notices/push';
-import { abandonPulls, forgetSyncedData } from '$lib/sync/pull';
 import { syncNow } from '$lib/sync/scheduler.svelte';
 import { forgetPendingLogOut, logOutSettled, sendLogOut } from './pending-logout';
 
@@ -39,8 +39,13 @@ export const session = {
 
 /** Signed out without logging out (expired, ended elsewhere): the billing data and the push subscription leave the device too. */
 function forgetSignedOutData(): void {
-  abandonPulls();
-  void forgetSyncedData();
+  // A device with no copy has nothing to forget: the log-in page does not load Dexie for it.
+  void holdsDatabase().then(async (holds) => {
+    if (!holds) return;
+    const { abandonPulls, forgetSyncedData } = await device();
+    abandonPulls();
+    await forgetSyncedData();
+  });
   void forgetPushOnDevice().catch(() => {});
 }
 
@@ -97,7 +102,8 @@ export async function signIn(newSession: () => Promise<unknown>): Promise<void> 
   await refreshSession();
   // Asks the browser not to evict the customer's copy under storage pressure (offline history).
   void navigator.storage?.persist?.();
-  void syncNow();
+  // Dexie loads now, with the customer's first pull.
+  void device().then(() => syncNow());
 }
 
 export function logIn(email: string, password: string): Promise<void> {
@@ -110,6 +116,8 @@ export function logIn(email: string, password: string): Promise<void> {
  * every Cache Storage cache but the app shell's precache (code and icons only). The utility profile is public and is fetched again.
  */
 export async function wipeDevice(): Promise<void> {
+  unwatchDevice();
+  const { abandonPulls, localDb } = await device();
   abandonPulls();
   // Each part is tried even if another fails: the account may already be gone on the server.
   try {

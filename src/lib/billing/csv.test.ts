@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalog } from '$lib/i18n/catalogs';
 import { csvText, historyCsv, methodOf } from './csv';
 import type { History } from './history';
 
 describe('csv', () => {
+  beforeAll(() => loadCatalog('en'));
+
   it('starts with the UTF-8 byte-order mark and ends every line with CRLF', () => {
     const text = csvText([['a', 'b'], [1, null]]);
     expect(text.charCodeAt(0)).toBe(0xfeff);

@@ -1,4 +1,5 @@
-import { catalogs, type Locale, type MessageKey } from '$lib/i18n/messages';
+import { catalog } from '$lib/i18n/catalogs';
+import type { Locale, MessageKey } from '$lib/i18n/messages';
 import type { SyncedFaucet } from '$lib/shared/sync-wire';
 import type { History, HistoryRow } from './history';
 import { periodLabel } from './periods';
@@ -53,7 +54,7 @@ const headers: MessageKey[] = [
 
 /** The history page's data as a CSV file: one line a period, newest first like the page's table. */
 export function historyCsv(faucet: Pick<SyncedFaucet, 'faucetNo' | 'supplyAddress'>, history: History, locale: Locale): string {
-  const text = catalogs[locale];
+  const text = catalog(locale);
   const usage = (tenths: number | null | undefined) => (tenths === null || tenths === undefined ? null : usageNumber(tenths, false));
   const lines = history.rows.map((row): CsvCell[] => {
     const method = methodOf(row);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { en, ja } from './messages';
+import { ja } from './messages';
+import { en } from './messages-en';
 
 describe('message catalogs', () => {
   it('translate every key into English with non-empty text', () => {

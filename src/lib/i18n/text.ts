@@ -1,9 +1,14 @@
-import { catalogs, type MessageKey } from './messages';
+import { catalog, loadedCatalog } from './catalogs';
+import type { MessageKey } from './messages';
 import type { Localized } from '$lib/shared/localized';
 
-/** A catalog text in both languages, so it follows the language switch like a server's reason does. */
+/**
+ * A catalog text in both languages, so it follows the language switch like a server's reason
+ * does. Before English is first chosen its texts are not loaded, and nobody reads that half.
+ */
 export function both(key: MessageKey): Localized {
-  return { ja: catalogs.ja[key], en: catalogs.en[key] };
+  const ja = catalog('ja')[key];
+  return { ja, en: loadedCatalog('en')?.[key] ?? ja };
 }
 
 /** Fills `{name}` placeholders of a catalog text. */

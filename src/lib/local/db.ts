@@ -1,13 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { BillRow, PaymentRow, ReadingRow } from '$lib/shared/billing-rows';
-import type { PublicProfile } from '$lib/shared/profile';
 import type { SyncedFaucet, SyncedNotice } from '$lib/shared/sync-wire';
-
-interface StoredProfile {
-  key: 'current';
-  profile: PublicProfile;
-  fetchedAt: number;
-}
+import { keepProfile, type StoredProfile } from '$lib/sync/profile';
 
 export type LocalReading = ReadingRow;
 export type LocalBill = BillRow;
@@ -40,7 +34,6 @@ export interface OutboxRow {
 
 /** The device's copy of everything the app shows; pages read only from here. */
 export class LocalDatabase extends Dexie {
-  profile!: EntityTable<StoredProfile, 'key'>;
   faucets!: EntityTable<SyncedFaucet, 'linkId'>;
   readings!: Dexie.Table<LocalReading, [string, string]>;
   bills!: Dexie.Table<LocalBill, [string, string]>;
@@ -61,6 +54,13 @@ export class LocalDatabase extends Dexie {
     });
     this.version(3).stores({ outbox: '++seq' });
     this.version(4).stores({ notices: 'id, createdAt' });
+    // The public utility profile moved to localStorage (sync/profile.ts), so pages anyone may
+    // open need no Dexie; a device's stored one goes along, shown until the next fetch.
+    this.version(5).upgrade(async (transaction) => {
+      const stored = await transaction.table<StoredProfile & { key: string }>('profile').get('current');
+      if (stored) keepProfile({ profile: stored.profile, fetchedAt: stored.fetchedAt });
+    });
+    this.version(6).stores({ profile: null });
   }
 }
 
@@ -73,10 +73,6 @@ export function faucetsCopy() {
     waiting: new Set((await localDb.outbox.toArray()).flatMap(({ change }) => (change.kind === 'faucet-label' ? [change.linkId] : []))),
     synced: (await localDb.meta.get('sync')) !== undefined
   }));
-}
-
-export function currentProfile() {
-  return localDb.profile.get('current');
 }
 
 /** Everything billing the device holds, read in one transaction so a pull is never seen half done. */

@@ -1,4 +1,5 @@
 import type { NoticeFacts, NoticeTopic } from './notices';
+import type { ProcedureRecord } from './procedure-form';
 import { billColumns, paymentColumns, readingColumns, type Column, type RowOf, type TupleOf } from './billing-rows';
 
 /**
@@ -7,7 +8,7 @@ import { billColumns, paymentColumns, readingColumns, type Column, type RowOf, t
  * list's (billing-rows.ts), so reordering a list changes the wire. Bump SYNC_FORMAT whenever a
  * shape here or there changes: a device on another format is told to drop its copy and pull anew.
  */
-export const SYNC_FORMAT = 5;
+export const SYNC_FORMAT = 6;
 
 export interface PullRequest {
   format: number;
@@ -44,6 +45,9 @@ export interface SyncedNotice {
   readAt: string | null;
 }
 
+/** A procedure the customer filed (各種お手続き), with every status it went through; instants in ISO 8601. */
+export type SyncedProcedure = ProcedureRecord<string>;
+
 export type ReadingTuple = TupleOf<typeof readingColumns>;
 export type BillTuple = TupleOf<typeof billColumns>;
 export type PaymentTuple = TupleOf<typeof paymentColumns>;
@@ -67,4 +71,6 @@ export interface PullResponse {
   payments?: PaymentTuple[];
   /** The customer's notices made or read since the cursor; on a first pull those of the last two years. */
   notices?: SyncedNotice[];
+  /** The customer's procedures filed or moved since the cursor; on a first pull all of them. */
+  procedures?: SyncedProcedure[];
 }

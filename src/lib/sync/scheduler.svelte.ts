@@ -1,9 +1,8 @@
 import { TRPCClientError } from '@trpc/client';
 import { logOutSettled } from '$lib/account/pending-logout';
+import { device, holdsDatabase } from '$lib/local/lazy';
 import { pullProfile } from './profile';
 import { oneAtATime } from './one-at-a-time';
-import { sendOutbox } from './outbox';
-import { pullBillingData } from './pull';
 
 export type SyncState = 'idle' | 'running' | 'failed';
 
@@ -19,20 +18,6 @@ const signedOut = (error: unknown) =>
   error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === 'UNAUTHORIZED';
 
 /**
- * The customer's waiting changes go first, so the pull after them brings their effects. The
- * pull runs even when a send got no answer: it leaves the waiting changes on the device's copy.
- */
-async function sendAndPull(): Promise<void> {
-  let unsent: unknown = null;
-  const stale = await sendOutbox().catch((error: unknown) => {
-    unsent = error;
-    return [];
-  });
-  await pullBillingData(stale);
-  if (unsent !== null) throw unsent;
-}
-
-/**
  * The utility profile for everyone, and the billing data of whoever is signed in. A log-out
  * the server has not heard of goes first: until it has, the cookie still opens the session
  * that was left, and a pull would bring its customer's data back onto the device.
@@ -42,7 +27,10 @@ async function syncOnce(): Promise<void> {
   try {
     const loggedOut = await logOutSettled();
     await pullProfile();
-    if (loggedOut) {
+    // Billing data only where someone signed in (Dexie is loaded then) or left a copy: a fresh
+    // device on the log-in page syncs the profile alone and never loads Dexie.
+    if (loggedOut && (await holdsDatabase())) {
+      const { sendAndPull } = await device();
       await sendAndPull().catch((error: unknown) => {
         if (!signedOut(error)) throw error;
       });

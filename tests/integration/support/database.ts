@@ -149,3 +149,23 @@ export async function lockWaiters(url: string, count: number, settled: Promise<u
     await watcher.end();
   }
 }
+
+/** Databases for spawned commands, and the handles a test opens on them: all closed and dropped after each test. */
+export function useCommandDatabases() {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+  return {
+    async create(): Promise<CommandDatabase> {
+      const database = await createCommandDatabase();
+      cleanups.push(() => database.dispose());
+      return database;
+    },
+    async open(database: CommandDatabase): Promise<DatabaseHandle> {
+      const handle = await openDatabase(database.target);
+      cleanups.push(() => handle.close());
+      return handle;
+    }
+  };
+}

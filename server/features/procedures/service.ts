@@ -1,0 +1,228 @@
+import { and, asc, count, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import {
+  checkProcedureForm,
+  procedureNames,
+  procedureStatusNames,
+  statusChangeProblem,
+  type ProcedureContent,
+  type ProcedureKind,
+  type ProcedureRecord,
+  type ProcedureStatus
+} from '../../../src/lib/shared/procedure-form.js';
+import type { NoticeFacts } from '../../../src/lib/shared/notices.js';
+import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
+import type { Database } from '../../db/client.js';
+import { contracts, CURRENT_TRANSACTION_VERSION, customers, faucetLinks, faucets, notices, procedureEvents, procedures, receiptCounters } from '../../db/schema.js';
+import { RefusalError } from '../../errors.js';
+import { LOCKED_COUNT, lockKeys } from '../../rate-limits.js';
+import type { ServiceDeps } from '../../service-deps.js';
+import { audit, type Actor } from '../audit/service.js';
+import { recordPaperSlipChange } from '../faucets/service.js';
+import { queueDeliveries } from '../notices/service.js';
+
+/** A procedure as the services hand it on, its instants as dates (the sync sends them as ISO text). */
+export type ProcedureView = ProcedureRecord<Date>;
+
+/** Filings per customer a day: far above any household's or company's need, low enough that a runaway device cannot flood the counter. */
+export const FILINGS_PER_DAY = 20;
+const DAY_MS = 24 * 3600_000;
+
+const notYourFaucet = new RefusalError('not-found', { ja: 'その水栓は登録されていません', en: 'No such faucet on your account' }, 'linkId');
+
+/**
+ * The next receipt number of the year (Asia/Tokyo), R-2026-000123. The counter row is raised
+ * in the filing's transaction and stays locked until it ends: filings take numbers one after
+ * another, and a filing rolled back gives its number back, so there are neither gaps nor twins.
+ */
+async function nextReceiptNo(tx: Database, now: Date): Promise<string> {
+  const year = Number(tokyoDate(now).slice(0, 4));
+  const [counter] = await tx
+    .insert(receiptCounters)
+    .values({ year, last: 1 })
+    .onConflictDoUpdate({ target: receiptCounters.year, set: { last: sql`${receiptCounters.last} + 1` } })
+    .returning({ last: receiptCounters.last });
+  return `R-${year}-${String(counter!.last).padStart(6, '0')}`;
+}
+
+const procedureColumns = {
+  id: procedures.id,
+  receiptNo: procedures.receiptNo,
+  clientId: procedures.clientId,
+  kind: procedures.kind,
+  faucetNo: faucets.faucetNo,
+  content: procedures.content,
+  status: procedures.status,
+  staffNote: procedures.staffNote,
+  filedAt: procedures.filedAt,
+  updatedAt: procedures.updatedAt
+};
+
+/** Procedures with their history, newest first. */
+export async function proceduresWhere(db: Database, where: SQL | undefined): Promise<ProcedureView[]> {
+  const rows = await db
+    .select(procedureColumns)
+    .from(procedures)
+    .innerJoin(faucets, eq(faucets.id, procedures.faucetId))
+    .where(where)
+    .orderBy(desc(procedures.filedAt), desc(procedures.id));
+  if (rows.length === 0) return [];
+  const events = await db
+    .select({ procedureId: procedureEvents.procedureId, status: procedureEvents.status, note: procedureEvents.note, at: procedureEvents.at })
+    .from(procedureEvents)
+    .where(inArray(procedureEvents.procedureId, rows.map((row) => row.id)))
+    .orderBy(asc(procedureEvents.at), asc(procedureEvents.id));
+  return rows.map((row) => ({
+    ...row,
+    content: row.content as ProcedureContent,
+    history: events.filter((event) => event.procedureId === row.id).map(({ status, note, at }) => ({ status, note, at }))
+  }));
+}
+
+/**
+ * Files a procedure for one of the caller's faucets, exactly once per client id: the device's
+ * outbox sends the same id again when an answer was lost, and gets the first filing's receipt.
+ * Sends of one id that arrive together are taken one after another under the customer's lock.
+ */
+export async function fileProcedure(
+  deps: ServiceDeps,
+  input: { customerId: number; clientId: string; linkId: number; kind: ProcedureKind; fields: Record<string, string> }
+): Promise<ProcedureView> {
+  const { customerId, clientId } = input;
+  const check = checkProcedureForm(input.kind, input.fields);
+  if (!check.ok) {
+    const [first] = check.problems;
+    throw new RefusalError('bad-input', first!.reason, first!.field, undefined, check.problems);
+  }
+  const id = await deps.db.transaction(async (tx) => {
+    await lockKeys(tx, [`procedures:${customerId}`]);
+    const [earlier] = await tx
+      .select({ id: procedures.id })
+      .from(procedures)
+      .where(and(eq(procedures.customerId, customerId), eq(procedures.clientId, clientId)));
+    if (earlier) return earlier.id;
+    // Counted under the lock taken above, so filings sent together cannot all pass it.
+    const [today] = await tx
+      .select({ count: count() })
+      .from(procedures)
+      .where(and(eq(procedures.customerId, customerId), gt(procedures.filedAt, new Date(deps.now.getTime() - DAY_MS))));
+    if ((today?.count ?? 0) >= FILINGS_PER_DAY) {
+      throw new RefusalError('too-many', {
+        ja: `お手続きの申し込みは1日${FILINGS_PER_DAY}件までです。明日以降にお試しいただくか、窓口にお問い合わせください`,
+        en: `At most ${FILINGS_PER_DAY} procedures a day; please try again tomorrow or contact the counter`
+      });
+    }
+    const [link] = await tx
+      .select({ contractId: faucetLinks.contractId, faucetId: contracts.faucetId })
+      .from(faucetLinks)
+      .innerJoin(contracts, eq(contracts.id, faucetLinks.contractId))
+      .where(and(eq(faucetLinks.id, input.linkId), eq(faucetLinks.customerId, customerId)));
+    if (!link) throw notYourFaucet;
+    const [filed] = await tx
+      .insert(procedures)
+      .values({
+        receiptNo: await nextReceiptNo(tx, deps.now),
+        customerId,
+        clientId,
+        faucetId: link.faucetId,
+        contractId: link.contractId,
+        kind: input.kind,
+        content: check.content,
+        status: 'received',
+        filedAt: deps.now,
+        updatedAt: deps.now
+      })
+      .returning({ id: procedures.id });
+    await tx.insert(procedureEvents).values({ procedureId: filed!.id, status: 'received', at: deps.now });
+    return filed!.id;
+  }, LOCKED_COUNT);
+  const [view] = await proceduresWhere(deps.db, eq(procedures.id, id));
+  return view!;
+}
+
+/** The caller's procedures with their history, newest first. */
+export function myProcedures(deps: ServiceDeps, customerId: number): Promise<ProcedureView[]> {
+  return proceduresWhere(deps.db, eq(procedures.customerId, customerId));
+}
+
+export interface QueueFilter {
+  status?: ProcedureStatus | undefined;
+  kind?: ProcedureKind | undefined;
+}
+
+export const QUEUE_PAGE = 200;
+
+/** The staff queue: oldest first, so what waits longest is seen first; with who filed it. */
+export async function procedureQueue(deps: Pick<ServiceDeps, 'db'>, filter: QueueFilter) {
+  const where = and(
+    filter.status ? eq(procedures.status, filter.status) : undefined,
+    filter.kind ? eq(procedures.kind, filter.kind) : undefined
+  );
+  return deps.db
+    .select({ ...procedureColumns, customerId: procedures.customerId, email: customers.email, holderName: contracts.holderName })
+    .from(procedures)
+    .innerJoin(faucets, eq(faucets.id, procedures.faucetId))
+    .innerJoin(contracts, eq(contracts.id, procedures.contractId))
+    .leftJoin(customers, eq(customers.id, procedures.customerId))
+    .where(where)
+    .orderBy(asc(procedures.filedAt), asc(procedures.id))
+    .limit(QUEUE_PAGE);
+}
+
+export async function procedureDetail(deps: Pick<ServiceDeps, 'db'>, procedureId: number): Promise<ProcedureView> {
+  const [view] = await proceduresWhere(deps.db, eq(procedures.id, procedureId));
+  if (!view) throw new RefusalError('not-found', { ja: 'その手続きはありません', en: 'No such procedure' });
+  return view;
+}
+
+/**
+ * Staff move a procedure on with a note to the customer. The status, its history row, the
+ * customer's notice (and its deliveries) and the audit row are one transaction; the row is
+ * locked first, so two clerks moving it at once cannot both move it from the same status.
+ */
+export async function changeProcedureStatus(
+  deps: ServiceDeps,
+  actor: Actor & { staffId: number },
+  input: { procedureId: number; status: ProcedureStatus; note: string }
+): Promise<ProcedureView> {
+  const note = input.note.trim();
+  await deps.db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({
+        id: procedures.id,
+        status: procedures.status,
+        customerId: procedures.customerId,
+        faucetId: procedures.faucetId,
+        contractId: procedures.contractId,
+        kind: procedures.kind,
+        receiptNo: procedures.receiptNo
+      })
+      .from(procedures)
+      .where(eq(procedures.id, input.procedureId))
+      .for('update');
+    if (!current) throw new RefusalError('not-found', { ja: 'その手続きはありません', en: 'No such procedure' });
+    const problem = statusChangeProblem(current.status, input.status, note);
+    if (problem) throw new RefusalError('conflict', problem.reason, problem.field);
+    await tx
+      .update(procedures)
+      .set({ status: input.status, staffNote: note || null, updatedAt: deps.now, version: sql.raw(CURRENT_TRANSACTION_VERSION) })
+      .where(eq(procedures.id, current.id));
+    await tx.insert(procedureEvents).values({ procedureId: current.id, status: input.status, note: note || null, staffId: actor.staffId, at: deps.now });
+    // A finished paper-slip request (or its withdrawal) goes to the billing system with the paperless file.
+    if (input.status === 'done' && (current.kind === 'paper-slip' || current.kind === 'paper-slip-withdrawal')) {
+      await recordPaperSlipChange(tx, current.contractId, current.kind === 'paper-slip-withdrawal', deps.now, deps.config.profile);
+    }
+    if (current.customerId !== null) {
+      const facts: NoticeFacts = { topic: 'procedure', receiptNo: current.receiptNo, procedure: procedureNames[current.kind], status: procedureStatusNames[input.status] };
+      await tx.insert(notices).values({ customerId: current.customerId, faucetId: current.faucetId, topic: 'procedure', facts, createdAt: deps.now });
+      await queueDeliveries(tx, deps.now);
+    }
+    await audit(
+      tx,
+      actor,
+      { action: 'procedure.status', targetKind: 'procedure', targetId: current.receiptNo, reason: note || null, details: { from: current.status, to: input.status } },
+      deps.now
+    );
+    // Read committed: after waiting for the row lock, the check sees the status the other clerk left.
+  }, LOCKED_COUNT);
+  return procedureDetail(deps, input.procedureId);
+}

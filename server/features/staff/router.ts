@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { staffRoles } from '../../db/schema.js';
+import { endStaffSession } from '../../staff-sessions.js';
+import { adminProcedure, publicProcedure, serviceDeps, signedInStaff, staffSessionProcedure, router, type Context } from '../../trpc.js';
+import { readAuditLog } from '../audit/service.js';
+import { changeStaffPassword, createStaff, staffLogIn } from './service.js';
+
+const text = (max: number) => z.string().max(max);
+export const reason = z.string().max(500);
+
+/** Replaces whatever staff session the browser held (rotation): a planted token is worth nothing after log-in. */
+async function startStaffSession(ctx: Context, sessionToken: string) {
+  if (ctx.staffSessionToken) await endStaffSession(ctx.database.db, ctx.staffSessionToken);
+  ctx.setStaffSessionCookie(sessionToken);
+}
+
+export const staffAuthRouter = router({
+  me: publicProcedure.query(async ({ ctx }) => {
+    const member = await signedInStaff(ctx);
+    return member && { email: member.email, role: member.role, mustChangePassword: member.mustChangePassword };
+  }),
+  login: publicProcedure.input(z.object({ email: text(254), password: text(200) })).mutation(async ({ ctx, input }) => {
+    const { sessionToken, mustChangePassword } = await staffLogIn(serviceDeps(ctx), input);
+    await startStaffSession(ctx, sessionToken);
+    return { mustChangePassword };
+  }),
+  logout: publicProcedure.mutation(async ({ ctx }) => {
+    if (ctx.staffSessionToken) await endStaffSession(ctx.database.db, ctx.staffSessionToken);
+    ctx.setStaffSessionCookie(null);
+    return { ok: true };
+  }),
+  changePassword: staffSessionProcedure
+    .input(z.object({ currentPassword: text(200), newPassword: text(200) }))
+    .mutation(async ({ ctx, input }) => {
+      const { sessionToken } = await changeStaffPassword(serviceDeps(ctx), ctx.staff, input);
+      ctx.setStaffSessionCookie(sessionToken);
+      return { ok: true };
+    })
+});
+
+export const staffAdminRouter = router({
+  createStaff: adminProcedure
+    .input(z.object({ email: text(254), role: z.enum(staffRoles), reason }))
+    .mutation(async ({ ctx, input }) => {
+      const created = await createStaff(serviceDeps(ctx), ctx.staff, input);
+      return created;
+    }),
+  auditLog: adminProcedure
+    .input(z.object({ before: z.number().int().positive().max(2 ** 31 - 1).optional() }))
+    .query(({ ctx, input }) => readAuditLog(ctx.database.db, input))
+});

@@ -1,0 +1,24 @@
+import type * as Device from './device';
+
+let loading: Promise<typeof Device> | undefined;
+
+/** Dexie and the sync code, loaded on first use and then shared. */
+export function device(): Promise<typeof Device> {
+  return (loading ??= import('./device'));
+}
+
+/** Whether Dexie is loaded already, so a caller can use it without loading it for nothing. */
+export function deviceLoaded(): boolean {
+  return loading !== undefined;
+}
+
+/**
+ * Whether this browser holds the app's IndexedDB database (someone synced here and nobody
+ * wiped it since), asked without loading Dexie. Where the browser cannot list its databases
+ * the answer is yes, and Dexie loads as before.
+ */
+export async function holdsDatabase(): Promise<boolean> {
+  if (loading) return true;
+  if (typeof indexedDB.databases !== 'function') return true;
+  return (await indexedDB.databases()).some((database) => database.name === 'josuido-portal');
+}

@@ -1,0 +1,170 @@
+import { toKatakana } from './kana';
+import type { Localized } from './localized';
+import { normalizeCodeNumber, normalizeQuantity, normalizeText } from './normalize';
+
+/** The procedures a customer can file (各種お手続き); the same list as the database's. */
+export const procedureKinds = ['holder-change', 'billing-address', 'paper-slip', 'paper-slip-withdrawal'] as const;
+export type ProcedureKind = (typeof procedureKinds)[number];
+
+/** 受付 → 処理中 → 完了 / 差戻し. */
+export const procedureStatuses = ['received', 'processing', 'done', 'returned'] as const;
+export type ProcedureStatus = (typeof procedureStatuses)[number];
+
+export const procedureNames: Record<ProcedureKind, Localized> = {
+  'holder-change': { ja: '使用者名義変更', en: 'Change of contract holder' },
+  'billing-address': { ja: '請求書等送付先変更', en: 'Change of billing address' },
+  'paper-slip': { ja: '紙の検針票の送付希望', en: 'Request for the paper meter slip' },
+  'paper-slip-withdrawal': { ja: '紙の検針票の送付希望の取り下げ', en: 'Withdrawal of the paper meter slip request' }
+};
+
+export const procedureStatusNames: Record<ProcedureStatus, Localized> = {
+  received: { ja: '受付', en: 'Received' },
+  processing: { ja: '処理中', en: 'Processing' },
+  done: { ja: '完了', en: 'Done' },
+  returned: { ja: '差戻し', en: 'Returned' }
+};
+
+/** Each form's content as it is kept, normalised. */
+export type ProcedureContent =
+  | { kind: 'holder-change'; newHolderName: string; newHolderKana: string; phone: string; effectiveDate: string }
+  | { kind: 'billing-address'; name: string; postalCode: string; address: string; phone: string | null }
+  | { kind: 'paper-slip' }
+  | { kind: 'paper-slip-withdrawal' };
+
+/** A filed procedure with every status it went through; instants as `Time` (Date on the server, ISO text on the wire). */
+export interface ProcedureRecord<Time> {
+  id: number;
+  receiptNo: string;
+  /** The outbox id the device filed it with: the device matches its queued filing to it. */
+  clientId: string;
+  kind: ProcedureKind;
+  faucetNo: string;
+  content: ProcedureContent;
+  status: ProcedureStatus;
+  staffNote: string | null;
+  filedAt: Time;
+  updatedAt: Time;
+  history: { status: ProcedureStatus; note: string | null; at: Time }[];
+}
+
+export interface FieldProblem {
+  field: string;
+  reason: Localized;
+}
+
+export type FormCheck = { ok: true; content: ProcedureContent } | { ok: false; problems: FieldProblem[] };
+
+export const NAME_MAX = 60;
+export const ADDRESS_MAX = 200;
+
+const problems = {
+  required: { ja: '入力してください', en: 'Please fill this in' },
+  nameTooLong: { ja: `${NAME_MAX}文字以内で入力してください`, en: `Use at most ${NAME_MAX} characters` },
+  addressTooLong: { ja: `${ADDRESS_MAX}文字以内で入力してください`, en: `Use at most ${ADDRESS_MAX} characters` },
+  kana: { ja: 'フリガナはカタカナ（またはひらがな）で入力してください', en: 'Write the reading in katakana (or hiragana)' },
+  phone: { ja: '電話番号は市外局番から10桁か11桁で入力してください', en: 'Enter the phone number with its area code: 10 or 11 digits' },
+  postalCode: { ja: '郵便番号は7桁の数字で入力してください（例: 096-8686）', en: 'Enter the 7-digit postal code (for example 096-8686)' },
+  date: { ja: '日付を正しく入力してください（例: 2026-04-01）', en: 'Enter a valid date (for example 2026-04-01)' }
+} satisfies Record<string, Localized>;
+
+/** A form's fields as typed: each read, normalised and checked, every problem collected next to its field. */
+class Fields {
+  readonly problems: FieldProblem[] = [];
+  constructor(private readonly raw: Readonly<Record<string, string | undefined>>) {}
+
+  private fail(field: string, reason: Localized): null {
+    this.problems.push({ field, reason });
+    return null;
+  }
+
+  text(field: string, max: number, tooLong: Localized, required = true): string | null {
+    const value = normalizeText(this.raw[field] ?? '').replace(/\s+/g, ' ');
+    if (value === '') return required ? this.fail(field, problems.required) : null;
+    return value.length > max ? this.fail(field, tooLong) : value;
+  }
+
+  kana(field: string): string | null {
+    const value = this.text(field, NAME_MAX, problems.nameTooLong);
+    if (value === null) return null;
+    const katakana = toKatakana(value);
+    return /^[\u30a1-\u30fa\u30fc ]+$/.test(katakana) ? katakana : this.fail(field, problems.kana);
+  }
+
+  phone(field: string, required = true): string | null {
+    const value = normalizeCodeNumber(this.raw[field] ?? '');
+    if (value === '') return required ? this.fail(field, problems.required) : null;
+    return /^0\d{9,10}$/.test(value) ? value : this.fail(field, problems.phone);
+  }
+
+  /** 〒 and any hyphen or space go; full-width digits count. Kept as 123-4567. */
+  postalCode(field: string): string | null {
+    const value = normalizeCodeNumber(this.raw[field] ?? '').replace(/^〒/, '');
+    if (value === '') return this.fail(field, problems.required);
+    return /^\d{7}$/.test(value) ? `${value.slice(0, 3)}-${value.slice(3)}` : this.fail(field, problems.postalCode);
+  }
+
+  date(field: string): string | null {
+    const value = normalizeQuantity(this.raw[field] ?? '').replace(/[/.年月]/g, '-').replace(/日$/, '');
+    if (value === '') return this.fail(field, problems.required);
+    const match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
+    if (!match) return this.fail(field, problems.date);
+    const iso = `${match[1]}-${match[2]!.padStart(2, '0')}-${match[3]!.padStart(2, '0')}`;
+    const parsed = new Date(`${iso}T00:00:00Z`);
+    return Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== iso ? this.fail(field, problems.date) : iso;
+  }
+}
+
+/**
+ * Checks and normalises a procedure form, on the device before it is queued (also offline)
+ * and again on the server: every problem is reported with the field it belongs next to.
+ */
+export function checkProcedureForm(kind: ProcedureKind, raw: Readonly<Record<string, string | undefined>>): FormCheck {
+  const fields = new Fields(raw);
+  const content = ((): ProcedureContent | null => {
+    switch (kind) {
+      case 'holder-change': {
+        const newHolderName = fields.text('newHolderName', NAME_MAX, problems.nameTooLong);
+        const newHolderKana = fields.kana('newHolderKana');
+        const phone = fields.phone('phone');
+        const effectiveDate = fields.date('effectiveDate');
+        return newHolderName && newHolderKana && phone && effectiveDate ? { kind, newHolderName, newHolderKana, phone, effectiveDate } : null;
+      }
+      case 'billing-address': {
+        const name = fields.text('name', NAME_MAX, problems.nameTooLong);
+        const postalCode = fields.postalCode('postalCode');
+        const address = fields.text('address', ADDRESS_MAX, problems.addressTooLong);
+        const phone = fields.phone('phone', false);
+        return name && postalCode && address && fields.problems.length === 0 ? { kind, name, postalCode, address, phone } : null;
+      }
+      case 'paper-slip':
+      case 'paper-slip-withdrawal':
+        return { kind };
+    }
+  })();
+  return content && fields.problems.length === 0 ? { ok: true, content } : { ok: false, problems: fields.problems };
+}
+
+/** Where staff may move a procedure from each status: 受付 → 処理中 → 完了 / 差戻し (a plain case may be finished at once). */
+const nextStatuses: Record<ProcedureStatus, readonly ProcedureStatus[]> = {
+  received: ['processing', 'done', 'returned'],
+  processing: ['done', 'returned'],
+  done: [],
+  returned: []
+};
+
+/** Null when staff may move a procedure from `from` to `to` with this note; else why not, next to its field. */
+export function statusChangeProblem(from: ProcedureStatus, to: ProcedureStatus, note: string): FieldProblem | null {
+  if (!nextStatuses[from].includes(to)) {
+    return {
+      field: 'status',
+      reason: {
+        ja: `「${procedureStatusNames[from].ja}」から「${procedureStatusNames[to].ja}」には変更できません`,
+        en: `A procedure cannot go from "${procedureStatusNames[from].en}" to "${procedureStatusNames[to].en}"`
+      }
+    };
+  }
+  if (to === 'returned' && note.trim() === '') {
+    return { field: 'note', reason: { ja: '差戻しの理由をお客様へのメモに書いてください', en: 'Tell the customer why it is returned in the note' } };
+  }
+  return null;
+}

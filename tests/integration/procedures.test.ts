@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog, customers, faucetLinks, faucets, noticeDeliveries, notices, paperSlipChanges, procedureEvents, procedures } from '../../server/db/schema.js';
+import { FILINGS_PER_DAY } from '../../server/features/procedures/service.js';
+import { failureOf, outcomeOf, signUp, startApp, type App, type Client } from './support/app.js';
+import { driverName } from './support/database.js';
+import { faucet, importMemberFaucets } from './support/members.js';
+import { signInStaff } from './support/staff.js';
+
+let app: App;
+beforeAll(async () => {
+  app = await startApp();
+  await importMemberFaucets(app.db);
+}, 60_000);
+afterAll(async () => {
+  await app.close();
+});
+
+let members = 0;
+/** A new member with faucet `index` linked; returns their client and the link's id. */
+async function member(index: number): Promise<{ client: Client; linkId: number; email: string }> {
+  const client = app.client();
+  const email = `procedures-${(members += 1)}@example.jp`;
+  await signUp(app, client, email, faucet(index));
+  const [link] = await app.db
+    .select({ id: faucetLinks.id })
+    .from(faucetLinks)
+    .innerJoin(customers, eq(customers.id, faucetLinks.customerId))
+    .where(eq(customers.email, email));
+  return { client, linkId: link!.id, email };
+}
+
+const addressChange = { name: '名寄 花子', postalCode: '０９６－８６８６', address: '名寄市大通南1丁目' };
+const receiptsOf = async () => (await app.db.select({ receiptNo: procedures.receiptNo }).from(procedures)).map((row) => row.receiptNo).sort();
+const year = new Date().toLocaleString('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric' });
+
+describe(`customer procedures on ${driverName}`, () => {
+  it('refuses a form with every problem next to its field, and spends no receipt number on it', async () => {
+    const { client, linkId } = await member(0);
+    const refused = await failureOf(
+      client.api.procedures.file.mutate({ clientId: randomUUID(), linkId, kind: 'holder-change', fields: { newHolderName: '名寄 次郎', newHolderKana: '名寄' } })
+    );
+    expect(refused).toMatchObject({ code: 'BAD_REQUEST', field: 'newHolderKana' });
+    const data = (await client.api.procedures.file
+      .mutate({ clientId: randomUUID(), linkId, kind: 'billing-address', fields: { name: '', postalCode: '12345', address: '名寄市' } })
+      .catch((error: { data: { problems: { field: string }[] } }) => error.data)) as { problems: { field: string }[] };
+    expect(data.problems.map((problem) => problem.field)).toEqual(['name', 'postalCode']);
+    expect(await receiptsOf()).toEqual([]);
+
+    const filed = await client.api.procedures.file.mutate({ clientId: randomUUID(), linkId, kind: 'billing-address', fields: addressChange });
+    expect(filed).toMatchObject({
+      receiptNo: `R-${year}-000001`,
+      kind: 'billing-address',
+      faucetNo: faucet(0).faucetNo,
+      status: 'received',
+      content: { kind: 'billing-address', name: '名寄 花子', postalCode: '096-8686', address: '名寄市大通南1丁目', phone: null }
+    });
+  });
+
+  it('files each procedure and lists them with their history, newest first', async () => {
+    const { client, linkId } = await member(1);
+    const kinds = ['holder-change', 'billing-address', 'paper-slip', 'paper-slip-withdrawal'] as const;
+    const fields = {
+      'holder-change': { newHolderName: '名寄 次郎', newHolderKana: 'なよろ じろう', phone: '01654-3-2111', effectiveDate: '2026-04-01' },
+      'billing-address': addressChange,
+      'paper-slip': {},
+      'paper-slip-withdrawal': {}
+    };
+    for (const kind of kinds) await client.api.procedures.file.mutate({ clientId: randomUUID(), linkId, kind, fields: fields[kind] });
+    const mine = await client.api.procedures.mine.query();
+    expect(mine.map((procedure) => procedure.kind)).toEqual([...kinds].reverse());
+    expect(mine[3]!.content).toMatchObject({ newHolderKana: 'ナヨロ ジロウ', phone: '0165432111' });
+    expect(mine.every((procedure) => procedure.history.length === 1 && procedure.history[0]!.status === 'received')).toBe(true);
+  });
+
+  it('files once per client id: a resend, even one sent together with the first, gets the same receipt', async () => {
+    const { client, linkId } = await member(2);
+    const clientId = randomUUID();
+    const send = () => client.api.procedures.file.mutate({ clientId, linkId, kind: 'paper-slip', fields: {} });
+    const answers = await Promise.all(Array.from({ length: 8 }, send));
+    const again = await send();
+    expect(new Set([...answers, again].map((answer) => answer.receiptNo)).size).toBe(1);
+    expect(await app.db.select().from(procedures).where(eq(procedures.clientId, clientId))).toHaveLength(1);
+  });
+
+  it('numbers filings sent together by many customers without gaps or twins', async () => {
+    const filers = await Promise.all([3, 4, 5, 6].map((index) => member(index)));
+    const before = (await receiptsOf()).length;
+    await Promise.all(
+      filers.flatMap(({ client, linkId }) =>
+        Array.from({ length: 5 }, () => client.api.procedures.file.mutate({ clientId: randomUUID(), linkId, kind: 'paper-slip', fields: {} }))
+      )
+    );
+    const receipts = await receiptsOf();
+    expect(receipts).toHaveLength(before + 20);
+    expect(receipts).toEqual(Array.from({ length: before + 20 }, (_, index) => `R-${year}-${String(index + 1).padStart(6, '0')}`));
+  });
+
+  it(`takes at most ${FILINGS_PER_DAY} filings a customer a day, even sent together, and still answers a resend of one of them`, async () => {
+    const { client, linkId } = await member(12);
+    const clientIds = Array.from({ length: FILINGS_PER_DAY + 3 }, () => randomUUID());
+    const outcomes = await Promise.all(clientIds.map((clientId) => outcomeOf(client.api.procedures.file.mutate({ clientId, linkId, kind: 'paper-slip', fields: {} }))));
+    expect(outcomes.filter((outcome) => outcome.code === 'OK')).toHaveLength(FILINGS_PER_DAY);
+    expect(outcomes.filter((outcome) => outcome.code === 'TOO_MANY_REQUESTS')).toHaveLength(3);
+    const accepted = clientIds[outcomes.findIndex((outcome) => outcome.code === 'OK')]!;
+    expect((await client.api.procedures.file.mutate({ clientId: accepted, linkId, kind: 'paper-slip', fields: {} })).clientId).toBe(accepted);
+  });
+
+  it("refuses another customer's faucet and an unknown one alike", async () => {
+    const owner = await member(7);
+    const other = await member(8);
+    const theirs = await failureOf(other.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: owner.linkId, kind: 'paper-slip', fields: {} }));
+    const unknown = await failureOf(other.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: 2 ** 31 - 1, kind: 'paper-slip', fields: {} }));
+    expect(theirs).toEqual(unknown);
+    expect(theirs.code).toBe('NOT_FOUND');
+    expect(await other.client.api.procedures.mine.query()).toEqual([]);
+  });
+});
+
+describe(`staff processing procedures on ${driverName}`, () => {
+  it('moves a procedure 受付 → 処理中 → 完了 with notes, telling the customer each time, audited', async () => {
+    const customer = await member(9);
+    const filed = await customer.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: customer.linkId, kind: 'billing-address', fields: addressChange });
+    const clerk = await signInStaff(app, 'clerk', 'queue-clerk@city.example.jp');
+
+    const queue = await clerk.api.staff.procedures.queue.query({ status: 'received', kind: 'billing-address' });
+    expect(queue.find((row) => row.receiptNo === filed.receiptNo)).toMatchObject({ email: customer.email, holderName: '名寄 利用者9' });
+    expect((await clerk.api.staff.procedures.queue.query({ kind: 'holder-change' })).some((row) => row.receiptNo === filed.receiptNo)).toBe(false);
+
+    await clerk.api.staff.procedures.setStatus.mutate({ procedureId: filed.id, status: 'processing', note: '' });
+    const done = await clerk.api.staff.procedures.setStatus.mutate({ procedureId: filed.id, status: 'done', note: '次回の請求書から新しい送付先にお送りします' });
+    expect(done.history.map((event) => event.status)).toEqual(['received', 'processing', 'done']);
+
+    const [mine] = await customer.client.api.procedures.mine.query();
+    expect(mine).toMatchObject({ status: 'done', staffNote: '次回の請求書から新しい送付先にお送りします' });
+    const told = await app.db.select().from(notices).where(eq(notices.topic, 'procedure'));
+    const forCustomer = told.filter((notice) => (notice.facts as { receiptNo: string }).receiptNo === filed.receiptNo);
+    expect(forCustomer.map((notice) => notice.facts)).toEqual([
+      { topic: 'procedure', receiptNo: filed.receiptNo, procedure: { ja: '請求書等送付先変更', en: 'Change of billing address' }, status: { ja: '処理中', en: 'Processing' } },
+      { topic: 'procedure', receiptNo: filed.receiptNo, procedure: { ja: '請求書等送付先変更', en: 'Change of billing address' }, status: { ja: '完了', en: 'Done' } }
+    ]);
+    const deliveries = await app.db.select().from(noticeDeliveries).where(eq(noticeDeliveries.noticeId, forCustomer[1]!.id));
+    expect(deliveries.map((delivery) => delivery.channel)).toEqual(['email']);
+    const audited = await app.db.select().from(auditLog).where(eq(auditLog.targetId, filed.receiptNo));
+    expect(audited.map((entry) => [entry.actor, entry.action, entry.details])).toEqual([
+      ['queue-clerk@city.example.jp', 'procedure.status', { from: 'received', to: 'processing' }],
+      ['queue-clerk@city.example.jp', 'procedure.status', { from: 'processing', to: 'done' }]
+    ]);
+
+    const backwards = await failureOf(clerk.api.staff.procedures.setStatus.mutate({ procedureId: filed.id, status: 'processing', note: '' }));
+    expect(backwards).toMatchObject({ code: 'CONFLICT', field: 'status' });
+    expect(await app.db.select().from(procedureEvents).where(eq(procedureEvents.procedureId, filed.id))).toHaveLength(3);
+  });
+
+  it('needs a note to return a procedure, and lets only one of two clerks moving it at once win', async () => {
+    const customer = await member(10);
+    const filed = await customer.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: customer.linkId, kind: 'paper-slip', fields: {} });
+    const clerk = await signInStaff(app, 'clerk', 'return-clerk@city.example.jp');
+    expect(await failureOf(clerk.api.staff.procedures.setStatus.mutate({ procedureId: filed.id, status: 'returned', note: ' ' }))).toMatchObject({ field: 'note' });
+
+    const outcomes = await Promise.allSettled([
+      clerk.api.staff.procedures.setStatus.mutate({ procedureId: filed.id, status: 'done', note: '' }),
+      clerk.api.staff.procedures.setStatus.mutate({ procedureId: filed.id, status: 'returned', note: '確認できませんでした' })
+    ]);
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    expect(await app.db.select().from(procedureEvents).where(eq(procedureEvents.procedureId, filed.id))).toHaveLength(2);
+  });
+
+  it('sends the paper slip again once a paper-slip request is done, and stops it once its withdrawal is', async () => {
+    const customer = await member(11);
+    const clerk = await signInStaff(app, 'clerk', 'paper-clerk@city.example.jp');
+    const slips = async () =>
+      (await app.db.select({ paperless: paperSlipChanges.paperless }).from(paperSlipChanges).innerJoin(faucets, eq(faucets.id, paperSlipChanges.faucetId)).where(eq(faucets.faucetNo, faucet(11).faucetNo)).orderBy(paperSlipChanges.id)).map((row) => row.paperless);
+    expect(await slips()).toEqual([true]);
+    for (const kind of ['paper-slip', 'paper-slip-withdrawal'] as const) {
+      const filed = await customer.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: customer.linkId, kind, fields: {} });
+      await clerk.api.staff.procedures.setStatus.mutate({ procedureId: filed.id, status: 'processing', note: '' });
+      await clerk.api.staff.procedures.setStatus.mutate({ procedureId: filed.id, status: 'done', note: '' });
+    }
+    expect(await slips()).toEqual([true, false, true]);
+  });
+});

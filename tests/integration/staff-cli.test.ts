@@ -1,0 +1,50 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { auditLog, staff } from '../../server/db/schema.js';
+import { passwordMatches } from '../../server/features/auth/passwords.js';
+import { driverName, useCommandDatabases, type CommandDatabase } from './support/database.js';
+import { runCommand } from './support/server-process.js';
+
+const databases = useCommandDatabases();
+
+async function runStaff(database: CommandDatabase, args: string[]) {
+  const run = runCommand('server/cli/staff.ts', args, database.env);
+  return { code: await run.exited, stdout: run.stdout(), stderr: run.stderr() };
+}
+
+describe(`npm run staff on ${driverName}`, () => {
+  it('creates a staff member with a one-time password that must be changed, and audits it', async () => {
+    const database = await databases.create();
+    const run = await runStaff(database, ['create', '--email', ' Kakari@City.Example.JP ', '--role', 'admin']);
+    expect(run.code).toBe(0);
+    const password = /one-time password[^:]*: (\S+)/.exec(run.stdout)?.[1];
+    expect(password).toMatch(/^[A-Za-z2-9]{16}$/);
+
+    const handle = await databases.open(database);
+    const [member] = await handle.db.select().from(staff).where(eq(staff.email, 'kakari@city.example.jp'));
+    expect(member).toMatchObject({ role: 'admin', mustChangePassword: true });
+    expect(member!.passwordHash).not.toContain(password!);
+    expect(await passwordMatches(member!.passwordHash, password!)).toBe(true);
+    expect(await handle.db.select({ actor: auditLog.actor, action: auditLog.action, targetId: auditLog.targetId }).from(auditLog)).toEqual([
+      { actor: 'command line', action: 'staff.create', targetId: String(member!.id) }
+    ]);
+
+    const again = await runStaff(database, ['create', '--email', 'kakari@city.example.jp', '--role', 'clerk']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('exists');
+  }, 60_000);
+
+  it.each([
+    [['create', '--email', 'a@city.example.jp', '--role', 'boss'], 'unknown role: boss'],
+    [['create', '--email', 'a@city.example.jp'], '--role is required'],
+    [['create', '--role', 'clerk'], '--email is required'],
+    [['remove', '--email', 'a@city.example.jp', '--role', 'clerk'], 'unknown command: remove'],
+    [['create', '--email', 'a@city.example.jp', '--role', 'clerk', '--force'], "Unknown option '--force'"]
+  ])('exits 2 with the usage for %j', async (args, message) => {
+    const database = await databases.create();
+    const run = await runStaff(database, args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain('usage: npm run staff -- create --email E --role clerk|admin');
+  }, 30_000);
+});

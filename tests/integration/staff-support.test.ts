@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog, customers, faucetLinks, paperSlipChanges, procedures, proofAttempts } from '../../server/db/schema.js';
+import { importFiles } from '../../server/features/imports/service.js';
+import { failureOf, signUp, startApp, type App, type Client } from './support/app.js';
+import { driverName } from './support/database.js';
+import { headers, importRules, noticeRules, writeCsv } from './support/import-files.js';
+import { faucet, importMemberFaucets } from './support/members.js';
+import { signInStaff } from './support/staff.js';
+
+let app: App;
+let clerk: Client;
+beforeAll(async () => {
+  app = await startApp();
+  await importMemberFaucets(app.db);
+  const rows = [
+    '60000001,名寄 太郎,ナヨロ タロウ,01654-2-6001,名寄市西1条,,,,2020-04-01,,transfer',
+    '60000002,ﾅﾖﾛ商店,ﾅﾖﾛｼｮｳﾃﾝ,01654-2-6002,名寄市西2条,,,,2020-04-01,,invoice'
+  ];
+  const imported = await importFiles({ db: app.db, now: new Date() }, [{ kind: 'customers', path: writeCsv([headers.customers, ...rows]) }], {
+    rules: importRules,
+    notices: noticeRules,
+    ranBy: 'test'
+  });
+  expect(imported.status).toBe('imported');
+  clerk = await signInStaff(app, 'clerk');
+}, 60_000);
+afterAll(async () => {
+  await app.close();
+});
+
+let members = 0;
+async function member(proof: { faucetNo: string; phone: string }) {
+  const client = app.client();
+  const email = `support-${(members += 1)}@example.jp`;
+  await signUp(app, client, email, proof);
+  const [row] = await app.db.select({ id: customers.id }).from(customers).where(eq(customers.email, email));
+  return { client, email, customerId: row!.id };
+}
+
+const emailsOf = (found: { email: string }[]) => found.map((account) => account.email);
+
+describe(`staff helping customers on ${driverName}`, () => {
+  it('finds accounts by part of a faucet number, an address, or a name in any width or kana', async () => {
+    const taro = await member({ faucetNo: '60000001', phone: '01654-2-6001' });
+    const shop = await member({ faucetNo: '60000002', phone: '01654-2-6002' });
+
+    expect(emailsOf(await clerk.api.staff.support.search.query({ query: '０００００１' }))).toContain(taro.email);
+    expect(emailsOf(await clerk.api.staff.support.search.query({ query: 'SUPPORT-2@' }))).toEqual([shop.email]);
+    expect(emailsOf(await clerk.api.staff.support.search.query({ query: 'なよろ　たろう' }))).toEqual([taro.email]);
+    expect(emailsOf(await clerk.api.staff.support.search.query({ query: 'ナヨロショウ' }))).toEqual([shop.email]);
+    expect(emailsOf(await clerk.api.staff.support.search.query({ query: '商店' }))).toEqual([shop.email]);
+    expect(emailsOf(await clerk.api.staff.support.search.query({ query: 'ﾀﾛｳ' }))).toEqual([taro.email]);
+    expect(await clerk.api.staff.support.search.query({ query: '%' })).toEqual([]);
+    expect((await failureOf(clerk.api.staff.support.search.query({ query: '　' }))).field).toBe('query');
+
+    const [found] = await clerk.api.staff.support.search.query({ query: 'なよろ　たろう' });
+    expect(found!.faucets).toMatchObject([{ faucetNo: '60000001', holderName: '名寄 太郎', holderKana: 'ナヨロ タロウ' }]);
+  });
+
+  it('shows an account with its faucets, notices and procedures', async () => {
+    const customer = await member(faucet(20));
+    const [link] = await app.db.select({ id: faucetLinks.id }).from(faucetLinks).where(eq(faucetLinks.customerId, customer.customerId));
+    await customer.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: link!.id, kind: 'paper-slip', fields: {} });
+    const detail = await clerk.api.staff.support.account.query({ customerId: customer.customerId });
+    expect(detail).toMatchObject({ email: customer.email, faucets: [{ faucetNo: faucet(20).faucetNo }], procedures: [{ kind: 'paper-slip', status: 'received' }] });
+    expect(Array.isArray(detail.notices)).toBe(true);
+    expect((await failureOf(clerk.api.staff.support.account.query({ customerId: 2 ** 31 - 1 }))).code).toBe('NOT_FOUND');
+  });
+
+  it('unlinks a faucet only with a reason, resumes its paper slip and audits it', async () => {
+    const customer = await member(faucet(21));
+    const [link] = await app.db.select({ id: faucetLinks.id }).from(faucetLinks).where(eq(faucetLinks.customerId, customer.customerId));
+    const input = { customerId: customer.customerId, linkId: link!.id };
+    expect(await failureOf(clerk.api.staff.support.unlinkFaucet.mutate({ ...input, reason: '  ' }))).toMatchObject({ code: 'BAD_REQUEST', field: 'reason' });
+    expect(await app.db.select().from(faucetLinks).where(eq(faucetLinks.id, link!.id))).toHaveLength(1);
+
+    await clerk.api.staff.support.unlinkFaucet.mutate({ ...input, reason: '前の入居者の登録が残っていたため（電話で確認）' });
+    expect(await app.db.select().from(faucetLinks).where(eq(faucetLinks.id, link!.id))).toEqual([]);
+    const slips = await app.db.select({ paperless: paperSlipChanges.paperless }).from(paperSlipChanges).orderBy(paperSlipChanges.id);
+    expect(slips.at(-1)).toEqual({ paperless: false });
+    const [entry] = await app.db.select().from(auditLog).where(eq(auditLog.action, 'account.unlink-faucet'));
+    expect(entry).toMatchObject({ actor: 'clerk@city.example.jp', targetId: String(customer.customerId), reason: '前の入居者の登録が残っていたため（電話で確認）', details: { faucetNo: faucet(21).faucetNo } });
+  });
+
+  it('unlocks a faucet locked by failed proofs, so the customer can add it at once', async () => {
+    const customer = await member(faucet(22));
+    const locked = faucet(23);
+    const failures = Array.from({ length: 5 }, () => ({ faucetNo: locked.faucetNo, clientKey: 'somewhere', succeeded: false, attemptedAt: new Date() }));
+    await app.db.insert(proofAttempts).values(failures);
+    const add = () => customer.client.api.faucets.add.mutate({ ...locked, label: null, consent: true });
+    expect((await failureOf(add())).code).toBe('TOO_MANY_REQUESTS');
+    expect(await clerk.api.staff.support.proofLock.query({ faucetNo: locked.faucetNo })).toEqual({ faucetNo: locked.faucetNo, failures: 5, locked: true });
+
+    expect((await failureOf(clerk.api.staff.support.unlockFaucetProof.mutate({ faucetNo: locked.faucetNo, reason: '' }))).field).toBe('reason');
+    expect(await clerk.api.staff.support.unlockFaucetProof.mutate({ faucetNo: '４０００００２３', reason: 'ご本人から電話、番号の入力違い' })).toEqual({ faucetNo: locked.faucetNo, cleared: 5 });
+    await add();
+    const [entry] = await app.db.select().from(auditLog).where(eq(auditLog.action, 'faucet.unlock-proof'));
+    expect(entry).toMatchObject({ targetKind: 'faucet', targetId: locked.faucetNo, reason: 'ご本人から電話、番号の入力違い', details: { cleared: 5 } });
+  });
+
+  it('withdraws an account on the customer’s behalf with a reason: gone, signed out, told, audited; its procedures stay with the utility', async () => {
+    const customer = await member(faucet(24));
+    const [link] = await app.db.select({ id: faucetLinks.id }).from(faucetLinks).where(eq(faucetLinks.customerId, customer.customerId));
+    const filed = await customer.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: link!.id, kind: 'paper-slip', fields: {} });
+    expect((await failureOf(clerk.api.staff.support.withdrawAccount.mutate({ customerId: customer.customerId, reason: '' }))).field).toBe('reason');
+
+    await clerk.api.staff.support.withdrawAccount.mutate({ customerId: customer.customerId, reason: 'メールアドレスを失ったため、窓口で本人確認のうえ' });
+    expect(await app.db.select().from(customers).where(eq(customers.id, customer.customerId))).toEqual([]);
+    expect((await failureOf(customer.client.api.procedures.mine.query())).code).toBe('UNAUTHORIZED');
+    expect((await app.mailTo(customer.email, 2)).subject).toMatch(/退会/);
+    const [kept] = await app.db.select().from(procedures).where(eq(procedures.receiptNo, filed.receiptNo));
+    expect(kept).toMatchObject({ customerId: null, status: 'received' });
+    const [entry] = await app.db.select().from(auditLog).where(eq(auditLog.action, 'account.withdraw'));
+    expect(entry).toMatchObject({ targetId: String(customer.customerId), reason: 'メールアドレスを失ったため、窓口で本人確認のうえ', details: { email: customer.email } });
+    expect((await failureOf(clerk.api.staff.support.withdrawAccount.mutate({ customerId: customer.customerId, reason: 'もう一度' }))).code).toBe('NOT_FOUND');
+  });
+});
