@@ -17,8 +17,12 @@ await importFiles({ db: database.db, now: new Date() }, [{ kind: 'customers', pa
 const started = performance.now();
 const result = await importFiles({ db: database.db, now: new Date() }, [{ kind: 'readings', path: readings }], options);
 const ms = performance.now() - started;
+const startedAgain = performance.now();
+const again = await importFiles({ db: database.db, now: new Date() }, [{ kind: 'readings', path: readings }], options);
+const unchangedMs = performance.now() - startedAgain;
 await database.close();
 if (result.status !== 'imported') throw new Error(`readings import ${result.status}`);
+if (again.status !== 'unchanged') throw new Error(`readings import again ${again.status}`);
 process.stdout.write(
-  `${JSON.stringify({ ms, rows: result.files[0]!.rowsRead, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`
+  `${JSON.stringify({ ms, unchangedMs, rows: result.files[0]!.rowsRead, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`
 );

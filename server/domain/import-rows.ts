@@ -209,6 +209,17 @@ function rowLevelProblems(kind: ImportKind, row: Record<string, unknown>): { col
   return [];
 }
 
+/**
+ * Whether a required value is read exactly as written: nothing to refuse and nothing to
+ * normalise. The import's fast path takes a file only when every faucet number passes this,
+ * so the rows it stores are the ones validateRow would have made.
+ */
+export function takenAsWritten(column: Column & { parse: FieldParser<unknown> }, raw: string, rules: RowRules): boolean {
+  if (raw.trim() === '' || unacceptable.some(({ pattern }) => pattern.test(raw))) return false;
+  const parsed = column.parse(raw, rules);
+  return parsed.ok && parsed.value === raw;
+}
+
 export type RowResult<K extends ImportKind> =
   | { ok: true; row: RowsByKind[K] }
   | { ok: false; problems: Problem[] };

@@ -52,6 +52,8 @@ export interface CsvSource {
   records: AsyncIterable<CsvRecord>;
   /** The SHA-256 of the file's bytes; complete once records are exhausted. */
   sha256(): string;
+  /** Stops reading, for a caller that needed the header only. */
+  close(): void;
 }
 
 /**
@@ -80,8 +82,9 @@ export async function openCsv(path: string, encoding: Encoding): Promise<CsvSour
     }
   });
   // pipeline, not pipe: a parser that gives up also closes the file instead of leaving it paused and open.
+  const file = createReadStream(path, { highWaterMark: 256 * 1024 });
   pipeline(
-    createReadStream(path, { highWaterMark: 256 * 1024 }),
+    file,
     hashing,
     iconv.decodeStream(encoding === 'sjis' ? 'cp932' : 'utf8'),
     lineLengthGuard(),
@@ -106,7 +109,8 @@ export async function openCsv(path: string, encoding: Encoding): Promise<CsvSour
         }
       }
     },
-    sha256: () => (digest ??= hash.digest('hex'))
+    sha256: () => (digest ??= hash.digest('hex')),
+    close: () => file.destroy()
   };
 }
 
