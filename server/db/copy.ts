@@ -36,14 +36,12 @@ export async function copyFromFile(
     });
     const writable = await client.unsafe(`copy ${into} from stdin with (${options})`).writable();
     // postgres.js loses an error the server sends after the last byte (the writable then never
-    // finishes): a query sent right behind the COPY answers instead, and fails when it failed.
-    const writer = writable as unknown as { _final: (done: (error?: Error) => void) => void };
-    const finish = writer._final.bind(writable);
+    // finishes). A query sent once the last byte is handed over waits behind the COPY on the
+    // same connection and fails when the COPY did, so it answers instead.
     const refused = new Promise<never>((_resolve, reject) => {
-      writer._final = (done) => {
-        finish(done);
+      watching.once('end', () => {
         Promise.resolve(client.unsafe('select 1')).catch(reject);
-      };
+      });
     });
     try {
       await Promise.race([pipeline(createReadStream(path, { highWaterMark: 256 * 1024 }), watching, writable), refused]);
