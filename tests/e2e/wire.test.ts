@@ -42,7 +42,7 @@ test('a first visit to the log-in page, home, help or the simulator downloads no
   expect(scripts.filter((script) => script.endsWith(`/${chunk}`))).toEqual([]);
   expect(await page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name))).toEqual([]);
 
-  const member = { email: freshAddress('wire'), nickname: 'のぞみ', password: 'kawa-no-nagare-2026', faucet: otherFaucet('leak') };
+  const member = { email: freshAddress('wire'), nickname: 'のぞみ', password: 'kawa-no-nagare-2026', faucet: otherFaucet() };
   await signUp(page, member);
   await expect.poll(() => scripts.some((script) => script.endsWith(`/${chunk}`))).toBe(true);
   await withdraw(page, member);

@@ -87,7 +87,8 @@ describe('a database that cannot be reached', () => {
 describe('demo data at start', () => {
   it.runIf(!serverUrl)('an empty embedded database gets the demo utility through the import code, and the demo faucet is printed', async () => {
     const database = await createCommandDatabase();
-    const server = tracked(await startServer(database.env));
+    // Loading the demo through the import code takes a while on a busy two-core machine.
+    const server = tracked(await startServer(database.env, 90_000));
     const printed = /水栓番号 (\d{8})・電話番号 ([\d-]+) で会員登録を試せます/.exec(server.output());
     expect(printed).not.toBeNull();
     expect(await stopServer(server)).toBe(0);
@@ -102,7 +103,7 @@ describe('demo data at start', () => {
     expect(demo!.phone).toBe(printed![2]!.replaceAll('-', ''));
     const runs = await handle.db.select({ kind: importRuns.kind, ranBy: importRuns.ranBy }).from(importRuns).orderBy(importRuns.id);
     expect(runs).toEqual(['customers', 'readings', 'bills', 'payments'].map((kind) => ({ kind, ranBy: 'demo' })));
-  });
+  }, 120_000);
 
   it.runIf(serverUrl)('a PostgreSQL database given by DATABASE_URL never gets demo data by itself', async () => {
     const database = await createCommandDatabase();
