@@ -180,4 +180,19 @@ describe(`staff processing procedures on ${driverName}`, () => {
     }
     expect(await slips()).toEqual([true, false, true]);
   });
+
+  it('keeps the paper slip coming when a customer who asked for it removes the faucet and adds it again', async () => {
+    const customer = await member(13);
+    const clerk = await signInStaff(app, 'clerk', 'relink-clerk@city.example.jp');
+    const slips = async () =>
+      (await app.db.select({ paperless: paperSlipChanges.paperless }).from(paperSlipChanges).innerJoin(faucets, eq(faucets.id, paperSlipChanges.faucetId)).where(eq(faucets.faucetNo, faucet(13).faucetNo)).orderBy(paperSlipChanges.id)).map((row) => row.paperless);
+    const filed = await customer.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: customer.linkId, kind: 'paper-slip', fields: {} });
+    await clerk.api.staff.procedures.setStatus.mutate({ procedureId: filed.id, status: 'done', note: '' });
+    expect(await slips()).toEqual([true, false]);
+
+    // Removing resumes the slip (it already comes); adding the faucet again does not stop it.
+    await customer.client.api.faucets.remove.mutate({ linkId: customer.linkId });
+    await customer.client.api.faucets.add.mutate({ ...faucet(13), label: null, consent: true });
+    expect(await slips()).toEqual([true, false, false]);
+  });
 });

@@ -1,10 +1,10 @@
-import { and, count, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { FAUCET_LABEL_MAX, faucetLabel } from '../../../src/lib/shared/faucet-label.js';
 import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
 import type { UtilityProfile } from '../../config.js';
 import type { Database } from '../../db/client.js';
 import { firstSendOf } from '../../client-changes.js';
-import { contracts, CURRENT_TRANSACTION_VERSION, faucetLinks, faucets, paperSlipChanges, proofAttempts } from '../../db/schema.js';
+import { contracts, CURRENT_TRANSACTION_VERSION, faucetLinks, faucets, paperSlipChanges, procedures, proofAttempts } from '../../db/schema.js';
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
 import { RefusalError } from '../../errors.js';
@@ -116,8 +116,23 @@ export async function proveFaucet(deps: ServiceDeps, input: { faucetNo: string; 
 }
 
 /**
+ * Whether the customer asked to keep the paper slip for this contract: their latest finished
+ * 紙の検針票の送付希望 is not followed by a finished withdrawal of it.
+ */
+async function asksForPaper(db: Database, contractId: number): Promise<boolean> {
+  const [latest] = await db
+    .select({ kind: procedures.kind })
+    .from(procedures)
+    .where(and(eq(procedures.contractId, contractId), eq(procedures.status, 'done'), inArray(procedures.kind, ['paper-slip', 'paper-slip-withdrawal'])))
+    .orderBy(desc(procedures.updatedAt), desc(procedures.id))
+    .limit(1);
+  return latest?.kind === 'paper-slip';
+}
+
+/**
  * Links a proven contract to a customer: one account per contract at a time. The faucet
- * stops getting the paper slip from the next business day. Check, count, link and the slip
+ * stops getting the paper slip from the next business day, unless the customer asked to keep
+ * it (a finished paper-slip request for this contract). Check, count, link and the slip
  * change are one transaction holding the customer's lock: two adds sent at once are taken one
  * after another, so neither passes the limit on a count made before the other linked.
  */
@@ -146,7 +161,7 @@ export async function linkFaucet(deps: ServiceDeps, input: { customerId: number;
       );
     }
     await tx.insert(faucetLinks).values({ customerId, contractId, label: input.label ?? null, linkedAt: now });
-    await recordPaperSlipChange(tx, contractId, true, now, profile);
+    if (!(await asksForPaper(tx, contractId))) await recordPaperSlipChange(tx, contractId, true, now, profile);
   });
 }
 
