@@ -62,6 +62,13 @@ test('a clerk moves a filed procedure to 完了 with a note and withdraws an acc
 
   const clerk = await newStaffPage(browser, 'clerk');
   const desk = clerk.page;
+  // The console is no customer page: it calls staff routes only (no customer session, no sync).
+  const customerCalls: string[] = [];
+  desk.on('request', (request) => {
+    const { pathname } = new URL(request.url());
+    if (!pathname.startsWith('/api/trpc/')) return;
+    customerCalls.push(...pathname.slice('/api/trpc/'.length).split(',').filter((name) => !name.startsWith('staff.')));
+  });
   await expectNoAxeViolations(desk);
   // A clerk has no audit log: no link, and the page says so.
   await expect(desk.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: '監査ログ' })).toHaveCount(0);
@@ -100,6 +107,12 @@ test('a clerk moves a filed procedure to 完了 with a note and withdraws an acc
   await expect(desk.getByRole('heading', { level: 1 })).toHaveText(member.email);
   await expect(desk.getByRole('row').filter({ hasText: receiptNo })).toContainText('完了');
   await expectNoAxeViolations(desk);
+  // The faucet is unlinked first (the customer moved out), with its reason.
+  await desk.getByRole('button', { name: 'この水栓の登録を解除' }).click();
+  await field(desk, '理由').fill('転居のため（電話で依頼）');
+  await desk.getByRole('button', { name: '解除する', exact: true }).click();
+  await expect(desk.getByRole('status').first()).toContainText(`水栓 ${member.faucet.faucetNo} の登録を解除しました。`);
+  await expect(desk.getByText('登録された水栓はありません。')).toBeVisible();
   await desk.getByRole('button', { name: 'このアカウントを退会させる' }).click();
   await desk.getByRole('button', { name: '退会させる', exact: true }).click();
   await expect(field(desk, '理由')).toHaveAttribute('aria-invalid', 'true');
@@ -108,6 +121,7 @@ test('a clerk moves a filed procedure to 完了 with a note and withdraws an acc
   await field(desk, '理由').fill('メールを受け取れなくなったと電話あり（本人確認済み）');
   await desk.getByRole('button', { name: '退会させる', exact: true }).click();
   await expect(desk.getByRole('status').first()).toContainText(`${member.email} を退会させました。`);
+  expect(customerCalls).toEqual([]);
 
   // The admin reads the withdrawal and the status changes, with who and why.
   const admin = await newStaffPage(browser, 'admin');
@@ -115,6 +129,7 @@ test('a clerk moves a filed procedure to 完了 with a note and withdraws an acc
   const withdrawal = admin.page.getByRole('row').filter({ hasText: 'account.withdraw' });
   await expect(withdrawal).toContainText(clerk.email);
   await expect(withdrawal).toContainText('メールを受け取れなくなったと電話あり（本人確認済み）');
+  await expect(admin.page.getByRole('row').filter({ hasText: 'account.unlink-faucet' })).toContainText('転居のため（電話で依頼）');
   await expect(admin.page.getByRole('row').filter({ hasText: 'procedure.status' }).filter({ hasText: receiptNo })).toHaveCount(2);
   await expectNoAxeViolations(admin.page);
 
