@@ -11,11 +11,17 @@ import { createStaffInPortal } from './support/staff.js';
 
 const STAFF_PASSWORD = 'gyomuka-madoguchi-2026';
 
+// What the browser reports blocked by the Content-Security-Policy on any console page.
+const cspViolations: string[] = [];
+
 /** A fresh browser (its own cookies, like a counter PC) with a staff member who has just chosen their own password; on the overview. */
 async function newStaffPage(browser: Browser, role: 'clerk' | 'admin'): Promise<{ page: Page; email: string }> {
   const email = freshAddress(role);
   const oneTimePassword = await createStaffInPortal(email, role);
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  page.on('console', (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
   await page.goto('/staff');
   // Nobody signed in: the console's pages lead to its log-in.
   await expect(page).toHaveURL('/staff/login');
@@ -132,6 +138,12 @@ test('a clerk moves a filed procedure to 完了 with a note and withdraws an acc
   await expect(admin.page.getByRole('row').filter({ hasText: 'account.unlink-faucet' })).toContainText('転居のため（電話で依頼）');
   await expect(admin.page.getByRole('row').filter({ hasText: 'procedure.status' }).filter({ hasText: receiptNo })).toHaveCount(2);
   await expectNoAxeViolations(admin.page);
+  // Japanese first, English on request, with the same texts.
+  await admin.page.getByRole('button', { name: 'English' }).click();
+  await expect(admin.page.getByRole('heading', { level: 1 })).toHaveText('Audit log');
+  await expect(admin.page.getByRole('navigation', { name: 'Staff menu' })).toBeVisible();
+  await expectNoAxeViolations(admin.page);
+  await admin.page.getByRole('button', { name: '日本語' }).click();
 
   // Logging out, and a session that ends by itself, each show the log-in page with a sentence why.
   await admin.page.getByRole('button', { name: 'ログアウト' }).click();
@@ -142,6 +154,7 @@ test('a clerk moves a filed procedure to 完了 with a note and withdraws an acc
   await expect(desk).toHaveURL('/staff/login?why=expired');
   await expect(desk.getByRole('status')).toContainText('30分間操作がなかったため');
   await expectNoAxeViolations(desk);
+  expect(cspViolations).toEqual([]);
 });
 
 test('the service worker precaches none of the staff console', () => {
