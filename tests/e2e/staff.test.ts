@@ -35,6 +35,7 @@ async function newStaffPage(browser: Browser, role: 'clerk' | 'admin'): Promise<
   await page.getByRole('button', { name: '変更する' }).click();
   await expect(page).toHaveURL('/staff');
   await expect(page.getByText(/^会員数/)).toBeVisible();
+  await expect(page).toHaveTitle('業務課 職員コンソール');
   return { page, email };
 }
 
