@@ -1,10 +1,15 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vite';
+import { staffOutOfPrecache } from './pwa.config';
+
+// Filled after the client build with the staff console's own chunks (pwa.config.ts).
+const precacheIgnores: string[] = [];
 
 export default defineConfig({
   plugins: [
     sveltekit(),
+    staffOutOfPrecache(precacheIgnores),
     SvelteKitPWA({
       strategies: 'injectManifest',
       srcDir: 'src',
@@ -13,7 +18,8 @@ export default defineConfig({
       // The server writes the manifest from the utility profile, so it is configuration too.
       manifest: false,
       injectManifest: {
-        globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff2}']
+        globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff2}'],
+        globIgnores: precacheIgnores
       },
       kit: { adapterFallback: 'index.html', spa: { fallbackMapping: '/' } }
     })

@@ -145,7 +145,7 @@ export function checkProcedureForm(kind: ProcedureKind, raw: Readonly<Record<str
 }
 
 /** Where staff may move a procedure from each status: 受付 → 処理中 → 完了 / 差戻し (a plain case may be finished at once). */
-const nextStatuses: Record<ProcedureStatus, readonly ProcedureStatus[]> = {
+export const nextStatuses: Record<ProcedureStatus, readonly ProcedureStatus[]> = {
   received: ['processing', 'done', 'returned'],
   processing: ['done', 'returned'],
   done: [],

@@ -8,6 +8,7 @@ import { encodeRow, fileHeader, importKinds, type ImportKind } from '../../../se
 import type { Database } from '../../../server/db/client.js';
 import { importFiles, type ImportOptions, type ImportResult } from '../../../server/features/imports/service.js';
 import { answerCustomerState } from './portal-state.js';
+import { answerStaffCreation } from './staff.js';
 
 /**
  * The billing office's side of the browser tests: a loopback-only door through which a test
@@ -26,7 +27,7 @@ export function serveBillingOffice(db: Database, options: Pick<ImportOptions, 'r
   const dir = mkdtempSync(path.join(tmpdir(), 'portal-e2e-imports-'));
   let received = 0;
   const server = createServer((request, response) => {
-    if (answerCustomerState(db, request, response)) return;
+    if (answerCustomerState(db, request, response) || answerStaffCreation(db, request, response)) return;
     const kind = importKinds.find((candidate) => request.url === `/import/${candidate}`);
     if (request.method !== 'POST' || !kind) {
       response.writeHead(404).end();

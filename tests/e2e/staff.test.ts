@@ -1,0 +1,175 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { SYNC_FORMAT, type PullResponse } from '../../src/lib/shared/sync-wire.js';
+import { expectNoAxeViolations } from './support/axe.js';
+import { signupFaucet } from './support/demo.js';
+import { freshAddress } from './support/mail.js';
+import { customerState } from './support/portal-state.js';
+import { field, signUp, type NewMember } from './support/signup.js';
+import { createStaffInPortal } from './support/staff.js';
+
+const STAFF_PASSWORD = 'gyomuka-madoguchi-2026';
+
+// What the browser reports blocked by the Content-Security-Policy on any console page.
+const cspViolations: string[] = [];
+
+/** A fresh browser (its own cookies, like a counter PC) with a staff member who has just chosen their own password; on the overview. */
+async function newStaffPage(browser: Browser, role: 'clerk' | 'admin'): Promise<{ page: Page; email: string }> {
+  const email = freshAddress(role);
+  const oneTimePassword = await createStaffInPortal(email, role);
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  page.on('console', (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  await page.goto('/staff');
+  // Nobody signed in: the console's pages lead to its log-in.
+  await expect(page).toHaveURL('/staff/login');
+  await field(page, 'メールアドレス').fill(email);
+  await field(page, 'パスワード').fill(oneTimePassword);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await expect(page).toHaveURL('/staff/password');
+  await expectNoAxeViolations(page);
+  await field(page, '仮のパスワード').fill(oneTimePassword);
+  await field(page, '新しいパスワード').fill(STAFF_PASSWORD);
+  await page.getByRole('button', { name: '変更する' }).click();
+  await expect(page).toHaveURL('/staff');
+  await expect(page.getByText(/^会員数/)).toBeVisible();
+  await expect(page).toHaveTitle('業務課 職員コンソール');
+  return { page, email };
+}
+
+/** Files a procedure as the signed-in customer does, through the API from their page; its receipt number. */
+async function fileProcedure(page: Page, faucetNo: string): Promise<string> {
+  return page.evaluate(
+    async ({ faucetNo, format }) => {
+      const input = encodeURIComponent(JSON.stringify({ format, cursor: null, knownLinks: [] }));
+      const pulled = (await (await fetch(`/api/trpc/sync.pull?input=${input}`)).json()) as { result: { data: PullResponse } };
+      const link = pulled.result.data.faucets?.find((faucet) => faucet.faucetNo === faucetNo);
+      const filed = await fetch('/api/trpc/procedures.file', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ clientId: crypto.randomUUID(), linkId: link?.linkId, kind: 'paper-slip', fields: {} })
+      });
+      return ((await filed.json()) as { result: { data: { receiptNo: string } } }).result.data.receiptNo;
+    },
+    { faucetNo, format: SYNC_FORMAT }
+  );
+}
+
+test('a clerk moves a filed procedure to 完了 with a note and withdraws an account with a reason; the admin reads both in the audit log', async ({
+  page,
+  browser
+}) => {
+  test.setTimeout(180_000);
+  const member: NewMember = { email: freshAddress('counter'), nickname: 'すみれ', password: 'mizu-no-kaze-2026', faucet: signupFaucet() };
+  await signUp(page, member);
+  const receiptNo = await fileProcedure(page, member.faucet.faucetNo);
+  expect(receiptNo).toMatch(/^R-\d{4}-\d{6}$/);
+
+  const clerk = await newStaffPage(browser, 'clerk');
+  const desk = clerk.page;
+  // The console is no customer page: it calls staff routes only (no customer session, no sync).
+  const customerCalls: string[] = [];
+  desk.on('request', (request) => {
+    const { pathname } = new URL(request.url());
+    if (!pathname.startsWith('/api/trpc/')) return;
+    customerCalls.push(...pathname.slice('/api/trpc/'.length).split(',').filter((name) => !name.startsWith('staff.')));
+  });
+  await expectNoAxeViolations(desk);
+  // A clerk has no audit log: no link, and the page says so.
+  await expect(desk.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: '監査ログ' })).toHaveCount(0);
+  await desk.goto('/staff/audit');
+  await expect(desk.getByText('監査ログは管理者だけが見られます。')).toBeVisible();
+
+  // The queue, filtered to what was received, names the filing; 受付 → 処理中 → 完了, each with a note.
+  await desk.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: '手続き' }).click();
+  await desk.getByLabel('状況').selectOption({ label: '受付' });
+  await desk.getByRole('button', { name: '絞り込む' }).click();
+  await expect(desk).toHaveURL('/staff/procedures?status=received');
+  await expectNoAxeViolations(desk);
+  await desk.getByRole('link', { name: receiptNo }).click();
+  await expect(desk.getByRole('heading', { level: 1 })).toHaveText(`手続き ${receiptNo}`);
+  await expectNoAxeViolations(desk);
+  await expect(desk.getByLabel('新しい状況')).toHaveValue('processing');
+  await field(desk, 'お客様へのメモ').fill('書類を確認しています');
+  await desk.getByRole('button', { name: '変更する' }).click();
+  await expect(desk.getByRole('status')).toContainText('「処理中」に変更しました。');
+  await desk.getByLabel('新しい状況').selectOption({ label: '完了' });
+  await field(desk, 'お客様へのメモ').fill('来月から紙の検針票をお送りします');
+  await desk.getByRole('button', { name: '変更する' }).click();
+  await expect(desk.getByRole('status')).toContainText('「完了」に変更しました。');
+  await expect(desk.getByRole('row').filter({ hasText: '来月から紙の検針票をお送りします' })).toContainText('完了');
+  await expect(desk.getByText('この手続きは終わっています（完了）。')).toBeVisible();
+  // Each change told the customer.
+  const notices = (await customerState(member.email)).notices.filter((notice) => notice.facts.topic === 'procedure');
+  expect(notices.map((notice) => (notice.facts.topic === 'procedure' ? notice.facts.status.ja : null))).toEqual(['処理中', '完了']);
+
+  // Found by part of the holder's e-mail; withdrawn with a reason, which may not be left out.
+  await desk.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: '会員検索' }).click();
+  await field(desk, '水栓番号・メールアドレス').fill(member.email.split('@')[0]!);
+  await desk.getByRole('button', { name: '検索' }).click();
+  await expectNoAxeViolations(desk);
+  await desk.getByRole('link', { name: member.email }).click();
+  await expect(desk.getByRole('heading', { level: 1 })).toHaveText(member.email);
+  await expect(desk.getByRole('row').filter({ hasText: receiptNo })).toContainText('完了');
+  await expectNoAxeViolations(desk);
+  // The faucet is unlinked first (the customer moved out), with its reason.
+  await desk.getByRole('button', { name: 'この水栓の登録を解除' }).click();
+  await field(desk, '理由').fill('転居のため（電話で依頼）');
+  await desk.getByRole('button', { name: '解除する', exact: true }).click();
+  await expect(desk.getByRole('status').first()).toContainText(`水栓 ${member.faucet.faucetNo} の登録を解除しました。`);
+  await expect(desk.getByText('登録された水栓はありません。')).toBeVisible();
+  await desk.getByRole('button', { name: 'このアカウントを退会させる' }).click();
+  await desk.getByRole('button', { name: '退会させる', exact: true }).click();
+  await expect(field(desk, '理由')).toHaveAttribute('aria-invalid', 'true');
+  await expect(desk.getByText('入力してください')).toBeVisible();
+  await expectNoAxeViolations(desk);
+  await field(desk, '理由').fill('メールを受け取れなくなったと電話あり（本人確認済み）');
+  await desk.getByRole('button', { name: '退会させる', exact: true }).click();
+  await expect(desk.getByRole('status').first()).toContainText(`${member.email} を退会させました。`);
+  expect(customerCalls).toEqual([]);
+
+  // The admin reads the withdrawal and the status changes, with who and why.
+  const admin = await newStaffPage(browser, 'admin');
+  await admin.page.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: '監査ログ' }).click();
+  const withdrawal = admin.page.getByRole('row').filter({ hasText: 'account.withdraw' });
+  await expect(withdrawal).toContainText(clerk.email);
+  await expect(withdrawal).toContainText('メールを受け取れなくなったと電話あり（本人確認済み）');
+  await expect(admin.page.getByRole('row').filter({ hasText: 'account.unlink-faucet' })).toContainText('転居のため（電話で依頼）');
+  await expect(admin.page.getByRole('row').filter({ hasText: 'procedure.status' }).filter({ hasText: receiptNo })).toHaveCount(2);
+  await expectNoAxeViolations(admin.page);
+  // Japanese first, English on request, with the same texts.
+  await admin.page.getByRole('button', { name: 'English' }).click();
+  await expect(admin.page.getByRole('heading', { level: 1 })).toHaveText('Audit log');
+  await expect(admin.page.getByRole('navigation', { name: 'Staff menu' })).toBeVisible();
+  await expectNoAxeViolations(admin.page);
+  await admin.page.getByRole('button', { name: '日本語' }).click();
+
+  // Logging out, and a session that ends by itself, each show the log-in page with a sentence why.
+  await admin.page.getByRole('button', { name: 'ログアウト' }).click();
+  await expect(admin.page).toHaveURL('/staff/login?why=loggedOut');
+  await expect(admin.page.getByRole('status')).toHaveText(/ログアウトしました。/);
+  await desk.context().clearCookies();
+  await desk.goto('/staff/procedures');
+  await expect(desk).toHaveURL('/staff/login?why=expired');
+  await expect(desk.getByRole('status')).toContainText('30分間操作がなかったため');
+  await expectNoAxeViolations(desk);
+  expect(cspViolations).toEqual([]);
+});
+
+test('the service worker precaches none of the staff console', () => {
+  const build = path.resolve('build');
+  const worker = readFileSync(path.join(build, 'service-worker.js'), 'utf8');
+  const precached = [...worker.matchAll(/_app\/immutable\/[\w./-]+\.(?:js|css)/g)].map((match) => match[0]);
+  expect(precached.length).toBeGreaterThan(10);
+  // The console's own layout holds this class; find every built file that does.
+  const consoleFiles = readdirSync(path.join(build, '_app/immutable'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => `_app/immutable/${file.replaceAll('\\', '/')}`)
+    .filter((file) => readFileSync(path.join(build, file), 'utf8').includes('staff-console'));
+  expect(consoleFiles.length).toBeGreaterThan(0);
+  expect(precached.filter((file) => consoleFiles.includes(file))).toEqual([]);
+  // The console's pages are not there either (each opens only online).
+  expect(precached.filter((file) => readFileSync(path.join(build, file), 'utf8').includes('staff.support.search'))).toEqual([]);
+});
