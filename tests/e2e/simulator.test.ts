@@ -140,6 +140,8 @@ test('内訳 on a bill in the history shows the same numbers as the bill, line b
   }
 
   await page.getByRole('link', { name: `${month(demo.bills.at(-1)!.period)}分の内訳` }).click();
+  // On the bill's page before the menu: the language switch comes back to where it was called.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ご請求の内訳');
   await chooseLanguage(page, 'English');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bill in detail');
   await expect(page.getByText('The tariff gives exactly this bill.')).toBeVisible();
