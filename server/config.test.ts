@@ -89,6 +89,13 @@ describe('loadConfig', () => {
     expect(loadError({ UTILITY_CONFIG: file }).message).toMatch(/faucetNumber\.pattern: not a valid regular expression/);
   });
 
+  it("names an area's postal code that is not written as 123-4567 (the key), and takes a profile without an area", () => {
+    const file = profileFile('area.json', JSON.stringify({ ...demo, area: { prefecture: '北海道', city: '名寄市', towns: { '0960071': '緑丘' } } }));
+    expect(loadError({ UTILITY_CONFIG: file }).message).toMatch(/area\.towns\.0960071: invalid key/i);
+    const withoutArea = profileFile('no-area.json', JSON.stringify({ ...demo, area: undefined }));
+    expect(loadConfig({ UTILITY_CONFIG: withoutArea }).profile.area).toBeUndefined();
+  });
+
   it('says when the file cannot be read or is not JSON', () => {
     const missing = path.join(dir, 'nowhere.json');
     expect(loadError({ UTILITY_CONFIG: missing }).message).toBe(

@@ -52,6 +52,14 @@ export const utilityProfileSchema = z.object({
   closingDays: z.array(z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected MM-DD')),
   /** No push or e-mail is sent between start and end (Asia/Tokyo); held until end. */
   quietHours: z.object({ start: clockTime, end: clockTime }),
+  /** The service area's towns by postal code (123-4567), so a customer's address is filled in from the code. */
+  area: z
+    .object({
+      prefecture: z.string().min(1),
+      city: z.string().min(1),
+      towns: z.record(z.string().regex(/^\d{3}-\d{4}$/), z.string().min(1))
+    })
+    .optional(),
   notices: z.object({
     /** 口座振替のお知らせ goes out this many days before the transfer date (after moving it to a business day). */
     transferDaysBefore: z.number().int().min(1).max(30),

@@ -3,7 +3,7 @@ import type { SyncedProcedure } from '../../src/lib/shared/sync-wire.js';
 import { expectNoAxeViolations } from './support/axe.js';
 import { otherFaucet } from './support/demo.js';
 import { freshAddress } from './support/mail.js';
-import { withdraw } from './support/member.js';
+import { logIn, withdraw } from './support/member.js';
 import { signUp, type NewMember } from './support/signup.js';
 
 /** The customer's procedures as the server holds them, asked with the member's session. */
@@ -41,7 +41,12 @@ test('a customer files each procedure with errors next to the fields; one filed 
   await expect(page.getByLabel(/^郵便番号/)).toBeFocused();
   await expectNoAxeViolations(page);
   expect(await serverProcedures(page.request)).toEqual([]);
-  await page.getByLabel(/^郵便番号/).fill('０９６－８６８６');
+  // A code of the utility's own area fills in the address up to the town; the customer adds the rest.
+  await page.getByLabel(/^送付先の住所/).fill('');
+  await page.getByLabel(/^郵便番号/).fill('０９６－００７１');
+  await expect(page.getByLabel(/^送付先の住所/)).toHaveValue('北海道名寄市緑丘');
+  await expect(page.getByLabel(/^送付先の住所/)).toHaveAccessibleDescription(/郵便番号から町名まで入れました/);
+  await page.getByLabel(/^送付先の住所/).fill('北海道名寄市緑丘12番地');
   await page.getByRole('button', { name: '申し込む' }).click();
   await expect(page.getByRole('status')).toContainText('お申し込みを受け付けました');
   const address = card(page, '請求書等送付先変更');
@@ -95,6 +100,45 @@ test('a customer files each procedure with errors next to the fields; one filed 
     ['billing-address', 'holder-change', 'paper-slip', 'paper-slip-withdrawal'].sort()
   );
   expect(new Set((await serverProcedures(page.request)).map((procedure) => procedure.receiptNo)).size).toBe(4);
+  expect((await serverProcedures(page.request)).find((procedure) => procedure.kind === 'billing-address')?.content).toMatchObject({
+    postalCode: '096-0071',
+    address: '北海道名寄市緑丘12番地'
+  });
   await expectNoAxeViolations(page);
+  await withdraw(page, member);
+});
+
+test('a filing the server refuses stays on the list with the reason until the customer clears it', async ({ page, context, browser }) => {
+  test.setTimeout(90_000);
+  const member: NewMember = { email: freshAddress('refused'), nickname: 'ゆき', password: 'mizu-no-oto-2026', faucet: otherFaucet('holderChange') };
+  await signUp(page, member);
+  await openForm(page, '紙の検針票の送付希望');
+  await context.setOffline(true);
+  await page.getByRole('button', { name: '申し込む' }).click();
+  await expect(page.getByRole('status')).toContainText('送信待ち');
+
+  // Meanwhile the faucet is removed on the customer's other device.
+  const otherDevice = await browser.newContext();
+  const other = await otherDevice.newPage();
+  await logIn(other, member);
+  await other.goto('/faucets');
+  const faucetCard = other.getByRole('listitem').filter({ hasText: member.faucet.faucetNo });
+  await faucetCard.getByRole('button', { name: '登録から削除' }).click();
+  await faucetCard.getByRole('button', { name: '削除する' }).click();
+  await expect(other.getByRole('status')).toContainText(`水栓番号 ${member.faucet.faucetNo} を登録から削除しました`);
+  await otherDevice.close();
+
+  await context.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await expect(page.getByRole('status')).toContainText('お申し込みは受け付けられませんでした');
+  const refused = card(page, '紙の検針票の送付希望');
+  await expect(refused).toContainText('受け付けられませんでした');
+  await expect(refused).toContainText('その水栓は登録されていません');
+  await expect(refused).not.toContainText('送信待ち');
+  await expectNoAxeViolations(page);
+  expect(await serverProcedures(page.request)).toEqual([]);
+
+  await refused.getByRole('button', { name: 'この表示を消す' }).click();
+  await expect(refused).toHaveCount(0);
   await withdraw(page, member);
 });

@@ -234,6 +234,15 @@ describe('generateDemo', () => {
     expect(files.customers.some((customer) => customer.phone === null)).toBe(true);
   });
 
+  it("gives each address in 名寄市 a postal code of the demo profile's area whose town starts the address", () => {
+    const inTown = files.customers.filter((customer) => customer.billingAddress?.startsWith('名寄市'));
+    expect(inTown.length).toBeGreaterThan(100);
+    for (const customer of inTown) {
+      const town = profile.area?.towns[customer.billingPostalCode!];
+      expect(customer.billingAddress, customer.billingPostalCode!).toMatch(new RegExp(`^名寄市${town}`));
+    }
+  });
+
   it('writes only characters that survive Shift_JIS (CP932), extension characters included', () => {
     const text = files.customers.map((customer) => Object.values(customer).join(',')).join('\n');
     expect(iconv.decode(iconv.encode(text, 'cp932'), 'cp932')).toBe(text);

@@ -85,10 +85,15 @@ type Month = number;
 
 const dateInMonth = (month: Month, day: number) => dateIn(periodAt(month), day);
 
+/** Where a faucet is: its postal code (one the demo profile's area lists) and its address after 名寄市. */
+interface Place {
+  postalCode: string;
+  street: string;
+}
+
 interface District {
   /** The first two digits of the faucet numbers in the district. */
   code: string;
-  postalCode: string;
   /** City-centre districts are read every month, outlying ones every second month. */
   cycleMonths: 1 | 2;
   /** Half the outlying districts are read in odd months and half in even ones, which keeps the readers' rounds level. */
@@ -96,42 +101,54 @@ interface District {
   readingDay: number;
   /** How many households live there, relative to the other districts. */
   weight: number;
-  /** The address after 名寄市. */
-  street(random: Random): string;
+  place(random: Random): Place;
 }
 
 const chome = (random: Random, blocks: number) => `${random.int(1, blocks)}丁目${random.int(1, 30)}番地`;
 const lot = (random: Random, lots: number) => `${random.int(1, lots)}番地`;
 
-const cityDistrict = (code: string, postalCode: string, readingDay: number, street: District['street']): District => ({
+/** A town of one postal code. */
+const town =
+  (postalCode: string, name: string, rest: (random: Random) => string) =>
+  (random: Random): Place => ({ postalCode, street: `${name}${rest(random)}` });
+
+/** The grid of 条 west or east of the centre, south or north of 大通: each 条 a town with a code of its own (096-0103 is 西3条南). */
+const grid =
+  (codePrefix: string, side: '西' | '東', half: '南' | '北', count: number, blocks: number) =>
+  (random: Random): Place => {
+    const jou = random.int(1, count);
+    return { postalCode: `${codePrefix}${String(jou).padStart(2, '0')}`, street: `${side}${jou}条${half}${chome(random, blocks)}` };
+  };
+
+const cityDistrict = (code: string, readingDay: number, place: District['place']): District => ({
   code,
-  postalCode,
   cycleMonths: 1,
   readingOffset: 0,
   readingDay,
   weight: 12,
-  street
+  place
 });
-const outlyingDistrict = (
-  code: string,
-  postalCode: string,
-  readingOffset: 0 | 1,
-  readingDay: number,
-  street: District['street']
-): District => ({ code, postalCode, cycleMonths: 2, readingOffset, readingDay, weight: 6, street });
+const outlyingDistrict = (code: string, readingOffset: 0 | 1, readingDay: number, place: District['place']): District => ({
+  code,
+  cycleMonths: 2,
+  readingOffset,
+  readingDay,
+  weight: 6,
+  place
+});
 
 const districts: readonly District[] = [
-  cityDistrict('11', '096-0011', 5, (r) => `西${r.int(1, 12)}条南${chome(r, 12)}`),
-  cityDistrict('12', '096-0021', 7, (r) => `西${r.int(1, 12)}条北${chome(r, 10)}`),
-  cityDistrict('13', '096-0031', 9, (r) => `東${r.int(1, 8)}条南${chome(r, 12)}`),
-  cityDistrict('14', '096-0041', 11, (r) => `東${r.int(1, 8)}条北${chome(r, 10)}`),
-  cityDistrict('15', '096-0010', 13, (r) => `大通南${chome(r, 16)}`),
-  cityDistrict('16', '096-0071', 15, (r) => `緑丘${lot(r, 250)}`),
-  outlyingDistrict('31', '096-0061', 0, 16, (r) => `字日進${lot(r, 900)}`),
-  outlyingDistrict('32', '096-0062', 1, 16, (r) => `字徳田${lot(r, 700)}`),
-  outlyingDistrict('33', '096-0063', 0, 18, (r) => `字内淵${lot(r, 500)}`),
-  outlyingDistrict('34', '096-0064', 1, 18, (r) => `字智恵文${lot(r, 900)}`),
-  outlyingDistrict('35', '098-0501', 0, 20, (r) => `風連町本町${lot(r, 200)}`)
+  cityDistrict('11', 5, grid('096-01', '西', '南', 12, 12)),
+  cityDistrict('12', 7, grid('096-02', '西', '北', 12, 10)),
+  cityDistrict('13', 9, grid('096-03', '東', '南', 8, 12)),
+  cityDistrict('14', 11, grid('096-04', '東', '北', 8, 10)),
+  cityDistrict('15', 13, town('096-0010', '大通南', (r) => chome(r, 16))),
+  cityDistrict('16', 15, town('096-0071', '緑丘', (r) => lot(r, 250))),
+  outlyingDistrict('31', 0, 16, town('096-0061', '字日進', (r) => lot(r, 900))),
+  outlyingDistrict('32', 1, 16, town('096-0062', '字徳田', (r) => lot(r, 700))),
+  outlyingDistrict('33', 0, 18, town('096-0063', '字内淵', (r) => lot(r, 500))),
+  outlyingDistrict('34', 1, 18, town('096-0064', '字智恵文', (r) => lot(r, 900))),
+  outlyingDistrict('35', 0, 20, town('098-0501', '風連町本町', (r) => lot(r, 200)))
 ];
 const cityCentre = districts.filter((district) => district.cycleMonths === 1);
 const byHouseholds = districts.map((district) => [district, district.weight] as const);
@@ -283,14 +300,15 @@ function household(random: Random, context: Context, index: number, district: Di
     block: district.cycleMonths === 1 && random.chance(0.2) ? random.pick(blockNumbers) : ''
   };
   const { person, phone, block } = { ...drawn, ...resident };
-  const supplyAddress = `名寄市${district.street(random)}${block ? apartment(random, block) : ''}`;
+  const place = district.place(random);
+  const supplyAddress = `名寄市${place.street}${block ? apartment(random, block) : ''}`;
   return {
     faucetNo: faucetNumber(district, index),
     district,
     holder: person,
     phone,
     supplyAddress,
-    billing: { name: person[0], postalCode: district.postalCode, address: supplyAddress },
+    billing: { name: person[0], postalCode: place.postalCode, address: supplyAddress },
     contractStart: contractStartBefore(random, context.firstMonth),
     paymentMethod: random.chance(TRANSFER_SHARE) ? 'transfer' : 'invoice',
     meterSizeMm: meterSize(context, random.weighted(householdMeterRank)),
@@ -308,7 +326,7 @@ function corporateFaucet(random: Random, context: Context, index: number): Fauce
     district,
     holder: corporation.person,
     phone: corporation.phone,
-    supplyAddress: `名寄市${district.street(random)}`,
+    supplyAddress: `名寄市${district.place(random).street}`,
     billing: { name: corporation.billingName, postalCode: corporation.billingPostalCode, address: corporation.billingAddress },
     contractStart: contractStartBefore(random, context.firstMonth),
     paymentMethod: 'transfer',

@@ -12,6 +12,7 @@ export function publicProfile(profile: UtilityProfile): PublicProfile {
     mailFrom: profile.mailFrom,
     faucetNumberExample: profile.faucetNumber.example,
     tariff: profile.tariff,
-    readingCycles: profile.readingCycles
+    readingCycles: profile.readingCycles,
+    ...(profile.area ? { area: profile.area } : {})
   };
 }

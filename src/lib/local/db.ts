@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { BillRow, PaymentRow, ReadingRow } from '$lib/shared/billing-rows';
+import type { Localized } from '$lib/shared/localized';
 import type { ProcedureContent } from '$lib/shared/procedure-form';
 import type { SyncedFaucet, SyncedNotice, SyncedProcedure } from '$lib/shared/sync-wire';
 import { keepProfile, type StoredProfile } from '$lib/sync/profile';
@@ -26,7 +27,21 @@ export type Change =
   /** A procedure filed on the device (checked there too): shown as 「送信待ち」 until the server has it. */
   | { kind: 'procedure-file'; linkId: number; faucetNo: string; content: ProcedureContent; fields: Record<string, string> };
 
+export type ProcedureFiling = Extract<Change, { kind: 'procedure-file' }>;
+
 export type LocalProcedure = SyncedProcedure;
+
+/**
+ * A filing the server refused for good (its faucet was removed on another device, say): kept
+ * to tell the customer why, until they clear it, instead of vanishing from the list.
+ */
+export interface RefusedFiling {
+  /** The filing's outbox id. */
+  id: string;
+  change: ProcedureFiling;
+  reason: Localized;
+  refusedAt: number;
+}
 
 /**
  * One change waiting to be sent. `id` is made on the device and is the server's idempotency
@@ -49,6 +64,7 @@ export class LocalDatabase extends Dexie {
   outbox!: EntityTable<OutboxRow, 'seq'>;
   notices!: EntityTable<LocalNotice, 'id'>;
   procedures!: EntityTable<LocalProcedure, 'id'>;
+  refusedFilings!: EntityTable<RefusedFiling, 'id'>;
 
   constructor() {
     super('josuido-portal');
@@ -70,6 +86,7 @@ export class LocalDatabase extends Dexie {
     });
     this.version(6).stores({ profile: null });
     this.version(7).stores({ procedures: 'id, filedAt' });
+    this.version(8).stores({ refusedFilings: 'id, refusedAt' });
   }
 }
 
@@ -100,16 +117,30 @@ export function noticesCopy() {
   return localDb.notices.orderBy('createdAt').reverse().toArray();
 }
 
-/** The customer's procedures, newest first, and the filings still waiting in the outbox (「送信待ち」), oldest first. */
+/**
+ * The customer's procedures, newest first; the filings still waiting in the outbox (「送信待ち」),
+ * oldest first; and those the server refused, newest first.
+ */
 export function proceduresCopy() {
-  return localDb.transaction('r', [localDb.procedures, localDb.outbox, localDb.faucets, localDb.meta], async () => {
+  return localDb.transaction('r', [localDb.procedures, localDb.outbox, localDb.refusedFilings, localDb.faucets, localDb.meta], async () => {
     const filed = await localDb.procedures.orderBy('filedAt').reverse().toArray();
     const onServer = new Set(filed.map((procedure) => procedure.clientId));
     const waiting = (await localDb.outbox.orderBy('seq').toArray()).flatMap((row) =>
       row.change.kind === 'procedure-file' && !onServer.has(row.id) ? [{ clientId: row.id, queuedAt: row.queuedAt, change: row.change }] : []
     );
-    return { filed, waiting, faucets: await localDb.faucets.toArray(), synced: (await localDb.meta.get('sync')) !== undefined };
+    return {
+      filed,
+      waiting,
+      refused: await localDb.refusedFilings.orderBy('refusedAt').reverse().toArray(),
+      faucets: await localDb.faucets.toArray(),
+      synced: (await localDb.meta.get('sync')) !== undefined
+    };
   });
+}
+
+/** The customer has read why a filing was refused. */
+export async function clearRefusedFiling(id: string): Promise<void> {
+  await localDb.refusedFilings.delete(id);
 }
 
 /** How many notices the customer has not read yet, on this device's copy. */

@@ -1,6 +1,7 @@
 import { toKatakana } from './kana';
 import type { Localized } from './localized';
 import { normalizeCodeNumber, normalizeQuantity, normalizeText } from './normalize';
+import { postalCodeOf } from './postal-area';
 
 /** The procedures a customer can file (各種お手続き); the same list as the database's. */
 export const procedureKinds = ['holder-change', 'billing-address', 'paper-slip', 'paper-slip-withdrawal'] as const;
@@ -98,9 +99,9 @@ class Fields {
 
   /** 〒 and any hyphen or space go; full-width digits count. Kept as 123-4567. */
   postalCode(field: string): string | null {
-    const value = normalizeCodeNumber(this.raw[field] ?? '').replace(/^〒/, '');
-    if (value === '') return this.fail(field, problems.required);
-    return /^\d{7}$/.test(value) ? `${value.slice(0, 3)}-${value.slice(3)}` : this.fail(field, problems.postalCode);
+    const raw = this.raw[field] ?? '';
+    if (normalizeCodeNumber(raw).replace(/^〒/, '') === '') return this.fail(field, problems.required);
+    return postalCodeOf(raw) ?? this.fail(field, problems.postalCode);
   }
 
   date(field: string): string | null {

@@ -1,4 +1,5 @@
 import type { Localized } from './localized';
+import type { PostalArea } from './postal-area';
 
 export interface VolumeTier {
   upToM3: number | null;
@@ -31,4 +32,6 @@ export interface PublicProfile {
   tariff: Tariff;
   /** Absent in a copy a device stored before the simulator came. */
   readingCycles?: ReadingCycle[];
+  /** The service area's postal codes, for filling in addresses; absent when the profile has none. */
+  area?: PostalArea;
 }

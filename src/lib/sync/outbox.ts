@@ -1,6 +1,7 @@
 import { TRPCClientError } from '@trpc/client';
+import { refusalOf } from '$lib/account/refusal';
 import { api } from '$lib/api';
-import { localDb, type Change, type OutboxRow } from '$lib/local/db';
+import { localDb, type Change, type OutboxRow, type RefusedFiling } from '$lib/local/db';
 
 /**
  * Writes a change onto the device's copy. Also run over every waiting change after a pull has
@@ -22,12 +23,17 @@ export async function applyLocally(change: Change): Promise<void> {
     });
 }
 
-/** The local change and its outbox row, in one transaction: the device never holds one without the other. */
-export async function queueChange(change: Change): Promise<void> {
+/**
+ * The local change and its outbox row, in one transaction: the device never holds one without
+ * the other. Returns the outbox id, which is also the change's id on the server.
+ */
+export async function queueChange(change: Change): Promise<string> {
+  const id = crypto.randomUUID();
   await localDb.transaction('rw', [localDb.faucets, localDb.notices, localDb.outbox], async () => {
     await applyLocally(change);
-    await localDb.outbox.add({ id: crypto.randomUUID(), change, queuedAt: Date.now() });
+    await localDb.outbox.add({ id, change, queuedAt: Date.now() });
   });
+  return id;
 }
 
 /**
@@ -72,6 +78,7 @@ export async function sendOutbox(): Promise<number[]> {
   for (;;) {
     const row = await localDb.outbox.orderBy('seq').first();
     if (!row) return stale;
+    let refusal: RefusedFiling | undefined;
     try {
       const wrong = await send(row);
       if (wrong !== null) stale.push(wrong);
@@ -79,7 +86,11 @@ export async function sendOutbox(): Promise<number[]> {
       if (!refused(error)) throw error;
       // A notice the server refuses is not the customer's any more: nothing on the device to fix.
       if (row.change.kind === 'faucet-label') stale.push(row.change.linkId);
+      if (row.change.kind === 'procedure-file') refusal = { id: row.id, change: row.change, reason: refusalOf(error).reason, refusedAt: Date.now() };
     }
-    await localDb.outbox.delete(row.seq!);
+    await localDb.transaction('rw', [localDb.outbox, localDb.refusedFilings], async () => {
+      if (refusal) await localDb.refusedFilings.put(refusal);
+      await localDb.outbox.delete(row.seq!);
+    });
   }
 }
