@@ -105,6 +105,13 @@ test('a clerk moves a filed procedure to 完了 with a note and withdraws an acc
   const notices = (await customerState(member.email)).notices.filter((notice) => notice.facts.topic === 'procedure');
   expect(notices.map((notice) => (notice.facts.topic === 'procedure' ? notice.facts.status.ja : null))).toEqual(['処理中', '完了']);
 
+  // The finished request puts the faucet on the list of those who keep the paper slip.
+  await desk.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: '紙の検針票の希望' }).click();
+  await expect(desk.getByRole('heading', { level: 1 })).toHaveText('紙の検針票を希望しているお客様');
+  await expect(desk.getByRole('row').filter({ hasText: member.faucet.faucetNo })).toContainText(member.email);
+  await expect(desk.getByRole('row').filter({ hasText: member.faucet.faucetNo })).toContainText(receiptNo);
+  await expectNoAxeViolations(desk);
+
   // Found by part of the holder's e-mail; withdrawn with a reason, which may not be left out.
   await desk.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: '会員検索' }).click();
   await field(desk, '水栓番号・メールアドレス').fill(member.email.split('@')[0]!);

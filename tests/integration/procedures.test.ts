@@ -167,32 +167,50 @@ describe(`staff processing procedures on ${driverName}`, () => {
     expect(await app.db.select().from(procedureEvents).where(eq(procedureEvents.procedureId, filed.id))).toHaveLength(2);
   });
 
-  it('sends the paper slip again once a paper-slip request is done, and stops it once its withdrawal is', async () => {
+  /** The paper-slip changes of one faucet, oldest first: true stops the slip, false sends it again. */
+  const slipsOf = async (faucetNo: string) =>
+    (
+      await app.db
+        .select({ paperless: paperSlipChanges.paperless })
+        .from(paperSlipChanges)
+        .innerJoin(faucets, eq(faucets.id, paperSlipChanges.faucetId))
+        .where(eq(faucets.faucetNo, faucetNo))
+        .orderBy(paperSlipChanges.id)
+    ).map((row) => row.paperless);
+
+  it('sends the paper slip again once a paper-slip request is done, and stops it once its withdrawal is; staff see who wants paper meanwhile', async () => {
     const customer = await member(11);
     const clerk = await signInStaff(app, 'clerk', 'paper-clerk@city.example.jp');
-    const slips = async () =>
-      (await app.db.select({ paperless: paperSlipChanges.paperless }).from(paperSlipChanges).innerJoin(faucets, eq(faucets.id, paperSlipChanges.faucetId)).where(eq(faucets.faucetNo, faucet(11).faucetNo)).orderBy(paperSlipChanges.id)).map((row) => row.paperless);
-    expect(await slips()).toEqual([true]);
-    for (const kind of ['paper-slip', 'paper-slip-withdrawal'] as const) {
+    const wantsPaper = async () => (await clerk.api.staff.procedures.paperRequests.query()).filter((request) => request.faucetNo === faucet(11).faucetNo);
+    expect(await slipsOf(faucet(11).faucetNo)).toEqual([true]);
+    const finish = async (kind: 'paper-slip' | 'paper-slip-withdrawal') => {
       const filed = await customer.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: customer.linkId, kind, fields: {} });
       await clerk.api.staff.procedures.setStatus.mutate({ procedureId: filed.id, status: 'processing', note: '' });
+      expect(await wantsPaper()).toHaveLength(kind === 'paper-slip' ? 0 : 1);
       await clerk.api.staff.procedures.setStatus.mutate({ procedureId: filed.id, status: 'done', note: '' });
-    }
-    expect(await slips()).toEqual([true, false, true]);
+      return filed;
+    };
+    const request = await finish('paper-slip');
+    expect(await wantsPaper()).toEqual([
+      { faucetNo: faucet(11).faucetNo, holderName: '名寄 利用者11', customerId: expect.any(Number), email: customer.email, receiptNo: request.receiptNo, decidedAt: expect.any(String) }
+    ]);
+    await finish('paper-slip-withdrawal');
+    expect(await wantsPaper()).toEqual([]);
+    expect(await slipsOf(faucet(11).faucetNo)).toEqual([true, false, true]);
   });
 
   it('keeps the paper slip coming when a customer who asked for it removes the faucet and adds it again', async () => {
     const customer = await member(13);
     const clerk = await signInStaff(app, 'clerk', 'relink-clerk@city.example.jp');
-    const slips = async () =>
-      (await app.db.select({ paperless: paperSlipChanges.paperless }).from(paperSlipChanges).innerJoin(faucets, eq(faucets.id, paperSlipChanges.faucetId)).where(eq(faucets.faucetNo, faucet(13).faucetNo)).orderBy(paperSlipChanges.id)).map((row) => row.paperless);
     const filed = await customer.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: customer.linkId, kind: 'paper-slip', fields: {} });
     await clerk.api.staff.procedures.setStatus.mutate({ procedureId: filed.id, status: 'done', note: '' });
-    expect(await slips()).toEqual([true, false]);
+    expect(await slipsOf(faucet(13).faucetNo)).toEqual([true, false]);
 
     // Removing resumes the slip (it already comes); adding the faucet again does not stop it.
     await customer.client.api.faucets.remove.mutate({ linkId: customer.linkId });
+    const unlinked = (await clerk.api.staff.procedures.paperRequests.query()).find((request) => request.faucetNo === faucet(13).faucetNo);
+    expect(unlinked?.email).toBeNull();
     await customer.client.api.faucets.add.mutate({ ...faucet(13), label: null, consent: true });
-    expect(await slips()).toEqual([true, false, false]);
+    expect(await slipsOf(faucet(13).faucetNo)).toEqual([true, false, false]);
   });
 });

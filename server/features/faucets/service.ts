@@ -4,7 +4,7 @@ import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
 import type { UtilityProfile } from '../../config.js';
 import type { Database } from '../../db/client.js';
 import { firstSendOf } from '../../client-changes.js';
-import { contracts, CURRENT_TRANSACTION_VERSION, faucetLinks, faucets, paperSlipChanges, procedures, proofAttempts } from '../../db/schema.js';
+import { contracts, CURRENT_TRANSACTION_VERSION, customers, faucetLinks, faucets, paperSlipChanges, procedures, proofAttempts } from '../../db/schema.js';
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
 import { RefusalError } from '../../errors.js';
@@ -115,18 +115,70 @@ export async function proveFaucet(deps: ServiceDeps, input: { faucetNo: string; 
   return { contractId: contract.contractId, faucetNo };
 }
 
+export interface PaperSlipRequest {
+  faucetNo: string;
+  holderName: string;
+  /** The member the faucet is linked to now; null when it is linked to none (the slip goes by post anyway). */
+  customerId: number | null;
+  email: string | null;
+  receiptNo: string;
+  /** When staff finished the request. */
+  decidedAt: Date;
+}
+
 /**
- * Whether the customer asked to keep the paper slip for this contract: their latest finished
- * 紙の検針票の送付希望 is not followed by a finished withdrawal of it.
+ * The contracts whose customer asked to keep the paper slip: their latest finished
+ * 紙の検針票の送付希望 is not followed by a finished withdrawal of it. Linking such a faucet
+ * leaves the slip coming; staff read the same list in the console.
  */
-async function asksForPaper(db: Database, contractId: number): Promise<boolean> {
-  const [latest] = await db
-    .select({ kind: procedures.kind })
+function paperSlipRequests(db: Database, which: { contractId: number } | { runningOn: string }): Promise<PaperSlipRequest[]> {
+  const latest = db
+    .selectDistinctOn([procedures.contractId], {
+      contractId: procedures.contractId,
+      kind: procedures.kind,
+      receiptNo: procedures.receiptNo,
+      decidedAt: procedures.updatedAt
+    })
     .from(procedures)
-    .where(and(eq(procedures.contractId, contractId), eq(procedures.status, 'done'), inArray(procedures.kind, ['paper-slip', 'paper-slip-withdrawal'])))
-    .orderBy(desc(procedures.updatedAt), desc(procedures.id))
-    .limit(1);
-  return latest?.kind === 'paper-slip';
+    .where(
+      and(
+        eq(procedures.status, 'done'),
+        inArray(procedures.kind, ['paper-slip', 'paper-slip-withdrawal']),
+        'contractId' in which ? eq(procedures.contractId, which.contractId) : undefined
+      )
+    )
+    .orderBy(procedures.contractId, desc(procedures.updatedAt), desc(procedures.id))
+    .as('latest');
+  return db
+    .select({
+      faucetNo: faucets.faucetNo,
+      holderName: contracts.holderName,
+      customerId: customers.id,
+      email: customers.email,
+      receiptNo: latest.receiptNo,
+      decidedAt: latest.decidedAt
+    })
+    .from(latest)
+    .innerJoin(contracts, eq(contracts.id, latest.contractId))
+    .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
+    .leftJoin(faucetLinks, eq(faucetLinks.contractId, latest.contractId))
+    .leftJoin(customers, eq(customers.id, faucetLinks.customerId))
+    .where(
+      and(
+        eq(latest.kind, 'paper-slip'),
+        'runningOn' in which ? or(isNull(contracts.contractEnd), gt(contracts.contractEnd, which.runningOn)) : undefined
+      )
+    )
+    .orderBy(faucets.faucetNo);
+}
+
+async function asksForPaper(db: Database, contractId: number): Promise<boolean> {
+  return (await paperSlipRequests(db, { contractId })).length > 0;
+}
+
+/** Who asked to keep the paper slip, among the contracts running today. */
+export function paperSlipRequestsToday(deps: Pick<ServiceDeps, 'db' | 'now'>): Promise<PaperSlipRequest[]> {
+  return paperSlipRequests(deps.db, { runningOn: tokyoDate(deps.now) });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { procedureKinds, procedureStatuses } from '../../../src/lib/shared/procedure-form.js';
 import { customerProcedure, router, serviceDeps, staffProcedure } from '../../trpc.js';
+import { paperSlipRequestsToday } from '../faucets/service.js';
 import { changeProcedureStatus, fileProcedure, myProcedures, procedureDetail, procedureQueue } from './service.js';
 
 // An integer column: a larger id could never match, and PostgreSQL would fail on it instead.
@@ -19,6 +20,7 @@ export const staffProceduresRouter = router({
     .input(z.object({ status: z.enum(procedureStatuses).optional(), kind: z.enum(procedureKinds).optional() }))
     .query(({ ctx, input }) => procedureQueue(serviceDeps(ctx), input)),
   detail: staffProcedure.input(z.object({ procedureId: id })).query(({ ctx, input }) => procedureDetail(serviceDeps(ctx), input.procedureId)),
+  paperRequests: staffProcedure.query(({ ctx }) => paperSlipRequestsToday(serviceDeps(ctx))),
   setStatus: staffProcedure
     .input(z.object({ procedureId: id, status: z.enum(procedureStatuses), note: z.string().max(1000) }))
     .mutation(({ ctx, input }) => changeProcedureStatus(serviceDeps(ctx), ctx.staff, input))
