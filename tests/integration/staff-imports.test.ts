@@ -35,7 +35,7 @@ function readingsFile(badLine = false): File {
     `${faucet(2).faucetNo},2026-10,${badLine ? '2026/10/14' : '2026-10-14'},1031,31,2026-11-13,留守`,
     `${faucet(3).faucetNo},2026-10,2026-10-15,1009.5,9.5,,`
   ];
-  return new File([iconv.encode(`${lines.join('\r\n')}\r\n`, 'cp932')], badLine ? '検針_202610.csv' : '検針_202610_訂正.csv');
+  return new File([new Uint8Array(iconv.encode(`${lines.join('\r\n')}\r\n`, 'cp932'))], badLine ? '検針_202610.csv' : '検針_202610_訂正.csv');
 }
 
 function form(fields: Record<string, string | File>): FormData {
