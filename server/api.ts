@@ -37,7 +37,7 @@ export function createApiHandler(services: Services) {
     const route = new URL(req.url ?? '/', 'http://localhost').pathname.slice(API_ENDPOINT.length + 1);
     const token = route === UPLOAD_ROUTE && req.method === 'POST' ? readStaffSessionToken(req, services.config.origin) : null;
     const member = token ? await staffOfSession(services.database.db, token, new Date()) : null;
-    return member?.role === 'admin' ? MAX_UPLOAD_BYTES + UPLOAD_FORM_BYTES : MAX_API_BODY_BYTES;
+    return member?.role === 'admin' && !member.mustChangePassword ? MAX_UPLOAD_BYTES + UPLOAD_FORM_BYTES : MAX_API_BODY_BYTES;
   }
 
   return async (req: IncomingMessage, res: ServerResponse) => {

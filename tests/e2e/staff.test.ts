@@ -223,8 +223,16 @@ test('an admin checks a Shift_JIS readings file with one bad line, sees the repo
   await expect(desk.getByText('ファイルを選んでください')).toBeVisible();
   await expectNoAxeViolations(desk);
 
-  // The bad file: its line and why, in the report; no way to import it.
+  // A readings file sent as customers: the server names what it is, next to the kind.
   await desk.getByLabel(/CSV ファイル/).setInputFiles(readingsFile(true));
+  await desk.getByLabel('ファイルの種類').selectOption({ label: '使用者（customers）' });
+  await check.click();
+  await expect(desk.getByText('このファイルは「検針（readings）」のファイルです。種類を選び直してください')).toBeVisible();
+  await expect(desk.getByLabel('ファイルの種類')).toHaveAttribute('aria-invalid', 'true');
+  await expectNoAxeViolations(desk);
+
+  // The bad file: its line and why, in the report; no way to import it.
+  await desk.getByLabel('ファイルの種類').selectOption({ label: '検針（readings）' });
   await check.click();
   await expect(desk.getByRole('heading', { name: '確認の結果（データベースは変更していません）' })).toBeVisible();
   await expect(desk.getByText('検針_翌月.csv（検針（readings）、Shift_JIS）')).toBeVisible();

@@ -16,7 +16,7 @@ import { targets, type ApplyContext, type Target } from './targets.js';
 export interface ImportFile {
   kind: ImportKind;
   path: string;
-  /** The name the report, import_runs and the audit log give the file; the path's own when absent (an upload's temporary file). */
+  /** The file's name in the report, import_runs and the audit log, when not its path's (an upload is stored under a name of our own). */
   name?: string;
   /** Forced encoding; detected from the bytes when absent. */
   encoding?: Encoding;
