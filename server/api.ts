@@ -2,13 +2,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
 import { errorKind } from './db/errors.js';
+import { UPLOAD_ROUTE } from './features/imports/router.js';
 import { appRouter } from './router.js';
+import { readStaffSessionToken, staffOfSession } from './staff-sessions.js';
 import { createContextFactory, type Services } from './trpc.js';
+import { MAX_UPLOAD_BYTES } from '../src/lib/shared/import-upload.js';
 
 export const API_ENDPOINT = '/api/trpc';
 
 /** The largest request body the API reads: its biggest input is a procedure form, a few KB. */
 const MAX_API_BODY_BYTES = 256 * 1024;
+
+/** An upload's form around its file: the other fields and the multipart boundaries, a few hundred bytes. */
+const UPLOAD_FORM_BYTES = 64 * 1024;
 
 /** More calls in one request are refused: a page batches a handful, and each call is a session lookup. */
 const MAX_BATCH_SIZE = 20;
@@ -21,12 +27,25 @@ const MAX_BATCH_SIZE = 20;
  */
 export function createApiHandler(services: Services) {
   const createContext = createContextFactory(services);
+
+  /**
+   * tRPC's adapter takes the body in as it arrives, before any procedure runs: only an admin's
+   * upload may be a file, so nobody else can make the server hold megabytes (a larger body is
+   * refused with 413 as it comes in).
+   */
+  async function maxBodySize(req: IncomingMessage): Promise<number> {
+    const route = new URL(req.url ?? '/', 'http://localhost').pathname.slice(API_ENDPOINT.length + 1);
+    const token = route === UPLOAD_ROUTE && req.method === 'POST' ? readStaffSessionToken(req, services.config.origin) : null;
+    const member = token ? await staffOfSession(services.database.db, token, new Date()) : null;
+    return member?.role === 'admin' && !member.mustChangePassword ? MAX_UPLOAD_BYTES + UPLOAD_FORM_BYTES : MAX_API_BODY_BYTES;
+  }
+
   return async (req: IncomingMessage, res: ServerResponse) => {
     const response = await fetchRequestHandler({
       endpoint: API_ENDPOINT,
       router: appRouter,
       maxBatchSize: MAX_BATCH_SIZE,
-      req: incomingMessageToRequest(req, res, { maxBodySize: MAX_API_BODY_BYTES }),
+      req: incomingMessageToRequest(req, res, { maxBodySize: await maxBodySize(req) }),
       createContext: () => createContext({ req, res }),
       onError({ error, path, ctx }) {
         // The error's kind and the request id only: a failed query's message holds its parameters.

@@ -1,6 +1,7 @@
 import { accountRouter } from './features/account/router.js';
 import { authRouter } from './features/auth/router.js';
 import { faucetsRouter } from './features/faucets/router.js';
+import { importsRouter } from './features/imports/router.js';
 import { noticeReadsRouter } from './features/notice-reads/router.js';
 import { noticeSettingsRouter } from './features/notice-settings/router.js';
 import { overviewRouter } from './features/overview/router.js';
@@ -21,7 +22,7 @@ export const appRouter = router({
   noticeReads: noticeReadsRouter,
   procedures: proceduresRouter,
   /** The staff console's routes: each reads the staff cookie only. */
-  staff: router({ auth: staffAuthRouter, admin: staffAdminRouter, procedures: staffProceduresRouter, support: supportRouter, overview: overviewRouter })
+  staff: router({ auth: staffAuthRouter, admin: staffAdminRouter, procedures: staffProceduresRouter, support: supportRouter, overview: overviewRouter, imports: importsRouter })
 });
 
 export type AppRouter = typeof appRouter;

@@ -17,7 +17,8 @@ const routes = Object.entries(flatProcedures).map(([path, procedure]) => ({
 /** The staff routes anyone may call: log-in, log-out, and "who am I" (null without a staff session). */
 const openStaffRoutes = ['staff.auth.login', 'staff.auth.logout', 'staff.auth.me'];
 const staffRoutes = routes.filter((route) => route.path.startsWith('staff.') && !openStaffRoutes.includes(route.path));
-const adminRoutes = staffRoutes.filter((route) => route.path.startsWith('staff.admin.'));
+/** Staff accounts, the audit log, and imports (an import rewrites every customer's bills). */
+const adminRoutes = staffRoutes.filter((route) => route.path.startsWith('staff.admin.') || route.path.startsWith('staff.imports.'));
 const customerProcedureRoutes = routes.filter((route) => route.path.startsWith('procedures.'));
 
 let app: App;
@@ -52,7 +53,7 @@ async function codeOf(client: Client | null, route: { path: string; type: 'query
 describe(`who may call what on ${driverName}`, () => {
   it('knows the routes it checks', () => {
     expect(staffRoutes.map((route) => route.path)).toEqual(
-      expect.arrayContaining(['staff.procedures.setStatus', 'staff.support.withdrawAccount', 'staff.admin.createStaff', 'staff.admin.auditLog', 'staff.auth.changePassword'])
+      expect.arrayContaining(['staff.procedures.setStatus', 'staff.support.withdrawAccount', 'staff.admin.createStaff', 'staff.admin.auditLog', 'staff.auth.changePassword', 'staff.imports.upload'])
     );
     expect(customerProcedureRoutes.map((route) => route.path).sort()).toEqual(['procedures.file', 'procedures.mine']);
   });

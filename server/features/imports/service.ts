@@ -16,6 +16,8 @@ import { targets, type ApplyContext, type Target } from './targets.js';
 export interface ImportFile {
   kind: ImportKind;
   path: string;
+  /** The file's name in the report, import_runs and the audit log, when not its path's (an upload is stored under a name of our own). */
+  name?: string;
   /** Forced encoding; detected from the bytes when absent. */
   encoding?: Encoding;
 }
@@ -66,7 +68,7 @@ function emptyReport(file: ImportFile, encoding: Encoding): FileReport {
   return {
     ...new ProblemLog().summary(),
     kind: file.kind,
-    fileName: basename(file.path),
+    fileName: file.name ?? basename(file.path),
     encoding,
     sha256: '',
     rowsRead: 0,

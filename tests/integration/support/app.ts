@@ -80,6 +80,7 @@ export async function startApp(options: { logLevel?: string } = {}) {
   return {
     baseUrl,
     db: testDb.handle.db,
+    dataDir,
     letTimePass,
     /** Set on PostgreSQL, for a test that needs connections of its own. */
     databaseUrl: testDb.url,

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { UtilityProfile } from '../../config.js';
+import { checkHeader, importKinds, type ImportKind } from '../../domain/import-rows.js';
+import { RefusalError } from '../../errors.js';
+import type { JobDeps } from '../../service-deps.js';
+import type { StaffMember } from '../../staff-sessions.js';
+import { importKindNames, uploadProblem, type UploadEncoding } from '../../../src/lib/shared/import-upload.js';
+import { formatReport } from './report.js';
+import { importFiles, type ImportResult } from './service.js';
+import { CsvSyntaxError, detectEncoding, openCsv, type Encoding } from './source.js';
+
+export interface Upload {
+  kind: ImportKind;
+  file: File;
+  encoding: UploadEncoding;
+  /** For an apply: the SHA-256 its preview reported. Absent: a preview (a dry run). */
+  previewed?: string | undefined;
+}
+
+export interface UploadResult extends ImportResult {
+  /** The SHA-256 of the bytes received: what an apply of the same file names as `previewed`. */
+  sha256: string;
+  /** The report exactly as `npm run import` prints it. */
+  report: string;
+}
+
+/** Copies the upload to disk, hashing it on the way: importFiles reads a path, as it does for the CLI. */
+async function writeUpload(file: File, target: string): Promise<string> {
+  const hash = createHash('sha256');
+  const handle = await open(target, 'wx');
+  try {
+    const reader = file.stream().getReader();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      hash.update(chunk.value);
+      await handle.write(chunk.value);
+    }
+  } finally {
+    await handle.close();
+  }
+  return hash.digest('hex');
+}
+
+/** The kinds whose required columns the file's header has: a readings file chosen as customers is named for what it is. */
+async function kindsOfHeader(file: string, encoding: Encoding): Promise<ImportKind[]> {
+  try {
+    const source = await openCsv(file, encoding);
+    source.close();
+    return importKinds.filter((kind) => checkHeader(kind, source.header).missing.length === 0);
+  } catch (error) {
+    // A file that is not CSV is the import's to report, with its line.
+    if (error instanceof CsvSyntaxError) return [];
+    throw error;
+  }
+}
+
+/**
+ * A billing-system file uploaded in the staff console, imported by the CLI's own code: without
+ * `previewed` a dry run (everything checked, nothing written, nothing audited: nothing
+ * happened), with it the import itself, audited by importFiles as the staff member's. An apply
+ * must be of the very bytes previewed: a file saved again since is refused, not imported
+ * unseen. The upload lives on disk in a folder of its own under `uploadsDir` for the call only.
+ */
+export async function importUpload(
+  deps: JobDeps,
+  importing: { profile: UtilityProfile; uploadsDir: string },
+  staff: StaffMember,
+  upload: Upload
+): Promise<UploadResult> {
+  const problem = uploadProblem(upload.file.size);
+  if (problem) throw new RefusalError('bad-input', problem, 'file');
+  await mkdir(importing.uploadsDir, { recursive: true });
+  const dir = await mkdtemp(path.join(importing.uploadsDir, 'upload-'));
+  try {
+    const file = path.join(dir, `${upload.kind}.csv`);
+    const sha256 = await writeUpload(upload.file, file);
+    if (upload.previewed !== undefined && upload.previewed !== sha256) {
+      throw new RefusalError(
+        'conflict',
+        { ja: 'ファイルが確認したときと変わっています。もう一度「確認する」からやり直してください', en: 'The file has changed since you checked it; check it again first' },
+        'file'
+      );
+    }
+    const encoding = upload.encoding === 'auto' ? await detectEncoding(file) : upload.encoding;
+    const fitting = await kindsOfHeader(file, encoding);
+    const other = fitting.includes(upload.kind) ? undefined : fitting[0];
+    if (other) {
+      const name = importKindNames[other];
+      throw new RefusalError('bad-input', { ja: `このファイルは「${name.ja}」のファイルです。種類を選び直してください`, en: `This is a ${name.en} file; choose that kind` }, 'kind');
+    }
+    const result = await importFiles(deps, [{ kind: upload.kind, path: file, name: upload.file.name, encoding }], {
+      rules: { faucetNumberPattern: new RegExp(importing.profile.faucetNumber.pattern) },
+      notices: importing.profile.notices,
+      ranBy: staff.email,
+      staffId: staff.staffId,
+      dryRun: upload.previewed === undefined
+    });
+    return { ...result, sha256, report: formatReport(result) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
