@@ -115,6 +115,14 @@ test('a clerk moves a filed procedure to 完了 with a note and withdraws an acc
   const notices = (await customerState(member.email)).notices.filter((notice) => notice.facts.topic === 'procedure');
   expect(notices.map((notice) => (notice.facts.topic === 'procedure' ? notice.facts.status.ja : null))).toEqual(['処理中', '完了']);
 
+  // The customer's device shows the status with the note, and the notice.
+  await page.goto('/procedures');
+  const filed = page.getByRole('listitem').filter({ hasText: receiptNo });
+  await expect(filed).toContainText('状況: 完了');
+  await expect(filed).toContainText('来月から紙の検針票をお送りします');
+  await page.goto('/notices');
+  await expect(page.getByRole('main')).toContainText(`紙の検針票の送付希望（受付番号 ${receiptNo}）は「完了」になりました。`);
+
   // The finished request puts the faucet on the list of those who keep the paper slip.
   await desk.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: '紙の検針票の希望' }).click();
   await expect(desk.getByRole('heading', { level: 1 })).toHaveText('紙の検針票を希望しているお客様');
