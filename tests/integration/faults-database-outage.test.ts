@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
+import { openDatabase, selectRows } from '../../server/db/client.js';
+import { migrate } from '../../server/db/migrate.js';
+import { createSession } from '../../server/sessions.js';
+import { createClient, outcomeOf } from './support/app.js';
+import { createScratchPostgres, faultPostgresUrl } from './support/database.js';
+import { deliveringServerEnv, pushDeliveries, queuePushNotices, waitFor } from './support/fault-setup.js';
+import { faucet, importMemberFaucets } from './support/members.js';
+import { linkCustomer } from './support/notices.js';
+import { startPushService } from './support/push-service.js';
+import { freshDataDir, startServer, stopServer } from './support/server-process.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+
+const ORIGIN = 'http://localhost:3000';
+/** connect_timeout (server/db/client.ts) is 5 s: no answer may wait much longer than that. */
+const ANSWER_BOUND_MS = 6_500;
+const OUTAGE_MS = 4_000;
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+type Phase = 'before' | 'down' | 'after';
+interface Answer {
+  /** The phase the request was sent in, and the one its answer came in. */
+  phase: Phase;
+  answeredIn: Phase;
+  what: 'pull' | 'file' | 'healthz';
+  status: number;
+  ms: number;
+  retryAfter?: string | null;
+  reason?: { ja: string; en: string };
+}
+
+describe('the database goes away under load and comes back (PostgreSQL through a proxy that drops and refuses connections)', () => {
+  it('answers clean 503s while it is away, 200 again without a restart, and loses or doubles no filing and no delivery', async () => {
+    const scratch = await createScratchPostgres(faultPostgresUrl);
+    cleanups.push(() => scratch.drop());
+    const direct = await openDatabase({ databaseUrl: scratch.url });
+    cleanups.push(() => direct.close());
+    await migrate(direct.db);
+    await importMemberFaucets(direct.db);
+
+    const push = await startPushService();
+    cleanups.push(() => push.stop());
+    const customerId = await linkCustomer(direct.db, 'outage@example.jp', faucet(0).faucetNo, [push.subscribe(), push.subscribe()]);
+    const [link] = await selectRows<{ id: number }>(direct.db, sql`select id from faucet_links where customer_id = ${customerId}`);
+    const token = await createSession(direct.db, customerId, new Date());
+
+    const target = new URL(scratch.url);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await proxy.start();
+    cleanups.push(() => proxy.stop());
+    const server = await startServer({ DATA_DIR: freshDataDir(), DATABASE_URL: proxy.urlFor(scratch.url), ORIGIN, ...deliveringServerEnv() });
+    cleanups.push(() => stopServer(server));
+    const pid = server.child.pid;
+
+    const client = createClient(server.baseUrl, ORIGIN);
+    client.cookies.set('session', token);
+    const pullUrl = `${server.baseUrl}/api/trpc/sync.pull?input=${encodeURIComponent(JSON.stringify({ format: SYNC_FORMAT, cursor: null, knownLinks: [] }))}`;
+
+    // Deliveries queued before the outage go out before it.
+    const noticesBefore = await queuePushNotices(direct.db, customerId, faucet(0).faucetNo, 1901, 5);
+    await waitFor('the first pushes', () => push.received.length === 2 * noticesBefore.length, 10_000);
+
+    const answers: Answer[] = [];
+    let phase: Phase = 'before';
+    const timed = async (what: Answer['what'], call: () => Promise<Omit<Answer, 'phase' | 'answeredIn' | 'what' | 'ms'>>) => {
+      const started = performance.now();
+      const sentIn = phase;
+      const answer = await call();
+      answers.push({ phase: sentIn, answeredIn: phase, what, ms: performance.now() - started, ...answer });
+    };
+    /** Answers sent and answered within one phase: those under way at a switch may go either way. */
+    const within = (wanted: Phase) => answers.filter((answer) => answer.phase === wanted && answer.answeredIn === wanted);
+    /** Every filing's client id, and whether the server has acknowledged it yet. */
+    const filings = new Map<string, boolean>();
+    const file = (clientId: string) =>
+      timed('file', async () => {
+        const outcome = await outcomeOf(client.api.procedures.file.mutate({ clientId, linkId: link!.id, kind: 'paper-slip', fields: {} }));
+        if (outcome.code === 'OK') filings.set(clientId, true);
+        return { status: outcome.status ?? 0, reason: outcome.reason };
+      });
+
+    // A steady mix, as devices and a load balancer's probe send it, until told to stop.
+    let loading = true;
+    const load = (async () => {
+      while (loading) {
+        const calls = [
+          timed('pull', async () => {
+            const response = await fetch(pullUrl, { headers: { Cookie: `session=${token}` } });
+            const body = (await response.json()) as { error?: { data?: { reason?: Answer['reason'] } } };
+            return { status: response.status, retryAfter: response.headers.get('retry-after'), reason: body.error?.data?.reason };
+          }),
+          timed('healthz', async () => ({ status: (await fetch(`${server.baseUrl}/healthz`)).status }))
+        ];
+        // Well under the 20 filings a day a customer may make.
+        if (filings.size < 15) {
+          const clientId = randomUUID();
+          filings.set(clientId, false);
+          calls.push(file(clientId));
+        }
+        await Promise.all(calls);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+    })();
+
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    phase = 'down';
+    await proxy.stop();
+    // Notices made while the portal cannot reach its database (by an import on another host).
+    const noticesDuring = await queuePushNotices(direct.db, customerId, faucet(0).faucetNo, 1951, 5);
+    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+    await proxy.start();
+    phase = 'after';
+    await waitFor('a healthy answer', () => answers.some((answer) => answer.phase === 'after' && answer.what === 'healthz' && answer.status === 200), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    loading = false;
+    await load;
+
+    // The outbox resends every filing the server did not acknowledge, with its own id.
+    for (const [clientId, acknowledged] of filings) if (!acknowledged) await file(clientId);
+
+    const downAnswers = within('down');
+    const downApi = downAnswers.filter((answer) => answer.what !== 'healthz');
+    expect(within('before').map((answer) => answer.status)).toEqual(within('before').map(() => 200));
+    expect(downApi.length).toBeGreaterThan(10);
+    // Down: nothing but 503s, each saying why in both languages; under way at a switch: 200 or 503, never a 500.
+    expect(downApi.map((answer) => answer.status)).toEqual(downApi.map(() => 503));
+    expect(answers.filter((answer) => answer.status !== 200 && answer.status !== 503)).toEqual([]);
+    const unavailable = answers.filter((answer) => answer.status === 503 && answer.what !== 'healthz');
+    for (const answer of unavailable) {
+      expect(answer.reason?.ja).toMatch(/^一時的に/);
+      expect(answer.reason?.en).toMatch(/^Temporarily unavailable/);
+    }
+    expect(unavailable.filter((answer) => answer.what === 'pull').every((answer) => answer.retryAfter === '5')).toBe(true);
+    expect(downAnswers.filter((answer) => answer.what === 'healthz').every((answer) => answer.status === 503)).toBe(true);
+    expect(Math.max(...answers.map((answer) => answer.ms))).toBeLessThan(ANSWER_BOUND_MS);
+    // Back: the same process answers 200 to everything, without a restart.
+    const lastSecond = within('after').slice(-6);
+    expect(lastSecond.map((answer) => answer.status)).toEqual(lastSecond.map(() => 200));
+    expect(server.child.exitCode).toBeNull();
+    expect(server.child.pid).toBe(pid);
+
+    // Every filing exactly once, with receipt numbers in a row: none lost, none doubled, no gap.
+    const filed = await selectRows<{ clientId: string; receiptNo: string }>(
+      direct.db,
+      sql`select client_id as "clientId", receipt_no as "receiptNo" from procedures order by receipt_no`
+    );
+    expect(filed.map((row) => row.clientId).toSorted()).toEqual([...filings.keys()].toSorted());
+    expect(filed.map((row) => Number(row.receiptNo.slice(-6)))).toEqual(filed.map((_, index) => index + 1));
+
+    // Every delivery, queued before or during the outage, reached its device exactly once.
+    await waitFor('every push delivery sent', async () => (await pushDeliveries(direct.db, push.received)).every((row) => row.state === 'sent'), 15_000);
+    const deliveries = await pushDeliveries(direct.db, push.received);
+    expect(deliveries).toHaveLength(2 * (noticesBefore.length + noticesDuring.length));
+    expect(deliveries.map((row) => row.arrived)).toEqual(deliveries.map(() => 1));
+    expect(push.received).toHaveLength(deliveries.length);
+
+    // The log tells what happened, by its kind, never with a statement's SQL or parameters.
+    expect(server.output()).toMatch(/"code":"(ECONNREFUSED|CONNECTION_CLOSED|ECONNRESET)"[^\n]*"msg":"database unreachable"/);
+    expect(server.output()).not.toMatch(/Failed query|insert into|select /i);
+  }, 60_000);
+});
