@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type Config } from './config.js';
 
@@ -18,6 +18,18 @@ function problemOf(code: string | undefined): string {
   return `cannot write there (${code ?? 'unknown error'})`;
 }
 
+function makeDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    // A recursive mkdir under a read-only parent reports ENOENT: the nearest parent there says why.
+    let parent = path.dirname(dir);
+    while (!existsSync(parent)) parent = path.dirname(parent);
+    accessSync(parent, constants.W_OK);
+    throw error;
+  }
+}
+
 /**
  * DATA_DIR must be a directory the portal can write to, with room: checked before the
  * database opens, so the operator reads what is wrong instead of a stack trace from deep
@@ -26,7 +38,7 @@ function problemOf(code: string | undefined): string {
 export function checkDataDir(config: Pick<Config, 'dataDir'>): void {
   const dir = config.dataDir;
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
     const { bavail, bsize } = statfsSync(dir);
     const free = bavail * bsize;
     if (free < MIN_FREE_BYTES) {

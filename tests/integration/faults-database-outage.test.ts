@@ -137,6 +137,8 @@ describe('the database goes away under load and comes back (PostgreSQL through a
       expect(answer.reason?.ja).toMatch(/^一時的に/);
       expect(answer.reason?.en).toMatch(/^Temporarily unavailable/);
     }
+    // Filings were refused during the outage, and sent again after it (above).
+    expect(unavailable.filter((answer) => answer.what === 'file').length).toBeGreaterThan(0);
     expect(unavailable.filter((answer) => answer.what === 'pull').every((answer) => answer.retryAfter === '5')).toBe(true);
     expect(downAnswers.filter((answer) => answer.what === 'healthz').every((answer) => answer.status === 503)).toBe(true);
     expect(Math.max(...answers.map((answer) => answer.ms))).toBeLessThan(ANSWER_BOUND_MS);
