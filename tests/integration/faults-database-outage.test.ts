@@ -2,15 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
-import { openDatabase, selectRows } from '../../server/db/client.js';
-import { migrate } from '../../server/db/migrate.js';
+import { selectRows } from '../../server/db/client.js';
 import { createSession } from '../../server/sessions.js';
 import { createClient, outcomeOf } from './support/app.js';
-import { createScratchPostgres, faultPostgresUrl } from './support/database.js';
-import { deliveringServerEnv, pushDeliveries, queuePushNotices, waitFor } from './support/fault-setup.js';
-import { faucet, importMemberFaucets } from './support/members.js';
-import { linkCustomer } from './support/notices.js';
-import { startPushService } from './support/push-service.js';
+import { customerWithDevices, deliveringServerEnv, pushDeliveries, queuePushNotices, waitFor } from './support/fault-setup.js';
 import { freshDataDir, startServer, stopServer } from './support/server-process.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
@@ -38,24 +33,15 @@ interface Answer {
 
 describe('the database goes away under load and comes back (PostgreSQL through a proxy that drops and refuses connections)', () => {
   it('answers clean 503s while it is away, 200 again without a restart, and loses or doubles no filing and no delivery', async () => {
-    const scratch = await createScratchPostgres(faultPostgresUrl);
-    cleanups.push(() => scratch.drop());
-    const direct = await openDatabase({ databaseUrl: scratch.url });
-    cleanups.push(() => direct.close());
-    await migrate(direct.db);
-    await importMemberFaucets(direct.db);
+    const { url, db, push, customerId, faucetNo } = await customerWithDevices(cleanups, 2);
+    const [link] = await selectRows<{ id: number }>(db, sql`select id from faucet_links where customer_id = ${customerId}`);
+    const token = await createSession(db, customerId, new Date());
 
-    const push = await startPushService();
-    cleanups.push(() => push.stop());
-    const customerId = await linkCustomer(direct.db, 'outage@example.jp', faucet(0).faucetNo, [push.subscribe(), push.subscribe()]);
-    const [link] = await selectRows<{ id: number }>(direct.db, sql`select id from faucet_links where customer_id = ${customerId}`);
-    const token = await createSession(direct.db, customerId, new Date());
-
-    const target = new URL(scratch.url);
+    const target = new URL(url);
     const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
     await proxy.start();
     cleanups.push(() => proxy.stop());
-    const server = await startServer({ DATA_DIR: freshDataDir(), DATABASE_URL: proxy.urlFor(scratch.url), ORIGIN, ...deliveringServerEnv() });
+    const server = await startServer({ DATA_DIR: freshDataDir(), DATABASE_URL: proxy.urlFor(url), ORIGIN, ...deliveringServerEnv() });
     cleanups.push(() => stopServer(server));
     const pid = server.child.pid;
 
@@ -64,7 +50,7 @@ describe('the database goes away under load and comes back (PostgreSQL through a
     const pullUrl = `${server.baseUrl}/api/trpc/sync.pull?input=${encodeURIComponent(JSON.stringify({ format: SYNC_FORMAT, cursor: null, knownLinks: [] }))}`;
 
     // Deliveries queued before the outage go out before it.
-    const noticesBefore = await queuePushNotices(direct.db, customerId, faucet(0).faucetNo, 1901, 5);
+    const noticesBefore = await queuePushNotices(db, customerId, faucetNo, 1901, 5);
     await waitFor('the first pushes', () => push.received.length === 2 * noticesBefore.length, 10_000);
 
     const answers: Answer[] = [];
@@ -113,7 +99,7 @@ describe('the database goes away under load and comes back (PostgreSQL through a
     phase = 'down';
     await proxy.stop();
     // Notices made while the portal cannot reach its database (by an import on another host).
-    const noticesDuring = await queuePushNotices(direct.db, customerId, faucet(0).faucetNo, 1951, 5);
+    const noticesDuring = await queuePushNotices(db, customerId, faucetNo, 1951, 5);
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
     await proxy.start();
     phase = 'after';
@@ -150,15 +136,15 @@ describe('the database goes away under load and comes back (PostgreSQL through a
 
     // Every filing exactly once, with receipt numbers in a row: none lost, none doubled, no gap.
     const filed = await selectRows<{ clientId: string; receiptNo: string }>(
-      direct.db,
+      db,
       sql`select client_id as "clientId", receipt_no as "receiptNo" from procedures order by receipt_no`
     );
     expect(filed.map((row) => row.clientId).toSorted()).toEqual([...filings.keys()].toSorted());
     expect(filed.map((row) => Number(row.receiptNo.slice(-6)))).toEqual(filed.map((_, index) => index + 1));
 
     // Every delivery, queued before or during the outage, reached its device exactly once.
-    await waitFor('every push delivery sent', async () => (await pushDeliveries(direct.db, push.received)).every((row) => row.state === 'sent'), 15_000);
-    const deliveries = await pushDeliveries(direct.db, push.received);
+    await waitFor('every push delivery sent', async () => (await pushDeliveries(db, push.received)).every((row) => row.state === 'sent'), 15_000);
+    const deliveries = await pushDeliveries(db, push.received);
     expect(deliveries).toHaveLength(2 * (noticesBefore.length + noticesDuring.length));
     expect(deliveries.map((row) => row.arrived)).toEqual(deliveries.map(() => 1));
     expect(push.received).toHaveLength(deliveries.length);

@@ -1,12 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../server/db/client.js';
-import { migrate } from '../../server/db/migrate.js';
-import { createScratchPostgres, faultPostgresUrl } from './support/database.js';
-import { deliveringServerEnv, pushDeliveries, queuePushNotices, waitFor } from './support/fault-setup.js';
-import { faucet, importMemberFaucets } from './support/members.js';
-import { linkCustomer } from './support/notices.js';
-import { startPushService } from './support/push-service.js';
+import { customerWithDevices, deliveringServerEnv, pushDeliveries, queuePushNotices, waitFor } from './support/fault-setup.js';
 import { freshDataDir, startServer, stopServer } from './support/server-process.js';
 
 const DEVICES = 10;
@@ -26,21 +20,12 @@ afterEach(async () => {
  */
 describe('kill -9 of the server while it delivers notices (PostgreSQL)', () => {
   it('loses no delivery once the lease runs out, and sends again only what was in flight at the kill', async () => {
-    const scratch = await createScratchPostgres(faultPostgresUrl);
-    cleanups.push(() => scratch.drop());
-    const direct = await openDatabase({ databaseUrl: scratch.url });
-    cleanups.push(() => direct.close());
-    await migrate(direct.db);
-    await importMemberFaucets(direct.db);
     // A slow push service: the batch of 300 is well under way, and not yet recorded, when the kill comes.
-    const push = await startPushService({ answerDelayMs: 150 });
-    cleanups.push(() => push.stop());
-    const devices = Array.from({ length: DEVICES }, () => push.subscribe());
-    const customerId = await linkCustomer(direct.db, 'kill@example.jp', faucet(0).faucetNo, devices);
-    await queuePushNotices(direct.db, customerId, faucet(0).faucetNo, 1901, NOTICES);
+    const { url, db, push, customerId, faucetNo } = await customerWithDevices(cleanups, DEVICES, { answerDelayMs: 150 });
+    await queuePushNotices(db, customerId, faucetNo, 1901, NOTICES);
     const total = DEVICES * NOTICES;
 
-    const env = { DATA_DIR: freshDataDir(), DATABASE_URL: scratch.url, ...deliveringServerEnv() };
+    const env = { DATA_DIR: freshDataDir(), DATABASE_URL: url, ...deliveringServerEnv() };
     const first = await startServer(env);
     cleanups.push(() => stopServer(first));
     await waitFor('a third of the pushes', () => push.received.length >= total / 3, 15_000);
@@ -56,14 +41,14 @@ describe('kill -9 of the server while it delivers notices (PostgreSQL)', () => {
     cleanups.push(() => stopServer(second));
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(push.received).toHaveLength(atKill.size);
-    const leased = await pushDeliveries(direct.db, push.received);
+    const leased = await pushDeliveries(db, push.received);
     expect(leased.filter((row) => row.state === 'pending')).toHaveLength(total);
 
     // The lease (five minutes) runs out: moved into the past instead of waiting for it.
-    await direct.db.execute(sql`update notice_deliveries set lease_until = now() - interval '1 second' where state = 'pending'`);
-    await waitFor('every delivery sent', async () => (await pushDeliveries(direct.db, push.received)).every((row) => row.state === 'sent'), 15_000);
+    await db.execute(sql`update notice_deliveries set lease_until = now() - interval '1 second' where state = 'pending'`);
+    await waitFor('every delivery sent', async () => (await pushDeliveries(db, push.received)).every((row) => row.state === 'sent'), 15_000);
 
-    const deliveries = await pushDeliveries(direct.db, push.received);
+    const deliveries = await pushDeliveries(db, push.received);
     expect(deliveries).toHaveLength(total);
     // None lost; sent twice exactly those that had gone out before the kill; none three times.
     expect(deliveries.filter((row) => row.arrived === 0)).toEqual([]);

@@ -2,8 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { demoProfilePath } from '../../../server/config.js';
-import { selectRows, type Database } from '../../../server/db/client.js';
-import { pushServiceCertificate } from './push-service.js';
+import { openDatabase, selectRows, type Database } from '../../../server/db/client.js';
+import { migrate } from '../../../server/db/migrate.js';
+import { createScratchPostgres, faultPostgresUrl } from './database.js';
+import { faucet, importMemberFaucets } from './members.js';
+import { linkCustomer } from './notices.js';
+import { pushServiceCertificate, startPushService } from './push-service.js';
 import { freshDataDir } from './server-process.js';
 
 /**
@@ -18,6 +22,25 @@ export function deliveringServerEnv(): Record<string, string> {
   const certificate = path.join(dir, 'push-service.pem');
   writeFileSync(certificate, pushServiceCertificate);
   return { UTILITY_CONFIG: profile, NODE_EXTRA_CA_CERTS: certificate };
+}
+
+/**
+ * A scratch PostgreSQL database with the member faucets, a customer linked to the first one with
+ * `devices` subscribed at a push service of the test's own, and the test's connection to the
+ * database (never through a proxy). What it opens is closed by the cleanups, last first.
+ */
+export async function customerWithDevices(cleanups: (() => Promise<unknown>)[], devices: number, pushOptions: Parameters<typeof startPushService>[0] = {}) {
+  const scratch = await createScratchPostgres(faultPostgresUrl);
+  cleanups.push(() => scratch.drop());
+  const direct = await openDatabase({ databaseUrl: scratch.url });
+  cleanups.push(() => direct.close());
+  await migrate(direct.db);
+  await importMemberFaucets(direct.db);
+  const push = await startPushService(pushOptions);
+  cleanups.push(() => push.stop());
+  const faucetNo = faucet(0).faucetNo;
+  const customerId = await linkCustomer(direct.db, 'faults@example.jp', faucetNo, Array.from({ length: devices }, () => push.subscribe()));
+  return { url: scratch.url, db: direct.db, push, customerId, faucetNo };
 }
 
 /**
