@@ -2,9 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
-import { selectRows } from '../../server/db/client.js';
+import { loadConfig } from '../../server/config.js';
+import { openDatabase, selectRows } from '../../server/db/client.js';
+import { startNoticeWorker } from '../../server/jobs/notice-worker.js';
+import { createLogger } from '../../server/logger.js';
+import { createMailer } from '../../server/mail/transport.js';
+import { pushAgent } from '../../server/push/send.js';
 import { createSession } from '../../server/sessions.js';
 import { createClient, outcomeOf } from './support/app.js';
+import { pushServiceCertificate } from './support/push-service.js';
 import { customerWithDevices, deliveringServerEnv, pushDeliveries, queuePushNotices, waitFor } from './support/fault-setup.js';
 import { freshDataDir, startServer, stopServer } from './support/server-process.js';
 import { TcpProxy } from './support/tcp-proxy.js';
@@ -94,6 +100,11 @@ describe('the database goes away under load and comes back (PostgreSQL through a
         await new Promise((resolve) => setTimeout(resolve, 150));
       }
     })();
+    // A failed assertion must not leave the load running against a stopped server.
+    cleanups.push(async () => {
+      loading = false;
+      await load.catch(() => {});
+    });
 
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     phase = 'down';
@@ -153,4 +164,34 @@ describe('the database goes away under load and comes back (PostgreSQL through a
     expect(server.output()).toMatch(/"code":"(ECONNREFUSED|CONNECTION_CLOSED|ECONNRESET)"[^\n]*"msg":"database unreachable"/);
     expect(server.output()).not.toMatch(/Failed query|insert into|select /i);
   }, 60_000);
+
+  it('a batch sent while the database went away is recorded once it is back, and not sent again', async () => {
+    const { url, db, push, customerId, faucetNo } = await customerWithDevices(cleanups, 5, { answerDelayMs: 1_000 });
+    const target = new URL(url);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await proxy.start();
+    cleanups.push(() => proxy.stop());
+    const database = await openDatabase({ databaseUrl: proxy.urlFor(url) });
+    cleanups.push(() => database.close());
+    const loaded = loadConfig({ DATA_DIR: freshDataDir() });
+    const config = { ...loaded, profile: { ...loaded.profile, quietHours: { start: '00:00', end: '00:00' } } };
+    const logger = createLogger('silent');
+    const agent = pushAgent({ ca: pushServiceCertificate });
+    cleanups.push(async () => agent.destroy());
+    await queuePushNotices(db, customerId, faucetNo, 1901, 4);
+
+    // A lease far longer than the test: only recording the sends can settle these rows in time.
+    const stop = startNoticeWorker({ db: database.db, config, logger, mailer: createMailer(config, logger), pushAgent: agent }, { batch: 500, concurrency: 50, leaseMs: 600_000, pollMs: 200 });
+    cleanups.push(stop);
+    // The pushes are out (the push service holds its answers a second): the database goes away before they are recorded.
+    await waitFor('the pushes to arrive', () => push.received.length === 20, 10_000);
+    await proxy.stop();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await proxy.start();
+
+    await waitFor('every push delivery recorded as sent', async () => (await pushDeliveries(db, push.received)).every((row) => row.state === 'sent'), 10_000);
+    const deliveries = await pushDeliveries(db, push.received);
+    expect(deliveries.map((row) => ({ arrived: row.arrived, attempts: row.attempts }))).toEqual(deliveries.map(() => ({ arrived: 1, attempts: 1 })));
+    expect(push.received).toHaveLength(20);
+  });
 });
