@@ -8,11 +8,13 @@ import { startNoticeWorker } from '../../server/jobs/notice-worker.js';
 import { createLogger } from '../../server/logger.js';
 import { createMailer } from '../../server/mail/transport.js';
 import { pushAgent } from '../../server/push/send.js';
+import { isDatabaseUnreachable } from '../../server/db/errors.js';
 import { createSession } from '../../server/sessions.js';
 import { createClient, outcomeOf } from './support/app.js';
 import { pushServiceCertificate } from './support/push-service.js';
 import { customerWithDevices, deliveringServerEnv, pushDeliveries, queuePushNotices, waitFor } from './support/fault-setup.js';
 import { freshDataDir, startServer, stopServer } from './support/server-process.js';
+import { createScratchPostgres, faultPostgresUrl } from './support/database.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
 const ORIGIN = 'http://localhost:3000';
@@ -64,7 +66,8 @@ describe('the database goes away under load and comes back (PostgreSQL through a
     const timed = async (what: Answer['what'], call: () => Promise<Omit<Answer, 'phase' | 'answeredIn' | 'what' | 'ms'>>) => {
       const started = performance.now();
       const sentIn = phase;
-      const answer = await call();
+      // No answer at all (the process died, say) is status 0: a failure the assertions below name.
+      const answer = await call().catch(() => ({ status: 0 }));
       answers.push({ phase: sentIn, answeredIn: phase, what, ms: performance.now() - started, ...answer });
     };
     /** Answers sent and answered within one phase: those under way at a switch may go either way. */
@@ -193,5 +196,28 @@ describe('the database goes away under load and comes back (PostgreSQL through a
     const deliveries = await pushDeliveries(db, push.received);
     expect(deliveries.map((row) => ({ arrived: row.arrived, attempts: row.attempts }))).toEqual(deliveries.map(() => ({ arrived: 1, attempts: 1 })));
     expect(push.received).toHaveLength(20);
+  });
+
+  it('a transaction whose connection drops fails as unreachable, and the process lives on (patches/postgres+3.4.9.patch)', async () => {
+    const testDb = await createScratchPostgres(faultPostgresUrl);
+    cleanups.push(() => testDb.drop());
+    const target = new URL(testDb.url);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await proxy.start();
+    cleanups.push(() => proxy.stop());
+    const database = await openDatabase({ databaseUrl: proxy.urlFor(testDb.url) });
+    cleanups.push(() => database.close());
+
+    // The driver rolls back on the dropped connection; unpatched, that write throws from an immediate and ends the process.
+    const failed = database.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_sleep(2)`);
+    });
+    setTimeout(() => void proxy.stop(), 300);
+    const error = await failed.then(() => undefined, (reason: unknown) => reason);
+    expect(isDatabaseUnreachable(error)).toBe(true);
+
+    await proxy.start();
+    // The same pool answers again (this scratch database has no schema for ping() to read).
+    await waitFor('the database again', () => database.db.execute(sql`select 1`).then(() => true, () => false), 5_000);
   });
 });
