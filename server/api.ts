@@ -5,7 +5,7 @@ import { errorKind } from './db/errors.js';
 import { UPLOAD_ROUTE } from './features/imports/router.js';
 import { appRouter } from './router.js';
 import { readStaffSessionToken, staffOfSession } from './staff-sessions.js';
-import { createContextFactory, type Services } from './trpc.js';
+import { createContextFactory, UNAVAILABLE_RETRY_SECONDS, type Services } from './trpc.js';
 import { MAX_UPLOAD_BYTES } from '../src/lib/shared/import-upload.js';
 
 export const API_ENDPOINT = '/api/trpc';
@@ -47,9 +47,12 @@ export function createApiHandler(services: Services) {
       maxBatchSize: MAX_BATCH_SIZE,
       req: incomingMessageToRequest(req, res, { maxBodySize: await maxBodySize(req) }),
       createContext: () => createContext({ req, res }),
+      responseMeta: ({ errors }) =>
+        errors.some((error) => error.code === 'SERVICE_UNAVAILABLE') ? { headers: { 'Retry-After': String(UNAVAILABLE_RETRY_SECONDS) } } : {},
       onError({ error, path, ctx }) {
         // The error's kind and the request id only: a failed query's message holds its parameters.
         if (error.code === 'INTERNAL_SERVER_ERROR') services.logger.error({ ...errorKind(error), path, requestId: ctx?.requestId }, 'api error');
+        else if (error.code === 'SERVICE_UNAVAILABLE') services.logger.warn({ ...errorKind(error), path, requestId: ctx?.requestId }, 'database unreachable');
       }
     });
     const body = Buffer.from(await response.arrayBuffer());

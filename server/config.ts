@@ -181,10 +181,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
-/** For entry points: a configuration problem ends the process with its message and exit code 1. */
-export function loadConfigOrExit(): Config {
+/**
+ * For entry points: a configuration problem ends the process with its message and exit code 1.
+ * `check` adds what this entry point needs of the configuration (a writable DATA_DIR).
+ */
+export function loadConfigOrExit(check: (config: Config) => void = () => {}): Config {
   try {
-    return loadConfig(process.env);
+    const config = loadConfig(process.env);
+    check(config);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Cannot start: ${error.message}\n`);

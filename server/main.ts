@@ -1,4 +1,5 @@
 import { loadConfigOrExit } from './config.js';
+import { checkDataDir } from './data-dir.js';
 import { createLogger, type Logger } from './logger.js';
 import { DatabaseUnavailable, startPortal, type Portal } from './portal.js';
 import { shutdownGracefully } from './shutdown.js';
@@ -25,7 +26,7 @@ function stopOnSignals({ server, database, stopJobs }: Pick<Portal, 'server' | '
 }
 
 async function main() {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(checkDataDir);
   const logger = createLogger(config.logLevel);
   try {
     const portal = await startPortal(config, logger);

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
 import type { Config } from './config.js';
 import { configuredTarget, openDatabase, type DatabaseHandle } from './db/client.js';
+import { errorKind } from './db/errors.js';
 import { migrate } from './db/migrate.js';
 import { isDatabaseEmpty, loadDemoUtility } from './features/demo/load.js';
 import { createHttpServer } from './http.js';
@@ -52,14 +53,15 @@ export async function startPortal(config: Config, logger: Logger): Promise<Porta
   } catch (error) {
     throw new DatabaseUnavailable('cannot open, migrate or fill the database', { cause: error });
   }
-  const stopPruning = schedulePruning(database.db, (error) => logger.error({ err: error }, 'pruning failed'));
+  // The kind only, in the jobs' logs too: a failed statement's message holds its SQL.
+  const stopPruning = schedulePruning(database.db, (error) => logger.error(errorKind(error), 'pruning failed'));
   const stopTransferNotices = scheduleTransferNotices(
     database.db,
     config.profile,
     (made) => {
       if (made > 0) logger.info({ made }, 'transfer notices made');
     },
-    (error) => logger.error({ err: error }, 'transfer notices failed')
+    (error) => logger.error(errorKind(error), 'transfer notices failed')
   );
   const mailer = createMailer(config, logger);
   const stopNoticeWorker = startNoticeWorker({ db: database.db, config, mailer, logger });

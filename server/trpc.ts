@@ -5,6 +5,7 @@ import { ZodError } from 'zod';
 import type { Localized } from '../src/lib/shared/localized.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
+import { isDatabaseUnreachable } from './db/errors.js';
 import { clientAddress } from './domain/client-address.js';
 import { inputProblem } from './domain/input-text.js';
 import { RefusalError, type RefusalKind } from './errors.js';
@@ -62,6 +63,14 @@ export function internalErrorReason(requestId: string): Localized {
   };
 }
 
+/** How long a client is asked to wait (Retry-After) while the database is away: a restart or fail-over takes seconds. */
+export const UNAVAILABLE_RETRY_SECONDS = 5;
+
+const unavailableReason: Localized = {
+  ja: '一時的にご利用いただけません。しばらくしてからもう一度お試しください',
+  en: 'Temporarily unavailable. Please try again in a moment'
+};
+
 const inputReasons = {
   tooLong: { ja: '入力が長すぎます', en: 'This is too long' },
   form: { ja: '入力の形式が正しくありません', en: 'The input is not in the expected form' }
@@ -89,6 +98,9 @@ const t = initTRPC.context<Context>().create({
     }
     if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
       return { ...shape, data: { ...shape.data, ...schemaRefusal(error.cause), retryAfterSeconds: null } };
+    }
+    if (error.code === 'SERVICE_UNAVAILABLE') {
+      return { ...shape, message: unavailableReason.en, data: { ...shape.data, reason: unavailableReason, field: null, retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS } };
     }
     if (error.code === 'INTERNAL_SERVER_ERROR') {
       // The message of a failed query holds its SQL and parameters: it never leaves the server.
@@ -125,6 +137,18 @@ const refusals = t.middleware(async ({ next }) => {
 });
 
 /**
+ * A database that cannot be reached is not a fault of the request: 503, which clients retry
+ * (the app's outbox resends on any 5xx), instead of a 500 with a reference to quote.
+ */
+const databaseOutages = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnreachable(result.error)) {
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'database unreachable', cause: result.error.cause });
+  }
+  return result;
+});
+
+/**
  * Every mutation must come from a page of our own origin: a browser always sends Origin on
  * a cross-site POST, so a foreign or missing Origin is refused before any work is done.
  */
@@ -142,7 +166,7 @@ const wellFormedInput = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(refusals).use(sameOriginMutations).use(wellFormedInput);
+export const publicProcedure = t.procedure.use(databaseOutages).use(refusals).use(sameOriginMutations).use(wellFormedInput);
 
 /** The customer the request's session cookie proves, or null. */
 export function signedInCustomer(ctx: Context): Promise<number | null> {

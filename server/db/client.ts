@@ -74,7 +74,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       max: 10,
       onnotice: () => {},
       // A dead server must be noticed within 5 s, not after the 30 s default (/healthz has its own 800 ms).
-      connect_timeout: 5
+      connect_timeout: 5,
+      // A query on a closed connection waits out this delay before reconnecting. The default grows
+      // with every failed attempt up to 20 s, so after an outage of a few seconds the portal would
+      // stay down (and requests hang) for another 20: a second at most, whatever the outage.
+      backoff: (retries: number) => Math.min(0.1 * retries, 1)
     });
     const db = drizzlePostgres(preparingParameterised(client), { schema }) as unknown as Database;
     return {

@@ -30,3 +30,33 @@ export function errorKind(error: unknown): ErrorKind {
 export function isUniqueViolation(error: unknown): boolean {
   return errorKind(error).code === '23505';
 }
+
+/**
+ * Codes that say the database could not be reached or dropped the connection, not that the
+ * statement was wrong: the node socket's, postgres.js's own, SQLSTATE class 08 (connection
+ * exception), the server shutting down or starting (57P01–57P03), and too many connections.
+ */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300'
+]);
+
+/** The database is away (for now): the request may well succeed if sent again shortly. */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  const { code } = errorKind(error);
+  return code !== undefined && (UNREACHABLE_CODES.has(code) || (SQLSTATE.test(code) && code.startsWith('08')));
+}

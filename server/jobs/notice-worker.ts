@@ -4,6 +4,7 @@ import type { NoticeFacts } from '../../src/lib/shared/notices.js';
 import { pushPayload } from '../../src/lib/shared/push-payload.js';
 import type { Config } from '../config.js';
 import { selectRows, type Database } from '../db/client.js';
+import { errorKind, isDatabaseUnreachable } from '../db/errors.js';
 import { planRetry } from '../domain/delivery-retry.js';
 import { isQuietTime } from '../domain/quiet-hours.js';
 import type { Logger } from '../logger.js';
@@ -231,6 +232,26 @@ interface Worker {
 
 function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worker {
   const { db, config, mailer } = deps;
+  /**
+   * Outcomes of sends that went out while the database went away: recorded first thing once it
+   * is back, within the lease, so those rows are not claimed and sent a second time.
+   */
+  const unrecorded: { now: Date; settlements: Settlement[] }[] = [];
+  async function record(now: Date, settlements: Settlement[]): Promise<void> {
+    try {
+      await settle(db, now, settlements);
+    } catch (error) {
+      if (isDatabaseUnreachable(error)) unrecorded.push({ now, settlements });
+      throw error;
+    }
+  }
+  async function recordHeld(): Promise<void> {
+    while (unrecorded.length > 0) {
+      const { now, settlements } = unrecorded[0]!;
+      await settle(db, now, settlements);
+      unrecorded.shift();
+    }
+  }
   const contact = { section: config.profile.section, phone: config.profile.phone };
   let sender: Promise<PushSender> | undefined;
   const pushSender = () =>
@@ -260,7 +281,7 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
       else if (result.outcome === 'retry') settlements.push(retryOrFail(row, now, result.reason));
       else settlements.push({ id: row.id, attempts: row.attempts, state: 'failed', error: result.reason });
     });
-    await settle(db, now, settlements);
+    await record(now, settlements);
     // The device unsubscribed: its subscription goes, and every delivery to it with it (cascade).
     if (gone.length > 0) {
       await db.execute(sql`delete from push_subscriptions where id in (select value::int from jsonb_array_elements_text(${JSON.stringify(gone)}::jsonb))`);
@@ -285,7 +306,7 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
       }
     });
     const settlements = settled.flat();
-    await settle(db, now, settlements);
+    await record(now, settlements);
     count(report, settlements);
     return true;
   }
@@ -293,6 +314,7 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
   return {
     async drain(clock, shouldStop = () => false) {
       const report = emptyReport();
+      await recordHeld();
       let more = { push: true, mail: true };
       while ((more.push || more.mail) && !shouldStop()) {
         const now = clock();
@@ -328,7 +350,8 @@ export function startNoticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTu
         (report) => {
           if (report.sent + report.retried + report.failed + report.gone > 0) deps.logger.info(report, 'notices delivered');
         },
-        (error: unknown) => deps.logger.error({ err: error }, 'notice delivery failed')
+        // The kind only: a failed statement's message holds its SQL.
+        (error: unknown) => deps.logger.error(errorKind(error), 'notice delivery failed')
       )
       .finally(() => {
         if (stopped) return;

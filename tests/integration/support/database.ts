@@ -16,6 +16,12 @@ import { openDatabase, type Database, type DatabaseHandle, type DatabaseTarget }
 export const serverUrl = process.env.DATABASE_URL;
 export const driverName = serverUrl ? 'postgres' : 'pglite';
 
+/**
+ * The PostgreSQL server the fault suites use on either run, PGlite's too: a database that goes
+ * away, or a process killed beside it, needs a server of its own. Unreachable, they fail.
+ */
+export const faultPostgresUrl = serverUrl ?? process.env.CI_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
 export interface ScratchPostgres {
   url: string;
   drop(): Promise<void>;

@@ -75,10 +75,11 @@ function checkVapid(header: string | undefined, origin: string, now: number): { 
  * does (a P-256 key pair and a 16-byte auth secret per device, an endpoint on itself), takes
  * web-push's POSTs, checks their VAPID token, decrypts the aes128gcm body with the device's
  * private key and records what arrived. answer() makes an endpoint refuse (410, 404, 500…).
+ * `answerDelayMs` holds every answer back (after recording the message) that long.
  * `idleTimeoutMs` is how long it keeps an idle keep-alive connection open (Node's default is 5 s;
  * real push services keep theirs for minutes, which a bench that pauses a sender needs too).
  */
-export async function startPushService(options: { idleTimeoutMs?: number } = {}) {
+export async function startPushService(options: { idleTimeoutMs?: number; answerDelayMs?: number } = {}) {
   const devices = new Map<string, Device>();
   const answers = new Map<string, number>();
   const received: ReceivedPush[] = [];
@@ -94,7 +95,10 @@ export async function startPushService(options: { idleTimeoutMs?: number } = {})
       const endpoint = `${origin}${request.url}`;
       const answer = (status: number, reason: string) => {
         if (status !== 201) refused.push({ endpoint, status, reason });
-        response.writeHead(status).end(reason);
+        // A slow push service keeps a batch in flight long enough for a test to kill its sender.
+        const respond = () => response.writeHead(status).end(reason);
+        if (options.answerDelayMs) setTimeout(respond, options.answerDelayMs);
+        else respond();
       };
       const device = devices.get(endpoint);
       if (request.method !== 'POST' || !device) return answer(404, 'no such subscription');

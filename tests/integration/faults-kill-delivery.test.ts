@@ -1,0 +1,61 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { customerWithDevices, deliveringServerEnv, pushDeliveries, queuePushNotices, waitFor } from './support/fault-setup.js';
+import { freshDataDir, startServer, stopServer } from './support/server-process.js';
+
+const DEVICES = 10;
+const NOTICES = 30;
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+/**
+ * What the notices worker guarantees (server/jobs/notice-worker.ts): a claim leases its rows
+ * and records the outcomes of the whole batch in one statement after sending. A process killed
+ * in between leaves pushes that went out but are not recorded; once the lease runs out another
+ * claim sends them again. So: no delivery is lost, and a delivery is sent twice only if it was
+ * in the batch under way at the kill and had already gone out — never three times.
+ */
+describe('kill -9 of the server while it delivers notices (PostgreSQL)', () => {
+  it('loses no delivery once the lease runs out, and sends again only what was in flight at the kill', async () => {
+    // A slow push service: the batch of 300 is well under way, and not yet recorded, when the kill comes.
+    const { url, db, push, customerId, faucetNo } = await customerWithDevices(cleanups, DEVICES, { answerDelayMs: 150 });
+    await queuePushNotices(db, customerId, faucetNo, 1901, NOTICES);
+    const total = DEVICES * NOTICES;
+
+    const env = { DATA_DIR: freshDataDir(), DATABASE_URL: url, ...deliveringServerEnv() };
+    const first = await startServer(env);
+    cleanups.push(() => stopServer(first));
+    await waitFor('a third of the pushes', () => push.received.length >= total / 3, 15_000);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const deliveryKey = (endpoint: string, tag: string) => `${endpoint} ${tag}`;
+    const atKill = new Set(push.received.map((received) => deliveryKey(received.endpoint, (received.payload as { notification: { tag: string } }).notification.tag)));
+    expect(atKill.size).toBe(push.received.length);
+    expect(atKill.size).toBeLessThan(total);
+
+    // The dead process's lease holds: a new one sends nothing of that batch before it runs out.
+    const second = await startServer(env);
+    cleanups.push(() => stopServer(second));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(push.received).toHaveLength(atKill.size);
+    const leased = await pushDeliveries(db, push.received);
+    expect(leased.filter((row) => row.state === 'pending')).toHaveLength(total);
+
+    // The lease (five minutes) runs out: moved into the past instead of waiting for it.
+    await db.execute(sql`update notice_deliveries set lease_until = now() - interval '1 second' where state = 'pending'`);
+    await waitFor('every delivery sent', async () => (await pushDeliveries(db, push.received)).every((row) => row.state === 'sent'), 15_000);
+
+    const deliveries = await pushDeliveries(db, push.received);
+    expect(deliveries).toHaveLength(total);
+    // None lost; sent twice exactly those that had gone out before the kill; none three times.
+    expect(deliveries.filter((row) => row.arrived === 0)).toEqual([]);
+    expect(Math.max(...deliveries.map((row) => row.arrived))).toBeLessThanOrEqual(2);
+    const twice = deliveries.filter((row) => row.arrived === 2).map((row) => deliveryKey(row.endpoint, `notice-${row.noticeId}`));
+    expect(twice.toSorted()).toEqual([...atKill].toSorted());
+    expect(push.received).toHaveLength(total + atKill.size);
+    expect(deliveries.every((row) => row.attempts === 2)).toBe(true);
+  }, 60_000);
+});
