@@ -14,6 +14,7 @@ import { billLine, customerLine, headers, importRules, noticeRules, readingLine,
 import { pushServiceCertificate, startPushService, type PushService } from '../tests/integration/support/push-service.js';
 import { freshDataDir, startServer, stopServer } from '../tests/integration/support/server-process.js';
 import type { CustomersReport, DevicesReport, Message, Plan, Stats } from './bill-day-child.js';
+import { arrivals } from './push-loop.js';
 import { againstBaseline, progress, round, type Figure } from './results.js';
 
 /** A city: 10,000 faucets, each held by a member with one phone subscribed to bill pushes. */
@@ -65,23 +66,6 @@ function cpuMsOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/** Resolves with performance.now() when the push service has taken `count` more messages than it had, reporting as they come. */
-function arrivals(push: PushService, count: number, from = push.received.length): Promise<number> {
-  let lastReport = performance.now();
-  return new Promise((resolve) => {
-    const timer = setInterval(() => {
-      const arrived = push.received.length - from;
-      if (arrived >= count) {
-        clearInterval(timer);
-        resolve(performance.now());
-      } else if (performance.now() - lastReport >= 5000) {
-        lastReport = performance.now();
-        progress(`  ${arrived.toLocaleString('en')} of ${count.toLocaleString('en')} pushes arrived`);
-      }
-    }, 5);
-  });
 }
 
 const ms = (value: number, baseline: number, n: number): Figure => ({ value: round(value), unit: 'ms', baseline: round(baseline), n });
@@ -173,18 +157,19 @@ async function customersLoad(db: Database, baseUrl: string, serverPid: number, a
   const floor = await driver<CustomersReport>({ kind: 'healthz', baseUrl, origin: ORIGIN, customers, rampSeconds: 2, windowSeconds: HEALTHZ_SECONDS, thinkMs: THINK_MS }).report;
   progress(`  healthz: ${describe(floor.overall)}`);
 
-  progress(`load: ${CUSTOMERS} customers log in over ${RAMP_SECONDS} s, then ${WINDOW_SECONDS} s measured, think ${THINK_MS.join('–')} ms`);
+  progress(`load: ${CUSTOMERS} customers log in over ${RAMP_SECONDS} s; ${WINDOW_SECONDS} s measured once all are in; think ${THINK_MS.join('–')} ms`);
   const serverCpu = cpuMsOf(serverPid);
   const started = performance.now();
-  const ticker = setInterval(() => progress(`  ${Math.round((performance.now() - started) / 1000)} s of ${RAMP_SECONDS + WINDOW_SECONDS}`), 15_000);
+  const ticker = setInterval(() => progress(`  ${Math.round((performance.now() - started) / 1000)} s`), 15_000);
   const load = await driver<CustomersReport>({ kind: 'customers', baseUrl, origin: ORIGIN, customers, rampSeconds: RAMP_SECONDS, windowSeconds: WINDOW_SECONDS, thinkMs: THINK_MS }).report.finally(() =>
     clearInterval(ticker)
   );
   const runMs = performance.now() - started;
   const serverCpuPct = ((cpuMsOf(serverPid) - serverCpu) / runMs) * 100;
   const driverCpuPct = (load.cpuMs / runMs) * 100;
-  progress(`  log-in: ${describe(load.login)} (argon2 alone: p50 ${round(argon2P50)} ms)`);
+  progress(`  log-in: ${describe(load.login)} (argon2 alone: p50 ${round(argon2P50)} ms); the last answered after ${round(load.rampSeconds)} s`);
   for (const [kind, stats] of Object.entries(load.window)) progress(`  ${kind}: ${describe(stats)}`);
+  progress(`  first pulls, ramp and window: ${describe(load.firstPull)}`);
   progress(`  all but log-in: ${describe(load.overall)}`);
   progress(`  all but log-in during the ramp: ${describe(load.ramp)}`);
   progress(`  CPU: server ${round(serverCpuPct)} % of a core, driver ${round(driverCpuPct)} %`);
@@ -194,15 +179,17 @@ async function customersLoad(db: Database, baseUrl: string, serverPid: number, a
     throw new Error(`${load.filings.length} filings sent, ${filed!.rows} kept (${filed!.distinct} distinct)`);
   }
 
-  const kind = (name: string) => load.window[name] ?? { n: 0, p50: 0, p99: 0 };
+  const kinds: [string, Stats | undefined][] = [
+    ['pull', load.window.pull],
+    ['mark_read', load.window['mark-read']],
+    ['file', load.window.file],
+    ['first_pull', load.firstPull]
+  ];
   const perKind = Object.fromEntries(
-    (['pull', 'first-pull', 'mark-read', 'file'] as const).flatMap((name) => {
-      const key = name.replace('-', '_');
-      return [
-        [`load_${key}_p50_ms`, { value: kind(name).p50, unit: 'ms', n: kind(name).n }],
-        [`load_${key}_p99_ms`, { value: kind(name).p99, unit: 'ms', n: kind(name).n }]
-      ];
-    })
+    kinds.flatMap(([key, stats = { n: 0, errors: 0, p50: 0, p99: 0, max: 0 }]) => [
+      [`load_${key}_p50_ms`, { value: stats.p50, unit: 'ms', n: stats.n }],
+      [`load_${key}_p99_ms`, { value: stats.p99, unit: 'ms', n: stats.n }]
+    ])
   ) as Record<string, Figure>;
   return {
     load_rps: againstBaseline(load.overall.n / WINDOW_SECONDS, 'requests/s', floor.overall.n / HEALTHZ_SECONDS, load.overall.n),
@@ -217,6 +204,7 @@ async function customersLoad(db: Database, baseUrl: string, serverPid: number, a
     load_login_p50_ms: againstBaseline(load.login.p50, 'ms', argon2P50, load.login.n),
     load_login_p99_ms: ms(load.login.p99, argon2P50, load.login.n),
     load_ramp_p99_ms: ms(load.ramp.p99, floor.overall.p99, load.ramp.n),
+    load_ramp_s: { value: round(load.rampSeconds), unit: 's', baseline: RAMP_SECONDS, n: load.login.n },
     ...perKind,
     load_server_cpu_pct: { value: round(serverCpuPct), unit: '% of a core' },
     load_driver_cpu_pct: { value: round(driverCpuPct), unit: '% of a core' }
