@@ -9,33 +9,14 @@ import { createMailer } from '../server/mail/transport.js';
 import { webPushOptions } from '../server/push/send.js';
 import { vapidKeys } from '../server/push/vapid.js';
 import { billLine, customerLine, headers, importRules, noticeRules, writeCsv } from '../tests/integration/support/import-files.js';
-import type { PushService } from '../tests/integration/support/push-service.js';
 import { freshDataDir } from '../tests/integration/support/server-process.js';
-import { bareWebPushLoop, describePhase, measure, openPushBench } from './push-loop.js';
+import { arrivals, bareWebPushLoop, describePhase, measure, openPushBench } from './push-loop.js';
 import { againstBaseline, progress, round, type Figure } from './results.js';
 
 const FAUCETS = 15_000;
 /** Faucets whose customers get an untimed bills import first: the worker, the import and both agents warm. */
 const WARM_UP = 500;
 const faucetNo = (index: number) => String(30_000_000 + index);
-
-/** Resolves with performance.now() when the push service has taken `count` more messages than it had, reporting as they come. */
-function arrivals(push: PushService, count: number): Promise<number> {
-  const from = push.received.length;
-  let lastReport = performance.now();
-  return new Promise((resolve) => {
-    const timer = setInterval(() => {
-      const arrived = push.received.length - from;
-      if (arrived >= count) {
-        clearInterval(timer);
-        resolve(performance.now());
-      } else if (performance.now() - lastReport >= 5000) {
-        lastReport = performance.now();
-        progress(`  ${arrived.toLocaleString('en')} of ${count.toLocaleString('en')} pushes arrived`);
-      }
-    }, 5);
-  });
-}
 
 /**
  * notices_after_import_s: a bills import of 15,000 faucets, each linked to a customer with one

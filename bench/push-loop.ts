@@ -4,6 +4,7 @@ import { openDatabase, type DatabaseHandle } from '../server/db/client.js';
 import { migrate } from '../server/db/migrate.js';
 import { pushAgent } from '../server/push/send.js';
 import { pushServiceCertificate, startPushService, type PushService, type PushSubscriptionJson } from '../tests/integration/support/push-service.js';
+import { progress } from './results.js';
 
 /** Longer than any phase: neither sender comes back to connections the push service has closed (Node's default is 5 s). */
 const PUSH_SERVICE_IDLE_MS = 10 * 60_000;
@@ -99,3 +100,20 @@ export async function measure(counted: CountedAgent, run: () => Promise<unknown>
 }
 
 export const describePhase = (phase: Phase) => `${Math.round(phase.ms)} ms, CPU ${Math.round(phase.cpuMs)} ms, ${phase.opened} connections opened`;
+
+/** Resolves with performance.now() when the push service has taken `count` messages more than it had at `from`, reporting as they come. */
+export function arrivals(push: PushService, count: number, from = push.received.length): Promise<number> {
+  let lastReport = performance.now();
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      const arrived = push.received.length - from;
+      if (arrived >= count) {
+        clearInterval(timer);
+        resolve(performance.now());
+      } else if (performance.now() - lastReport >= 5000) {
+        lastReport = performance.now();
+        progress(`  ${arrived.toLocaleString('en')} of ${count.toLocaleString('en')} pushes arrived`);
+      }
+    }, 5);
+  });
+}

@@ -16,6 +16,7 @@ const benches = {
   sync: async () => (await import('./sync.js')).benchSync(),
   push: async () => (await import('./push-fanout.js')).benchPushFanout(scratchDatabase),
   notices: async () => (await import('./notices-after-import.js')).benchNoticesAfterImport(scratchDatabase),
+  load: async () => (await import('./bill-day-load.js')).benchBillDayLoad(scratchDatabase),
   js: async () => (await import('./js-size.js')).benchJavaScriptSize()
 };
 type BenchName = keyof typeof benches;

@@ -125,6 +125,12 @@ export function createRequestHandler(services: Services & { clientDir: string })
 
 export function createHttpServer(services: Services & { clientDir: string }) {
   const server = http.createServer(createRequestHandler(services));
-  server.keepAliveTimeout = 5_000;
+  // Longer than a reverse proxy keeps an idle upstream connection (nginx and most balancers: 60 s):
+  // with Node's 5 s the app closed connections the proxy was about to reuse, and devices pulling
+  // every few seconds reconnected each time; in the bill-day bench 2,000 devices pulling every
+  // 10 s overflowed the listen queue (dropped SYNs, pulls waiting a minute and more, resets).
+  server.keepAliveTimeout = 65_000;
+  // Node's own advice: longer than keepAliveTimeout, or a reused connection can be cut mid-request.
+  server.headersTimeout = 66_000;
   return server;
 }

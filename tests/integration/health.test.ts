@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { Agent, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -79,6 +79,23 @@ describe(`HTTP on ${driverName}`, () => {
   it('answers /healthz with 200 {"ok":true} while the database answers', async () => {
     const { baseUrl } = await servedApp();
     expect(await health(baseUrl)).toMatchObject({ status: 200, body: { ok: true } });
+  });
+
+  it('keeps an idle keep-alive connection open longer than Node\'s 5 s, so a device or proxy pulling every 10 s reuses it', { timeout: 20_000 }, async () => {
+    const { baseUrl } = await servedApp();
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    cleanups.push(async () => agent.destroy());
+    const reused = () =>
+      new Promise<boolean>((resolve, reject) => {
+        const request = get(`${baseUrl}/healthz`, { agent }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(request.reusedSocket));
+        });
+        request.on('error', reject);
+      });
+    expect(await reused()).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 7_000));
+    expect(await reused()).toBe(true);
   });
 
   it('answers the health check on its exact path (any query) and 404 to a near miss, not the shell', async () => {

@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
+import { lanes } from '../../domain/lanes.js';
 
 /**
  * argon2id, 64 MiB and 8 passes: about 110 ms a check on this 2-core machine, a deliberate
@@ -7,8 +9,18 @@ import { hash, verify } from '@node-rs/argon2';
 // 2 is Algorithm.Argon2id: the package's enum is a const enum, which isolated modules cannot read.
 const options = { algorithm: 2, memoryCost: 65_536, timeCost: 8, parallelism: 1 } as const;
 
+/**
+ * How many hashes run at once; the rest wait their turn. argon2 runs on libuv's thread pool
+ * (4 threads by default), which gzip, the file system and DNS
+ * share: a burst of log-ins that filled it made every gzipped answer wait behind all of them
+ * (the bill-day bench: first pulls waited over 100 s). At most half the default pool, and one
+ * core fewer than the machine has, so the event loop keeps a core for everyone else's requests.
+ */
+const HASHING_LANES = Math.max(1, Math.min(availableParallelism() - 1, 2));
+const oneOfTheLanes = lanes(HASHING_LANES);
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, options);
+  return oneOfTheLanes(() => hash(password, options));
 }
 
 let decoy: Promise<string> | undefined;
@@ -20,8 +32,9 @@ let decoy: Promise<string> | undefined;
 export async function passwordMatches(storedHash: string | undefined, password: string): Promise<boolean> {
   if (storedHash === undefined) {
     decoy ??= hashPassword('decoy password that matches nothing');
-    await verify(await decoy, password);
+    const decoyHash = await decoy;
+    await oneOfTheLanes(() => verify(decoyHash, password));
     return false;
   }
-  return verify(storedHash, password);
+  return oneOfTheLanes(() => verify(storedHash, password));
 }
