@@ -55,6 +55,9 @@ const samples: Record<string, { type: 'query' | 'mutation'; input?: Record<strin
   'staff.admin.auditLog': { type: 'query', input: { before: 1000 } },
   'staff.procedures.queue': { type: 'query', input: { status: 'received', kind: 'paper-slip' } },
   'staff.procedures.detail': { type: 'query', input: { procedureId: 1 } },
+  'staff.procedures.paperRequests': { type: 'query' },
+  // Its input is a multipart form (staff-imports.test.ts sends real ones): here only what else arrives, which must never get a 500.
+  'staff.imports.upload': { type: 'mutation' },
   'staff.procedures.setStatus': { type: 'mutation', input: { procedureId: 999_999, status: 'processing', note: '確認中' } },
   // No account of these ids: an edge value that passes must not withdraw the member the other runs use.
   'staff.support.search': { type: 'query', input: { query: 'なよろ' } },
