@@ -210,7 +210,8 @@ async function makeMembers(db: Database, push: PushService | undefined): Promise
       join customers cu using (email)`);
     await db.execute(sql`insert into notice_preferences (customer_id, topic, push, email) select id, 'bill', true, false from customers where email like 'member%'`);
   }
-  await db.execute(sql`analyze`);
+  // As autovacuum would have left a settled database: hint bits set, the visibility map and statistics current.
+  await db.execute(sql`vacuum analyze`);
   return { devices: devices.map(({ endpoint, keys }) => ({ endpoint, keys })), members: members.length, company: company!.id };
 }
 
@@ -226,7 +227,7 @@ interface QueryFigures {
 async function measureQueries(deps: ServiceDeps, company: number, faucets: number): Promise<QueryFigures> {
   const body = (data: unknown) => JSON.stringify([{ result: { data } }]);
   // Unmeasured first: the process's code and the connections warm, whichever database comes first.
-  for (let round_ = 0; round_ < 3; round_ += 1) {
+  for (let round_ = 0; round_ < 10; round_ += 1) {
     await pull({ ...deps, now: new Date() }, company, { format: SYNC_FORMAT, cursor: null, knownLinks: [] });
     await searchAccounts(deps, benchFaucetNo(COMPANY_FAUCETS + round_));
   }
@@ -289,23 +290,27 @@ async function smallDatabaseFigures(scratch: () => Promise<{ url: string; drop()
     const files = writeBenchFiles({ faucets: SMALL_FAUCETS, months: MONTHS, firstYear: FIRST_YEAR, kinds: historyKinds });
     for (const kind of historyKinds) await timedImport(small.handle.db, kind, files[kind], 'small');
     const { company } = await makeMembers(small.handle.db, undefined);
-    return await measureQueries(serviceDeps(small.handle.db, benchConfig()), company, SMALL_FAUCETS);
+    const deps = serviceDeps(small.handle.db, benchConfig());
+    // A whole round first, not kept: the process's first one runs about twice as slow (its code not yet optimised).
+    await measureQueries(deps, company, SMALL_FAUCETS);
+    return await measureQueries(deps, company, SMALL_FAUCETS);
   } finally {
     await small.drop();
   }
 }
 
-/** Resolves when the push service has taken `count` more messages than `from`, reporting every 10 s. */
-async function arrivals(push: PushService, from: number, count: number): Promise<number> {
+/** Waits until the push service has taken `count` more messages than `from`, or the deadline; reports every 10 s. */
+async function arrivals(push: PushService, from: number, count: number, deadlineMs: number): Promise<{ at: number; arrived: number }> {
+  const deadline = performance.now() + deadlineMs;
   let reported = performance.now();
-  while (push.received.length - from < count) {
+  while (push.received.length - from < count && performance.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     if (performance.now() - reported > 10_000) {
       reported = performance.now();
       progress(`  ${(push.received.length - from).toLocaleString('en')} of ${count.toLocaleString('en')} pushes arrived`);
     }
   }
-  return performance.now();
+  return { at: performance.now(), arrived: Math.min(count, push.received.length - from) };
 }
 
 /**
@@ -400,11 +405,12 @@ export async function benchScale(scratch: () => Promise<{ url: string; drop(): P
     const importMs = await timedImport(db, 'bills', monthly.bills, 'monthly');
     const committedAt = performance.now();
     const [made] = await selectRows<{ count: number }>(db, sql`select count(*)::int as count from notices where period = ${benchPeriod(FIRST_YEAR, MONTHS)}`);
-    const sentAt = await arrivals(push, before, members);
+    // A delivery the worker gave up on never arrives: past 20 minutes the figure counts those that did (its n).
+    const { at: sentAt, arrived } = await arrivals(push, before, members, 20 * 60_000);
     const sendSeconds = (sentAt - committedAt) / 1000;
     await stopWorker();
     stopWorker = undefined;
-    progress(`  import ${round(importMs / 1000, 1)} s, ${made!.count} notices made; the last push ${round(sendSeconds, 1)} s after the commit (${round((sentAt - started) / 1000, 1)} s in all)`);
+    progress(`  import ${round(importMs / 1000, 1)} s, ${made!.count} notices made; ${arrived} pushes arrived, the last ${round(sendSeconds, 1)} s after the commit (${round((sentAt - started) / 1000, 1)} s in all)`);
     // The baseline: a bare web-push loop to a quarter of the same devices, at the worker's concurrency, scaled to all of them.
     const sample = devices.slice(0, Math.ceil(members / 4));
     const vapid = await vapidKeys(db, config);
@@ -419,7 +425,7 @@ export async function benchScale(scratch: () => Promise<{ url: string; drop(): P
     // One bill notice for every linked faucet (the members' and the company's); pushes go to the members' devices.
     const linked = members + COMPANY_FAUCETS;
     figures[`notices_made${suffix}`] = { value: made!.count, unit: 'notices', baseline: linked, ratio: round(made!.count / linked, 3), n: faucets };
-    figures[`notices_sent_s${suffix}`] = againstBaseline(sendSeconds, 's', bareSeconds, members);
+    figures[`notices_sent_s${suffix}`] = againstBaseline(sendSeconds, 's', bareSeconds, arrived);
     return figures;
   } finally {
     await stopWorker?.();
