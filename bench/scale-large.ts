@@ -51,23 +51,26 @@ const tableColumns: Record<PeriodKind, string> = {
 };
 
 /** Streams a period file to the rows the table stores, faucet numbers resolved to ids: what COPY into the table takes. */
-async function resolvedFile(file: string, idOf: Map<string, number>): Promise<string> {
+async function resolvedFile(file: string, idOf: Map<string, number>): Promise<{ resolved: string; rows: number }> {
   const resolved = `${file}.resolved`;
   const out = createWriteStream(resolved);
-  let usageColumn = -1;
+  let usageColumn: number | undefined;
+  let rows = 0;
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
     const fields = line.split(',');
-    if (usageColumn < 0) {
+    if (usageColumn === undefined) {
+      // The header; payments have no usage (-1).
       usageColumn = fields.indexOf('usage_m3');
       continue;
     }
     fields[0] = String(idOf.get(fields[0]!));
     if (usageColumn > 0) fields[usageColumn] = String(Math.round(Number(fields[usageColumn]) * 10));
+    rows += 1;
     if (!out.write(`${fields.join(',')}\n`)) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
-  return resolved;
+  return { resolved, rows };
 }
 
 /**
@@ -77,13 +80,15 @@ async function resolvedFile(file: string, idOf: Map<string, number>): Promise<st
  */
 async function copyBaselineMs(url: string, db: Database, kind: PeriodKind, file: string): Promise<number> {
   const ids = await selectRows<{ id: number; faucet_no: string }>(db, sql`select id, faucet_no from faucets`);
-  const resolved = await resolvedFile(file, new Map(ids.map((row) => [row.faucet_no, row.id])));
+  const { resolved, rows } = await resolvedFile(file, new Map(ids.map((row) => [row.faucet_no, row.id])));
   const client = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await client.unsafe(`create table baseline_${kind} (like ${kind} including all, foreign key (faucet_id) references faucets (id))`);
     const started = performance.now();
     await pipeline(createReadStream(resolved), await client.unsafe(`copy baseline_${kind} (${tableColumns[kind]}) from stdin with (format csv)`).writable());
     const ms = performance.now() - started;
+    const [copied] = await client.unsafe(`select count(*)::int as rows from baseline_${kind}`);
+    if (copied!.rows !== rows) throw new Error(`the baseline copied ${copied!.rows} of ${rows} rows`);
     await client.unsafe(`drop table baseline_${kind}`);
     return ms;
   } finally {
