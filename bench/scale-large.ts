@@ -1,4 +1,5 @@
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
@@ -437,5 +438,7 @@ export async function benchScale(scratch: () => Promise<{ url: string; drop(): P
     agent.agent.destroy();
     await large.drop();
     await push.stop();
+    // Some 700 MB of files and their resolved copies: not left in the temp folder.
+    for (const written of [files.customers, monthly.bills]) rmSync(path.dirname(written), { recursive: true, force: true });
   }
 }
