@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { againstBaseline, progress, round, type Figure } from './results.js';
 import { runInChild } from './child.js';
+import { writeBenchFiles } from './bench-files.js';
 import { openDatabase, selectRows, type Database } from '../server/db/client.js';
 import { migrate } from '../server/db/migrate.js';
 import { importFiles } from '../server/features/imports/service.js';
@@ -17,28 +18,8 @@ const MONTHS = 24;
 export const readingsRows = FAUCETS * MONTHS;
 
 /** 15,000 faucets × 24 monthly readings, written once per run as a billing system would. */
-export function writeBenchFiles(): { customers: string; readings: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'portal-bench-'));
-  const customers = [
-    'faucet_no,holder_name,holder_kana,phone,supply_address,billing_name,billing_postal_code,billing_address,contract_start,contract_end,payment_method'
-  ];
-  const readings = ['faucet_no,period,reading_date,meter_value,usage_m3,next_reading_date'];
-  for (let index = 0; index < FAUCETS; index += 1) {
-    const faucetNo = String(30_000_000 + index);
-    customers.push(`${faucetNo},名寄 利用者${index},ナヨロ リヨウシャ,01654-2-${String(index % 10_000).padStart(4, '0')},名寄市西${index % 20}条南${index % 9}丁目,,,,2015-04-01,,transfer`);
-    let meter = 1000 + (index % 500);
-    for (let month = 0; month < MONTHS; month += 1) {
-      const year = 2024 + Math.floor(month / 12);
-      const period = `${year}-${String((month % 12) + 1).padStart(2, '0')}`;
-      const usageTenths = 80 + ((index * 7 + month * 13) % 300);
-      meter += Math.floor(usageTenths / 10);
-      readings.push(`${faucetNo},${period},${period}-14,${meter},${usageTenths / 10},`);
-    }
-  }
-  const files = { customers: path.join(dir, 'customers.csv'), readings: path.join(dir, 'readings.csv') };
-  writeFileSync(files.customers, `${customers.join('\r\n')}\r\n`);
-  writeFileSync(files.readings, `${readings.join('\r\n')}\r\n`);
-  return files;
+function writeImportFiles(): { customers: string; readings: string } {
+  return writeBenchFiles({ faucets: FAUCETS, months: MONTHS, firstYear: 2024, kinds: ['customers', 'readings'] });
 }
 
 const readingsColumns = 'faucet_id, period, reading_date, meter_value, usage_tenths, next_reading_date';
@@ -123,7 +104,7 @@ function importInChild(files: { customers: string; readings: string }, env: Reco
 
 export async function benchImportReadings(scratch: () => Promise<ScratchDatabase>): Promise<Record<string, Figure>> {
   progress(`writing ${readingsRows.toLocaleString('en')} readings rows`);
-  const files = writeBenchFiles();
+  const files = writeImportFiles();
 
   progress('PostgreSQL: COPY baseline (resolved rows into the real readings table)');
   const copyDb = await scratch();

@@ -38,6 +38,28 @@ async function scratchDatabase() {
   };
 }
 
+// `npm run bench -- --scale large`: the city-sized run (bench/scale-large.ts), apart from the others for its length.
+// `--scale 5000` runs it on 5,000 faucets to try it out; those figures are printed, not recorded.
+const scaleAt = process.argv.indexOf('--scale');
+if (scaleAt >= 0) {
+  const size = process.argv[scaleAt + 1];
+  const { benchScale, LARGE_FAUCETS } = await import('./scale-large.js');
+  const faucets = size === 'large' ? LARGE_FAUCETS : Number(size);
+  if (!Number.isInteger(faucets) || faucets < 1000) {
+    process.stderr.write(`--scale takes "large" or a number of faucets (at least 1,000), not ${JSON.stringify(size)}\n`);
+    process.exit(2);
+  }
+  const started = performance.now();
+  const figures = await benchScale(scratchDatabase, faucets);
+  progress(`scale run of ${faucets.toLocaleString('en')} faucets: ${Math.round((performance.now() - started) / 1000)} s`);
+  if (faucets === LARGE_FAUCETS) {
+    recordFigures(figures);
+    progress(`wrote ${resultsFile}`);
+  }
+  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+  process.exit(0);
+}
+
 // `npm run bench -- sync js` runs only those; the other figures in results.json stay as they were.
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((name) => !(name in benches));

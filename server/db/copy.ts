@@ -1,58 +1,98 @@
 import { createReadStream, openAsBlob } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
+import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import type postgres from 'postgres';
 import type { Database } from './client.js';
+import * as schema from './schema.js';
 
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
-
-interface PostgresClient {
-  unsafe(query: string): { writable(): Promise<NodeJS.WritableStream> };
-}
-interface PgliteClient {
-  query(query: string, parameters: unknown[], options: { blob: Blob }): Promise<unknown>;
+/**
+ * A transaction opened by the driver itself, because drizzle's has no way to COPY: drizzle
+ * wrapped around it for the ordinary statements, the driver's own API for COPY and savepoints.
+ */
+export interface CopyingTransaction {
+  db: Database;
+  /**
+   * `COPY into FROM` a file. postgres.js streams it to the server (constant memory); PGlite
+   * only reads COPY input from `/dev/blob`, a Blob it takes whole, so there the file is in
+   * memory once (an embedded database is small). Every chunk passes `observe` first, so a
+   * caller can hash or count the bytes the database got.
+   */
+  copyFromFile(into: string, options: string, path: string, observe: (chunk: Buffer) => void): Promise<void>;
+  /** Runs work inside a savepoint; when work throws, the transaction is undone to it and the error passed on. */
+  savepoint<T>(work: (inner: CopyingTransaction) => Promise<T>): Promise<T>;
 }
 
 /**
- * `COPY into FROM` a file inside a drizzle transaction, on either driver. postgres.js streams the
- * file to the server (constant memory); PGlite only reads COPY input from `/dev/blob`, a Blob
- * it takes whole, so there the file is in memory once (an embedded database is small). Every
- * chunk passes `observe` first, so a caller can hash or count the bytes the database got.
+ * Runs work in one transaction of db's driver (drizzle's documented `db.$client`): committed
+ * when work returns, rolled back when it throws. db must be the database, not a transaction.
  */
-export async function copyFromFile(
-  tx: Transaction,
-  into: string,
-  options: string,
-  path: string,
-  observe: (chunk: Buffer) => void
-): Promise<void> {
-  // drizzle keeps the driver's transaction client on the session; neither driver's public API reaches COPY.
-  const client = (tx as unknown as { session: { client: PostgresClient | PgliteClient } }).session.client;
-  if ('unsafe' in client) {
-    const watching = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        observe(chunk);
-        done(null, chunk);
-      }
-    });
-    const writable = await client.unsafe(`copy ${into} from stdin with (${options})`).writable();
-    // postgres.js loses an error the server sends after the last byte (the writable then never
-    // finishes). A query sent once the last byte is handed over waits behind the COPY on the
-    // same connection and fails when the COPY did, so it answers instead.
-    const refused = new Promise<never>((_resolve, reject) => {
-      watching.once('end', () => {
-        Promise.resolve(client.unsafe('select 1')).catch(reject);
+export async function transactionWithCopy<T>(db: Database, work: (tx: CopyingTransaction) => Promise<T>): Promise<T> {
+  const client = (db as { $client?: postgres.Sql | PGlite }).$client;
+  if (client instanceof PGlite) return client.transaction((tx) => work(pgliteTransaction(tx)));
+  if (!client) throw new Error('transactionWithCopy opens its own transaction: give it the database');
+  return (await client.begin((tx) => work(postgresTransaction(tx, client.options)))) as T;
+}
+
+const CHUNK_BYTES = 256 * 1024;
+
+function postgresTransaction(tx: postgres.TransactionSql, options: postgres.Sql['options']): CopyingTransaction {
+  // drizzle's driver reads the type parsers off `options`, which postgres.js sets on the pool's
+  // sql only; the transaction's queries run with those same options.
+  const db = drizzlePostgres({ client: Object.assign(tx, { options }) as unknown as postgres.Sql, schema }) as unknown as Database;
+  return {
+    db,
+    savepoint: async (work) => (await tx.savepoint((inner) => work(postgresTransaction(inner, options)))) as Awaited<ReturnType<typeof work>>,
+    async copyFromFile(into, copyOptions, path, observe) {
+      const watching = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          observe(chunk);
+          done(null, chunk);
+        }
       });
-    });
-    try {
-      await Promise.race([pipeline(createReadStream(path, { highWaterMark: 256 * 1024 }), watching, writable), refused]);
-    } catch (error) {
-      if ((error as { code?: unknown }).code === '25P02') throw new CopyRefused();
-      throw error;
+      const writable = await tx.unsafe(`copy ${into} from stdin with (${copyOptions})`).writable();
+      // postgres.js 3.4 loses an error the server sends after the last byte: the writable never
+      // finishes (porsager/postgres#1173). A query sent once the last byte is handed over waits
+      // behind the COPY on the same connection and fails when the COPY did, so it answers instead.
+      const refused = new Promise<never>((_resolve, reject) => {
+        watching.once('end', () => {
+          Promise.resolve(tx`select 1`).catch(reject);
+        });
+      });
+      try {
+        await Promise.race([pipeline(createReadStream(path, { highWaterMark: CHUNK_BYTES }), watching, writable), refused]);
+      } catch (error) {
+        if ((error as { code?: unknown }).code === '25P02') throw new CopyRefused();
+        throw error;
+      }
     }
-    return;
-  }
-  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) observe(chunk as Buffer);
-  await client.query(`copy ${into} from '/dev/blob' with (${options})`, [], { blob: await openAsBlob(path) });
+  };
+}
+
+function pgliteTransaction(tx: PgliteTransaction): CopyingTransaction {
+  // drizzle's PGlite driver only ever calls query() on its client, which a PGlite transaction has.
+  const db = drizzlePglite({ client: tx as unknown as PGlite, schema }) as unknown as Database;
+  const self: CopyingTransaction = {
+    db,
+    async savepoint(work) {
+      await tx.exec('savepoint copying');
+      try {
+        const result = await work(self);
+        await tx.exec('release savepoint copying');
+        return result;
+      } catch (error) {
+        await tx.exec('rollback to savepoint copying');
+        throw error;
+      }
+    },
+    async copyFromFile(into, copyOptions, path, observe) {
+      for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) observe(chunk as Buffer);
+      await tx.query(`copy ${into} from '/dev/blob' with (${copyOptions})`, [], { blob: await openAsBlob(path) });
+    }
+  };
+  return self;
 }
 
 /** The server refused the COPY's data after the last byte; the transaction (or savepoint) is aborted. */

@@ -77,7 +77,6 @@ export const contracts = pgTable(
 export const readings = pgTable(
   'readings',
   {
-    id: serial('id').primaryKey(),
     faucetId: integer('faucet_id')
       .notNull()
       .references(() => faucets.id),
@@ -91,7 +90,9 @@ export const readings = pgTable(
     version: version()
   },
   (table) => [
-    uniqueIndex('readings_faucet_period').on(table.faucetId, table.period),
+    // The billing system's own key, one row a faucet and month (bills and payments alike): no
+    // surrogate id, which nothing refers to and every import would write one more index for.
+    primaryKey({ columns: [table.faucetId, table.period] }),
     periodCheck('readings', table.period),
     check('readings_usage', sql`${table.usageTenths} >= 0`)
   ]
@@ -100,7 +101,6 @@ export const readings = pgTable(
 export const bills = pgTable(
   'bills',
   {
-    id: serial('id').primaryKey(),
     faucetId: integer('faucet_id')
       .notNull()
       .references(() => faucets.id),
@@ -116,7 +116,7 @@ export const bills = pgTable(
     version: version()
   },
   (table) => [
-    uniqueIndex('bills_faucet_period').on(table.faucetId, table.period),
+    primaryKey({ columns: [table.faucetId, table.period] }),
     // The hourly transfer-notice job looks bills up by the dates it announces.
     index('bills_transfer_date').on(table.transferDate),
     periodCheck('bills', table.period),
@@ -130,7 +130,6 @@ export const bills = pgTable(
 export const payments = pgTable(
   'payments',
   {
-    id: serial('id').primaryKey(),
     faucetId: integer('faucet_id')
       .notNull()
       .references(() => faucets.id),
@@ -142,7 +141,7 @@ export const payments = pgTable(
     version: version()
   },
   (table) => [
-    uniqueIndex('payments_faucet_period').on(table.faucetId, table.period),
+    primaryKey({ columns: [table.faucetId, table.period] }),
     periodCheck('payments', table.period),
     check('payments_amount', sql`${table.amount} >= 0`),
     check('payments_method', sql`${table.method} in ('transfer', 'convenience', 'counter', 'other')`),

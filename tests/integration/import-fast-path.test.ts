@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectRows, type Database } from '../../server/db/client.js';
+import { transactionWithCopy } from '../../server/db/copy.js';
 import { stageByCopy } from '../../server/features/imports/copy-stage.js';
 import { formatReport } from '../../server/features/imports/report.js';
 import { importFiles, type ImportOptions } from '../../server/features/imports/service.js';
@@ -131,14 +132,12 @@ describe(`readings by COPY and row by row on ${driverName}`, () => {
     // Staged inside a transaction that is then rolled back: only what stageByCopy answers matters here.
     const copiedOrNot = async (lines: string[]) => {
       let copied: unknown;
-      await db
-        .transaction(async (tx) => {
-          await tx.execute(sql.raw(targets.readings.createStaging));
-          const path = writeCsv([headers.readings, ...lines]);
-          copied = await stageByCopy(tx, 'readings', path, headers.readings.split(','), importRules, { every: 1000, report: () => {} });
-          throw new Error('roll back');
-        })
-        .catch(() => {});
+      await transactionWithCopy(db, async (tx) => {
+        await tx.db.execute(sql.raw(targets.readings.createStaging));
+        const path = writeCsv([headers.readings, ...lines]);
+        copied = await stageByCopy(tx, 'readings', path, headers.readings.split(','), importRules, { every: 1000, report: () => {} });
+        throw new Error('roll back');
+      }).catch(() => {});
       return copied;
     };
     expect(await copiedOrNot([readingLine(faucets[0]!, '2026-04', 12)])).toMatchObject({ rowsRead: 1 });

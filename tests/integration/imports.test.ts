@@ -41,7 +41,7 @@ describe(`imports on ${driverName}`, () => {
       ['髙橋 一郎', '0165421234', null, 'transfer'],
       ['﨑山 商店, 代表 﨑山 花子', '09012345678', '名寄市東1条\r\n南2丁目', 'invoice']
     ]);
-    const usage = await db.select({ period: readings.period, usageTenths: readings.usageTenths }).from(readings).orderBy(readings.id);
+    const usage = await db.select({ period: readings.period, usageTenths: readings.usageTenths }).from(readings).orderBy(readings.faucetId, readings.period);
     expect(usage).toEqual([
       { period: '2026-09', usageTenths: 205 },
       { period: '2026-10', usageTenths: 210 },
@@ -63,11 +63,11 @@ describe(`imports on ${driverName}`, () => {
 
   it('replaces a corrected row with a new version and leaves the others alone', async () => {
     await loadBase();
-    const before = await db.select().from(readings).orderBy(readings.id);
+    const before = await db.select().from(readings).orderBy(readings.faucetId, readings.period);
     const corrected = readingLines.map((line) => line.replace('2026-10-14,121,21,', '2026-10-14,122,22,'));
     const result = await run([{ kind: 'readings', path: writeCsv(corrected) }]);
     expect(result.files[0]).toMatchObject({ inserted: 0, updated: 1, unchanged: 2 });
-    const after = await db.select().from(readings).orderBy(readings.id);
+    const after = await db.select().from(readings).orderBy(readings.faucetId, readings.period);
     expect(after[1]).toMatchObject({ meterValue: 122, usageTenths: 220 });
     expect(after[1]!.version).toBeGreaterThan(Math.max(...before.map((row) => row.version)));
     expect([after[0]!.version, after[2]!.version]).toEqual([before[0]!.version, before[2]!.version]);

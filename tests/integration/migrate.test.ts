@@ -1,10 +1,12 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import postgres from 'postgres';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../server/db/client.js';
+import { openDatabase, selectRows, type Database } from '../../server/db/client.js';
 import { MIGRATION_LOCK_KEY, migrate, migrationsFolder } from '../../server/db/migrate.js';
-import { faucets, readings } from '../../server/db/schema.js';
+import { bills, faucets, payments, readings } from '../../server/db/schema.js';
 import { createTestDatabase, driverName, lockWaiters, serverUrl, type TestDatabase } from './support/database.js';
 
 const migrationCount = readdirSync(migrationsFolder).filter((file) => file.endsWith('.sql')).length;
@@ -12,6 +14,24 @@ const migrationCount = readdirSync(migrationsFolder).filter((file) => file.endsW
 async function recordedMigrations(db: Database): Promise<number> {
   const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(sql`drizzle.__drizzle_migrations`);
   return row!.count;
+}
+
+/**
+ * Applies the migrations before `tag` as migrate() would and records them, so migrate() then
+ * finds a database of that older schema and applies the rest.
+ */
+async function migrateUpTo(db: Database, tag: string): Promise<void> {
+  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+  const upTo = journal.entries.findIndex((entry) => entry.tag === tag);
+  expect(upTo).toBeGreaterThan(0);
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`create schema drizzle`);
+    await tx.execute(sql`create table drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`);
+    for (const migration of readMigrationFiles({ migrationsFolder }).slice(0, upTo)) {
+      for (const statement of migration.sql) if (statement.trim()) await tx.execute(sql.raw(statement));
+      await tx.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${migration.hash}, ${migration.folderMillis})`);
+    }
+  });
 }
 
 describe(`migrations on ${driverName}`, () => {
@@ -66,5 +86,45 @@ describe(`migrations on ${driverName}`, () => {
     ).rejects.toThrow();
     const rows = await db.select().from(readings);
     expect(rows).toHaveLength(1);
+  });
+
+  it('key readings, bills and payments by faucet and period in a database that holds them, every row kept', async () => {
+    const { db } = testDb.handle;
+    await migrateUpTo(db, '0011_period_rows_without_id');
+    await db.execute(sql`insert into faucets (faucet_no) values ('10000001'), ('10000002')`);
+    await db.execute(sql`insert into readings (faucet_id, period, reading_date, meter_value, usage_tenths)
+      select f.id, p, (p || '-14')::date, 100, 10 from faucets f, unnest(array['2026-09', '2026-10']) p`);
+    await db.execute(sql`insert into bills (faucet_id, period, usage_tenths, water_charge, sewer_charge, total, issue_date)
+      select f.id, '2026-10', 10, 1000, 800, 1800, '2026-10-20' from faucets f`);
+    await db.execute(sql`insert into payments (faucet_id, period, amount, method, result) select f.id, '2026-10', 1800, 'transfer', 'paid' from faucets f`);
+    const rowsOf = () =>
+      selectRows(
+        db,
+        sql`select 'readings' as kind, faucet_id, period, version::text from readings
+            union all select 'bills', faucet_id, period, version::text from bills
+            union all select 'payments', faucet_id, period, version::text from payments order by 1, 2, 3`
+      );
+    const before = await rowsOf();
+
+    expect(await migrate(db)).toEqual({ applied: 2 });
+
+    // Kept as they were, versions too: a device's cursor must not see them as changed.
+    expect(await rowsOf()).toEqual(before);
+    expect(before).toHaveLength(8);
+    const keys = await selectRows<{ table: string; key: string }>(
+      db,
+      sql`select conrelid::regclass::text as "table", pg_get_constraintdef(oid) as key from pg_constraint
+          where contype = 'p' and conrelid in ('readings'::regclass, 'bills'::regclass, 'payments'::regclass) order by 1`
+    );
+    expect(keys).toEqual(['bills', 'payments', 'readings'].map((table) => ({ table, key: 'PRIMARY KEY (faucet_id, period)' })));
+    const [faucet] = await db.select().from(faucets).limit(1);
+    for (const insert of [
+      db.insert(readings).values({ faucetId: faucet!.id, period: '2026-10', readingDate: '2026-10-14', meterValue: 1, usageTenths: 1 }),
+      db.insert(bills).values({ faucetId: faucet!.id, period: '2026-10', usageTenths: 1, waterCharge: 1, sewerCharge: 1, total: 2, issueDate: '2026-10-20' }),
+      db.insert(payments).values({ faucetId: faucet!.id, period: '2026-10', amount: 1, method: 'transfer', result: 'paid' })
+    ]) {
+      await expect(insert).rejects.toThrow();
+    }
+    expect(await rowsOf()).toEqual(before);
   });
 });

@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rowColumns, type Column } from '../../../src/lib/shared/billing-rows.js';
-import type { Database } from '../../db/client.js';
-import { copyFromFile, CopyRefused } from '../../db/copy.js';
+import { CopyRefused, type CopyingTransaction } from '../../db/copy.js';
 import { plainLines } from '../../domain/import-lines.js';
 import type { ImportKind, RowRules } from '../../domain/import-rows.js';
-
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /**
  * Kinds read by COPY when their file is plain. Bills have a row-level check (the total) and
@@ -53,7 +50,7 @@ function copyStaging(kind: ImportKind): { create: string; columnOf: (csv: string
  * exactly today's. Returns undefined then. Expects the row-by-row staging table to exist.
  */
 export async function stageByCopy(
-  tx: Transaction,
+  tx: CopyingTransaction,
   kind: ImportKind,
   path: string,
   header: string[],
@@ -67,11 +64,10 @@ export async function stageByCopy(
   const hash = createHash('sha256');
   let reported = 0;
   try {
-    return await tx.transaction(async (savepoint) => {
-      await savepoint.execute(sql.raw(`drop table staging_${kind}`));
-      await savepoint.execute(sql.raw(staging.create));
-      await copyFromFile(
-        savepoint,
+    return await tx.savepoint(async (savepoint) => {
+      await savepoint.db.execute(sql.raw(`drop table staging_${kind}`));
+      await savepoint.db.execute(sql.raw(staging.create));
+      await savepoint.copyFromFile(
         `staging_${kind} (${header.map(staging.columnOf).join(', ')})`,
         `format csv, header true, encoding 'UTF8'`,
         path,

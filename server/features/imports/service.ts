@@ -10,6 +10,7 @@ import { checkHeader, validateRow, type ImportKind, type Problem, type RowRules 
 import { LISTED_BAD_LINES, ProblemLog, type ProblemSummary } from '../../domain/problem-log.js';
 import { CsvSyntaxError, detectEncoding, MAX_RECORD_CHARS, openCsv, type CsvRecord, type CsvSource, type Encoding } from './source.js';
 import { queueDeliveries } from '../notices/service.js';
+import { transactionWithCopy, type CopyingTransaction } from '../../db/copy.js';
 import { stageByCopy } from './copy-stage.js';
 import { targets, type ApplyContext, type Target } from './targets.js';
 
@@ -61,8 +62,6 @@ const PROGRESS_EVERY = 20_000;
 
 class Rejected extends Error {}
 class DryRunDone extends Error {}
-
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 function emptyReport(file: ImportFile, encoding: Encoding): FileReport {
   return {
@@ -144,7 +143,7 @@ function checkRecord(
  * every bad line at once. Returns false when the header alone rules the file out.
  */
 async function stageFile(
-  tx: Transaction,
+  copying: CopyingTransaction,
   file: ImportFile,
   report: FileReport,
   log: ProblemLog,
@@ -169,11 +168,12 @@ async function stageFile(
   report.warnings = unknownColumnWarnings(header.unknown);
   if (header.missing.length > 0) return false;
 
+  const tx = copying.db;
   await tx.execute(sql.raw(target.createStaging));
   // A UTF-8 file read as written goes to the database whole; any other is read row by row below.
   const copied =
     report.encoding === 'utf8' && !options.rowByRow
-      ? await stageByCopy(tx, file.kind, file.path, source.header, options.rules, {
+      ? await stageByCopy(copying, file.kind, file.path, source.header, options.rules, {
           every: PROGRESS_EVERY,
           report: (rows) => options.onProgress?.(file.kind, rows)
         })
@@ -234,7 +234,7 @@ interface FoundRow {
  * LISTED_BAD_LINES lines found come back, the lines after them only as counts, so a file
  * of a million repeated keys costs the process no more than one of a thousand.
  */
-async function checkAgainstDatabase(tx: Transaction, target: Target<ImportKind>, log: ProblemLog) {
+async function checkAgainstDatabase(tx: Database, target: Target<ImportKind>, log: ProblemLog) {
   const found = sql.raw(`with found as materialized (${target.databaseChecks
     .map((check, index) => `select ${index} as check_no, line, "column", value, ja, en from (${check.sql}) check_${index}`)
     .join(' union all ')})`);
@@ -270,7 +270,7 @@ async function checkAgainstDatabase(tx: Transaction, target: Target<ImportKind>,
   );
 }
 
-async function applyFile(tx: Transaction, target: Target<ImportKind>, report: FileReport, context: ApplyContext) {
+async function applyFile(tx: Database, target: Target<ImportKind>, report: FileReport, context: ApplyContext) {
   for (const statement of target.apply) {
     const [counts] = await selectRows<{ inserted?: number; updated?: number }>(tx, statement(context));
     report.inserted += Number(counts?.inserted ?? 0);
@@ -298,13 +298,14 @@ export async function importFiles({ db, now }: JobDeps, files: ImportFile[], opt
   const reports: FileReport[] = [];
   const startedAt = now;
   try {
-    await db.transaction(async (tx) => {
+    await transactionWithCopy(db, async (copying) => {
+      const tx = copying.db;
       for (const file of files) {
         const report = emptyReport(file, file.encoding ?? (await detectEncoding(file.path)));
         reports.push(report);
         const target = targets[file.kind];
         const log = new ProblemLog();
-        const staged = await stageFile(tx, file, report, log, target, options);
+        const staged = await stageFile(copying, file, report, log, target, options);
         if (staged) {
           await tx.execute(sql.raw(`analyze ${target.table}`));
           await checkAgainstDatabase(tx, target, log);

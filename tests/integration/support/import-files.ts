@@ -46,7 +46,8 @@ export async function snapshot(db: Database): Promise<unknown> {
   const tables = ['faucets', 'contracts', 'readings', 'bills', 'payments'];
   const result: Record<string, unknown> = {};
   for (const table of tables) {
-    result[table] = await selectRows(db, sql.raw(`select * from ${table} order by id`));
+    // Each table's key comes first: id, or faucet_id and period.
+    result[table] = await selectRows(db, sql.raw(`select * from ${table} order by 1, 2`));
   }
   return JSON.parse(JSON.stringify(result));
 }
