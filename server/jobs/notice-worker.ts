@@ -116,11 +116,15 @@ export async function claimPushDeliveries(db: Database, now: Date, limit: number
       where id in (
         select id from notice_deliveries where ${claimable('push', now)}
         order by due_at limit ${limit} for update skip locked)
-      returning id, attempts, created_at, notice_id, customer_id, subscription_id)
+      returning id, attempts, created_at, notice_id, customer_id, subscription_id),
+    -- Counted once per customer, not once per delivery: a batch holds many of one customer's devices and notices.
+    unread as (
+      select customer_id, (select count(*) from notices n where n.customer_id = claimed_customers.customer_id and n.read_at is null)::int as unread
+      from (select distinct customer_id from claimed) claimed_customers)
     select claimed.id, claimed.attempts, claimed.created_at, claimed.notice_id, notices.facts,
-      claimed.subscription_id, s.endpoint, s.p256dh, s.auth,
-      (select count(*) from notices unread where unread.customer_id = claimed.customer_id and unread.read_at is null)::int as unread
-    from claimed join notices on notices.id = claimed.notice_id join push_subscriptions s on s.id = claimed.subscription_id`
+      claimed.subscription_id, s.endpoint, s.p256dh, s.auth, unread.unread
+    from claimed join notices on notices.id = claimed.notice_id join push_subscriptions s on s.id = claimed.subscription_id
+      join unread on unread.customer_id = claimed.customer_id`
   );
   return rows.map((row) => ({
     id: row.id,

@@ -116,6 +116,21 @@ describe(`notices worker (${driverName})`, () => {
     expect(push.received).toHaveLength(1);
   });
 
+  it("badges each push of one batch with its own customer's unread count", async () => {
+    const taro = await customer('taro@example.jp');
+    const hanako = await customer('hanako@example.jp');
+    const taroPhones = [await subscription(database.db, taro), await subscription(database.db, taro)];
+    const hanakoPhone = await subscription(database.db, hanako);
+    for (const faucetNo of ['6000-0001', '6000-0002', '6000-0003']) await notice(taro, reading(faucetNo), { subscriptions: taroPhones.map((phone) => phone.id) });
+    await notice(hanako, reading('7000-0001'), { subscriptions: [hanakoPhone.id] });
+    await notice(hanako, reading('7000-0002'), {}, morning, true);
+
+    expect(await runNoticeWorkerOnce(deps, morning)).toEqual({ sent: 7, retried: 0, failed: 0, gone: 0 });
+    const badges = (endpoint: string) => push.to(endpoint).map((received) => (received.payload as { notification: { app_badge: number } }).notification.app_badge);
+    for (const phone of taroPhones) expect(badges(phone.endpoint)).toEqual([3, 3, 3]);
+    expect(badges(hanakoPhone.endpoint)).toEqual([1]);
+  });
+
   it('mails each customer one digest of every notice due, ending with the settings link', async () => {
     const taro = await customer('taro@example.jp');
     const hanako = await customer('hanako@example.jp');
