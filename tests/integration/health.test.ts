@@ -76,8 +76,10 @@ describe(`HTTP on ${driverName}`, () => {
   let testDb: TestDatabase;
 
   async function servedApp(options: Parameters<typeof serve>[1] = {}) {
-    testDb = await createTestDatabase();
-    cleanups.push(() => testDb.dispose());
+    const database = await createTestDatabase();
+    // This database, not whichever `testDb` names at cleanup: a test that serves twice drops both.
+    cleanups.push(() => database.dispose());
+    testDb = database;
     await migrate(testDb.handle.db);
     const app = await serve(testDb.handle, options);
     cleanups.push(() => stop(app.server));
