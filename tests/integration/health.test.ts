@@ -16,6 +16,7 @@ import { createTestDatabase, driverName, serverUrl, type TestDatabase } from './
 import { rawGet } from './support/raw-get.js';
 import { freshDataDir } from './support/server-process.js';
 import { TcpProxy } from './support/tcp-proxy.js';
+import { closeServer } from './support/close-server.js';
 
 const logger = createLogger('silent');
 
@@ -53,14 +54,6 @@ async function serve(
   return { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-/** Closes a test's server and cuts its connections: it keeps idle ones 65 s (server/http.ts). */
-function stop(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
-
 async function health(baseUrl: string, path = '/healthz'): Promise<{ status: number; body: unknown; ms: number }> {
   const started = performance.now();
   const response = await fetch(`${baseUrl}${path}`);
@@ -82,7 +75,7 @@ describe(`HTTP on ${driverName}`, () => {
     testDb = database;
     await migrate(testDb.handle.db);
     const app = await serve(testDb.handle, options);
-    cleanups.push(() => stop(app.server));
+    cleanups.push(() => closeServer(app.server));
     return app;
   }
 
@@ -298,7 +291,7 @@ describe.runIf(serverUrl)('HTTP when the PostgreSQL server stops and comes back'
     const database = await openDatabase({ databaseUrl: proxy.urlFor(testDb.url!) });
     cleanups.push(() => database.close());
     const { server, baseUrl } = await serve(database);
-    cleanups.push(() => stop(server));
+    cleanups.push(() => closeServer(server));
 
     expect(await health(baseUrl)).toMatchObject({ status: 200 });
     await proxy.stop();

@@ -14,6 +14,7 @@ import type { AppRouter } from '../../../server/router.js';
 import type { Services } from '../../../server/trpc.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { freshDataDir } from './server-process.js';
+import { closeServer } from './close-server.js';
 
 export interface ReceivedMail {
   to: string;
@@ -90,11 +91,7 @@ export async function startApp(options: { logLevel?: string } = {}) {
     codeFor,
     client: (options: { origin?: string | null } = {}) => createClient(baseUrl, options.origin === undefined ? 'http://localhost:3000' : options.origin),
     async close() {
-      // The server keeps idle connections 65 s (server/http.ts): a test's are cut at once.
-      await new Promise((resolve) => {
-        server.close(resolve);
-        server.closeAllConnections();
-      });
+      await closeServer(server);
       // Mails still on their way must not land in a dropped database's outbox or log.
       await new Promise((resolve) => setTimeout(resolve, 100));
       await testDb.dispose();

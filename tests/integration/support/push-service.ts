@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { decrypt } from 'http_ece';
+import { closeServer } from './close-server.js';
 
 /**
  * A test-only certificate for 127.0.0.1 and localhost (self-signed, valid for a century): web-push
@@ -142,11 +143,7 @@ export async function startPushService(options: { idleTimeoutMs?: number; answer
     to(endpoint: string) {
       return received.filter((push) => push.endpoint === endpoint);
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      })
+    stop: () => closeServer(server)
   };
 }
 
