@@ -1,15 +1,25 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rowColumns, type Column } from '../../../src/lib/shared/billing-rows.js';
+import { selectRows } from '../../db/client.js';
 import { CopyRefused, type CopyingTransaction } from '../../db/copy.js';
 import { plainLines } from '../../domain/import-lines.js';
 import type { ImportKind, RowRules } from '../../domain/import-rows.js';
+import { stagedType } from './targets.js';
 
 /**
- * Kinds read by COPY when their file is plain. Bills have a row-level check (the total) and
- * payments and customers columns without a plain form (import-lines.ts); they are read row by row.
+ * Kinds read by COPY when their file is plain; customers have text columns without a plain
+ * form (import-lines.ts), so they are always read row by row.
  */
-const copiedKinds = new Set<ImportKind>(['readings']);
+const copiedKinds = new Set<ImportKind>(['readings', 'bills', 'payments']);
+
+/**
+ * The row-level checks (import-rows.ts) as conditions on a staged row. A file with a row
+ * that fails one is read row by row, which reports it as it always has.
+ */
+const rowLevelFailures: Partial<Record<ImportKind, string>> = {
+  bills: 'total <> water_charge::bigint + sewer_charge'
+};
 
 class NotPlain extends Error {}
 
@@ -19,21 +29,11 @@ class NotPlain extends Error {}
  */
 function copyStaging(kind: ImportKind): { create: string; columnOf: (csv: string) => string } {
   const columns = rowColumns[kind] as readonly Column[];
-  const definitions = columns.map((column) => {
-    switch (column.type) {
-      case 'faucetNo':
-      case 'period':
-        return `${column.db} text`;
-      case 'date':
-        return `${column.db} date`;
-      case 'meterTenths':
-        return `${column.db} numeric`;
-      case 'usageTenths':
-        return `${column.csv} numeric, ${column.db} int generated always as ((${column.csv} * 10)::int) stored`;
-      default:
-        throw new Error(`no COPY staging for ${JSON.stringify(column.type)}`);
-    }
-  });
+  const definitions = columns.map((column) =>
+    column.type === 'usageTenths'
+      ? `${column.csv} numeric, ${column.db} int generated always as ((${column.csv} * 10)::int) stored`
+      : `${column.db} ${stagedType(column)}`
+  );
   const byCsv = new Map(columns.map((column) => [column.csv, column.type === 'usageTenths' ? column.csv : column.db]));
   return {
     create: `create temp table staging_${kind} (line int generated always as identity (start with 2), ${definitions.join(', ')}) on commit drop`,
@@ -57,7 +57,7 @@ export async function stageByCopy(
   rules: RowRules,
   /** Called as every `progress.every` lines reach the database (the header aside). */
   progress: { every: number; report: (rows: number) => void }
-): Promise<{ rowsRead: number; sha256: string } | undefined> {
+): Promise<{ rowsRead: number; sha256: string; keysAscending: boolean } | undefined> {
   const lines = copiedKinds.has(kind) ? plainLines(kind, header, rules) : undefined;
   if (!lines) return undefined;
   const staging = copyStaging(kind);
@@ -77,9 +77,14 @@ export async function stageByCopy(
           for (; lines.rows - reported >= progress.every; reported += progress.every) progress.report(reported + progress.every);
         }
       );
-      const { plain, rows } = lines.finish();
+      const { plain, rows, keysAscending } = lines.finish();
       if (!plain) throw new NotPlain();
-      return { rowsRead: rows, sha256: hash.digest('hex') };
+      const failing = rowLevelFailures[kind];
+      if (failing) {
+        const [found] = await selectRows<{ failing: boolean }>(savepoint.db, sql.raw(`select exists (select 1 from staging_${kind} where ${failing}) as failing`));
+        if (found?.failing) throw new NotPlain();
+      }
+      return { rowsRead: rows, sha256: hash.digest('hex'), keysAscending };
     });
   } catch (error) {
     // Whatever COPY refused, the row-by-row path reads and reports; a lost connection fails that path too.

@@ -12,7 +12,7 @@ import { CsvSyntaxError, detectEncoding, MAX_RECORD_CHARS, openCsv, type CsvReco
 import { queueDeliveries } from '../notices/service.js';
 import { transactionWithCopy, type CopyingTransaction } from '../../db/copy.js';
 import { stageByCopy } from './copy-stage.js';
-import { targets, type ApplyContext, type Target } from './targets.js';
+import { targets, type ApplyContext, type DatabaseCheck, type Target } from './targets.js';
 
 export interface ImportFile {
   kind: ImportKind;
@@ -140,7 +140,8 @@ function checkRecord(
 /**
  * Reads the whole file into the staging table. Good rows are staged even in a file already
  * known to be bad, so that the database checks report their problems too: the report lists
- * every bad line at once. Returns false when the header alone rules the file out.
+ * every bad line at once. Returns the database checks the staged rows still need, or
+ * undefined when the header alone rules the file out.
  */
 async function stageFile(
   copying: CopyingTransaction,
@@ -149,14 +150,14 @@ async function stageFile(
   log: ProblemLog,
   target: Target<ImportKind>,
   options: ImportOptions
-): Promise<boolean> {
+): Promise<DatabaseCheck[] | undefined> {
   let source: CsvSource;
   try {
     source = await openCsv(file.path, report.encoding);
   } catch (error) {
     if (!(error instanceof CsvSyntaxError)) throw error;
     log.addLine(error.line, [malformedCsv(error.line, error.code)]);
-    return false;
+    return undefined;
   }
   const header = checkHeader(file.kind, source.header);
   if (header.missing.length > 0) {
@@ -166,7 +167,7 @@ async function stageFile(
     );
   }
   report.warnings = unknownColumnWarnings(header.unknown);
-  if (header.missing.length > 0) return false;
+  if (header.missing.length > 0) return undefined;
 
   const tx = copying.db;
   await tx.execute(sql.raw(target.createStaging));
@@ -183,7 +184,7 @@ async function stageFile(
     report.rowsRead = copied.rowsRead;
     report.sha256 = copied.sha256;
     options.onProgress?.(file.kind, report.rowsRead);
-    return true;
+    return copied.keysAscending ? target.databaseChecks.filter((check) => !check.repeatedKey) : target.databaseChecks;
   }
   let batch: Record<string, unknown>[] = [];
   // One batch is written while the next is parsed: the database and the parser work at once.
@@ -217,7 +218,7 @@ async function stageFile(
   report.sha256 = source.sha256();
   await flush();
   await inFlight;
-  return true;
+  return target.databaseChecks;
 }
 
 interface FoundRow {
@@ -230,12 +231,13 @@ interface FoundRow {
 }
 
 /**
- * Runs the target's database checks as one query: only the problems of the first
+ * Runs the database checks as one query: only the problems of the first
  * LISTED_BAD_LINES lines found come back, the lines after them only as counts, so a file
  * of a million repeated keys costs the process no more than one of a thousand.
  */
-async function checkAgainstDatabase(tx: Database, target: Target<ImportKind>, log: ProblemLog) {
-  const found = sql.raw(`with found as materialized (${target.databaseChecks
+async function checkAgainstDatabase(tx: Database, checks: DatabaseCheck[], log: ProblemLog) {
+  if (checks.length === 0) return;
+  const found = sql.raw(`with found as materialized (${checks
     .map((check, index) => `select ${index} as check_no, line, "column", value, ja, en from (${check.sql}) check_${index}`)
     .join(' union all ')})`);
   const rows = await selectRows<FoundRow>(
@@ -251,7 +253,7 @@ async function checkAgainstDatabase(tx: Database, target: Target<ImportKind>, lo
       column: row.column,
       value: row.value,
       reason: { ja: row.ja, en: row.en },
-      rule: target.databaseChecks[row.check_no]!.rule
+      rule: checks[row.check_no]!.rule
     }));
     log.addLine(rows[start]!.line, problems);
     start = end;
@@ -266,7 +268,7 @@ async function checkAgainstDatabase(tx: Database, target: Target<ImportKind>, lo
   const byRule = counts.filter((count) => count.check_no !== null);
   log.addCounted(
     counts.find((count) => count.check_no === null)?.lines ?? 0,
-    byRule.map((count) => ({ column: count.column!, rule: target.databaseChecks[count.check_no!]!.rule, count: count.problems }))
+    byRule.map((count) => ({ column: count.column!, rule: checks[count.check_no!]!.rule, count: count.problems }))
   );
 }
 
@@ -305,10 +307,10 @@ export async function importFiles({ db, now }: JobDeps, files: ImportFile[], opt
         reports.push(report);
         const target = targets[file.kind];
         const log = new ProblemLog();
-        const staged = await stageFile(copying, file, report, log, target, options);
-        if (staged) {
+        const checks = await stageFile(copying, file, report, log, target, options);
+        if (checks) {
           await tx.execute(sql.raw(`analyze ${target.table}`));
-          await checkAgainstDatabase(tx, target, log);
+          await checkAgainstDatabase(tx, checks, log);
         }
         if (!log.isEmpty) {
           Object.assign(report, log.summary());

@@ -11,6 +11,8 @@ export interface DatabaseCheck {
   sql: string;
   /** What the lines beyond the report's listed ones are counted by. */
   rule: Reason;
+  /** Looks for a key written twice: needless for a file read by COPY whose keys were seen to ascend. */
+  repeatedKey?: true;
 }
 
 /** What applying a file needs beside the file: the import's clock and the profile's notice thresholds. */
@@ -60,13 +62,16 @@ const pgTypes: Record<Exclude<ColumnType, { oneOf: readonly string[] }>, DataCol
   meterSize: 'int'
 };
 
+/** The type a column is staged as, by either path (copy-stage.ts). */
+export const stagedType = (column: Column): DataColumn['type'] => (typeof column.type === 'string' ? pgTypes[column.type] : 'text');
+
 /** A file's columns as its table stores them; the faucet number is staged apart, since the tables hold the faucet's id. */
 const dataColumns = (columns: readonly Column[]): DataColumn[] =>
   columns
     .filter((column) => column.type !== 'faucetNo')
     .map((column) => ({
       column: column.db,
-      type: typeof column.type === 'string' ? pgTypes[column.type] : 'text',
+      type: stagedType(column),
       field: column.field,
       tenths: column.type === 'meterTenths'
     }));
@@ -97,7 +102,8 @@ const repeatedKeyCheck = (table: string, keyColumns: string[]): DatabaseCheck =>
       first_line || '行目と同じキーです' as ja, 'the same key as line ' || first_line as en
     from (select *, min(line) over (partition by ${keyColumns.join(', ')}) as first_line from ${table}) keyed
     where line <> first_line`,
-  rule: { ja: '同じキーが前の行にあります', en: 'the same key as an earlier line' }
+  rule: { ja: '同じキーが前の行にあります', en: 'the same key as an earlier line' },
+  repeatedKey: true
 });
 
 const unknownFaucet: Reason = {
@@ -125,28 +131,30 @@ function periodTarget<K extends 'readings' | 'bills' | 'payments'>(kind: K): Tar
     .filter((name) => name !== 'period')
     .map((name) => `${name} = s.${name}`)
     .join(', ');
-  const staged = `${parts.table} s join faucets f on f.faucet_no = s.faucet_no`;
   const returned = `t.faucet_id, ${names.map((name) => `t.${name}`).join(', ')}`;
   return {
     ...parts,
     touched: [kind, 'notices'],
     databaseChecks: [repeatedKeyCheck(parts.table, ['faucet_no', 'period']), unknownFaucetCheck(parts.table)],
     apply: [
-      // An UPDATE of the rows that differ and a plain INSERT of the new ones: cheaper than one
-      // ON CONFLICT upsert, and an unchanged row is compared, never written. Both read the table
-      // as it was before the statement, so neither sees the other's rows; the checks have ruled
-      // out a key twice in the file, so no row is both.
-      ({ now }) => sql`with updated as (${sql.raw(`
+      // One join of the file with the table finds the rows that are new or differ; an unchanged
+      // row is compared, never written. The changed ones are updated and the new ones inserted
+      // plainly, cheaper than one ON CONFLICT upsert. Every part reads the table as it was before
+      // the statement, and the checks have ruled out a key twice in the file, so no row is both.
+      ({ now }) => sql`with differing as materialized (${sql.raw(`
+        select f.id as faucet_id, ${names.map((name) => `s.${name}`).join(', ')}, stored.faucet_id is null as inserted
+        from ${parts.table} s join faucets f on f.faucet_no = s.faucet_no
+        left join ${kind} stored on stored.faucet_id = f.id and stored.period = s.period
+        where stored.faucet_id is null
+          or (${names.map((name) => `stored.${name}`).join(', ')}) is distinct from (${names.map((name) => `s.${name}`).join(', ')})`)}
+      ), updated as (${sql.raw(`
         update ${kind} t set ${assignments}, version = ${CURRENT_TRANSACTION_VERSION}
-        from ${staged}
-        where t.faucet_id = f.id and t.period = s.period
-          and (${names.map((name) => `t.${name}`).join(', ')}) is distinct from (${names.map((name) => `s.${name}`).join(', ')})
+        from differing s
+        where not s.inserted and t.faucet_id = s.faucet_id and t.period = s.period
         returning ${returned}, false as inserted`)}
       ), inserted as (${sql.raw(`
         insert into ${kind} as t (faucet_id, ${names.join(', ')})
-        select f.id, ${names.map((name) => `s.${name}`).join(', ')}
-        from ${staged}
-        where not exists (select 1 from ${kind} stored where stored.faucet_id = f.id and stored.period = s.period)
+        select faucet_id, ${names.join(', ')} from differing where inserted
         returning ${returned}, true as inserted`)}
       ), upserted as (select * from updated union all select * from inserted),
       noticed as (${noticesOfUpsert(kind, now)})
