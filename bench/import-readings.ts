@@ -107,7 +107,7 @@ function importInChild(files: { customers: string; readings: string }, env: Reco
  * the fastest of each kept: on a shared 2-core machine a neighbour's burst slows one run by up
  * to a half, and alternating keeps a slow spell from landing on one side only.
  */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = 3;
 
 interface Rounds {
   copyMs: number[];
