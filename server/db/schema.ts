@@ -18,6 +18,7 @@ import {
   uniqueIndex,
   uuid
 } from 'drizzle-orm/pg-core';
+import { HIRAGANA, KATAKANA } from '../../src/lib/shared/kana.js';
 import { noticeChannels, noticeTopics } from '../../src/lib/shared/notices.js';
 import { procedureKinds, procedureStatuses } from '../../src/lib/shared/procedure-form.js';
 
@@ -28,6 +29,10 @@ import { procedureKinds, procedureStatuses } from '../../src/lib/shared/procedur
  * under a client's cursor. See server/features/sync.
  */
 export const CURRENT_TRANSACTION_VERSION = '(pg_current_xact_id()::text)::bigint';
+
+/** searchKey (src/lib/shared/kana.ts) in SQL: NFKC, hiragana as katakana, lower case, no spaces. */
+const searchKeyOf = (column: string) =>
+  `lower(regexp_replace(translate(normalize(coalesce(${column}, ''), NFKC), '${HIRAGANA}', '${KATAKANA}'), '\\s', '', 'g'))`;
 
 const version = () =>
   bigint('version', { mode: 'number' })
@@ -64,7 +69,15 @@ export const contracts = pgTable(
     paymentMethod: text('payment_method', { enum: ['transfer', 'invoice'] }).notNull(),
     /** The meter's nominal size (mm): the basic charge follows it. Unknown when the file leaves it empty. */
     meterSizeMm: integer('meter_size_mm'),
-    version: version()
+    version: version(),
+    /**
+     * The holder's name and its reading as staff search them: computed once as a row is
+     * written, not for every row at every search. A space cannot occur in a key, so a search
+     * never matches across the two.
+     */
+    searchKey: text('search_key')
+      .notNull()
+      .generatedAlwaysAs(sql.raw(`${searchKeyOf('holder_name')} || ' ' || ${searchKeyOf('holder_kana')}`))
   },
   (table) => [
     unique('contracts_faucet_start').on(table.faucetId, table.contractStart),
@@ -192,7 +205,11 @@ export const customers = pgTable('customers', {
   nickname: text('nickname').notNull(),
   passwordHash: text('password_hash').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
-  version: version()
+  version: version(),
+  /** The nickname as staff search it (contracts.searchKey). */
+  searchKey: text('search_key')
+    .notNull()
+    .generatedAlwaysAs(sql.raw(searchKeyOf('nickname')))
 });
 
 /** A signed-in device. The cookie holds a random token; only its SHA-256 is stored. */

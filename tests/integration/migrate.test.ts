@@ -18,9 +18,9 @@ async function recordedMigrations(db: Database): Promise<number> {
 
 /**
  * Applies the migrations before `tag` as migrate() would and records them, so migrate() then
- * finds a database of that older schema and applies the rest.
+ * finds a database of that older schema and applies the rest. Returns how many are left.
  */
-async function migrateUpTo(db: Database, tag: string): Promise<void> {
+async function migrateUpTo(db: Database, tag: string): Promise<number> {
   const journal = JSON.parse(readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
   const upTo = journal.entries.findIndex((entry) => entry.tag === tag);
   expect(upTo).toBeGreaterThan(0);
@@ -32,6 +32,7 @@ async function migrateUpTo(db: Database, tag: string): Promise<void> {
       await tx.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${migration.hash}, ${migration.folderMillis})`);
     }
   });
+  return journal.entries.length - upTo;
 }
 
 describe(`migrations on ${driverName}`, () => {
@@ -90,7 +91,7 @@ describe(`migrations on ${driverName}`, () => {
 
   it('key readings, bills and payments by faucet and period in a database that holds them, every row kept', async () => {
     const { db } = testDb.handle;
-    await migrateUpTo(db, '0011_period_rows_without_id');
+    const left = await migrateUpTo(db, '0011_period_rows_without_id');
     await db.execute(sql`insert into faucets (faucet_no) values ('10000001'), ('10000002')`);
     await db.execute(sql`insert into readings (faucet_id, period, reading_date, meter_value, usage_tenths)
       select f.id, p, (p || '-14')::date, 100, 10 from faucets f, unnest(array['2026-09', '2026-10']) p`);
@@ -106,7 +107,7 @@ describe(`migrations on ${driverName}`, () => {
       );
     const before = await rowsOf();
 
-    expect(await migrate(db)).toEqual({ applied: 2 });
+    expect(await migrate(db)).toEqual({ applied: left });
 
     // Kept as they were, versions too: a device's cursor must not see them as changed.
     expect(await rowsOf()).toEqual(before);
@@ -126,5 +127,25 @@ describe(`migrations on ${driverName}`, () => {
       await expect(insert).rejects.toThrow();
     }
     expect(await rowsOf()).toEqual(before);
+  });
+
+  it('give the contracts and members a database holds their search keys, versions kept', async () => {
+    const { db } = testDb.handle;
+    const left = await migrateUpTo(db, '0013_staff_search_keys');
+    await db.execute(sql`insert into faucets (faucet_no) values ('10000001')`);
+    await db.execute(sql`insert into contracts (faucet_id, holder_name, holder_kana, contract_start, payment_method)
+      select id, 'なよろ　太郎', 'ﾅﾖﾛ ﾀﾛｳ', '2020-04-01', 'transfer' from faucets`);
+    await db.execute(sql`insert into customers (email, nickname, password_hash, created_at) values ('a@example.jp', 'ＡＢＣ 商店', 'x', now())`);
+    const versions = () =>
+      selectRows(db, sql`select 'contracts' as kind, version::text from contracts union all select 'customers', version::text from customers order by 1`);
+    const before = await versions();
+
+    expect(await migrate(db)).toEqual({ applied: left });
+
+    expect(await versions()).toEqual(before);
+    expect(await selectRows(db, sql`select search_key from contracts union all select search_key from customers`)).toEqual([
+      { search_key: 'ナヨロ太郎 ナヨロタロウ' },
+      { search_key: 'abc商店' }
+    ]);
   });
 });

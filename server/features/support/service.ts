@@ -1,7 +1,6 @@
-import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { HIRAGANA, KATAKANA, searchKey } from '../../../src/lib/shared/kana.js';
+import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { searchKey } from '../../../src/lib/shared/kana.js';
 import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { contracts, customers, faucetLinks, faucets, notices, proofAttempts } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
 import type { ServiceDeps } from '../../service-deps.js';
@@ -11,10 +10,6 @@ import { FAILED_PROOFS_PER_FAUCET, failedProofs, removeFaucet } from '../faucets
 import { myProcedures } from '../procedures/service.js';
 
 export const SEARCH_LIMIT = 50;
-
-/** searchKey (src/lib/shared/kana.ts) in SQL: NFKC, hiragana as katakana, lower case, no spaces. */
-const keyOf = (column: AnyPgColumn): SQL =>
-  sql`lower(regexp_replace(translate(normalize(coalesce(${column}, ''), NFKC), ${HIRAGANA}, ${KATAKANA}), '\\s', '', 'g'))`;
 
 /** A LIKE pattern that finds `text` anywhere, its own % _ and \ taken literally. */
 const containing = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
@@ -30,9 +25,8 @@ export async function searchAccounts(deps: Pick<ServiceDeps, 'db'>, query: strin
   if (key === '') throw new RefusalError('bad-input', { ja: '検索する語を入力してください', en: 'Enter something to search for' }, 'query');
   const digits = normalizeCodeNumber(query);
   const matches = [
-    sql`${keyOf(contracts.holderName)} like ${containing(key)}`,
-    sql`${keyOf(contracts.holderKana)} like ${containing(key)}`,
-    sql`${keyOf(customers.nickname)} like ${containing(key)}`,
+    sql`${contracts.searchKey} like ${containing(key)}`,
+    sql`${customers.searchKey} like ${containing(key)}`,
     sql`${customers.email} like ${containing(key)}`,
     ...(/^\d+$/.test(digits) ? [sql`${faucets.faucetNo} like ${containing(digits)}`] : [])
   ];
