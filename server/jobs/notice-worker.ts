@@ -44,6 +44,9 @@ export const defaultTuning: NoticeWorkerTuning = { batch: 500, concurrency: 50, 
 
 /** Mail servers are few and slow to greet; a handful of mails at once is plenty. */
 const MAIL_CONCURRENCY = 4;
+/** Push outcomes recorded in one statement while a batch sends: at most this many go out twice after a kill, besides those in flight. */
+const PUSHES_PER_RECORD = 50;
+
 /** Customers one e-mail claim takes: few enough that their mails go out well within the lease. */
 const MAIL_CUSTOMERS_PER_CLAIM = 40;
 
@@ -249,6 +252,39 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
       throw error;
     }
   }
+  /**
+   * Records a batch's outcomes while it is still sending, `every` at a time, one statement each:
+   * a process killed mid-batch sends again, once its lease runs out, only what went out since
+   * its last record, not the whole batch. finish() records the rest and throws what a record
+   * threw; sends go on meanwhile, and a record the database could not take is held (above).
+   */
+  function recorder(now: Date, every: number) {
+    let pending: Settlement[] = [];
+    let recorded = Promise.resolve();
+    let failure: { error: unknown } | undefined;
+    const flush = () => {
+      const chunk = pending;
+      pending = [];
+      if (chunk.length > 0) {
+        recorded = recorded
+          .then(() => record(now, chunk))
+          .catch((error: unknown) => {
+            failure ??= { error };
+          });
+      }
+      return recorded;
+    };
+    return {
+      add(settlements: Settlement[]) {
+        pending.push(...settlements);
+        if (pending.length >= every) void flush();
+      },
+      async finish() {
+        await flush();
+        if (failure) throw failure.error;
+      }
+    };
+  }
   async function recordHeld(): Promise<void> {
     while (unrecorded.length > 0) {
       const { now, settlements } = unrecorded[0]!;
@@ -272,20 +308,26 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
     const claimed = await claimPushDeliveries(db, now, tuning.batch, tuning.leaseMs);
     if (claimed.length === 0) return false;
     const push = await pushSender();
-    const outcomes = await mapBounded(claimed, tuning.concurrency, (row) =>
-      // Customers have no language setting yet: Japanese, as the utility writes to them.
-      push.send(row, pushPayload({ id: row.noticeId, facts: row.facts }, { origin: config.origin, locale: 'ja', contact, unread: row.unread }))
-    );
+    const outcomes = recorder(now, PUSHES_PER_RECORD);
     const settlements: Settlement[] = [];
     const gone: number[] = [];
-    claimed.forEach((row, index) => {
-      const result = outcomes[index]!;
-      if (result.outcome === 'sent') settlements.push({ id: row.id, attempts: row.attempts, state: 'sent' });
-      else if (result.outcome === 'gone') gone.push(row.subscriptionId);
-      else if (result.outcome === 'retry') settlements.push(retryOrFail(row, now, result.reason));
-      else settlements.push({ id: row.id, attempts: row.attempts, state: 'failed', error: result.reason });
+    await mapBounded(claimed, tuning.concurrency, async (row) => {
+      // Customers have no language setting yet: Japanese, as the utility writes to them.
+      const result = await push.send(row, pushPayload({ id: row.noticeId, facts: row.facts }, { origin: config.origin, locale: 'ja', contact, unread: row.unread }));
+      if (result.outcome === 'gone') {
+        gone.push(row.subscriptionId);
+        return;
+      }
+      const settlement: Settlement =
+        result.outcome === 'sent'
+          ? { id: row.id, attempts: row.attempts, state: 'sent' }
+          : result.outcome === 'retry'
+            ? retryOrFail(row, now, result.reason)
+            : { id: row.id, attempts: row.attempts, state: 'failed', error: result.reason };
+      settlements.push(settlement);
+      outcomes.add([settlement]);
     });
-    await record(now, settlements);
+    await outcomes.finish();
     // The device unsubscribed: its subscription goes, and every delivery to it with it (cascade).
     if (gone.length > 0) {
       await db.execute(sql`delete from push_subscriptions where id in (select value::int from jsonb_array_elements_text(${JSON.stringify(gone)}::jsonb))`);
@@ -298,20 +340,24 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
   async function mailBatch(now: Date, report: DrainReport): Promise<boolean> {
     const claimed = await claimMailDeliveries(db, now, Math.min(tuning.batch, MAIL_CUSTOMERS_PER_CLAIM), tuning.leaseMs);
     if (claimed.length === 0) return false;
+    // Each customer's mail recorded as soon as it went: a mail sent twice is one a person reads twice.
+    const outcomes = recorder(now, 1);
     const settled = await mapBounded(groupByCustomer(claimed), MAIL_CONCURRENCY, async (rows): Promise<Settlement[]> => {
+      let settlements: Settlement[];
       try {
         await mailer.send(noticeDigestMail({ profile: config.profile, origin: config.origin }, { to: rows[0]!.email, notices: rows.map((row) => row.facts) }));
-        return rows.map((row) => ({ id: row.id, attempts: row.attempts, state: 'sent' }));
+        settlements = rows.map((row) => ({ id: row.id, attempts: row.attempts, state: 'sent' }));
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         // A 5xx reply refuses the address for good; anything else may pass later.
         const refused = error instanceof MailDeliveryError && (error.responseCode ?? 0) >= 500;
-        return rows.map((row) => (refused ? { id: row.id, attempts: row.attempts, state: 'failed', error: reason } : retryOrFail(row, now, reason)));
+        settlements = rows.map((row) => (refused ? { id: row.id, attempts: row.attempts, state: 'failed', error: reason } : retryOrFail(row, now, reason)));
       }
+      outcomes.add(settlements);
+      return settlements;
     });
-    const settlements = settled.flat();
-    await record(now, settlements);
-    count(report, settlements);
+    await outcomes.finish();
+    count(report, settled.flat());
     return true;
   }
 
