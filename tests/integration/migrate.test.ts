@@ -134,7 +134,7 @@ describe(`migrations on ${driverName}`, () => {
     const left = await migrateUpTo(db, '0013_staff_search_keys');
     await db.execute(sql`insert into faucets (faucet_no) values ('10000001')`);
     await db.execute(sql`insert into contracts (faucet_id, holder_name, holder_kana, contract_start, payment_method)
-      select id, 'なよろ　太郎', 'ﾅﾖﾛ ﾀﾛｳ', '2020-04-01', 'transfer' from faucets`);
+      select id, 'なよろ\u3000太郎', 'ﾅﾖﾛ ﾀﾛｳ', '2020-04-01', 'transfer' from faucets`);
     await db.execute(sql`insert into customers (email, nickname, password_hash, created_at) values ('a@example.jp', 'ＡＢＣ 商店', 'x', now())`);
     const versions = () =>
       selectRows(db, sql`select 'contracts' as kind, version::text from contracts union all select 'customers', version::text from customers order by 1`);
