@@ -1,10 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../server/db/client.js';
+import { openDatabase, type Database } from '../../server/db/client.js';
 import { bills, contracts, faucets, importRuns, readings } from '../../server/db/schema.js';
 import { formatReport } from '../../server/features/imports/report.js';
-import { importFiles, type ImportFile } from '../../server/features/imports/service.js';
-import { createMigratedTestDatabase, driverName, useMigratedDatabase } from './support/database.js';
+import { IMPORT_LOCK_KEY, importFiles, type ImportFile } from '../../server/features/imports/service.js';
+import { createMigratedTestDatabase, driverName, lockWaiters, serverUrl, useMigratedDatabase } from './support/database.js';
 import { headers, importRules, noticeRules, snapshot, writeCsv } from './support/import-files.js';
 
 const customerLines = [
@@ -71,6 +72,31 @@ describe(`imports on ${driverName}`, () => {
     expect(after[1]).toMatchObject({ meterValue: 122, usageTenths: 220 });
     expect(after[1]!.version).toBeGreaterThan(Math.max(...before.map((row) => row.version)));
     expect([after[0]!.version, after[2]!.version]).toEqual([before[0]!.version, before[2]!.version]);
+  });
+
+  // PGlite runs one transaction at a time: there two imports can only run one after the other.
+  it.runIf(serverUrl)('runs two imports of the same file started at the same moment one after the other: one imports, the other finds it unchanged', async () => {
+    await run([customers()]);
+    const url = database.testDb.url!;
+    // A second pool stands for a second process (cron beside a staff upload); a third connection
+    // holds the imports' lock until both wait for it, so they start together whatever the machine's speed.
+    const second = await openDatabase({ databaseUrl: url });
+    const holder = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      await holder`select pg_advisory_lock(${IMPORT_LOCK_KEY})`;
+      const file: ImportFile = { kind: 'readings', path: writeCsv(readingLines) };
+      const options = { rules: importRules, notices: noticeRules, ranBy: 'test' };
+      const both = Promise.all([db, second.db].map((each) => importFiles({ db: each, now: new Date() }, [file], options)));
+      await lockWaiters(url, 2, both.catch(() => undefined));
+      await holder`select pg_advisory_unlock(${IMPORT_LOCK_KEY})`;
+      const results = await both;
+      expect(results.map((result) => result.status).sort()).toEqual(['imported', 'unchanged']);
+      expect(await db.select({ period: readings.period }).from(readings)).toHaveLength(readingLines.length - 1);
+      expect(await db.select({ id: importRuns.id }).from(importRuns).where(eq(importRuns.kind, 'readings'))).toHaveLength(2);
+    } finally {
+      await holder.end();
+      await second.close();
+    }
   });
 
   it('imports a meter value with one decimal exactly', async () => {

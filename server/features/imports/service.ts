@@ -56,6 +56,14 @@ export interface ImportResult {
   files: FileReport[];
 }
 
+/**
+ * Any constant: every import takes this lock for its transaction, so two run one after the
+ * other (a cron job and a staff upload, two staff at once). Side by side each would find the
+ * other's new rows missing and the second would fail on the key; in turn, the second finds
+ * the first's rows and reports them unchanged.
+ */
+export const IMPORT_LOCK_KEY = 727_002;
+
 /** Rows go to the staging table this many at a time: one statement each, as one JSON value. */
 const BATCH_ROWS = 5000;
 const PROGRESS_EVERY = 20_000;
@@ -302,6 +310,7 @@ export async function importFiles({ db, now }: JobDeps, files: ImportFile[], opt
   try {
     await transactionWithCopy(db, async (copying) => {
       const tx = copying.db;
+      await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`);
       for (const file of files) {
         const report = emptyReport(file, file.encoding ?? (await detectEncoding(file.path)));
         reports.push(report);
