@@ -11,6 +11,7 @@ import { createMailer } from './mail/transport.js';
 import { startNoticeWorker } from './jobs/notice-worker.js';
 import { schedulePruning } from './jobs/prune.js';
 import { scheduleTransferNotices } from './jobs/transfer-notices.js';
+import { sweepAbandonedUploads, uploadsDirOf } from './features/imports/upload.js';
 
 const clientDir = fileURLToPath(new URL('../build', import.meta.url));
 
@@ -63,6 +64,8 @@ export async function startPortal(config: Config, logger: Logger): Promise<Porta
     },
     (error) => logger.error(errorKind(error), 'transfer notices failed')
   );
+  const swept = await sweepAbandonedUploads(uploadsDirOf(config.dataDir), new Date());
+  if (swept > 0) logger.info({ swept }, 'abandoned uploads removed');
   const mailer = createMailer(config, logger);
   const stopNoticeWorker = startNoticeWorker({ db: database.db, config, mailer, logger });
   const stopJobs = async () => {

@@ -1,10 +1,9 @@
-import path from 'node:path';
 import { z } from 'zod';
 import { importKinds } from '../../domain/import-rows.js';
 import { inputProblem } from '../../domain/input-text.js';
 import { adminProcedure, router, serviceDeps } from '../../trpc.js';
 import { uploadEncodings } from '../../../src/lib/shared/import-upload.js';
-import { importUpload } from './upload.js';
+import { importUpload, uploadsDirOf } from './upload.js';
 
 /**
  * The upload's form (multipart/form-data: tRPC hands it over as FormData). Its file's name goes
@@ -25,7 +24,7 @@ const uploadForm = z
 export const importsRouter = router({
   /** Admins only: an import rewrites every customer's bills. */
   upload: adminProcedure.input(uploadForm).mutation(({ ctx, input }) =>
-    importUpload(serviceDeps(ctx), { profile: ctx.config.profile, uploadsDir: path.join(ctx.config.dataDir, 'uploads') }, ctx.staff, input)
+    importUpload(serviceDeps(ctx), { profile: ctx.config.profile, uploadsDir: uploadsDirOf(ctx.config.dataDir) }, ctx.staff, input)
   )
 });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { UtilityProfile } from '../../config.js';
 import { checkHeader, importKinds, type ImportKind } from '../../domain/import-rows.js';
@@ -53,6 +53,32 @@ async function kindsOfHeader(file: string, encoding: Encoding): Promise<ImportKi
     if (error instanceof CsvSyntaxError) return [];
     throw error;
   }
+}
+
+/** Where uploads wait for the call that imports them. */
+export const uploadsDirOf = (dataDir: string) => path.join(dataDir, 'uploads');
+
+/** An upload folder this old outlived its call: longer than the biggest upload takes to check and import. */
+export const ABANDONED_UPLOAD_MS = 60 * 60_000;
+
+/**
+ * Removes the upload folders a process killed mid-call left behind (each call removes its own
+ * otherwise). Only old ones: another process sharing DATA_DIR may be importing one right now.
+ * Returns how many went.
+ */
+export async function sweepAbandonedUploads(uploadsDir: string, now: Date): Promise<number> {
+  const names = await readdir(uploadsDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  let removed = 0;
+  for (const name of names.filter((each) => each.startsWith('upload-'))) {
+    const dir = path.join(uploadsDir, name);
+    if (now.getTime() - (await stat(dir)).mtimeMs < ABANDONED_UPLOAD_MS) continue;
+    await rm(dir, { recursive: true, force: true });
+    removed += 1;
+  }
+  return removed;
 }
 
 /**
