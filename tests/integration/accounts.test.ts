@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { hash } from '@node-rs/argon2';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
 import { selectRows } from '../../server/db/client.js';
 import { clientChanges, customers, emailCodes, faucetLinks, paperSlipChanges, rateEvents, sessions } from '../../server/db/schema.js';
-import { failureOf, outcomeOf, signUp as signUpWith, startApp, TEST_PASSWORD, type App, type Client } from './support/app.js';
+import { failureOf, OLDER_RELEASE_SETTINGS, outcomeOf, signUp as signUpWith, startApp, TEST_PASSWORD, type App, type Client } from './support/app.js';
 import { driverName, serverUrl } from './support/database.js';
 import { companyFaucet, faucet, importMemberFaucets } from './support/members.js';
 
@@ -359,6 +360,22 @@ describe(`accounts on ${driverName}`, () => {
     expect(await phone.api.auth.me.query()).toMatchObject({ email });
     expect(await computer.api.auth.me.query()).toBeNull();
     await expect(app.client().api.auth.login.mutate({ email, password: 'yuki-no-hi-2027' })).resolves.toEqual({ ok: true });
+  });
+
+  it("hashes a password stored under an older release's settings again at log-in, and only with the right password", async () => {
+    const email = newEmail();
+    await signUp(app.client(), email, 6);
+    const older = await hash(PASSWORD, OLDER_RELEASE_SETTINGS);
+    await app.db.update(customers).set({ passwordHash: older }).where(eq(customers.email, email));
+    const storedHash = async () => (await app.db.select({ hash: customers.passwordHash }).from(customers).where(eq(customers.email, email)))[0]!.hash;
+
+    await failureOf(app.client().api.auth.login.mutate({ email, password: 'not-the-password' }));
+    expect(await storedHash()).toBe(older);
+    await app.client().api.auth.login.mutate({ email, password: PASSWORD });
+    const rehashed = await storedHash();
+    expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=47104,t=1,p=1\$/);
+    await app.client().api.auth.login.mutate({ email, password: PASSWORD });
+    expect(await storedHash()).toBe(rehashed);
   });
 
   it('resets a forgotten password with a mailed code and ends every old session', async () => {

@@ -1,9 +1,10 @@
-import { sql } from 'drizzle-orm';
+import { hash } from '@node-rs/argon2';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditLog } from '../../server/db/schema.js';
+import { auditLog, staff } from '../../server/db/schema.js';
 import { commandLine } from '../../server/features/audit/service.js';
 import { createStaff } from '../../server/features/staff/service.js';
-import { failureOf, startApp, type App } from './support/app.js';
+import { failureOf, OLDER_RELEASE_SETTINGS, startApp, type App } from './support/app.js';
 import { driverName } from './support/database.js';
 import { STAFF_PASSWORD, signInStaff } from './support/staff.js';
 
@@ -36,6 +37,16 @@ describe(`staff log-in on ${driverName}`, () => {
     await client.api.staff.auth.logout.mutate();
     expect(await client.api.staff.auth.me.query()).toBeNull();
     expect((await failureOf(client.api.staff.admin.auditLog.query({}))).code).toBe('UNAUTHORIZED');
+  });
+
+  it("hashes a staff password stored under an older release's settings again at log-in", async () => {
+    await create('kakari@city.example.jp');
+    const older = await hash(STAFF_PASSWORD, OLDER_RELEASE_SETTINGS);
+    await app.db.update(staff).set({ passwordHash: older, mustChangePassword: false }).where(eq(staff.email, 'kakari@city.example.jp'));
+    await app.client().api.staff.auth.login.mutate({ email: 'kakari@city.example.jp', password: STAFF_PASSWORD });
+    const [member] = await app.db.select().from(staff).where(eq(staff.email, 'kakari@city.example.jp'));
+    expect(member!.passwordHash).toMatch(/^\$argon2id\$v=19\$m=47104,t=1,p=1\$/);
+    await expect(app.client().api.staff.auth.login.mutate({ email: 'kakari@city.example.jp', password: STAFF_PASSWORD })).resolves.toEqual({ mustChangePassword: false });
   });
 
   it('lets an admin create a clerk, who logs in with the one-time password, and read the audit log page by page', async () => {

@@ -3,11 +3,15 @@ import { hash, verify } from '@node-rs/argon2';
 import { lanes } from '../../domain/lanes.js';
 
 /**
- * argon2id, 64 MiB and 8 passes: about 110 ms a check on this 2-core machine, a deliberate
- * cost that makes every guess at a stolen hash as slow (bench: login_p50_ms, aim 50–250 ms).
+ * argon2id with OWASP's first listed setting (46 MiB, 1 pass): about 19 ms a check on this
+ * 2-core machine. Every guess at a stolen hash still needs 46 MiB of memory, what slows a GPU;
+ * the 64 MiB and 8 passes used before took 195 ms, so one app process could log in at most
+ * five customers a second and a bill day's log-ins queued for tens of seconds
+ * (bench: load_login_p99_ms).
  */
 // 2 is Algorithm.Argon2id: the package's enum is a const enum, which isolated modules cannot read.
-const options = { algorithm: 2, memoryCost: 65_536, timeCost: 8, parallelism: 1 } as const;
+const options = { algorithm: 2, memoryCost: 47_104, timeCost: 1, parallelism: 1 } as const;
+const currentSettings = `$argon2id$v=19$m=${options.memoryCost},t=${options.timeCost},p=${options.parallelism}$`;
 
 /**
  * How many hashes run at once; the rest wait their turn. argon2 runs on libuv's thread pool
@@ -37,4 +41,13 @@ export async function passwordMatches(storedHash: string | undefined, password: 
     return false;
   }
   return oneOfTheLanes(() => verify(storedHash, password));
+}
+
+/**
+ * The password hashed again under the current settings when the stored hash was made under
+ * others (an older release's), else null: called with a password just proven, so stored hashes
+ * follow the settings at each log-in, without a reset.
+ */
+export async function rehashedIfOutdated(storedHash: string, password: string): Promise<string | null> {
+  return storedHash.startsWith(currentSettings) ? null : hashPassword(password);
 }

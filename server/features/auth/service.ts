@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { emailProblem, parseEmail } from '../../../src/lib/shared/email.js';
 import type { Localized } from '../../../src/lib/shared/localized.js';
 import type { Database } from '../../db/client.js';
@@ -14,7 +14,7 @@ import {
 import { linkFaucet, proveFaucet } from '../faucets/service.js';
 import { checkCode, claimMailSlot, CODE_VALID_MINUTES, issueCode, markTicketUsed, ticketRow, type CodePurpose } from './codes.js';
 import { RefusalError } from '../../errors.js';
-import { hashPassword, passwordMatches } from './passwords.js';
+import { hashPassword, passwordMatches, rehashedIfOutdated } from './passwords.js';
 import { forgiveAttempt, takeAttempt } from '../../rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { createSession, endOtherSessions } from '../../sessions.js';
@@ -207,6 +207,9 @@ export async function logIn(
   const customer = await customerByEmail(deps.db, email);
   const matches = await passwordAttempt(deps, { email, passwordHash: customer?.passwordHash, password: input.password, field: 'password' });
   if (!matches || !customer) throw loginRefused;
+  const rehashed = await rehashedIfOutdated(customer.passwordHash, input.password);
+  // Only over the hash just checked: a password changed meanwhile is not put back.
+  if (rehashed) await deps.db.update(customers).set({ passwordHash: rehashed }).where(and(eq(customers.id, customer.id), eq(customers.passwordHash, customer.passwordHash)));
   return { sessionToken: await createSession(deps.db, customer.id, deps.now) };
 }
 

@@ -1,11 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { staff, staffRoles } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
 import type { JobDeps, ServiceDeps } from '../../service-deps.js';
 import { createStaffSession, endOtherStaffSessions, type StaffMember } from '../../staff-sessions.js';
 import { audit, type Actor } from '../audit/service.js';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPassword, rehashedIfOutdated } from '../auth/passwords.js';
 import { loginRefused, normalizeEmail, passwordAttempt, requirePasswordAllowed } from '../auth/service.js';
 
 export type StaffRole = (typeof staffRoles)[number];
@@ -61,7 +61,10 @@ export async function staffLogIn(
   const [member] = await deps.db.select().from(staff).where(eq(staff.email, email));
   const matches = await passwordAttempt(deps, { email, passwordHash: member?.passwordHash, password: input.password, field: 'password', scope: 'staff-login' });
   if (!matches || !member) throw loginRefused;
+  const rehashed = await rehashedIfOutdated(member.passwordHash, input.password);
   const sessionToken = await deps.db.transaction(async (tx) => {
+    // Only over the hash just checked: a password changed meanwhile is not put back.
+    if (rehashed) await tx.update(staff).set({ passwordHash: rehashed }).where(and(eq(staff.id, member.id), eq(staff.passwordHash, member.passwordHash)));
     await audit(tx, { staffId: member.id, email: member.email }, { action: 'staff.login', targetKind: 'staff', targetId: member.id }, deps.now);
     return createStaffSession(tx, member.id, deps.now);
   });

@@ -151,6 +151,8 @@ export async function failureOf(call: Promise<unknown>) {
 }
 
 export const TEST_PASSWORD = 'kawa-no-nagare-2026';
+/** argon2id, 64 MiB and 8 passes: the hashes releases before December 2026 stored. */
+export const OLDER_RELEASE_SETTINGS = { algorithm: 2, memoryCost: 65_536, timeCost: 8, parallelism: 1 } as const;
 
 /** The whole sign-up as the app does it: code by mail, faucet proof, nickname and password. */
 export async function signUp(app: App, client: Client, email: string, proof: { faucetNo: string; phone: string }): Promise<string> {
