@@ -14,8 +14,8 @@ import { SYNC_FORMAT, type PullResponse } from '../src/lib/shared/sync-wire.js';
  * figures. Plans:
  * - `customers`: each customer logs in (arrivals spread over `rampSeconds`), pulls everything
  *   once, then until the end loops: think time, then one action (a pull, marking a notice read,
- *   filing a procedure). Figures are for the requests started in the measured window after the
- *   ramp; log-ins are counted apart.
+ *   filing a procedure). Figures are for the whole run, and apart for the requests started in
+ *   the measured window after the ramp and for the log-ins.
  * - `healthz`: the same phones, think times and window, every request a GET /healthz: the floor.
  * - `devices`: signed-in devices pulling every `intervalMs`; the parent marks where the spike
  *   starts and when to stop.
@@ -45,6 +45,8 @@ export interface Stats {
 export interface CustomersReport {
   window: Record<string, Stats>;
   overall: Stats;
+  /** Every request of the run, ramp and window, log-ins and first pulls included. */
+  all: Stats;
   login: Stats;
   /** Each customer's first, full pull after logging in: nearly all fall in the ramp, so counted over the whole run. */
   firstPull: Stats;
@@ -250,6 +252,7 @@ async function runCustomers(plan: CustomerPlan): Promise<CustomersReport> {
   return {
     window: Object.fromEntries(kinds.map((kind) => [kind, stats(inWindow.filter((sample) => sample.kind === kind))])),
     overall: stats(inWindow),
+    all: stats(samples),
     login: stats(samples.filter((sample) => sample.kind === 'login')),
     firstPull: stats(samples.filter((sample) => sample.kind === 'first-pull')),
     ramp: stats(samples.filter((sample) => sample.kind !== 'login' && sample.at < window.start)),
