@@ -131,7 +131,6 @@ function periodTarget<K extends 'readings' | 'bills' | 'payments'>(kind: K): Tar
     .filter((name) => name !== 'period')
     .map((name) => `${name} = s.${name}`)
     .join(', ');
-  const returned = `t.faucet_id, ${names.map((name) => `t.${name}`).join(', ')}`;
   return {
     ...parts,
     touched: [kind, 'notices'],
@@ -141,26 +140,25 @@ function periodTarget<K extends 'readings' | 'bills' | 'payments'>(kind: K): Tar
       // row is compared, never written. The changed ones are updated and the new ones inserted
       // plainly, cheaper than one ON CONFLICT upsert. Every part reads the table as it was before
       // the statement, and the checks have ruled out a key twice in the file, so no row is both.
+      // The notices and the counts read `differing` too: the writes return nothing, which spares
+      // a second copy of every row.
       ({ now }) => sql`with differing as materialized (${sql.raw(`
         select f.id as faucet_id, ${names.map((name) => `s.${name}`).join(', ')}, stored.faucet_id is null as inserted
         from ${parts.table} s join faucets f on f.faucet_no = s.faucet_no
         left join ${kind} stored on stored.faucet_id = f.id and stored.period = s.period
         where stored.faucet_id is null
           or (${names.map((name) => `stored.${name}`).join(', ')}) is distinct from (${names.map((name) => `s.${name}`).join(', ')})`)}
-      ), updated as (${sql.raw(`
+      ), updating as (${sql.raw(`
         update ${kind} t set ${assignments}, version = ${CURRENT_TRANSACTION_VERSION}
         from differing s
-        where not s.inserted and t.faucet_id = s.faucet_id and t.period = s.period
-        returning ${returned}, false as inserted`)}
-      ), inserted as (${sql.raw(`
-        insert into ${kind} as t (faucet_id, ${names.join(', ')})
-        select faucet_id, ${names.join(', ')} from differing where inserted
-        returning ${returned}, true as inserted`)}
-      ), upserted as (select * from updated union all select * from inserted),
-      noticed as (${noticesOfUpsert(kind, now)})
+        where not s.inserted and t.faucet_id = s.faucet_id and t.period = s.period`)}
+      ), inserting as (${sql.raw(`
+        insert into ${kind} (faucet_id, ${names.join(', ')})
+        select faucet_id, ${names.join(', ')} from differing where inserted`)}
+      ), noticed as (${noticesOfUpsert(kind, now)})
       select count(*) filter (where inserted)::int as inserted,
              count(*) filter (where not inserted)::int as updated
-      from upserted`,
+      from differing`,
       // Usage alerts compare with earlier readings, which may come in the same file: after the upsert.
       ...(kind === 'readings' ? [({ now, notices }: ApplyContext) => usageAlerts(now, notices.usageAlert)] : [])
     ]

@@ -7,19 +7,19 @@ type PeriodKind = 'readings' | 'bills' | 'payments';
 
 /**
  * The notices an import's upsert makes, written as a data-modifying CTE of the upsert itself:
- * `upserted` holds the rows the upsert inserted or really changed (the new row and whether it
- * was inserted), so a re-import, which changes none, makes none. A corrected reading is no
+ * `differing` holds the rows the upsert inserts or really changes (the new row and whether it
+ * is inserted), so a re-import, which changes none, makes none. A corrected reading is no
  * news; a corrected bill is one 訂正 notice. The CTE reads the payments table as it was before
  * the statement (one snapshot for the whole statement), which tells a payment that has just
  * failed from a failed one whose amount was corrected.
  */
 export function noticesOfUpsert(kind: PeriodKind, now: Date): SQL {
-  const upserted = sql`upserted s`;
+  const differing = sql`differing s`;
   switch (kind) {
     case 'readings':
       return insertPeriodNotices({
         topic: 'reading',
-        from: upserted,
+        from: differing,
         facts: { readingDate: 's.reading_date', usageTenths: 's.usage_tenths' },
         where: sql`s.inserted`,
         now
@@ -27,7 +27,7 @@ export function noticesOfUpsert(kind: PeriodKind, now: Date): SQL {
     case 'bills':
       return insertPeriodNotices({
         topic: 'bill',
-        from: upserted,
+        from: differing,
         facts: { total: 's.total', dueDate: 's.due_date', transferDate: 's.transfer_date', corrected: 'not s.inserted' },
         where: sql`true`,
         now
@@ -35,7 +35,7 @@ export function noticesOfUpsert(kind: PeriodKind, now: Date): SQL {
     case 'payments':
       return insertPeriodNotices({
         topic: 'transfer-failed',
-        from: sql`upserted s left join payments stored on stored.faucet_id = s.faucet_id and stored.period = s.period`,
+        from: sql`differing s left join payments stored on stored.faucet_id = s.faucet_id and stored.period = s.period`,
         facts: { amount: 's.amount' },
         where: sql`s.result = 'failed' and stored.result is distinct from 'failed'`,
         now
