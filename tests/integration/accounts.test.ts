@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout } from 'node:timers/promises';
 import { hash } from '@node-rs/argon2';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
 import { selectRows } from '../../server/db/client.js';
+import { FAILED_CHECK_FLOOR_MS, hashPassword } from '../../server/features/auth/passwords.js';
 import { clientChanges, customers, emailCodes, faucetLinks, paperSlipChanges, rateEvents, sessions } from '../../server/db/schema.js';
 import { failureOf, OLDER_RELEASE_SETTINGS, outcomeOf, signUp as signUpWith, startApp, TEST_PASSWORD, type App, type Client } from './support/app.js';
 import { driverName, serverUrl } from './support/database.js';
@@ -369,13 +371,34 @@ describe(`accounts on ${driverName}`, () => {
     await app.db.update(customers).set({ passwordHash: older }).where(eq(customers.email, email));
     const storedHash = async () => (await app.db.select({ hash: customers.passwordHash }).from(customers).where(eq(customers.email, email)))[0]!.hash;
 
-    await failureOf(app.client().api.auth.login.mutate({ email, password: 'not-the-password' }));
+    // A wrong password for it answers no sooner than one for an unknown address: the floor hides the slower hash.
+    const failureMs = async (address: string) => {
+      const started = performance.now();
+      await failureOf(app.client().api.auth.login.mutate({ email: address, password: 'not-the-password' }));
+      return performance.now() - started;
+    };
+    expect(await failureMs(email)).toBeGreaterThanOrEqual(FAILED_CHECK_FLOOR_MS);
+    expect(await failureMs('nobody-here@example.jp')).toBeGreaterThanOrEqual(FAILED_CHECK_FLOOR_MS);
     expect(await storedHash()).toBe(older);
     await app.client().api.auth.login.mutate({ email, password: PASSWORD });
     const rehashed = await storedHash();
     expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=47104,t=1,p=1\$/);
     await app.client().api.auth.login.mutate({ email, password: PASSWORD });
     expect(await storedHash()).toBe(rehashed);
+  });
+
+  it('keeps a password changed while a log-in was checking the older hash: the new hash is written only over the one checked', async () => {
+    const email = newEmail();
+    await signUp(app.client(), email, 7);
+    await app.db.update(customers).set({ passwordHash: await hash(PASSWORD, OLDER_RELEASE_SETTINGS) }).where(eq(customers.email, email));
+    const loggingIn = app.client().api.auth.login.mutate({ email, password: PASSWORD });
+    // The attempt is recorded after the hash is read and before the (slow, older) check: change the password then.
+    while ((await app.db.select().from(rateEvents).where(eq(rateEvents.bucket, `login:${email}`))).length === 0) await setTimeout(5);
+    const changed = await hashPassword('yuki-no-hi-2027');
+    await app.db.update(customers).set({ passwordHash: changed }).where(eq(customers.email, email));
+    await loggingIn;
+    const [row] = await app.db.select({ hash: customers.passwordHash }).from(customers).where(eq(customers.email, email));
+    expect(row!.hash).toBe(changed);
   });
 
   it('resets a forgotten password with a mailed code and ends every old session', async () => {

@@ -47,6 +47,8 @@ describe(`staff log-in on ${driverName}`, () => {
     const [member] = await app.db.select().from(staff).where(eq(staff.email, 'kakari@city.example.jp'));
     expect(member!.passwordHash).toMatch(/^\$argon2id\$v=19\$m=47104,t=1,p=1\$/);
     await expect(app.client().api.staff.auth.login.mutate({ email: 'kakari@city.example.jp', password: STAFF_PASSWORD })).resolves.toEqual({ mustChangePassword: false });
+    const [again] = await app.db.select().from(staff).where(eq(staff.email, 'kakari@city.example.jp'));
+    expect(again!.passwordHash).toBe(member!.passwordHash);
   });
 
   it('lets an admin create a clerk, who logs in with the one-time password, and read the audit log page by page', async () => {
