@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import { hash } from '@node-rs/argon2';
 import { and, eq, sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
 import { selectRows } from '../../server/db/client.js';
 import { FAILED_CHECK_FLOOR_MS, hashPassword } from '../../server/features/auth/passwords.js';
+import { endOtherSessions } from '../../server/sessions.js';
 import { clientChanges, customers, emailCodes, faucetLinks, paperSlipChanges, rateEvents, sessions } from '../../server/db/schema.js';
 import { failureOf, OLDER_RELEASE_SETTINGS, outcomeOf, signUp as signUpWith, startApp, TEST_PASSWORD, type App, type Client } from './support/app.js';
-import { driverName, serverUrl } from './support/database.js';
+import { driverName, lockWaiters, serverUrl } from './support/database.js';
 import { companyFaucet, faucet, importMemberFaucets } from './support/members.js';
 
 const PASSWORD = TEST_PASSWORD;
@@ -387,18 +389,46 @@ describe(`accounts on ${driverName}`, () => {
     expect(await storedHash()).toBe(rehashed);
   });
 
-  it('keeps a password changed while a log-in was checking the older hash: the new hash is written only over the one checked', async () => {
+  it('lets no log-in outlive a password change made while it was checking the password, and keeps the new password', async () => {
     const email = newEmail();
     await signUp(app.client(), email, 7);
+    // The older setting's check takes ten times as long: time to change the password during it.
     await app.db.update(customers).set({ passwordHash: await hash(PASSWORD, OLDER_RELEASE_SETTINGS) }).where(eq(customers.email, email));
-    const loggingIn = app.client().api.auth.login.mutate({ email, password: PASSWORD });
-    // The attempt is recorded after the hash is read and before the (slow, older) check: change the password then.
-    while ((await app.db.select().from(rateEvents).where(eq(rateEvents.bucket, `login:${email}`))).length === 0) await setTimeout(5);
     const changed = await hashPassword('yuki-no-hi-2027');
-    await app.db.update(customers).set({ passwordHash: changed }).where(eq(customers.email, email));
-    await loggingIn;
-    const [row] = await app.db.select({ hash: customers.passwordHash }).from(customers).where(eq(customers.email, email));
-    expect(row!.hash).toBe(changed);
+    const laptop = app.client();
+    const loggingIn = outcomeOf(laptop.api.auth.login.mutate({ email, password: PASSWORD }));
+    // The attempt is recorded after the hash is read and before the check: the password changes
+    // then, written as a change or a reset writes it (the new hash, then every session ended).
+    while ((await app.db.select().from(rateEvents).where(eq(rateEvents.bucket, `login:${email}`))).length === 0) await setTimeout(5);
+    const [customer] = await app.db.update(customers).set({ passwordHash: changed }).where(eq(customers.email, email)).returning({ id: customers.id });
+    await endOtherSessions(app.db, customer!.id, null);
+
+    expect(await loggingIn).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await laptop.api.auth.me.query()).toBeNull();
+    await expect(app.client().api.auth.login.mutate({ email, password: 'yuki-no-hi-2027' })).resolves.toEqual({ ok: true });
+  });
+
+  it.runIf(serverUrl)('makes no session for a log-in whose password changes as it writes the session: it waits for the change, then refuses', async () => {
+    const email = newEmail();
+    await signUp(app.client(), email, 8);
+    const changed = await hashPassword('yuki-no-hi-2027');
+    // A connection of its own stands for another process changing the password: its new hash is
+    // written, not yet committed, when the log-in comes to write its session.
+    const changer = postgres(app.databaseUrl!, { max: 1, onnotice: () => {} });
+    const laptop = app.client();
+    try {
+      let loggingIn: ReturnType<typeof outcomeOf> | undefined;
+      await changer.begin(async (tx) => {
+        const [customer] = await tx<{ id: number }[]>`update customers set password_hash = ${changed} where email = ${email} returning id`;
+        loggingIn = outcomeOf(laptop.api.auth.login.mutate({ email, password: PASSWORD }));
+        await lockWaiters(app.databaseUrl!, 1, loggingIn);
+        await tx`delete from sessions where customer_id = ${customer!.id}`;
+      });
+      expect(await loggingIn).toMatchObject({ code: 'UNAUTHORIZED' });
+      expect(await laptop.api.auth.me.query()).toBeNull();
+    } finally {
+      await changer.end();
+    }
   });
 
   it('resets a forgotten password with a mailed code and ends every old session', async () => {

@@ -1,10 +1,12 @@
+import { setTimeout } from 'node:timers/promises';
 import { hash } from '@node-rs/argon2';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditLog, staff } from '../../server/db/schema.js';
+import { auditLog, rateEvents, staff, staffSessions } from '../../server/db/schema.js';
 import { commandLine } from '../../server/features/audit/service.js';
+import { hashPassword } from '../../server/features/auth/passwords.js';
 import { createStaff } from '../../server/features/staff/service.js';
-import { failureOf, OLDER_RELEASE_SETTINGS, startApp, type App } from './support/app.js';
+import { failureOf, OLDER_RELEASE_SETTINGS, outcomeOf, startApp, type App } from './support/app.js';
 import { driverName } from './support/database.js';
 import { STAFF_PASSWORD, signInStaff } from './support/staff.js';
 
@@ -49,6 +51,19 @@ describe(`staff log-in on ${driverName}`, () => {
     await expect(app.client().api.staff.auth.login.mutate({ email: 'kakari@city.example.jp', password: STAFF_PASSWORD })).resolves.toEqual({ mustChangePassword: false });
     const [again] = await app.db.select().from(staff).where(eq(staff.email, 'kakari@city.example.jp'));
     expect(again!.passwordHash).toBe(member!.passwordHash);
+  });
+
+  it('refuses a staff log-in whose password changed while it was being checked', async () => {
+    await create('kakari@city.example.jp');
+    await app.db.update(staff).set({ passwordHash: await hash(STAFF_PASSWORD, OLDER_RELEASE_SETTINGS) }).where(eq(staff.email, 'kakari@city.example.jp'));
+    const changed = await hashPassword('another-staff-password-2027');
+    const answer = outcomeOf(app.client().api.staff.auth.login.mutate({ email: 'kakari@city.example.jp', password: STAFF_PASSWORD }));
+    // Recorded after the hash is read, before the older setting's slow check: change it then.
+    while ((await app.db.select().from(rateEvents).where(eq(rateEvents.bucket, 'staff-login:kakari@city.example.jp'))).length === 0) await setTimeout(5);
+    await app.db.update(staff).set({ passwordHash: changed }).where(eq(staff.email, 'kakari@city.example.jp'));
+    expect(await answer).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect((await app.db.select().from(staff).where(eq(staff.email, 'kakari@city.example.jp')))[0]!.passwordHash).toBe(changed);
+    expect(await app.db.select().from(staffSessions)).toEqual([]);
   });
 
   it('lets an admin create a clerk, who logs in with the one-time password, and read the audit log page by page', async () => {

@@ -1,8 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { emailProblem, parseEmail } from '../../../src/lib/shared/email.js';
 import type { Localized } from '../../../src/lib/shared/localized.js';
-import type { Database } from '../../db/client.js';
-import { customers, emailCodes } from '../../db/schema.js';
+import { selectRows, type Database } from '../../db/client.js';
+import { customers, emailCodes, staff } from '../../db/schema.js';
 import { passwordProblem } from '../../domain/password-policy.js';
 import {
   passwordResetCodeMail,
@@ -199,6 +199,17 @@ export async function passwordAttempt(
   return true;
 }
 
+/**
+ * Locks the account's row for the rest of the transaction if its password is still the hash a
+ * log-in checked. A password change, a reset or 退会 at the same moment then either waits for
+ * the log-in's session and ends it with the others, or has already happened, and the log-in is
+ * refused instead of outliving it.
+ */
+export async function passwordStillIs(tx: Database, table: typeof customers | typeof staff, id: number, checkedHash: string): Promise<boolean> {
+  const rows = await selectRows(tx, sql`select 1 from ${table} where id = ${id} and password_hash = ${checkedHash} for share`);
+  return rows.length > 0;
+}
+
 export async function logIn(
   deps: ServiceDeps,
   input: { email: string; password: string }
@@ -208,9 +219,13 @@ export async function logIn(
   const matches = await passwordAttempt(deps, { email, passwordHash: customer?.passwordHash, password: input.password, field: 'password' });
   if (!matches || !customer) throw loginRefused;
   const rehashed = await rehashedIfOutdated(customer.passwordHash, input.password);
-  // Only over the hash just checked: a password changed meanwhile is not put back.
-  if (rehashed) await deps.db.update(customers).set({ passwordHash: rehashed }).where(and(eq(customers.id, customer.id), eq(customers.passwordHash, customer.passwordHash)));
-  return { sessionToken: await createSession(deps.db, customer.id, deps.now) };
+  const sessionToken = await deps.db.transaction(async (tx) => {
+    // Only over the hash just checked: a password changed meanwhile is not put back.
+    if (rehashed) await tx.update(customers).set({ passwordHash: rehashed }).where(and(eq(customers.id, customer.id), eq(customers.passwordHash, customer.passwordHash)));
+    if (!(await passwordStillIs(tx, customers, customer.id, rehashed ?? customer.passwordHash))) throw loginRefused;
+    return createSession(tx, customer.id, deps.now);
+  });
+  return { sessionToken };
 }
 
 /** Reset step 1: a code goes only to an address with an account; the answer is the same either way. */
