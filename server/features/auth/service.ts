@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { emailProblem, parseEmail } from '../../../src/lib/shared/email.js';
 import type { Localized } from '../../../src/lib/shared/localized.js';
 import { selectRows, type Database } from '../../db/client.js';
@@ -200,13 +200,20 @@ export async function passwordAttempt(
 }
 
 /**
- * Locks the account's row for the rest of the transaction if its password is still the hash a
- * log-in checked. A password change, a reset or 退会 at the same moment then either waits for
- * the log-in's session and ends it with the others, or has already happened, and the log-in is
- * refused instead of outliving it.
+ * In a log-in's transaction, before its session is written: stores the password's new hash, if
+ * it was made again, only over the hash the log-in checked (a password changed meanwhile is not
+ * put back), then locks the account's row if its password is still that one. A password change,
+ * a reset or 退会 at the same moment then either waits for the log-in's session and ends it with
+ * the others, or has already happened, and the log-in is refused instead of outliving it.
  */
-export async function passwordStillIs(tx: Database, table: typeof customers | typeof staff, id: number, checkedHash: string): Promise<boolean> {
-  const rows = await selectRows(tx, sql`select 1 from ${table} where id = ${id} and password_hash = ${checkedHash} for share`);
+export async function holdCheckedPassword(
+  tx: Database,
+  table: typeof customers | typeof staff,
+  account: { id: number; passwordHash: string },
+  rehashed: string | null
+): Promise<boolean> {
+  if (rehashed) await tx.execute(sql`update ${table} set password_hash = ${rehashed} where id = ${account.id} and password_hash = ${account.passwordHash}`);
+  const rows = await selectRows(tx, sql`select 1 from ${table} where id = ${account.id} and password_hash = ${rehashed ?? account.passwordHash} for share`);
   return rows.length > 0;
 }
 
@@ -220,9 +227,7 @@ export async function logIn(
   if (!matches || !customer) throw loginRefused;
   const rehashed = await rehashedIfOutdated(customer.passwordHash, input.password);
   const sessionToken = await deps.db.transaction(async (tx) => {
-    // Only over the hash just checked: a password changed meanwhile is not put back.
-    if (rehashed) await tx.update(customers).set({ passwordHash: rehashed }).where(and(eq(customers.id, customer.id), eq(customers.passwordHash, customer.passwordHash)));
-    if (!(await passwordStillIs(tx, customers, customer.id, rehashed ?? customer.passwordHash))) throw loginRefused;
+    if (!(await holdCheckedPassword(tx, customers, customer, rehashed))) throw loginRefused;
     return createSession(tx, customer.id, deps.now);
   });
   return { sessionToken };

@@ -1,12 +1,12 @@
 import { randomInt } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { staff, staffRoles } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
 import type { JobDeps, ServiceDeps } from '../../service-deps.js';
 import { createStaffSession, endOtherStaffSessions, type StaffMember } from '../../staff-sessions.js';
 import { audit, type Actor } from '../audit/service.js';
 import { hashPassword, rehashedIfOutdated } from '../auth/passwords.js';
-import { loginRefused, normalizeEmail, passwordAttempt, passwordStillIs, requirePasswordAllowed } from '../auth/service.js';
+import { loginRefused, normalizeEmail, holdCheckedPassword, passwordAttempt, requirePasswordAllowed } from '../auth/service.js';
 
 export type StaffRole = (typeof staffRoles)[number];
 
@@ -63,9 +63,7 @@ export async function staffLogIn(
   if (!matches || !member) throw loginRefused;
   const rehashed = await rehashedIfOutdated(member.passwordHash, input.password);
   const sessionToken = await deps.db.transaction(async (tx) => {
-    // Only over the hash just checked: a password changed meanwhile is not put back.
-    if (rehashed) await tx.update(staff).set({ passwordHash: rehashed }).where(and(eq(staff.id, member.id), eq(staff.passwordHash, member.passwordHash)));
-    if (!(await passwordStillIs(tx, staff, member.id, rehashed ?? member.passwordHash))) throw loginRefused;
+    if (!(await holdCheckedPassword(tx, staff, member, rehashed))) throw loginRefused;
     await audit(tx, { staffId: member.id, email: member.email }, { action: 'staff.login', targetKind: 'staff', targetId: member.id }, deps.now);
     return createStaffSession(tx, member.id, deps.now);
   });
