@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { selectRows, type Database } from '../db/client.js';
 import { errorKind, isDatabaseUnreachable } from '../db/errors.js';
 import { planRetry } from '../domain/delivery-retry.js';
+import { lanes } from '../domain/lanes.js';
 import { isQuietTime } from '../domain/quiet-hours.js';
 import type { Logger } from '../logger.js';
 import { noticeDigestMail } from '../mail/messages.js';
@@ -200,20 +201,6 @@ function retryOrFail(row: Claim & { createdAt: Date }, now: Date, error: string)
   return 'expired' in plan ? { ...claim, state: 'failed', error } : { ...claim, state: 'pending', retryAt: plan.retryAt, error };
 }
 
-/** Runs fn over items with at most `limit` running at once, keeping the items' order in the results. */
-async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
-}
-
 function groupByCustomer(rows: ClaimedMail[]): ClaimedMail[][] {
   const groups = new Map<number, ClaimedMail[]>();
   for (const row of rows) groups.set(row.customerId, [...(groups.get(row.customerId) ?? []), row]);
@@ -255,10 +242,12 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
   /**
    * Records a batch's outcomes while it is still sending, `every` at a time, one statement each:
    * a process killed mid-batch sends again, once its lease runs out, only what went out since
-   * its last record, not the whole batch. finish() records the rest and throws what a record
-   * threw; sends go on meanwhile, and a record the database could not take is held (above).
+   * its last record, not the whole batch. finish() records the rest, throws what a record
+   * threw, and answers every outcome added; sends go on meanwhile, and a record the database
+   * could not take is held (above).
    */
   function recorder(now: Date, every: number) {
+    const added: Settlement[] = [];
     let pending: Settlement[] = [];
     let recorded = Promise.resolve();
     let failure: { error: unknown } | undefined;
@@ -276,12 +265,14 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
     };
     return {
       add(settlements: Settlement[]) {
+        added.push(...settlements);
         pending.push(...settlements);
         if (pending.length >= every) void flush();
       },
-      async finish() {
+      async finish(): Promise<Settlement[]> {
         await flush();
         if (failure) throw failure.error;
+        return added;
       }
     };
   }
@@ -309,9 +300,9 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
     if (claimed.length === 0) return false;
     const push = await pushSender();
     const outcomes = recorder(now, PUSHES_PER_RECORD);
-    const settlements: Settlement[] = [];
     const gone: number[] = [];
-    await mapBounded(claimed, tuning.concurrency, async (row) => {
+    const sending = lanes(tuning.concurrency);
+    const send = async (row: (typeof claimed)[number]) => {
       // Customers have no language setting yet: Japanese, as the utility writes to them.
       const result = await push.send(row, pushPayload({ id: row.noticeId, facts: row.facts }, { origin: config.origin, locale: 'ja', contact, unread: row.unread }));
       if (result.outcome === 'gone') {
@@ -324,10 +315,10 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
           : result.outcome === 'retry'
             ? retryOrFail(row, now, result.reason)
             : { id: row.id, attempts: row.attempts, state: 'failed', error: result.reason };
-      settlements.push(settlement);
       outcomes.add([settlement]);
-    });
-    await outcomes.finish();
+    };
+    await Promise.all(claimed.map((row) => sending(() => send(row))));
+    const settlements = await outcomes.finish();
     // The device unsubscribed: its subscription goes, and every delivery to it with it (cascade).
     if (gone.length > 0) {
       await db.execute(sql`delete from push_subscriptions where id in (select value::int from jsonb_array_elements_text(${JSON.stringify(gone)}::jsonb))`);
@@ -342,7 +333,8 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
     if (claimed.length === 0) return false;
     // Each customer's mail recorded as soon as it went: a mail sent twice is one a person reads twice.
     const outcomes = recorder(now, 1);
-    const settled = await mapBounded(groupByCustomer(claimed), MAIL_CONCURRENCY, async (rows): Promise<Settlement[]> => {
+    const mailing = lanes(MAIL_CONCURRENCY);
+    const mail = async (rows: ClaimedMail[]) => {
       let settlements: Settlement[];
       try {
         await mailer.send(noticeDigestMail({ profile: config.profile, origin: config.origin }, { to: rows[0]!.email, notices: rows.map((row) => row.facts) }));
@@ -354,10 +346,9 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
         settlements = rows.map((row) => (refused ? { id: row.id, attempts: row.attempts, state: 'failed', error: reason } : retryOrFail(row, now, reason)));
       }
       outcomes.add(settlements);
-      return settlements;
-    });
-    await outcomes.finish();
-    count(report, settled.flat());
+    };
+    await Promise.all(groupByCustomer(claimed).map((rows) => mailing(() => mail(rows))));
+    count(report, await outcomes.finish());
     return true;
   }
 
