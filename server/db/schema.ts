@@ -189,6 +189,8 @@ export const paperSlipChanges = pgTable(
     faucetId: integer('faucet_id')
       .notNull()
       .references(() => faucets.id),
+    /** The contract the change is for: the export names it, and never hands over one for a contract that has ended. Null only for rows written before it was recorded. */
+    contractId: integer('contract_id').references(() => contracts.id),
     paperless: boolean('paperless').notNull(),
     requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
     effectiveOn: date('effective_on', { mode: 'string' }).notNull(),
@@ -359,7 +361,10 @@ export const notices = pgTable(
   ]
 );
 
-/** A device that accepted Web Push for a customer; dropped when its push service answers 404 or 410. */
+/**
+ * A device that accepted Web Push for a customer; dropped when its push service answers 404 or
+ * 410, and with the session that subscribed it (log-out, password change or reset, 退会).
+ */
 export const pushSubscriptions = pgTable(
   'push_subscriptions',
   {
@@ -367,12 +372,15 @@ export const pushSubscriptions = pgTable(
     customerId: integer('customer_id')
       .notNull()
       .references(() => customers.id, { onDelete: 'cascade' }),
+    sessionTokenHash: text('session_token_hash')
+      .notNull()
+      .references(() => sessions.tokenHash, { onDelete: 'cascade' }),
     endpoint: text('endpoint').notNull().unique(),
     p256dh: text('p256dh').notNull(),
     auth: text('auth').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull()
   },
-  (table) => [index('push_subscriptions_customer').on(table.customerId)]
+  (table) => [index('push_subscriptions_customer').on(table.customerId), index('push_subscriptions_session').on(table.sessionTokenHash)]
 );
 
 /** A customer's channels for one topic; no row means both (the default). */
@@ -510,6 +518,10 @@ export const staff = pgTable(
     passwordHash: text('password_hash').notNull(),
     /** Set for a one-time password: nothing but the change works until it is chosen anew. */
     mustChangePassword: boolean('must_change_password').notNull().default(true),
+    /** A one-time password stops working at this time (72 hours after it was given); null once chosen anew. */
+    passwordExpiresAt: timestamp('password_expires_at', { withTimezone: true }),
+    /** Set while an admin has disabled the account: it cannot log in and has no sessions. */
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull()
   },
   (table) => [check('staff_role', sql`${table.role} in ('clerk', 'admin')`)]
