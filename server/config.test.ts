@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       logLevel: 'info',
       trustProxy: 0,
+      pushServiceHosts: [],
       profileSource: 'built-in demo profile'
     });
     expect(config.profile.name.ja).toBe('名寄市上下水道室');
@@ -52,7 +53,8 @@ describe('loadConfig', () => {
       VAPID_SUBJECT: 'mailto:it@example.jp',
       UTILITY_CONFIG: file,
       LOG_LEVEL: 'warn',
-      TRUST_PROXY: '2'
+      TRUST_PROXY: '2',
+      PUSH_SERVICE_HOSTS: 'Push.Example.JP, 127.0.0.1:8443,'
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -63,6 +65,10 @@ describe('loadConfig', () => {
       vapid: { publicKey: 'pub', privateKey: 'priv', subject: 'mailto:it@example.jp' },
       logLevel: 'warn',
       trustProxy: 2,
+      pushServiceHosts: [
+        { suffix: 'push.example.jp', port: 443 },
+        { suffix: '127.0.0.1', port: 8443 }
+      ],
       profileSource: file
     });
   });
@@ -111,5 +117,8 @@ describe('loadConfig', () => {
     expect(loadError({ LOG_LEVEL: 'loud' }).message).toMatch(/- LOG_LEVEL: /);
     expect(loadError({ VAPID_PUBLIC_KEY: 'only-one' }).message).toMatch(/set all three or none/);
     for (const hops of ['yes', '-1', '1.5', '11']) expect(loadError({ TRUST_PROXY: hops }).message).toMatch(/- TRUST_PROXY: /);
+    for (const hosts of ['https://push.example.jp', '*.example.jp', 'push.example.jp:0', 'push.example.jp:70000', '.example.jp', 'user@push.example.jp', '[::1]:8443', '300.0.0.1', '10.0.1', 'push.example.jp/x']) {
+      expect(loadError({ PUSH_SERVICE_HOSTS: `fcm.example.jp, ${hosts}` }).message).toMatch(/- PUSH_SERVICE_HOSTS: .* is not a host name or IPv4 address with an optional :port/);
+    }
   });
 });

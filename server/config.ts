@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { PushServiceHost } from './domain/push-endpoint.js';
 
 const localized = z.object({ ja: z.string().min(1), en: z.string().min(1) });
 
@@ -70,6 +71,27 @@ export const utilityProfileSchema = z.object({
 
 export type UtilityProfile = z.infer<typeof utilityProfileSchema>;
 
+/**
+ * PUSH_SERVICE_HOSTS: a comma list of host suffixes (a name, under which subdomains count too,
+ * or an IPv4 address), each with an optional port (443 when none is given).
+ */
+const pushServiceHostList = z.string().transform((text, context): PushServiceHost[] =>
+  text
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry !== '')
+    .flatMap((entry) => {
+      const match = /^(?:((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z](?:[a-z0-9-]*[a-z0-9])?)|(\d{1,3}(?:\.\d{1,3}){3}))(?::(\d{1,5}))?$/.exec(entry);
+      const port = Number(match?.[3] ?? 443);
+      const address = match?.[2];
+      if (!match || port < 1 || port > 65535 || (address && address.split('.').some((part) => Number(part) > 255))) {
+        context.addIssue({ code: 'custom', message: `"${entry}" is not a host name or IPv4 address with an optional :port` });
+        return [];
+      }
+      return [{ suffix: match[1] ?? address!, port }];
+    })
+);
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const environmentSchema = z.object({
@@ -88,6 +110,7 @@ const environmentSchema = z.object({
   VAPID_PRIVATE_KEY: z.string().min(1).optional(),
   VAPID_SUBJECT: z.string().min(1).optional(),
   UTILITY_CONFIG: z.string().min(1).optional(),
+  PUSH_SERVICE_HOSTS: pushServiceHostList.default([]),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   TRUST_PROXY: z.coerce.number().int('expected a whole number of proxy hops').min(0).max(10).default(0)
 });
@@ -99,6 +122,8 @@ export interface Config {
   databaseUrl: string | undefined;
   smtpUrl: string | undefined;
   vapid: { publicKey: string; privateKey: string; subject: string } | undefined;
+  /** Hosts push endpoints may use besides the known push services; they may be on private addresses. */
+  pushServiceHosts: PushServiceHost[];
   logLevel: (typeof logLevels)[number];
   /** Reverse proxies in front of the portal whose X-Forwarded-For entries are believed. */
   trustProxy: number;
@@ -174,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       vars.VAPID_PUBLIC_KEY && vars.VAPID_PRIVATE_KEY && vars.VAPID_SUBJECT
         ? { publicKey: vars.VAPID_PUBLIC_KEY, privateKey: vars.VAPID_PRIVATE_KEY, subject: vars.VAPID_SUBJECT }
         : undefined,
+    pushServiceHosts: vars.PUSH_SERVICE_HOSTS,
     logLevel: vars.LOG_LEVEL,
     trustProxy: vars.TRUST_PROXY,
     profile: readProfile(profileFile),

@@ -11,7 +11,7 @@ import type { Mailer } from './mail/transport.js';
 export interface ServiceDeps {
   /** The database, or the transaction the call runs in. */
   db: Database;
-  config: Pick<Config, 'origin' | 'profile' | 'vapid'>;
+  config: Pick<Config, 'origin' | 'profile' | 'vapid' | 'pushServiceHosts'>;
   mailer: Mailer;
   logger: Logger;
   /** One clock reading for the whole call, so every row it writes agrees on the time. */

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Database } from './db/client.js';
-import { sessions } from './db/schema.js';
+import { pushSubscriptions, sessions } from './db/schema.js';
+import { RefusalError } from './errors.js';
 
 export const SESSION_DAYS = 30;
 const DAY_MS = 24 * 3600_000;
@@ -51,16 +52,43 @@ export async function sessionCustomer(db: Database, token: string, now: Date): P
   return session.customerId;
 }
 
+/** A customer's request whose session has ended (expired, logged out, or ended by a password change). */
+export const sessionEndedRefusal = new RefusalError('unauthorized', {
+  ja: 'ログインしてください（一定時間が過ぎたか、ログアウトしました）',
+  en: 'Please log in (your session has ended)'
+});
+
 export async function endSession(db: Database, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash(token)));
 }
 
-/** Ends every session of the customer but the one given (password change, reset). */
+/**
+ * Ends every session of the customer but the one given (password reset); their devices' push
+ * subscriptions end with them (cascade).
+ */
 export async function endOtherSessions(db: Database, customerId: number, keepToken: string | null): Promise<void> {
   const others = keepToken
     ? and(eq(sessions.customerId, customerId), ne(sessions.tokenHash, tokenHash(keepToken)))
     : eq(sessions.customerId, customerId);
   await db.delete(sessions).where(others);
+}
+
+/**
+ * A password change: this device goes on in a fresh session (rotation) that keeps its push
+ * subscription, and every other session of the customer ends, their devices' subscriptions
+ * with them (cascade). One transaction: no moment where the device has no session, or the
+ * others still have theirs.
+ */
+export async function rotateSessions(db: Database, customerId: number, currentToken: string, now: Date): Promise<string> {
+  return db.transaction(async (tx) => {
+    const token = await createSession(tx, customerId, now);
+    await tx
+      .update(pushSubscriptions)
+      .set({ sessionTokenHash: tokenHash(token) })
+      .where(and(eq(pushSubscriptions.sessionTokenHash, tokenHash(currentToken)), eq(pushSubscriptions.customerId, customerId)));
+    await endOtherSessions(tx, customerId, token);
+    return token;
+  });
 }
 
 /** `__Host-` pins the cookie to this origin over HTTPS; plain http://localhost cannot use it. */

@@ -9,7 +9,7 @@ import { isDatabaseUnreachable } from './db/errors.js';
 import { clientAddress } from './domain/client-address.js';
 import { inputProblem } from './domain/input-text.js';
 import { RefusalError, type RefusalKind } from './errors.js';
-import { readSessionToken, sessionCookie, sessionCustomer } from './sessions.js';
+import { readSessionToken, sessionCookie, sessionCustomer, sessionEndedRefusal } from './sessions.js';
 import { readStaffSessionToken, staffOfSession, staffSessionCookie, type StaffMember } from './staff-sessions.js';
 import type { Logger } from './logger.js';
 import type { Mailer } from './mail/transport.js';
@@ -176,12 +176,7 @@ export function signedInCustomer(ctx: Context): Promise<number | null> {
 /** A signed-in customer: ctx.customerId is proven by the session cookie, and every query is scoped to it. */
 export const customerProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const customerId = await signedInCustomer(ctx);
-  if (customerId === null) {
-    throw new RefusalError('unauthorized', {
-      ja: 'ログインしてください（一定時間が過ぎたか、ログアウトしました）',
-      en: 'Please log in (your session has ended)'
-    });
-  }
+  if (customerId === null) throw sessionEndedRefusal;
   return next({ ctx: { ...ctx, customerId, sessionToken: ctx.sessionToken! } });
 });
 

@@ -31,6 +31,11 @@ export function isUniqueViolation(error: unknown): boolean {
   return errorKind(error).code === '23505';
 }
 
+/** A row referring to one that is gone (23503), such as a session ended a moment before. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return errorKind(error).code === '23503';
+}
+
 /**
  * Codes that say the database could not be reached or dropped the connection, not that the
  * statement was wrong: the node socket's, postgres.js's own, SQLSTATE class 08 (connection

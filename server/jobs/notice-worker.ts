@@ -23,10 +23,13 @@ import { vapidKeys } from '../push/vapid.js';
  */
 export interface NoticeWorkerDeps {
   db: Database;
-  config: Pick<Config, 'origin' | 'profile' | 'vapid'>;
+  config: Pick<Config, 'origin' | 'profile' | 'vapid' | 'pushServiceHosts'>;
   mailer: Mailer;
   logger: Logger;
-  /** The HTTPS agent pushes go through; tests pass one that trusts their own push service. */
+  /**
+   * The HTTPS agent pushes go through (pushAgent, whose lookup refuses private addresses); tests
+   * pass one that trusts their own push service, or whose resolver points a name elsewhere.
+   */
   pushAgent?: Agent;
 }
 
@@ -287,7 +290,7 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
   let sender: Promise<PushSender> | undefined;
   const pushSender = () =>
     (sender ??= vapidKeys(db, config).then(
-      (keys) => createPushSender(keys, deps.pushAgent ?? pushAgent()),
+      (keys) => createPushSender(keys, config.pushServiceHosts, deps.pushAgent ?? pushAgent({ hosts: config.pushServiceHosts })),
       (error: unknown) => {
         // A database that failed once is asked again at the next drain.
         sender = undefined;

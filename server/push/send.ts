@@ -1,5 +1,7 @@
 import { Agent } from 'node:https';
 import webpush, { WebPushError } from 'web-push';
+import { pushEndpointProblem, type PushServiceHost } from '../domain/push-endpoint.js';
+import { guardedLookup, PUSH_ADDRESS_REFUSED, type Resolver } from './address-guard.js';
 import type { VapidKeys } from './vapid.js';
 
 export interface PushTarget {
@@ -12,7 +14,9 @@ export interface PushTarget {
 /**
  * What the push service made of one message: `sent` (2xx), `gone` (404/410: the device
  * unsubscribed, so its subscription is deleted), or `retry` (429, 5xx, no answer).
- * Any other answer is a message the service will never take (413, 400): `rejected`.
+ * Any other answer is a message the service will never take (413, 400, a redirect, which is
+ * never followed): `rejected`; so is an endpoint the portal does not send to (not a push
+ * service, or one whose name resolves to a private address).
  */
 export type PushOutcome =
   | { outcome: 'sent' }
@@ -30,11 +34,18 @@ const TIMEOUT_MS = 15_000;
 
 /**
  * One keep-alive agent per sender: a fan-out of thousands of pushes to one push service reuses
- * its TLS connections instead of a handshake per message. `agent` lets a test trust its own
- * push service's certificate.
+ * its TLS connections instead of a handshake per message. Each connection it opens looks its
+ * host up through guardedLookup: no push reaches a private address unless the host is one
+ * the operator listed (`hosts`, PUSH_SERVICE_HOSTS). `ca` lets a test trust its own push
+ * service's certificate, and `resolve` point a name where it likes.
  */
-export function pushAgent(options: { ca?: string | Buffer; maxSockets?: number } = {}): Agent {
-  return new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64, ...(options.ca ? { ca: options.ca } : {}) });
+export function pushAgent(options: { hosts: readonly PushServiceHost[]; ca?: string | Buffer; maxSockets?: number; resolve?: Resolver }): Agent {
+  return new Agent({
+    keepAlive: true,
+    maxSockets: options.maxSockets ?? 64,
+    lookup: guardedLookup(options.hosts, options.resolve),
+    ...(options.ca ? { ca: options.ca } : {})
+  });
 }
 
 export function classifyPushError(error: unknown): PushOutcome {
@@ -42,9 +53,11 @@ export function classifyPushError(error: unknown): PushOutcome {
     const status = error.statusCode;
     if (status === 404 || status === 410) return { outcome: 'gone', status };
     if (status === 429 || status >= 500) return { outcome: 'retry', reason: `push service answered ${status}` };
+    if (status >= 300 && status < 400) return { outcome: 'rejected', reason: `push service redirected (${status}), not followed` };
     return { outcome: 'rejected', reason: `push service answered ${status}` };
   }
   const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
+  if (code === PUSH_ADDRESS_REFUSED) return { outcome: 'rejected', reason: 'push service address is not public' };
   return { outcome: 'retry', reason: code ?? (error instanceof Error ? error.message : String(error)) };
 }
 
@@ -82,12 +95,18 @@ export function vapidAuthorization(vapid: VapidKeys): (audience: string, now: nu
   };
 }
 
-export function createPushSender(vapid: VapidKeys, agent: Agent = pushAgent()): PushSender {
+/**
+ * Sends through `agent` (pushAgent) to endpoints the rule still allows under `hosts`: one
+ * stored while PUSH_SERVICE_HOSTS listed more is refused, not sent.
+ */
+export function createPushSender(vapid: VapidKeys, hosts: readonly PushServiceHost[], agent: Agent = pushAgent({ hosts })): PushSender {
   // The token comes from vapidAuthorization: without vapidDetails web-push signs none itself.
   const { vapidDetails: _signedHere, ...options } = webPushOptions(vapid, agent);
   const authorization = vapidAuthorization(vapid);
   return {
     async send(target, payload) {
+      const problem = pushEndpointProblem(target.endpoint, hosts);
+      if (problem) return { outcome: 'rejected', reason: `endpoint ${problem}` };
       try {
         const headers = { Authorization: authorization(new URL(target.endpoint).origin, Date.now()) };
         await webpush.sendNotification({ endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } }, JSON.stringify(payload), { ...options, headers });

@@ -10,7 +10,7 @@ export const accountRouter = router({
   changePassword: customerProcedure
     .input(z.object({ currentPassword: z.string().max(200), newPassword: z.string().max(200) }))
     .mutation(async ({ ctx, input }) => {
-      const { sessionToken } = await changePassword(serviceDeps(ctx), ctx.customerId, input);
+      const { sessionToken } = await changePassword(serviceDeps(ctx), { customerId: ctx.customerId, sessionToken: ctx.sessionToken }, input);
       ctx.setSessionCookie(sessionToken);
       return { ok: true };
     }),

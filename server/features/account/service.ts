@@ -16,7 +16,7 @@ import {
   waitError
 } from '../auth/service.js';
 import type { ServiceDeps } from '../../service-deps.js';
-import { createSession, endOtherSessions } from '../../sessions.js';
+import { rotateSessions } from '../../sessions.js';
 import { removeFaucet } from '../faucets/service.js';
 
 async function customerById(deps: ServiceDeps, customerId: number) {
@@ -44,12 +44,13 @@ export async function changeNickname(deps: ServiceDeps, customerId: number, nick
   await deps.db.update(customers).set({ nickname: text, version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(eq(customers.id, customerId));
 }
 
-/** Needs the current password; every other session ends and this one is replaced (rotation). */
+/** Needs the current password; every other session ends and this one is replaced (rotation), its push subscription kept. */
 export async function changePassword(
   deps: ServiceDeps,
-  customerId: number,
+  caller: { customerId: number; sessionToken: string },
   input: { currentPassword: string; newPassword: string }
 ): Promise<{ sessionToken: string }> {
+  const { customerId } = caller;
   const customer = await customerById(deps, customerId);
   const { email, passwordHash } = customer;
   if (!(await passwordAttempt(deps, { email, passwordHash, password: input.currentPassword, field: 'currentPassword' }))) {
@@ -57,8 +58,7 @@ export async function changePassword(
   }
   requirePasswordAllowed(input.newPassword, 'newPassword');
   await deps.db.update(customers).set({ passwordHash: await hashPassword(input.newPassword) }).where(eq(customers.id, customerId));
-  await endOtherSessions(deps.db, customerId, null);
-  return { sessionToken: await createSession(deps.db, customerId, deps.now) };
+  return { sessionToken: await rotateSessions(deps.db, customerId, caller.sessionToken, deps.now) };
 }
 
 /**

@@ -3,7 +3,7 @@ import { noticeTopics } from '../../../src/lib/shared/notices.js';
 import { customerProcedure, router, serviceDeps } from '../../trpc.js';
 import { choose, preferences, pushKey, subscribe, unsubscribe } from './service.js';
 
-// Browsers' push services answer on https; the keys are base64url P-256 point (65 bytes) and 16-byte secret.
+// Browsers' push services answer on https (which of them, the service checks); the keys are base64url P-256 point (65 bytes) and 16-byte secret.
 const endpoint = z.url({ protocol: /^https$/ }).max(2000);
 const base64url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+=*$/);
 
@@ -19,7 +19,7 @@ export const noticeSettingsRouter = router({
   subscribe: customerProcedure
     .input(z.object({ endpoint, keys: z.object({ p256dh: base64url(200), auth: base64url(100) }) }))
     .mutation(async ({ ctx, input }) => {
-      await subscribe(serviceDeps(ctx), ctx.customerId, input);
+      await subscribe(serviceDeps(ctx), { customerId: ctx.customerId, sessionToken: ctx.sessionToken }, input);
       return { ok: true };
     }),
   unsubscribe: customerProcedure.input(z.object({ endpoint })).mutation(async ({ ctx, input }) => {

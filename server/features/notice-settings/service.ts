@@ -1,9 +1,13 @@
 import { and, desc, eq, ne, notInArray } from 'drizzle-orm';
 import { noticeTopics, type NoticeTopic } from '../../../src/lib/shared/notices.js';
+import { isForeignKeyViolation } from '../../db/errors.js';
 import { noticePreferences, pushSubscriptions } from '../../db/schema.js';
+import { pushEndpointProblem } from '../../domain/push-endpoint.js';
+import { RefusalError } from '../../errors.js';
 import { vapidKeys } from '../../push/vapid.js';
 import { lockKeys } from '../../rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
+import { sessionEndedRefusal, tokenHash } from '../../sessions.js';
 
 export interface TopicChoice {
   topic: NoticeTopic;
@@ -42,29 +46,54 @@ export interface PushSubscriptionInput {
   keys: { p256dh: string; auth: string };
 }
 
+const notAPushService = new RefusalError(
+  'bad-input',
+  {
+    ja: 'この送り先にはプッシュ通知を送れません（ブラウザーのプッシュサービスではありません）',
+    en: 'Push notices cannot be sent to this address (it is not a browser push service)'
+  },
+  'endpoint'
+);
+
 /**
- * Records this device's push subscription for the caller. A device (endpoint) that someone
- * else used before on a shared phone moves to the caller with nothing of theirs: their row
- * goes, and with it every delivery still waiting for it. Count and trim happen under the
- * caller's lock, so two devices subscribing at once cannot pass the limit together.
+ * Records this device's push subscription for the caller, as part of the caller's session: it
+ * ends with that session (log-out, password change or reset, 退会), and a device subscribed
+ * again under a new session moves to it. Only a browser push service's endpoint is taken
+ * (domain/push-endpoint.ts): the worker connects wherever an endpoint points. A device
+ * (endpoint) that someone else used before on a shared phone moves to the caller with nothing
+ * of theirs: their row goes, and with it every delivery still waiting for it. Count and trim
+ * happen under the caller's lock, so two devices subscribing at once cannot pass the limit together.
  */
-export async function subscribe(deps: ServiceDeps, customerId: number, subscription: PushSubscriptionInput): Promise<void> {
+export async function subscribe(
+  deps: ServiceDeps,
+  caller: { customerId: number; sessionToken: string },
+  subscription: PushSubscriptionInput
+): Promise<void> {
   const { endpoint, keys } = subscription;
-  await deps.db.transaction(async (tx) => {
-    await lockKeys(tx, [`push-devices:${customerId}`]);
-    await tx.delete(pushSubscriptions).where(and(eq(pushSubscriptions.endpoint, endpoint), ne(pushSubscriptions.customerId, customerId)));
-    await tx
-      .insert(pushSubscriptions)
-      .values({ customerId, endpoint, p256dh: keys.p256dh, auth: keys.auth, createdAt: deps.now })
-      .onConflictDoUpdate({ target: pushSubscriptions.endpoint, set: { p256dh: keys.p256dh, auth: keys.auth, createdAt: deps.now } });
-    const kept = tx
-      .select({ id: pushSubscriptions.id })
-      .from(pushSubscriptions)
-      .where(eq(pushSubscriptions.customerId, customerId))
-      .orderBy(desc(pushSubscriptions.createdAt), desc(pushSubscriptions.id))
-      .limit(MAX_PUSH_DEVICES);
-    await tx.delete(pushSubscriptions).where(and(eq(pushSubscriptions.customerId, customerId), notInArray(pushSubscriptions.id, kept)));
-  });
+  if (pushEndpointProblem(endpoint, deps.config.pushServiceHosts)) throw notAPushService;
+  const { customerId } = caller;
+  const device = { p256dh: keys.p256dh, auth: keys.auth, sessionTokenHash: tokenHash(caller.sessionToken), createdAt: deps.now };
+  try {
+    await deps.db.transaction(async (tx) => {
+      await lockKeys(tx, [`push-devices:${customerId}`]);
+      await tx.delete(pushSubscriptions).where(and(eq(pushSubscriptions.endpoint, endpoint), ne(pushSubscriptions.customerId, customerId)));
+      await tx
+        .insert(pushSubscriptions)
+        .values({ customerId, endpoint, ...device })
+        .onConflictDoUpdate({ target: pushSubscriptions.endpoint, set: device });
+      const kept = tx
+        .select({ id: pushSubscriptions.id })
+        .from(pushSubscriptions)
+        .where(eq(pushSubscriptions.customerId, customerId))
+        .orderBy(desc(pushSubscriptions.createdAt), desc(pushSubscriptions.id))
+        .limit(MAX_PUSH_DEVICES);
+      await tx.delete(pushSubscriptions).where(and(eq(pushSubscriptions.customerId, customerId), notInArray(pushSubscriptions.id, kept)));
+    });
+  } catch (error) {
+    // The session ended (log-out elsewhere, a password change) between its check and this write.
+    if (isForeignKeyViolation(error)) throw sessionEndedRefusal;
+    throw error;
+  }
 }
 
 /** This device stops getting push for the caller; another customer's device is left alone. */
