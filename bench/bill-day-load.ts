@@ -14,7 +14,7 @@ import { billLine, customerLine, headers, importRules, noticeRules, readingLine,
 import { pushServiceCertificate, startPushService, type PushService } from '../tests/integration/support/push-service.js';
 import { freshDataDir, startServer, stopServer } from '../tests/integration/support/server-process.js';
 import type { CustomersReport, DevicesReport, Message, Plan, Stats } from './bill-day-child.js';
-import { arrivals } from './push-loop.js';
+import { arrivals, storeDevices } from './push-loop.js';
 import { againstBaseline, progress, round, type Figure } from './results.js';
 
 /** A city: 10,000 faucets, each held by a member with one phone subscribed to bill pushes. */
@@ -102,11 +102,7 @@ async function city(db: Database, push: PushService): Promise<string> {
   await db.execute(sql`insert into faucet_links (customer_id, contract_id, linked_at)
     select customers.id, c.id, now() from contracts c join faucets f on f.id = c.faucet_id join customers on customers.email = f.faucet_no || '@example.jp'`);
   const phones = indexes.map(() => push.subscribe());
-  await db.execute(sql`insert into push_subscriptions (customer_id, endpoint, p256dh, auth, created_at)
-    select customers.id, d.endpoint, d.p256dh, d.auth, now()
-    from jsonb_to_recordset(${JSON.stringify(phones.map((phone, index) => ({ email: email(index), endpoint: phone.endpoint, ...phone.keys })))}::jsonb)
-      as d(email text, endpoint text, p256dh text, auth text)
-    join customers using (email)`);
+  await storeDevices(db, phones.map((phone, index) => ({ email: email(index), endpoint: phone.endpoint, ...phone.keys })));
   await db.execute(sql`insert into notice_preferences (customer_id, topic, push, email) select id, 'bill', true, false from customers`);
   await db.execute(sql`insert into notices (customer_id, faucet_id, topic, period, facts, created_at)
     select customers.id, f.id, 'bill', p.period,
@@ -120,7 +116,7 @@ async function city(db: Database, push: PushService): Promise<string> {
 }
 
 /** The app as `npm start` runs it, behind one (simulated) reverse proxy, trusting the local push service. */
-function startApp(databaseUrl: string) {
+function startApp(databaseUrl: string, push: PushService) {
   const dir = mkdtempSync(path.join(tmpdir(), 'portal-bench-load-'));
   const profile = JSON.parse(readFileSync(demoProfilePath, 'utf8')) as { quietHours: unknown };
   // Quiet hours off: the figures must not depend on the hour the bench runs.
@@ -135,7 +131,8 @@ function startApp(databaseUrl: string) {
     TRUST_PROXY: '1',
     DATA_DIR: freshDataDir(),
     UTILITY_CONFIG: path.join(dir, 'profile.json'),
-    NODE_EXTRA_CA_CERTS: path.join(dir, 'push-ca.pem')
+    NODE_EXTRA_CA_CERTS: path.join(dir, 'push-ca.pem'),
+    PUSH_SERVICE_HOSTS: push.hostEntry
   });
 }
 
@@ -275,7 +272,7 @@ export async function benchBillDayLoad(scratch: () => Promise<Scratch>): Promise
     await migrate(database.db);
     const passwordHash = await city(database.db, push);
     const argon2P50 = await argon2VerifyP50(passwordHash);
-    server = await startApp(target.url);
+    server = await startApp(target.url, push);
     const load = await customersLoad(database.db, server.baseUrl, server.child.pid!, argon2P50);
     return { ...load, ...(await spike(database.db, server.baseUrl, push)) };
   } finally {

@@ -10,7 +10,7 @@ import { webPushOptions } from '../server/push/send.js';
 import { vapidKeys } from '../server/push/vapid.js';
 import { billLine, customerLine, headers, importRules, noticeRules, writeCsv } from '../tests/integration/support/import-files.js';
 import { freshDataDir } from '../tests/integration/support/server-process.js';
-import { arrivals, bareWebPushLoop, describePhase, measure, openPushBench } from './push-loop.js';
+import { arrivals, bareWebPushLoop, describePhase, measure, openPushBench, storeDevices } from './push-loop.js';
 import { againstBaseline, progress, round, type Figure } from './results.js';
 
 const FAUCETS = 15_000;
@@ -39,7 +39,7 @@ export async function benchNoticesAfterImport(scratch: () => Promise<{ url: stri
   let stopWorker: (() => Promise<void>) | undefined;
   try {
     const { db } = database;
-    const loaded = loadConfig({ DATA_DIR: freshDataDir() });
+    const loaded = loadConfig({ DATA_DIR: freshDataDir(), ...bench.env });
     const config = { ...loaded, origin: 'https://portal.example.jp', profile: { ...loaded.profile, quietHours: { start: '00:00', end: '00:00' } } };
     const logger = createLogger('warn');
     const options = { rules: importRules, notices: noticeRules, ranBy: 'bench' };
@@ -55,11 +55,7 @@ export async function benchNoticesAfterImport(scratch: () => Promise<{ url: stri
     await db.execute(sql`insert into customers (email, nickname, password_hash, created_at) select faucet_no || '@example.jp', 'bench', 'x', now() from faucets`);
     await db.execute(sql`insert into faucet_links (customer_id, contract_id, linked_at)
       select customers.id, c.id, now() from contracts c join faucets f on f.id = c.faucet_id join customers on customers.email = f.faucet_no || '@example.jp'`);
-    await db.execute(sql`insert into push_subscriptions (customer_id, endpoint, p256dh, auth, created_at)
-      select customers.id, d.endpoint, d.p256dh, d.auth, now()
-      from jsonb_to_recordset(${JSON.stringify(devices.map((device, index) => ({ email: `${faucetNo(index)}@example.jp`, endpoint: device.endpoint, ...device.keys })))}::jsonb)
-        as d(email text, endpoint text, p256dh text, auth text)
-      join customers using (email)`);
+    await storeDevices(db, devices.map((device, index) => ({ email: `${faucetNo(index)}@example.jp`, endpoint: device.endpoint, ...device.keys })));
     await db.execute(sql`insert into notice_preferences (customer_id, topic, push, email) select id, 'bill', true, false from customers`);
     await db.execute(sql`analyze`);
 

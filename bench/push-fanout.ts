@@ -7,7 +7,7 @@ import { webPushOptions } from '../server/push/send.js';
 import { vapidKeys } from '../server/push/vapid.js';
 import type { PushSubscriptionJson } from '../tests/integration/support/push-service.js';
 import { freshDataDir } from '../tests/integration/support/server-process.js';
-import { bareWebPushLoop, describePhase, measure, openPushBench, type Phase } from './push-loop.js';
+import { bareWebPushLoop, describePhase, measure, openPushBench, storeDevices, type Phase } from './push-loop.js';
 import { againstBaseline, progress, round, type Figure } from './results.js';
 
 const SUBSCRIPTIONS = 10_000;
@@ -37,7 +37,7 @@ export async function benchPushFanout(scratch: () => Promise<{ url: string; drop
   const bench = await openPushBench(scratch);
   const { push, database, raw: rawAgent, worker: workerAgent } = bench;
   try {
-    const config = { ...loadConfig({ DATA_DIR: freshDataDir() }), origin: 'https://portal.example.jp' };
+    const config = { ...loadConfig({ DATA_DIR: freshDataDir(), ...bench.env }), origin: 'https://portal.example.jp' };
     const logger = createLogger('warn');
 
     const total = WARM_UP + SUBSCRIPTIONS;
@@ -47,11 +47,7 @@ export async function benchPushFanout(scratch: () => Promise<{ url: string; drop
     const facts = { topic: 'bill', faucetNo: '6000-0001', period: '2026-10', total: 6380, dueDate: null, transferDate: '2026-11-26', corrected: false };
     await database.db.execute(sql`insert into customers (email, nickname, password_hash, created_at)
       select 'c' || n || '@example.jp', 'bench', 'x', now() from generate_series(1, ${total}) n`);
-    await database.db.execute(sql`insert into push_subscriptions (customer_id, endpoint, p256dh, auth, created_at)
-      select customers.id, d.endpoint, d.p256dh, d.auth, now()
-      from jsonb_to_recordset(${JSON.stringify(devices.map((device, index) => ({ email: `c${index + 1}@example.jp`, endpoint: device.endpoint, ...device.keys })))}::jsonb)
-        as d(email text, endpoint text, p256dh text, auth text)
-      join customers using (email)`);
+    await storeDevices(database.db, devices.map((device, index) => ({ email: `c${index + 1}@example.jp`, endpoint: device.endpoint, ...device.keys })));
     await database.db.execute(sql`insert into notices (customer_id, topic, period, facts, created_at)
       select id, 'bill', '2026-10', ${JSON.stringify(facts)}::jsonb, ${now.toISOString()}::timestamptz from customers`);
     // The warm-up's deliveries fall due a minute early; round k's k minutes after the first: each drain takes its own share.

@@ -1,7 +1,10 @@
 import type { Agent } from 'node:https';
+import { sql } from 'drizzle-orm';
 import webpush, { type RequestOptions } from 'web-push';
-import { openDatabase, type DatabaseHandle } from '../server/db/client.js';
+import { loadConfig } from '../server/config.js';
+import { openDatabase, type Database, type DatabaseHandle } from '../server/db/client.js';
 import { migrate } from '../server/db/migrate.js';
+import type { PushServiceHost } from '../server/domain/push-endpoint.js';
 import { pushAgent } from '../server/push/send.js';
 import { pushServiceCertificate, startPushService, type PushService, type PushSubscriptionJson } from '../tests/integration/support/push-service.js';
 import { progress } from './results.js';
@@ -11,6 +14,8 @@ const PUSH_SERVICE_IDLE_MS = 10 * 60_000;
 
 export interface PushBench {
   push: PushService;
+  /** PUSH_SERVICE_HOSTS as the worker's configuration needs it to send to the local push service. */
+  env: { PUSH_SERVICE_HOSTS: string };
   database: DatabaseHandle;
   /** The bare loop's agent and the worker's, alike. */
   raw: CountedAgent;
@@ -23,10 +28,13 @@ export async function openPushBench(scratch: () => Promise<{ url: string; drop()
   const push = await startPushService({ idleTimeoutMs: PUSH_SERVICE_IDLE_MS });
   const target = await scratch();
   const database = await openDatabase({ databaseUrl: target.url });
-  const raw = countedPushAgent();
-  const worker = countedPushAgent();
+  const env = { PUSH_SERVICE_HOSTS: push.hostEntry };
+  const { pushServiceHosts } = loadConfig(env);
+  const raw = countedPushAgent(pushServiceHosts);
+  const worker = countedPushAgent(pushServiceHosts);
   const bench = {
     push,
+    env,
     database,
     raw,
     worker,
@@ -67,8 +75,8 @@ export interface CountedAgent {
 }
 
 /** An agent as the worker's (pushAgent), trusting the local push service, that counts the connections it opens. */
-export function countedPushAgent(): CountedAgent {
-  const agent = pushAgent({ ca: pushServiceCertificate });
+export function countedPushAgent(hosts: readonly PushServiceHost[]): CountedAgent {
+  const agent = pushAgent({ hosts, ca: pushServiceCertificate });
   let opened = 0;
   const open = agent.createConnection.bind(agent);
   agent.createConnection = ((...args: Parameters<typeof open>) => ((opened += 1), open(...args))) as typeof open;
@@ -116,4 +124,17 @@ export function arrivals(push: PushService, count: number, from = push.received.
       }
     }, 5);
   });
+}
+
+/**
+ * Subscribes each device for the customer with its e-mail, each in a session of its own, as a
+ * phone that turned push on has (a subscription ends with its session). The sessions' token
+ * hashes are made up: nobody signs in with them.
+ */
+export async function storeDevices(db: Database, devices: { email: string; endpoint: string; p256dh: string; auth: string }[]): Promise<void> {
+  const rows = sql`jsonb_to_recordset(${JSON.stringify(devices)}::jsonb) as d(email text, endpoint text, p256dh text, auth text) join customers using (email)`;
+  const hash = sql`encode(sha256(convert_to(d.endpoint, 'UTF8')), 'hex')`;
+  await db.execute(sql`insert into sessions (token_hash, customer_id, created_at, expires_at) select ${hash}, customers.id, now(), now() + interval '30 days' from ${rows}`);
+  await db.execute(sql`insert into push_subscriptions (customer_id, session_token_hash, endpoint, p256dh, auth, created_at)
+    select customers.id, ${hash}, d.endpoint, d.p256dh, d.auth, now() from ${rows}`);
 }

@@ -25,7 +25,7 @@ import { importRules, noticeRules } from '../tests/integration/support/import-fi
 import { startPushService, type PushService, type PushSubscriptionJson } from '../tests/integration/support/push-service.js';
 import { freshDataDir } from '../tests/integration/support/server-process.js';
 import { benchFaucetNo, benchPeriod, writeBenchFiles } from './bench-files.js';
-import { bareWebPushLoop, countedPushAgent } from './push-loop.js';
+import { bareWebPushLoop, countedPushAgent, storeDevices } from './push-loop.js';
 import { againstBaseline, progress, round, type Figure } from './results.js';
 
 /** The large scale: a city of 100,000 faucets with two years of history. */
@@ -209,11 +209,7 @@ async function makeMembers(db: Database, push: PushService | undefined): Promise
   const members = await selectRows<{ email: string }>(db, sql`select email from customers where email like 'member%' order by id`);
   const devices = push ? members.map((member) => ({ email: member.email, ...push.subscribe() })) : [];
   if (push) {
-    await db.execute(sql`insert into push_subscriptions (customer_id, endpoint, p256dh, auth, created_at)
-      select cu.id, d.endpoint, d.p256dh, d.auth, now()
-      from jsonb_to_recordset(${JSON.stringify(devices.map((device) => ({ email: device.email, endpoint: device.endpoint, ...device.keys })))}::jsonb)
-        as d(email text, endpoint text, p256dh text, auth text)
-      join customers cu using (email)`);
+    await storeDevices(db, devices.map((device) => ({ email: device.email, endpoint: device.endpoint, ...device.keys })));
     await db.execute(sql`insert into notice_preferences (customer_id, topic, push, email) select id, 'bill', true, false from customers where email like 'member%'`);
   }
   // As autovacuum would have left a settled database: hint bits set, the visibility map and statistics current.
@@ -279,8 +275,8 @@ async function measureQueries(deps: ServiceDeps, company: number, faucets: numbe
 }
 
 /** The demo profile with quiet hours off: the bench reads the real clock and must not depend on the hour it runs. */
-function benchConfig(): Config {
-  const loaded = loadConfig({ DATA_DIR: freshDataDir() });
+function benchConfig(env: Record<string, string> = {}): Config {
+  const loaded = loadConfig({ DATA_DIR: freshDataDir(), ...env });
   return { ...loaded, origin: 'https://portal.example.jp', profile: { ...loaded.profile, quietHours: { start: '00:00', end: '00:00' } } };
 }
 
@@ -336,7 +332,8 @@ export async function benchScale(scratch: () => Promise<{ url: string; drop(): P
 
   const large = await openScaleDatabase(scratch);
   const push = await startPushService({ idleTimeoutMs: 10 * 60_000 });
-  const agent = countedPushAgent();
+  const pushEnv = { PUSH_SERVICE_HOSTS: push.hostEntry };
+  const agent = countedPushAgent(benchConfig(pushEnv).pushServiceHosts);
   let stopWorker: (() => Promise<void>) | undefined;
   const figures: Record<string, Figure> = {};
   try {
@@ -393,7 +390,7 @@ export async function benchScale(scratch: () => Promise<{ url: string; drop(): P
 
     progress(`members: one faucet in ${MEMBER_SHARE} with an account and a device, and a company account of ${COMPANY_FAUCETS} faucets`);
     const { devices, members, company } = await makeMembers(db, push);
-    const config = benchConfig();
+    const config = benchConfig(pushEnv);
     const deps = serviceDeps(db, config);
     progress('the company\'s first pull and no-change pull, and the staff search');
     const measured = await measureQueries(deps, company, faucets);

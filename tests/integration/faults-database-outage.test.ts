@@ -176,10 +176,10 @@ describe('the database goes away under load and comes back (PostgreSQL through a
     cleanups.push(() => proxy.stop());
     const database = await openDatabase({ databaseUrl: proxy.urlFor(url) });
     cleanups.push(() => database.close());
-    const loaded = loadConfig({ DATA_DIR: freshDataDir() });
+    const loaded = loadConfig({ DATA_DIR: freshDataDir(), PUSH_SERVICE_HOSTS: push.hostEntry });
     const config = { ...loaded, profile: { ...loaded.profile, quietHours: { start: '00:00', end: '00:00' } } };
     const logger = createLogger('silent');
-    const agent = pushAgent({ ca: pushServiceCertificate });
+    const agent = pushAgent({ hosts: config.pushServiceHosts, ca: pushServiceCertificate });
     cleanups.push(async () => agent.destroy());
     await queuePushNotices(db, customerId, faucetNo, 1901, 4);
 

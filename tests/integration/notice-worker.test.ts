@@ -310,7 +310,7 @@ describe(`notices worker (${driverName})`, () => {
       }
       const small = { batch: 7, concurrency: 4, leaseMs: 5 * MINUTE, pollMs: 1000 };
       // On PostgreSQL the second worker is another connection pool, as another app process has; PGlite has one connection.
-      const other = { ...deps, db: second?.db ?? database.db, pushAgent: pushAgent({ ca: pushServiceCertificate }) };
+      const other = { ...deps, db: second?.db ?? database.db, pushAgent: pushAgent({ hosts: deps.config.pushServiceHosts, ca: pushServiceCertificate }) };
 
       const reports = await Promise.all([runNoticeWorkerOnce(deps, morning, small), runNoticeWorkerOnce(other, morning, small)]);
       other.pushAgent.destroy();

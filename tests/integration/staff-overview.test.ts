@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { contracts, customers, faucetLinks, faucets, noticeDeliveries, notices, paperSlipChanges, pushSubscriptions } from '../../server/db/schema.js';
+import { contracts, customers, faucetLinks, faucets, noticeDeliveries, notices, paperSlipChanges } from '../../server/db/schema.js';
 import { overview } from '../../server/features/overview/service.js';
 import { driverName, useMigratedDatabase } from './support/database.js';
+import { storeSubscription } from './support/notices.js';
 
 const now = new Date('2026-06-10T03:00:00Z');
 const daysAgo = (days: number) => new Date(now.getTime() - days * 24 * 3600_000);
@@ -36,10 +37,7 @@ describe(`the staff overview on ${driverName}`, () => {
       { faucetId: faucetIds[1]!, paperless: false, requestedAt: daysAgo(2), effectiveOn: '2026-06-09' },
       { faucetId: faucetIds[2]!, paperless: true, requestedAt: now, effectiveOn: '2026-06-11' }
     ]);
-    const [subscription] = await db
-      .insert(pushSubscriptions)
-      .values({ customerId: alice!.id, endpoint: 'https://push.example/1', p256dh: 'k', auth: 'a', createdAt: now })
-      .returning({ id: pushSubscriptions.id });
+    const subscription = await storeSubscription(db, alice!.id, { endpoint: 'https://push.example/1', keys: { p256dh: 'k', auth: 'a' } }, now);
     const [notice] = await db
       .insert(notices)
       .values({ customerId: alice!.id, topic: 'procedure', facts: {}, createdAt: now })
@@ -54,7 +52,7 @@ describe(`the staff overview on ${driverName}`, () => {
       dueAt: createdAt
     });
     await db.insert(noticeDeliveries).values(delivery('email', 'sent', daysAgo(1)));
-    await db.insert(noticeDeliveries).values(delivery('push', 'failed', daysAgo(2), subscription!.id));
+    await db.insert(noticeDeliveries).values(delivery('push', 'failed', daysAgo(2), subscription));
 
     expect(await overview({ db, now })).toEqual({
       members: 2,

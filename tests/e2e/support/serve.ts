@@ -23,6 +23,8 @@ const config = loadConfig({
   ...process.env,
   DATA_DIR: process.env.E2E_DATA_DIR ?? freshDataDir(),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  // The stand-in devices of notices.test.ts subscribe on this push service (that never answers).
+  PUSH_SERVICE_HOSTS: 'push.example.invalid',
   ...(scratch ? { DATABASE_URL: scratch.url } : {})
 });
 const logger = createLogger(config.logLevel);

@@ -13,6 +13,7 @@ import type { NoticeWorkerDeps } from '../../../server/jobs/notice-worker.js';
 import { createLogger } from '../../../server/logger.js';
 import { createMailer } from '../../../server/mail/transport.js';
 import { pushAgent } from '../../../server/push/send.js';
+import { createSession, tokenHash } from '../../../server/sessions.js';
 import { noticeRules } from './import-files.js';
 import { pushServiceCertificate, startPushService, type PushService, type PushSubscriptionJson } from './push-service.js';
 import { freshDataDir } from './server-process.js';
@@ -32,9 +33,10 @@ export function useDeliveryServices(database: { readonly db: Database }): { read
   beforeEach(async () => {
     push = await startPushService();
     smtp = await startSmtpServer();
-    const config = { ...loadConfig({ DATA_DIR: freshDataDir(), SMTP_URL: smtp.url }), origin: 'https://portal.example.jp' };
+    const config = { ...loadConfig({ DATA_DIR: freshDataDir(), SMTP_URL: smtp.url, PUSH_SERVICE_HOSTS: push.hostEntry }), origin: 'https://portal.example.jp' };
     const logger = createLogger('silent');
-    deps = { db: database.db, config, logger, mailer: createMailer(config, logger), pushAgent: pushAgent({ ca: pushServiceCertificate }) };
+    const agent = pushAgent({ hosts: config.pushServiceHosts, ca: pushServiceCertificate });
+    deps = { db: database.db, config, logger, mailer: createMailer(config, logger), pushAgent: agent };
   });
   afterEach(async () => {
     deps.pushAgent?.destroy();
@@ -54,11 +56,12 @@ export function useDeliveryServices(database: { readonly db: Database }): { read
   };
 }
 
-/** Stores a device's subscription as the app's subscribe call does; returns its id. */
+/** Stores a device's subscription as the app's subscribe call does, in a session of its own (signed in now); returns its id. */
 export async function storeSubscription(db: Database, customerId: number, device: PushSubscriptionJson, createdAt = new Date()): Promise<number> {
+  const sessionTokenHash = tokenHash(await createSession(db, customerId, new Date()));
   const [row] = await db
     .insert(pushSubscriptions)
-    .values({ customerId, endpoint: device.endpoint, p256dh: device.keys.p256dh, auth: device.keys.auth, createdAt })
+    .values({ customerId, sessionTokenHash, endpoint: device.endpoint, p256dh: device.keys.p256dh, auth: device.keys.auth, createdAt })
     .returning({ id: pushSubscriptions.id });
   return row!.id;
 }

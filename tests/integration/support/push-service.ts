@@ -125,6 +125,8 @@ export async function startPushService(options: { idleTimeoutMs?: number; answer
 
   return {
     origin,
+    /** The PUSH_SERVICE_HOSTS entry that lets the portal send here: it is on a loopback address, at its own port. */
+    hostEntry: origin.replace('https://', ''),
     received,
     refused,
     /** A new device's subscription, as PushManager.subscribe() would give it to the app. */
