@@ -6,7 +6,9 @@ import { openDatabase, selectRows, type Database } from '../../server/db/client.
 import { claimPushDeliveries, runNoticeWorkerOnce, startNoticeWorker, type NoticeWorkerDeps } from '../../server/jobs/notice-worker.js';
 import { quietHoursEnd } from '../../server/domain/quiet-hours.js';
 import { createMailer } from '../../server/mail/transport.js';
-import { pushAgent } from '../../server/push/send.js';
+import type { LookupAddress } from 'node:dns';
+import type { Resolver } from '../../server/push/address-guard.js';
+import { createPushSender, pushAgent } from '../../server/push/send.js';
 import { vapidKeys } from '../../server/push/vapid.js';
 import { driverName, useMigratedDatabase } from './support/database.js';
 import { freshDataDir } from './support/server-process.js';
@@ -296,6 +298,97 @@ describe(`notices worker (${driverName})`, () => {
     expect(await runNoticeWorkerOnce(deps, after(morning, 6 * MINUTE))).toEqual({ sent: 1, retried: 0, failed: 0, gone: 0 });
     expect(push.to(phone.endpoint)).toHaveLength(1);
     expect(await deliveries()).toMatchObject([{ state: 'sent', attempts: 2, lease_until: null }]);
+  });
+
+  describe('sends to push services only', () => {
+    /** A resolver that says every name is at `addresses`, and notes which names were asked. */
+    function pointing(addresses: LookupAddress[]) {
+      const asked: string[] = [];
+      const resolve: Resolver = async (hostname) => {
+        asked.push(hostname);
+        return addresses;
+      };
+      return { asked, resolve };
+    }
+
+    async function storedAt(endpoint: string): Promise<number> {
+      const taro = await customer('taro@example.jp');
+      // Real device keys: web-push encrypts before it connects, so a connection is what stops it.
+      const device = push.subscribe();
+      const id = await storeSubscription(database.db, taro, { ...device, endpoint });
+      await notice(taro, reading('6000-0001'), { subscriptions: [id] });
+      return id;
+    }
+
+    it.each([
+      ['loopback', [{ address: '127.0.0.1', family: 4 }]],
+      ['the metadata service', [{ address: '169.254.169.254', family: 4 }]],
+      ['IPv4-mapped loopback', [{ address: '::ffff:127.0.0.1', family: 6 }]],
+      ['a private address among public ones', [{ address: '142.250.196.10', family: 4 }, { address: '10.0.0.5', family: 4 }]],
+      ['an IPv6 ULA (AWS metadata)', [{ address: 'fd00:ec2::254', family: 6 }]]
+    ])('refuses a push service name that resolves to %s: fails the delivery at once, connects nowhere', async (_, addresses) => {
+      const endpoint = 'https://updates.push.services.mozilla.com/wpush/v2/rebound';
+      await storedAt(endpoint);
+      const resolver = pointing(addresses);
+      const agent = pushAgent({ hosts: deps.config.pushServiceHosts, ca: pushServiceCertificate, resolve: resolver.resolve });
+      try {
+        expect(await runNoticeWorkerOnce({ ...deps, pushAgent: agent }, morning)).toEqual({ sent: 0, retried: 0, failed: 1, gone: 0 });
+      } finally {
+        agent.destroy();
+      }
+      expect(resolver.asked).toEqual(['updates.push.services.mozilla.com']);
+      // Not tried again 27 times over 24 hours: the address is what is wrong, not the moment.
+      expect(await deliveries()).toMatchObject([{ state: 'failed', attempts: 1, last_error: 'push service address is not public' }]);
+      expect(await selectRows(database.db, sql`select id from push_subscriptions`), 'the device may be reachable another day').toHaveLength(1);
+    });
+
+    it('does not connect to a private address under a name that is not listed, while a listed one reaches the push service', async () => {
+      const device = push.subscribe();
+      const { port } = new URL(push.origin);
+      const viaName = { endpoint: device.endpoint.replace('127.0.0.1', 'localhost'), ...device.keys };
+      const listed = [{ suffix: 'localhost', port: Number(port) }];
+      const vapid = await vapidKeys(database.db, deps.config);
+      const send = async (agentHosts: typeof listed) => {
+        const resolver = pointing([{ address: '127.0.0.1', family: 4 }]);
+        const agent = pushAgent({ hosts: agentHosts, ca: pushServiceCertificate, resolve: resolver.resolve });
+        try {
+          return { outcome: await createPushSender(vapid, listed, agent).send(viaName, { hello: 1 }), asked: resolver.asked };
+        } finally {
+          agent.destroy();
+        }
+      };
+
+      // The endpoint passes the rule; the connection's own lookup is what refuses the address.
+      expect(await send([])).toEqual({ outcome: { outcome: 'rejected', reason: 'push service address is not public' }, asked: ['localhost'] });
+      expect([...push.received, ...push.refused], 'no request reached the push service').toEqual([]);
+
+      const reached = await send(listed);
+      expect(reached.asked).toEqual(['localhost']);
+      expect(push.received.length + push.refused.length, 'listed in PUSH_SERVICE_HOSTS, the same address is reached').toBe(1);
+    });
+
+    it('sends nothing to an endpoint the push service hosts no longer allow, and does not retry it', async () => {
+      const listedBefore = push.subscribe().endpoint;
+      await storedAt(listedBefore);
+      const narrowed = { ...deps, config: { ...deps.config, pushServiceHosts: [] } };
+
+      expect(await runNoticeWorkerOnce(narrowed, morning)).toEqual({ sent: 0, retried: 0, failed: 1, gone: 0 });
+
+      expect(await deliveries()).toMatchObject([{ state: 'failed', attempts: 1, last_error: 'endpoint not a known push service' }]);
+      expect([...push.received, ...push.refused]).toEqual([]);
+    });
+
+    it.each([301, 307, 308])('follows no redirect (%i): the delivery fails, and nothing else is asked', async (status) => {
+      const taro = await customer('taro@example.jp');
+      const phone = await subscription(database.db, taro);
+      push.answer(phone.endpoint, status);
+      await notice(taro, reading('6000-0001'), { subscriptions: [phone.id] });
+
+      expect(await runNoticeWorkerOnce(deps, morning)).toEqual({ sent: 0, retried: 0, failed: 1, gone: 0 });
+
+      expect(await deliveries()).toMatchObject([{ state: 'failed', attempts: 1, last_error: `push service redirected (${status}), not followed` }]);
+      expect(push.refused).toEqual([{ endpoint: phone.endpoint, status, reason: 'told to refuse' }]);
+    });
   });
 
   it('sends each delivery exactly once with two workers draining at the same time', async () => {

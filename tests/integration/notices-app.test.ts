@@ -3,10 +3,10 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NoticeFacts } from '../../src/lib/shared/notices.js';
 import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
-import { clientChanges, customers, noticePreferences, notices, pushSubscriptions } from '../../server/db/schema.js';
+import { clientChanges, customers, noticePreferences, notices, pushSubscriptions, sessions } from '../../server/db/schema.js';
 import { MAX_PUSH_DEVICES } from '../../server/features/notice-settings/service.js';
 import { importFiles } from '../../server/features/imports/service.js';
-import { failureOf, signUp, startApp, type App, type Client } from './support/app.js';
+import { failureOf, signUp, startApp, TEST_PASSWORD, type App, type Client } from './support/app.js';
 import { driverName } from './support/database.js';
 import { headers, importRules, noticeRules, writeCsv } from './support/import-files.js';
 
@@ -113,7 +113,7 @@ describe(`noticeReads.mark on ${driverName}`, () => {
 });
 
 const subscription = (name: string) => ({
-  endpoint: `https://push.example.net/send/${name}`,
+  endpoint: `https://fcm.googleapis.com/fcm/send/${name}`,
   keys: { p256dh: `BPk${name.replace(/[^A-Za-z0-9]/g, '')}key`, auth: 'c2VjcmV0LWF1dGg' }
 });
 
@@ -170,14 +170,69 @@ describe(`noticeSettings on ${driverName}`, () => {
   it('refuses a subscription that is not https or whose keys are not base64url, and records nothing', async () => {
     const { client, customerId } = await member();
     const bad = [
-      { ...subscription('x'), endpoint: 'http://push.example.net/send/x' },
+      { ...subscription('x'), endpoint: 'http://fcm.googleapis.com/fcm/send/x' },
       { ...subscription('x'), endpoint: 'javascript:alert(1)' },
-      { ...subscription('x'), endpoint: `https://push.example.net/${'a'.repeat(2000)}` },
+      { ...subscription('x'), endpoint: `https://fcm.googleapis.com/${'a'.repeat(2000)}` },
       { ...subscription('x'), keys: { p256dh: 'not base64!', auth: 'c2VjcmV0' } },
       { ...subscription('x'), keys: { p256dh: 'BPk', auth: 'a'.repeat(101) } }
     ];
     for (const input of bad) expect((await failureOf(client.api.noticeSettings.subscribe.mutate(input))).code).toBe('BAD_REQUEST');
     expect(await subscriptionsOf(customerId)).toEqual([]);
+  });
+
+  it('refuses an endpoint that is not a browser push service, with the reason next to it, and records nothing', async () => {
+    const { client, customerId } = await member();
+    const internal = [
+      'https://127.0.0.1:5432/',
+      'https://10.0.0.1/',
+      'https://169.254.169.254/latest/meta-data/iam/security-credentials/',
+      'https://0x7f000001/',
+      'https://2130706433/',
+      'https://127.1/',
+      'https://user:pass@127.0.0.1/',
+      'https://metadata.google.internal/computeMetadata/v1/',
+      'https://[::1]/',
+      'https://fcm.googleapis.com:8443/fcm/send/x',
+      'https://user:pass@fcm.googleapis.com/fcm/send/x',
+      'https://fcm.googleapis.com.evil.example/fcm/send/x',
+      'https://push.example.net/send/x'
+    ];
+    for (const endpoint of internal) {
+      const refused = await failureOf(client.api.noticeSettings.subscribe.mutate({ ...subscription('x'), endpoint }));
+      expect(refused, endpoint).toMatchObject({
+        code: 'BAD_REQUEST',
+        field: 'endpoint',
+        reason: { ja: 'この送り先にはプッシュ通知を送れません（ブラウザーのプッシュサービスではありません）', en: 'Push notices cannot be sent to this address (it is not a browser push service)' }
+      });
+    }
+    expect(await subscriptionsOf(customerId)).toEqual([]);
+  });
+
+  it('records the session that subscribed a device, and moves the device to the session that subscribes it again', async () => {
+    const { client, customerId } = await member();
+    const sessionOf = async (endpoint: string) =>
+      (await app.db.select({ session: pushSubscriptions.sessionTokenHash }).from(pushSubscriptions).where(eq(pushSubscriptions.endpoint, endpoint)))[0]?.session;
+    const sessionsNow = async () => (await app.db.select({ hash: sessions.tokenHash }).from(sessions).where(eq(sessions.customerId, customerId))).map((row) => row.hash);
+    const [first] = await sessionsNow();
+    await client.api.noticeSettings.subscribe.mutate(subscription('resubscribed'));
+    expect(await sessionOf(subscription('resubscribed').endpoint)).toBe(first);
+
+    // Signed in again on the same device (log-in ends the session it presented): the app hands the subscription over again.
+    const [email] = (await app.db.select({ email: customers.email }).from(customers).where(eq(customers.id, customerId))).map((row) => row.email);
+    await client.api.auth.login.mutate({ email: email!, password: TEST_PASSWORD });
+    expect(await sessionOf(subscription('resubscribed').endpoint), 'gone with the session that ended').toBeUndefined();
+    await client.api.noticeSettings.subscribe.mutate(subscription('resubscribed'));
+    const [second] = await sessionsNow();
+    expect(second).not.toBe(first);
+    expect(await sessionOf(subscription('resubscribed').endpoint)).toBe(second);
+
+    // A second device of the same customer takes the endpoint over into its own session.
+    const other = app.client();
+    await other.api.auth.login.mutate({ email: email!, password: TEST_PASSWORD });
+    await other.api.noticeSettings.subscribe.mutate(subscription('resubscribed'));
+    const third = (await sessionsNow()).find((hash) => hash !== second);
+    expect(await sessionOf(subscription('resubscribed').endpoint)).toBe(third);
+    expect(await subscriptionsOf(customerId)).toEqual([subscription('resubscribed').endpoint]);
   });
 
   it(`keeps at most ${MAX_PUSH_DEVICES} devices per account, dropping the longest-held`, async () => {
