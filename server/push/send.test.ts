@@ -1,5 +1,6 @@
 import webpush, { WebPushError } from 'web-push';
 import { describe, expect, it } from 'vitest';
+import { PUSH_ADDRESS_REFUSED } from './address-guard.js';
 import { classifyPushError, vapidAuthorization } from './send.js';
 
 const answered = (status: number) => new WebPushError('refused', status, {}, '', 'https://push.example/x');
@@ -15,6 +16,14 @@ describe('classifyPushError', () => {
 
   it.each([400, 403, 413])('a %i will never be taken, so it is not retried', (status) => {
     expect(classifyPushError(answered(status))).toEqual({ outcome: 'rejected', reason: `push service answered ${status}` });
+  });
+
+  it.each([301, 302, 307, 308])('a %i is not followed, and will never be taken', (status) => {
+    expect(classifyPushError(answered(status))).toEqual({ outcome: 'rejected', reason: `push service redirected (${status}), not followed` });
+  });
+
+  it('a connection the address guard refused is never tried again', () => {
+    expect(classifyPushError(Object.assign(new Error('x resolves to a non-public address'), { code: PUSH_ADDRESS_REFUSED }))).toEqual({ outcome: 'rejected', reason: 'push service address is not public' });
   });
 
   it('no answer at all (a refused connection, a timeout) is tried again, named by its system code', () => {
