@@ -148,4 +148,25 @@ describe(`migrations on ${driverName}`, () => {
       { search_key: 'abc商店' }
     ]);
   });
+
+  it('drop the push subscriptions stored before they belonged to sessions, the internal endpoints among them, and their deliveries', async () => {
+    const { db } = testDb.handle;
+    const left = await migrateUpTo(db, '0014_push_subscriptions_of_sessions');
+    await db.execute(sql`insert into customers (email, nickname, password_hash, created_at) values ('a@example.jp', 'a', 'x', now())`);
+    await db.execute(sql`insert into push_subscriptions (customer_id, endpoint, p256dh, auth, created_at)
+      select id, e, 'k', 'a', now() from customers,
+        unnest(array['https://127.0.0.1:5432/', 'https://169.254.169.254/latest/meta-data/', 'https://metadata.google.internal/', 'https://fcm.googleapis.com/fcm/send/x']) e`);
+    await db.execute(sql`insert into notices (customer_id, topic, facts, created_at) select id, 'procedure', '{}', now() from customers`);
+    await db.execute(sql`insert into notice_deliveries (notice_id, customer_id, channel, subscription_id, created_at, due_at)
+      select n.id, n.customer_id, 'push', s.id, now(), now() from notices n join push_subscriptions s using (customer_id)`);
+    expect(await selectRows(db, sql`select id from push_subscriptions`)).toHaveLength(4);
+
+    expect(await migrate(db)).toEqual({ applied: left });
+
+    expect(await selectRows(db, sql`select id from push_subscriptions`)).toEqual([]);
+    expect(await selectRows(db, sql`select id from notice_deliveries`)).toEqual([]);
+    // From now on a subscription cannot be stored without the session that made it.
+    await expect(db.execute(sql`insert into push_subscriptions (customer_id, endpoint, p256dh, auth, created_at)
+      select id, 'https://fcm.googleapis.com/fcm/send/y', 'k', 'a', now() from customers`)).rejects.toThrow();
+  });
 });
