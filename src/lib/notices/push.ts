@@ -31,6 +31,18 @@ export async function deviceSubscription(): Promise<PushSubscription | null> {
   return (await (await registration())?.pushManager.getSubscription()) ?? null;
 }
 
+/**
+ * The device's push calls to the server run one after another, each reading the browser's
+ * subscription when its turn comes: the hand-over at start can then never land after a switch
+ * turned off meanwhile and store a subscription the browser has dropped.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+function inTurn<T>(step: () => Promise<T>): Promise<T> {
+  const run = queue.then(step, step);
+  queue = run.catch(() => {});
+  return run;
+}
+
 function sendSubscription(subscription: PushSubscription): Promise<unknown> {
   const { endpoint, keys } = subscription.toJSON();
   return api.noticeSettings.subscribe.mutate({ endpoint: endpoint!, keys: { p256dh: keys!.p256dh!, auth: keys!.auth! } });
@@ -40,28 +52,48 @@ function sendSubscription(subscription: PushSubscription): Promise<unknown> {
  * Tells the server again about a subscription the device holds: it may have been dropped there
  * (the push service once answered 410) or be held for whoever used this device before.
  */
-export async function confirmSubscription(): Promise<boolean> {
-  const subscription = await deviceSubscription();
-  if (subscription) await sendSubscription(subscription);
-  return subscription !== null;
+export function confirmSubscription(): Promise<boolean> {
+  return inTurn(async () => {
+    const subscription = await deviceSubscription();
+    if (subscription) await sendSubscription(subscription);
+    return subscription !== null;
+  });
+}
+
+/**
+ * At start, signed in: the server hears of the subscription this browser holds. It may have
+ * dropped it (subscriptions stored before they belonged to a session were), and the session
+ * it belongs to is this one. Never throws: starting must not wait on push.
+ */
+export async function resendSubscription(): Promise<void> {
+  try {
+    await confirmSubscription();
+  } catch {
+    // Offline: the next start tells it.
+  }
 }
 
 /** Asks permission, subscribes this device with the portal's key and hands the subscription to the server. False: permission not given. */
 export async function turnOnPush(): Promise<boolean> {
+  // Asked at once, not in turn: the browser shows the prompt only while the tap is fresh.
   if ((await Notification.requestPermission()) !== 'granted') return false;
-  const ready = await navigator.serviceWorker.ready;
-  const { publicKey } = await api.noticeSettings.pushKey.query();
-  const subscription = (await ready.pushManager.getSubscription()) ?? (await ready.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: publicKey }));
-  await sendSubscription(subscription);
-  return true;
+  return inTurn(async () => {
+    const ready = await navigator.serviceWorker.ready;
+    const { publicKey } = await api.noticeSettings.pushKey.query();
+    const subscription = (await ready.pushManager.getSubscription()) ?? (await ready.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: publicKey }));
+    await sendSubscription(subscription);
+    return true;
+  });
 }
 
 /** The server forgets this device first (that needs the network), then the browser drops the subscription. */
-export async function turnOffPush(): Promise<void> {
-  const subscription = await deviceSubscription();
-  if (!subscription) return;
-  await api.noticeSettings.unsubscribe.mutate({ endpoint: subscription.endpoint });
-  await subscription.unsubscribe();
+export function turnOffPush(): Promise<void> {
+  return inTurn(async () => {
+    const subscription = await deviceSubscription();
+    if (!subscription) return;
+    await api.noticeSettings.unsubscribe.mutate({ endpoint: subscription.endpoint });
+    await subscription.unsubscribe();
+  });
 }
 
 /**
