@@ -49,7 +49,7 @@ describe('the database goes away under load and comes back (PostgreSQL through a
     const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
     await proxy.start();
     cleanups.push(() => proxy.stop());
-    const server = await startServer({ DATA_DIR: freshDataDir(), DATABASE_URL: proxy.urlFor(url), ORIGIN, ...deliveringServerEnv() });
+    const server = await startServer({ DATA_DIR: freshDataDir(), DATABASE_URL: proxy.urlFor(url), ORIGIN, ...deliveringServerEnv(push) });
     cleanups.push(() => stopServer(server));
     const pid = server.child.pid;
 

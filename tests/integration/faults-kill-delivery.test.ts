@@ -25,7 +25,7 @@ describe('kill -9 of the server while it delivers notices (PostgreSQL)', () => {
     await queuePushNotices(db, customerId, faucetNo, 1901, NOTICES);
     const total = DEVICES * NOTICES;
 
-    const env = { DATA_DIR: freshDataDir(), DATABASE_URL: url, ...deliveringServerEnv() };
+    const env = { DATA_DIR: freshDataDir(), DATABASE_URL: url, ...deliveringServerEnv(push) };
     const first = await startServer(env);
     cleanups.push(() => stopServer(first));
     await waitFor("the batch's first outcomes recorded", async () => (await pushDeliveries(db, push.received)).some((row) => row.state === 'sent'), 15_000);

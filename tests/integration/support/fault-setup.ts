@@ -7,21 +7,22 @@ import { migrate } from '../../../server/db/migrate.js';
 import { createScratchPostgres, faultPostgresUrl } from './database.js';
 import { faucet, importMemberFaucets } from './members.js';
 import { linkCustomer } from './notices.js';
-import { pushServiceCertificate, startPushService } from './push-service.js';
+import { pushServiceCertificate, startPushService, type PushService } from './push-service.js';
 import { freshDataDir } from './server-process.js';
 
 /**
  * What a spawned server needs to deliver pushes to the test's push service whatever the hour:
- * the demo profile without quiet hours, and the push service's certificate trusted by Node.
+ * the demo profile without quiet hours, the push service's certificate trusted by Node, and its
+ * host listed in PUSH_SERVICE_HOSTS (it is on a loopback address).
  */
-export function deliveringServerEnv(): Record<string, string> {
+export function deliveringServerEnv(push: PushService): Record<string, string> {
   const dir = freshDataDir();
   const profile = path.join(dir, 'profile.json');
   const demo = JSON.parse(readFileSync(demoProfilePath, 'utf8')) as Record<string, unknown>;
   writeFileSync(profile, JSON.stringify({ ...demo, quietHours: { start: '00:00', end: '00:00' } }));
   const certificate = path.join(dir, 'push-service.pem');
   writeFileSync(certificate, pushServiceCertificate);
-  return { UTILITY_CONFIG: profile, NODE_EXTRA_CA_CERTS: certificate };
+  return { UTILITY_CONFIG: profile, NODE_EXTRA_CA_CERTS: certificate, PUSH_SERVICE_HOSTS: push.hostEntry };
 }
 
 /**
