@@ -99,7 +99,7 @@ export function vapidAuthorization(vapid: VapidKeys): (audience: string, now: nu
  * Sends through `agent` (pushAgent) to endpoints the rule still allows under `hosts`: one
  * stored while PUSH_SERVICE_HOSTS listed more is refused, not sent.
  */
-export function createPushSender(vapid: VapidKeys, hosts: readonly PushServiceHost[], agent: Agent = pushAgent({ hosts })): PushSender {
+export function createPushSender(vapid: VapidKeys, hosts: readonly PushServiceHost[], agent: Agent): PushSender {
   // The token comes from vapidAuthorization: without vapidDetails web-push signs none itself.
   const { vapidDetails: _signedHere, ...options } = webPushOptions(vapid, agent);
   const authorization = vapidAuthorization(vapid);
