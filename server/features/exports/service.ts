@@ -20,8 +20,8 @@ function csvFile(columns: readonly string[], records: (string | null)[][]): stri
 
 /** The contract a change is for, as both files name it: its holder's start date and name. */
 interface ContractNamed {
-  contractStart: string;
-  contractHolderName: string;
+  contractStart: string | null;
+  contractHolderName: string | null;
 }
 
 /**
@@ -121,7 +121,8 @@ export async function exportPaperSlipChanges(
       })
       .from(paperSlipChanges)
       .innerJoin(faucets, eq(faucets.id, paperSlipChanges.faucetId))
-      .innerJoin(contracts, eq(contracts.id, changeContractId))
+      // Left: a change whose faucet had no contract yet still goes out as before, naming none.
+      .leftJoin(contracts, eq(contracts.id, changeContractId))
       .where(and(isNull(paperSlipChanges.exportedAt), lte(paperSlipChanges.effectiveOn, effectiveUntil)));
     const current = due.filter((change) => !change.ended);
     const ours = await markExported(tx, paperSlipChanges, current.map((change) => change.id), now);
