@@ -76,12 +76,13 @@ const inputReasons = {
   form: { ja: '入力の形式が正しくありません', en: 'The input is not in the expected form' }
 } satisfies Record<string, Localized>;
 
-/** A refusal of the input schema (wrong type, too long), next to the field it is about. */
+/** A refusal of the input schema (wrong type, too long, a typed field's own reason), next to the field it is about. */
 function schemaRefusal(error: ZodError) {
   const [issue] = error.issues;
   const field = typeof issue?.path[0] === 'string' ? issue.path[0] : null;
   const tooLong = issue?.code === 'too_big' && issue.origin === 'string';
-  return { reason: tooLong ? inputReasons.tooLong : inputReasons.form, field };
+  const own = issue?.code === 'custom' ? (issue.params?.reason as Localized | undefined) : undefined;
+  return { reason: own ?? (tooLong ? inputReasons.tooLong : inputReasons.form), field };
 }
 
 const t = initTRPC.context<Context>().create({

@@ -104,6 +104,12 @@ describe('validateRow', () => {
     expect(problemsOf('customers', { billing_address: '名寄市東1条\r\n南2丁目\t' })).toEqual([]);
   });
 
+  it('refuses what every typed field refuses: DEL, C1 and bidirectional controls too', () => {
+    for (const bad of ['a\u007f', 'a\u0085', '名寄\u202E市', '\u2066名寄\u2069']) {
+      expect(problemsOf('customers', { supply_address: bad })).toEqual([`7 supply_address "${bad}": contains a control character (such as U+0000)`]);
+    }
+  });
+
   it('reports every bad value of a record, in Japanese too', () => {
     const result = validateRow('readings', { ...valid.readings, period: 'x', usage_m3: 'y' }, 3, rules);
     expect(result.ok).toBe(false);

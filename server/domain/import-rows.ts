@@ -10,6 +10,7 @@ import {
 import type { Localized } from '../../src/lib/shared/localized.js';
 import { normalizeCodeNumber, normalizeQuantity, normalizeText } from '../../src/lib/shared/normalize.js';
 import { isPeriod, isRealDate } from '../../src/lib/shared/periods.js';
+import { forbiddenCharacter } from '../../src/lib/shared/typed-text.js';
 
 export const importKinds = ['customers', 'readings', 'bills', 'payments'] as const satisfies readonly RowKind[];
 export type ImportKind = (typeof importKinds)[number];
@@ -177,11 +178,11 @@ export function checkHeader(kind: ImportKind, header: string[]): HeaderCheck {
 }
 
 /** Characters no field of any column may hold. */
-const unacceptable: { pattern: RegExp; reason: Reason }[] = [
+const unacceptable: { test: (raw: string) => boolean; reason: Reason }[] = [
   // What a wrong decoding leaves behind: the replacement character never comes from a billing system.
-  { pattern: /\uFFFD/, reason: { ja: '文字コードを判別できない文字があります', en: 'contains characters that could not be decoded' } },
-  // Control characters but tab and line ends (an address may span lines): PostgreSQL cannot even store U+0000.
-  { pattern: /[\p{Cc}](?<![\t\r\n])/u, reason: { ja: '制御文字（U+0000 など）が含まれています', en: 'contains a control character (such as U+0000)' } }
+  { test: (raw) => raw.includes('\uFFFD'), reason: { ja: '文字コードを判別できない文字があります', en: 'contains characters that could not be decoded' } },
+  // The rule every typed field follows, but tab and line ends (an address may span lines): PostgreSQL cannot even store U+0000.
+  { test: (raw) => forbiddenCharacter(raw, true) !== null, reason: { ja: '制御文字（U+0000 など）が含まれています', en: 'contains a control character (such as U+0000)' } }
 ];
 
 function rowLevelProblems(kind: ImportKind, row: Record<string, unknown>): { column: string; reason: Reason; rule?: Reason }[] {
@@ -215,7 +216,7 @@ function rowLevelProblems(kind: ImportKind, row: Record<string, unknown>): { col
  * so the rows it stores are the ones validateRow would have made.
  */
 export function takenAsWritten(column: Column & { parse: FieldParser<unknown> }, raw: string, rules: RowRules): boolean {
-  if (raw.trim() === '' || unacceptable.some(({ pattern }) => pattern.test(raw))) return false;
+  if (raw.trim() === '' || unacceptable.some(({ test }) => test(raw))) return false;
   const parsed = column.parse(raw, rules);
   return parsed.ok && parsed.value === raw;
 }
@@ -239,7 +240,7 @@ export function validateRow<K extends ImportKind>(
   for (const column of columnSpecs[kind]) {
     const raw = record[column.csv] ?? '';
     const { field } = column;
-    const refused = unacceptable.find(({ pattern }) => pattern.test(raw));
+    const refused = unacceptable.find(({ test }) => test(raw));
     if (refused) {
       problems.push({ line, column: column.csv, value: raw, reason: refused.reason });
       continue;

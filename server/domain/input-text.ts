@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Localized } from '../../src/lib/shared/localized.js';
+import { typedTextProblem } from '../../src/lib/shared/typed-text.js';
 
 /** What the edge refuses in a request's input, and the form field it belongs next to. */
 export interface InputProblem {
@@ -56,4 +58,19 @@ export function inputProblem(input: unknown): InputProblem | null {
     }
   }
   return null;
+}
+
+/**
+ * The input schema of a field a customer or clerk types (a nickname, a faucet's name, a reason,
+ * a note): text of at most `max`, refused with a reason naming the field when it holds a
+ * character no typed text may hold (typed-text.ts); trpc.ts answers that reason next to it.
+ */
+export function typedText(max: number, name: Localized) {
+  return z
+    .string()
+    .max(max)
+    .superRefine((text, context) => {
+      const reason = typedTextProblem(text, name);
+      if (reason) context.addIssue({ code: 'custom', message: reason.en, params: { reason } });
+    });
 }

@@ -100,6 +100,8 @@ test('a clerk moves a filed procedure to 完了 with a note and withdraws an acc
   await expectNoAxeViolations(desk);
   await desk.getByRole('link', { name: receiptNo }).click();
   await expect(desk.getByRole('heading', { level: 1 })).toHaveText(`手続き ${receiptNo}`);
+  // The contract it was filed for, still the faucet's current one.
+  await expect(desk.getByText('現在の契約', { exact: true })).toBeVisible();
   await expectNoAxeViolations(desk);
   await expect(desk.getByLabel('新しい状況')).toHaveValue('processing');
   await field(desk, 'お客様へのメモ').fill('書類を確認しています');

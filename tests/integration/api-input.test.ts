@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { procedureFieldNames } from '../../src/lib/shared/procedure-form.js';
 import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
+import { typedFieldNames } from '../../src/lib/shared/typed-text.js';
 import { selectRows } from '../../server/db/client.js';
 import { appRouter } from '../../server/router.js';
 import { signUp, startApp, TEST_PASSWORD, type App } from './support/app.js';
@@ -114,6 +116,48 @@ const badTexts = [
   ['a lone surrogate', 'ab\ud800c', 'lone surrogate']
 ] as const;
 
+/** Every class of character no typed text may hold (src/lib/shared/typed-text.ts), two of each. */
+const forbiddenClasses = [
+  ['C0 (BEL)', 'a\u0007b', 'U+0007'],
+  ['C0 (tab)', 'a\tb', 'U+0009'],
+  ['C0 (line feed)', 'a\nb', 'U+000A'],
+  ['DEL', 'a\u007fb', 'U+007F'],
+  ['C1 (NEL)', 'a\u0085b', 'U+0085'],
+  ['C1 (CSI)', 'a\u009bb', 'U+009B'],
+  ['a bidi override', 'a\u202Eb', 'U+202E'],
+  ['a bidi isolate', 'a\u2066b', 'U+2066']
+] as const;
+
+const procedureForms = {
+  'holder-change': { newHolderName: '名寄 次郎', newHolderKana: 'ナヨロ ジロウ', phone: '01654-3-2111', effectiveDate: '2026-04-01' },
+  'billing-address': { name: '名寄 花子', postalCode: '096-8686', address: '名寄市', phone: '01654-3-2111' }
+} as const;
+
+/** Every field a customer or clerk types, with the name its refusal gives it. */
+const typedFields: (readonly [string, string, { ja: string; en: string }])[] = [
+  ['auth.signup.complete', 'nickname', typedFieldNames.nickname],
+  ['account.changeNickname', 'nickname', typedFieldNames.nickname],
+  ['faucets.add', 'label', typedFieldNames.label],
+  ['faucets.label', 'label', typedFieldNames.label],
+  ['staff.procedures.setStatus', 'note', typedFieldNames.note],
+  ['staff.admin.createStaff', 'reason', typedFieldNames.reason],
+  ['staff.support.unlinkFaucet', 'reason', typedFieldNames.reason],
+  ['staff.support.unlockFaucetProof', 'reason', typedFieldNames.reason],
+  ['staff.support.withdrawAccount', 'reason', typedFieldNames.reason],
+  // Both forms have a phone: one test of it is enough.
+  ...[...new Set(Object.values(procedureForms).flatMap((form) => Object.keys(form)))].map(
+    (field) => ['procedures.file', field, procedureFieldNames[field as keyof typeof procedureFieldNames]] as const
+  )
+];
+
+/** A procedure's sample input with the typed field holding `bad` after its usual text; a procedure form's field inside its form. */
+function typedFieldBody(path: string, field: string, bad: string): string {
+  const input = samples[path]!.input!;
+  if (path !== 'procedures.file') return JSON.stringify({ ...input, [field]: `${String(input[field])}${bad}` });
+  const [kind, form] = Object.entries(procedureForms).find(([, form]) => field in form)!;
+  return JSON.stringify({ ...input, kind, fields: { ...form, [field]: `${form[field as keyof typeof form]}${bad}` } });
+}
+
 /** Values at the edges of every type a field might have: the first a fuzzer should try. */
 const edgeValues: unknown[] = [
   '', ' ', '\u0000', '\ud800', '\udfff', 'x'.repeat(70_000), '０１６５４－２－００２０', '２'.repeat(300), '<script>', "' or 1=1 --",
@@ -139,6 +183,20 @@ describe(`API input at the edge, on ${driverName}`, () => {
       expect(status).toBe(400);
       const { error } = JSON.parse(text) as { error: { data: { reason: { ja: string; en: string }; field: string } } };
       expect(error.data).toMatchObject({ field, reason: { ja: expect.stringContaining('文字'), en: expect.stringContaining(named) } });
+      expect(await snapshot()).toEqual(before);
+    });
+  });
+
+  describe.each(forbiddenClasses)('a typed field holding %s', (_, bad, code) => {
+    it.each(typedFields)('%s %s: 400 with a reason naming the field and the character, next to it, and nothing changed', async (path, field, name) => {
+      const before = await snapshot();
+      const { status, text } = await send(path, typedFieldBody(path, field, bad));
+      expect(status, text).toBe(400);
+      const { error } = JSON.parse(text) as { error: { data: { reason: { ja: string; en: string }; field: string } } };
+      expect(error.data).toMatchObject({
+        field,
+        reason: { ja: expect.stringContaining(`${name.ja}に使えない文字（制御文字 ${code}）`), en: expect.stringContaining(`${name.en}: contains a character that cannot be used (control character ${code})`) }
+      });
       expect(await snapshot()).toEqual(before);
     });
   });

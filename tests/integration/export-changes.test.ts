@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../server/db/client.js';
 import { contracts, faucets, procedureEvents, procedures } from '../../server/db/schema.js';
@@ -8,7 +9,7 @@ import { createCommandDatabase, driverName, lockWaiters, serverUrl, useMigratedD
 import { runCommand } from './support/server-process.js';
 
 const HEADER =
-  'receipt_no,faucet_no,change,effective_on,holder_name,holder_kana,holder_phone,billing_name,billing_postal_code,billing_address,billing_phone,approved_at\r\n';
+  'receipt_no,faucet_no,change,effective_on,holder_name,holder_kana,holder_phone,billing_name,billing_postal_code,billing_address,billing_phone,approved_at,contract_start,contract_holder_name\r\n';
 const calendar = createBusinessCalendar(['12-29', '12-30', '12-31', '01-01', '01-02', '01-03']);
 /** Monday 2026-12-28, 17:00 in Tokyo: the last business day of the year; the next one is Monday 2027-01-04. */
 const yearEnd = new Date('2026-12-28T08:00:00Z');
@@ -19,11 +20,18 @@ const address: ProcedureContent = { kind: 'billing-address', name: '名寄 花�
 let receipts = 0;
 
 /** A procedure as staff left it, its last status change at `movedAt`; straight into the tables (the services have their own tests). */
-async function addProcedure(db: Database, faucetNo: string, content: ProcedureContent, status: ProcedureStatus, movedAt: Date): Promise<string> {
+async function addProcedure(
+  db: Database,
+  faucetNo: string,
+  content: ProcedureContent,
+  status: ProcedureStatus,
+  movedAt: Date,
+  contractEnd: string | null = null
+): Promise<string> {
   const [faucet] = await db.insert(faucets).values({ faucetNo }).returning({ id: faucets.id });
   const [contract] = await db
     .insert(contracts)
-    .values({ faucetId: faucet!.id, holderName: '名寄 太郎', contractStart: '2020-04-01', paymentMethod: 'transfer' })
+    .values({ faucetId: faucet!.id, holderName: '名寄 太郎', contractStart: '2020-04-01', contractEnd, paymentMethod: 'transfer' })
     .returning({ id: contracts.id });
   receipts += 1;
   const receiptNo = `R-2026-${String(receipts).padStart(6, '0')}`;
@@ -67,8 +75,8 @@ describe(`the changes export on ${driverName}`, () => {
     expect(first.effectiveUntil).toBe('2027-01-04');
     expect(first.csv).toBe(
       HEADER +
-        `${addressReceipt},10000001,billing_address,2027-01-04,,,,名寄 花子,001-0024,札幌市北区北24条西5丁目1番地,,2026-12-28T10:00:00+09:00\r\n` +
-        `${holderReceipt},10000002,holder,2027-01-04,名寄 次郎,ナヨロ ジロウ,0165430000,,,,,2026-12-28T11:30:00+09:00\r\n`
+        `${addressReceipt},10000001,billing_address,2027-01-04,,,,名寄 花子,001-0024,札幌市北区北24条西5丁目1番地,,2026-12-28T10:00:00+09:00,2020-04-01,名寄 太郎\r\n` +
+        `${holderReceipt},10000002,holder,2027-01-04,名寄 次郎,ナヨロ ジロウ,0165430000,,,,,2026-12-28T11:30:00+09:00,2020-04-01,名寄 太郎\r\n`
     );
     expect((await runExport(db, yearEnd)).csv).toBe(HEADER);
   });
@@ -85,6 +93,33 @@ describe(`the changes export on ${driverName}`, () => {
     const due = await runExport(db, new Date('2027-01-19T01:00:00Z'));
     expect(due.rows).toBe(1);
     expect(due.csv).toContain(`${later},10000001,holder,2027-01-20,`);
+  });
+
+  it('never hands over a change for a contract that has ended: it stays pending and is counted as withheld', async () => {
+    // Finished while the former holder's contract ran; the billing system ended it on the 27th (a new holder from the 28th).
+    const former = await addProcedure(db, '10000001', address, 'done', new Date('2026-12-25T01:00:00Z'), '2026-12-27');
+    const current = await addProcedure(db, '10000002', address, 'done', new Date('2026-12-28T01:00:00Z'));
+
+    const first = await runExport(db, yearEnd);
+    expect(first).toMatchObject({ rows: 1, withheld: 1 });
+    expect(first.csv).toContain(`${current},10000002,`);
+    expect(first.csv).not.toContain(former);
+    const [row] = await db.select({ exportedAt: procedures.exportedAt }).from(procedures).where(eq(procedures.receiptNo, former));
+    expect(row!.exportedAt).toBeNull();
+    expect(await runExport(db, yearEnd)).toMatchObject({ rows: 0, withheld: 1, csv: HEADER });
+  });
+
+  it('writes every cell a spreadsheet would run as a formula as text', async () => {
+    const receipt = await addProcedure(
+      db,
+      '10000001',
+      { kind: 'billing-address', name: '=1+2', postalCode: '001-0024', address: '@SUM(A1)', phone: '-1' },
+      'done',
+      new Date('2026-12-28T01:00:00Z')
+    );
+    expect((await runExport(db, yearEnd)).csv).toBe(
+      HEADER + `${receipt},10000001,billing_address,2027-01-04,,,,'=1+2,001-0024,'@SUM(A1),'-1,2026-12-28T10:00:00+09:00,2020-04-01,名寄 太郎\r\n`
+    );
   });
 
   // PGlite runs one transaction at a time: two exports there can only run one after the other.

@@ -1,32 +1,38 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../server/db/client.js';
 import { migrate } from '../../server/db/migrate.js';
-import { faucets, paperSlipChanges } from '../../server/db/schema.js';
+import { contracts, faucets, paperSlipChanges } from '../../server/db/schema.js';
 import { createBusinessCalendar } from '../../server/domain/calendar.js';
 import { exportPaperSlipChanges } from '../../server/features/exports/service.js';
 import { createCommandDatabase, driverName, lockWaiters, serverUrl, useMigratedDatabase, type CommandDatabase } from './support/database.js';
 import { freshDataDir, runCommand } from './support/server-process.js';
 
-const HEADER = 'faucet_no,paper_slip,effective_on,requested_at\r\n';
+const HEADER = 'faucet_no,paper_slip,effective_on,requested_at,contract_start,contract_holder_name\r\n';
+/** The contract each test faucet has held since 2000, as the file names it. */
+const CONTRACT = '2000-01-01,名寄 太郎';
 const calendar = createBusinessCalendar(['12-29', '12-30', '12-31', '01-01', '01-02', '01-03']);
 /** Friday 2026-06-05 10:00 in Tokyo; the next business day is Monday 2026-06-08. */
 const fridayMorning = new Date('2026-06-05T01:00:00Z');
 
+/** A faucet with its holder since 2000; its changes below name no contract, as rows written before they did, and are matched to it. */
 async function addFaucet(db: Database, faucetNo: string): Promise<number> {
   const [faucet] = await db.insert(faucets).values({ faucetNo }).returning({ id: faucets.id });
+  await db.insert(contracts).values({ faucetId: faucet!.id, holderName: '名寄 太郎', contractStart: '2000-01-01', paymentMethod: 'transfer' });
   return faucet!.id;
 }
 
 async function addChange(
   db: Database,
   faucetId: number,
-  change: { paperless: boolean; requestedAt: string; effectiveOn: string }
+  change: { paperless: boolean; requestedAt: string; effectiveOn: string },
+  contractId: number | null = null
 ): Promise<number> {
   const [row] = await db
     .insert(paperSlipChanges)
-    .values({ faucetId, ...change, requestedAt: new Date(change.requestedAt) })
+    .values({ faucetId, contractId, ...change, requestedAt: new Date(change.requestedAt) })
     .returning({ id: paperSlipChanges.id });
   return row!.id;
 }
@@ -57,7 +63,7 @@ describe(`paperless export on ${driverName}`, () => {
 
   it('writes the header line alone when nothing is pending', async () => {
     const result = await runExport(db, fridayMorning);
-    expect(result).toEqual({ rows: 0, effectiveUntil: '2026-06-08', csv: HEADER });
+    expect(result).toEqual({ rows: 0, effectiveUntil: '2026-06-08', withheld: 0, csv: HEADER });
   });
 
   it('writes stop and resume rows with CRLF line ends, dates and Tokyo request times', async () => {
@@ -70,7 +76,7 @@ describe(`paperless export on ${driverName}`, () => {
 
     expect(result.rows).toBe(2);
     expect(result.csv).toBe(
-      HEADER + '10000001,stop,2026-06-05,2026-06-04T15:30:00+09:00\r\n' + '10000002,resume,2026-06-08,2026-06-05T00:15:00+09:00\r\n'
+      HEADER + `10000001,stop,2026-06-05,2026-06-04T15:30:00+09:00,${CONTRACT}\r\n` + `10000002,resume,2026-06-08,2026-06-05T00:15:00+09:00,${CONTRACT}\r\n`
     );
   });
 
@@ -79,13 +85,13 @@ describe(`paperless export on ${driverName}`, () => {
     const monday = await addChange(db, faucet, { paperless: true, requestedAt: '2026-06-04T01:00:00Z', effectiveOn: '2026-06-08' });
     const tuesday = await addChange(db, faucet, { paperless: false, requestedAt: '2026-06-05T00:30:00Z', effectiveOn: '2026-06-09' });
 
-    expect((await runExport(db, fridayMorning)).csv).toBe(HEADER + '10000001,stop,2026-06-08,2026-06-04T10:00:00+09:00\r\n');
+    expect((await runExport(db, fridayMorning)).csv).toBe(HEADER + `10000001,stop,2026-06-08,2026-06-04T10:00:00+09:00,${CONTRACT}\r\n`);
     let exportedAt = await exportedAtById(db);
     expect(exportedAt.get(monday)).toEqual(fridayMorning);
     expect(exportedAt.get(tuesday)).toBeNull();
 
     const mondayMorning = new Date('2026-06-08T01:00:00Z');
-    expect((await runExport(db, mondayMorning)).csv).toBe(HEADER + '10000001,resume,2026-06-09,2026-06-05T09:30:00+09:00\r\n');
+    expect((await runExport(db, mondayMorning)).csv).toBe(HEADER + `10000001,resume,2026-06-09,2026-06-05T09:30:00+09:00,${CONTRACT}\r\n`);
     exportedAt = await exportedAtById(db);
     expect(exportedAt.get(tuesday)).toEqual(mondayMorning);
   });
@@ -98,7 +104,7 @@ describe(`paperless export on ${driverName}`, () => {
     const result = await runExport(db, new Date('2026-12-28T08:00:00Z'));
 
     expect(result.effectiveUntil).toBe('2027-01-04');
-    expect(result.csv).toBe(HEADER + '10000001,stop,2027-01-04,2026-12-27T12:00:00+09:00\r\n');
+    expect(result.csv).toBe(HEADER + `10000001,stop,2027-01-04,2026-12-27T12:00:00+09:00,${CONTRACT}\r\n`);
   });
 
   it('hands over a change whose effective date passed without an export', async () => {
@@ -135,6 +141,29 @@ describe(`paperless export on ${driverName}`, () => {
       '10000002 stop',
       '10000001 resume'
     ]);
+  });
+
+  it('never hands over a change for a contract that has ended: it stays pending, counted as withheld; the new holder’s goes out naming their contract', async () => {
+    const faucet = await addFaucet(db, '10000001');
+    const [former] = await db.select({ id: contracts.id }).from(contracts).where(eq(contracts.faucetId, faucet));
+    // The customers import that started the new holder's contract on 1 June ended the former one the day before.
+    await db.update(contracts).set({ contractEnd: '2026-05-31' }).where(eq(contracts.id, former!.id));
+    const [current] = await db
+      .insert(contracts)
+      .values({ faucetId: faucet, holderName: '=HYPERLINK("http://x")', contractStart: '2026-06-01', paymentMethod: 'transfer' })
+      .returning({ id: contracts.id });
+    const legacy = await addChange(db, faucet, { paperless: true, requestedAt: '2026-05-20T01:00:00Z', effectiveOn: '2026-05-21' });
+    const formerResume = await addChange(db, faucet, { paperless: false, requestedAt: '2026-06-04T02:00:00Z', effectiveOn: '2026-06-05' }, former!.id);
+    const currentStop = await addChange(db, faucet, { paperless: true, requestedAt: '2026-06-04T01:00:00Z', effectiveOn: '2026-06-05' }, current!.id);
+
+    const result = await runExport(db, fridayMorning);
+
+    expect(result).toMatchObject({ rows: 1, withheld: 2 });
+    // The holder's name begins like a formula: a spreadsheet shows it as text.
+    expect(result.csv).toBe(HEADER + `10000001,stop,2026-06-05,2026-06-04T10:00:00+09:00,2026-06-01,"'=HYPERLINK(""http://x"")"\r\n`);
+    const exportedAt = await exportedAtById(db);
+    expect([exportedAt.get(legacy), exportedAt.get(formerResume), exportedAt.get(currentStop)]).toEqual([null, null, fridayMorning]);
+    expect(await runExport(db, fridayMorning)).toMatchObject({ rows: 0, withheld: 2, csv: HEADER });
   });
 
   it('leaves the rows pending when the file cannot be written, and hands them over next time', async () => {
@@ -218,7 +247,7 @@ describe(`npm run export on ${driverName}`, () => {
 
     const first = await runCli(['paperless'], env);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toBe(HEADER + '10000001,stop,2000-01-05,2000-01-04T09:00:00+09:00\r\n');
+    expect(first.stdout).toBe(HEADER + `10000001,stop,2000-01-05,2000-01-04T09:00:00+09:00,${CONTRACT}\r\n`);
 
     const second = await runCli(['paperless'], env);
     expect(second.code, second.stderr).toBe(0);

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, customers, faucetLinks, faucets, noticeDeliveries, notices, paperSlipChanges, procedureEvents, procedures } from '../../server/db/schema.js';
+import { demoProfilePath, parseProfile } from '../../server/config.js';
+import { importFiles } from '../../server/features/imports/service.js';
 import { FILINGS_PER_DAY } from '../../server/features/procedures/service.js';
-import { failureOf, outcomeOf, signUp, startApp, type App, type Client } from './support/app.js';
+import { procedureKinds } from '../../src/lib/shared/procedure-form.js';
+import { tokyoDate } from '../../src/lib/shared/tokyo-time.js';
+import { failureOf, outcomeOf, signUp, startApp, TEST_PASSWORD, type App, type Client } from './support/app.js';
 import { driverName } from './support/database.js';
+import { headers, importRules, noticeRules, writeCsv } from './support/import-files.js';
 import { faucet, importMemberFaucets } from './support/members.js';
 import { signInStaff } from './support/staff.js';
 
@@ -212,5 +218,99 @@ describe(`staff processing procedures on ${driverName}`, () => {
     expect(unlinked?.email).toBeNull();
     await customer.client.api.faucets.add.mutate({ ...faucet(13), label: null, consent: true });
     expect(await slipsOf(faucet(13).faucetNo)).toEqual([true, false, false]);
+  });
+});
+
+describe(`a former tenant reaches nothing of the new contract, on ${driverName}`, () => {
+  const today = tokyoDate(new Date());
+  const yesterday = tokyoDate(new Date(Date.now() - 86_400_000));
+  const utilityPhone = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath).phone.replaceAll('-', '\\-');
+  const newPhone = (index: number) => `01654-3-${String(index).padStart(4, '0')}`;
+
+  /** The customers file of the billing system: a new holder's contract on the faucet from today, which ends the old one yesterday. */
+  async function moveIn(index: number) {
+    const { faucetNo } = faucet(index);
+    const file = writeCsv([headers.customers, `${faucetNo},新居 次郎,,${newPhone(index)},名寄市西${index}条,,,,${today},,transfer`]);
+    const result = await importFiles({ db: app.db, now: new Date() }, [{ kind: 'customers', path: file }], { rules: importRules, notices: noticeRules, ranBy: 'test' });
+    expect(result.status).toBe('imported');
+    return { faucetNo, phone: newPhone(index) };
+  }
+
+  const changesOf = async (faucetNo: string) =>
+    app.db
+      .select({ paperless: paperSlipChanges.paperless, contractId: paperSlipChanges.contractId })
+      .from(paperSlipChanges)
+      .innerJoin(faucets, eq(faucets.id, paperSlipChanges.faucetId))
+      .where(eq(faucets.faucetNo, faucetNo))
+      .orderBy(paperSlipChanges.id);
+
+  const forms = {
+    'holder-change': { newHolderName: '名寄 次郎', newHolderKana: 'ナヨロ ジロウ', phone: '01654-3-2111', effectiveDate: today },
+    'billing-address': addressChange,
+    'paper-slip': {},
+    'paper-slip-withdrawal': {}
+  } as const;
+
+  it('refuses every filing on the ended contract with the date and the utility’s phone, spending no receipt number', async () => {
+    const former = await member(22);
+    await moveIn(22);
+    const before = await receiptsOf();
+    for (const kind of procedureKinds) {
+      const refused = await failureOf(former.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: former.linkId, kind, fields: forms[kind] }));
+      expect(refused).toMatchObject({
+        code: 'FORBIDDEN',
+        status: 403,
+        field: 'linkId',
+        reason: {
+          ja: expect.stringMatching(new RegExp(`${yesterday}に終了.*電話 ${utilityPhone}`)),
+          en: expect.stringMatching(new RegExp(`ended on ${yesterday}.*phone ${utilityPhone}`))
+        }
+      });
+    }
+    expect(await receiptsOf()).toEqual(before);
+    expect(await former.client.api.procedures.mine.query()).toEqual([]);
+  });
+
+  it('writes no paper-slip change when the former holder removes the link or withdraws: the new holder’s paperless stays', async () => {
+    const removing = await member(23);
+    const withdrawing = await member(24);
+    for (const index of [23, 24]) {
+      const moved = await moveIn(index);
+      await signUp(app, app.client(), `new-holder-${index}@example.jp`, moved);
+    }
+    const before = await Promise.all([changesOf(faucet(23).faucetNo), changesOf(faucet(24).faucetNo)]);
+    // Each faucet: the former holder's stop, then the new holder's, each naming its own contract.
+    for (const changes of before) {
+      expect(changes.map((change) => change.paperless)).toEqual([true, true]);
+      expect(new Set(changes.map((change) => change.contractId)).size).toBe(2);
+    }
+
+    await removing.client.api.faucets.remove.mutate({ linkId: removing.linkId });
+    await withdrawing.client.api.account.withdraw.mutate({ password: TEST_PASSWORD });
+    expect(await Promise.all([changesOf(faucet(23).faucetNo), changesOf(faucet(24).faucetNo)])).toEqual(before);
+  });
+
+  it('shows staff whether a filing’s contract is current or ended, with the day it ended; finishing it then writes no slip change', async () => {
+    const former = await member(25);
+    const clerk = await signInStaff(app, 'clerk', 'tenant-clerk@city.example.jp');
+    const filed = await former.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: former.linkId, kind: 'billing-address', fields: addressChange });
+    const paper = await former.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: former.linkId, kind: 'paper-slip', fields: {} });
+    expect((await clerk.api.staff.procedures.detail.query({ procedureId: filed.id })).contract).toEqual({
+      holderName: '名寄 利用者25',
+      contractStart: '2020-04-01',
+      contractEnd: null,
+      ended: false
+    });
+    await moveIn(25);
+    expect((await clerk.api.staff.procedures.detail.query({ procedureId: filed.id })).contract).toEqual({
+      holderName: '名寄 利用者25',
+      contractStart: '2020-04-01',
+      contractEnd: yesterday,
+      ended: true
+    });
+    // Finishing the former holder's paper-slip request now changes nothing of the faucet's slip.
+    const slips = await changesOf(faucet(25).faucetNo);
+    await clerk.api.staff.procedures.setStatus.mutate({ procedureId: paper.id, status: 'done', note: '' });
+    expect(await changesOf(faucet(25).faucetNo)).toEqual(slips);
   });
 });

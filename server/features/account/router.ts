@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { typedFieldNames } from '../../../src/lib/shared/typed-text.js';
+import { typedText } from '../../domain/input-text.js';
 import { customerProcedure, router, serviceDeps } from '../../trpc.js';
 import { changeNickname, changePassword, confirmEmailChange, requestEmailChange, withdraw } from './service.js';
 
 export const accountRouter = router({
-  changeNickname: customerProcedure.input(z.object({ nickname: z.string().max(100) })).mutation(async ({ ctx, input }) => {
+  changeNickname: customerProcedure.input(z.object({ nickname: typedText(100, typedFieldNames.nickname) })).mutation(async ({ ctx, input }) => {
     await changeNickname(serviceDeps(ctx), ctx.customerId, input.nickname);
     return { ok: true };
   }),

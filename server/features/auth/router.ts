@@ -10,6 +10,8 @@ import {
   resetPassword,
   verifySignupCode
 } from './service.js';
+import { typedFieldNames } from '../../../src/lib/shared/typed-text.js';
+import { typedText } from '../../domain/input-text.js';
 import { RefusalError } from '../../errors.js';
 import { publicProcedure, router, serviceDeps, signedInCustomer, type Context } from '../../trpc.js';
 
@@ -50,7 +52,7 @@ export const authRouter = router({
         return proveSignupFaucet(serviceDeps(ctx), input);
       }),
     complete: publicProcedure
-      .input(z.object({ ticket: text(100), nickname: text(100), password: text(200) }))
+      .input(z.object({ ticket: text(100), nickname: typedText(100, typedFieldNames.nickname), password: text(200) }))
       .mutation(async ({ ctx, input }) => {
         const { sessionToken } = await completeSignup(serviceDeps(ctx), input);
         return startSession(ctx, sessionToken);

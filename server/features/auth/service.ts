@@ -15,7 +15,7 @@ import { linkFaucet, proveFaucet } from '../faucets/service.js';
 import { checkCode, claimMailSlot, CODE_VALID_MINUTES, issueCode, markTicketUsed, ticketRow, type CodePurpose } from './codes.js';
 import { RefusalError } from '../../errors.js';
 import { hashPassword, passwordMatches, rehashedIfOutdated } from './passwords.js';
-import { forgiveAttempt, takeAttempt } from '../../rate-limits.js';
+import { forgiveAttempt, LOCKED_COUNT, takeAttempt } from '../../rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { createSession, endOtherSessions } from '../../sessions.js';
 
@@ -137,6 +137,7 @@ export async function completeSignup(
   requirePasswordAllowed(input.password);
   const passwordHash = await hashPassword(input.password);
   const contractId = row.provenContractId;
+  // Read committed, as linkFaucet needs: after waiting for the contract's lock it must see the link made meanwhile.
   const customerId = await deps.db.transaction(async (tx) => {
     const [created] = await tx
       .insert(customers)
@@ -152,7 +153,7 @@ export async function completeSignup(
     await linkFaucet({ ...deps, db: tx }, { customerId: created.id, contractId });
     await markTicketUsed(tx, row.id, deps.now);
     return created.id;
-  });
+  }, LOCKED_COUNT);
   return { sessionToken: await createSession(deps.db, customerId, deps.now) };
 }
 

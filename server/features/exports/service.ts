@@ -1,15 +1,47 @@
 import { stringify } from 'csv-stringify/sync';
 import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { JobDeps } from '../../service-deps.js';
-import { faucets, paperSlipChanges, procedureEvents, procedures } from '../../db/schema.js';
+import type { Database } from '../../db/client.js';
+import { contracts, faucets, paperSlipChanges, procedureEvents, procedures } from '../../db/schema.js';
+import { neutralizeFormula } from '../../../src/lib/shared/csv-cell.js';
 import { tokyoDate, tokyoTimestamp } from '../../../src/lib/shared/tokyo-time.js';
 import type { BusinessCalendar } from '../../domain/calendar.js';
 import { changeEffectiveOn } from '../../domain/change-effective.js';
 import type { ProcedureContent } from '../../../src/lib/shared/procedure-form.js';
+import { contractEndedOn } from '../faucets/contract-term.js';
 
-const paperlessColumns = ['faucet_no', 'paper_slip', 'effective_on', 'requested_at'] as const;
+/**
+ * Both files as the billing system reads them: a header, CRLF line ends, and no cell a
+ * spreadsheet would run as a formula (a holder's name or address is typed by a customer).
+ */
+function csvFile(columns: readonly string[], records: (string | null)[][]): string {
+  return stringify(records, { header: true, columns: [...columns], record_delimiter: 'windows', cast: { string: neutralizeFormula } });
+}
 
-interface HandedOverChange {
+/** The contract a change is for, as both files name it: its holder's start date and name. */
+interface ContractNamed {
+  contractStart: string | null;
+  contractHolderName: string | null;
+}
+
+/**
+ * Marks the due changes exported, in the transaction that writes the file, with UPDATE … WHERE
+ * exported_at IS NULL: a second export at the same moment waits for the row locks and finds
+ * them marked, so no change is ever in two files. Answers the ids this run marked.
+ */
+async function markExported(tx: Database, table: typeof paperSlipChanges | typeof procedures, ids: number[], now: Date): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const marked = await tx
+    .update(table)
+    .set({ exportedAt: now })
+    .where(and(inArray(table.id, ids), isNull(table.exportedAt)))
+    .returning({ id: table.id });
+  return new Set(marked.map((row) => row.id));
+}
+
+const paperlessColumns = ['faucet_no', 'paper_slip', 'effective_on', 'requested_at', 'contract_start', 'contract_holder_name'] as const;
+
+interface HandedOverChange extends ContractNamed {
   id: number;
   faucetNo: string;
   paperless: boolean;
@@ -21,6 +53,8 @@ export interface PaperlessExportResult {
   rows: number;
   /** Changes effective on or before this date were handed over. */
   effectiveUntil: string;
+  /** Due changes not handed over because their contract has ended; they stay pending (see exportPaperSlipChanges). */
+  withheld: number;
 }
 
 /**
@@ -38,10 +72,21 @@ function toCsv(changes: HandedOverChange[]): string {
     change.faucetNo,
     change.paperless ? 'stop' : 'resume',
     change.effectiveOn,
-    tokyoTimestamp(change.requestedAt)
+    tokyoTimestamp(change.requestedAt),
+    change.contractStart,
+    change.contractHolderName
   ]);
-  return stringify(records, { header: true, columns: [...paperlessColumns], record_delimiter: 'windows' });
+  return csvFile(paperlessColumns, records);
 }
+
+/**
+ * The contract a paper-slip change is for: the one it names, or, for a row written before
+ * changes named their contract, the one that held the faucet on the day it was asked for.
+ */
+const changeContractId = sql`coalesce(${paperSlipChanges.contractId}, (
+  select c.id from ${contracts} c
+  where c.faucet_id = ${paperSlipChanges.faucetId} and c.contract_start <= (${paperSlipChanges.requestedAt} at time zone 'Asia/Tokyo')::date
+  order by c.contract_start desc limit 1))`;
 
 /**
  * Hands the billing system every paper-slip change not handed over yet whose effective date
@@ -49,39 +94,42 @@ function toCsv(changes: HandedOverChange[]): string {
  * the day the change takes effect, and a change whose day passed without an export (a missed
  * run) goes out with the next one rather than never. Later changes wait for a later file.
  *
+ * A change for a contract that has ended (contract-term.ts) is never handed over: the faucet's
+ * slip is now the new holder's, and the billing system applies the file by faucet. Such a
+ * change is not marked either; it stays pending and is counted as withheld at every run, so a
+ * contract end the billing system takes back (a later customers import) lets it go out then.
+ *
  * The rows are marked exported and `deliver` writes the file inside one transaction, so a
- * failed write leaves them pending for the next run. Marking is an UPDATE … WHERE exported_at
- * IS NULL: a second export running at the same moment waits for this one's row locks, then
- * finds those rows already marked, so no change is ever in two files.
+ * failed write leaves them pending for the next run.
  */
 export async function exportPaperSlipChanges(
   { db, now }: JobDeps,
   options: { calendar: BusinessCalendar; deliver: (csv: string) => Promise<void> }
 ): Promise<PaperlessExportResult> {
   const effectiveUntil = options.calendar.nextBusinessDay(tokyoDate(now));
-  const rows = await db.transaction(async (tx) => {
-    const changes = await tx
-      .update(paperSlipChanges)
-      .set({ exportedAt: now })
-      .from(faucets)
-      .where(
-        and(
-          eq(faucets.id, paperSlipChanges.faucetId),
-          isNull(paperSlipChanges.exportedAt),
-          lte(paperSlipChanges.effectiveOn, effectiveUntil)
-        )
-      )
-      .returning({
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({
         id: paperSlipChanges.id,
         faucetNo: faucets.faucetNo,
         paperless: paperSlipChanges.paperless,
         effectiveOn: paperSlipChanges.effectiveOn,
-        requestedAt: paperSlipChanges.requestedAt
-      });
-    await options.deliver(toCsv(changes.sort(byRequestOrder)));
-    return changes.length;
+        requestedAt: paperSlipChanges.requestedAt,
+        contractStart: contracts.contractStart,
+        contractHolderName: contracts.holderName,
+        ended: contractEndedOn(tokyoDate(now))
+      })
+      .from(paperSlipChanges)
+      .innerJoin(faucets, eq(faucets.id, paperSlipChanges.faucetId))
+      // Left: a change whose faucet had no contract yet still goes out as before, naming none.
+      .leftJoin(contracts, eq(contracts.id, changeContractId))
+      .where(and(isNull(paperSlipChanges.exportedAt), lte(paperSlipChanges.effectiveOn, effectiveUntil)));
+    const current = due.filter((change) => !change.ended);
+    const ours = await markExported(tx, paperSlipChanges, current.map((change) => change.id), now);
+    const handedOver = current.filter((change) => ours.has(change.id)).sort(byRequestOrder);
+    await options.deliver(toCsv(handedOver));
+    return { rows: handedOver.length, effectiveUntil, withheld: due.length - current.length };
   });
-  return { rows, effectiveUntil };
 }
 
 const changeColumns = [
@@ -96,12 +144,15 @@ const changeColumns = [
   'billing_postal_code',
   'billing_address',
   'billing_phone',
-  'approved_at'
+  'approved_at',
+  'contract_start',
+  'contract_holder_name'
 ] as const;
 
 const handedOverKinds = ['holder-change', 'billing-address'] as const;
 
-interface ApprovedChange {
+interface ApprovedChange extends ContractNamed {
+  ended: boolean;
   id: number;
   receiptNo: string;
   faucetNo: string;
@@ -114,11 +165,12 @@ function changeRecord(change: ApprovedChange): (string | null)[] {
   const { content } = change;
   const common = [change.receiptNo, change.faucetNo];
   const approvedAt = tokyoTimestamp(change.approvedAt);
+  const contract = [change.contractStart, change.contractHolderName];
   if (content.kind === 'holder-change') {
-    return [...common, 'holder', change.effectiveOn, content.newHolderName, content.newHolderKana, content.phone, null, null, null, null, approvedAt];
+    return [...common, 'holder', change.effectiveOn, content.newHolderName, content.newHolderKana, content.phone, null, null, null, null, approvedAt, ...contract];
   }
   if (content.kind === 'billing-address') {
-    return [...common, 'billing_address', change.effectiveOn, null, null, null, content.name, content.postalCode, content.address, content.phone, approvedAt];
+    return [...common, 'billing_address', change.effectiveOn, null, null, null, content.name, content.postalCode, content.address, content.phone, approvedAt, ...contract];
   }
   throw new Error(`procedure ${change.receiptNo} is not a change the billing system takes`);
 }
@@ -126,30 +178,42 @@ function changeRecord(change: ApprovedChange): (string | null)[] {
 export interface ChangesExportResult {
   rows: number;
   effectiveUntil: string;
+  /** Due changes not handed over because their contract has ended; they stay pending (see exportApprovedChanges). */
+  withheld: number;
 }
 
 /**
  * Hands the billing system the holder and billing-address changes staff finished (完了) and
  * not handed over yet, under the paperless file's rule: those effective by the next business
- * day (see changeEffectiveOn), later ones in a later file, each in exactly one file. The
- * candidates are read and then marked with UPDATE … WHERE exported_at IS NULL in the same
- * transaction as the file is written: a second export at the same moment waits for the row
- * locks and finds them marked, so it writes none of them.
+ * day (see changeEffectiveOn), later ones in a later file, each in exactly one file, and none
+ * for a contract that has ended, which stays pending and withheld as in the paperless file
+ * (the billing system would apply it by faucet, to the new holder's contract). The candidates
+ * are read and then marked in the same transaction as the file is written (markExported).
  */
 export async function exportApprovedChanges(
   { db, now }: JobDeps,
   options: { calendar: BusinessCalendar; deliver: (csv: string) => Promise<void> }
 ): Promise<ChangesExportResult> {
   const effectiveUntil = options.calendar.nextBusinessDay(tokyoDate(now));
-  const rows = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const approvedAt = sql<Date>`max(${procedureEvents.at})`.mapWith((value: string | Date) => new Date(value));
     const candidates = await tx
-      .select({ id: procedures.id, receiptNo: procedures.receiptNo, faucetNo: faucets.faucetNo, content: procedures.content, approvedAt })
+      .select({
+        id: procedures.id,
+        receiptNo: procedures.receiptNo,
+        faucetNo: faucets.faucetNo,
+        content: procedures.content,
+        approvedAt,
+        contractStart: contracts.contractStart,
+        contractHolderName: contracts.holderName,
+        ended: contractEndedOn(tokyoDate(now))
+      })
       .from(procedures)
       .innerJoin(faucets, eq(faucets.id, procedures.faucetId))
+      .innerJoin(contracts, eq(contracts.id, procedures.contractId))
       .innerJoin(procedureEvents, and(eq(procedureEvents.procedureId, procedures.id), eq(procedureEvents.status, 'done')))
       .where(and(eq(procedures.status, 'done'), isNull(procedures.exportedAt), inArray(procedures.kind, [...handedOverKinds])))
-      .groupBy(procedures.id, faucets.faucetNo);
+      .groupBy(procedures.id, faucets.faucetNo, contracts.id);
     const due = candidates
       .map((candidate): ApprovedChange => {
         const content = candidate.content as ProcedureContent;
@@ -157,18 +221,10 @@ export async function exportApprovedChanges(
         return { ...candidate, content, effectiveOn: changeEffectiveOn(options.calendar, tokyoDate(candidate.approvedAt), askedFor) };
       })
       .filter((change) => change.effectiveOn <= effectiveUntil);
-    const marked =
-      due.length === 0
-        ? []
-        : await tx
-            .update(procedures)
-            .set({ exportedAt: now })
-            .where(and(inArray(procedures.id, due.map((change) => change.id)), isNull(procedures.exportedAt)))
-            .returning({ id: procedures.id });
-    const ours = new Set(marked.map((row) => row.id));
-    const handedOver = due.filter((change) => ours.has(change.id)).sort((a, b) => a.approvedAt.getTime() - b.approvedAt.getTime() || a.id - b.id);
-    await options.deliver(stringify(handedOver.map(changeRecord), { header: true, columns: [...changeColumns], record_delimiter: 'windows' }));
-    return handedOver.length;
+    const current = due.filter((change) => !change.ended);
+    const ours = await markExported(tx, procedures, current.map((change) => change.id), now);
+    const handedOver = current.filter((change) => ours.has(change.id)).sort((a, b) => a.approvedAt.getTime() - b.approvedAt.getTime() || a.id - b.id);
+    await options.deliver(csvFile(changeColumns, handedOver.map(changeRecord)));
+    return { rows: handedOver.length, effectiveUntil, withheld: due.length - current.length };
   });
-  return { rows, effectiveUntil };
 }

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, isNull, not, sql } from 'drizzle-orm';
 import { FAUCET_LABEL_MAX, faucetLabel } from '../../../src/lib/shared/faucet-label.js';
 import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
 import type { UtilityProfile } from '../../config.js';
@@ -10,13 +10,14 @@ import { createBusinessCalendar } from '../../domain/calendar.js';
 import { RefusalError } from '../../errors.js';
 import { LOCKED_COUNT, lockKeys } from '../../rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
+import { contractEndedOn, contractRunningOn } from './contract-term.js';
 
 export const MAX_FAUCETS_PER_ACCOUNT = 20;
 export const FAILED_PROOFS_PER_FAUCET = 5;
 const FAILED_PROOFS_PER_CLIENT = 20;
 const HOUR_MS = 3600_000;
 
-const contactStaff = (profile: Pick<UtilityProfile, 'name' | 'section' | 'phone'>) => ({
+export const contactStaff = (profile: Pick<UtilityProfile, 'name' | 'section' | 'phone'>) => ({
   ja: `${profile.name.ja} ${profile.section.ja}（電話 ${profile.phone}）`,
   en: `${profile.name.en}, ${profile.section.en} (phone ${profile.phone})`
 });
@@ -43,13 +44,7 @@ async function currentContract(db: Database, faucetNo: string, today: string) {
     .select({ contractId: contracts.id, phone: contracts.phone })
     .from(contracts)
     .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
-    .where(
-      and(
-        eq(faucets.faucetNo, faucetNo),
-        lte(contracts.contractStart, today),
-        or(isNull(contracts.contractEnd), gt(contracts.contractEnd, today))
-      )
-    )
+    .where(and(eq(faucets.faucetNo, faucetNo), contractRunningOn(today)))
     .orderBy(desc(contracts.contractStart))
     .limit(1);
   return row;
@@ -166,7 +161,7 @@ function paperSlipRequests(db: Database, which: { contractId: number } | { runni
     .where(
       and(
         eq(latest.kind, 'paper-slip'),
-        'runningOn' in which ? or(isNull(contracts.contractEnd), gt(contracts.contractEnd, which.runningOn)) : undefined
+        'runningOn' in which ? not(contractEndedOn(which.runningOn)) : undefined
       )
     )
     .orderBy(faucets.faucetNo);
@@ -185,15 +180,17 @@ export function paperSlipRequestsToday(deps: Pick<ServiceDeps, 'db' | 'now'>): P
  * Links a proven contract to a customer: one account per contract at a time. The faucet
  * stops getting the paper slip from the next business day, unless the customer asked to keep
  * it (a finished paper-slip request for this contract). Check, count, link and the slip
- * change are one transaction holding the customer's lock: two adds sent at once are taken one
- * after another, so neither passes the limit on a count made before the other linked.
+ * change are one transaction holding the customer's lock and the contract's: two adds by one
+ * customer sent at once are taken one after another, so neither passes the limit on a count
+ * made before the other linked; and of many accounts claiming one contract at once, the first
+ * links it and the others, waiting for it, find it linked (not the unique index's error).
  */
 export async function linkFaucet(deps: ServiceDeps, input: { customerId: number; contractId: number; label?: string | null }): Promise<void> {
   const { now } = deps;
   const { profile } = deps.config;
   const { customerId, contractId } = input;
   await deps.db.transaction(async (tx) => {
-    await lockKeys(tx, [`faucets:${customerId}`]);
+    await lockKeys(tx, [`faucets:${customerId}`, `contract-link:${contractId}`]);
     const [existing] = await tx.select().from(faucetLinks).where(eq(faucetLinks.contractId, contractId));
     if (existing) {
       throw new RefusalError(
@@ -214,14 +211,23 @@ export async function linkFaucet(deps: ServiceDeps, input: { customerId: number;
     }
     await tx.insert(faucetLinks).values({ customerId, contractId, label: input.label ?? null, linkedAt: now });
     if (!(await asksForPaper(tx, contractId))) await recordPaperSlipChange(tx, contractId, true, now, profile);
-  });
+  }, LOCKED_COUNT);
 }
 
-/** The faucet of the contract stops (paperless) or resumes getting the paper slip from the next business day. */
+/**
+ * The faucet of the contract stops (paperless) or resumes getting the paper slip from the next
+ * business day. A contract that has ended changes nothing: the faucet's slip is the new
+ * holder's to choose, and a former holder unlinking, withdrawing or finishing an old request
+ * must not undo it.
+ */
 export async function recordPaperSlipChange(db: Database, contractId: number, paperless: boolean, now: Date, profile: UtilityProfile) {
-  const [contract] = await db.select({ faucetId: contracts.faucetId }).from(contracts).where(eq(contracts.id, contractId));
+  const [contract] = await db
+    .select({ faucetId: contracts.faucetId, ended: contractEndedOn(tokyoDate(now)) })
+    .from(contracts)
+    .where(eq(contracts.id, contractId));
+  if (contract!.ended) return;
   const effectiveOn = createBusinessCalendar(profile.closingDays).nextBusinessDay(tokyoDate(now));
-  await db.insert(paperSlipChanges).values({ faucetId: contract!.faucetId, paperless, requestedAt: now, effectiveOn });
+  await db.insert(paperSlipChanges).values({ faucetId: contract!.faucetId, contractId, paperless, requestedAt: now, effectiveOn });
 }
 
 const notYours = new RefusalError('not-found', { ja: 'その水栓は登録されていません', en: 'No such faucet on your account' });
@@ -258,7 +264,7 @@ export async function labelFaucet(
   });
 }
 
-/** Unlinks a faucet from the account, and its paper slip resumes from the next business day: both or neither. */
+/** Unlinks a faucet from the account, and its paper slip resumes from the next business day (unless its contract has ended): both or neither. */
 export async function removeFaucet(deps: ServiceDeps, customerId: number, linkId: number): Promise<void> {
   await deps.db.transaction(async (tx) => {
     const removed = await tx

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import { selectRows } from '../../db/client.js';
 import type { ServiceDeps } from '../../service-deps.js';
+import { contractRunningOn } from '../faucets/contract-term.js';
 
 export const OVERVIEW_DAYS = 7;
 
@@ -29,8 +30,7 @@ export async function overview(deps: Pick<ServiceDeps, 'db' | 'now'>): Promise<O
         sql`select
           (select count(*)::int from customers) as "members",
           (select count(*)::int from faucet_links) as "linkedFaucets",
-          (select count(distinct faucet_id)::int from contracts
-            where contract_start <= ${today} and (contract_end is null or contract_end > ${today})) as "faucetsInContract",
+          (select count(distinct faucet_id)::int from contracts where ${contractRunningOn(today)}) as "faucetsInContract",
           (select count(*)::int from (
             select distinct on (faucet_id) faucet_id, paperless from paper_slip_changes
             where effective_on <= ${today} order by faucet_id, effective_on desc, id desc) latest

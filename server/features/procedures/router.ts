@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { procedureKinds, procedureStatuses } from '../../../src/lib/shared/procedure-form.js';
+import { typedFieldNames } from '../../../src/lib/shared/typed-text.js';
+import { typedText } from '../../domain/input-text.js';
 import { customerProcedure, router, serviceDeps, staffProcedure } from '../../trpc.js';
 import { paperSlipRequestsToday } from '../faucets/service.js';
 import { changeProcedureStatus, fileProcedure, myProcedures, procedureDetail, procedureQueue } from './service.js';
@@ -22,6 +24,6 @@ export const staffProceduresRouter = router({
   detail: staffProcedure.input(z.object({ procedureId: id })).query(({ ctx, input }) => procedureDetail(serviceDeps(ctx), input.procedureId)),
   paperRequests: staffProcedure.query(({ ctx }) => paperSlipRequestsToday(serviceDeps(ctx))),
   setStatus: staffProcedure
-    .input(z.object({ procedureId: id, status: z.enum(procedureStatuses), note: z.string().max(1000) }))
+    .input(z.object({ procedureId: id, status: z.enum(procedureStatuses), note: typedText(1000, typedFieldNames.note) }))
     .mutation(({ ctx, input }) => changeProcedureStatus(serviceDeps(ctx), ctx.staff, input))
 });

@@ -11,13 +11,15 @@ import {
 } from '../../../src/lib/shared/procedure-form.js';
 import type { NoticeFacts } from '../../../src/lib/shared/notices.js';
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
+import type { UtilityProfile } from '../../config.js';
 import type { Database } from '../../db/client.js';
 import { contracts, CURRENT_TRANSACTION_VERSION, customers, faucetLinks, faucets, notices, procedureEvents, procedures, receiptCounters } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
 import { LOCKED_COUNT, lockKeys } from '../../rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { audit, type Actor } from '../audit/service.js';
-import { recordPaperSlipChange } from '../faucets/service.js';
+import { contractEndedOn } from '../faucets/contract-term.js';
+import { contactStaff, recordPaperSlipChange } from '../faucets/service.js';
 import { queueDeliveries } from '../notices/service.js';
 
 /** A procedure as the services hand it on, its instants as dates (the sync sends them as ISO text). */
@@ -28,6 +30,18 @@ export const FILINGS_PER_DAY = 20;
 const DAY_MS = 24 * 3600_000;
 
 const notYourFaucet = new RefusalError('not-found', { ja: 'その水栓は登録されていません', en: 'No such faucet on your account' }, 'linkId');
+
+function contractEndedRefusal(contractEnd: string, profile: UtilityProfile): RefusalError {
+  const contact = contactStaff(profile);
+  return new RefusalError(
+    'forbidden',
+    {
+      ja: `この水栓のご契約は${contractEnd}に終了しているため、お手続きを受け付けられません。${contact.ja}へお問い合わせください`,
+      en: `Your contract on this faucet ended on ${contractEnd}, so no procedure can be filed for it; please call ${contact.en}`
+    },
+    'linkId'
+  );
+}
 
 /**
  * The next receipt number of the year (Asia/Tokyo), R-2026-000123. The counter row is raised
@@ -112,11 +126,13 @@ export async function fileProcedure(
       });
     }
     const [link] = await tx
-      .select({ contractId: faucetLinks.contractId, faucetId: contracts.faucetId })
+      .select({ contractId: faucetLinks.contractId, faucetId: contracts.faucetId, contractEnd: contracts.contractEnd, ended: contractEndedOn(tokyoDate(deps.now)) })
       .from(faucetLinks)
       .innerJoin(contracts, eq(contracts.id, faucetLinks.contractId))
       .where(and(eq(faucetLinks.id, input.linkId), eq(faucetLinks.customerId, customerId)));
     if (!link) throw notYourFaucet;
+    // The link stays as the former holder's history; what is filed now would reach the new holder's contract.
+    if (link.ended) throw contractEndedRefusal(link.contractEnd!, deps.config.profile);
     const [filed] = await tx
       .insert(procedures)
       .values({
@@ -168,10 +184,24 @@ export async function procedureQueue(deps: Pick<ServiceDeps, 'db'>, filter: Queu
     .limit(QUEUE_PAGE);
 }
 
-export async function procedureDetail(deps: Pick<ServiceDeps, 'db'>, procedureId: number): Promise<ProcedureView> {
+/** The contract a procedure was filed for, as staff see it: whose, from when, and whether it has ended (and on which day). */
+export interface ProcedureContract {
+  holderName: string;
+  contractStart: string;
+  contractEnd: string | null;
+  ended: boolean;
+}
+
+/** A procedure for staff: with the contract it was filed for, current or ended, so a former holder's filing is seen as such. */
+export async function procedureDetail(deps: Pick<ServiceDeps, 'db' | 'now'>, procedureId: number): Promise<ProcedureView & { contract: ProcedureContract }> {
   const [view] = await proceduresWhere(deps.db, eq(procedures.id, procedureId));
   if (!view) throw new RefusalError('not-found', { ja: 'その手続きはありません', en: 'No such procedure' });
-  return view;
+  const [contract] = await deps.db
+    .select({ holderName: contracts.holderName, contractStart: contracts.contractStart, contractEnd: contracts.contractEnd, ended: contractEndedOn(tokyoDate(deps.now)) })
+    .from(procedures)
+    .innerJoin(contracts, eq(contracts.id, procedures.contractId))
+    .where(eq(procedures.id, procedureId));
+  return { ...view, contract: contract! };
 }
 
 /**
@@ -183,7 +213,7 @@ export async function changeProcedureStatus(
   deps: ServiceDeps,
   actor: Actor & { staffId: number },
   input: { procedureId: number; status: ProcedureStatus; note: string }
-): Promise<ProcedureView> {
+): Promise<ProcedureView & { contract: ProcedureContract }> {
   const note = input.note.trim();
   await deps.db.transaction(async (tx) => {
     const [current] = await tx

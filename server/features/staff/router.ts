@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { typedFieldNames } from '../../../src/lib/shared/typed-text.js';
 import { staffRoles } from '../../db/schema.js';
+import { typedText } from '../../domain/input-text.js';
 import { endStaffSession } from '../../staff-sessions.js';
 import { adminProcedure, publicProcedure, serviceDeps, signedInStaff, staffSessionProcedure, router, type Context } from '../../trpc.js';
 import { readAuditLog } from '../audit/service.js';
 import { changeStaffPassword, createStaff, staffLogIn } from './service.js';
 
 const text = (max: number) => z.string().max(max);
-export const reason = z.string().max(500);
+export const reason = typedText(500, typedFieldNames.reason);
 
 /** Replaces whatever staff session the browser held (rotation): a planted token is worth nothing after log-in. */
 async function startStaffSession(ctx: Context, sessionToken: string) {

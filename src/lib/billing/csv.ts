@@ -3,19 +3,18 @@ import type { Locale, MessageKey } from '$lib/i18n/messages';
 import type { SyncedFaucet } from '$lib/shared/sync-wire';
 import type { History, HistoryRow } from './history';
 import { periodLabel } from './periods';
+import { neutralizeFormula } from '$lib/shared/csv-cell';
 import { formatMeter, usageNumber } from '$lib/shared/format';
 import type { PaymentMethod } from './status';
 
 export type CsvCell = string | number | null;
 
 const BOM = '\uFEFF';
-/** Characters that make Excel read a text cell as a formula (CSV injection). */
-const formulaStart = /^[=+\-@\t\r]/;
 
 function cell(value: CsvCell): string {
   if (value === null) return '';
   if (typeof value === 'number') return String(value);
-  const text = formulaStart.test(value) ? `'${value}` : value;
+  const text = neutralizeFormula(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

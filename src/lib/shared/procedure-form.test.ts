@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkProcedureForm, statusChangeProblem } from './procedure-form';
+import { checkProcedureForm, procedureFieldNames, statusChangeProblem } from './procedure-form';
 
 const fieldsOf = (check: ReturnType<typeof checkProcedureForm>) => (check.ok ? [] : check.problems.map((problem) => problem.field));
 
@@ -40,6 +40,28 @@ describe('checkProcedureForm', () => {
   it('refuses a reading in kanji, a short phone, an impossible date and an over-long name', () => {
     const check = checkProcedureForm('holder-change', { newHolderName: 'あ'.repeat(61), newHolderKana: '名寄', phone: '12345', effectiveDate: '2026-02-30' });
     expect(fieldsOf(check)).toEqual(['newHolderName', 'newHolderKana', 'phone', 'effectiveDate']);
+  });
+
+  const valid = {
+    'holder-change': { newHolderName: '名寄 次郎', newHolderKana: 'ナヨロ ジロウ', phone: '0165432111', effectiveDate: '2026-04-01' },
+    'billing-address': { name: '名寄 花子', postalCode: '096-8686', address: '名寄市大通南1丁目', phone: '0165432111' }
+  } as const;
+  const fields = Object.entries(valid).flatMap(([kind, form]) => Object.keys(form).map((field) => [kind as keyof typeof valid, field] as const));
+  const badCharacters = [
+    ['C0', '\u0007', 'U+0007'],
+    ['DEL', '\u007f', 'U+007F'],
+    ['C1', '\u0085', 'U+0085'],
+    ['bidi', '\u202E', 'U+202E']
+  ] as const;
+  describe.each(badCharacters)('%s', (_, bad, code) => {
+    it.each(fields)('%s %s: refused next to the field, naming it and the character, whatever else it holds', (kind, field) => {
+      const check = checkProcedureForm(kind, { ...valid[kind], [field]: `${(valid[kind] as Record<string, string>)[field]}${bad}` });
+      const name = procedureFieldNames[field as keyof typeof procedureFieldNames];
+      expect(check).toEqual({
+        ok: false,
+        problems: [{ field, reason: { ja: expect.stringContaining(`${name.ja}に使えない文字（制御文字 ${code}）`), en: expect.stringContaining(`${name.en}: contains`) } }]
+      });
+    });
   });
 
   it('needs nothing for the paper-slip request and its withdrawal', () => {

@@ -2,6 +2,7 @@ import { toKatakana } from './kana';
 import type { Localized } from './localized';
 import { normalizeCodeNumber, normalizeQuantity, normalizeText } from './normalize';
 import { postalCodeOf } from './postal-area';
+import { typedTextProblem } from './typed-text';
 
 /** The procedures a customer can file (各種お手続き); the same list as the database's. */
 export const procedureKinds = ['holder-change', 'billing-address', 'paper-slip', 'paper-slip-withdrawal'] as const;
@@ -68,6 +69,18 @@ const problems = {
   date: { ja: '日付を正しく入力してください（例: 2026-04-01）', en: 'Enter a valid date (for example 2026-04-01)' }
 } satisfies Record<string, Localized>;
 
+/** Each form field's name as the customer's form labels it (i18n procedures.field.*), for a refusal of its text to name it. */
+export const procedureFieldNames = {
+  newHolderName: { ja: '新しい使用者のお名前', en: 'Name of the new holder' },
+  newHolderKana: { ja: 'フリガナ', en: 'Reading (katakana)' },
+  phone: { ja: '電話番号', en: 'Phone number' },
+  effectiveDate: { ja: '名義を変える日', en: 'Date of the change' },
+  name: { ja: '送付先のお名前', en: 'Name to send to' },
+  postalCode: { ja: '郵便番号', en: 'Postal code' },
+  address: { ja: '送付先の住所', en: 'Address to send to' }
+} satisfies Record<string, Localized>;
+type FormField = keyof typeof procedureFieldNames;
+
 /** A form's fields as typed: each read, normalised and checked, every problem collected next to its field. */
 class Fields {
   readonly problems: FieldProblem[] = [];
@@ -78,34 +91,48 @@ class Fields {
     return null;
   }
 
-  text(field: string, max: number, tooLong: Localized, required = true): string | null {
-    const value = normalizeText(this.raw[field] ?? '').replace(/\s+/g, ' ');
+  /** The field as typed; null, refused, when it holds a character no typed text may hold (before any other check). */
+  private read(field: FormField): string | null {
+    const raw = this.raw[field] ?? '';
+    const problem = typedTextProblem(raw, procedureFieldNames[field]);
+    return problem ? this.fail(field, problem) : raw;
+  }
+
+  text(field: FormField, max: number, tooLong: Localized, required = true): string | null {
+    const raw = this.read(field);
+    if (raw === null) return null;
+    const value = normalizeText(raw).replace(/\s+/g, ' ');
     if (value === '') return required ? this.fail(field, problems.required) : null;
     return value.length > max ? this.fail(field, tooLong) : value;
   }
 
-  kana(field: string): string | null {
+  kana(field: FormField): string | null {
     const value = this.text(field, NAME_MAX, problems.nameTooLong);
     if (value === null) return null;
     const katakana = toKatakana(value);
     return /^[\u30a1-\u30fa\u30fc ]+$/.test(katakana) ? katakana : this.fail(field, problems.kana);
   }
 
-  phone(field: string, required = true): string | null {
-    const value = normalizeCodeNumber(this.raw[field] ?? '');
+  phone(field: FormField, required = true): string | null {
+    const raw = this.read(field);
+    if (raw === null) return null;
+    const value = normalizeCodeNumber(raw);
     if (value === '') return required ? this.fail(field, problems.required) : null;
     return /^0\d{9,10}$/.test(value) ? value : this.fail(field, problems.phone);
   }
 
   /** 〒 and any hyphen or space go; full-width digits count. Kept as 123-4567. */
-  postalCode(field: string): string | null {
-    const raw = this.raw[field] ?? '';
+  postalCode(field: FormField): string | null {
+    const raw = this.read(field);
+    if (raw === null) return null;
     if (normalizeCodeNumber(raw).replace(/^〒/, '') === '') return this.fail(field, problems.required);
     return postalCodeOf(raw) ?? this.fail(field, problems.postalCode);
   }
 
-  date(field: string): string | null {
-    const value = normalizeQuantity(this.raw[field] ?? '').replace(/[/.年月]/g, '-').replace(/日$/, '');
+  date(field: FormField): string | null {
+    const raw = this.read(field);
+    if (raw === null) return null;
+    const value = normalizeQuantity(raw).replace(/[/.年月]/g, '-').replace(/日$/, '');
     if (value === '') return this.fail(field, problems.required);
     const match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
     if (!match) return this.fail(field, problems.date);

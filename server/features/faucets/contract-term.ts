@@ -1,0 +1,19 @@
+import { and, isNotNull, lt, lte, not, sql, type SQL } from 'drizzle-orm';
+import { contracts } from '../../db/schema.js';
+
+/**
+ * The one rule for when a contract has ended, in the queries that need it (filing, the
+ * paper-slip changes, both exports, the console): on `today` (a Tokyo date), once its
+ * contract_end is behind it. contract_end is the contract's last day: a customers import that
+ * starts a new contract on the faucet ends the previous one the day before, so the former
+ * holder's contract ends exactly when the new holder's starts, and not before (a tenant moving
+ * out at the month's end still holds the faucet until then).
+ */
+export function contractEndedOn(today: string): SQL<boolean> {
+  return sql<boolean>`${and(isNotNull(contracts.contractEnd), lt(contracts.contractEnd, today))}`.mapWith(Boolean);
+}
+
+/** The contracts that hold their faucet on `today`: started, and not ended by the rule above. */
+export function contractRunningOn(today: string): SQL | undefined {
+  return and(lte(contracts.contractStart, today), not(contractEndedOn(today)));
+}
