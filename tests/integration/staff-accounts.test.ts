@@ -70,6 +70,30 @@ describe(`staff accounts are accountable, on ${driverName}`, () => {
     expect((await memberRow('new@city.example.jp')).passwordExpiresAt).toBeNull();
   });
 
+  it('lets an admin give a new one-time password, valid 72 hours, which ends the account’s sessions; only with a reason', async () => {
+    const admin = await signInStaff(app, 'admin');
+    const given = new Date(Date.now() - 73 * HOUR_MS);
+    const first = await createStaff({ db: app.db, now: given }, commandLine, { email: 'late@city.example.jp', role: 'clerk' });
+    const before = await memberRow('late@city.example.jp');
+    expect(await failureOf(admin.api.staff.admin.issueOneTimePassword.mutate({ email: 'late@city.example.jp', reason: '' }))).toMatchObject({ code: 'BAD_REQUEST', field: 'reason' });
+    expect(await memberRow('late@city.example.jp')).toEqual(before);
+
+    const issued = await admin.api.staff.admin.issueOneTimePassword.mutate({ email: 'late@city.example.jp', reason: '期限切れ' });
+    expect(issued.password).toMatch(/^[A-Za-z2-9]{16}$/);
+    const after = await memberRow('late@city.example.jp');
+    expect(after.passwordExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 71 * HOUR_MS);
+    expect(after.mustChangePassword).toBe(true);
+    expect((await failureOf(app.client().api.staff.auth.login.mutate({ email: 'late@city.example.jp', password: first.password }))).code).toBe('UNAUTHORIZED');
+    const clerk = app.client();
+    expect(await clerk.api.staff.auth.login.mutate({ email: 'late@city.example.jp', password: issued.password })).toEqual({ mustChangePassword: true });
+    await admin.api.staff.admin.issueOneTimePassword.mutate({ email: 'late@city.example.jp', reason: 'もう一度' });
+    expect(await clerk.api.staff.auth.me.query()).toBeNull();
+    expect(await entries('staff.password-reset')).toMatchObject([
+      { actor: 'admin@city.example.jp', targetId: String(after.id), reason: '期限切れ' },
+      { actor: 'admin@city.example.jp', targetId: String(after.id), reason: 'もう一度' }
+    ]);
+  });
+
   it('lets an admin disable a clerk, whose sessions end at once and who cannot log in, and enable them again, each with a reason in the audit log', async () => {
     const admin = await signInStaff(app, 'admin');
     const clerk = await signInStaff(app, 'clerk');

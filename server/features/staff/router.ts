@@ -3,7 +3,7 @@ import { staffRoles } from '../../db/schema.js';
 import { endStaffSession } from '../../staff-sessions.js';
 import { adminProcedure, publicProcedure, serviceDeps, signedInStaff, staffSessionProcedure, router, type Context } from '../../trpc.js';
 import { readAuditLog, requiredReason } from '../audit/service.js';
-import { changeStaffPassword, createStaff, disableStaff, enableStaff, listStaff, staffLogIn } from './service.js';
+import { changeStaffPassword, createStaff, disableStaff, enableStaff, issueOneTimePassword, listStaff, staffLogIn } from './service.js';
 
 const text = (max: number) => z.string().max(max);
 export const reason = z.string().max(500);
@@ -52,6 +52,9 @@ export const staffAdminRouter = router({
   enableStaff: adminProcedure
     .input(z.object({ email: text(254), reason }))
     .mutation(({ ctx, input }) => enableStaff(serviceDeps(ctx), ctx.staff, { email: input.email, reason: requiredReason(input.reason) })),
+  issueOneTimePassword: adminProcedure
+    .input(z.object({ email: text(254), reason }))
+    .mutation(({ ctx, input }) => issueOneTimePassword(serviceDeps(ctx), ctx.staff, { email: input.email, reason: requiredReason(input.reason) })),
   auditLog: adminProcedure
     .input(z.object({ before: z.number().int().positive().max(2 ** 31 - 1).optional() }))
     .query(({ ctx, input }) => readAuditLog(ctx.database.db, input))

@@ -16,6 +16,7 @@ const ONE_TIME_PASSWORD_LENGTH = 16;
 /** A one-time password left unused this long stops working: a note on a desk is not a key for ever. */
 export const ONE_TIME_PASSWORD_HOURS = 72;
 const HOUR_MS = 3600_000;
+const oneTimePasswordExpiry = (now: Date) => new Date(now.getTime() + ONE_TIME_PASSWORD_HOURS * HOUR_MS);
 
 function oneTimePassword(): string {
   return Array.from({ length: ONE_TIME_PASSWORD_LENGTH }, () => READABLE[randomInt(READABLE.length)]).join('');
@@ -40,14 +41,7 @@ export async function createStaff(
   const staffId = await deps.db.transaction(async (tx) => {
     const [created] = await tx
       .insert(staff)
-      .values({
-        email,
-        role: input.role,
-        passwordHash,
-        mustChangePassword: true,
-        passwordExpiresAt: new Date(deps.now.getTime() + ONE_TIME_PASSWORD_HOURS * HOUR_MS),
-        createdAt: deps.now
-      })
+      .values({ email, role: input.role, passwordHash, mustChangePassword: true, passwordExpiresAt: oneTimePasswordExpiry(deps.now), createdAt: deps.now })
       .onConflictDoNothing()
       .returning({ id: staff.id });
     if (!created) {
@@ -198,5 +192,30 @@ export async function enableStaff(deps: JobDeps, actor: Actor, input: { email: s
     await tx.update(staff).set({ disabledAt: null }).where(eq(staff.id, target.id));
     await audit(tx, actor, { action: 'staff.enable', targetKind: 'staff', targetId: target.id, reason: input.reason, details: { email } }, deps.now);
     return { staffId: target.id, email };
+  });
+}
+
+/**
+ * A new one-time password for a staff account (forgotten, or the first one expired), shown once
+ * to the admin: valid 72 hours like a new account's, and every session of the account ends.
+ */
+export async function issueOneTimePassword(
+  deps: JobDeps,
+  actor: Actor,
+  input: { email: string; reason: string | null }
+): Promise<{ staffId: number; email: string; password: string }> {
+  const email = normalizeEmail(input.email);
+  const password = oneTimePassword();
+  const passwordHash = await hashPassword(password);
+  return deps.db.transaction(async (tx) => {
+    const [target] = await tx
+      .update(staff)
+      .set({ passwordHash, mustChangePassword: true, passwordExpiresAt: oneTimePasswordExpiry(deps.now) })
+      .where(eq(staff.email, email))
+      .returning({ id: staff.id });
+    if (!target) throw noSuchStaff;
+    await tx.delete(staffSessions).where(eq(staffSessions.staffId, target.id));
+    await audit(tx, actor, { action: 'staff.password-reset', targetKind: 'staff', targetId: target.id, reason: input.reason, details: { email } }, deps.now);
+    return { staffId: target.id, email, password };
   });
 }

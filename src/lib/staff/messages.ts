@@ -189,7 +189,10 @@ const staffJa = {
   'staff.members.enable': '再開する',
   'staff.members.enableQuestion': '{email} を再開しますか？ 今のパスワードで再びログインできるようになります。',
   'staff.members.disabled': '{email} を停止しました。',
-  'staff.members.enabled': '{email} を再開しました。'
+  'staff.members.enabled': '{email} を再開しました。',
+  'staff.members.reissue': '新しい仮のパスワードを発行',
+  'staff.members.reissueQuestion': '{email} に新しい仮のパスワードを発行しますか？ 今のパスワードは使えなくなり、ログイン中の画面はログアウトされます。',
+  'staff.members.issued': '{email} の仮のパスワード：{password}（72時間有効。ここで一度だけ表示します。本人に安全な方法で伝えてください）'
 } as const;
 
 export type StaffKey = keyof typeof staffJa;
@@ -379,7 +382,10 @@ const staffEn: Record<StaffKey, string> = {
   'staff.members.enable': 'Enable',
   'staff.members.enableQuestion': 'Enable {email}? They can log in again with their current password.',
   'staff.members.disabled': 'Disabled {email}.',
-  'staff.members.enabled': 'Enabled {email}.'
+  'staff.members.enabled': 'Enabled {email}.',
+  'staff.members.reissue': 'Issue a new one-time password',
+  'staff.members.reissueQuestion': 'Issue {email} a new one-time password? Their current password stops working and their open sessions end.',
+  'staff.members.issued': 'One-time password for {email}: {password} (valid 72 hours; shown once, here only: pass it on safely)'
 };
 
 /** A console text in the chosen language (the customer app's switch and choice). */
