@@ -13,6 +13,7 @@ const benches = {
   import: async () => (await import('./import-readings.js')).benchImportReadings(scratchDatabase),
   'import-bad': async () => (await import('./import-bad-file.js')).benchImportBadFile(scratchDatabase),
   accounts: async () => (await import('./accounts.js')).benchAccounts(),
+  'failed-login': async () => (await import('./failed-login-timing.js')).benchFailedLoginTiming(),
   sync: async () => (await import('./sync.js')).benchSync(),
   push: async () => (await import('./push-fanout.js')).benchPushFanout(scratchDatabase),
   notices: async () => (await import('./notices-after-import.js')).benchNoticesAfterImport(scratchDatabase),

@@ -13,6 +13,7 @@ import { openDatabase, selectRows, type Database, type DatabaseHandle } from '..
 import { migrate } from '../server/db/migrate.js';
 import type { ImportKind } from '../server/domain/import-rows.js';
 import { importFiles } from '../server/features/imports/service.js';
+import { commandLine } from '../server/features/audit/service.js';
 import { searchAccounts } from '../server/features/support/service.js';
 import { pull } from '../server/features/sync/service.js';
 import { defaultTuning, startNoticeWorker } from '../server/jobs/notice-worker.js';
@@ -231,7 +232,7 @@ async function measureQueries(deps: ServiceDeps, company: number, faucets: numbe
   // Unmeasured first: the process's code and the connections warm, whichever database comes first.
   for (let round_ = 0; round_ < 10; round_ += 1) {
     await pull({ ...deps, now: new Date() }, company, { format: SYNC_FORMAT, cursor: null, knownLinks: [] });
-    await searchAccounts(deps, benchFaucetNo(COMPANY_FAUCETS + round_));
+    await searchAccounts(deps, commandLine, benchFaucetNo(COMPANY_FAUCETS + round_));
   }
   const first = [];
   let firstBody = '';
@@ -262,7 +263,7 @@ async function measureQueries(deps: ServiceDeps, company: number, faucets: numbe
   const searches = [];
   for (const query of queries) {
     const started = performance.now();
-    await searchAccounts(deps, query);
+    await searchAccounts(deps, commandLine, query);
     searches.push(performance.now() - started);
   }
   return {

@@ -71,20 +71,21 @@ export function createRequestHandler(services: Services & { clientDir: string })
   return (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const url = req.url ?? '/';
+    // The path exactly, whatever the query (probes add cache-busters).
+    const pathname = url.split('?', 1)[0]!;
     for (const [name, value] of headers) res.setHeader(name, value);
     res.on('finish', () => {
       // Reads that went well are the bulk (every device pulls on a timer): debug. Changes and failures: info.
       const routine = req.method === 'GET' && res.statusCode < 400;
       const level = routine ? 'debug' : 'info';
       logger[level](
-        { method: req.method, url, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        // The path only: a query's input is in its query string (a search for an address, a name).
+        { method: req.method, path: pathname, status: res.statusCode, ms: Math.round(performance.now() - started) },
         'request'
       );
     });
 
-    // The path exactly, whatever the query (probes add cache-busters). A near miss gets a 404,
-    // not the app's shell with its 200, which a mistyped probe would take for healthy.
-    const pathname = url.split('?', 1)[0]!;
+    // A near miss gets a 404, not the app's shell with its 200, which a mistyped probe would take for healthy.
     if (pathname.startsWith('/healthz')) {
       if (pathname === '/healthz') void database.ping(HEALTH_TIMEOUT_MS).then((ok) => sendJson(res, ok ? 200 : 503, { ok }));
       else sendJson(res, 404, { error: 'not found' });

@@ -9,10 +9,14 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       level,
       base: { service: 'josuido-portal' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      // Secrets must never reach a log line, whatever a later feature passes in. Not `code`:
+      // Secrets and personal data must never reach a log line, whatever a later feature passes in
+      // (tests/integration/log-privacy.test.ts runs the flows and searches the output). Not `code`:
       // that is where errors keep their SQLSTATE or system code (ECONNREFUSED).
       redact: {
-        paths: ['password', '*.password', 'passwordHash', '*.passwordHash', 'ticket', '*.ticket', 'token', '*.token', 'cookie', '*.cookie', 'req.headers.cookie'],
+        paths: [
+          'password', '*.password', 'passwordHash', '*.passwordHash', 'ticket', '*.ticket', 'token', '*.token', 'cookie', '*.cookie', 'req.headers.cookie',
+          'email', '*.email', 'input', '*.input', 'query', '*.query'
+        ],
         censor: '[redacted]'
       }
     },

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { and, eq, gt, ne } from 'drizzle-orm';
+import { and, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { Database } from './db/client.js';
 import { staff, staffSessions } from './db/schema.js';
 import { cookieHeader, newToken, readCookie, tokenHash } from './sessions.js';
@@ -33,7 +33,10 @@ export async function createStaffSession(db: Database, staffId: number, now: Dat
   return token;
 }
 
-/** The staff member a token belongs to while the session is neither over 8 hours old nor idle 30 minutes; else null. */
+/**
+ * The staff member a token belongs to while the session is neither over 8 hours old nor idle 30
+ * minutes, and the account not disabled (disabling ends its sessions too: this holds if one is ever missed); else null.
+ */
 export async function staffOfSession(db: Database, token: string, now: Date): Promise<StaffMember | null> {
   const hash = tokenHash(token);
   const [row] = await db
@@ -49,6 +52,7 @@ export async function staffOfSession(db: Database, token: string, now: Date): Pr
     .where(
       and(
         eq(staffSessions.tokenHash, hash),
+        isNull(staff.disabledAt),
         gt(staffSessions.expiresAt, now),
         gt(staffSessions.lastSeenAt, new Date(now.getTime() - STAFF_IDLE_MINUTES * MINUTE_MS))
       )

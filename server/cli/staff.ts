@@ -1,23 +1,30 @@
 import { parseArgs } from 'node:util';
 import { RefusalError } from '../errors.js';
 import { commandLine } from '../features/audit/service.js';
-import { createStaff, isStaffRole } from '../features/staff/service.js';
+import { createStaff, disableStaff, enableStaff, isStaffRole, ONE_TIME_PASSWORD_HOURS, type StaffRole } from '../features/staff/service.js';
 import { openForCommand } from './command.js';
 import { exitWithUsage, UsageError } from './usage.js';
 
-const usage = 'npm run staff -- create --email E --role clerk|admin';
+const usage = 'npm run staff -- create --email E --role clerk|admin\n       npm run staff -- disable|enable --email E [--reason R]';
 
-function readArguments(): { email: string; role: 'clerk' | 'admin' } {
+type Command = { command: 'create'; email: string; role: StaffRole } | { command: 'disable' | 'enable'; email: string; reason: string | null };
+
+function readArguments(): Command {
   try {
-    const parsed = parseArgs({ options: { email: { type: 'string' }, role: { type: 'string' } }, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ options: { email: { type: 'string' }, role: { type: 'string' }, reason: { type: 'string' } }, allowPositionals: true, strict: true });
     const [command, ...extra] = parsed.positionals;
-    if (command !== 'create') throw new UsageError(command === undefined ? 'which command?' : `unknown command: ${command}`);
+    if (command !== 'create' && command !== 'disable' && command !== 'enable') throw new UsageError(command === undefined ? 'which command?' : `unknown command: ${command}`);
     if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
-    const { email, role } = parsed.values;
+    const { email, role, reason } = parsed.values;
     if (email === undefined) throw new UsageError('--email is required');
+    if (command !== 'create') {
+      if (role !== undefined) throw new UsageError(`--role is for create only`);
+      return { command, email, reason: reason?.trim() || null };
+    }
+    if (reason !== undefined) throw new UsageError('--reason is for disable and enable only');
     if (role === undefined) throw new UsageError('--role is required');
     if (!isStaffRole(role)) throw new UsageError(`unknown role: ${role} (clerk or admin)`);
-    return { email, role };
+    return { command, email, role };
   } catch (error) {
     if (error instanceof UsageError) exitWithUsage(error, usage);
     if (error instanceof TypeError) exitWithUsage(new UsageError(error.message), usage);
@@ -27,13 +34,22 @@ function readArguments(): { email: string; role: 'clerk' | 'admin' } {
 
 const input = readArguments();
 const { database } = await openForCommand();
+const deps = { db: database.db, now: new Date() };
 try {
-  const created = await createStaff({ db: database.db, now: new Date() }, commandLine, input);
-  process.stdout.write(
-    `created ${input.role} ${created.email}\none-time password (shown once; it must be changed at first log-in): ${created.password}\n`
-  );
+  if (input.command === 'create') {
+    const created = await createStaff(deps, commandLine, input);
+    process.stdout.write(
+      `created ${input.role} ${created.email}\none-time password (shown once; valid ${ONE_TIME_PASSWORD_HOURS} hours; it must be changed at first log-in): ${created.password}\n`
+    );
+  } else if (input.command === 'disable') {
+    const { email, sessionsEnded } = await disableStaff(deps, commandLine, input);
+    process.stdout.write(`disabled ${email} (${sessionsEnded} session${sessionsEnded === 1 ? '' : 's'} ended)\n`);
+  } else {
+    const { email } = await enableStaff(deps, commandLine, input);
+    process.stdout.write(`enabled ${email}\n`);
+  }
 } catch (error) {
-  // A refused address or an existing account is the operator's to fix, like a rejected import: exit 1.
+  // A refused address, an existing account or the last admin is the operator's to fix, like a rejected import: exit 1.
   if (!(error instanceof RefusalError)) throw error;
   process.stderr.write(`${error.reason.en}\n`);
   process.exitCode = 1;

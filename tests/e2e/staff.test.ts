@@ -297,3 +297,44 @@ test('an admin checks a Shift_JIS readings file with one bad line, sees the repo
   await expect(imported).toContainText('import');
   expect(cspViolations).toEqual([]);
 });
+
+test('an admin disables a clerk with a reason, whose console is signed out at once and whose log-in is refused, then enables them again', async ({ browser }) => {
+  // Two staff members signing in and four axe runs: more than the default on a busy machine.
+  test.setTimeout(90_000);
+  const admin = await newStaffPage(browser, 'admin');
+  const clerk = await newStaffPage(browser, 'clerk');
+  await expect(clerk.page.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: '職員アカウント' })).toHaveCount(0);
+
+  await admin.page.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: '職員アカウント' }).click();
+  await expect(admin.page.getByRole('heading', { level: 1 })).toHaveText('職員アカウント');
+  const row = admin.page.getByRole('row').filter({ hasText: clerk.email });
+  await expect(row).toContainText('利用中');
+  await row.getByRole('button', { name: '停止する' }).click();
+  await row.getByRole('button', { name: '停止する' }).click();
+  await expect(field(admin.page, '理由')).toHaveAttribute('aria-invalid', 'true');
+  await expectNoAxeViolations(admin.page);
+  await field(admin.page, '理由').fill('退職（3月末）');
+  await row.getByRole('button', { name: '停止する' }).click();
+  await expect(admin.page.getByRole('status').first()).toContainText(`${clerk.email} を停止しました。`);
+  await expect(row).toContainText('停止中');
+
+  // The clerk's session ended with the disable: the next page leads to the log-in, which tells them only once the password is right.
+  await clerk.page.goto('/staff/procedures');
+  await expect(clerk.page).toHaveURL('/staff/login?why=expired');
+  await field(clerk.page, 'メールアドレス').fill(clerk.email);
+  await field(clerk.page, 'パスワード').fill(STAFF_PASSWORD);
+  await clerk.page.getByRole('button', { name: 'ログイン' }).click();
+  await expect(clerk.page.getByText('このアカウントは停止されています。管理者に連絡してください')).toBeVisible();
+
+  await row.getByRole('button', { name: '再開する' }).click();
+  await field(admin.page, '理由').fill('再雇用');
+  await row.getByRole('button', { name: '再開する' }).click();
+  await expect(row).toContainText('利用中');
+  await clerk.page.getByRole('button', { name: 'ログイン' }).click();
+  await expect(clerk.page).toHaveURL('/staff');
+
+  await admin.page.getByRole('button', { name: 'English' }).click();
+  await expect(admin.page.getByRole('heading', { level: 1 })).toHaveText('Staff accounts');
+  await expectNoAxeViolations(admin.page);
+  await admin.page.getByRole('button', { name: '日本語' }).click();
+});

@@ -34,12 +34,39 @@ describe(`npm run staff on ${driverName}`, () => {
     expect(again.stderr).toContain('exists');
   }, 60_000);
 
+  it('disables and enables a staff account, never the last active admin, each audited', async () => {
+    const database = await databases.create();
+    expect((await runStaff(database, ['create', '--email', 'kanri@city.example.jp', '--role', 'admin'])).code).toBe(0);
+    expect((await runStaff(database, ['create', '--email', 'kakari@city.example.jp', '--role', 'clerk'])).code).toBe(0);
+
+    const last = await runStaff(database, ['disable', '--email', 'kanri@city.example.jp']);
+    expect(last.code).toBe(1);
+    expect(last.stderr).toContain('The last active admin cannot be disabled');
+
+    const disabled = await runStaff(database, ['disable', '--email', 'Kakari@City.Example.JP', '--reason', '退職']);
+    expect(disabled).toMatchObject({ code: 0, stdout: 'disabled kakari@city.example.jp (0 sessions ended)\n' });
+    expect(await runStaff(database, ['disable', '--email', 'kakari@city.example.jp'])).toMatchObject({ code: 1, stderr: 'This staff account is already disabled\n' });
+    expect(await runStaff(database, ['enable', '--email', 'kakari@city.example.jp'])).toMatchObject({ code: 0, stdout: 'enabled kakari@city.example.jp\n' });
+    expect(await runStaff(database, ['enable', '--email', 'kakari@city.example.jp'])).toMatchObject({ code: 1, stderr: 'This staff account is not disabled\n' });
+
+    // Opened once the commands are done: a second embedded database on the same folder is not for a test either.
+    const again = await databases.open(database);
+    expect((await again.db.select({ disabledAt: staff.disabledAt }).from(staff).where(eq(staff.email, 'kakari@city.example.jp')))[0]!.disabledAt).toBeNull();
+    const acts = await again.db.select({ actor: auditLog.actor, action: auditLog.action, reason: auditLog.reason }).from(auditLog).orderBy(auditLog.id);
+    expect(acts.slice(2)).toEqual([
+      { actor: 'command line', action: 'staff.disable', reason: '退職' },
+      { actor: 'command line', action: 'staff.enable', reason: null }
+    ]);
+  }, 240_000);
+
   it.each([
     [['create', '--email', 'a@city.example.jp', '--role', 'boss'], 'unknown role: boss'],
     [['create', '--email', 'a@city.example.jp'], '--role is required'],
     [['create', '--role', 'clerk'], '--email is required'],
     [['remove', '--email', 'a@city.example.jp', '--role', 'clerk'], 'unknown command: remove'],
-    [['create', '--email', 'a@city.example.jp', '--role', 'clerk', '--force'], "Unknown option '--force'"]
+    [['create', '--email', 'a@city.example.jp', '--role', 'clerk', '--force'], "Unknown option '--force'"],
+    [['disable'], '--email is required'],
+    [['enable', '--email', 'a@city.example.jp', '--role', 'clerk'], '--role is for create only']
   ])('exits 2 with the usage for %j', async (args, message) => {
     const database = await databases.create();
     const run = await runStaff(database, args);

@@ -11,6 +11,12 @@ export interface Actor {
 
 export const commandLine: Actor = { staffId: null, email: 'command line' };
 
+/**
+ * Whoever typed into the staff log-in form and failed: nobody proven. Not the address typed, which
+ * anyone can type; the account it names, if any, is the entry's target.
+ */
+export const notSignedIn: Actor = { staffId: null, email: 'not signed in' };
+
 export interface AuditEntry {
   action: string;
   targetKind?: string;

@@ -4,8 +4,8 @@ import { staffRoles } from '../../db/schema.js';
 import { typedText } from '../../domain/input-text.js';
 import { endStaffSession } from '../../staff-sessions.js';
 import { adminProcedure, publicProcedure, serviceDeps, signedInStaff, staffSessionProcedure, router, type Context } from '../../trpc.js';
-import { readAuditLog } from '../audit/service.js';
-import { changeStaffPassword, createStaff, staffLogIn } from './service.js';
+import { readAuditLog, requiredReason } from '../audit/service.js';
+import { changeStaffPassword, createStaff, disableStaff, enableStaff, issueOneTimePassword, listStaff, staffLogIn } from './service.js';
 
 const text = (max: number) => z.string().max(max);
 export const reason = typedText(500, typedFieldNames.reason);
@@ -47,6 +47,16 @@ export const staffAdminRouter = router({
       const created = await createStaff(serviceDeps(ctx), ctx.staff, input);
       return created;
     }),
+  staffList: adminProcedure.query(({ ctx }) => listStaff(serviceDeps(ctx))),
+  disableStaff: adminProcedure
+    .input(z.object({ email: text(254), reason }))
+    .mutation(({ ctx, input }) => disableStaff(serviceDeps(ctx), ctx.staff, { email: input.email, reason: requiredReason(input.reason) })),
+  enableStaff: adminProcedure
+    .input(z.object({ email: text(254), reason }))
+    .mutation(({ ctx, input }) => enableStaff(serviceDeps(ctx), ctx.staff, { email: input.email, reason: requiredReason(input.reason) })),
+  issueOneTimePassword: adminProcedure
+    .input(z.object({ email: text(254), reason }))
+    .mutation(({ ctx, input }) => issueOneTimePassword(serviceDeps(ctx), ctx.staff, { email: input.email, reason: requiredReason(input.reason) })),
   auditLog: adminProcedure
     .input(z.object({ before: z.number().int().positive().max(2 ** 31 - 1).optional() }))
     .query(({ ctx, input }) => readAuditLog(ctx.database.db, input))

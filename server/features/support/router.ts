@@ -8,8 +8,8 @@ const id = z.number().int().positive().max(2 ** 31 - 1);
 
 /** Staff helping customers: find an account, see it, and the acts that need a reason. */
 export const supportRouter = router({
-  search: staffProcedure.input(z.object({ query: z.string().max(100) })).query(({ ctx, input }) => searchAccounts(serviceDeps(ctx), input.query)),
-  account: staffProcedure.input(z.object({ customerId: id })).query(({ ctx, input }) => accountDetail(serviceDeps(ctx), input.customerId)),
+  search: staffProcedure.input(z.object({ query: z.string().max(100) })).query(({ ctx, input }) => searchAccounts(serviceDeps(ctx), ctx.staff, input.query)),
+  account: staffProcedure.input(z.object({ customerId: id })).query(({ ctx, input }) => accountDetail(serviceDeps(ctx), ctx.staff, input.customerId)),
   proofLock: staffProcedure.input(z.object({ faucetNo: z.string().max(40) })).query(({ ctx, input }) => proofLock(serviceDeps(ctx), input.faucetNo)),
   unlinkFaucet: staffProcedure.input(z.object({ customerId: id, linkId: id, reason })).mutation(async ({ ctx, input }) => {
     await unlinkFaucet(serviceDeps(ctx), ctx.staff, input);

@@ -19,8 +19,10 @@ const noSuchAccount = new RefusalError('not-found', { ja: 'そのアカウント
 /**
  * Members found by part of a faucet number, e-mail address, holder name or its reading, or
  * nickname. Names match whatever the width or kana: 「なよろ」 finds 「ﾅﾖﾛ」 and 「ナヨロ」.
+ * Each search is audited, what was searched for with it: who looked for whom is the question
+ * an audit of personal data asks.
  */
-export async function searchAccounts(deps: Pick<ServiceDeps, 'db'>, query: string) {
+export async function searchAccounts(deps: Pick<ServiceDeps, 'db' | 'now'>, actor: Actor, query: string) {
   const key = searchKey(query);
   if (key === '') throw new RefusalError('bad-input', { ja: '検索する語を入力してください', en: 'Enter something to search for' }, 'query');
   const digits = normalizeCodeNumber(query);
@@ -39,6 +41,7 @@ export async function searchAccounts(deps: Pick<ServiceDeps, 'db'>, query: strin
     .where(or(...matches))
     .orderBy(customers.email)
     .limit(SEARCH_LIMIT);
+  await audit(deps.db, actor, { action: 'account.search', details: { query, found: found.length } }, deps.now);
   if (found.length === 0) return [];
   const ids = found.map((row) => row.id);
   const accounts = await deps.db.select({ id: customers.id, email: customers.email, nickname: customers.nickname }).from(customers).where(inArray(customers.id, ids)).orderBy(customers.email);
@@ -68,13 +71,14 @@ function faucetsOf(deps: Pick<ServiceDeps, 'db'>, customerIds: number[]) {
 
 export const DETAIL_NOTICES = 50;
 
-/** One account as staff see it: who, the faucets, the latest notices and every procedure. */
-export async function accountDetail(deps: ServiceDeps, customerId: number) {
+/** One account as staff see it: who, the faucets, the latest notices and every procedure; each view audited. */
+export async function accountDetail(deps: ServiceDeps, actor: Actor, customerId: number) {
   const [account] = await deps.db
     .select({ customerId: customers.id, email: customers.email, nickname: customers.nickname, createdAt: customers.createdAt })
     .from(customers)
     .where(eq(customers.id, customerId));
   if (!account) throw noSuchAccount;
+  await audit(deps.db, actor, { action: 'account.view', targetKind: 'customer', targetId: customerId }, deps.now);
   const latestNotices = await deps.db
     .select({ id: notices.id, topic: notices.topic, facts: notices.facts, createdAt: notices.createdAt, readAt: notices.readAt })
     .from(notices)

@@ -177,7 +177,26 @@ const staffJa = {
   'staff.audit.title': '監査ログ',
   'staff.audit.adminOnly': '監査ログは管理者だけが見られます。',
   'staff.audit.none': '記録はありません。',
-  'staff.audit.older': 'さらに古い記録'
+  'staff.audit.older': 'さらに古い記録',
+  'staff.nav.members': '職員アカウント',
+  'staff.members.title': '職員アカウント',
+  'staff.members.adminOnly': '職員アカウントは管理者だけが管理できます。',
+  'staff.members.cliHint': '職員アカウントの作成は、コマンド npm run staff -- create で行います。',
+  'staff.col.role': '役割',
+  'staff.members.active': '利用中',
+  'staff.members.disabledSince': '停止中（{at}から）',
+  'staff.members.oneTimeUntil': '仮のパスワード（{at}まで有効）',
+  'staff.members.oneTimeExpired': '仮のパスワードの期限切れ（{at}）',
+  'staff.members.you': 'あなた',
+  'staff.members.disable': '停止する',
+  'staff.members.disableQuestion': '{email} を停止しますか？ ログイン中の画面もすぐにログアウトされ、再開するまでログインできません。',
+  'staff.members.enable': '再開する',
+  'staff.members.enableQuestion': '{email} を再開しますか？ 今のパスワードで再びログインできるようになります。',
+  'staff.members.disabled': '{email} を停止しました。',
+  'staff.members.enabled': '{email} を再開しました。',
+  'staff.members.reissue': '新しい仮のパスワードを発行',
+  'staff.members.reissueQuestion': '{email} に新しい仮のパスワードを発行しますか？ 今のパスワードは使えなくなり、ログイン中の画面はログアウトされます。',
+  'staff.members.issued': '{email} の仮のパスワード：{password}（72時間有効。ここで一度だけ表示します。本人に安全な方法で伝えてください）'
 } as const;
 
 export type StaffKey = keyof typeof staffJa;
@@ -355,7 +374,26 @@ const staffEn: Record<StaffKey, string> = {
   'staff.audit.title': 'Audit log',
   'staff.audit.adminOnly': 'Only admins may read the audit log.',
   'staff.audit.none': 'No entries.',
-  'staff.audit.older': 'Older entries'
+  'staff.audit.older': 'Older entries',
+  'staff.nav.members': 'Staff accounts',
+  'staff.members.title': 'Staff accounts',
+  'staff.members.adminOnly': 'Only admins may manage staff accounts.',
+  'staff.members.cliHint': 'Staff accounts are created with the command npm run staff -- create.',
+  'staff.col.role': 'Role',
+  'staff.members.active': 'Active',
+  'staff.members.disabledSince': 'Disabled (since {at})',
+  'staff.members.oneTimeUntil': 'One-time password (valid until {at})',
+  'staff.members.oneTimeExpired': 'One-time password expired ({at})',
+  'staff.members.you': 'you',
+  'staff.members.disable': 'Disable',
+  'staff.members.disableQuestion': 'Disable {email}? Their open sessions end at once, and they cannot log in until enabled again.',
+  'staff.members.enable': 'Enable',
+  'staff.members.enableQuestion': 'Enable {email}? They can log in again with their current password.',
+  'staff.members.disabled': 'Disabled {email}.',
+  'staff.members.enabled': 'Enabled {email}.',
+  'staff.members.reissue': 'Issue a new one-time password',
+  'staff.members.reissueQuestion': 'Issue {email} a new one-time password? Their current password stops working and their open sessions end.',
+  'staff.members.issued': 'One-time password for {email}: {password} (valid 72 hours; shown once, here only: pass it on safely)'
 };
 
 /** A console text in the chosen language (the customer app's switch and choice). */

@@ -23,6 +23,40 @@ export interface ReceivedMail {
   file: string;
 }
 
+/** Every mail in a data folder's .eml outbox (server/mail/transport.ts), oldest first. */
+export async function outboxMails(outbox: string): Promise<ReceivedMail[]> {
+  let files: string[] = [];
+  try {
+    files = readdirSync(outbox).filter((file) => file.endsWith('.eml')).sort();
+  } catch {
+    return [];
+  }
+  return Promise.all(
+    files.map(async (file) => {
+      const parsed = await simpleParser(readFileSync(path.join(outbox, file)));
+      const to = Array.isArray(parsed.to) ? parsed.to[0]!.text : (parsed.to?.text ?? '');
+      return { to, subject: parsed.subject ?? '', text: parsed.text ?? '', file };
+    })
+  );
+}
+
+/** Waits for the count-th mail to an address (mail goes out after the answer). */
+export async function mailInOutbox(outbox: string, address: string, count = 1): Promise<ReceivedMail> {
+  for (let tries = 0; tries < 100; tries += 1) {
+    const received = (await outboxMails(outbox)).filter((mail) => mail.to === address);
+    if (received.length >= count) return received[count - 1]!;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no mail number ${count} to ${address}`);
+}
+
+/** The 6-digit code a mail carries. */
+export function codeIn(mail: ReceivedMail): string {
+  const match = /\b(\d{6})\b/.exec(mail.text);
+  if (!match) throw new Error(`no code in the mail to ${mail.to}`);
+  return match[1]!;
+}
+
 /** The real HTTP server on a real database, mailing into an .eml outbox the test reads. */
 export async function startApp(options: { logLevel?: string } = {}) {
   const testDb: TestDatabase = await createTestDatabase();
@@ -38,37 +72,12 @@ export async function startApp(options: { logLevel?: string } = {}) {
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const outbox = path.join(dataDir, 'mail');
 
-  async function mails(): Promise<ReceivedMail[]> {
-    let files: string[] = [];
-    try {
-      files = readdirSync(outbox).filter((file) => file.endsWith('.eml')).sort();
-    } catch {
-      return [];
-    }
-    return Promise.all(
-      files.map(async (file) => {
-        const parsed = await simpleParser(readFileSync(path.join(outbox, file)));
-        const to = Array.isArray(parsed.to) ? parsed.to[0]!.text : (parsed.to?.text ?? '');
-        return { to, subject: parsed.subject ?? '', text: parsed.text ?? '', file };
-      })
-    );
-  }
+  const mails = () => outboxMails(outbox);
 
-  /** Waits for the count-th mail to an address (mail goes out after the answer). */
-  async function mailTo(address: string, count = 1): Promise<ReceivedMail> {
-    for (let tries = 0; tries < 100; tries += 1) {
-      const received = (await mails()).filter((mail) => mail.to === address);
-      if (received.length >= count) return received[count - 1]!;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`no mail number ${count} to ${address}`);
-  }
+  const mailTo = (address: string, count = 1) => mailInOutbox(outbox, address, count);
 
   async function codeFor(address: string, count = 1): Promise<string> {
-    const mail = await mailTo(address, count);
-    const match = /\b(\d{6})\b/.exec(mail.text);
-    if (!match) throw new Error(`no code in the mail to ${address}`);
-    return match[1]!;
+    return codeIn(await mailTo(address, count));
   }
 
   /** Lets time pass for the cool-downs and limits: every code and rate event moves into the past. */
