@@ -128,10 +128,15 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => vo
     });
   };
 
+  /** While the client holds the turn, every message it sends keeps the clock from running out. */
+  const rearm = () => {
+    clearTimeout(idleTimer);
+    if (release) idleTimer = setTimeout(end, IDLE_IN_TURN_MS);
+  };
+
   const holdTurn = async () => {
     release ??= await pglite.turns.take();
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(end, IDLE_IN_TURN_MS);
+    rearm();
   };
 
   const reply = (data: Uint8Array) => {
@@ -141,10 +146,10 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => vo
   /** Gives the turn back once the session is out of any transaction and COPY. */
   const releaseWhenIdle = (tail: Buffer) => {
     if (tail.length === 6 && tail[0] === READY_FOR_QUERY && tail.readInt32BE(1) === 5 && tail[5] === IDLE) {
-      clearTimeout(idleTimer);
       release?.();
       release = undefined;
     }
+    rearm();
   };
 
   const forward = async (bytes: Buffer) => {
@@ -215,6 +220,7 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => vo
   };
 
   socket.on('data', (chunk: Buffer) => {
+    rearm();
     pending = Buffer.concat([pending, chunk]);
     for (let whole = nextMessage(); whole; whole = nextMessage()) {
       const taken = whole;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import postgres from 'postgres';
@@ -69,6 +69,8 @@ describe(`commands beside a running server on ${driverName}`, () => {
   it('staff create and imports reach the running server, and all of it is there after a restart', async () => {
     const database = await databases.create();
     const server = await serve(database);
+    // On PostgreSQL the data folder holds no embedded database, and no lock for one.
+    expect(existsSync(path.join(database.env.DATA_DIR!, 'pglite.lock'))).toBe(driverName === 'pglite');
 
     const created = await run(database, 'server/cli/staff.ts', ['create', '--email', STAFF_EMAIL, '--role', 'admin']);
     expect(created.code).toBe(0);
@@ -89,6 +91,8 @@ describe(`commands beside a running server on ${driverName}`, () => {
     await member.api.auth.signup.complete.mutate({ ticket, nickname: 'なよろ', password: TEST_PASSWORD });
     const seen = (await pull(member)).readings;
     expect(seen?.map((reading) => reading[1])).toEqual(['2025-01', '2025-02']);
+    const exported = await run(database, 'server/cli/export.ts', ['paperless', '--out', path.join(database.env.DATA_DIR!, 'paperless.csv')]);
+    expect(exported.code).toBe(0);
 
     await stop(server);
     const restarted = await serve(database);
