@@ -101,7 +101,9 @@ function pgliteHandle(client: PGlite, before: () => Promise<void> = async () => 
 
 /** A running portal's embedded database, through its socket: one connection, one session. */
 async function throughSocket(dataDir: string, holder: Holder & { socket: string }): Promise<DatabaseHandle> {
-  const client = postgres({ path: holder.socket, user: 'postgres', database: 'postgres', max: 1, onnotice: () => {}, connect_timeout: 5 });
+  // A socket nobody listens on fails at once; a portal busy in a long transaction (an upload's
+  // import) answers the log-in when its turn ends, which the command waits for.
+  const client = postgres({ path: holder.socket, user: 'postgres', database: 'postgres', max: 1, onnotice: () => {}, connect_timeout: 0 });
   try {
     await client`select 1`;
   } catch {

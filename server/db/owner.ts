@@ -96,6 +96,7 @@ const MAX_SOCKET_PATH_BYTES = 100;
 
 export interface SocketPlace {
   path: string;
+  /** Removes what was made for the socket beside the socket file: nothing, or the folder. */
   remove(): void;
 }
 
@@ -106,7 +107,8 @@ export interface SocketPlace {
  */
 export function socketPlace(dataDir: string): SocketPlace {
   const beside = path.resolve(dataDir, 'pglite.sock');
-  if (Buffer.byteLength(beside) <= MAX_SOCKET_PATH_BYTES) return { path: beside, remove: () => rmSync(beside, { force: true }) };
+  // The socket file itself is the server's to remove (and one left by a crash, to replace).
+  if (Buffer.byteLength(beside) <= MAX_SOCKET_PATH_BYTES) return { path: beside, remove: () => {} };
   const folder = mkdtempSync(path.join(tmpdir(), 'portal-pglite-'));
   return { path: path.join(folder, 'socket'), remove: () => rmSync(folder, { recursive: true, force: true }) };
 }
