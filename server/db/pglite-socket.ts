@@ -52,11 +52,6 @@ export class SharedPGlite extends PGlite {
   override transaction<T>(callback: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.turns.run(() => super.transaction(callback));
   }
-
-  /** For the socket's clean-up, which already holds the turn. */
-  execHoldingTurn(query: string): Promise<Results[]> {
-    return super.exec(query);
-  }
 }
 
 const SSL_REQUEST = 80877103;
@@ -87,12 +82,18 @@ const COPY_FAIL_MESSAGE = message('f', Buffer.from('no COPY data on this socket\
 /** Text format, no column formats: what postgres.js reads of it (nothing but the type). */
 const COPY_IN_RESPONSE_MESSAGE = message('G', Buffer.from([0, 0, 0]));
 
-/** Leaves any COPY, ends any transaction, then drops what the client set up in the session. */
-async function resetSession(pglite: SharedPGlite): Promise<void> {
-  await pglite.execProtocolRaw(COPY_FAIL_MESSAGE);
-  await pglite.execProtocolRaw(message('S', Buffer.alloc(0)));
-  if (pglite.isInTransaction()) await pglite.execHoldingTurn('rollback');
-  await pglite.execHoldingTurn('discard all');
+const SYNC_MESSAGE = message('S', Buffer.alloc(0));
+const simpleQuery = (text: string) => message('Q', Buffer.from(`${text}\0`));
+
+/**
+ * Leaves any COPY, ends any transaction, then drops what the client set up in the session. The
+ * first rollback comes before the Sync, which would commit a statement executed without one;
+ * the second ends a transaction whose error had the first one skipped until that Sync.
+ */
+async function resetSession(pglite: PGlite): Promise<void> {
+  for (const step of [COPY_FAIL_MESSAGE, simpleQuery('rollback'), SYNC_MESSAGE, simpleQuery('rollback'), simpleQuery('discard all')]) {
+    await pglite.execProtocolRaw(new Uint8Array(step));
+  }
 }
 
 /**
