@@ -7,7 +7,7 @@ import { importFiles } from '../server/features/imports/service.js';
 /** `npm run import -- readings <file>` as the CLI runs it, in a process of its own so that its peak RSS is the import's. */
 const [readings] = process.argv.slice(2) as [string];
 const config = loadConfig(process.env);
-const database = await openDatabase(configuredTarget(config));
+const database = await openDatabase(configuredTarget(config, 'command'));
 await migrate(database.db);
 const result = await importFiles({ db: database.db, now: new Date() }, [{ kind: 'readings', path: readings }], {
   rules: { faucetNumberPattern: new RegExp(config.profile.faucetNumber.pattern) },

@@ -5,7 +5,7 @@ import { importFiles } from '../server/features/imports/service.js';
 
 const [customers, readings] = process.argv.slice(2) as [string, string];
 const config = loadConfig(process.env);
-const database = await openDatabase(configuredTarget(config));
+const database = await openDatabase(configuredTarget(config, 'command'));
 await migrate(database.db);
 const options = {
   rules: { faucetNumberPattern: new RegExp(config.profile.faucetNumber.pattern) },

@@ -1,5 +1,6 @@
 import { loadConfigOrExit } from './config.js';
 import { checkDataDir } from './data-dir.js';
+import { EmbeddedDatabaseBusy } from './db/owner.js';
 import { createLogger, type Logger } from './logger.js';
 import { DatabaseUnavailable, startPortal, type Portal } from './portal.js';
 import { shutdownGracefully } from './shutdown.js';
@@ -40,6 +41,10 @@ async function main() {
     stopOnSignals(portal, logger);
   } catch (error) {
     if (!(error instanceof DatabaseUnavailable)) throw error;
+    if (error.cause instanceof EmbeddedDatabaseBusy) {
+      process.stderr.write(`Cannot start: ${error.cause.message}\n`);
+      process.exit(1);
+    }
     logger.fatal({ err: error.cause }, error.message);
     process.exit(1);
   }

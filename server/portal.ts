@@ -43,7 +43,7 @@ export async function startPortal(config: Config, logger: Logger): Promise<Porta
   let database: DatabaseHandle;
   let demo: Portal['demo'];
   try {
-    database = await openDatabase(configuredTarget(config));
+    database = await openDatabase(configuredTarget(config, 'server'));
     const { applied } = await migrate(database.db);
     logger.info({ driver: database.driver, migrationsApplied: applied }, 'database ready');
     // Only the embedded database gets demo data by itself; a real server never does.

@@ -6,6 +6,8 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { busyMessage, EmbeddedDatabaseBusy, socketPlace, takeLock, type Holder } from './owner.js';
+import { servePglite, SharedPGlite } from './pglite-socket.js';
 import * as schema from './schema.js';
 
 /** One type for both drivers, so every query is written once and runs on both. */
@@ -23,12 +25,17 @@ export type DatabaseTarget =
   | { databaseUrl: string }
   | { pgliteDir: string }
   | { pgliteInMemory: true }
+  /**
+   * The embedded database under DATA_DIR, as its one owner: the server owns it and serves it on
+   * a socket; a command owns it while no server runs, else works through that socket.
+   */
+  | { embedded: string; as: Holder['role'] }
   /** An embedded database already open, such as a clone of a migrated template. */
   | { pglite: PGlite };
 
 /** PostgreSQL when DATABASE_URL is set, else the embedded database under DATA_DIR. */
-export function configuredTarget(config: { databaseUrl: string | undefined; dataDir: string }): DatabaseTarget {
-  return config.databaseUrl ? { databaseUrl: config.databaseUrl } : { pgliteDir: path.join(config.dataDir, 'pglite') };
+export function configuredTarget(config: { databaseUrl: string | undefined; dataDir: string }, as: Holder['role']): DatabaseTarget {
+  return config.databaseUrl ? { databaseUrl: config.databaseUrl } : { embedded: config.dataDir, as };
 }
 
 function withTimeout(query: Promise<unknown>, timeoutMs: number): Promise<boolean> {
@@ -68,44 +75,89 @@ function preparingParameterised(client: postgres.Sql): postgres.Sql {
   });
 }
 
-export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
-  if ('databaseUrl' in target) {
-    const client = postgres(target.databaseUrl, {
-      max: 10,
-      onnotice: () => {},
-      // A dead server must be noticed within 5 s, not after the 30 s default (/healthz has its own 800 ms).
-      connect_timeout: 5,
-      // A query on a closed connection waits out this delay before reconnecting. The default grows
-      // with every failed attempt up to 20 s, so after an outage of a few seconds the portal would
-      // stay down (and requests hang) for another 20: a second at most, whatever the outage.
-      backoff: (retries: number) => Math.min(0.1 * retries, 1)
-    });
-    const db = drizzlePostgres(preparingParameterised(client), { schema }) as unknown as Database;
-    return {
-      db,
-      driver: 'postgres',
-      ping: (timeoutMs) => schemaAnswers(db, timeoutMs),
-      close: () => client.end({ timeout: 5 })
-    };
-  }
-  let client: PGlite;
-  if ('pglite' in target) {
-    client = target.pglite;
-  } else if ('pgliteDir' in target) {
-    mkdirSync(path.dirname(target.pgliteDir), { recursive: true });
-    client = await PGlite.create(target.pgliteDir);
-  } else {
-    client = await PGlite.create();
-  }
+function postgresHandle(client: postgres.Sql): DatabaseHandle {
+  const db = drizzlePostgres(preparingParameterised(client), { schema }) as unknown as Database;
+  return {
+    db,
+    driver: 'postgres',
+    ping: (timeoutMs) => schemaAnswers(db, timeoutMs),
+    close: () => client.end({ timeout: 5 })
+  };
+}
+
+function pgliteHandle(client: PGlite, before: () => Promise<void> = async () => {}, after: () => void = () => {}): DatabaseHandle {
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     db,
     driver: 'pglite',
     ping: (timeoutMs) => schemaAnswers(db, timeoutMs),
     close: async () => {
+      await before();
       if (!client.closed) await client.close();
+      after();
     }
   };
+}
+
+/** A running portal's embedded database, through its socket: one connection, one session. */
+async function throughSocket(dataDir: string, holder: Holder & { socket: string }): Promise<DatabaseHandle> {
+  // A socket nobody listens on fails at once; a portal busy in a long transaction (an upload's
+  // import) answers the log-in when its turn ends, which the command waits for.
+  const client = postgres({ path: holder.socket, user: 'postgres', database: 'postgres', max: 1, onnotice: () => {}, connect_timeout: 0 });
+  try {
+    await client`select 1`;
+  } catch {
+    await client.end({ timeout: 0 });
+    throw new EmbeddedDatabaseBusy(busyMessage(dataDir, holder, 'command'));
+  }
+  return postgresHandle(client);
+}
+
+async function openEmbedded(dataDir: string, as: Holder['role']): Promise<DatabaseHandle> {
+  const place = as === 'server' ? socketPlace(dataDir) : undefined;
+  const lock = takeLock(dataDir, { role: as, socket: place?.path });
+  if ('pid' in lock) {
+    place?.remove();
+    if (as === 'command' && lock.socket) return throughSocket(dataDir, { ...lock, socket: lock.socket });
+    throw new EmbeddedDatabaseBusy(busyMessage(dataDir, lock, as));
+  }
+  const letGo = () => {
+    place?.remove();
+    lock.release();
+  };
+  try {
+    const client = await SharedPGlite.open(path.join(dataDir, 'pglite'));
+    const served = place ? await servePglite(client, place.path) : undefined;
+    // The socket closes first, so that a command's open transaction is undone while the database is there.
+    return pgliteHandle(client, async () => served?.close(), letGo);
+  } catch (error) {
+    letGo();
+    throw error;
+  }
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if ('databaseUrl' in target) {
+    return postgresHandle(
+      postgres(target.databaseUrl, {
+        max: 10,
+        onnotice: () => {},
+        // A dead server must be noticed within 5 s, not after the 30 s default (/healthz has its own 800 ms).
+        connect_timeout: 5,
+        // A query on a closed connection waits out this delay before reconnecting. The default grows
+        // with every failed attempt up to 20 s, so after an outage of a few seconds the portal would
+        // stay down (and requests hang) for another 20: a second at most, whatever the outage.
+        backoff: (retries: number) => Math.min(0.1 * retries, 1)
+      })
+    );
+  }
+  if ('embedded' in target) return openEmbedded(target.embedded, target.as);
+  if ('pglite' in target) return pgliteHandle(target.pglite);
+  if ('pgliteDir' in target) {
+    mkdirSync(path.dirname(target.pgliteDir), { recursive: true });
+    return pgliteHandle(await PGlite.create(target.pgliteDir));
+  }
+  return pgliteHandle(await PGlite.create());
 }
 
 /** Rows of a raw SQL statement on either driver: postgres.js returns the rows, PGlite wraps them in { rows }. */

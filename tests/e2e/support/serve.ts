@@ -31,7 +31,7 @@ const logger = createLogger(config.logLevel);
 const rules = { faucetNumberPattern: new RegExp(config.profile.faucetNumber.pattern) };
 
 async function loadDemo() {
-  const database = await openDatabase(configuredTarget(config));
+  const database = await openDatabase(configuredTarget(config, 'command'));
   try {
     await migrate(database.db);
     await loadDemoUtility(database.db, config.profile, config.dataDir, new Date(), () => {});

@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { busyMessage, socketPlace, takeLock, type Lock } from './owner.js';
+
+const freshDir = () => mkdtempSync(path.join(tmpdir(), 'owner-'));
+const lockFile = (dir: string) => path.join(dir, 'pglite.lock');
+/** The pid of a process that has ended. */
+const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid;
+
+describe('takeLock', () => {
+  it('writes this process into the lock, and answers the holder to a second taker until released', () => {
+    const dir = freshDir();
+    const lock = takeLock(dir, { role: 'server', socket: '/s' }) as Lock;
+    expect(JSON.parse(readFileSync(lockFile(dir), 'utf8'))).toEqual({ pid: process.pid, role: 'server', socket: '/s' });
+    expect(takeLock(dir, { role: 'command' })).toEqual({ pid: process.pid, role: 'server', socket: '/s' });
+    lock.release();
+    expect(existsSync(lockFile(dir))).toBe(false);
+    expect('release' in takeLock(dir, { role: 'command' })).toBe(true);
+  });
+
+  it('takes over a lock whose process is gone, or that cannot be read', () => {
+    for (const stale of [JSON.stringify({ pid: deadPid(), role: 'server', socket: '/old' }), '{"pid":']) {
+      const dir = freshDir();
+      writeFileSync(lockFile(dir), stale);
+      const lock = takeLock(dir, { role: 'command' });
+      expect('release' in lock).toBe(true);
+      expect(JSON.parse(readFileSync(lockFile(dir), 'utf8'))).toEqual({ pid: process.pid, role: 'command' });
+    }
+  });
+
+  it('never removes a lock it does not hold', () => {
+    const dir = freshDir();
+    const lock = takeLock(dir, { role: 'command' }) as Lock;
+    const other = JSON.stringify({ pid: process.ppid, role: 'server' });
+    writeFileSync(lockFile(dir), other);
+    lock.release();
+    expect(readFileSync(lockFile(dir), 'utf8')).toBe(other);
+  });
+});
+
+describe('socketPlace', () => {
+  it('puts the socket beside the data when the path fits, else in a folder of its own under the temporary directory', () => {
+    const short = freshDir();
+    expect(socketPlace(short).path).toBe(path.join(short, 'pglite.sock'));
+    const long = path.join(short, 'd'.repeat(100));
+    const place = socketPlace(long);
+    expect(Buffer.byteLength(place.path)).toBeLessThanOrEqual(100);
+    expect(place.path.startsWith(tmpdir())).toBe(true);
+    place.remove();
+    expect(existsSync(path.dirname(place.path))).toBe(false);
+  });
+});
+
+describe('busyMessage', () => {
+  it('names the holder and the way out', () => {
+    const holder = { pid: 42, role: 'server' as const };
+    expect(busyMessage('/data', holder, 'server')).toBe(
+      'the embedded database in /data is in use by another portal (pid 42): stop it first, or set DATABASE_URL'
+    );
+    expect(busyMessage('/data', holder, 'command')).toBe(
+      'cannot reach the embedded database in /data through the running portal (pid 42): stop the server, or set DATABASE_URL'
+    );
+  });
+});

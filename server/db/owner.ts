@@ -1,0 +1,124 @@
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/** Who holds a data folder's embedded database: the portal (serving it on `socket`) or a command. */
+export interface Holder {
+  pid: number;
+  role: 'server' | 'command';
+  socket?: string;
+}
+
+export interface Lock {
+  release(): void;
+}
+
+/** A one-line refusal: the embedded database is someone else's now. */
+export class EmbeddedDatabaseBusy extends Error {}
+
+const LOCK_FILE = 'pglite.lock';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readHolder(file: string): Holder | undefined {
+  try {
+    const holder = JSON.parse(readFileSync(file, 'utf8')) as Partial<Holder>;
+    return typeof holder.pid === 'number' ? (holder as Holder) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function liveHolder(file: string): Holder | undefined {
+  const holder = readHolder(file);
+  return holder && isAlive(holder.pid) ? holder : undefined;
+}
+
+/**
+ * Takes DATA_DIR/pglite.lock for this process, or answers who holds it. The lock appears
+ * whole or not at all: written aside, then hard-linked into place, which fails when one is
+ * there. One left by a process that is gone is moved aside first (only one taker can move a
+ * given file) and taken over.
+ */
+export function takeLock(dataDir: string, mine: Omit<Holder, 'pid'>): Lock | Holder {
+  mkdirSync(dataDir, { recursive: true });
+  const lockFile = path.join(dataDir, LOCK_FILE);
+  const draft = path.join(dataDir, `.${LOCK_FILE}.${process.pid}`);
+  writeFileSync(draft, JSON.stringify({ pid: process.pid, ...mine }));
+  try {
+    for (;;) {
+      try {
+        linkSync(draft, lockFile);
+        return heldLock(lockFile);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const holder = liveHolder(lockFile);
+      if (holder) return holder;
+      const aside = `${draft}.stale`;
+      try {
+        renameSync(lockFile, aside);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw error;
+      }
+      // Between the read and the move another taker may have put a fresh lock there: it goes back.
+      const moved = liveHolder(aside);
+      if (moved) linkSync(aside, lockFile);
+      rmSync(aside, { force: true });
+      if (moved) return moved;
+    }
+  } finally {
+    rmSync(draft, { force: true });
+  }
+}
+
+function heldLock(lockFile: string): Lock {
+  const release = () => {
+    process.off('exit', release);
+    if (readHolder(lockFile)?.pid === process.pid) rmSync(lockFile, { force: true });
+  };
+  // A process that exits without closing the database (process.exit after an error) still lets go.
+  process.on('exit', release);
+  return { release };
+}
+
+/** sun_path holds 108 bytes on Linux, 104 on macOS, the closing NUL included. */
+const MAX_SOCKET_PATH_BYTES = 100;
+
+export interface SocketPlace {
+  path: string;
+  /** Removes what was made for the socket beside the socket file: nothing, or the folder. */
+  remove(): void;
+}
+
+/**
+ * DATA_DIR/pglite.sock, where the data is (its folder's permissions guard both); when that path
+ * is too long for a Unix socket, a folder of the process's own under the system's temporary
+ * directory (mode 0700). Commands find it in the lock either way.
+ */
+export function socketPlace(dataDir: string): SocketPlace {
+  const beside = path.resolve(dataDir, 'pglite.sock');
+  // The socket file itself is the server's to remove (and one left by a crash, to replace).
+  if (Buffer.byteLength(beside) <= MAX_SOCKET_PATH_BYTES) return { path: beside, remove: () => {} };
+  const folder = mkdtempSync(path.join(tmpdir(), 'portal-pglite-'));
+  return { path: path.join(folder, 'socket'), remove: () => rmSync(folder, { recursive: true, force: true }) };
+}
+
+export function busyMessage(dataDir: string, holder: Holder, as: Holder['role']): string {
+  const where = `the embedded database in ${path.resolve(dataDir)}`;
+  if (as === 'command' && holder.role === 'server') {
+    return `cannot reach ${where} through the running portal (pid ${holder.pid}): stop the server, or set DATABASE_URL`;
+  }
+  if (as === 'command') return `${where} is in use by another command (pid ${holder.pid}): run this one when it has finished, or set DATABASE_URL`;
+  if (holder.role === 'server') return `${where} is in use by another portal (pid ${holder.pid}): stop it first, or set DATABASE_URL`;
+  return `${where} is in use by a command (pid ${holder.pid}): start the portal when it has finished`;
+}
