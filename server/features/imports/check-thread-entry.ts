@@ -1,20 +1,27 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { checkRows, type RowCheckJob } from './row-check.js';
-import { BATCHES_AHEAD } from './check-thread.js';
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import { BATCHES_AHEAD, type CheckThreadJob } from './check-thread.js';
+import { checkRows } from './row-check.js';
 
-// A batch may go while fewer than BATCHES_AHEAD are unanswered; the import thread answers each one as it takes it.
-const port = parentPort!;
-let unanswered = 0;
-let answered: (() => void) | undefined;
-port.on('message', () => {
-  unanswered -= 1;
-  answered?.();
-});
+/**
+ * One file at a time, each with a channel of its own: a batch goes while fewer than
+ * BATCHES_AHEAD are untaken, and the import thread says when it takes one. A failure is left
+ * uncaught: the thread ends and the import thread reports it.
+ */
+async function check({ job, port }: CheckThreadJob & { port: MessagePort }) {
+  let untaken = 0;
+  let taken: (() => void) | undefined;
+  port.on('message', () => {
+    untaken -= 1;
+    taken?.();
+  });
+  await checkRows(job, async (message) => {
+    if (message.type === 'rows') {
+      while (untaken >= BATCHES_AHEAD) await new Promise<void>((resolve) => (taken = resolve));
+      untaken += 1;
+    }
+    port.postMessage(message);
+  });
+  port.close();
+}
 
-await checkRows(workerData as RowCheckJob, async (message) => {
-  if (message.type === 'rows') {
-    while (unanswered >= BATCHES_AHEAD) await new Promise<void>((resolve) => (answered = resolve));
-    unanswered += 1;
-  }
-  port.postMessage(message);
-});
+parentPort!.on('message', (message: CheckThreadJob & { port: MessagePort }) => void check(message));
