@@ -28,15 +28,25 @@ export interface UploadResult extends ImportResult {
   report: string;
 }
 
-/** Copies the upload to disk, hashing it on the way: importFiles reads a path, as it does for the CLI. */
+/** What the upload is hashed and written by at a time: the form hands the file over as one piece of up to 32 MiB. */
+const WRITE_SLICE_BYTES = 1024 * 1024;
+
+/**
+ * Copies the upload to disk, hashing it on the way: importFiles reads a path, as it does for
+ * the CLI. Slice by slice, each written before the next is hashed: hashing 32 MiB at once
+ * would hold every other request up.
+ */
 async function writeUpload(file: File, target: string): Promise<string> {
   const hash = createHash('sha256');
   const handle = await open(target, 'wx');
   try {
     const reader = file.stream().getReader();
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      hash.update(chunk.value);
-      await handle.write(chunk.value);
+      for (let start = 0; start < chunk.value.length; start += WRITE_SLICE_BYTES) {
+        const slice = chunk.value.subarray(start, start + WRITE_SLICE_BYTES);
+        hash.update(slice);
+        await handle.write(slice);
+      }
     }
   } finally {
     await handle.close();
