@@ -49,6 +49,8 @@ describe(`checking an upload on ${driverName}`, () => {
     const handle = await openDatabase(database.target);
     await migrate(handle.db);
     const { password } = await createStaff({ db: handle.db, now: new Date() }, commandLine, { email: 'admin@city.example.jp', role: 'admin' });
+    // Not empty: an empty embedded database would get the demo utility first, a long start on a busy machine.
+    await importMemberFaucets(handle.db);
     await handle.close();
     server = await startServer({ ...database.env, ORIGIN: origin });
     admin = createClient(server.baseUrl, origin);
