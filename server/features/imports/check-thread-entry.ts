@@ -1,5 +1,5 @@
-import { parentPort, type MessagePort } from 'node:worker_threads';
-import { BATCHES_AHEAD, type CheckThreadJob } from './check-thread.js';
+import { parentPort } from 'node:worker_threads';
+import { BATCHES_AHEAD, type CheckThreadRequest } from './check-thread.js';
 import { checkRows } from './row-check.js';
 
 /**
@@ -7,7 +7,7 @@ import { checkRows } from './row-check.js';
  * BATCHES_AHEAD are untaken, and the import thread says when it takes one. A failure is left
  * uncaught: the thread ends and the import thread reports it.
  */
-async function check({ job, port }: CheckThreadJob & { port: MessagePort }) {
+async function check({ job, port }: CheckThreadRequest) {
   let untaken = 0;
   let taken: (() => void) | undefined;
   port.on('message', () => {
@@ -24,4 +24,4 @@ async function check({ job, port }: CheckThreadJob & { port: MessagePort }) {
   port.close();
 }
 
-parentPort!.on('message', (message: CheckThreadJob & { port: MessagePort }) => void check(message));
+parentPort!.on('message', (request: CheckThreadRequest) => void check(request));

@@ -1,5 +1,5 @@
 import { on } from 'node:events';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { RowCheckJob, RowCheckMessage } from './row-check.js';
 
 /** Batches of rows the checking thread may send before the import takes them: one being written, one waiting. */
@@ -8,8 +8,10 @@ export const BATCHES_AHEAD = 2;
 /** The checking thread's heap: it streams the file, so a file's size never reaches it; a runaway check stops here instead of taking the server. */
 const HEAP_MB = 256;
 
-export interface CheckThreadJob {
+/** What the thread is given for each file: the file, and the channel its messages go back by. */
+export interface CheckThreadRequest {
   job: RowCheckJob;
+  port: MessagePort;
 }
 
 /** The checking thread failed (a crash, its heap full): the import stops with nothing written. */
@@ -53,14 +55,16 @@ export function checkRowsOnThread(job: RowCheckJob): { messages: AsyncGenerator<
     let worker: Worker | undefined;
     let failure: unknown;
     let finished = false;
-    const fail = (error: unknown) => {
-      failure = error ?? new Error('the thread ended');
+    const fail = (cause: unknown) => {
+      failure ??= cause;
       channel.port1.close();
     };
+    const exited = (code: number) => fail(new Error(`the thread exited with code ${code}`));
     try {
       worker = checkingThread();
-      worker.on('error', fail).on('exit', fail);
-      worker.postMessage({ job, port: channel.port2 }, [channel.port2]);
+      worker.on('error', fail).on('exit', exited);
+      const request: CheckThreadRequest = { job, port: channel.port2 };
+      worker.postMessage(request, [channel.port2]);
       for await (const [message] of on(channel.port1, 'message', { close: ['close'] })) {
         yield message as RowCheckMessage;
         if ((message as RowCheckMessage).type === 'done') {
@@ -70,7 +74,7 @@ export function checkRowsOnThread(job: RowCheckJob): { messages: AsyncGenerator<
       }
       throw new RowCheckFailed('the file check thread failed', { cause: failure });
     } finally {
-      worker?.off('error', fail).off('exit', fail);
+      worker?.off('error', fail).off('exit', exited);
       channel.port1.close();
       // Stopped before its done (a failure on either side): whatever the thread was doing goes with it.
       if (worker && !finished) await worker.terminate();

@@ -117,6 +117,8 @@ async function stageFile(
     log.addLine(error.line, [malformedCsv(error.line, error.code)]);
     return { log };
   }
+  // Only the header is read here: the rows go by COPY or through the checking thread, each reading the file anew.
+  source.close();
   const header = checkHeader(file.kind, source.header);
   if (header.missing.length > 0) {
     log.addLine(
@@ -138,13 +140,11 @@ async function stageFile(
         })
       : undefined;
   if (copied) {
-    source.close();
     report.rowsRead = copied.rowsRead;
     report.sha256 = copied.sha256;
     options.onProgress?.(file.kind, report.rowsRead);
     return { log, checks: copied.keysAscending ? target.databaseChecks.filter((check) => !check.repeatedKey) : target.databaseChecks };
   }
-  source.close();
   // One batch is written while the checking thread reads the next: the database and the parser work at once.
   let inFlight: Promise<unknown> = Promise.resolve();
   let checked: ProblemLog | undefined;
