@@ -2,7 +2,7 @@ import { validateRow, type ImportKind, type Problem, type RowRules } from '../..
 import { ProblemLog, type ProblemLogState } from '../../domain/problem-log.js';
 import type { RowsByKind } from '../../../src/lib/shared/billing-rows.js';
 import { CsvSyntaxError, MAX_RECORD_CHARS, openCsv, type CsvRecord, type Encoding } from './source.js';
-import { targets, type Target } from './targets.js';
+import { stagingRecord } from './staging.js';
 
 /** Rows go to the staging table this many at a time: one statement each, as one JSON value. */
 const BATCH_ROWS = 5000;
@@ -74,7 +74,7 @@ function checkRecord({ line, fields }: CsvRecord, header: string[], job: RowChec
  */
 export async function checkRows(job: RowCheckJob, send: (message: RowCheckMessage) => Promise<void>): Promise<void> {
   const source = await openCsv(job.path, job.encoding);
-  const target: Target<ImportKind> = targets[job.kind];
+  const toStaging: (row: RowsByKind[ImportKind], line: number) => Record<string, unknown> = stagingRecord(job.kind);
   const log = new ProblemLog();
   let rowsRead = 0;
   let batch: Record<string, unknown>[] = [];
@@ -83,7 +83,7 @@ export async function checkRows(job: RowCheckJob, send: (message: RowCheckMessag
       rowsRead += 1;
       if (rowsRead % PROGRESS_EVERY === 0) await send({ type: 'progress', rowsRead });
       const checked = checkRecord(record, source.header, job);
-      if ('row' in checked) batch.push(target.toStaging(checked.row, record.line));
+      if ('row' in checked) batch.push(toStaging(checked.row, record.line));
       else log.addLine(record.line, checked.problems);
       if (batch.length >= BATCH_ROWS) {
         await send({ type: 'rows', json: JSON.stringify(batch) });

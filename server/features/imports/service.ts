@@ -105,7 +105,7 @@ async function stageFile(
   copying: CopyingTransaction,
   file: ImportFile,
   report: FileReport,
-  target: Target<ImportKind>,
+  target: Target,
   options: ImportOptions
 ): Promise<{ log: ProblemLog; checks?: DatabaseCheck[] }> {
   const log = new ProblemLog();
@@ -223,7 +223,7 @@ async function checkAgainstDatabase(tx: Database, checks: DatabaseCheck[], log: 
   );
 }
 
-async function applyFile(tx: Database, target: Target<ImportKind>, report: FileReport, context: ApplyContext) {
+async function applyFile(tx: Database, target: Target, report: FileReport, context: ApplyContext) {
   for (const statement of target.apply) {
     const [counts] = await selectRows<{ inserted?: number; updated?: number }>(tx, statement(context));
     report.inserted += Number(counts?.inserted ?? 0);
