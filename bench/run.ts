@@ -12,6 +12,7 @@ const serverUrl = process.env.DATABASE_URL;
 const benches = {
   import: async () => (await import('./import-readings.js')).benchImportReadings(scratchDatabase),
   'import-bad': async () => (await import('./import-bad-file.js')).benchImportBadFile(scratchDatabase),
+  'upload-check': async () => (await import('./upload-check.js')).benchUploadCheck(scratchDatabase),
   accounts: async () => (await import('./accounts.js')).benchAccounts(),
   'failed-login': async () => (await import('./failed-login-timing.js')).benchFailedLoginTiming(),
   sync: async () => (await import('./sync.js')).benchSync(),

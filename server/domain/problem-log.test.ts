@@ -42,4 +42,28 @@ describe('ProblemLog', () => {
     expect(badLines).toBe(1);
     expect(listed.map((problem) => problem.value.length)).toEqual([201, 10]);
   });
+
+  it('goes on from its state on another thread exactly as it would have, equal counts in the order first seen', () => {
+    const other = { ja: '水栓番号の形式が正しくありません', en: "the faucet number does not match the utility's format" };
+    // Past the listed lines: one faucet line, then four date lines; on the other thread a date and three faucet lines more.
+    const fill = (log: ProblemLog) => {
+      for (let line = 2; line < 2 + LISTED_BAD_LINES; line += 1) log.addLine(line, [badDate(line)]);
+      log.addLine(LISTED_BAD_LINES + 2, [{ ...badDate(LISTED_BAD_LINES + 2), column: 'faucet_no', reason: other }]);
+      for (let line = LISTED_BAD_LINES + 3; line < LISTED_BAD_LINES + 7; line += 1) log.addLine(line, [badDate(line)]);
+    };
+    const goOn = (log: ProblemLog) => {
+      log.addLine(1, [{ ...badDate(1), column: 'faucet_no', reason: other }]);
+      log.addCounted(3, [{ column: 'faucet_no', rule: other, count: 4 }]);
+    };
+    const original = new ProblemLog();
+    fill(original);
+    const carried = new ProblemLog();
+    fill(carried);
+    const continued = ProblemLog.from(structuredClone(carried.state));
+    goOn(original);
+    goOn(continued);
+    expect(continued.summary()).toEqual(original.summary());
+    expect(continued.summary().unlisted.map((count) => [count.column, count.count])).toEqual([['faucet_no', 5], ['reading_date', 5]]);
+    expect(ProblemLog.from(new ProblemLog().state).isEmpty).toBe(true);
+  });
 });

@@ -23,6 +23,14 @@ export interface ProblemSummary {
   unlisted: RuleCount[];
 }
 
+/** A log as plain data, to carry it to another thread and go on with it there (ProblemLog.from). */
+export interface ProblemLogState {
+  listed: [line: number, problems: Problem[]][];
+  unlistedLines: number;
+  /** In the order first counted: the summary sorts equal counts by it. */
+  unlisted: RuleCount[];
+}
+
 const shorten = (problem: Problem): Problem =>
   problem.value.length <= SHOWN_VALUE_CHARS ? problem : { ...problem, value: `${problem.value.slice(0, SHOWN_VALUE_CHARS)}…` };
 
@@ -38,6 +46,19 @@ export class ProblemLog {
   #highestListed = 0;
   #unlistedLines = 0;
   readonly #unlisted = new Map<string, RuleCount>();
+
+  /** A log that goes on from another's state exactly as the other would have. */
+  static from(state: ProblemLogState): ProblemLog {
+    const log = new ProblemLog();
+    for (const [line, problems] of state.listed) log.#listed.set(line, problems);
+    log.#highestListed = Math.max(0, ...log.#listed.keys());
+    log.addCounted(state.unlistedLines, state.unlisted);
+    return log;
+  }
+
+  get state(): ProblemLogState {
+    return { listed: [...this.#listed], unlistedLines: this.#unlistedLines, unlisted: [...this.#unlisted.values()] };
+  }
 
   get isEmpty(): boolean {
     return this.#listed.size === 0;

@@ -5,7 +5,7 @@ import { selectRows } from '../../db/client.js';
 import { CopyRefused, type CopyingTransaction } from '../../db/copy.js';
 import { plainLines } from '../../domain/import-lines.js';
 import type { ImportKind, RowRules } from '../../domain/import-rows.js';
-import { stagedType } from './targets.js';
+import { stagedType } from './staging.js';
 
 /**
  * Kinds read by COPY when their file is plain; customers have text columns without a plain

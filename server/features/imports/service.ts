@@ -5,10 +5,11 @@ import { selectRows, type Database } from '../../db/client.js';
 import type { JobDeps } from '../../service-deps.js';
 import { importRuns } from '../../db/schema.js';
 import { audit } from '../audit/service.js';
-import type { RowsByKind } from '../../../src/lib/shared/billing-rows.js';
-import { checkHeader, validateRow, type ImportKind, type Problem, type RowRules } from '../../domain/import-rows.js';
+import { checkHeader, type ImportKind, type RowRules } from '../../domain/import-rows.js';
 import { LISTED_BAD_LINES, ProblemLog, type ProblemSummary } from '../../domain/problem-log.js';
-import { CsvSyntaxError, detectEncoding, MAX_RECORD_CHARS, openCsv, type CsvRecord, type CsvSource, type Encoding } from './source.js';
+import { CsvSyntaxError, detectEncoding, openCsv, type CsvSource, type Encoding } from './source.js';
+import { checkRowsOnThread } from './check-thread.js';
+import { malformedCsv, PROGRESS_EVERY } from './row-check.js';
 import { queueDeliveries } from '../notices/service.js';
 import { transactionWithCopy, type CopyingTransaction } from '../../db/copy.js';
 import { stageByCopy } from './copy-stage.js';
@@ -64,9 +65,6 @@ export interface ImportResult {
  */
 export const IMPORT_LOCK_KEY = 727_002;
 
-/** Rows go to the staging table this many at a time: one statement each, as one JSON value. */
-const BATCH_ROWS = 5000;
-const PROGRESS_EVERY = 20_000;
 
 class Rejected extends Error {}
 class DryRunDone extends Error {}
@@ -97,76 +95,30 @@ function unknownColumnWarnings(unknown: string[]): string[] {
   return warnings;
 }
 
-/** The parser stops at the first line that is not CSV: the report says where and why, and that the rest was not read. */
-function malformedCsv(line: number, code: string): Problem {
-  const tooLong = code === 'CSV_MAX_RECORD_SIZE';
-  const limit = MAX_RECORD_CHARS.toLocaleString('en');
-  return {
-    line,
-    column: '',
-    value: '',
-    reason: tooLong
-      ? {
-          ja: `この行から ${limit} 文字を超えても行が終わりません（引用符の閉じ忘れなど）。ここから先は読めませんでした`,
-          en: `a record starting here runs past ${limit} characters (an unclosed quote?); the rest of the file could not be read`
-        }
-      : {
-          ja: 'CSV の形式が正しくありません（引用符の閉じ忘れなど）。ここから先は読めませんでした',
-          en: `malformed CSV (${code}); the rest of the file could not be read`
-        }
-  };
-}
-
-/** Checks one record; returns its staging row, or its problems. */
-function checkRecord(
-  { line, fields }: CsvRecord,
-  header: string[],
-  file: ImportFile,
-  options: ImportOptions
-): { row: RowsByKind[ImportKind] } | { problems: Problem[] } {
-  if (fields.length !== header.length) {
-    return {
-      problems: [
-        {
-          line,
-          column: '',
-          value: fields.join(','),
-          reason: {
-            ja: `列の数（${fields.length}）が見出し行（${header.length}）と違います`,
-            en: `${fields.length} fields where the header has ${header.length}`
-          },
-          rule: { ja: '列の数が見出し行と違います', en: 'the number of fields differs from the header' }
-        }
-      ]
-    };
-  }
-  const record = Object.fromEntries(header.map((name, index) => [name, fields[index]]));
-  const result = validateRow(file.kind, record, line, options.rules);
-  return result.ok ? { row: result.row } : { problems: result.problems };
-}
-
 /**
  * Reads the whole file into the staging table. Good rows are staged even in a file already
  * known to be bad, so that the database checks report their problems too: the report lists
- * every bad line at once. Returns the database checks the staged rows still need, or
- * undefined when the header alone rules the file out.
+ * every bad line at once. Returns the file's bad lines so far and the database checks the
+ * staged rows still need (none when the header alone rules the file out).
  */
 async function stageFile(
   copying: CopyingTransaction,
   file: ImportFile,
   report: FileReport,
-  log: ProblemLog,
-  target: Target<ImportKind>,
+  target: Target,
   options: ImportOptions
-): Promise<DatabaseCheck[] | undefined> {
+): Promise<{ log: ProblemLog; checks?: DatabaseCheck[] }> {
+  const log = new ProblemLog();
   let source: CsvSource;
   try {
     source = await openCsv(file.path, report.encoding);
   } catch (error) {
     if (!(error instanceof CsvSyntaxError)) throw error;
     log.addLine(error.line, [malformedCsv(error.line, error.code)]);
-    return undefined;
+    return { log };
   }
+  // Only the header is read here: the rows go by COPY or through the checking thread, each reading the file anew.
+  source.close();
   const header = checkHeader(file.kind, source.header);
   if (header.missing.length > 0) {
     log.addLine(
@@ -175,7 +127,7 @@ async function stageFile(
     );
   }
   report.warnings = unknownColumnWarnings(header.unknown);
-  if (header.missing.length > 0) return undefined;
+  if (header.missing.length > 0) return { log };
 
   const tx = copying.db;
   await tx.execute(sql.raw(target.createStaging));
@@ -188,45 +140,36 @@ async function stageFile(
         })
       : undefined;
   if (copied) {
-    source.close();
     report.rowsRead = copied.rowsRead;
     report.sha256 = copied.sha256;
     options.onProgress?.(file.kind, report.rowsRead);
-    return copied.keysAscending ? target.databaseChecks.filter((check) => !check.repeatedKey) : target.databaseChecks;
+    return { log, checks: copied.keysAscending ? target.databaseChecks.filter((check) => !check.repeatedKey) : target.databaseChecks };
   }
-  let batch: Record<string, unknown>[] = [];
-  // One batch is written while the next is parsed: the database and the parser work at once.
+  // One batch is written while the checking thread reads the next: the database and the parser work at once.
   let inFlight: Promise<unknown> = Promise.resolve();
-  const flush = async () => {
-    await inFlight;
-    if (batch.length === 0) return;
-    const rows = JSON.stringify(batch);
-    batch = [];
-    // Promise.resolve runs drizzle's lazy query exactly once; each .then of the query itself would run it again.
-    inFlight = Promise.resolve(
-      tx.execute(sql`${sql.raw(target.insertStaging)} (${rows}::json) as input(${sql.raw(target.stagingColumnList)})`)
-    );
-    // Awaited at the next flush; this only keeps a failure from counting as unhandled meanwhile.
-    inFlight.catch(() => {});
-  };
-  try {
-    for await (const record of source.records) {
-      report.rowsRead += 1;
-      if (report.rowsRead % PROGRESS_EVERY === 0) options.onProgress?.(file.kind, report.rowsRead);
-      const checked = checkRecord(record, source.header, file, options);
-      if ('row' in checked) batch.push(target.toStaging(checked.row, record.line));
-      else log.addLine(record.line, checked.problems);
-      if (batch.length >= BATCH_ROWS) await flush();
+  let checked: ProblemLog | undefined;
+  const checking = checkRowsOnThread({ kind: file.kind, path: file.path, encoding: report.encoding, rules: options.rules });
+  for await (const message of checking.messages) {
+    if (message.type === 'progress') options.onProgress?.(file.kind, message.rowsRead);
+    if (message.type === 'rows') {
+      await inFlight;
+      // Promise.resolve runs drizzle's lazy query exactly once; each .then of the query itself would run it again.
+      inFlight = Promise.resolve(
+        tx.execute(sql`${sql.raw(target.insertStaging)} (${message.json}::json) as input(${sql.raw(target.stagingColumnList)})`)
+      );
+      // Awaited before the next batch; this only keeps a failure from counting as unhandled meanwhile.
+      inFlight.catch(() => {});
+      checking.took();
     }
-  } catch (error) {
-    if (!(error instanceof CsvSyntaxError)) throw error;
-    log.addLine(error.line, [malformedCsv(error.line, error.code)]);
+    if (message.type === 'done') {
+      report.rowsRead = message.rowsRead;
+      report.sha256 = message.sha256;
+      checked = ProblemLog.from(message.problems);
+      options.onProgress?.(file.kind, report.rowsRead);
+    }
   }
-  options.onProgress?.(file.kind, report.rowsRead);
-  report.sha256 = source.sha256();
-  await flush();
   await inFlight;
-  return target.databaseChecks;
+  return { log: checked!, checks: target.databaseChecks };
 }
 
 interface FoundRow {
@@ -280,7 +223,7 @@ async function checkAgainstDatabase(tx: Database, checks: DatabaseCheck[], log: 
   );
 }
 
-async function applyFile(tx: Database, target: Target<ImportKind>, report: FileReport, context: ApplyContext) {
+async function applyFile(tx: Database, target: Target, report: FileReport, context: ApplyContext) {
   for (const statement of target.apply) {
     const [counts] = await selectRows<{ inserted?: number; updated?: number }>(tx, statement(context));
     report.inserted += Number(counts?.inserted ?? 0);
@@ -315,8 +258,7 @@ export async function importFiles({ db, now }: JobDeps, files: ImportFile[], opt
         const report = emptyReport(file, file.encoding ?? (await detectEncoding(file.path)));
         reports.push(report);
         const target = targets[file.kind];
-        const log = new ProblemLog();
-        const checks = await stageFile(copying, file, report, log, target, options);
+        const { log, checks } = await stageFile(copying, file, report, target, options);
         if (checks) {
           await tx.execute(sql.raw(`analyze ${target.table}`));
           await checkAgainstDatabase(tx, checks, log);

@@ -11,6 +11,13 @@ export type Encoding = 'utf8' | 'sjis';
 const SNIFF_BYTES = 64 * 1024;
 
 /**
+ * What the file is read by at a time. The parser takes each piece whole, without a pause: the
+ * server's thread reads headers with it (an upload's kind), and a larger piece would hold
+ * every other request up for its parse.
+ */
+const READ_BYTES = 64 * 1024;
+
+/**
  * No billing-system record comes near this; an unclosed quote would otherwise pull the rest
  * of the file into one field, all of it in memory.
  */
@@ -82,7 +89,7 @@ export async function openCsv(path: string, encoding: Encoding): Promise<CsvSour
     }
   });
   // pipeline, not pipe: a parser that gives up also closes the file instead of leaving it paused and open.
-  const file = createReadStream(path, { highWaterMark: 256 * 1024 });
+  const file = createReadStream(path, { highWaterMark: READ_BYTES });
   pipeline(
     file,
     hashing,

@@ -1,9 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { rowColumns, type Column, type ColumnType, type RowsByKind } from '../../../src/lib/shared/billing-rows.js';
+import { rowColumns } from '../../../src/lib/shared/billing-rows.js';
 import type { UtilityProfile } from '../../config.js';
 import { CURRENT_TRANSACTION_VERSION } from '../../db/schema.js';
 import type { ImportKind, Reason } from '../../domain/import-rows.js';
 import { noticesOfUpsert, usageAlerts } from '../notices/import-notices.js';
+import { dataColumns, type DataColumn } from './staging.js';
 
 /** A refusal only the database can find, once the whole file is staged. */
 export interface DatabaseCheck {
@@ -26,7 +27,7 @@ export interface ApplyContext {
  * set-based checks against what the database already holds, and set-based statements that
  * apply the file. All SQL here is built from the constants below, never from file content.
  */
-export interface Target<K extends ImportKind> {
+export interface Target {
   /** The staging table, analysed once filled: a temp table has no statistics to plan the checks by. */
   table: string;
   /** The tables applying a file writes, analysed after the import so the next plans see the new rows. */
@@ -35,63 +36,20 @@ export interface Target<K extends ImportKind> {
   /** Completed with `(<json>::json) as input(<stagingColumnList>)`. */
   insertStaging: string;
   stagingColumnList: string;
-  toStaging(row: RowsByKind[K], line: number): Record<string, unknown>;
   databaseChecks: DatabaseCheck[];
   /** Each returns one row with optional inserted / updated counts. */
   apply: ((context: ApplyContext) => SQL)[];
 }
 
-interface DataColumn {
-  column: string;
-  type: 'text' | 'int' | 'date' | 'numeric';
-  field: string;
-  /** The row holds tenths, the table the decimal number itself. */
-  tenths: boolean;
-}
-
-const pgTypes: Record<Exclude<ColumnType, { oneOf: readonly string[] }>, DataColumn['type']> = {
-  faucetNo: 'text',
-  period: 'text',
-  date: 'date',
-  text: 'text',
-  phone: 'text',
-  postalCode: 'text',
-  yen: 'int',
-  meterTenths: 'numeric',
-  usageTenths: 'int',
-  meterSize: 'int'
-};
-
-/** The type a column is staged as, by either path (copy-stage.ts). */
-export const stagedType = (column: Column): DataColumn['type'] => (typeof column.type === 'string' ? pgTypes[column.type] : 'text');
-
-/** A file's columns as its table stores them; the faucet number is staged apart, since the tables hold the faucet's id. */
-const dataColumns = (columns: readonly Column[]): DataColumn[] =>
-  columns
-    .filter((column) => column.type !== 'faucetNo')
-    .map((column) => ({
-      column: column.db,
-      type: stagedType(column),
-      field: column.field,
-      tenths: column.type === 'meterTenths'
-    }));
-
-function stagingParts<K extends ImportKind>(kind: K, columns: DataColumn[]) {
+/** The staging table the checked rows go to (each as staging.ts's stagingRecord makes it). */
+function stagingParts(kind: ImportKind, columns: DataColumn[]) {
   const table = `staging_${kind}`;
   const list = ['line int', 'faucet_no text', ...columns.map((column) => `${column.column} ${column.type}`)].join(', ');
   return {
     table,
     createStaging: `create temp table ${table} (${list}) on commit drop`,
     insertStaging: `insert into ${table} select * from json_to_recordset`,
-    stagingColumnList: list,
-    toStaging(row: RowsByKind[K], line: number) {
-      const record: Record<string, unknown> = { line, faucet_no: (row as { faucetNo: string }).faucetNo };
-      for (const column of columns) {
-        const value = (row as Record<string, unknown>)[column.field];
-        record[column.column] = column.tenths ? (value as number) / 10 : value;
-      }
-      return record;
-    }
+    stagingColumnList: list
   };
 }
 
@@ -123,7 +81,7 @@ const unknownFaucetCheck = (table: string): DatabaseCheck => ({
  * Readings, bills and payments: one row per faucet and period, replaced when it changes. The
  * rows the upsert inserts or changes make their notices in the same statement.
  */
-function periodTarget<K extends 'readings' | 'bills' | 'payments'>(kind: K): Target<K> {
+function periodTarget(kind: 'readings' | 'bills' | 'payments'): Target {
   const columns = dataColumns(rowColumns[kind]);
   const parts = stagingParts(kind, columns);
   const names = columns.map((column) => column.column);
@@ -171,7 +129,7 @@ function periodTarget<K extends 'readings' | 'bills' | 'payments'>(kind: K): Tar
  * one ends the day before, so neither holder sees the other's periods. An earlier one would
  * reopen a past holder's window, so it is refused.
  */
-function customersTarget(): Target<'customers'> {
+function customersTarget(): Target {
   const contractColumns = dataColumns(rowColumns.customers);
   const parts = stagingParts('customers', contractColumns);
   const names = contractColumns.map((column) => column.column);
@@ -225,7 +183,7 @@ function customersTarget(): Target<'customers'> {
   };
 }
 
-export const targets: { [K in ImportKind]: Target<K> } = {
+export const targets: Record<ImportKind, Target> = {
   customers: customersTarget(),
   readings: periodTarget('readings'),
   bills: periodTarget('bills'),

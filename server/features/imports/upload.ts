@@ -4,9 +4,11 @@ import path from 'node:path';
 import type { UtilityProfile } from '../../config.js';
 import { checkHeader, importKinds, type ImportKind } from '../../domain/import-rows.js';
 import { RefusalError } from '../../errors.js';
-import type { JobDeps } from '../../service-deps.js';
+import { errorKind } from '../../db/errors.js';
+import type { ServiceDeps } from '../../service-deps.js';
 import type { StaffMember } from '../../staff-sessions.js';
 import { importKindNames, uploadProblem, type UploadEncoding } from '../../../src/lib/shared/import-upload.js';
+import { RowCheckFailed } from './check-thread.js';
 import { formatReport } from './report.js';
 import { importFiles, type ImportResult } from './service.js';
 import { CsvSyntaxError, detectEncoding, openCsv, type Encoding } from './source.js';
@@ -26,15 +28,25 @@ export interface UploadResult extends ImportResult {
   report: string;
 }
 
-/** Copies the upload to disk, hashing it on the way: importFiles reads a path, as it does for the CLI. */
+/** What the upload is hashed and written by at a time: the form hands the file over as one piece of up to 32 MiB. */
+const WRITE_SLICE_BYTES = 1024 * 1024;
+
+/**
+ * Copies the upload to disk, hashing it on the way: importFiles reads a path, as it does for
+ * the CLI. Slice by slice, each written before the next is hashed: hashing 32 MiB at once
+ * would hold every other request up.
+ */
 async function writeUpload(file: File, target: string): Promise<string> {
   const hash = createHash('sha256');
   const handle = await open(target, 'wx');
   try {
     const reader = file.stream().getReader();
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      hash.update(chunk.value);
-      await handle.write(chunk.value);
+      for (let start = 0; start < chunk.value.length; start += WRITE_SLICE_BYTES) {
+        const slice = chunk.value.subarray(start, start + WRITE_SLICE_BYTES);
+        hash.update(slice);
+        await handle.write(slice);
+      }
     }
   } finally {
     await handle.close();
@@ -54,6 +66,11 @@ async function kindsOfHeader(file: string, encoding: Encoding): Promise<ImportKi
     throw error;
   }
 }
+
+const checkStopped = {
+  ja: 'ファイルの確認が途中で止まりました。データベースは変更していません。もう一度お試しいただき、続く場合は npm run import で取り込んでください',
+  en: 'Checking the file stopped part-way; nothing was changed. Try again, and if it happens again import it with npm run import'
+};
 
 /** Where uploads wait for the call that imports them. */
 export const uploadsDirOf = (dataDir: string) => path.join(dataDir, 'uploads');
@@ -89,7 +106,7 @@ export async function sweepAbandonedUploads(uploadsDir: string, now: Date): Prom
  * unseen. The upload lives on disk in a folder of its own under `uploadsDir` for the call only.
  */
 export async function importUpload(
-  deps: JobDeps,
+  deps: Pick<ServiceDeps, 'db' | 'now' | 'logger'>,
   importing: { profile: UtilityProfile; uploadsDir: string },
   staff: StaffMember,
   upload: Upload
@@ -121,6 +138,11 @@ export async function importUpload(
       ranBy: staff.email,
       staffId: staff.staffId,
       dryRun: upload.previewed === undefined
+    }).catch((error: unknown) => {
+      if (!(error instanceof RowCheckFailed)) throw error;
+      // The error's kind only: its message may quote the file.
+      deps.logger.error({ ...errorKind(error.cause) }, 'import file check failed');
+      throw new RefusalError('bad-input', checkStopped, 'file');
     });
     return { ...result, sha256, report: formatReport(result) };
   } finally {
