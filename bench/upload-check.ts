@@ -62,7 +62,7 @@ export async function benchUploadCheck(scratch: () => Promise<{ url: string; dro
   const database = await scratch();
   try {
     const dataDir = freshDataDir();
-    const handle = await openDatabase(configuredTarget(loadConfig({ DATABASE_URL: database.url, DATA_DIR: dataDir })));
+    const handle = await openDatabase(configuredTarget(loadConfig({ DATABASE_URL: database.url, DATA_DIR: dataDir }), 'command'));
     await migrate(handle.db);
     const { password } = await createStaff({ db: handle.db, now: new Date() }, commandLine, { email: ADMIN, role: 'admin' });
     await handle.close();
