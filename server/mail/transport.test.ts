@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOutboxNamer, maskAddress } from './transport.js';
+import { createOutboxNamer, maskAddress, maskAddressesIn } from './transport.js';
 
 describe('maskAddress', () => {
   it('keeps the first character and the domain', () => {
@@ -10,6 +10,18 @@ describe('maskAddress', () => {
   it('reveals nothing of something that is not an address', () => {
     expect(maskAddress('taro')).toBe('***');
     expect(maskAddress('@example.jp')).toBe('***');
+  });
+});
+
+describe('maskAddressesIn', () => {
+  it('masks every address a mail server writes back, in any case and among other words', () => {
+    expect(maskAddressesIn('550 5.1.1 <Taro.Yamada@Example.JP>: Recipient address rejected; also cc hanako@example.jp')).toBe(
+      '550 5.1.1 <T***@Example.JP>: Recipient address rejected; also cc h***@example.jp'
+    );
+  });
+
+  it('leaves text without an address as it is', () => {
+    expect(maskAddressesIn('421 4.7.0 Try again later')).toBe('421 4.7.0 Try again later');
   });
 });
 

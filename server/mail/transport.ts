@@ -35,6 +35,14 @@ export function maskAddress(address: string): string {
 }
 
 /**
+ * Text from a mail server with every address in it masked: a reply may repeat the recipient in
+ * another case, encoded, or beside other addresses, so no exact match of the one sent to will do.
+ */
+export function maskAddressesIn(text: string): string {
+  return text.replace(/[^\s<>()[\],;:"'@]+@[^\s<>()[\],;:"'@]+/g, maskAddress);
+}
+
+/**
  * Outbox file names that sort in send order: UTC time to the millisecond, then a counter for
  * mails within the same millisecond, then random characters so two processes never collide.
  */
@@ -118,7 +126,7 @@ export function createMailer(
         const reason = error instanceof Error ? error.message : String(error);
         const responseCode = error instanceof Error && 'responseCode' in error ? error.responseCode : undefined;
         throw new MailDeliveryError(
-          `mail ${message.kind} to ${maskedTo} was not sent: ${reason.split(message.to).join(maskedTo)}`,
+          `mail ${message.kind} to ${maskedTo} was not sent: ${maskAddressesIn(reason)}`,
           typeof responseCode === 'number' ? responseCode : undefined
         );
       }

@@ -169,4 +169,20 @@ describe(`migrations on ${driverName}`, () => {
     await expect(db.execute(sql`insert into push_subscriptions (customer_id, endpoint, p256dh, auth, created_at)
       select id, 'https://fcm.googleapis.com/fcm/send/y', 'k', 'a', now() from customers`)).rejects.toThrow();
   });
+  it('give one-time passwords handed out before they expired 72 hours from the upgrade, and leave chosen passwords alone', async () => {
+    const { db } = testDb.handle;
+    const left = await migrateUpTo(db, '0016_one_time_passwords_expire');
+    await db.execute(sql`insert into staff (email, role, password_hash, must_change_password, created_at)
+      values ('new@example.jp', 'clerk', 'x', true, now() - interval '30 days'), ('chosen@example.jp', 'admin', 'x', false, now() - interval '30 days')`);
+
+    expect(await migrate(db)).toEqual({ applied: left });
+
+    expect(
+      await selectRows(db, sql`select email, password_expires_at between now() + interval '71 hours' and now() + interval '73 hours' as expires_in_72_hours,
+        password_expires_at is null as never_expires from staff order by email`)
+    ).toEqual([
+      { email: 'chosen@example.jp', expires_in_72_hours: null, never_expires: true },
+      { email: 'new@example.jp', expires_in_72_hours: true, never_expires: false }
+    ]);
+  });
 });
