@@ -69,6 +69,14 @@ const IDLE = 0x49; // 'I'
 /** A client holding the session this long without a word is cut off and its transaction undone. */
 export const IDLE_IN_TURN_MS = 60_000;
 
+/**
+ * The largest message taken from a client. Postgres allows 1 GiB, but each message is copied
+ * whole into PGlite's WebAssembly memory, which one such message would exhaust; an import's
+ * biggest are far smaller (COPY data comes in the file stream's 64 KiB chunks, a batch insert's
+ * Bind at most a few MB).
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
 function message(type: string, body: Buffer): Buffer {
   const head = Buffer.alloc(5);
   head.write(type, 0, 'latin1');
@@ -174,11 +182,21 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => vo
     releaseWhenIdle(rest.subarray(-6));
   };
 
-  /** Takes every whole message off pending; the startup packet has no type byte. */
+  /**
+   * Takes every whole message off pending; the startup packet has no type byte. A length that
+   * cannot be (under its own four bytes) or is too large ends the connection: nothing after it
+   * can be read as messages.
+   */
   const nextMessage = (): Buffer | undefined => {
     const lengthAt = started ? 1 : 0;
     if (pending.length < lengthAt + 4) return undefined;
-    const size = lengthAt + pending.readInt32BE(lengthAt);
+    const length = pending.readInt32BE(lengthAt);
+    if (length < 4 || length > MAX_MESSAGE_BYTES) {
+      pending = Buffer.alloc(0);
+      end();
+      return undefined;
+    }
+    const size = lengthAt + length;
     if (pending.length < size) return undefined;
     const whole = pending.subarray(0, size);
     pending = pending.subarray(size);
@@ -221,6 +239,7 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => vo
   };
 
   socket.on('data', (chunk: Buffer) => {
+    if (ended) return;
     rearm();
     pending = Buffer.concat([pending, chunk]);
     for (let whole = nextMessage(); whole; whole = nextMessage()) {

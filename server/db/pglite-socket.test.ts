@@ -1,0 +1,60 @@
+import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_MESSAGE_BYTES, servePglite, SharedPGlite, type SocketServer } from './pglite-socket.js';
+
+let pglite: SharedPGlite;
+let served: SocketServer;
+let socketPath: string;
+
+beforeAll(async () => {
+  pglite = await SharedPGlite.open('memory://');
+  socketPath = path.join(mkdtempSync(path.join(tmpdir(), 'pglite-socket-')), 'socket');
+  served = await servePglite(pglite, socketPath);
+}, 60_000);
+
+afterAll(async () => {
+  await served?.close();
+  await pglite?.close();
+});
+
+const int32 = (value: number) => {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32BE(value >>> 0);
+  return bytes;
+};
+const STARTUP = (() => {
+  const body = Buffer.concat([int32(196608), Buffer.from('user\0postgres\0database\0postgres\0\0')]);
+  return Buffer.concat([int32(body.length + 4), body]);
+})();
+
+/** Sends bytes on a connection of its own; resolves when the server has closed it. */
+function closedAfter(bytes: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(socketPath, () => socket.write(bytes));
+    socket.on('data', () => {});
+    socket.on('error', reject);
+    socket.on('close', () => resolve());
+  });
+}
+
+const client = () => postgres({ path: socketPath, user: 'postgres', database: 'postgres', max: 1, prepare: false, onnotice: () => {} });
+
+describe('servePglite', () => {
+  it('ends a connection whose message length cannot be, and goes on serving others', async () => {
+    const impossible = [
+      Buffer.alloc(8),
+      Buffer.concat([STARTUP, Buffer.from('Q'), int32(0xffffffff)]),
+      Buffer.concat([STARTUP, Buffer.from('Q'), int32(2), Buffer.from('se')]),
+      Buffer.concat([STARTUP, Buffer.from('Q'), int32(MAX_MESSAGE_BYTES + 1)])
+    ];
+    for (const bytes of impossible) await closedAfter(bytes);
+    const sql = client();
+    expect(await sql`select 1 as one`).toEqual([{ one: 1 }]);
+    await sql.end();
+    expect((await pglite.query('select 2 as two')).rows).toEqual([{ two: 2 }]);
+  });
+});
