@@ -11,18 +11,26 @@ const lockFile = (dir: string) => path.join(dir, 'pglite.lock');
 const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid;
 
 describe('takeLock', () => {
-  it('writes this process into the lock, and answers the holder to a second taker until released', () => {
+  it('writes this process into the lock, and removes it when released', () => {
     const dir = freshDir();
     const lock = takeLock(dir, { role: 'server', socket: '/s' }) as Lock;
     expect(JSON.parse(readFileSync(lockFile(dir), 'utf8'))).toEqual({ pid: process.pid, role: 'server', socket: '/s' });
-    expect(takeLock(dir, { role: 'command' })).toEqual({ pid: process.pid, role: 'server', socket: '/s' });
     lock.release();
     expect(existsSync(lockFile(dir))).toBe(false);
     expect('release' in takeLock(dir, { role: 'command' })).toBe(true);
   });
 
-  it('takes over a lock whose process is gone, or that cannot be read', () => {
-    for (const stale of [JSON.stringify({ pid: deadPid(), role: 'server', socket: '/old' }), '{"pid":']) {
+  it('answers the holder while its process is alive', () => {
+    const dir = freshDir();
+    const holder = { pid: process.ppid, role: 'server', socket: '/s' };
+    writeFileSync(lockFile(dir), JSON.stringify(holder));
+    expect(takeLock(dir, { role: 'command' })).toEqual(holder);
+    expect(JSON.parse(readFileSync(lockFile(dir), 'utf8'))).toEqual(holder);
+  });
+
+  it('takes over a lock whose process is gone, or that names this very pid (a previous life: pid 1 in a container), or that cannot be read', () => {
+    const stales = [{ pid: deadPid(), role: 'server', socket: '/old' }, { pid: process.pid, role: 'server', socket: '/old' }];
+    for (const stale of [...stales.map((holder) => JSON.stringify(holder)), '{"pid":']) {
       const dir = freshDir();
       writeFileSync(lockFile(dir), stale);
       const lock = takeLock(dir, { role: 'command' });

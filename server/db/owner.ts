@@ -18,12 +18,18 @@ export class EmbeddedDatabaseBusy extends Error {}
 
 const LOCK_FILE = 'pglite.lock';
 
+/**
+ * Whether the pid a lock names is another process, alive. Our own pid is a previous life of
+ * ours (in a container the portal is pid 1 at every start), whose lock a crash left behind.
+ */
 function isAlive(pid: number): boolean {
+  if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    // EPERM: alive, under another user.
+    // EPERM: alive, under another user, who may share the folder: taking over wrongly would
+    // corrupt the data, refusing wrongly costs a message.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
