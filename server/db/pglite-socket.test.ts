@@ -57,4 +57,38 @@ describe('servePglite', () => {
     await sql.end();
     expect((await pglite.query('select 2 as two')).rows).toEqual([{ two: 2 }]);
   });
+
+  it("hands the turn back with the session as it was: a client's settings never reach the server's queries", async () => {
+    await pglite.exec(`
+      create table parent (id int primary key);
+      create table child (parent int references parent);
+      create schema elsewhere;
+      create table elsewhere.child (parent int);
+      create table guarded (n int);
+      create function refuse() returns trigger language plpgsql as $$ begin raise exception 'append-only'; end $$;
+      create trigger guarded_no_update before update on guarded for each row execute function refuse();
+      insert into guarded values (1);`);
+    const sql = client();
+    await sql`set session_replication_role = replica`;
+    await sql`set search_path = elsewhere`;
+    await sql`select pg_advisory_lock(42)`;
+    // Idle between its statements, the client has handed the turn back.
+    await expect(pglite.query('insert into child values (1)')).rejects.toThrow(/foreign key/);
+    await expect(pglite.query('update guarded set n = 2')).rejects.toThrow(/append-only/);
+    const { rows } = await pglite.query(`select current_setting('search_path') as path, (select count(*)::int from pg_locks where locktype = 'advisory') as locks`);
+    expect(rows).toEqual([{ path: 'public', locks: 0 }]);
+    await sql.end();
+  });
+
+  it("leaves a connected client's prepared statements alone when another disconnects", async () => {
+    const preparing = postgres({ path: socketPath, user: 'postgres', database: 'postgres', max: 1, prepare: true, onnotice: () => {} });
+    expect(await preparing`select ${1}::int as one`).toEqual([{ one: 1 }]);
+    const other = client();
+    await other`select 1`;
+    await other.end();
+    // postgres.js would prepare anew on a missing statement, hiding the loss from it.
+    const { rows } = await pglite.query(`select count(*)::int as prepared from pg_prepared_statements where statement like 'select $1::int as one'`);
+    expect(rows).toEqual([{ prepared: 1 }]);
+    await preparing.end();
+  });
 });

@@ -94,12 +94,21 @@ const SYNC_MESSAGE = message('S', Buffer.alloc(0));
 const simpleQuery = (text: string) => message('Q', Buffer.from(`${text}\0`));
 
 /**
+ * What a client may have changed in the session that would reach the server's own queries once
+ * the turn is theirs: settings (session_replication_role = replica would skip the triggers and
+ * foreign keys of the server's writes), a role, session advisory locks. Undone whenever a client
+ * hands the turn back. Named prepared statements are left: commands send none (their connection
+ * does not prepare), and dropping them would break those of other clients still connected.
+ */
+const RESET_SESSION_STATE = simpleQuery('reset session authorization; reset all; select pg_advisory_unlock_all()');
+
+/**
  * Leaves any COPY, ends any transaction, then drops what the client set up in the session. The
  * first rollback comes before the Sync, which would commit a statement executed without one;
  * the second ends a transaction whose error had the first one skipped until that Sync.
  */
 async function resetSession(pglite: PGlite): Promise<void> {
-  for (const step of [COPY_FAIL_MESSAGE, simpleQuery('rollback'), SYNC_MESSAGE, simpleQuery('rollback'), simpleQuery('discard all')]) {
+  for (const step of [COPY_FAIL_MESSAGE, simpleQuery('rollback'), SYNC_MESSAGE, simpleQuery('rollback'), simpleQuery('close all; unlisten *'), RESET_SESSION_STATE]) {
     await pglite.execProtocolRaw(new Uint8Array(step));
   }
 }
@@ -152,10 +161,11 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => vo
     if (!socket.destroyed) socket.write(data);
   };
 
-  /** Gives the turn back once the session is out of any transaction and COPY. */
-  const releaseWhenIdle = (tail: Buffer) => {
-    if (tail.length === 6 && tail[0] === READY_FOR_QUERY && tail.readInt32BE(1) === 5 && tail[5] === IDLE) {
-      release?.();
+  /** Gives the turn back once the session is out of any transaction and COPY, as it was. */
+  const releaseWhenIdle = async (tail: Buffer) => {
+    if (tail.length === 6 && tail[0] === READY_FOR_QUERY && tail.readInt32BE(1) === 5 && tail[5] === IDLE && release) {
+      await pglite.execProtocolRaw(new Uint8Array(RESET_SESSION_STATE));
+      release();
       release = undefined;
     }
     rearm();
@@ -170,7 +180,7 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => vo
         tail = Buffer.concat([tail, Buffer.from(data)]).subarray(-6);
       }
     });
-    releaseWhenIdle(tail);
+    await releaseWhenIdle(tail);
   };
 
   const finishCopy = async (statementAndData: Buffer) => {
@@ -179,7 +189,7 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => vo
     // The CopyInResponse went out already, ours.
     const rest = answer[0] === COPY_IN_RESPONSE ? answer.subarray(1 + answer.readInt32BE(1)) : answer;
     reply(rest);
-    releaseWhenIdle(rest.subarray(-6));
+    await releaseWhenIdle(rest.subarray(-6));
   };
 
   /**
