@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -90,5 +90,29 @@ describe('servePglite', () => {
     const { rows } = await pglite.query(`select count(*)::int as prepared from pg_prepared_statements where statement like 'select $1::int as one'`);
     expect(rows).toEqual([{ prepared: 1 }]);
     await preparing.end();
+  });
+
+  it('is created for its owner alone', () => {
+    expect(statSync(socketPath).mode & 0o077).toBe(0);
+  });
+
+  it('cuts off a client that holds its turn too long however busy it keeps it, undoing its transaction', async () => {
+    await pglite.exec('create table held (n int)');
+    const shortPath = `${socketPath}-short`;
+    const short = await servePglite(pglite, shortPath, 500);
+    const sql = postgres({ path: shortPath, user: 'postgres', database: 'postgres', max: 1, prepare: false, onnotice: () => {} });
+    const reserved = await sql.reserve();
+    await reserved`begin`;
+    await reserved`insert into held values (1)`;
+    const cutOff = (async () => {
+      for (;;) {
+        await reserved`select 1`;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    await expect(cutOff).rejects.toThrow();
+    expect((await pglite.query('select count(*)::int as n from held')).rows).toEqual([{ n: 0 }]);
+    await sql.end({ timeout: 0 });
+    await short.close();
   });
 });

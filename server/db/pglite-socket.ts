@@ -1,4 +1,4 @@
-import { chmodSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 
@@ -70,6 +70,13 @@ const IDLE = 0x49; // 'I'
 export const IDLE_IN_TURN_MS = 60_000;
 
 /**
+ * However busy it keeps it, a client holding the session this long is cut off the same way: the
+ * portal's requests wait meanwhile. The largest import measured (2.4 million readings, bench
+ * scale-large) takes under a minute; ten leave room for a slower machine.
+ */
+export const MAX_TURN_MS = 10 * 60_000;
+
+/**
  * The largest message taken from a client. Postgres allows 1 GiB, but each message is copied
  * whole into PGlite's WebAssembly memory, which one such message would exhaust; an import's
  * biggest are far smaller (COPY data comes in the file stream's 64 KiB chunks, a batch insert's
@@ -120,11 +127,12 @@ async function resetSession(pglite: PGlite): Promise<void> {
  * statement (in memory once, as PGlite's own COPY takes a whole Blob). Any other statement gets
  * a CopyFail behind it, so one that starts a COPY unrecognised here fails instead.
  */
-function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => void): void {
+function serveConnection(pglite: SharedPGlite, socket: Socket, turnMs: number, onEnded: () => void): void {
   let pending = Buffer.alloc(0);
   let started = false;
   let release: (() => void) | undefined;
   let idleTimer: NodeJS.Timeout | undefined;
+  let turnTimer: NodeJS.Timeout | undefined;
   let ended = false;
   let copying: Buffer[] | undefined;
   let work: Promise<void> = Promise.resolve();
@@ -133,6 +141,7 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => vo
     if (ended) return;
     ended = true;
     clearTimeout(idleTimer);
+    clearTimeout(turnTimer);
     socket.destroy();
     work = work.then(async () => {
       const held = release ?? (await pglite.turns.take());
@@ -153,7 +162,10 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => vo
   };
 
   const holdTurn = async () => {
-    release ??= await pglite.turns.take();
+    if (!release) {
+      release = await pglite.turns.take();
+      turnTimer = setTimeout(end, turnMs);
+    }
     rearm();
   };
 
@@ -165,6 +177,7 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => vo
   const releaseWhenIdle = async (tail: Buffer) => {
     if (tail.length === 6 && tail[0] === READY_FOR_QUERY && tail.readInt32BE(1) === 5 && tail[5] === IDLE && release) {
       await pglite.execProtocolRaw(new Uint8Array(RESET_SESSION_STATE));
+      clearTimeout(turnTimer);
       release();
       release = undefined;
     }
@@ -266,12 +279,12 @@ export interface SocketServer {
 }
 
 /** Serves pglite's session on a Unix socket that only this user can open. */
-export async function servePglite(pglite: SharedPGlite, socketPath: string): Promise<SocketServer> {
+export async function servePglite(pglite: SharedPGlite, socketPath: string, turnMs = MAX_TURN_MS): Promise<SocketServer> {
   const connections = new Set<Socket>();
   const idle = new Set<() => void>();
   const server: Server = createServer((socket) => {
     connections.add(socket);
-    serveConnection(pglite, socket, () => {
+    serveConnection(pglite, socket, turnMs, () => {
       connections.delete(socket);
       if (connections.size === 0) for (const resolve of idle) resolve();
     });
@@ -279,12 +292,17 @@ export async function servePglite(pglite: SharedPGlite, socketPath: string): Pro
   rmSync(socketPath, { force: true });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(socketPath, () => {
-      server.off('error', reject);
-      resolve();
-    });
+    // The socket is bound within listen(), so it is created owner-only: no moment open to others.
+    const umask = process.umask(0o077);
+    try {
+      server.listen(socketPath, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    } finally {
+      process.umask(umask);
+    }
   });
-  chmodSync(socketPath, 0o600);
   return {
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
