@@ -75,8 +75,8 @@ function preparingParameterised(client: postgres.Sql): postgres.Sql {
   });
 }
 
-function postgresHandle(client: postgres.Sql): DatabaseHandle {
-  const db = drizzlePostgres(preparingParameterised(client), { schema }) as unknown as Database;
+function postgresHandle(client: postgres.Sql, prepare = true): DatabaseHandle {
+  const db = drizzlePostgres(prepare ? preparingParameterised(client) : client, { schema }) as unknown as Database;
   return {
     db,
     driver: 'postgres',
@@ -103,14 +103,15 @@ function pgliteHandle(client: PGlite, before: () => Promise<void> = async () => 
 async function throughSocket(dataDir: string, holder: Holder & { socket: string }): Promise<DatabaseHandle> {
   // A socket nobody listens on fails at once; a portal busy in a long transaction (an upload's
   // import) answers the log-in when its turn ends, which the command waits for.
-  const client = postgres({ path: holder.socket, user: 'postgres', database: 'postgres', max: 1, onnotice: () => {}, connect_timeout: 0 });
+  const client = postgres({ path: holder.socket, user: 'postgres', database: 'postgres', max: 1, prepare: false, onnotice: () => {}, connect_timeout: 0 });
   try {
     await client`select 1`;
   } catch {
     await client.end({ timeout: 0 });
     throw new EmbeddedDatabaseBusy(busyMessage(dataDir, holder, 'command'));
   }
-  return postgresHandle(client);
+  // Unprepared: the one session is shared, and statements named there would outlive this connection.
+  return postgresHandle(client, false);
 }
 
 async function openEmbedded(dataDir: string, as: Holder['role']): Promise<DatabaseHandle> {

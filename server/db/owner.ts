@@ -1,4 +1,4 @@
-import { linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -18,19 +18,33 @@ export class EmbeddedDatabaseBusy extends Error {}
 
 const LOCK_FILE = 'pglite.lock';
 
+/**
+ * Whether the pid a lock names is another process, alive. Our own pid is a previous life of
+ * ours (in a container the portal is pid 1 at every start), whose lock a crash left behind.
+ */
 function isAlive(pid: number): boolean {
+  if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    // EPERM: alive, under another user.
+    // EPERM: alive, under another user, who may share the folder: taking over wrongly would
+    // corrupt the data, refusing wrongly costs a message.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
-function readHolder(file: string): Holder | undefined {
+/** The lock's holder; undefined for one that cannot be read, null when there is no lock. */
+function readHolder(file: string): Holder | undefined | null {
+  let text: string;
   try {
-    const holder = JSON.parse(readFileSync(file, 'utf8')) as Partial<Holder>;
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    const holder = JSON.parse(text) as Partial<Holder>;
     return typeof holder.pid === 'number' ? (holder as Holder) : undefined;
   } catch {
     return undefined;
@@ -42,11 +56,38 @@ function liveHolder(file: string): Holder | undefined {
   return holder && isAlive(holder.pid) ? holder : undefined;
 }
 
+const MUTEX = `${LOCK_FILE}.d`;
+/** Replacing a lock takes a few file operations: a mutex this old was left by a process killed meanwhile. */
+const STALE_MUTEX_MS = 10_000;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Runs work holding DATA_DIR/pglite.lock.d, a folder: mkdir makes it or fails, in one step. */
+function withMutex<T>(dataDir: string, work: () => T): T {
+  const mutex = path.join(dataDir, MUTEX);
+  for (;;) {
+    try {
+      mkdirSync(mutex);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const made = statSync(mutex, { throwIfNoEntry: false })?.mtimeMs;
+    if (made !== undefined && Date.now() - made > STALE_MUTEX_MS) rmSync(mutex, { recursive: true, force: true });
+    Atomics.wait(pause, 0, 0, 5);
+  }
+  try {
+    return work();
+  } finally {
+    rmdirSync(mutex);
+  }
+}
+
 /**
  * Takes DATA_DIR/pglite.lock for this process, or answers who holds it. The lock appears
  * whole or not at all: written aside, then hard-linked into place, which fails when one is
- * there. One left by a process that is gone is moved aside first (only one taker can move a
- * given file) and taken over.
+ * there. One left by a process that is gone is replaced under a mutex: only its holder replaces
+ * a lock, and a dead process's lock changes no other way, so the one read as dead is the one
+ * replaced (renamed over, in one step), never a fresh one another taker has just written.
  */
 export function takeLock(dataDir: string, mine: Omit<Holder, 'pid'>): Lock | Holder {
   mkdirSync(dataDir, { recursive: true });
@@ -63,18 +104,15 @@ export function takeLock(dataDir: string, mine: Omit<Holder, 'pid'>): Lock | Hol
       }
       const holder = liveHolder(lockFile);
       if (holder) return holder;
-      const aside = `${draft}.stale`;
-      try {
-        renameSync(lockFile, aside);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw error;
-      }
-      // Between the read and the move another taker may have put a fresh lock there: it goes back.
-      const moved = liveHolder(aside);
-      if (moved) linkSync(aside, lockFile);
-      rmSync(aside, { force: true });
-      if (moved) return moved;
+      const outcome = withMutex(dataDir, (): Lock | Holder | undefined => {
+        const found = readHolder(lockFile);
+        // Released meanwhile: the slot is open to a link again.
+        if (found === null) return undefined;
+        if (found && isAlive(found.pid)) return found;
+        renameSync(draft, lockFile);
+        return heldLock(lockFile);
+      });
+      if (outcome) return outcome;
     }
   } finally {
     rmSync(draft, { force: true });

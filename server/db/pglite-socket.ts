@@ -1,4 +1,4 @@
-import { chmodSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 
@@ -69,6 +69,21 @@ const IDLE = 0x49; // 'I'
 /** A client holding the session this long without a word is cut off and its transaction undone. */
 export const IDLE_IN_TURN_MS = 60_000;
 
+/**
+ * However busy it keeps it, a client holding the session this long is cut off the same way: the
+ * portal's requests wait meanwhile. The largest import measured (2.4 million readings, bench
+ * scale-large) takes under a minute; ten leave room for a slower machine.
+ */
+export const MAX_TURN_MS = 10 * 60_000;
+
+/**
+ * The largest message taken from a client. Postgres allows 1 GiB, but each message is copied
+ * whole into PGlite's WebAssembly memory, which one such message would exhaust; an import's
+ * biggest are far smaller (COPY data comes in the file stream's 64 KiB chunks, a batch insert's
+ * Bind at most a few MB).
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
 function message(type: string, body: Buffer): Buffer {
   const head = Buffer.alloc(5);
   head.write(type, 0, 'latin1');
@@ -86,12 +101,21 @@ const SYNC_MESSAGE = message('S', Buffer.alloc(0));
 const simpleQuery = (text: string) => message('Q', Buffer.from(`${text}\0`));
 
 /**
+ * What a client may have changed in the session that would reach the server's own queries once
+ * the turn is theirs: settings (session_replication_role = replica would skip the triggers and
+ * foreign keys of the server's writes), a role, session advisory locks. Undone whenever a client
+ * hands the turn back. Named prepared statements are left: commands send none (their connection
+ * does not prepare), and dropping them would break those of other clients still connected.
+ */
+const RESET_SESSION_STATE = simpleQuery('reset session authorization; reset all; select pg_advisory_unlock_all()');
+
+/**
  * Leaves any COPY, ends any transaction, then drops what the client set up in the session. The
  * first rollback comes before the Sync, which would commit a statement executed without one;
  * the second ends a transaction whose error had the first one skipped until that Sync.
  */
 async function resetSession(pglite: PGlite): Promise<void> {
-  for (const step of [COPY_FAIL_MESSAGE, simpleQuery('rollback'), SYNC_MESSAGE, simpleQuery('rollback'), simpleQuery('discard all')]) {
+  for (const step of [COPY_FAIL_MESSAGE, simpleQuery('rollback'), SYNC_MESSAGE, simpleQuery('rollback'), simpleQuery('close all; unlisten *'), RESET_SESSION_STATE]) {
     await pglite.execProtocolRaw(new Uint8Array(step));
   }
 }
@@ -103,11 +127,12 @@ async function resetSession(pglite: PGlite): Promise<void> {
  * statement (in memory once, as PGlite's own COPY takes a whole Blob). Any other statement gets
  * a CopyFail behind it, so one that starts a COPY unrecognised here fails instead.
  */
-function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => void): void {
+function serveConnection(pglite: SharedPGlite, socket: Socket, turnMs: number, onEnded: () => void): void {
   let pending = Buffer.alloc(0);
   let started = false;
   let release: (() => void) | undefined;
   let idleTimer: NodeJS.Timeout | undefined;
+  let turnTimer: NodeJS.Timeout | undefined;
   let ended = false;
   let copying: Buffer[] | undefined;
   let work: Promise<void> = Promise.resolve();
@@ -116,6 +141,7 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => vo
     if (ended) return;
     ended = true;
     clearTimeout(idleTimer);
+    clearTimeout(turnTimer);
     socket.destroy();
     work = work.then(async () => {
       const held = release ?? (await pglite.turns.take());
@@ -136,7 +162,10 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => vo
   };
 
   const holdTurn = async () => {
-    release ??= await pglite.turns.take();
+    if (!release) {
+      release = await pglite.turns.take();
+      turnTimer = setTimeout(end, turnMs);
+    }
     rearm();
   };
 
@@ -144,10 +173,12 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => vo
     if (!socket.destroyed) socket.write(data);
   };
 
-  /** Gives the turn back once the session is out of any transaction and COPY. */
-  const releaseWhenIdle = (tail: Buffer) => {
-    if (tail.length === 6 && tail[0] === READY_FOR_QUERY && tail.readInt32BE(1) === 5 && tail[5] === IDLE) {
-      release?.();
+  /** Gives the turn back once the session is out of any transaction and COPY, as it was. */
+  const releaseWhenIdle = async (tail: Buffer) => {
+    if (tail.length === 6 && tail[0] === READY_FOR_QUERY && tail.readInt32BE(1) === 5 && tail[5] === IDLE && release) {
+      await pglite.execProtocolRaw(new Uint8Array(RESET_SESSION_STATE));
+      clearTimeout(turnTimer);
+      release();
       release = undefined;
     }
     rearm();
@@ -162,7 +193,7 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => vo
         tail = Buffer.concat([tail, Buffer.from(data)]).subarray(-6);
       }
     });
-    releaseWhenIdle(tail);
+    await releaseWhenIdle(tail);
   };
 
   const finishCopy = async (statementAndData: Buffer) => {
@@ -171,14 +202,24 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => vo
     // The CopyInResponse went out already, ours.
     const rest = answer[0] === COPY_IN_RESPONSE ? answer.subarray(1 + answer.readInt32BE(1)) : answer;
     reply(rest);
-    releaseWhenIdle(rest.subarray(-6));
+    await releaseWhenIdle(rest.subarray(-6));
   };
 
-  /** Takes every whole message off pending; the startup packet has no type byte. */
+  /**
+   * Takes every whole message off pending; the startup packet has no type byte. A length that
+   * cannot be (under its own four bytes) or is too large ends the connection: nothing after it
+   * can be read as messages.
+   */
   const nextMessage = (): Buffer | undefined => {
     const lengthAt = started ? 1 : 0;
     if (pending.length < lengthAt + 4) return undefined;
-    const size = lengthAt + pending.readInt32BE(lengthAt);
+    const length = pending.readInt32BE(lengthAt);
+    if (length < 4 || length > MAX_MESSAGE_BYTES) {
+      pending = Buffer.alloc(0);
+      end();
+      return undefined;
+    }
+    const size = lengthAt + length;
     if (pending.length < size) return undefined;
     const whole = pending.subarray(0, size);
     pending = pending.subarray(size);
@@ -221,6 +262,7 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, onEnded: () => vo
   };
 
   socket.on('data', (chunk: Buffer) => {
+    if (ended) return;
     rearm();
     pending = Buffer.concat([pending, chunk]);
     for (let whole = nextMessage(); whole; whole = nextMessage()) {
@@ -237,12 +279,12 @@ export interface SocketServer {
 }
 
 /** Serves pglite's session on a Unix socket that only this user can open. */
-export async function servePglite(pglite: SharedPGlite, socketPath: string): Promise<SocketServer> {
+export async function servePglite(pglite: SharedPGlite, socketPath: string, turnMs = MAX_TURN_MS): Promise<SocketServer> {
   const connections = new Set<Socket>();
   const idle = new Set<() => void>();
   const server: Server = createServer((socket) => {
     connections.add(socket);
-    serveConnection(pglite, socket, () => {
+    serveConnection(pglite, socket, turnMs, () => {
       connections.delete(socket);
       if (connections.size === 0) for (const resolve of idle) resolve();
     });
@@ -250,12 +292,17 @@ export async function servePglite(pglite: SharedPGlite, socketPath: string): Pro
   rmSync(socketPath, { force: true });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(socketPath, () => {
-      server.off('error', reject);
-      resolve();
-    });
+    // The socket is bound within listen(), so it is created owner-only: no moment open to others.
+    const umask = process.umask(0o077);
+    try {
+      server.listen(socketPath, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    } finally {
+      process.umask(umask);
+    }
   });
-  chmodSync(socketPath, 0o600);
   return {
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
