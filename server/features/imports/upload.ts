@@ -11,7 +11,7 @@ import { importKindNames, uploadProblem, type UploadEncoding } from '../../../sr
 import { RowCheckFailed } from './check-thread.js';
 import { formatReport } from './report.js';
 import { importFiles, type ImportResult } from './service.js';
-import { CsvSyntaxError, detectEncoding, openCsv, type Encoding } from './source.js';
+import { CsvSyntaxError, detectEncoding, readCsvHeader, type Encoding } from './source.js';
 
 export interface Upload {
   kind: ImportKind;
@@ -57,9 +57,8 @@ async function writeUpload(body: ReadableStream<Uint8Array>, target: string): Pr
 /** The kinds whose required columns the file's header has: a readings file chosen as customers is named for what it is. */
 async function kindsOfHeader(file: string, encoding: Encoding): Promise<ImportKind[]> {
   try {
-    const source = await openCsv(file, encoding);
-    source.close();
-    return importKinds.filter((kind) => checkHeader(kind, source.header).missing.length === 0);
+    const header = await readCsvHeader(file, encoding);
+    return importKinds.filter((kind) => checkHeader(kind, header).missing.length === 0);
   } catch (error) {
     // A file that is not CSV is the import's to report, with its line.
     if (error instanceof CsvSyntaxError) return [];
