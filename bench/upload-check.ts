@@ -8,6 +8,7 @@ import { commandLine } from '../server/features/audit/service.js';
 import { createStaff } from '../server/features/staff/service.js';
 import { createClient } from '../tests/integration/support/app.js';
 import { freshDataDir, startServer, stopServer } from '../tests/integration/support/server-process.js';
+import { upload } from '../tests/integration/support/staff.js';
 import { againstBaseline, progress, round, type Figure } from './results.js';
 
 /** The upload's size: some 500,000 readings lines. */
@@ -71,15 +72,12 @@ export async function benchUploadCheck(scratch: () => Promise<{ url: string; dro
       const admin = createClient(server.baseUrl, ORIGIN);
       await admin.api.staff.auth.login.mutate({ email: ADMIN, password });
       await admin.api.staff.auth.changePassword.mutate({ currentPassword: password, newPassword: PASSWORD });
-      const form = new FormData();
-      form.append('kind', 'readings');
-      form.append('encoding', 'auto');
-      form.append('file', new File([readFileSync(file)], 'readings.csv'));
+      const readings = new File([readFileSync(file)], 'readings.csv');
       progress(`upload check: /healthz every ${PROBE_EVERY_MS} ms for ${IDLE_SECONDS} s with nothing else to do`);
       const idle = await probeHealthz(server.baseUrl, new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000)));
       progress(`upload check: ${(FILE_BYTES / 1024 / 1024).toFixed(0)} MiB readings file, every line bad, checked; /healthz every ${PROBE_EVERY_MS} ms meanwhile`);
       const started = performance.now();
-      const check = admin.api.staff.imports.upload.mutate(form);
+      const check = upload(admin, { kind: 'readings', encoding: 'auto', file: readings });
       const during = await probeHealthz(server.baseUrl, check);
       const result = await check;
       const checkMs = performance.now() - started;

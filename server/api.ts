@@ -13,9 +13,6 @@ export const API_ENDPOINT = '/api/trpc';
 /** The largest request body the API reads: its biggest input is a procedure form, a few KB. */
 const MAX_API_BODY_BYTES = 256 * 1024;
 
-/** An upload's form around its file: the other fields and the multipart boundaries, a few hundred bytes. */
-const UPLOAD_FORM_BYTES = 64 * 1024;
-
 /** More calls in one request are refused: a page batches a handful, and each call is a session lookup. */
 const MAX_BATCH_SIZE = 20;
 
@@ -29,15 +26,16 @@ export function createApiHandler(services: Services) {
   const createContext = createContextFactory(services);
 
   /**
-   * tRPC's adapter takes the body in as it arrives, before any procedure runs: only an admin's
-   * upload may be a file, so nobody else can make the server hold megabytes (a larger body is
-   * refused with 413 as it comes in).
+   * tRPC's adapter takes the body in as it arrives, whether or not a procedure reads it: only an
+   * admin's upload (whose body is the file alone) may be a file, so nobody else can make the
+   * server hold megabytes (a larger body is refused with 413 as it comes in, with a length
+   * declared or without).
    */
   async function maxBodySize(req: IncomingMessage): Promise<number> {
     const route = new URL(req.url ?? '/', 'http://localhost').pathname.slice(API_ENDPOINT.length + 1);
     const token = route === UPLOAD_ROUTE && req.method === 'POST' ? readStaffSessionToken(req, services.config.origin) : null;
     const member = token ? await staffOfSession(services.database.db, token, new Date()) : null;
-    return member?.role === 'admin' && !member.mustChangePassword ? MAX_UPLOAD_BYTES + UPLOAD_FORM_BYTES : MAX_API_BODY_BYTES;
+    return member?.role === 'admin' && !member.mustChangePassword ? MAX_UPLOAD_BYTES : MAX_API_BODY_BYTES;
   }
 
   return async (req: IncomingMessage, res: ServerResponse) => {

@@ -22,6 +22,7 @@ function callerFrom(origin: string | null) {
     logger: createLogger('silent'),
     mailer: { send: async () => {} },
     origin,
+    headers: {},
     clientKey: 'test',
     sessionToken: null,
     requestId: 'test-request',

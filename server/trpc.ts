@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Localized } from '../src/lib/shared/localized.js';
@@ -25,6 +25,8 @@ export interface Services {
 export interface Context extends Services {
   /** The Origin header as sent; null when the browser sent none. */
   origin: string | null;
+  /** The request's headers: where an input whose body is a file (the import upload) has its other fields. */
+  headers: IncomingHttpHeaders;
   /** Who is asking, for the per-client limits: the client's address (domain/client-address.ts). */
   clientKey: string;
   sessionToken: string | null;
@@ -41,6 +43,7 @@ export function createContextFactory(services: Services) {
   return ({ req, res }: { req: IncomingMessage; res: ServerResponse }): Context => ({
     ...services,
     origin: typeof req.headers.origin === 'string' ? req.headers.origin : null,
+    headers: req.headers,
     clientKey: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], services.config.trustProxy),
     sessionToken: readSessionToken(req, services.config.origin),
     requestId: randomUUID(),

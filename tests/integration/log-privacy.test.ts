@@ -5,6 +5,7 @@ import { codeIn, createClient, failureOf, mailInOutbox } from './support/app.js'
 import { createScratchPostgres, driverName, serverUrl } from './support/database.js';
 import { headers } from './support/import-files.js';
 import { freshDataDir, runCommand, startServer, stopServer } from './support/server-process.js';
+import { upload } from './support/staff.js';
 
 const ORIGIN = 'http://localhost:3000';
 
@@ -21,12 +22,6 @@ const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-
-function form(fields: Record<string, string | File>): FormData {
-  const data = new FormData();
-  for (const [name, value] of Object.entries(fields)) data.append(name, value);
-  return data;
-}
 
 describe(`no personal data in the server's logs, on ${driverName}`, () => {
   it('runs the main flows at LOG_LEVEL=trace and finds no address, phone, name or code in stdout or stderr', async () => {
@@ -65,8 +60,8 @@ describe(`no personal data in the server's logs, on ${driverName}`, () => {
       ],
       'customers.csv'
     );
-    const preview = await admin.api.staff.imports.upload.mutate(form({ kind: 'customers', encoding: 'auto', file: customersFile }));
-    expect(await admin.api.staff.imports.upload.mutate(form({ kind: 'customers', encoding: 'auto', file: customersFile, previewed: preview.sha256 }))).toMatchObject({ status: 'imported' });
+    const preview = await upload(admin, { kind: 'customers', encoding: 'auto', file: customersFile });
+    expect(await upload(admin, { kind: 'customers', encoding: 'auto', file: customersFile, previewed: preview.sha256 })).toMatchObject({ status: 'imported' });
 
     const phone = client();
     await phone.api.auth.signup.requestCode.mutate({ email: member.email });

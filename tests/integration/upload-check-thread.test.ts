@@ -9,14 +9,7 @@ import { createCommandDatabase, driverName, type CommandDatabase } from './suppo
 import { headers } from './support/import-files.js';
 import { faucet, importMemberFaucets } from './support/members.js';
 import { startServer, stopServer, type ServerProcess } from './support/server-process.js';
-import { signInStaff, STAFF_PASSWORD } from './support/staff.js';
-
-function form(kind: string, file: File): FormData {
-  const data = new FormData();
-  data.append('kind', kind);
-  data.append('file', file);
-  return data;
-}
+import { signInStaff, STAFF_PASSWORD, upload } from './support/staff.js';
 
 /** A readings file bad on every line (a date written 2026/01/15), of about `bytes`. */
 function allBadReadings(bytes: number): File {
@@ -66,7 +59,7 @@ describe(`checking an upload on ${driverName}`, () => {
     const pid = server.child.pid!;
     const before = cpuMs(pid);
     let checked = false;
-    const check = admin.api.staff.imports.upload.mutate(form('readings', allBadReadings(6 * 1024 * 1024))).finally(() => (checked = true));
+    const check = upload(admin, { kind: 'readings', file: allBadReadings(6 * 1024 * 1024) }).finally(() => (checked = true));
     // A request that needs no database: on PGlite every query waits for the import's transaction.
     const answered = await fetch(`${server.baseUrl}/manifest.webmanifest`).then(() => !checked);
     const result = await check;
@@ -104,7 +97,7 @@ describe(`the report of a small bad file checked on its thread, on ${driverName}
       `${faucet(3).faucetNo},2026-13,2026-10-14,-5,１２,`,
       `${faucet(4).faucetNo},2026-10,2026-10-14,1001`
     ];
-    const result = await admin.api.staff.imports.upload.mutate(form('readings', new File([`${lines.join('\r\n')}\r\n`], 'bad.csv')));
+    const result = await upload(admin, { kind: 'readings', file: new File([`${lines.join('\r\n')}\r\n`], 'bad.csv') });
     expect(result.status).toBe('rejected');
     expect(result.report.replace(/sha256 [0-9a-f]{64}/, 'sha256 …')).toBe(EXPECTED_REPORT);
   });

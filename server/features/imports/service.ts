@@ -7,7 +7,7 @@ import { importRuns } from '../../db/schema.js';
 import { audit } from '../audit/service.js';
 import { checkHeader, type ImportKind, type RowRules } from '../../domain/import-rows.js';
 import { LISTED_BAD_LINES, ProblemLog, type ProblemSummary } from '../../domain/problem-log.js';
-import { CsvSyntaxError, detectEncoding, openCsv, type CsvSource, type Encoding } from './source.js';
+import { CsvSyntaxError, detectEncoding, readCsvHeader, type Encoding } from './source.js';
 import { checkRowsOnThread } from './check-thread.js';
 import { malformedCsv, PROGRESS_EVERY } from './row-check.js';
 import { queueDeliveries } from '../notices/service.js';
@@ -109,17 +109,16 @@ async function stageFile(
   options: ImportOptions
 ): Promise<{ log: ProblemLog; checks?: DatabaseCheck[] }> {
   const log = new ProblemLog();
-  let source: CsvSource;
+  let fields: string[];
   try {
-    source = await openCsv(file.path, report.encoding);
+    // Only the header is read here: the rows go by COPY or through the checking thread, each reading the file anew.
+    fields = await readCsvHeader(file.path, report.encoding);
   } catch (error) {
     if (!(error instanceof CsvSyntaxError)) throw error;
     log.addLine(error.line, [malformedCsv(error.line, error.code)]);
     return { log };
   }
-  // Only the header is read here: the rows go by COPY or through the checking thread, each reading the file anew.
-  source.close();
-  const header = checkHeader(file.kind, source.header);
+  const header = checkHeader(file.kind, fields);
   if (header.missing.length > 0) {
     log.addLine(
       1,
@@ -134,7 +133,7 @@ async function stageFile(
   // A UTF-8 file read as written goes to the database whole; any other is read row by row below.
   const copied =
     report.encoding === 'utf8' && !options.rowByRow
-      ? await stageByCopy(copying, file.kind, file.path, source.header, options.rules, {
+      ? await stageByCopy(copying, file.kind, file.path, fields, options.rules, {
           every: PROGRESS_EVERY,
           report: (rows) => options.onProgress?.(file.kind, rows)
         })

@@ -11,14 +11,18 @@ import { importKindNames, uploadProblem, type UploadEncoding } from '../../../sr
 import { RowCheckFailed } from './check-thread.js';
 import { formatReport } from './report.js';
 import { importFiles, type ImportResult } from './service.js';
-import { CsvSyntaxError, detectEncoding, openCsv, type Encoding } from './source.js';
+import { CsvSyntaxError, detectEncoding, readCsvHeader, type Encoding } from './source.js';
 
 export interface Upload {
   kind: ImportKind;
-  file: File;
   encoding: UploadEncoding;
   /** For an apply: the SHA-256 its preview reported. Absent: a preview (a dry run). */
   previewed?: string | undefined;
+  fileName: string;
+  /** The size the request declared (Content-Length), when it did. */
+  declaredBytes?: number | undefined;
+  /** The file's bytes as they arrive. */
+  body: ReadableStream<Uint8Array>;
 }
 
 export interface UploadResult extends ImportResult {
@@ -28,38 +32,33 @@ export interface UploadResult extends ImportResult {
   report: string;
 }
 
-/** What the upload is hashed and written by at a time: the form hands the file over as one piece of up to 32 MiB. */
-const WRITE_SLICE_BYTES = 1024 * 1024;
-
 /**
- * Copies the upload to disk, hashing it on the way: importFiles reads a path, as it does for
- * the CLI. Slice by slice, each written before the next is hashed: hashing 32 MiB at once
- * would hold every other request up.
+ * Copies the upload to disk as it arrives, hashing it on the way: importFiles reads a path, as
+ * it does for the CLI. Chunk by chunk (tens of KiB each), so no step holds other requests up
+ * for long and the whole file is never in one piece in memory.
  */
-async function writeUpload(file: File, target: string): Promise<string> {
+async function writeUpload(body: ReadableStream<Uint8Array>, target: string): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
   const handle = await open(target, 'wx');
+  let bytes = 0;
   try {
-    const reader = file.stream().getReader();
+    const reader = body.getReader();
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      for (let start = 0; start < chunk.value.length; start += WRITE_SLICE_BYTES) {
-        const slice = chunk.value.subarray(start, start + WRITE_SLICE_BYTES);
-        hash.update(slice);
-        await handle.write(slice);
-      }
+      hash.update(chunk.value);
+      await handle.write(chunk.value);
+      bytes += chunk.value.length;
     }
   } finally {
     await handle.close();
   }
-  return hash.digest('hex');
+  return { sha256: hash.digest('hex'), bytes };
 }
 
 /** The kinds whose required columns the file's header has: a readings file chosen as customers is named for what it is. */
 async function kindsOfHeader(file: string, encoding: Encoding): Promise<ImportKind[]> {
   try {
-    const source = await openCsv(file, encoding);
-    source.close();
-    return importKinds.filter((kind) => checkHeader(kind, source.header).missing.length === 0);
+    const header = await readCsvHeader(file, encoding);
+    return importKinds.filter((kind) => checkHeader(kind, header).missing.length === 0);
   } catch (error) {
     // A file that is not CSV is the import's to report, with its line.
     if (error instanceof CsvSyntaxError) return [];
@@ -111,13 +110,15 @@ export async function importUpload(
   staff: StaffMember,
   upload: Upload
 ): Promise<UploadResult> {
-  const problem = uploadProblem(upload.file.size);
-  if (problem) throw new RefusalError('bad-input', problem, 'file');
+  const declared = upload.declaredBytes === undefined ? null : uploadProblem(upload.declaredBytes);
+  if (declared) throw new RefusalError('bad-input', declared, 'file');
   await mkdir(importing.uploadsDir, { recursive: true });
   const dir = await mkdtemp(path.join(importing.uploadsDir, 'upload-'));
   try {
     const file = path.join(dir, `${upload.kind}.csv`);
-    const sha256 = await writeUpload(upload.file, file);
+    const { sha256, bytes } = await writeUpload(upload.body, file);
+    const problem = uploadProblem(bytes);
+    if (problem) throw new RefusalError('bad-input', problem, 'file');
     if (upload.previewed !== undefined && upload.previewed !== sha256) {
       throw new RefusalError(
         'conflict',
@@ -132,7 +133,7 @@ export async function importUpload(
       const name = importKindNames[other];
       throw new RefusalError('bad-input', { ja: `このファイルは「${name.ja}」のファイルです。種類を選び直してください`, en: `This is a ${name.en} file; choose that kind` }, 'kind');
     }
-    const result = await importFiles(deps, [{ kind: upload.kind, path: file, name: upload.file.name, encoding }], {
+    const result = await importFiles(deps, [{ kind: upload.kind, path: file, name: upload.fileName, encoding }], {
       rules: { faucetNumberPattern: new RegExp(importing.profile.faucetNumber.pattern) },
       notices: importing.profile.notices,
       ranBy: staff.email,

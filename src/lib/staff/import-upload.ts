@@ -1,7 +1,7 @@
 import { createTRPCClient, httpLink } from '@trpc/client';
 import type { AppRouter } from '../../../server/router';
 import type { RowKind } from '$lib/shared/billing-rows';
-import type { UploadEncoding } from '$lib/shared/import-upload';
+import { uploadHeaders, type UploadEncoding } from '$lib/shared/import-upload';
 
 /**
  * fetch over XMLHttpRequest, for tRPC's httpLink: fetch cannot tell how much of a request body
@@ -35,17 +35,13 @@ export interface UploadRequest {
 }
 
 /**
- * Sends a file to staff.imports.upload as a form (the one call that is not JSON, so not
- * batched), reporting the bytes sent as they go.
+ * Sends a file to staff.imports.upload as the request's body (the one call that is not JSON,
+ * so not batched) and its other fields as headers, reporting the bytes sent as they go.
  */
 export function uploadImport(request: UploadRequest, onSent: (sent: number, total: number) => void) {
-  const client = createTRPCClient<AppRouter>({ links: [httpLink({ url: '/api/trpc', fetch: fetchReportingUpload(onSent) })] });
-  const form = new FormData();
-  form.append('kind', request.kind);
-  form.append('encoding', request.encoding);
-  if (request.previewed) form.append('previewed', request.previewed);
-  form.append('file', request.file);
-  return client.staff.imports.upload.mutate(form);
+  const headers = uploadHeaders({ kind: request.kind, encoding: request.encoding, previewed: request.previewed, fileName: request.file.name });
+  const client = createTRPCClient<AppRouter>({ links: [httpLink({ url: '/api/trpc', fetch: fetchReportingUpload(onSent), headers })] });
+  return client.staff.imports.upload.mutate(request.file);
 }
 
 export type UploadResult = Awaited<ReturnType<typeof uploadImport>>;

@@ -117,6 +117,8 @@ export function createClient(baseUrl: string, origin: string | null) {
     links: [
       httpLink({
         url: `${baseUrl}/api/trpc`,
+        // A call's own headers, as `mutate(input, { context: { headers } })`: the import upload's fields.
+        headers: ({ op }) => (op.context.headers as Record<string, string> | undefined) ?? {},
         fetch: async (url, init) => {
           const headers = new Headers(init?.headers as HeadersInit);
           if (origin) headers.set('Origin', origin);
