@@ -137,10 +137,11 @@ describe(`push subscriptions end with their session on ${driverName}`, () => {
     expect(await pushedBy(hanako.customerId)).toEqual([hanako.phoneEndpoint, hanako.tabletEndpoint].sort());
   });
 
-  it("expiry: once an expired session is pruned its device gets no more push; the customer's live session keeps its own", async () => {
+  it("expiry: from the moment a session expires, before it is pruned, its device gets no more push; the customer's live session keeps its own", async () => {
     const taro = await member();
     const hanako = await member();
     await app.db.update(sessions).set({ expiresAt: new Date(Date.now() - 60_000) }).where(eq(sessions.tokenHash, (await sessionOf(taro.phoneEndpoint))!));
+    expect(await pushedBy(taro.customerId), 'expired, not yet pruned: already no push').toEqual([taro.tabletEndpoint]);
     await pruneExpired(app.db, new Date());
 
     expect(await pushedBy(taro.customerId)).toEqual([taro.tabletEndpoint]);
