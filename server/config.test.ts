@@ -120,5 +120,11 @@ describe('loadConfig', () => {
     for (const hosts of ['https://push.example.jp', '*.example.jp', 'push.example.jp:0', 'push.example.jp:70000', '.example.jp', 'user@push.example.jp', '[::1]:8443', '300.0.0.1', '10.0.1', 'push.example.jp/x']) {
       expect(loadError({ PUSH_SERVICE_HOSTS: `fcm.example.jp, ${hosts}` }).message).toMatch(/- PUSH_SERVICE_HOSTS: .* is not a host name or IPv4 address with an optional :port/);
     }
+    // One label would take a whole top-level domain (every .com host) off the private-address check.
+    for (const hosts of ['com', 'internal:8443', 'localhost']) {
+      expect(loadError({ PUSH_SERVICE_HOSTS: `fcm.example.jp, ${hosts}` }).message).toMatch(
+        new RegExp(`- PUSH_SERVICE_HOSTS: "${hosts}" is a single label; give a host name with at least two \\(push\\.example\\.jp\\)`)
+      );
+    }
   });
 });

@@ -73,7 +73,8 @@ export type UtilityProfile = z.infer<typeof utilityProfileSchema>;
 
 /**
  * PUSH_SERVICE_HOSTS: a comma list of host suffixes (a name, under which subdomains count too,
- * or an IPv4 address), each with an optional port (443 when none is given).
+ * or an IPv4 address), each with an optional port (443 when none is given). A name has at least
+ * two labels: `com` or `internal` would take a whole top-level domain off the address check.
  */
 const pushServiceHostList = z.string().transform((text, context): PushServiceHost[] =>
   text
@@ -86,6 +87,10 @@ const pushServiceHostList = z.string().transform((text, context): PushServiceHos
       const address = match?.[2];
       if (!match || port < 1 || port > 65535 || (address && address.split('.').some((part) => Number(part) > 255))) {
         context.addIssue({ code: 'custom', message: `"${entry}" is not a host name or IPv4 address with an optional :port` });
+        return [];
+      }
+      if (match[1] && !match[1].includes('.')) {
+        context.addIssue({ code: 'custom', message: `"${entry}" is a single label; give a host name with at least two (push.example.jp)` });
         return [];
       }
       return [{ suffix: match[1] ?? address!, port }];

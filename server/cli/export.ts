@@ -59,7 +59,7 @@ try {
   });
   // stderr, because stdout may be the file itself.
   process.stderr.write(`exported ${result.rows} ${exports[kind].rows} effective until ${result.effectiveUntil} to ${out ?? 'stdout'}\n`);
-  if (result.withheld > 0) process.stderr.write(`withheld ${result.withheld} change(s) for contracts that have ended; they stay pending\n`);
+  if (result.withheld > 0) process.stderr.write(`withheld ${result.withheld} change(s) for contracts that have ended or end before they take effect; they stay pending\n`);
 } finally {
   await database.close();
 }

@@ -11,7 +11,16 @@ describe('isNonPublicAddress', () => {
     expect(isNonPublicAddress(address)).toBe(true);
   });
 
-  it.each(['142.250.196.10', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2607:f8b0:4004:c1b::5f', '::ffff:8.8.8.8'])('%s may be one', (address) => {
+  // Each embeds an IPv4 address (here a private or metadata one) a gateway or relay would reach.
+  it.each([
+    ['NAT64', '64:ff9b::a9fe:a9fe'], ['NAT64', '64:ff9b::808:808'], ['local NAT64', '64:ff9b:1::a00:1'],
+    ['6to4', '2002:7f00:1::1'], ['6to4', '2002:a9fe:a9fe::1'], ['Teredo', '2001:0:4136:e378:8000:63bf:3fff:fdd2'],
+    ['IPv4-compatible', '::7f00:1'], ['IPv4-compatible', '::a9fe:a9fe']
+  ])('%s %s is no push service', (_kind, address) => {
+    expect(isNonPublicAddress(address)).toBe(true);
+  });
+
+  it.each(['142.250.196.10', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2607:f8b0:4004:c1b::5f', '::ffff:8.8.8.8', '2001:4860::8888', '2003::1'])('%s may be one', (address) => {
     expect(isNonPublicAddress(address)).toBe(false);
   });
 });

@@ -15,7 +15,10 @@ export const PUSH_ADDRESS_REFUSED = 'EPUSHADDRESS';
  * loopback, private (RFC 1918), shared (CGN, 100.64/10, where Alibaba's metadata service is),
  * link-local (169.254/16 with the clouds' metadata service, fe80::/10), the IETF and
  * benchmarking blocks, multicast and reserved, ULA (fc00::/7, AWS's IPv6 metadata service).
- * BlockList matches an IPv4-mapped IPv6 address (::ffff:127.0.0.1) against the IPv4 ranges.
+ * BlockList matches an IPv4-mapped IPv6 address (::ffff:127.0.0.1) against the IPv4 ranges. The
+ * other forms that carry an IPv4 address (IPv4-compatible ::/96, NAT64 64:ff9b::/96 and
+ * 64:ff9b:1::/48, 6to4 2002::/16, Teredo 2001::/32) are refused whole: a gateway or relay would
+ * reach the address inside, which may be a private one, and no push service is on them.
  */
 const notPublic = new BlockList();
 for (const [network, prefix] of [
@@ -34,8 +37,11 @@ for (const [network, prefix] of [
   notPublic.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
+  ['::', 96],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['2001::', 32],
+  ['2002::', 16],
   ['fe80::', 10],
   ['fc00::', 7],
   ['ff00::', 8]

@@ -109,6 +109,19 @@ describe(`the changes export on ${driverName}`, () => {
     expect(await runExport(db, yearEnd)).toMatchObject({ rows: 0, withheld: 1, csv: HEADER });
   });
 
+  it('withholds a change taking effect after its contract’s last day, though the contract still runs today', async () => {
+    // The billing system ends both contracts on 31 December (new holders from 1 January).
+    const beforeEnd = await addProcedure(db, '10000001', address, 'done', new Date('2026-12-25T01:00:00Z'), '2026-12-31');
+    const afterEnd = await addProcedure(db, '10000002', address, 'done', new Date('2026-12-28T01:00:00Z'), '2026-12-31');
+
+    const first = await runExport(db, yearEnd);
+    expect(first).toMatchObject({ rows: 1, withheld: 1 });
+    expect(first.csv).toContain(`${beforeEnd},10000001,billing_address,2026-12-28,`);
+    expect(first.csv).not.toContain(afterEnd);
+    const [row] = await db.select({ exportedAt: procedures.exportedAt }).from(procedures).where(eq(procedures.receiptNo, afterEnd));
+    expect(row!.exportedAt).toBeNull();
+  });
+
   it('writes every cell a spreadsheet would run as a formula as text', async () => {
     const receipt = await addProcedure(
       db,

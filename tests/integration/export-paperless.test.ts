@@ -166,6 +166,23 @@ describe(`paperless export on ${driverName}`, () => {
     expect(await runExport(db, fridayMorning)).toMatchObject({ rows: 0, withheld: 2, csv: HEADER });
   });
 
+  it('withholds a change taking effect after its contract’s last day, though the contract still runs today', async () => {
+    const faucet = await addFaucet(db, '10000001');
+    const [former] = await db.select({ id: contracts.id }).from(contracts).where(eq(contracts.faucetId, faucet));
+    // A new holder from Saturday 6 June: the former holder's contract ends today, Friday.
+    await db.update(contracts).set({ contractEnd: '2026-06-05' }).where(eq(contracts.id, former!.id));
+    await db.insert(contracts).values({ faucetId: faucet, holderName: '新居 次郎', contractStart: '2026-06-06', paymentMethod: 'transfer' });
+    const lastDay = await addChange(db, faucet, { paperless: true, requestedAt: '2026-06-03T01:00:00Z', effectiveOn: '2026-06-05' }, former!.id);
+    const afterEnd = await addChange(db, faucet, { paperless: false, requestedAt: '2026-06-04T01:00:00Z', effectiveOn: '2026-06-08' }, former!.id);
+
+    const result = await runExport(db, fridayMorning);
+
+    expect(result).toMatchObject({ rows: 1, withheld: 1 });
+    expect(result.csv).toBe(HEADER + `10000001,stop,2026-06-05,2026-06-03T10:00:00+09:00,${CONTRACT}\r\n`);
+    const exportedAt = await exportedAtById(db);
+    expect([exportedAt.get(lastDay), exportedAt.get(afterEnd)]).toEqual([fridayMorning, null]);
+  });
+
   it('leaves the rows pending when the file cannot be written, and hands them over next time', async () => {
     const faucet = await addFaucet(db, '10000001');
     const change = await addChange(db, faucet, { paperless: true, requestedAt: '2026-06-04T01:00:00Z', effectiveOn: '2026-06-05' });

@@ -137,14 +137,30 @@ describe(`push subscriptions end with their session on ${driverName}`, () => {
     expect(await pushedBy(hanako.customerId)).toEqual([hanako.phoneEndpoint, hanako.tabletEndpoint].sort());
   });
 
-  it("expiry: once an expired session is pruned its device gets no more push; the customer's live session keeps its own", async () => {
+  it("expiry: from the moment a session expires, before it is pruned, its device gets no more push; the customer's live session keeps its own", async () => {
     const taro = await member();
     const hanako = await member();
     await app.db.update(sessions).set({ expiresAt: new Date(Date.now() - 60_000) }).where(eq(sessions.tokenHash, (await sessionOf(taro.phoneEndpoint))!));
+    expect(await pushedBy(taro.customerId), 'expired, not yet pruned: already no push').toEqual([taro.tabletEndpoint]);
     await pruneExpired(app.db, new Date());
 
     expect(await pushedBy(taro.customerId)).toEqual([taro.tabletEndpoint]);
     expect(await pushedBy(hanako.customerId)).toEqual([hanako.phoneEndpoint, hanako.tabletEndpoint].sort());
+  });
+
+  it("one device subscribed by two customers at the same moment ends with one of them whole: its customer and that customer's session", async () => {
+    const taro = await member();
+    const hanako = await member();
+    for (let round = 0; round < 12; round += 1) {
+      const endpoint = `https://fcm.googleapis.com/fcm/send/shared-phone-${round}`;
+      await Promise.all([taro, hanako].map((who) => who.phone.api.noticeSettings.subscribe.mutate({ endpoint, keys: deviceKeys })));
+      const rows = await selectRows<{ owner: number; sessionOwner: number }>(
+        app.db,
+        sql`select s.customer_id as owner, live.customer_id as "sessionOwner" from push_subscriptions s join sessions live on live.token_hash = s.session_token_hash where s.endpoint = ${endpoint}`
+      );
+      expect(rows, `round ${round}`).toHaveLength(1);
+      expect(rows[0]!.sessionOwner, `round ${round}: the session is the row's customer's`).toBe(rows[0]!.owner);
+    }
   });
 
   it('refuses as signed out a subscribe whose session ended after its check, and stores nothing', async () => {

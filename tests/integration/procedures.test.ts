@@ -227,10 +227,12 @@ describe(`a former tenant reaches nothing of the new contract, on ${driverName}`
   const utilityPhone = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath).phone.replaceAll('-', '\\-');
   const newPhone = (index: number) => `01654-3-${String(index).padStart(4, '0')}`;
 
-  /** The customers file of the billing system: a new holder's contract on the faucet from today, which ends the old one yesterday. */
-  async function moveIn(index: number) {
+  const inDays = (days: number) => tokyoDate(new Date(Date.now() + days * 86_400_000));
+
+  /** The customers file of the billing system: a new holder's contract on the faucet from `start` (today), which ends the old one the day before. */
+  async function moveIn(index: number, start = today) {
     const { faucetNo } = faucet(index);
-    const file = writeCsv([headers.customers, `${faucetNo},新居 次郎,,${newPhone(index)},名寄市西${index}条,,,,${today},,transfer`]);
+    const file = writeCsv([headers.customers, `${faucetNo},新居 次郎,,${newPhone(index)},名寄市西${index}条,,,,${start},,transfer`]);
     const result = await importFiles({ db: app.db, now: new Date() }, [{ kind: 'customers', path: file }], { rules: importRules, notices: noticeRules, ranBy: 'test' });
     expect(result.status).toBe('imported');
     return { faucetNo, phone: newPhone(index) };
@@ -269,6 +271,45 @@ describe(`a former tenant reaches nothing of the new contract, on ${driverName}`
     }
     expect(await receiptsOf()).toEqual(before);
     expect(await former.client.api.procedures.mine.query()).toEqual([]);
+  });
+
+  it('refuses a filing that would take effect after the contract’s last day while the contract still runs, spending no receipt number', async () => {
+    const leaving = await member(26);
+    await moveIn(26, inDays(31));
+    const lastDay = inDays(30);
+    const before = await receiptsOf();
+    const refused = await failureOf(
+      leaving.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: leaving.linkId, kind: 'holder-change', fields: { ...forms['holder-change'], effectiveDate: inDays(31) } })
+    );
+    expect(refused).toMatchObject({
+      code: 'FORBIDDEN',
+      field: 'linkId',
+      reason: {
+        ja: expect.stringMatching(new RegExp(`${lastDay}で終了.*電話 ${utilityPhone}`)),
+        en: expect.stringMatching(new RegExp(`ends on ${lastDay}.*phone ${utilityPhone}`))
+      }
+    });
+    expect(await receiptsOf()).toEqual(before);
+    // The same change taking effect while the contract runs is taken.
+    const taken = await leaving.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: leaving.linkId, kind: 'holder-change', fields: { ...forms['holder-change'], effectiveDate: inDays(10) } });
+    expect(taken.status).toBe('received');
+
+    // A contract ending today: every filing would take effect on a later business day.
+    const lastDayToday = await member(27);
+    await moveIn(27, inDays(1));
+    for (const kind of procedureKinds) {
+      const refusal = await failureOf(lastDayToday.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: lastDayToday.linkId, kind, fields: forms[kind] }));
+      expect(refusal).toMatchObject({ code: 'FORBIDDEN', reason: { en: expect.stringMatching(new RegExp(`ends on ${today}.*phone ${utilityPhone}`)) } });
+    }
+    expect(await lastDayToday.client.api.procedures.mine.query()).toEqual([]);
+  });
+
+  it('writes no paper-slip change when the holder removes the link on the contract’s last day: it would take effect after it', async () => {
+    const leaving = await member(28);
+    await moveIn(28, inDays(1));
+    const before = await changesOf(faucet(28).faucetNo);
+    await leaving.client.api.faucets.remove.mutate({ linkId: leaving.linkId });
+    expect(await changesOf(faucet(28).faucetNo)).toEqual(before);
   });
 
   it('writes no paper-slip change when the former holder removes the link or withdraws: the new holder’s paperless stays', async () => {

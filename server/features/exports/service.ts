@@ -8,7 +8,7 @@ import { tokyoDate, tokyoTimestamp } from '../../../src/lib/shared/tokyo-time.js
 import type { BusinessCalendar } from '../../domain/calendar.js';
 import { changeEffectiveOn } from '../../domain/change-effective.js';
 import type { ProcedureContent } from '../../../src/lib/shared/procedure-form.js';
-import { contractEndedOn } from '../faucets/contract-term.js';
+import { changeWithinContract, contractEndedOn } from '../faucets/contract-term.js';
 
 /**
  * Both files as the billing system reads them: a header, CRLF line ends, and no cell a
@@ -53,7 +53,7 @@ export interface PaperlessExportResult {
   rows: number;
   /** Changes effective on or before this date were handed over. */
   effectiveUntil: string;
-  /** Due changes not handed over because their contract has ended; they stay pending (see exportPaperSlipChanges). */
+  /** Due changes not handed over because their contract has ended or ends before they take effect; they stay pending (see exportPaperSlipChanges). */
   withheld: number;
 }
 
@@ -94,8 +94,9 @@ const changeContractId = sql`coalesce(${paperSlipChanges.contractId}, (
  * the day the change takes effect, and a change whose day passed without an export (a missed
  * run) goes out with the next one rather than never. Later changes wait for a later file.
  *
- * A change for a contract that has ended (contract-term.ts) is never handed over: the faucet's
- * slip is now the new holder's, and the billing system applies the file by faucet. Such a
+ * A change for a contract that has ended, or taking effect after its contract's last day
+ * (contract-term.ts), is never handed over: the faucet's slip is then the new holder's, and the
+ * billing system applies the file by faucet. Such a
  * change is not marked either; it stays pending and is counted as withheld at every run, so a
  * contract end the billing system takes back (a later customers import) lets it go out then.
  *
@@ -117,6 +118,7 @@ export async function exportPaperSlipChanges(
         requestedAt: paperSlipChanges.requestedAt,
         contractStart: contracts.contractStart,
         contractHolderName: contracts.holderName,
+        contractEnd: contracts.contractEnd,
         ended: contractEndedOn(tokyoDate(now))
       })
       .from(paperSlipChanges)
@@ -124,7 +126,7 @@ export async function exportPaperSlipChanges(
       // Left: a change whose faucet had no contract yet still goes out as before, naming none.
       .leftJoin(contracts, eq(contracts.id, changeContractId))
       .where(and(isNull(paperSlipChanges.exportedAt), lte(paperSlipChanges.effectiveOn, effectiveUntil)));
-    const current = due.filter((change) => !change.ended);
+    const current = due.filter(changeWithinContract);
     const ours = await markExported(tx, paperSlipChanges, current.map((change) => change.id), now);
     const handedOver = current.filter((change) => ours.has(change.id)).sort(byRequestOrder);
     await options.deliver(toCsv(handedOver));
@@ -153,6 +155,7 @@ const handedOverKinds = ['holder-change', 'billing-address'] as const;
 
 interface ApprovedChange extends ContractNamed {
   ended: boolean;
+  contractEnd: string | null;
   id: number;
   receiptNo: string;
   faucetNo: string;
@@ -178,7 +181,7 @@ function changeRecord(change: ApprovedChange): (string | null)[] {
 export interface ChangesExportResult {
   rows: number;
   effectiveUntil: string;
-  /** Due changes not handed over because their contract has ended; they stay pending (see exportApprovedChanges). */
+  /** Due changes not handed over because their contract has ended or ends before they take effect; they stay pending (see exportApprovedChanges). */
   withheld: number;
 }
 
@@ -186,7 +189,7 @@ export interface ChangesExportResult {
  * Hands the billing system the holder and billing-address changes staff finished (完了) and
  * not handed over yet, under the paperless file's rule: those effective by the next business
  * day (see changeEffectiveOn), later ones in a later file, each in exactly one file, and none
- * for a contract that has ended, which stays pending and withheld as in the paperless file
+ * for a contract that has ended or ends before the change takes effect, which stays pending and withheld as in the paperless file
  * (the billing system would apply it by faucet, to the new holder's contract). The candidates
  * are read and then marked in the same transaction as the file is written (markExported).
  */
@@ -206,6 +209,7 @@ export async function exportApprovedChanges(
         approvedAt,
         contractStart: contracts.contractStart,
         contractHolderName: contracts.holderName,
+        contractEnd: contracts.contractEnd,
         ended: contractEndedOn(tokyoDate(now))
       })
       .from(procedures)
@@ -221,7 +225,7 @@ export async function exportApprovedChanges(
         return { ...candidate, content, effectiveOn: changeEffectiveOn(options.calendar, tokyoDate(candidate.approvedAt), askedFor) };
       })
       .filter((change) => change.effectiveOn <= effectiveUntil);
-    const current = due.filter((change) => !change.ended);
+    const current = due.filter(changeWithinContract);
     const ours = await markExported(tx, procedures, current.map((change) => change.id), now);
     const handedOver = current.filter((change) => ours.has(change.id)).sort((a, b) => a.approvedAt.getTime() - b.approvedAt.getTime() || a.id - b.id);
     await options.deliver(csvFile(changeColumns, handedOver.map(changeRecord)));

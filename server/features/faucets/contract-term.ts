@@ -17,3 +17,17 @@ export function contractEndedOn(today: string): SQL<boolean> {
 export function contractRunningOn(today: string): SQL | undefined {
   return and(lte(contracts.contractStart, today), not(contractEndedOn(today)));
 }
+
+/**
+ * Whether a change taking effect on `effectiveOn` comes after its contract's last day: the
+ * billing system applies changes by faucet, so it would land on the next holder's contract,
+ * even when made while the contract still ran. A contract with no end yet outlasts every change.
+ */
+export function effectiveAfterContract(effectiveOn: string, contractEnd: string | null): boolean {
+  return contractEnd !== null && effectiveOn > contractEnd;
+}
+
+/** Whether a change may be handed to the billing system: its contract has not ended, and it takes effect by the contract's last day. */
+export function changeWithinContract(change: { ended: boolean; effectiveOn: string; contractEnd: string | null }): boolean {
+  return !change.ended && !effectiveAfterContract(change.effectiveOn, change.contractEnd);
+}

@@ -10,7 +10,7 @@ import { createBusinessCalendar } from '../../domain/calendar.js';
 import { RefusalError } from '../../errors.js';
 import { LOCKED_COUNT, lockKeys } from '../../rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
-import { contractEndedOn, contractRunningOn } from './contract-term.js';
+import { contractEndedOn, contractRunningOn, effectiveAfterContract } from './contract-term.js';
 
 export const MAX_FAUCETS_PER_ACCOUNT = 20;
 export const FAILED_PROOFS_PER_FAUCET = 5;
@@ -216,17 +216,18 @@ export async function linkFaucet(deps: ServiceDeps, input: { customerId: number;
 
 /**
  * The faucet of the contract stops (paperless) or resumes getting the paper slip from the next
- * business day. A contract that has ended changes nothing: the faucet's slip is the new
- * holder's to choose, and a former holder unlinking, withdrawing or finishing an old request
+ * business day. A change that would take effect after the contract's last day changes nothing
+ * (as for a contract that has ended, whose every change would): the faucet's slip is then the
+ * new holder's to choose, and a former holder unlinking, withdrawing or finishing an old request
  * must not undo it.
  */
 export async function recordPaperSlipChange(db: Database, contractId: number, paperless: boolean, now: Date, profile: UtilityProfile) {
   const [contract] = await db
-    .select({ faucetId: contracts.faucetId, ended: contractEndedOn(tokyoDate(now)) })
+    .select({ faucetId: contracts.faucetId, contractEnd: contracts.contractEnd })
     .from(contracts)
     .where(eq(contracts.id, contractId));
-  if (contract!.ended) return;
   const effectiveOn = createBusinessCalendar(profile.closingDays).nextBusinessDay(tokyoDate(now));
+  if (effectiveAfterContract(effectiveOn, contract!.contractEnd)) return;
   await db.insert(paperSlipChanges).values({ faucetId: contract!.faucetId, contractId, paperless, requestedAt: now, effectiveOn });
 }
 

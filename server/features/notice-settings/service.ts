@@ -62,7 +62,8 @@ const notAPushService = new RefusalError(
  * (domain/push-endpoint.ts): the worker connects wherever an endpoint points. A device
  * (endpoint) that someone else used before on a shared phone moves to the caller with nothing
  * of theirs: their row goes, and with it every delivery still waiting for it. Count and trim
- * happen under the caller's lock, so two devices subscribing at once cannot pass the limit together.
+ * happen under the caller's lock, so two devices subscribing at once cannot pass the limit
+ * together, and the move under the endpoint's, so it lands whole with one customer.
  */
 export async function subscribe(
   deps: ServiceDeps,
@@ -75,12 +76,15 @@ export async function subscribe(
   const device = { p256dh: keys.p256dh, auth: keys.auth, sessionTokenHash: tokenHash(caller.sessionToken), createdAt: deps.now };
   try {
     await deps.db.transaction(async (tx) => {
-      await lockKeys(tx, [`push-devices:${customerId}`]);
+      // The endpoint's lock too: two customers subscribing one device at once would otherwise
+      // each miss the other's uncommitted row, and the second's upsert would write its session
+      // onto the first's row, still the first customer's.
+      await lockKeys(tx, [`push-devices:${customerId}`, `push-endpoint:${endpoint}`]);
       await tx.delete(pushSubscriptions).where(and(eq(pushSubscriptions.endpoint, endpoint), ne(pushSubscriptions.customerId, customerId)));
       await tx
         .insert(pushSubscriptions)
         .values({ customerId, endpoint, ...device })
-        .onConflictDoUpdate({ target: pushSubscriptions.endpoint, set: device });
+        .onConflictDoUpdate({ target: pushSubscriptions.endpoint, set: { customerId, ...device } });
       const kept = tx
         .select({ id: pushSubscriptions.id })
         .from(pushSubscriptions)

@@ -72,8 +72,9 @@ export function insertPeriodNotices<Topic extends PeriodTopic>(notices: PeriodNo
 /**
  * Queues the notices made in the current transaction for delivery, in the same transaction:
  * an e-mail for each, and a push to each of the customer's devices, on the channels the
- * customer allows for the notice's topic (no choice made means both). A second call queues
- * nothing twice (notice_deliveries_once).
+ * customer allows for the notice's topic (no choice made means both). A push goes only to a
+ * device whose session is still live at `now`: an expired one waits up to an hour for the
+ * prune job to take its subscription. A second call queues nothing twice (notice_deliveries_once).
  */
 export async function queueDeliveries(tx: Database, now: Date): Promise<void> {
   const at = sql`${now.toISOString()}::timestamptz`;
@@ -85,6 +86,7 @@ export async function queueDeliveries(tx: Database, now: Date): Promise<void> {
     union all
     select n.id, n.customer_id, 'push', s.id, ${at}, ${at}
     from notices n join push_subscriptions s on s.customer_id = n.customer_id
+      join sessions live on live.token_hash = s.session_token_hash and live.expires_at > ${at}
       left join notice_preferences p on p.customer_id = n.customer_id and p.topic = n.topic
     where ${madeNow} and coalesce(p.push, true)
     on conflict do nothing`);

@@ -12,13 +12,15 @@ import {
 import type { NoticeFacts } from '../../../src/lib/shared/notices.js';
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import type { UtilityProfile } from '../../config.js';
+import { createBusinessCalendar } from '../../domain/calendar.js';
+import { changeEffectiveOn } from '../../domain/change-effective.js';
 import type { Database } from '../../db/client.js';
 import { contracts, CURRENT_TRANSACTION_VERSION, customers, faucetLinks, faucets, notices, procedureEvents, procedures, receiptCounters } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
 import { LOCKED_COUNT, lockKeys } from '../../rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { audit, type Actor } from '../audit/service.js';
-import { contractEndedOn } from '../faucets/contract-term.js';
+import { contractEndedOn, effectiveAfterContract } from '../faucets/contract-term.js';
 import { contactStaff, recordPaperSlipChange } from '../faucets/service.js';
 import { queueDeliveries } from '../notices/service.js';
 
@@ -31,14 +33,20 @@ const DAY_MS = 24 * 3600_000;
 
 const notYourFaucet = new RefusalError('not-found', { ja: 'その水栓は登録されていません', en: 'No such faucet on your account' }, 'linkId');
 
-function contractEndedRefusal(contractEnd: string, profile: UtilityProfile): RefusalError {
+/** A filing refused because it would take effect after the contract's last day: ended already, or ending before then. */
+function contractTermRefusal(contractEnd: string, ended: boolean, profile: UtilityProfile): RefusalError {
   const contact = contactStaff(profile);
   return new RefusalError(
     'forbidden',
-    {
-      ja: `この水栓のご契約は${contractEnd}に終了しているため、お手続きを受け付けられません。${contact.ja}へお問い合わせください`,
-      en: `Your contract on this faucet ended on ${contractEnd}, so no procedure can be filed for it; please call ${contact.en}`
-    },
+    ended
+      ? {
+          ja: `この水栓のご契約は${contractEnd}に終了しているため、お手続きを受け付けられません。${contact.ja}へお問い合わせください`,
+          en: `Your contract on this faucet ended on ${contractEnd}, so no procedure can be filed for it; please call ${contact.en}`
+        }
+      : {
+          ja: `この水栓のご契約は${contractEnd}で終了するため、それより後に効力が生じるお手続きは受け付けられません。${contact.ja}へお問い合わせください`,
+          en: `Your contract on this faucet ends on ${contractEnd}, so no procedure taking effect after that day can be filed; please call ${contact.en}`
+        },
     'linkId'
   );
 }
@@ -131,8 +139,12 @@ export async function fileProcedure(
       .innerJoin(contracts, eq(contracts.id, faucetLinks.contractId))
       .where(and(eq(faucetLinks.id, input.linkId), eq(faucetLinks.customerId, customerId)));
     if (!link) throw notYourFaucet;
-    // The link stays as the former holder's history; what is filed now would reach the new holder's contract.
-    if (link.ended) throw contractEndedRefusal(link.contractEnd!, deps.config.profile);
+    // The link stays as the former holder's history; a change taking effect after the contract's
+    // last day would reach the next holder's contract. It takes effect at the earliest on the
+    // business day after today (approval is later still), or on the day a holder change asks for.
+    const askedFor = check.content.kind === 'holder-change' ? check.content.effectiveDate : null;
+    const earliest = changeEffectiveOn(createBusinessCalendar(deps.config.profile.closingDays), tokyoDate(deps.now), askedFor);
+    if (effectiveAfterContract(earliest, link.contractEnd)) throw contractTermRefusal(link.contractEnd!, link.ended, deps.config.profile);
     const [filed] = await tx
       .insert(procedures)
       .values({
