@@ -88,6 +88,14 @@ const changeContractId = sql`coalesce(${paperSlipChanges.contractId}, (
   where c.faucet_id = ${paperSlipChanges.faucetId} and c.contract_start <= (${paperSlipChanges.requestedAt} at time zone 'Asia/Tokyo')::date
   order by c.contract_start desc limit 1))`;
 
+/** The contract a change is for, as both files name it, and whether it has ended by today. */
+const contractOf = (now: Date) => ({
+  contractStart: contracts.contractStart,
+  contractHolderName: contracts.holderName,
+  contractEnd: contracts.contractEnd,
+  ended: contractEndedOn(tokyoDate(now))
+});
+
 /**
  * Hands the billing system every paper-slip change not handed over yet whose effective date
  * has come or comes on the next business day: the file must reach the billing system before
@@ -116,10 +124,7 @@ export async function exportPaperSlipChanges(
         paperless: paperSlipChanges.paperless,
         effectiveOn: paperSlipChanges.effectiveOn,
         requestedAt: paperSlipChanges.requestedAt,
-        contractStart: contracts.contractStart,
-        contractHolderName: contracts.holderName,
-        contractEnd: contracts.contractEnd,
-        ended: contractEndedOn(tokyoDate(now))
+        ...contractOf(now)
       })
       .from(paperSlipChanges)
       .innerJoin(faucets, eq(faucets.id, paperSlipChanges.faucetId))
@@ -207,10 +212,7 @@ export async function exportApprovedChanges(
         faucetNo: faucets.faucetNo,
         content: procedures.content,
         approvedAt,
-        contractStart: contracts.contractStart,
-        contractHolderName: contracts.holderName,
-        contractEnd: contracts.contractEnd,
-        ended: contractEndedOn(tokyoDate(now))
+        ...contractOf(now)
       })
       .from(procedures)
       .innerJoin(faucets, eq(faucets.id, procedures.faucetId))
