@@ -144,13 +144,8 @@ const typedFields: (readonly [string, string, { ja: string; en: string }])[] = [
   ['faucets.add', 'label', typedFieldNames.label],
   ['faucets.label', 'label', typedFieldNames.label],
   ['staff.procedures.setStatus', 'note', typedFieldNames.note],
-  ['staff.admin.createStaff', 'reason', typedFieldNames.reason],
-  ['staff.admin.disableStaff', 'reason', typedFieldNames.reason],
-  ['staff.admin.enableStaff', 'reason', typedFieldNames.reason],
-  ['staff.admin.issueOneTimePassword', 'reason', typedFieldNames.reason],
-  ['staff.support.unlinkFaucet', 'reason', typedFieldNames.reason],
-  ['staff.support.unlockFaucetProof', 'reason', typedFieldNames.reason],
-  ['staff.support.withdrawAccount', 'reason', typedFieldNames.reason],
+  // Every staff act asks why.
+  ...paths.filter((path) => samples[path]!.input?.reason !== undefined).map((path) => [path, 'reason', typedFieldNames.reason] as const),
   // Both forms have a phone: one test of it is enough.
   ...[...new Set(Object.values(procedureForms).flatMap((form) => Object.keys(form)))].map(
     (field) => ['procedures.file', field, procedureFieldNames[field as keyof typeof procedureFieldNames]] as const
