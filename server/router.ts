@@ -2,8 +2,7 @@ import { accountRouter } from './features/account/router.js';
 import { authRouter } from './features/auth/router.js';
 import { faucetsRouter } from './features/faucets/router.js';
 import { importsRouter } from './features/imports/router.js';
-import { noticeReadsRouter } from './features/notice-reads/router.js';
-import { noticeSettingsRouter } from './features/notice-settings/router.js';
+import { noticesRoutes } from './features/notices/router.js';
 import { overviewRouter } from './features/overview/router.js';
 import { proceduresRouter, staffProceduresRouter } from './features/procedures/router.js';
 import { staffAdminRouter, staffAuthRouter } from './features/staff/router.js';
@@ -18,8 +17,7 @@ export const appRouter = router({
   faucets: faucetsRouter,
   account: accountRouter,
   sync: syncRouter,
-  noticeSettings: noticeSettingsRouter,
-  noticeReads: noticeReadsRouter,
+  ...noticesRoutes,
   procedures: proceduresRouter,
   /** The staff console's routes: each reads the staff cookie only. */
   staff: router({ auth: staffAuthRouter, admin: staffAdminRouter, procedures: staffProceduresRouter, support: supportRouter, overview: overviewRouter, imports: importsRouter })

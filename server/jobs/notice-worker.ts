@@ -1,13 +1,20 @@
 import type { Agent } from 'node:https';
-import { sql } from 'drizzle-orm';
-import type { NoticeFacts } from '../../src/lib/shared/notices.js';
 import { pushPayload } from '../../src/lib/shared/push-payload.js';
 import type { Config } from '../config.js';
-import { selectRows, type Database } from '../db/client.js';
+import type { Database } from '../db/client.js';
 import { errorKind, isDatabaseUnreachable } from '../db/errors.js';
 import { planRetry } from '../domain/delivery-retry.js';
 import { lanes } from '../domain/lanes.js';
 import { isQuietTime } from '../domain/quiet-hours.js';
+import {
+  claimMailDeliveries,
+  claimPushDeliveries,
+  dropGoneSubscriptions,
+  settleDeliveries,
+  type Claim,
+  type ClaimedMail,
+  type Settlement
+} from '../features/notices/deliveries.js';
 import type { Logger } from '../logger.js';
 import { noticeDigestMail } from '../mail/messages.js';
 import { MailDeliveryError, type Mailer } from '../mail/transport.js';
@@ -15,11 +22,10 @@ import { createPushSender, pushAgent, type PushSender } from '../push/send.js';
 import { vapidKeys } from '../push/vapid.js';
 
 /**
- * The notices outbox worker (ARCHITECTURE.md): claims due rows of notice_deliveries, sends
- * them by Web Push or e-mail, and records what happened. Every app process runs one; a row is
- * claimed by one statement that locks it with FOR UPDATE SKIP LOCKED and leases it, so two
- * processes never hold the same row, and a process that dies mid-send leaves a lease that
- * runs out, after which another claims the row again.
+ * The notices outbox worker (ARCHITECTURE.md): the loop that claims due deliveries, sends
+ * them by Web Push or e-mail, and records what happened, with how often, how many at once and
+ * how to stop. Every app process runs one; the claims and their leases, which keep two
+ * processes from holding the same row, are the notices feature's (features/notices/deliveries.ts).
  */
 export interface NoticeWorkerDeps {
   db: Database;
@@ -62,142 +68,6 @@ export interface DrainReport {
   gone: number;
 }
 
-export interface ClaimedPush {
-  id: number;
-  attempts: number;
-  createdAt: Date;
-  noticeId: number;
-  facts: NoticeFacts;
-  subscriptionId: number;
-  endpoint: string;
-  p256dh: string;
-  auth: string;
-  unread: number;
-}
-
-export interface ClaimedMail {
-  id: number;
-  attempts: number;
-  createdAt: Date;
-  customerId: number;
-  email: string;
-  facts: NoticeFacts;
-}
-
-/**
- * What a claimed row came to: sent, to be tried again at retryAt, or given up. `attempts` is
- * the count the claim set: it tells this claim from a later one of the same row.
- */
-type Claim = { id: number; attempts: number };
-type Settlement = Claim & ({ state: 'sent' } | { state: 'pending'; retryAt: Date; error: string } | { state: 'failed'; error: string });
-
-const timestamp = (at: Date) => sql`${at.toISOString()}::timestamptz`;
-
-/** Due pending rows of one channel whose lease, if any, has run out; the inner query of every claim. */
-function claimable(channel: 'push' | 'email', now: Date) {
-  return sql`state = 'pending' and channel = ${channel} and due_at <= ${timestamp(now)}
-    and (lease_until is null or lease_until < ${timestamp(now)})`;
-}
-
-function leaseSet(now: Date, leaseMs: number) {
-  return sql`lease_until = ${timestamp(new Date(now.getTime() + leaseMs))}, attempts = attempts + 1`;
-}
-
-/** Claims up to `limit` due push deliveries, with what sending them needs. */
-export async function claimPushDeliveries(db: Database, now: Date, limit: number, leaseMs: number): Promise<ClaimedPush[]> {
-  const rows = await selectRows<{
-    id: number;
-    attempts: number;
-    created_at: Date | string;
-    notice_id: number;
-    facts: NoticeFacts;
-    subscription_id: number;
-    endpoint: string;
-    p256dh: string;
-    auth: string;
-    unread: number;
-  }>(
-    db,
-    sql`with claimed as (
-      update notice_deliveries set ${leaseSet(now, leaseMs)}
-      where id in (
-        select id from notice_deliveries where ${claimable('push', now)}
-        order by due_at limit ${limit} for update skip locked)
-      returning id, attempts, created_at, notice_id, customer_id, subscription_id),
-    -- Counted once per customer, not once per delivery: a batch holds many of one customer's devices and notices.
-    unread as (
-      select customer_id, (select count(*) from notices n where n.customer_id = claimed_customers.customer_id and n.read_at is null)::int as unread
-      from (select distinct customer_id from claimed) claimed_customers)
-    select claimed.id, claimed.attempts, claimed.created_at, claimed.notice_id, notices.facts,
-      claimed.subscription_id, s.endpoint, s.p256dh, s.auth, unread.unread
-    from claimed join notices on notices.id = claimed.notice_id join push_subscriptions s on s.id = claimed.subscription_id
-      join unread on unread.customer_id = claimed.customer_id`
-  );
-  return rows.map((row) => ({
-    id: row.id,
-    attempts: row.attempts,
-    createdAt: new Date(row.created_at),
-    noticeId: row.notice_id,
-    facts: row.facts,
-    subscriptionId: row.subscription_id,
-    endpoint: row.endpoint,
-    p256dh: row.p256dh,
-    auth: row.auth,
-    unread: row.unread
-  }));
-}
-
-/**
- * Claims every due e-mail delivery of up to `customers` customers, so each gets one mail
- * listing all their notices: an import that touched 20 faucets of one account is one mail.
- */
-export async function claimMailDeliveries(db: Database, now: Date, customers: number, leaseMs: number): Promise<ClaimedMail[]> {
-  const rows = await selectRows<{ id: number; attempts: number; created_at: Date | string; customer_id: number; email: string; facts: NoticeFacts }>(
-    db,
-    sql`with claimed as (
-      update notice_deliveries set ${leaseSet(now, leaseMs)}
-      where id in (
-        select id from notice_deliveries where ${claimable('email', now)}
-          and customer_id in (select customer_id from notice_deliveries where ${claimable('email', now)} order by due_at limit ${customers})
-        for update skip locked)
-      returning id, attempts, created_at, notice_id, customer_id)
-    select claimed.id, claimed.attempts, claimed.created_at, claimed.customer_id, customers.email, notices.facts
-    from claimed join notices on notices.id = claimed.notice_id join customers on customers.id = claimed.customer_id
-    order by claimed.customer_id, notices.created_at, notices.id`
-  );
-  return rows.map((row) => ({
-    id: row.id,
-    attempts: row.attempts,
-    createdAt: new Date(row.created_at),
-    customerId: row.customer_id,
-    email: row.email,
-    facts: row.facts
-  }));
-}
-
-/**
- * Records how claimed rows ended, all in one statement, and lets go of their lease. A row
- * claimed again since (this worker outlived its lease) belongs to that claim and is left alone.
- */
-async function settle(db: Database, now: Date, settlements: Settlement[]): Promise<void> {
-  if (settlements.length === 0) return;
-  const rows = settlements.map((settlement) => ({
-    id: settlement.id,
-    attempts: settlement.attempts,
-    state: settlement.state,
-    due_at: settlement.state === 'pending' ? settlement.retryAt.toISOString() : null,
-    error: settlement.state === 'sent' ? null : settlement.error
-  }));
-  await db.execute(sql`update notice_deliveries d set
-      state = v.state,
-      sent_at = case when v.state = 'sent' then ${timestamp(now)} end,
-      due_at = coalesce(v.due_at, d.due_at),
-      lease_until = null,
-      last_error = v.error
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id int, attempts int, state text, due_at timestamptz, error text)
-    where d.id = v.id and d.attempts = v.attempts and d.state = 'pending'`);
-}
-
 function retryOrFail(row: Claim & { createdAt: Date }, now: Date, error: string): Settlement {
   const plan = planRetry(row.createdAt, row.attempts, now);
   const claim = { id: row.id, attempts: row.attempts };
@@ -236,7 +106,7 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
   const unrecorded: { now: Date; settlements: Settlement[] }[] = [];
   async function record(now: Date, settlements: Settlement[]): Promise<void> {
     try {
-      await settle(db, now, settlements);
+      await settleDeliveries(db, now, settlements);
     } catch (error) {
       if (isDatabaseUnreachable(error)) unrecorded.push({ now, settlements });
       throw error;
@@ -282,7 +152,7 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
   async function recordHeld(): Promise<void> {
     while (unrecorded.length > 0) {
       const { now, settlements } = unrecorded[0]!;
-      await settle(db, now, settlements);
+      await settleDeliveries(db, now, settlements);
       unrecorded.shift();
     }
   }
@@ -322,10 +192,7 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
     };
     await Promise.all(claimed.map((row) => sending(() => send(row))));
     const settlements = await outcomes.finish();
-    // The device unsubscribed: its subscription goes, and every delivery to it with it (cascade).
-    if (gone.length > 0) {
-      await db.execute(sql`delete from push_subscriptions where id in (select value::int from jsonb_array_elements_text(${JSON.stringify(gone)}::jsonb))`);
-    }
+    await dropGoneSubscriptions(db, gone);
     count(report, settlements);
     report.gone += gone.length;
     return true;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NoticeFacts } from '../../src/lib/shared/notices.js';
 import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
 import { clientChanges, customers, noticePreferences, notices, pushSubscriptions, sessions } from '../../server/db/schema.js';
-import { MAX_PUSH_DEVICES } from '../../server/features/notice-settings/service.js';
+import { MAX_PUSH_DEVICES } from '../../server/features/notices/settings.js';
 import { importFiles } from '../../server/features/imports/service.js';
 import { failureOf, signUp, startApp, TEST_PASSWORD, type App, type Client } from './support/app.js';
 import { driverName } from './support/database.js';

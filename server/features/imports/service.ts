@@ -10,7 +10,7 @@ import { LISTED_BAD_LINES, ProblemLog, type ProblemSummary } from '../../domain/
 import { CsvSyntaxError, detectEncoding, readCsvHeader, type Encoding } from './source.js';
 import { checkRowsOnThread } from './check-thread.js';
 import { malformedCsv, PROGRESS_EVERY } from './row-check.js';
-import { queueDeliveries } from '../notices/service.js';
+import { queueDeliveries } from '../notices/deliveries.js';
 import { transactionWithCopy, type CopyingTransaction } from '../../db/copy.js';
 import { stageByCopy } from './copy-stage.js';
 import { targets, type ApplyContext, type DatabaseCheck, type Target } from './targets.js';

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { UtilityProfile } from '../../config.js';
 import { CURRENT_TRANSACTION_VERSION } from '../../db/schema.js';
-import { inWindow, insertPeriodNotices } from './service.js';
+import { inWindow, insertPeriodNotices } from './make.js';
 
 type PeriodKind = 'readings' | 'bills' | 'payments';
 

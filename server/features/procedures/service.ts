@@ -15,14 +15,14 @@ import type { UtilityProfile } from '../../config.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
 import { changeEffectiveOn } from '../../domain/change-effective.js';
 import type { Database } from '../../db/client.js';
-import { contracts, CURRENT_TRANSACTION_VERSION, customers, faucetLinks, faucets, notices, procedureEvents, procedures, receiptCounters } from '../../db/schema.js';
+import { contracts, CURRENT_TRANSACTION_VERSION, customers, faucetLinks, faucets, procedureEvents, procedures, receiptCounters } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
 import { LOCKED_COUNT, lockKeys } from '../../rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { audit, type Actor } from '../audit/service.js';
 import { contractEndedOn, effectiveAfterContract } from '../faucets/contract-term.js';
 import { contactStaff, recordPaperSlipChange } from '../faucets/service.js';
-import { queueDeliveries } from '../notices/service.js';
+import { makeProcedureNotice } from '../notices/make.js';
 
 /** A procedure as the services hand it on, its instants as dates (the sync sends them as ISO text). */
 export type ProcedureView = ProcedureRecord<Date>;
@@ -255,8 +255,7 @@ export async function changeProcedureStatus(
     }
     if (current.customerId !== null) {
       const facts: NoticeFacts = { topic: 'procedure', receiptNo: current.receiptNo, procedure: procedureNames[current.kind], status: procedureStatusNames[input.status] };
-      await tx.insert(notices).values({ customerId: current.customerId, faucetId: current.faucetId, topic: 'procedure', facts, createdAt: deps.now });
-      await queueDeliveries(tx, deps.now);
+      await makeProcedureNotice(tx, { customerId: current.customerId, faucetId: current.faucetId, facts }, deps.now);
     }
     await audit(
       tx,

@@ -1,12 +1,13 @@
-import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { searchKey } from '../../../src/lib/shared/kana.js';
 import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
-import { contracts, customers, faucetLinks, faucets, notices, proofAttempts } from '../../db/schema.js';
+import { contracts, customers, faucetLinks, faucets, proofAttempts } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { deleteAccount, tellWithdrawn } from '../account/service.js';
 import { audit, requiredReason, type Actor } from '../audit/service.js';
 import { FAILED_PROOFS_PER_FAUCET, failedProofs, removeFaucet } from '../faucets/service.js';
+import { latestNotices } from '../notices/reads.js';
 import { myProcedures } from '../procedures/service.js';
 
 export const SEARCH_LIMIT = 50;
@@ -79,13 +80,8 @@ export async function accountDetail(deps: ServiceDeps, actor: Actor, customerId:
     .where(eq(customers.id, customerId));
   if (!account) throw noSuchAccount;
   await audit(deps.db, actor, { action: 'account.view', targetKind: 'customer', targetId: customerId }, deps.now);
-  const latestNotices = await deps.db
-    .select({ id: notices.id, topic: notices.topic, facts: notices.facts, createdAt: notices.createdAt, readAt: notices.readAt })
-    .from(notices)
-    .where(eq(notices.customerId, customerId))
-    .orderBy(desc(notices.createdAt), desc(notices.id))
-    .limit(DETAIL_NOTICES);
-  return { ...account, faucets: await faucetsOf(deps, [customerId]), notices: latestNotices, procedures: await myProcedures(deps, customerId) };
+  const notices = await latestNotices(deps.db, customerId, DETAIL_NOTICES);
+  return { ...account, faucets: await faucetsOf(deps, [customerId]), notices, procedures: await myProcedures(deps, customerId) };
 }
 
 /** Staff unlink a faucet from an account (its paper slip resumes), with a reason, audited in the same transaction. */

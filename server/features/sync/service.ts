@@ -1,9 +1,9 @@
-import { and, desc, eq, getTableColumns, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { billColumns, paymentColumns, readingColumns, type Column, type RowOf } from '../../../src/lib/shared/billing-rows.js';
-import type { NoticeFacts } from '../../../src/lib/shared/notices.js';
-import { SYNC_FORMAT, encodeRow, type PullRequest, type PullResponse, type SyncedFaucet, type SyncedNotice, type SyncedProcedure } from '../../../src/lib/shared/sync-wire.js';
+import { SYNC_FORMAT, encodeRow, type PullRequest, type PullResponse, type SyncedFaucet, type SyncedProcedure } from '../../../src/lib/shared/sync-wire.js';
 import { selectRows, type Database } from '../../db/client.js';
-import { bills, notices, payments, procedures, readings } from '../../db/schema.js';
+import { bills, payments, procedures, readings } from '../../db/schema.js';
+import { noticesSince } from '../notices/reads.js';
 import { proceduresWhere } from '../procedures/service.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { firstVisiblePeriod, lastVisiblePeriod } from '../../domain/visibility.js';
@@ -144,28 +144,6 @@ function visibleRows(table: PeriodTable, windows: Window[], full: Set<number>, c
     )
   );
   return conditions.length === 0 ? undefined : and(or(...conditions), lt(table.version, horizon));
-}
-
-/** How far back a device's first pull reaches for notices: the same two years as the billing history. */
-const NOTICE_HISTORY_MS = 2 * 366 * 24 * 3600_000;
-
-/**
- * The customer's notices below the horizon: those made or read since the cursor, or on a first
- * pull every one of the last two years. Newest first, so the device can show them as they come.
- */
-async function noticesSince(db: Database, customerId: number, cursor: number | null, horizon: number, now: Date): Promise<SyncedNotice[]> {
-  const rows = await db
-    .select({ id: notices.id, topic: notices.topic, facts: notices.facts, createdAt: notices.createdAt, readAt: notices.readAt })
-    .from(notices)
-    .where(
-      and(
-        eq(notices.customerId, customerId),
-        lt(notices.version, horizon),
-        cursor === null ? gte(notices.createdAt, new Date(now.getTime() - NOTICE_HISTORY_MS)) : gte(notices.version, cursor)
-      )
-    )
-    .orderBy(desc(notices.createdAt), desc(notices.id));
-  return rows.map((row) => ({ ...row, facts: row.facts as NoticeFacts, createdAt: row.createdAt.toISOString(), readAt: row.readAt?.toISOString() ?? null }));
 }
 
 /** The customer's procedures below the horizon: those filed or moved since the cursor (all on a first pull), as they travel. */

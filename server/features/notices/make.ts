@@ -1,7 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { NoticeFacts, NoticeTopic } from '../../../src/lib/shared/notices.js';
-import type { Database } from '../../db/client.js';
-import { CURRENT_TRANSACTION_VERSION, oncePerPeriodTopicList, oncePerPeriodTopics } from '../../db/schema.js';
+import { selectRows, type Database } from '../../db/client.js';
+import { notices, oncePerPeriodTopicList, oncePerPeriodTopics } from '../../db/schema.js';
+import type { DueTransfer } from '../../domain/transfer-notices.js';
+import { queueDeliveries } from './deliveries.js';
 
 /**
  * The first period a contract's holder sees, as server/domain/visibility.ts firstVisiblePeriod
@@ -70,24 +72,40 @@ export function insertPeriodNotices<Topic extends PeriodTopic>(notices: PeriodNo
 }
 
 /**
- * Queues the notices made in the current transaction for delivery, in the same transaction:
- * an e-mail for each, and a push to each of the customer's devices, on the channels the
- * customer allows for the notice's topic (no choice made means both). A push goes only to a
- * device whose session is still live at `now`: an expired one waits up to an hour for the
- * prune job to take its subscription. A second call queues nothing twice (notice_deliveries_once).
+ * Makes the customer's notice that a clerk moved their procedure on, and queues its
+ * deliveries, in the caller's transaction: the notice stands or falls with the move.
  */
-export async function queueDeliveries(tx: Database, now: Date): Promise<void> {
-  const at = sql`${now.toISOString()}::timestamptz`;
-  const madeNow = sql.raw(`n.version = ${CURRENT_TRANSACTION_VERSION}`);
-  await tx.execute(sql`insert into notice_deliveries (notice_id, customer_id, channel, subscription_id, created_at, due_at)
-    select n.id, n.customer_id, 'email', null, ${at}, ${at}
-    from notices n left join notice_preferences p on p.customer_id = n.customer_id and p.topic = n.topic
-    where ${madeNow} and coalesce(p.email, true)
-    union all
-    select n.id, n.customer_id, 'push', s.id, ${at}, ${at}
-    from notices n join push_subscriptions s on s.customer_id = n.customer_id
-      join sessions live on live.token_hash = s.session_token_hash and live.expires_at > ${at}
-      left join notice_preferences p on p.customer_id = n.customer_id and p.topic = n.topic
-    where ${madeNow} and coalesce(p.push, true)
-    on conflict do nothing`);
+export async function makeProcedureNotice(
+  tx: Database,
+  notice: { customerId: number; faucetId: number | null; facts: Extract<NoticeFacts, { topic: 'procedure' }> },
+  now: Date
+): Promise<void> {
+  await tx.insert(notices).values({ customerId: notice.customerId, faucetId: notice.faucetId, topic: 'procedure', facts: notice.facts, createdAt: now });
+  await queueDeliveries(tx, now);
+}
+
+/**
+ * Makes the 口座振替のお知らせ of the transfers due (server/domain/transfer-notices.ts) and
+ * queues them, in one transaction: one per bill whose transfer date is among them, for the
+ * customers linked to it, saying the day the debit really happens. Once per faucet and period
+ * however often and in however many processes it runs (the notices_once_per_period index); a
+ * bill already paid another way gets none. Returns how many notices it made.
+ */
+export async function makeNoticesOfTransfers(db: Database, due: DueTransfer[], now: Date): Promise<number> {
+  const days = sql.join(
+    due.map((transfer) => sql`(${transfer.transferDate}::date, ${transfer.debitDate}::date)`),
+    sql`, `
+  );
+  return db.transaction(async (tx) => {
+    const transferNotices = insertPeriodNotices({
+      topic: 'transfer',
+      from: sql`bills s join (values ${days}) due (transfer_date, debit_date) on due.transfer_date = s.transfer_date`,
+      facts: { total: 's.total', transferDate: 'due.debit_date' },
+      where: sql`not exists (select 1 from payments p where p.faucet_id = s.faucet_id and p.period = s.period and p.result = 'paid')`,
+      now
+    });
+    const [made] = await selectRows<{ count: number }>(tx, sql`with made as (${transferNotices} returning 1) select count(*)::int as count from made`);
+    await queueDeliveries(tx, now);
+    return made!.count;
+  });
 }

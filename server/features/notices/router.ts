@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { noticeTopics } from '../../../src/lib/shared/notices.js';
 import { customerProcedure, router, serviceDeps } from '../../trpc.js';
-import { choose, preferences, pushKey, subscribe, unsubscribe } from './service.js';
+import { markNoticeRead } from './reads.js';
+import { choose, preferences, pushKey, subscribe, unsubscribe } from './settings.js';
 
 // Browsers' push services answer on https (which of them, the service checks); the keys are base64url P-256 point (65 bytes) and 16-byte secret.
 const endpoint = z.url({ protocol: /^https$/ }).max(2000);
 const base64url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+=*$/);
 
-export const noticeSettingsRouter = router({
+const noticeSettingsRouter = router({
   get: customerProcedure.query(({ ctx }) => preferences(serviceDeps(ctx), ctx.customerId)),
   set: customerProcedure
     .input(z.object({ topic: z.enum(noticeTopics), push: z.boolean(), email: z.boolean() }))
@@ -27,3 +28,19 @@ export const noticeSettingsRouter = router({
     return { ok: true };
   })
 });
+
+const noticeReadsRouter = router({
+  // clientId: the id the device's outbox gave the change, so that a resend changes nothing.
+  mark: customerProcedure
+    .input(z.object({ noticeId: z.number().int().positive().max(2 ** 31 - 1), clientId: z.uuid() }))
+    .mutation(async ({ ctx, input }) => {
+      const { repeated } = await markNoticeRead(serviceDeps(ctx), { ...input, customerId: ctx.customerId });
+      return { ok: true, repeated };
+    })
+});
+
+/**
+ * The notices' routes, spread into the app's router under the names devices already call
+ * (noticeSettings.*, noticeReads.*): one feature, the wire as it was.
+ */
+export const noticesRoutes = { noticeSettings: noticeSettingsRouter, noticeReads: noticeReadsRouter };
