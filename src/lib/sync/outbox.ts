@@ -1,6 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
 import type { Table } from 'dexie';
-import { refusalOf } from '$lib/account/refusal';
+import { refusalOf } from '$lib/forms/refusal';
 import { faucetLabelHandler } from '$lib/faucets/outbox';
 import { localDb, type Change, type OutboxRow } from '$lib/local/db';
 import { noticeReadHandler } from '$lib/notices/outbox';
