@@ -137,6 +137,39 @@ export default ts.config(
       ]
     }
   },
+  // The client's layers (shared/spec/ARCHITECTURE.md "Sync"): pages read the device's copy,
+  // through the features' reads, and the device's storage knows nothing of syncing. Set again
+  // with every zone, as a later block's options replace an earlier one's for the files it covers.
+  {
+    files: ['src/**'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: root,
+          zones: [
+            ...boundaryZones,
+            {
+              // Every page but the staff console's, which is online-only.
+              target: ['./src/routes/*', './src/routes/!(staff)/**'],
+              from: './src/lib/api.ts',
+              message: 'Customer pages read the device\'s copy (the feature reads in src/lib/<feature>/), never the network: online and offline they look the same.'
+            },
+            {
+              target: './src/routes',
+              from: './node_modules/dexie',
+              message: 'Pages read the device\'s copy through deviceCopy() and the feature reads, never Dexie itself.'
+            },
+            {
+              target: './src/lib/local',
+              from: './src/lib/sync',
+              message: 'src/lib/local/ is the device\'s storage: sync builds on it, never the other way round.'
+            }
+          ]
+        }
+      ]
+    }
+  },
   {
     files: ['server/**'],
     rules: {

@@ -42,7 +42,7 @@ function forgetSignedOutData(): void {
   // A device with no copy has nothing to forget: the log-in page does not load Dexie for it.
   void holdsDatabase().then(async (holds) => {
     if (!holds) return;
-    const { abandonPulls, forgetSyncedData } = await device();
+    const { abandonPulls, forgetSyncedData } = await import('$lib/sync/pull');
     abandonPulls();
     await forgetSyncedData();
   });
@@ -84,11 +84,6 @@ export function clearFarewell(): void {
   farewell = null;
 }
 
-/** Updates what the app shows after a change the server accepted. */
-export function updateMe(change: Partial<Me>): void {
-  if (me) me = { ...me, ...change };
-}
-
 /**
  * Log-in, sign-up and reset: a log-out still pending is sent first (its answer clears the
  * session cookie, which must not be the new one), then the new session, who is signed in
@@ -117,7 +112,7 @@ export function logIn(email: string, password: string): Promise<void> {
  */
 export async function wipeDevice(): Promise<void> {
   unwatchDevice();
-  const { abandonPulls, localDb } = await device();
+  const [{ localDb }, { abandonPulls }] = await Promise.all([device(), import('$lib/sync/pull')]);
   abandonPulls();
   // Each part is tried even if another fails: the account may already be gone on the server.
   try {

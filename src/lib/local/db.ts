@@ -3,7 +3,7 @@ import type { BillRow, PaymentRow, ReadingRow } from '$lib/shared/billing-rows';
 import type { Localized } from '$lib/shared/localized';
 import type { ProcedureContent } from '$lib/shared/procedure-form';
 import type { SyncedFaucet, SyncedNotice, SyncedProcedure } from '$lib/shared/sync-wire';
-import { keepProfile, type StoredProfile } from '$lib/sync/profile';
+import { keepProfile, type StoredProfile } from './profile';
 
 export type LocalReading = ReadingRow;
 export type LocalBill = BillRow;
@@ -27,7 +27,9 @@ export type Change =
   /** A procedure filed on the device (checked there too): shown as 「送信待ち」 until the server has it. */
   | { kind: 'procedure-file'; linkId: number; faucetNo: string; content: ProcedureContent; fields: Record<string, string> };
 
-export type ProcedureFiling = Extract<Change, { kind: 'procedure-file' }>;
+export type ChangeOf<K extends Change['kind']> = Extract<Change, { kind: K }>;
+
+export type ProcedureFiling = ChangeOf<'procedure-file'>;
 
 export type LocalProcedure = SyncedProcedure;
 
@@ -47,10 +49,10 @@ export interface RefusedFiling {
  * One change waiting to be sent. `id` is made on the device and is the server's idempotency
  * key: a send repeated after a lost answer changes nothing. `seq` keeps the customer's order.
  */
-export interface OutboxRow {
+export interface OutboxRow<C extends Change = Change> {
   seq?: number;
   id: string;
-  change: Change;
+  change: C;
   queuedAt: number;
 }
 
@@ -78,7 +80,7 @@ export class LocalDatabase extends Dexie {
     });
     this.version(3).stores({ outbox: '++seq' });
     this.version(4).stores({ notices: 'id, createdAt' });
-    // The public utility profile moved to localStorage (sync/profile.ts), so pages anyone may
+    // The public utility profile moved to localStorage (local/profile.ts), so pages anyone may
     // open need no Dexie; a device's stored one goes along, shown until the next fetch.
     this.version(5).upgrade(async (transaction) => {
       const stored = await transaction.table<StoredProfile & { key: string }>('profile').get('current');
@@ -92,58 +94,7 @@ export class LocalDatabase extends Dexie {
 
 export const localDb = new LocalDatabase();
 
-/** The faucets the device holds and those with a change still waiting in the outbox, read together. */
-export function faucetsCopy() {
-  return localDb.transaction('r', [localDb.faucets, localDb.outbox, localDb.meta], async () => ({
-    faucets: await localDb.faucets.orderBy('linkId').toArray(),
-    waiting: new Set((await localDb.outbox.toArray()).flatMap(({ change }) => (change.kind === 'faucet-label' ? [change.linkId] : []))),
-    synced: (await localDb.meta.get('sync')) !== undefined
-  }));
-}
-
-/** Everything billing the device holds, read in one transaction so a pull is never seen half done. */
-export function billingCopy() {
-  return localDb.transaction('r', [localDb.faucets, localDb.readings, localDb.bills, localDb.payments, localDb.meta], async () => ({
-    faucets: await localDb.faucets.orderBy('linkId').toArray(),
-    readings: await localDb.readings.toArray(),
-    bills: await localDb.bills.toArray(),
-    payments: await localDb.payments.toArray(),
-    synced: (await localDb.meta.get('sync')) !== undefined
-  }));
-}
-
-/** The customer's notices, newest first. */
-export function noticesCopy() {
-  return localDb.notices.orderBy('createdAt').reverse().toArray();
-}
-
-/**
- * The customer's procedures, newest first; the filings still waiting in the outbox (「送信待ち」),
- * oldest first; and those the server refused, newest first.
- */
-export function proceduresCopy() {
-  return localDb.transaction('r', [localDb.procedures, localDb.outbox, localDb.refusedFilings, localDb.faucets, localDb.meta], async () => {
-    const filed = await localDb.procedures.orderBy('filedAt').reverse().toArray();
-    const onServer = new Set(filed.map((procedure) => procedure.clientId));
-    const waiting = (await localDb.outbox.orderBy('seq').toArray()).flatMap((row) =>
-      row.change.kind === 'procedure-file' && !onServer.has(row.id) ? [{ clientId: row.id, queuedAt: row.queuedAt, change: row.change }] : []
-    );
-    return {
-      filed,
-      waiting,
-      refused: await localDb.refusedFilings.orderBy('refusedAt').reverse().toArray(),
-      faucets: await localDb.faucets.toArray(),
-      synced: (await localDb.meta.get('sync')) !== undefined
-    };
-  });
-}
-
-/** The customer has read why a filing was refused. */
-export async function clearRefusedFiling(id: string): Promise<void> {
-  await localDb.refusedFilings.delete(id);
-}
-
-/** How many notices the customer has not read yet, on this device's copy. */
-export function unreadNoticeCount() {
-  return localDb.notices.filter((notice) => notice.readAt === null).count();
+/** Whether the device holds a pull (it is wiped whenever someone leaves): before one, an empty copy means nothing yet. */
+export async function holdsPull(): Promise<boolean> {
+  return (await localDb.meta.get('sync')) !== undefined;
 }

@@ -2,14 +2,9 @@ import type * as Device from './device';
 
 let loading: Promise<typeof Device> | undefined;
 
-/** Dexie and the sync code, loaded on first use and then shared. */
+/** Dexie, loaded on first use and then shared. */
 export function device(): Promise<typeof Device> {
   return (loading ??= import('./device'));
-}
-
-/** Whether Dexie is loaded already, so a caller can use it without loading it for nothing. */
-export function deviceLoaded(): boolean {
-  return loading !== undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { goto } from '$app/navigation';
 import { resolve } from '$app/paths';
 import { api } from '$lib/api';
-import { refusalOf } from '$lib/account/refusal';
+import { refusalOf } from '$lib/forms/refusal';
 import type { Localized } from '$lib/shared/localized';
 
 export interface StaffMe {

@@ -1,26 +1,45 @@
 import { TRPCClientError } from '@trpc/client';
-import { refusalOf } from '$lib/account/refusal';
-import { api } from '$lib/api';
-import { localDb, type Change, type OutboxRow, type RefusedFiling } from '$lib/local/db';
+import type { Table } from 'dexie';
+import { refusalOf } from '$lib/forms/refusal';
+import { faucetLabelHandler } from '$lib/faucets/outbox';
+import { localDb, type Change, type OutboxRow } from '$lib/local/db';
+import { noticeReadHandler } from '$lib/notices/outbox';
+import { procedureFilingHandler } from '$lib/procedures/outbox';
+import type { Localized } from '$lib/shared/localized';
 
-/**
- * Writes a change onto the device's copy. Also run over every waiting change after a pull has
- * replaced the faucets, so a page never shows the server's older value while the newer one
- * waits to be sent.
- */
+/** A faucet link the device may hold wrongly after a send, to be pulled afresh; null for none. */
+export type StaleLink = number | null;
+
+/** What a feature does with its kind of change; only `send` is required. */
+export interface OutboxHandler<C extends Change> {
+  /** The tables `apply` and `refused` write, for the transactions they run in. */
+  writes?(): Table[];
+  /**
+   * Writes the change onto the device's copy: when it is made, and again after every pull, so a
+   * page never shows the server's older value while the newer one waits to be sent.
+   */
+  apply?(change: C): Promise<void>;
+  /** Sends it, with the outbox id as the server's idempotency key: a resend after a lost answer changes nothing. */
+  send(change: C, id: string): Promise<StaleLink>;
+  /** What the device keeps of a change the server refused for good; runs as its outbox row goes. */
+  refused?(row: OutboxRow<C>, reason: Localized): Promise<StaleLink>;
+}
+
+/** Each kind of change, with the handler its feature registers for it. */
+const handlers: { [K in Change['kind']]: OutboxHandler<Extract<Change, { kind: K }>> } = {
+  'faucet-label': faucetLabelHandler,
+  'notice-read': noticeReadHandler,
+  'procedure-file': procedureFilingHandler
+};
+
+function handlerOf<C extends Change>(change: C): OutboxHandler<C> {
+  // The map pairs each kind with its own handler, which TypeScript cannot follow through a union.
+  return handlers[change.kind] as unknown as OutboxHandler<C>;
+}
+
+/** Writes a change onto the device's copy; run again over every waiting change after a pull. */
 export async function applyLocally(change: Change): Promise<void> {
-  if (change.kind === 'faucet-label') {
-    await localDb.faucets.update(change.linkId, { label: change.label });
-    return;
-  }
-  // A filing waiting to be sent is shown from the outbox itself (「送信待ち」).
-  if (change.kind === 'procedure-file') return;
-  await localDb.notices
-    .where('id')
-    .equals(change.noticeId)
-    .modify((notice) => {
-      notice.readAt ??= new Date().toISOString();
-    });
+  await handlerOf(change).apply?.(change);
 }
 
 /**
@@ -29,29 +48,11 @@ export async function applyLocally(change: Change): Promise<void> {
  */
 export async function queueChange(change: Change): Promise<string> {
   const id = crypto.randomUUID();
-  await localDb.transaction('rw', [localDb.faucets, localDb.notices, localDb.outbox], async () => {
+  await localDb.transaction('rw', [localDb.outbox, ...(handlerOf(change).writes?.() ?? [])], async () => {
     await applyLocally(change);
     await localDb.outbox.add({ id, change, queuedAt: Date.now() });
   });
   return id;
-}
-
-/**
- * Sends one change; returns the faucet link the device may now hold wrongly: a label the server
- * had already (an answer was lost) and left as it was. A notice read twice is read all the same.
- */
-async function send({ id, change }: OutboxRow): Promise<number | null> {
-  if (change.kind === 'notice-read') {
-    await api.noticeReads.mark.mutate({ noticeId: change.noticeId, clientId: id });
-    return null;
-  }
-  if (change.kind === 'procedure-file') {
-    // The outbox id is the filing's client id: a resend after a lost answer gets the same receipt.
-    await api.procedures.file.mutate({ clientId: id, linkId: change.linkId, kind: change.content.kind, fields: change.fields });
-    return null;
-  }
-  const { repeated } = await api.faucets.label.mutate({ linkId: change.linkId, label: change.label ?? '', clientId: id });
-  return repeated ? change.linkId : null;
 }
 
 /**
@@ -78,19 +79,20 @@ export async function sendOutbox(): Promise<number[]> {
   for (;;) {
     const row = await localDb.outbox.orderBy('seq').first();
     if (!row) return stale;
-    let refusal: RefusedFiling | undefined;
+    const handler = handlerOf(row.change);
+    let refusal: Localized | null = null;
     try {
-      const wrong = await send(row);
+      const wrong = await handler.send(row.change, row.id);
       if (wrong !== null) stale.push(wrong);
     } catch (error) {
       if (!refused(error)) throw error;
-      // A notice the server refuses is not the customer's any more: nothing on the device to fix.
-      if (row.change.kind === 'faucet-label') stale.push(row.change.linkId);
-      if (row.change.kind === 'procedure-file') refusal = { id: row.id, change: row.change, reason: refusalOf(error).reason, refusedAt: Date.now() };
+      refusal = refusalOf(error).reason;
     }
-    await localDb.transaction('rw', [localDb.outbox, localDb.refusedFilings], async () => {
-      if (refusal) await localDb.refusedFilings.put(refusal);
+    const wrong = await localDb.transaction('rw', [localDb.outbox, ...(handler.writes?.() ?? [])], async () => {
+      const kept = refusal === null ? null : ((await handler.refused?.(row, refusal)) ?? null);
       await localDb.outbox.delete(row.seq!);
+      return kept;
     });
+    if (wrong !== null) stale.push(wrong);
   }
 }

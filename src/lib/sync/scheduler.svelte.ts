@@ -1,6 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
 import { logOutSettled } from '$lib/account/pending-logout';
-import { device, holdsDatabase } from '$lib/local/lazy';
+import { holdsDatabase } from '$lib/local/lazy';
 import { pullProfile } from './profile';
 import { oneAtATime } from './one-at-a-time';
 
@@ -28,9 +28,9 @@ async function syncOnce(): Promise<void> {
     const loggedOut = await logOutSettled();
     await pullProfile();
     // Billing data only where someone signed in (Dexie is loaded then) or left a copy: a fresh
-    // device on the log-in page syncs the profile alone and never loads Dexie.
+    // device on the log-in page syncs the profile alone and never loads Dexie or this code.
     if (loggedOut && (await holdsDatabase())) {
-      const { sendAndPull } = await device();
+      const { sendAndPull } = await import('./billing');
       await sendAndPull().catch((error: unknown) => {
         if (!signedOut(error)) throw error;
       });

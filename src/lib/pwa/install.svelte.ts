@@ -1,4 +1,4 @@
-import { installOffer, isIosSafari, type InstallOffer } from '$lib/shared/install';
+import { installOffer, isIosSafari, type InstallOffer } from './install-offer';
 
 /** Chrome's install prompt event (not in TypeScript's DOM types). */
 interface BeforeInstallPromptEvent extends Event {

@@ -1,4 +1,4 @@
-import { normalizeQuantity } from './normalize';
+import { normalizeQuantity } from '$lib/shared/normalize';
 
 /** Why a typed usage cannot be priced; the page words each one in the user's language. */
 export type UsageInputError = 'missing' | 'notNumber' | 'negative' | 'tooPrecise' | 'tooLarge';

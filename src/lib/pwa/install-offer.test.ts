@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { installOffer, isIosSafari } from './install';
+import { installOffer, isIosSafari } from './install-offer';
 
 const ua = {
   iphoneSafari:
