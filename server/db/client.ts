@@ -159,6 +159,11 @@ export function preparedPerDatabase<Prepared>(prepare: (db: Database) => Prepare
   };
 }
 
+/** The driver's own client under db (drizzle's documented `db.$client`); a transaction has none. */
+export function driverClient(db: Database): postgres.Sql | PGlite | undefined {
+  return (db as { $client?: postgres.Sql | PGlite }).$client;
+}
+
 /** Rows of a raw SQL statement on either driver: postgres.js returns the rows, PGlite wraps them in { rows }. */
 export async function selectRows<T>(db: { execute(statement: SQL): PromiseLike<unknown> }, statement: SQL): Promise<T[]> {
   const result = await db.execute(statement);
