@@ -4,14 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { fillPlaceholders, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { SYNC_FORMAT } from '../src/lib/shared/sync-wire.js';
+import * as schema from '../server/db/schema.js';
 import { customers, faucetLinks } from '../server/db/schema.js';
 import { createSession, sessionCookieName } from '../server/sessions.js';
 import { importFiles } from '../server/features/imports/service.js';
-import { windowsStatement } from '../server/features/sync/service.js';
+import { windowsQuery } from '../server/features/sync/service.js';
 import { startApp, type App } from '../tests/integration/support/app.js';
 import { headers, importRules, noticeRules, writeCsv } from '../tests/integration/support/import-files.js';
 import { runInChild } from './child.js';
@@ -135,20 +136,20 @@ async function load(clients: { url: string; cookie: string }[]) {
 
 /**
  * The baseline: the same no-change pull (the session, then the very statement sync.pull runs
- * for the windows and the horizon) served by a bare node:http handler over postgres.js, with
- * nothing of tRPC, drizzle or the app around it.
+ * for the windows and the horizon, its text made once as the app does) served by a bare
+ * node:http handler over postgres.js, with nothing of tRPC, drizzle or the app around it.
  */
 async function rawPullServer(databaseUrl: string): Promise<{ server: Server; baseUrl: string; close(): Promise<void> }> {
   const db = postgres(databaseUrl, { max: 10 });
-  const dialect = new PgDialect();
+  const windows = windowsQuery(drizzle(db, { schema })).toSQL();
   const server = createServer(async (req, res) => {
     const token = /session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1] ?? '';
     const { cursor } = (JSON.parse(new URL(req.url!, 'http://localhost').searchParams.get('input')!) as { 0: { cursor: number } })[0];
     const [session] = await db`select customer_id from sessions where token_hash = encode(sha256(${token}::bytea), 'hex') and expires_at > now()`;
-    const windows = dialect.sqlToQuery(windowsStatement(session!.customer_id as number, cursor));
-    const [first] = await db.unsafe(windows.sql, windows.params as never[], { prepare: true });
+    const params = fillPlaceholders(windows.params, { customerId: session!.customer_id as number, cursor });
+    const [first] = await db.unsafe(windows.sql, params as never[], { prepare: true }).values();
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify([{ result: { data: { format: SYNC_FORMAT, cursor: Number(first!.horizon) } } }]));
+    res.end(JSON.stringify([{ result: { data: { format: SYNC_FORMAT, cursor: Number(first![0]) } } }]));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

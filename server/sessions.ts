@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { and, eq, gt, ne, sql } from 'drizzle-orm';
-import type { Database } from './db/client.js';
+import { preparedPerDatabase, type Database } from './db/client.js';
 import { pushSubscriptions, sessions } from './db/schema.js';
 import { RefusalError } from './errors.js';
 
@@ -24,26 +24,22 @@ export async function createSession(db: Database, customerId: number, now: Date)
   return token;
 }
 
-/** Every API call looks its session up: built and prepared once per database, not per request. */
-const sessionLookups = new WeakMap<Database, ReturnType<typeof prepareSessionLookup>>();
-
-function prepareSessionLookup(db: Database) {
-  return db
+/** Every API call looks its session up. */
+const sessionLookup = preparedPerDatabase((db) =>
+  db
     .select({ customerId: sessions.customerId, expiresAt: sessions.expiresAt })
     .from(sessions)
     .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
-    .prepare('session_customer');
-}
+    .prepare('session_customer')
+);
 
 /**
  * The customer a session token belongs to, or null. Each use pushes the expiry to 30 days
  * from now (sliding), written at most once a day so reads stay reads.
  */
 export async function sessionCustomer(db: Database, token: string, now: Date): Promise<number | null> {
-  let lookup = sessionLookups.get(db);
-  if (!lookup) sessionLookups.set(db, (lookup = prepareSessionLookup(db)));
   const hash = tokenHash(token);
-  const [session] = await lookup.execute({ tokenHash: hash, now: now.toISOString() });
+  const [session] = await sessionLookup(db).execute({ tokenHash: hash, now: now.toISOString() });
   if (!session) return null;
   const renewed = new Date(now.getTime() + SESSION_DAYS * DAY_MS);
   if (renewed.getTime() - session.expiresAt.getTime() > DAY_MS) {

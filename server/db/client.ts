@@ -58,25 +58,8 @@ function schemaAnswers(db: Database, timeoutMs: number): Promise<boolean> {
   return withTimeout(db.select({ one: sql`1` }).from(schema.sessions).limit(0).execute(), timeoutMs);
 }
 
-/**
- * drizzle sends every statement unprepared, so PostgreSQL parses and plans the same sync and
- * session queries anew for every request. A statement with parameters is one the app runs
- * again with other values: postgres.js prepares it once per connection and reuses it. Those
- * without (DDL, migrations, an import's fixed statements) stay one-off, and so does everything
- * inside a transaction, which runs on the connection postgres.js hands to it.
- */
-function preparingParameterised(client: postgres.Sql): postgres.Sql {
-  return new Proxy(client, {
-    get(target, property, receiver) {
-      if (property !== 'unsafe') return Reflect.get(target, property, receiver) as unknown;
-      return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
-        target.unsafe(query, parameters, { ...options, prepare: (parameters?.length ?? 0) > 0 });
-    }
-  });
-}
-
-function postgresHandle(client: postgres.Sql, prepare = true): DatabaseHandle {
-  const db = drizzlePostgres(prepare ? preparingParameterised(client) : client, { schema }) as unknown as Database;
+function postgresHandle(client: postgres.Sql): DatabaseHandle {
+  const db = drizzlePostgres(client, { schema }) as unknown as Database;
   return {
     db,
     driver: 'postgres',
@@ -103,6 +86,8 @@ function pgliteHandle(client: PGlite, before: () => Promise<void> = async () => 
 async function throughSocket(dataDir: string, holder: Holder & { socket: string }): Promise<DatabaseHandle> {
   // A socket nobody listens on fails at once; a portal busy in a long transaction (an upload's
   // import) answers the log-in when its turn ends, which the command waits for.
+  // Unprepared (`prepare: false` wins over a query's own): the one session is shared, and
+  // statements named there would outlive this connection.
   const client = postgres({ path: holder.socket, user: 'postgres', database: 'postgres', max: 1, prepare: false, onnotice: () => {}, connect_timeout: 0 });
   try {
     await client`select 1`;
@@ -110,8 +95,7 @@ async function throughSocket(dataDir: string, holder: Holder & { socket: string 
     await client.end({ timeout: 0 });
     throw new EmbeddedDatabaseBusy(busyMessage(dataDir, holder, 'command'));
   }
-  // Unprepared: the one session is shared, and statements named there would outlive this connection.
-  return postgresHandle(client, false);
+  return postgresHandle(client);
 }
 
 async function openEmbedded(dataDir: string, as: Holder['role']): Promise<DatabaseHandle> {
@@ -159,6 +143,25 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     return pgliteHandle(await PGlite.create(target.pgliteDir));
   }
   return pgliteHandle(await PGlite.create());
+}
+
+/**
+ * A query built once per database, for the statements every request runs: given drizzle's
+ * `.prepare(name)`, postgres.js parses and plans it once per connection and reuses it after
+ * (drizzle sends the others unprepared, PGlite treats both alike).
+ */
+export function preparedPerDatabase<Prepared>(prepare: (db: Database) => Prepared): (db: Database) => Prepared {
+  const byDatabase = new WeakMap<Database, Prepared>();
+  return (db) => {
+    let prepared = byDatabase.get(db);
+    if (!prepared) byDatabase.set(db, (prepared = prepare(db)));
+    return prepared;
+  };
+}
+
+/** The driver's own client under db (drizzle's documented `db.$client`); a transaction has none. */
+export function driverClient(db: Database): postgres.Sql | PGlite | undefined {
+  return (db as { $client?: postgres.Sql | PGlite }).$client;
 }
 
 /** Rows of a raw SQL statement on either driver: postgres.js returns the rows, PGlite wraps them in { rows }. */

@@ -1,43 +1,56 @@
 import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
-import { readMigrationFiles } from 'drizzle-orm/migrator';
-import type { Database } from './client.js';
+import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { driverClient, selectRows, type Database } from './client.js';
+import { SharedPGlite } from './pglite-socket.js';
+import type * as schema from './schema.js';
 
 export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
 /** Any constant: every process that migrates this schema takes the same lock (and a test holds it). */
 export const MIGRATION_LOCK_KEY = 727_001;
 
+/** How many migrations drizzle's migrator has recorded in its table (none before its first run). */
+async function recordedMigrations(db: Database): Promise<number> {
+  const [table] = await selectRows<{ exists: boolean }>(db, sql`select to_regclass('drizzle.__drizzle_migrations') is not null as "exists"`);
+  if (!table?.exists) return 0;
+  const [row] = await selectRows<{ count: number }>(db, sql`select count(*)::int as "count" from drizzle.__drizzle_migrations`);
+  return row!.count;
+}
+
 /**
- * Applies the pending drizzle-kit migrations in one transaction that first takes a
- * transaction-level advisory lock, so processes starting together run them once: the
- * second waits, then finds them recorded. drizzle's own migrator takes no lock.
- * The bookkeeping table is drizzle's, so drizzle-kit tools still read it.
+ * Applies the pending drizzle-kit migrations with drizzle's own migrator, which records them
+ * in its table and takes no lock: its statements before the migrations' transaction would let
+ * two processes starting together both find them pending. So it runs while nobody else can:
+ *
+ * - PostgreSQL: a transaction on a connection of its own holds an advisory lock while the
+ *   migrator runs on the pool's others; the second process waits, then finds them recorded.
+ * - The embedded database is one session, which an advisory lock cannot divide. The portal that
+ *   owns it migrates as one turn of that session, so a command reaching it through its socket
+ *   waits meanwhile, then finds the work done. That command's own migrator (one connection,
+ *   which could not both hold a lock and migrate) therefore runs alone.
  */
 export async function migrate(db: Database): Promise<{ applied: number }> {
-  const migrations = readMigrationFiles({ migrationsFolder });
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
-    await tx.execute(sql`create schema if not exists drizzle`);
-    await tx.execute(sql`
-      create table if not exists drizzle.__drizzle_migrations (
-        id serial primary key,
-        hash text not null,
-        created_at bigint
-      )`);
-    const done = await tx.select({ createdAt: sql<string>`created_at` }).from(sql`drizzle.__drizzle_migrations`);
-    const appliedAt = new Set(done.map((row) => Number(row.createdAt)));
-    let applied = 0;
-    for (const migration of migrations) {
-      if (appliedAt.has(migration.folderMillis)) continue;
-      for (const statement of migration.sql) {
-        if (statement.trim()) await tx.execute(sql.raw(statement));
-      }
-      await tx.execute(
-        sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${migration.hash}, ${migration.folderMillis})`
-      );
-      applied += 1;
-    }
-    return { applied };
+  const client = driverClient(db);
+  if (!client) throw new Error('migrate takes the database, not a transaction');
+  const config = { migrationsFolder };
+  const counted = async (migrating: () => Promise<void>) => {
+    const before = await recordedMigrations(db);
+    await migrating();
+    return { applied: (await recordedMigrations(db)) - before };
+  };
+  if (client instanceof PGlite) {
+    const run = () => counted(() => migratePglite(db as unknown as PgliteDatabase<typeof schema>, config));
+    return client instanceof SharedPGlite ? client.alone(run) : run();
+  }
+  const run = () => counted(() => migratePostgres(db as unknown as PostgresJsDatabase<typeof schema>, config));
+  if (client.options.max === 1) return run();
+  return db.transaction(async (lock) => {
+    await lock.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+    return run();
   });
 }

@@ -92,6 +92,24 @@ describe('servePglite', () => {
     await preparing.end();
   });
 
+  it('keeps this process and socket clients out while work runs alone, however many statements and transactions it makes', async () => {
+    await pglite.exec('create table turns_taken (n serial, who text)');
+    const alone = pglite.alone(async () => {
+      await pglite.query(`insert into turns_taken (who) values ('alone')`);
+      await pglite.transaction(async (tx) => {
+        await tx.query(`insert into turns_taken (who) values ('alone')`);
+      });
+      await pglite.exec(`insert into turns_taken (who) values ('alone')`);
+    });
+    const other = pglite.query(`insert into turns_taken (who) values ('other')`);
+    const sql = client();
+    await Promise.all([alone, other, sql`insert into turns_taken (who) values ('socket')`]);
+    await sql.end();
+    const { rows } = await pglite.query<{ who: string }>('select who from turns_taken order by n');
+    expect(rows.map((row) => row.who).slice(0, 3)).toEqual(['alone', 'alone', 'alone']);
+    expect(rows.map((row) => row.who).sort()).toEqual(['alone', 'alone', 'alone', 'other', 'socket']);
+  });
+
   it('is created for its owner alone', () => {
     expect(statSync(socketPath).mode & 0o077).toBe(0);
   });

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
@@ -34,6 +35,8 @@ class Turns {
  */
 export class SharedPGlite extends PGlite {
   readonly turns = new Turns();
+  /** Set inside work run by alone(): its calls already hold the turn. */
+  readonly #holdingTurn = new AsyncLocalStorage<true>();
 
   static async open(dataDir: string): Promise<SharedPGlite> {
     const pglite = new SharedPGlite(dataDir);
@@ -41,16 +44,29 @@ export class SharedPGlite extends PGlite {
     return pglite;
   }
 
+  /**
+   * Runs work as one turn however many statements and transactions it makes: socket clients
+   * and this process's other callers wait until it ends. For work that must not be interleaved
+   * but cannot be one transaction, such as drizzle's migrator.
+   */
+  alone<T>(work: () => Promise<T>): Promise<T> {
+    return this.turns.run(() => this.#holdingTurn.run(true, work));
+  }
+
+  #inTurn<T>(call: () => Promise<T>): Promise<T> {
+    return this.#holdingTurn.getStore() ? call() : this.turns.run(call);
+  }
+
   override query<T>(query: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
-    return this.turns.run(() => super.query<T>(query, params, options));
+    return this.#inTurn(() => super.query<T>(query, params, options));
   }
 
   override exec(query: string, options?: QueryOptions): Promise<Results[]> {
-    return this.turns.run(() => super.exec(query, options));
+    return this.#inTurn(() => super.exec(query, options));
   }
 
   override transaction<T>(callback: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.turns.run(() => super.transaction(callback));
+    return this.#inTurn(() => super.transaction(callback));
   }
 }
 

@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { billColumns, paymentColumns, readingColumns, type Column, type RowOf } from '../../../src/lib/shared/billing-rows.js';
 import { SYNC_FORMAT, encodeRow, type PullRequest, type PullResponse, type SyncedFaucet, type SyncedProcedure } from '../../../src/lib/shared/sync-wire.js';
-import { selectRows, type Database } from '../../db/client.js';
+import { preparedPerDatabase, type Database } from '../../db/client.js';
 import { bills, payments, procedures, readings } from '../../db/schema.js';
 import { noticesSince } from '../notices/reads.js';
 import { proceduresWhere } from '../procedures/service.js';
@@ -48,40 +48,57 @@ type WindowRow = LinkRow | { horizon: string; noticesChanged: boolean; procedure
  * Each window also says whether any of its faucet's rows changed since the cursor, so a pull
  * where nothing did ends here, after one round trip; so do the customer's notices' (made or
  * read since the cursor) and procedures' (filed or moved), on every row alike. The left join keeps the horizon and that flag
- * for a customer without faucets.
+ * for a customer without faucets. Takes the placeholders `customerId` and `cursor`.
  */
-export function windowsStatement(customerId: number, cursor: number): SQL {
-  return sql`with pull as (
-        select ${cursor}::bigint as cursor, (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint as horizon
-      ), notice_news as (
-        select exists (select 1 from notices n, pull where n.customer_id = ${customerId} and n.version >= pull.cursor and n.version < pull.horizon) as changed
-      ), procedure_news as (
-        select exists (select 1 from procedures p, pull where p.customer_id = ${customerId} and p.version >= pull.cursor and p.version < pull.horizon) as changed
-      )
-      select pull.horizon::text as "horizon", notice_news.changed as "noticesChanged", procedure_news.changed as "proceduresChanged", l.id as "linkId", l.label as "label", f.id as "faucetId",
-        f.faucet_no as "faucetNo", c.supply_address as "supplyAddress", c.holder_name as "holderName",
-        c.payment_method as "paymentMethod", c.meter_size_mm as "meterSizeMm",
-        c.contract_start as "contractStart", c.contract_end as "contractEnd",
-        (l.version >= pull.cursor and l.version < pull.horizon) or (c.version >= pull.cursor and c.version < pull.horizon) as "changed",
-        exists (select 1 from readings r where r.faucet_id = f.id and r.version >= pull.cursor and r.version < pull.horizon)
+export function windowsQuery(db: Database) {
+  const customerId = sql.placeholder('customerId');
+  // drizzle joins a CTE only when told a column of it; the statement reads them by name.
+  const pull = db
+    .$with('pull', { horizon: sql`horizon`.as('horizon') })
+    .as(sql`select ${sql.placeholder('cursor')}::bigint as cursor, (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint as horizon`);
+  const noticeNews = db
+    .$with('notice_news', { changed: sql`changed`.as('changed') })
+    .as(sql`select exists (select 1 from notices n, pull where n.customer_id = ${customerId} and n.version >= pull.cursor and n.version < pull.horizon) as changed`);
+  const procedureNews = db
+    .$with('procedure_news', { changed: sql`changed`.as('changed') })
+    .as(sql`select exists (select 1 from procedures p, pull where p.customer_id = ${customerId} and p.version >= pull.cursor and p.version < pull.horizon) as changed`);
+  return db
+    .with(pull, noticeNews, procedureNews)
+    .select({
+      horizon: sql<string>`pull.horizon::text`,
+      noticesChanged: sql<boolean>`notice_news.changed`,
+      proceduresChanged: sql<boolean>`procedure_news.changed`,
+      linkId: sql<number | null>`l.id`,
+      label: sql<string | null>`l.label`,
+      faucetId: sql<number>`f.id`,
+      faucetNo: sql<string>`f.faucet_no`,
+      supplyAddress: sql<string | null>`c.supply_address`,
+      holderName: sql<string>`c.holder_name`,
+      paymentMethod: sql<'transfer' | 'invoice'>`c.payment_method`,
+      meterSizeMm: sql<number | null>`c.meter_size_mm`,
+      contractStart: sql<string>`c.contract_start`,
+      contractEnd: sql<string | null>`c.contract_end`,
+      changed: sql<boolean>`(l.version >= pull.cursor and l.version < pull.horizon) or (c.version >= pull.cursor and c.version < pull.horizon)`,
+      rowsMayHaveChanged: sql<boolean>`exists (select 1 from readings r where r.faucet_id = f.id and r.version >= pull.cursor and r.version < pull.horizon)
           or exists (select 1 from bills b where b.faucet_id = f.id and b.version >= pull.cursor and b.version < pull.horizon)
-          or exists (select 1 from payments p where p.faucet_id = f.id and p.version >= pull.cursor and p.version < pull.horizon)
-          as "rowsMayHaveChanged"
-      from pull
-      cross join notice_news
-      cross join procedure_news
-      left join (faucet_links l
-        join contracts c on c.id = l.contract_id
-        join faucets f on f.id = c.faucet_id) on l.customer_id = ${customerId}
-      order by l.linked_at, l.id`;
+          or exists (select 1 from payments p where p.faucet_id = f.id and p.version >= pull.cursor and p.version < pull.horizon)`
+    })
+    .from(pull)
+    .crossJoin(noticeNews)
+    .crossJoin(procedureNews)
+    .leftJoin(sql`(faucet_links l join contracts c on c.id = l.contract_id join faucets f on f.id = c.faucet_id)`, sql`l.customer_id = ${customerId}`)
+    .orderBy(sql`l.linked_at`, sql`l.id`);
 }
+
+/** Every pull starts with it, mostly to learn nothing changed. */
+const preparedWindows = preparedPerDatabase((db) => windowsQuery(db).prepare('sync_windows'));
 
 async function windowsOf(
   db: Database,
   customerId: number,
   cursor: number
 ): Promise<{ horizon: number; noticesChanged: boolean; proceduresChanged: boolean; windows: Window[] }> {
-  const rows = await selectRows<WindowRow>(db, windowsStatement(customerId, cursor));
+  const rows = (await preparedWindows(db).execute({ customerId, cursor })) as WindowRow[];
   const windows = rows
     .filter((row): row is LinkRow => row.linkId !== null)
     .map((row) => ({
