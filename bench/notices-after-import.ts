@@ -59,7 +59,7 @@ export async function benchNoticesAfterImport(scratch: () => Promise<{ url: stri
     await db.execute(sql`insert into notice_preferences (customer_id, topic, push, email) select id, 'bill', true, false from customers`);
     await db.execute(sql`analyze`);
 
-    stopWorker = startNoticeWorker({ db, config, logger, mailer: createMailer(config, logger), pushAgent: workerAgent.agent });
+    stopWorker = startNoticeWorker({ db, config, logger, mailer: createMailer(config, logger), pushAgent: workerAgent.agent }).stop;
     const vapid = await vapidKeys(db, config);
     const facts: NoticeFacts = { topic: 'bill', faucetNo: faucetNo(0), period: '2026-10', total: 6000, dueDate: '2026-10-28', transferDate: '2026-10-26', corrected: false };
     const contact = { section: config.profile.section, phone: config.profile.phone };

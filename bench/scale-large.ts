@@ -402,7 +402,7 @@ export async function benchScale(scratch: () => Promise<{ url: string; drop(): P
     figures[`sync_noop_pull_bytes${suffix}`] = againstBaseline(measured.noopPullBytes, 'bytes', small.noopPullBytes);
     figures[`staff_search_p95_ms${suffix}`] = againstBaseline(measured.searchP95Ms, 'ms', small.searchP95Ms, SEARCHES);
 
-    stopWorker = startNoticeWorker({ db, config, logger: deps.logger, mailer: deps.mailer, pushAgent: agent.agent });
+    stopWorker = startNoticeWorker({ db, config, logger: deps.logger, mailer: deps.mailer, pushAgent: agent.agent }).stop;
     progress(`a monthly bills import (${faucets.toLocaleString('en')} rows, ${benchPeriod(FIRST_YEAR, MONTHS)}), then the worker until ${members.toLocaleString('en')} pushes arrive`);
     const before = push.received.length;
     const started = performance.now();

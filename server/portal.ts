@@ -67,11 +67,11 @@ export async function startPortal(config: Config, logger: Logger): Promise<Porta
   const swept = await sweepAbandonedUploads(uploadsDirOf(config.dataDir), new Date());
   if (swept > 0) logger.info({ swept }, 'abandoned uploads removed');
   const mailer = createMailer(config, logger);
-  const stopNoticeWorker = startNoticeWorker({ db: database.db, config, mailer, logger });
+  const noticeWorker = startNoticeWorker({ db: database.db, config, mailer, logger });
   const stopJobs = async () => {
     stopPruning();
     stopTransferNotices();
-    await stopNoticeWorker();
+    await noticeWorker.stop();
   };
   const server = createHttpServer({ config, database, logger, mailer, clientDir });
   await listen(server, config.port);

@@ -20,7 +20,7 @@ function callerFrom(origin: string | null) {
     config,
     database: {} as DatabaseHandle,
     logger: createLogger('silent'),
-    mailer: { send: async () => {} },
+    mailer: { send: async () => {}, idle: async () => {} },
     origin,
     headers: {},
     clientKey: 'test',

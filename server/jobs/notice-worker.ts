@@ -245,21 +245,41 @@ export function runNoticeWorkerOnce(deps: NoticeWorkerDeps, now: Date, tuning: N
   return noticeWorker(deps, tuning).drain(() => now);
 }
 
-/**
- * Drains the outbox now and every pollMs after the last drain ended. The returned stop()
- * resolves once the drain under way has settled its batch, so the database can close after it.
- */
-export function startNoticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning = defaultTuning): () => Promise<void> {
+export interface RunningNoticeWorker {
+  /** Resolves once the drain under way has settled its batch, so the database can close after it. */
+  stop(): Promise<void>;
+  /**
+   * Resolves after the next pass begun from now on that found nothing to send, or once the worker
+   * is stopped: a test waits on it to show what the worker left alone, instead of waiting a while.
+   */
+  idle(): Promise<void>;
+}
+
+/** Drains the outbox now and every pollMs after the last drain ended. */
+export function startNoticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning = defaultTuning): RunningNoticeWorker {
   const worker = noticeWorker(deps, tuning);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  let passesBegun = 0;
+  const idleWaiters = new Set<{ afterPass: number; resolve: () => void }>();
   const tick = () => {
+    const pass = (passesBegun += 1);
     running = worker
       .drain(() => new Date(), () => stopped)
       .then(
         (report) => {
-          if (report.sent + report.retried + report.failed + report.gone > 0) deps.logger.info(report, 'notices delivered');
+          if (report.sent + report.retried + report.failed + report.gone > 0) {
+            deps.logger.info(report, 'notices delivered');
+            return;
+          }
+          // Said also to a server run as a child process, whose log is all a test can watch.
+          deps.logger.debug('notices idle');
+          for (const waiter of idleWaiters) {
+            if (waiter.afterPass >= pass) continue;
+            idleWaiters.delete(waiter);
+            waiter.resolve();
+          }
         },
         // The kind only: a failed statement's message holds its SQL.
         (error: unknown) => deps.logger.error(errorKind(error), 'notice delivery failed')
@@ -272,9 +292,17 @@ export function startNoticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTu
       });
   };
   tick();
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      for (const waiter of idleWaiters) waiter.resolve();
+      idleWaiters.clear();
+    },
+    idle() {
+      if (stopped) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.add({ afterPass: passesBegun, resolve }));
+    }
   };
 }

@@ -9,6 +9,11 @@ import type { MailMessage } from './messages.js';
 export interface Mailer {
   /** Resolves once the SMTP server has accepted the message or its outbox file is complete; rejects otherwise. */
   send(message: MailMessage): Promise<void>;
+  /**
+   * Resolves once every send begun so far has ended, sent or not: mail goes out after the answer
+   * (features/auth), so a test counts mails, or closes what they are written to, after this.
+   */
+  idle(): Promise<void>;
 }
 
 export interface MailerOptions {
@@ -110,26 +115,39 @@ export function createMailer(
     };
   }
 
+  /** Sends under way, each as a promise that ends when it does, sent or not. */
+  const sending = new Set<Promise<void>>();
+  async function send(message: MailMessage): Promise<void> {
+    const maskedTo = maskAddress(message.to);
+    // Named before anything is awaited, so mails sent one after another sort in that order.
+    const { sentAt, fileName } = nextOutboxName();
+    try {
+      const { messageId, outboxFile } = await deliver(
+        // Text travels with CRLF line ends (RFC 2046); nodemailer passes LF through as it is.
+        { to: message.to, subject: message.subject, text: message.text.replace(/\r?\n/g, '\r\n'), date: sentAt },
+        fileName
+      );
+      logger.info({ mailKind: message.kind, to: maskedTo, messageId, outboxFile }, 'mail sent');
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const responseCode = error instanceof Error && 'responseCode' in error ? error.responseCode : undefined;
+      throw new MailDeliveryError(
+        `mail ${message.kind} to ${maskedTo} was not sent: ${maskAddressesIn(reason)}`,
+        typeof responseCode === 'number' ? responseCode : undefined
+      );
+    }
+  }
+
   return {
-    async send(message) {
-      const maskedTo = maskAddress(message.to);
-      // Named before anything is awaited, so mails sent one after another sort in that order.
-      const { sentAt, fileName } = nextOutboxName();
-      try {
-        const { messageId, outboxFile } = await deliver(
-          // Text travels with CRLF line ends (RFC 2046); nodemailer passes LF through as it is.
-          { to: message.to, subject: message.subject, text: message.text.replace(/\r?\n/g, '\r\n'), date: sentAt },
-          fileName
-        );
-        logger.info({ mailKind: message.kind, to: maskedTo, messageId, outboxFile }, 'mail sent');
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        const responseCode = error instanceof Error && 'responseCode' in error ? error.responseCode : undefined;
-        throw new MailDeliveryError(
-          `mail ${message.kind} to ${maskedTo} was not sent: ${maskAddressesIn(reason)}`,
-          typeof responseCode === 'number' ? responseCode : undefined
-        );
-      }
+    send(message) {
+      const sent = send(message);
+      const ended = sent.catch(() => {});
+      sending.add(ended);
+      void ended.then(() => sending.delete(ended));
+      return sent;
+    },
+    async idle() {
+      while (sending.size > 0) await Promise.all(sending);
     }
   };
 }

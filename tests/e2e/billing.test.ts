@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe.js';
 import { signupFaucetHistory } from './support/demo-history.js';
 import { signupFaucet } from './support/demo.js';
@@ -10,6 +10,7 @@ import { freshAddress } from './support/mail.js';
 import { withdraw } from './support/member.js';
 import { signUp } from './support/signup.js';
 import { chooseLanguage } from './support/menu.js';
+import { test } from './support/test.js';
 
 // The expected text is written here independently of the app's own formatting code.
 const day = (date: string) => `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { publicProfile } from '../../server/features/utility/service.js';
 import type { LocalReading, SyncMeta } from '../../src/lib/local/db.js';
 import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
@@ -9,6 +9,7 @@ import { m3, pair, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
 import { logIn, withdraw } from './support/member.js';
 import { signUp, type NewMember } from './support/signup.js';
+import { test } from './support/test.js';
 
 /**
  * A device that kept data from an older app, or from an older sync format, must open the app

@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, type APIRequestContext } from '@playwright/test';
 import { SYNC_FORMAT, type PullResponse } from '../../src/lib/shared/sync-wire.js';
 import { expectNoAxeViolations } from './support/axe.js';
 import { faucetHistory } from './support/demo-history.js';
@@ -8,6 +8,7 @@ import { freshAddress } from './support/mail.js';
 import { withdraw } from './support/member.js';
 import { field, signUp, type NewMember } from './support/signup.js';
 import { menuTab } from './support/menu.js';
+import { test } from './support/test.js';
 
 /** The faucets as the server holds them now, asked with the member's session (a first pull carries the whole list). */
 async function serverFaucets(request: APIRequestContext) {

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe.js';
 import { personalRows } from './support/device-db.js';
 import { otherFaucet, profile } from './support/demo.js';
@@ -6,6 +6,7 @@ import { freshAddress } from './support/mail.js';
 import { logIn, withdraw } from './support/member.js';
 import { field, signUp, type NewMember } from './support/signup.js';
 import { chooseLanguage } from './support/menu.js';
+import { test } from './support/test.js';
 
 const iphoneSafari =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';

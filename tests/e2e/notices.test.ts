@@ -1,5 +1,5 @@
 import { createECDH, randomBytes } from 'node:crypto';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, type BrowserContext, type Page } from '@playwright/test';
 import { noticeText } from '../../src/lib/shared/notices.js';
 import { expectNoAxeViolations } from './support/axe.js';
 import { importIntoPortal } from './support/billing-office.js';
@@ -11,6 +11,7 @@ import { logIn, withdraw } from './support/member.js';
 import { customerState } from './support/portal-state.js';
 import { signUp, type NewMember } from './support/signup.js';
 import { logOutFromMenu } from './support/menu.js';
+import { test } from './support/test.js';
 
 /**
  * Debian's Chromium has no push service to subscribe with: `pushManager.subscribe` is refused

@@ -1,4 +1,4 @@
-import { expect, request as playwrightRequest, test, type Page } from '@playwright/test';
+import { expect, request as playwrightRequest, type Page } from '@playwright/test';
 import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
 import { otherFaucet } from './support/demo.js';
 import { personalRows } from './support/device-db.js';
@@ -6,6 +6,7 @@ import { freshAddress } from './support/mail.js';
 import { logIn, withdraw } from './support/member.js';
 import { signUp, type NewMember } from './support/signup.js';
 import { logOutFromMenu } from './support/menu.js';
+import { test } from './support/test.js';
 
 /** The API procedures the page calls from now on, in order (a batch counts each of its calls). */
 function apiCalls(page: Page): string[] {

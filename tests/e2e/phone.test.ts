@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe.js';
 import { faucetHistory, signupFaucetHistory } from './support/demo-history.js';
 import { otherFaucet, profile, signupFaucet } from './support/demo.js';
@@ -7,6 +7,7 @@ import { freshAddress } from './support/mail.js';
 import { withdraw } from './support/member.js';
 import { openOffline } from './support/offline.js';
 import { signUp, type NewMember } from './support/signup.js';
+import { test } from './support/test.js';
 
 // A small phone in a hand: 360 × 640 CSS pixels, the reader's text size at 200%.
 test.use({ viewport: { width: 360, height: 640 }, hasTouch: true });

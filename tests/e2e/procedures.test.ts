@@ -1,10 +1,11 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import type { SyncedProcedure } from '../../src/lib/shared/sync-wire.js';
 import { expectNoAxeViolations } from './support/axe.js';
 import { otherFaucet } from './support/demo.js';
 import { freshAddress } from './support/mail.js';
 import { logIn, withdraw } from './support/member.js';
 import { signUp, type NewMember } from './support/signup.js';
+import { test } from './support/test.js';
 
 /** The customer's procedures as the server holds them, asked with the member's session. */
 async function serverProcedures(request: APIRequestContext): Promise<SyncedProcedure[]> {

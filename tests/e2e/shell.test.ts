@@ -1,10 +1,11 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Locator } from '@playwright/test';
+import { expect, type Locator } from '@playwright/test';
 import { otherFaucet } from './support/demo.js';
 import { freshAddress } from './support/mail.js';
 import { withdraw } from './support/member.js';
 import { signUp, type NewMember } from './support/signup.js';
 import { chooseLanguage } from './support/menu.js';
+import { test } from './support/test.js';
 
 test('the home page shows the utility name in Japanese, and in English once English is chosen', async ({ page }) => {
   await page.goto('/');

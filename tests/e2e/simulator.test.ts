@@ -1,4 +1,4 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe.js';
 import { signupFaucetHistory } from './support/demo-history.js';
 import { signupFaucet } from './support/demo.js';
@@ -8,6 +8,7 @@ import { openOffline } from './support/offline.js';
 import { withdraw } from './support/member.js';
 import { field, signUp } from './support/signup.js';
 import { chooseLanguage } from './support/menu.js';
+import { test } from './support/test.js';
 
 /** A table's rows as [row header, amount], whitespace collapsed. */
 const rowsOf = (table: Locator) =>

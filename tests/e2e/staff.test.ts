@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 import iconv from 'iconv-lite';
 import { encodeRow, fileHeader } from '../../server/domain/import-rows.js';
 import { generateDemo } from '../../server/features/demo/generate.js';
@@ -14,6 +14,7 @@ import { freshAddress } from './support/mail.js';
 import { customerState } from './support/portal-state.js';
 import { field, signUp, type NewMember } from './support/signup.js';
 import { createStaffInPortal } from './support/staff.js';
+import { test } from './support/test.js';
 
 const STAFF_PASSWORD = 'gyomuka-madoguchi-2026';
 

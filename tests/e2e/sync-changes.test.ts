@@ -1,10 +1,11 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { importIntoPortal } from './support/billing-office.js';
 import { faucetHistory } from './support/demo-history.js';
 import { otherFaucet } from './support/demo.js';
 import { month, pair, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
 import { signUp } from './support/signup.js';
+import { test } from './support/test.js';
 
 /** Each usage row's period and amount, newest first. */
 const periodsAndAmounts = (page: Page) =>

@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Response } from '@playwright/test';
+import { expect, type Response } from '@playwright/test';
 import { otherFaucet } from './support/demo.js';
 import { freshAddress } from './support/mail.js';
 import { withdraw } from './support/member.js';
 import { signUp } from './support/signup.js';
+import { test } from './support/test.js';
 
 // The build's own files as Chromium receives them: server/http.ts picks the .br sibling that
 // svelte.config.js (precompress) had the build write. The header details are in tests/integration/health.test.ts.

@@ -20,7 +20,6 @@ import { TcpProxy } from './support/tcp-proxy.js';
 const ORIGIN = 'http://localhost:3000';
 /** connect_timeout (server/db/client.ts) is 5 s: no answer may wait much longer than that. */
 const ANSWER_BOUND_MS = 6_500;
-const OUTAGE_MS = 4_000;
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -109,16 +108,24 @@ describe('the database goes away under load and comes back (PostgreSQL through a
       await load.catch(() => {});
     });
 
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await waitFor('three rounds of answers before the outage', () => within('before').length >= 9, 10_000);
     phase = 'down';
+    const logBeforeOutage = server.output().length;
     await proxy.stop();
     // Notices made while the portal cannot reach its database (by an import on another host).
     const noticesDuring = await queuePushNotices(db, customerId, faucetNo, 1951, 5);
-    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+    // Away until the API has refused more than ten requests and the notices worker has failed a pass (every 3 s).
+    await waitFor(
+      'the outage felt by the API and the worker',
+      () => within('down').filter((answer) => answer.what !== 'healthz').length > 10 && server.output().slice(logBeforeOutage).includes('"msg":"notice delivery failed"'),
+      15_000
+    );
     await proxy.start();
     phase = 'after';
     await waitFor('a healthy answer', () => answers.some((answer) => answer.phase === 'after' && answer.what === 'healthz' && answer.status === 200), 10_000);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const firstHealthy = answers.findIndex((answer) => answer.phase === 'after' && answer.what === 'healthz' && answer.status === 200);
+    // Past the rest of its round, at least two whole rounds sent after it: the six answers checked below.
+    await waitFor('rounds sent after the first healthy answer', () => answers.length - firstHealthy > 9, 10_000);
     loading = false;
     await load;
 
@@ -178,18 +185,19 @@ describe('the database goes away under load and comes back (PostgreSQL through a
     cleanups.push(() => database.close());
     const loaded = loadConfig({ DATA_DIR: freshDataDir(), PUSH_SERVICE_HOSTS: push.hostEntry });
     const config = { ...loaded, profile: { ...loaded.profile, quietHours: { start: '00:00', end: '00:00' } } };
-    const logger = createLogger('silent');
+    const logLines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => void logLines.push(line) });
     const agent = pushAgent({ hosts: config.pushServiceHosts, ca: pushServiceCertificate });
     cleanups.push(async () => agent.destroy());
     await queuePushNotices(db, customerId, faucetNo, 1901, 4);
 
     // A lease far longer than the test: only recording the sends can settle these rows in time.
-    const stop = startNoticeWorker({ db: database.db, config, logger, mailer: createMailer(config, logger), pushAgent: agent }, { batch: 500, concurrency: 50, leaseMs: 600_000, pollMs: 200 });
-    cleanups.push(stop);
+    const worker = startNoticeWorker({ db: database.db, config, logger, mailer: createMailer(config, logger), pushAgent: agent }, { batch: 500, concurrency: 50, leaseMs: 600_000, pollMs: 200 });
+    cleanups.push(() => worker.stop());
     // The pushes are out (the push service holds its answers a second): the database goes away before they are recorded.
     await waitFor('the pushes to arrive', () => push.received.length === 20, 10_000);
     await proxy.stop();
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await waitFor("the batch's record to fail", () => logLines.some((line) => line.includes('"msg":"notice delivery failed"')), 10_000);
     await proxy.start();
 
     await waitFor('every push delivery recorded as sent', async () => (await pushDeliveries(db, push.received)).every((row) => row.state === 'sent'), 10_000);

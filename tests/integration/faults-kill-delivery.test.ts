@@ -41,9 +41,10 @@ describe('kill -9 of the server while it delivers notices (PostgreSQL)', () => {
     expect(recorded.every((row) => row.arrived === 1)).toBe(true);
 
     // The dead process's lease holds: a new one sends nothing of that batch before it runs out.
-    const second = await startServer(env);
+    // Its worker says at debug level when a pass found nothing to send: that pass saw the leased rows.
+    const second = await startServer({ ...env, LOG_LEVEL: 'debug' });
     cleanups.push(() => stopServer(second));
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await waitFor("the new process's worker to find nothing to send", () => second.output().includes('"msg":"notices idle"'), 15_000);
     expect(push.received).toHaveLength(atKill.size);
     const leased = await pushDeliveries(db, push.received);
     expect(leased.filter((row) => row.state === 'pending')).toHaveLength(total - recorded.length);

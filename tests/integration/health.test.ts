@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { Agent, get, type Server } from 'node:http';
+import { Agent, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -84,8 +84,14 @@ describe(`HTTP on ${driverName}`, () => {
     expect(await health(baseUrl)).toMatchObject({ status: 200, body: { ok: true } });
   });
 
-  it('keeps an idle keep-alive connection open longer than Node\'s 5 s, so a device or proxy pulling every 10 s reuses it', { timeout: 20_000 }, async () => {
-    const { baseUrl } = await servedApp();
+  it('keeps an idle keep-alive connection open longer than Node\'s 5 s, so a device or proxy pulling every 10 s reuses it', async () => {
+    const { server, baseUrl } = await servedApp();
+    // How long the server lets the connection sit idle once an answer is written: Node sets it
+    // (socket.setTimeout) when the response finishes, before any listener added here runs.
+    const idleTimeouts: number[] = [];
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      response.on('finish', () => idleTimeouts.push(request.socket.timeout ?? 0));
+    });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     cleanups.push(async () => agent.destroy());
     const reused = () =>
@@ -97,8 +103,9 @@ describe(`HTTP on ${driverName}`, () => {
         request.on('error', reject);
       });
     expect(await reused()).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 7_000));
     expect(await reused()).toBe(true);
+    expect(idleTimeouts).toHaveLength(2);
+    for (const timeout of idleTimeouts) expect(timeout).toBeGreaterThan(10_000);
   });
 
   it('answers the health check on its exact path (any query) and 404 to a near miss, not the shell', async () => {

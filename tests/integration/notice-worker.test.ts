@@ -269,20 +269,21 @@ describe(`notices worker (${driverName})`, () => {
     const taro = await customer('taro@example.jp');
     const phone = await subscription(database.db, taro);
     const always = { ...deps, config: { ...deps.config, profile: { ...deps.config.profile, quietHours: { start: '00:00', end: '00:00' } } } };
-    const stop = startNoticeWorker(always, { batch: 10, concurrency: 2, leaseMs: 5 * MINUTE, pollMs: 50 });
+    const worker = startNoticeWorker(always, { batch: 10, concurrency: 2, leaseMs: 5 * MINUTE, pollMs: 50 });
     try {
       await notice(taro, reading('6000-0001'), { email: true, subscriptions: [phone.id] }, new Date());
-      for (let waited = 0; (push.received.length === 0 || smtp.received.length === 0) && waited < 200; waited += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      // A pass begun after the notice was made, and one after it that found nothing left.
+      await worker.idle();
     } finally {
-      await stop();
+      await worker.stop();
     }
     expect(push.to(phone.endpoint)).toHaveLength(1);
     expect(smtp.received).toHaveLength(1);
     await notice(taro, reading('6000-0002'), { subscriptions: [phone.id] }, new Date());
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A worker still running would send this before it next found nothing to do.
+    await worker.idle();
     expect(push.received, 'a stopped worker sends nothing').toHaveLength(1);
+    expect(await deliveries()).toMatchObject([{ state: 'sent' }, { state: 'sent' }, { state: 'pending', attempts: 0 }]);
   });
 
   it('claims again what a worker claimed and never finished, once its lease has run out', async () => {

@@ -1,5 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { codeInMail } from './mail.js';
+import { signedUpMembers } from './test.js';
 
 /** The input labelled so (labels also carry 必須/任意, and sections have headings of the same words). */
 export const field = (page: Page, label: string) => page.locator('input').and(page.getByLabel(new RegExp(`^${label}`)));
@@ -11,8 +12,12 @@ export interface NewMember {
   faucet: { faucetNo: string; phone: string };
 }
 
-/** The four sign-up steps with a fresh address, the code read from the outbox; ends on the home page, signed in. */
+/**
+ * The four sign-up steps with a fresh address, the code read from the outbox; ends on the home page,
+ * signed in. A test that signs up runs under support/test.ts's `test`, which withdraws the member afterwards.
+ */
 export async function signUp(page: Page, member: NewMember): Promise<void> {
+  signedUpMembers.push(member);
   await page.goto('/signup');
   await field(page, 'メールアドレス').fill(member.email);
   await page.getByRole('button', { name: '確認コードを送る' }).click();

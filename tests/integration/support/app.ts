@@ -66,7 +66,8 @@ export async function startApp(options: { logLevel?: string } = {}) {
   // Everything the server logs, by default at the most talkative level, for the tests that look for secrets in it.
   const logger = createLogger(options.logLevel ?? 'trace', { write: (line: string) => void logLines.push(line) });
   const config = { ...loadConfig({ DATA_DIR: dataDir }), origin: 'http://localhost:3000' };
-  const services: Services = { config, database: testDb.handle, logger, mailer: createMailer(config, logger) };
+  const mailer = createMailer(config, logger);
+  const services: Services = { config, database: testDb.handle, logger, mailer };
   const server: Server = createHttpServer({ ...services, clientDir: '/nonexistent' });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -96,13 +97,15 @@ export async function startApp(options: { logLevel?: string } = {}) {
     databaseUrl: testDb.url,
     logLines,
     mails,
+    /** Resolves once every mail under way is in the outbox or failed: mail goes out after the answer. */
+    mailsSent: () => mailer.idle(),
     mailTo,
     codeFor,
     client: (options: { origin?: string | null } = {}) => createClient(baseUrl, options.origin === undefined ? 'http://localhost:3000' : options.origin),
     async close() {
       await closeServer(server);
       // Mails still on their way must not land in a dropped database's outbox or log.
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await mailer.idle();
       await testDb.dispose();
     }
   };
