@@ -1,4 +1,4 @@
-import { accountRouter } from './features/account/router.js';
+import { accountRouter, signedInAccountRouter } from './features/account/router.js';
 import { authRouter } from './features/auth/router.js';
 import { faucetsRouter } from './features/faucets/router.js';
 import { importsRouter } from './features/imports/router.js';
@@ -10,11 +10,11 @@ import { staffAdminRouter, staffAuthRouter } from './features/staff/router.js';
 import { supportRouter } from './features/support/router.js';
 import { syncRouter } from './features/sync/router.js';
 import { utilityRouter } from './features/utility/router.js';
-import { router } from './trpc.js';
+import { mergeRouters, router } from './trpc.js';
 
 export const appRouter = router({
   utility: utilityRouter,
-  auth: authRouter,
+  auth: mergeRouters(authRouter, signedInAccountRouter),
   faucets: faucetsRouter,
   account: accountRouter,
   sync: syncRouter,

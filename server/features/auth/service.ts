@@ -113,10 +113,10 @@ export async function verifySignupCode(deps: ServiceDeps, rawEmail: string, code
 /** Step 3: faucet number and registered phone prove the faucet; it is linked in step 4. */
 export async function proveSignupFaucet(
   deps: ServiceDeps,
-  input: { ticket: string; faucetNo: string; phone: string }
+  input: { ticket: string; faucetNo: string; phone: string; consent: boolean }
 ): Promise<{ faucetNo: string }> {
   const row = await provenTicket(deps, input.ticket, 'signup');
-  const proof = await proveFaucet(deps, { faucetNo: input.faucetNo, phone: input.phone });
+  const proof = await proveFaucet(deps, { faucetNo: input.faucetNo, phone: input.phone, consent: input.consent });
   await deps.db.update(emailCodes).set({ provenContractId: proof.contractId }).where(eq(emailCodes.id, row.id));
   return { faucetNo: proof.faucetNo };
 }

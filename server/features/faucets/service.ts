@@ -51,14 +51,18 @@ async function currentContract(db: Database, faucetNo: string, today: string) {
 }
 
 /**
- * Proves a faucet with its number and the phone number registered with the utility. A wrong
- * pair, an unknown faucet and a faucet with no phone on record all get the same answer, so
- * guessing learns nothing. Five failures lock the faucet for an hour for everyone, twenty
- * lock the client; staff can clear a faucet's lock.
+ * Proves a faucet with its number and the phone number registered with the utility, for a
+ * caller who is the contract holder or has the holder's consent (at sign-up and when adding a
+ * faucet alike). A wrong pair, an unknown faucet and a faucet with no phone on record all get
+ * the same answer, so guessing learns nothing. Five failures lock the faucet for an hour for
+ * everyone, twenty lock the client; staff can clear a faucet's lock.
  */
-export async function proveFaucet(deps: ServiceDeps, input: { faucetNo: string; phone: string }): Promise<{ contractId: number; faucetNo: string }> {
+export async function proveFaucet(deps: ServiceDeps, input: { faucetNo: string; phone: string; consent: boolean }): Promise<{ contractId: number; faucetNo: string }> {
   const { db, now, clientKey } = deps;
   const { profile } = deps.config;
+  if (!input.consent) {
+    throw new RefusalError('bad-input', { ja: '契約者の同意を得たことを確認してください', en: "Confirm that you have the contract holder's consent" }, 'consent');
+  }
   const faucetNo = normalizeCodeNumber(input.faucetNo);
   const phone = normalizeCodeNumber(input.phone);
   if (!new RegExp(profile.faucetNumber.pattern).test(faucetNo)) {
@@ -280,7 +284,7 @@ export async function removeFaucet(deps: ServiceDeps, customerId: number, linkId
 /** Adds a faucet to a signed-in account: the same proof as at sign-up. */
 export async function addFaucet(
   deps: ServiceDeps,
-  input: { customerId: number; faucetNo: string; phone: string; label: string | null }
+  input: { customerId: number; faucetNo: string; phone: string; consent: boolean; label: string | null }
 ): Promise<void> {
   const label = cleanLabel(input.label);
   const proof = await proveFaucet(deps, input);
