@@ -10,6 +10,7 @@ import {
   normalizeEmail,
   passwordAttempt,
   provenTicket,
+  requireNickname,
   requirePasswordAllowed,
   sendLater,
   verifiedTicket,
@@ -37,11 +38,7 @@ export async function accountOf(deps: ServiceDeps, customerId: number): Promise<
 }
 
 export async function changeNickname(deps: ServiceDeps, customerId: number, nickname: string): Promise<void> {
-  const text = nickname.trim();
-  if (text.length === 0 || text.length > 30) {
-    throw new RefusalError('bad-input', { ja: 'ニックネームは1〜30文字で入力してください', en: 'Use 1 to 30 characters for the nickname' }, 'nickname');
-  }
-  await deps.db.update(customers).set({ nickname: text, version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(eq(customers.id, customerId));
+  await deps.db.update(customers).set({ nickname: requireNickname(nickname), version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(eq(customers.id, customerId));
 }
 
 /** Needs the current password; every other session ends and this one is replaced (rotation), its push subscription kept. */
