@@ -3,8 +3,8 @@ import { billColumns, paymentColumns, readingColumns, type Column, type RowOf } 
 import type { NoticeFacts } from '../../../src/lib/shared/notices.js';
 import { SYNC_FORMAT, encodeRow, type PullRequest, type PullResponse, type SyncedFaucet, type SyncedNotice, type SyncedProcedure } from '../../../src/lib/shared/sync-wire.js';
 import { selectRows, type Database } from '../../db/client.js';
-import { bills, notices, payments, procedures, readings } from '../../db/schema.js';
-import { proceduresWhere } from '../procedures/service.js';
+import { bills, notices, payments, readings } from '../../db/schema.js';
+import { proceduresMatching } from '../procedures/service.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { firstVisiblePeriod, lastVisiblePeriod } from '../../domain/visibility.js';
 
@@ -170,10 +170,7 @@ async function noticesSince(db: Database, customerId: number, cursor: number | n
 
 /** The customer's procedures below the horizon: those filed or moved since the cursor (all on a first pull), as they travel. */
 async function proceduresSince(db: Database, customerId: number, cursor: number, horizon: number): Promise<SyncedProcedure[]> {
-  const list = await proceduresWhere(
-    db,
-    and(eq(procedures.customerId, customerId), gte(procedures.version, cursor), lt(procedures.version, horizon))
-  );
+  const list = await proceduresMatching(db, { customerId, versions: { from: cursor, below: horizon } });
   return list.map((procedure) => ({
     ...procedure,
     filedAt: procedure.filedAt.toISOString(),
