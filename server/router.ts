@@ -5,6 +5,7 @@ import { importsRouter } from './features/imports/router.js';
 import { noticeReadsRouter } from './features/notice-reads/router.js';
 import { noticeSettingsRouter } from './features/notice-settings/router.js';
 import { overviewRouter } from './features/overview/router.js';
+import { staffPaperSlipsRouter } from './features/paper-slips/router.js';
 import { proceduresRouter, staffProceduresRouter } from './features/procedures/router.js';
 import { staffAdminRouter, staffAuthRouter } from './features/staff/router.js';
 import { supportRouter } from './features/support/router.js';
@@ -22,7 +23,7 @@ export const appRouter = router({
   noticeReads: noticeReadsRouter,
   procedures: proceduresRouter,
   /** The staff console's routes: each reads the staff cookie only. */
-  staff: router({ auth: staffAuthRouter, admin: staffAdminRouter, procedures: staffProceduresRouter, support: supportRouter, overview: overviewRouter, imports: importsRouter })
+  staff: router({ auth: staffAuthRouter, admin: staffAdminRouter, procedures: mergeRouters(staffProceduresRouter, staffPaperSlipsRouter), support: supportRouter, overview: overviewRouter, imports: importsRouter })
 });
 
 export type AppRouter = typeof appRouter;

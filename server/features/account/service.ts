@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors.js';
-import { CURRENT_TRANSACTION_VERSION, customers, faucetLinks } from '../../db/schema.js';
+import { CURRENT_TRANSACTION_VERSION, customers } from '../../db/schema.js';
 import { accountWithdrawnMail, emailChangeCodeMail, emailChangedMail, signupAddressTakenMail } from '../../mail/messages.js';
 import { claimMailSlot, CODE_VALID_MINUTES, issueCode, markTicketUsed } from '../auth/codes.js';
 import { RefusalError } from '../../errors.js';
@@ -18,6 +18,7 @@ import {
 } from '../auth/service.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { rotateSessions } from '../../sessions.js';
+import { linkIdsOf } from '../faucets/links.js';
 import { removeFaucet } from '../faucets/service.js';
 
 async function customerById(deps: ServiceDeps, customerId: number) {
@@ -121,8 +122,7 @@ export async function withdraw(deps: ServiceDeps, customerId: number, password: 
  * has made sure who may: the customer with their password, or staff with a reason.
  */
 export async function deleteAccount(deps: ServiceDeps, customerId: number): Promise<void> {
-  const links = await deps.db.select({ id: faucetLinks.id }).from(faucetLinks).where(eq(faucetLinks.customerId, customerId));
-  for (const link of links) await removeFaucet(deps, customerId, link.id);
+  for (const linkId of await linkIdsOf(deps.db, customerId)) await removeFaucet(deps, customerId, linkId);
   await deps.db.delete(customers).where(eq(customers.id, customerId));
 }
 

@@ -3,7 +3,6 @@ import { procedureKinds, procedureStatuses } from '../../../src/lib/shared/proce
 import { typedFieldNames } from '../../../src/lib/shared/typed-text.js';
 import { inputFields, typedText } from '../../domain/input-text.js';
 import { customerProcedure, router, serviceDeps, staffProcedure } from '../../trpc.js';
-import { paperSlipRequestsToday } from '../faucets/service.js';
 import { changeProcedureStatus, fileProcedure, myProcedures, procedureDetail, procedureQueue } from './service.js';
 
 const { rowId: id } = inputFields;
@@ -21,7 +20,6 @@ export const staffProceduresRouter = router({
     .input(z.object({ status: z.enum(procedureStatuses).optional(), kind: z.enum(procedureKinds).optional() }))
     .query(({ ctx, input }) => procedureQueue(serviceDeps(ctx), input)),
   detail: staffProcedure.input(z.object({ procedureId: id })).query(({ ctx, input }) => procedureDetail(serviceDeps(ctx), input.procedureId)),
-  paperRequests: staffProcedure.query(({ ctx }) => paperSlipRequestsToday(serviceDeps(ctx))),
   setStatus: staffProcedure
     .input(z.object({ procedureId: id, status: z.enum(procedureStatuses), note: typedText(1000, typedFieldNames.note) }))
     .mutation(({ ctx, input }) => changeProcedureStatus(serviceDeps(ctx), ctx.staff, input))

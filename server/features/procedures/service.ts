@@ -15,13 +15,15 @@ import type { UtilityProfile } from '../../config.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
 import { changeEffectiveOn } from '../../domain/change-effective.js';
 import type { Database } from '../../db/client.js';
-import { contracts, CURRENT_TRANSACTION_VERSION, customers, faucetLinks, faucets, notices, procedureEvents, procedures, receiptCounters } from '../../db/schema.js';
+import { contracts, CURRENT_TRANSACTION_VERSION, customers, faucets, notices, procedureEvents, procedures, receiptCounters } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
 import { LOCKED_COUNT, lockKeys } from '../../rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { audit, type Actor } from '../audit/service.js';
 import { contractEndedOn, effectiveAfterContract } from '../faucets/contract-term.js';
-import { contactStaff, recordPaperSlipChange } from '../faucets/service.js';
+import { customerLink } from '../faucets/links.js';
+import { contactStaff } from '../faucets/service.js';
+import { recordPaperSlipChange } from '../paper-slips/service.js';
 import { queueDeliveries } from '../notices/service.js';
 
 /** A procedure as the services hand it on, its instants as dates (the sync sends them as ISO text). */
@@ -145,11 +147,7 @@ export async function fileProcedure(
         en: `At most ${FILINGS_PER_DAY} procedures a day; please try again tomorrow or contact the counter`
       });
     }
-    const [link] = await tx
-      .select({ contractId: faucetLinks.contractId, faucetId: contracts.faucetId, contractEnd: contracts.contractEnd, ended: contractEndedOn(tokyoDate(deps.now)) })
-      .from(faucetLinks)
-      .innerJoin(contracts, eq(contracts.id, faucetLinks.contractId))
-      .where(and(eq(faucetLinks.id, input.linkId), eq(faucetLinks.customerId, customerId)));
+    const link = await customerLink(tx, { customerId, linkId: input.linkId }, tokyoDate(deps.now));
     if (!link) throw notYourFaucet;
     // The link stays as the former holder's history; a change taking effect after the contract's
     // last day would reach the next holder's contract. It takes effect at the earliest on the
