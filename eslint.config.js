@@ -180,5 +180,37 @@ export default ts.config(
     }
   },
   // Tests of pure code may read fixtures from disk.
-  { files: ['server/domain/**', 'src/lib/shared/**'], ignores: ['**/*.test.ts'], rules: pureLayerRules }
+  { files: ['server/domain/**', 'src/lib/shared/**'], ignores: ['**/*.test.ts'], rules: pureLayerRules },
+  // A feature's router is thin (shared/spec/ARCHITECTURE.md): zod input, who may call, one service
+  // call. Its queries belong to its service, and another feature is reached through that feature's
+  // service, never its router. The zones above still hold, as this block replaces their list.
+  {
+    files: ['server/features/*/router.ts'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: root,
+          zones: [
+            ...boundaryZones,
+            {
+              target: './server/features/*/router.ts',
+              from: './node_modules/drizzle-orm',
+              message: 'A router builds no query: call the feature\'s service.'
+            },
+            {
+              target: './server/features/*/router.ts',
+              from: './server/db/schema.ts',
+              message: 'A router reads no table: call the feature\'s service.'
+            },
+            {
+              target: './server/features/*/router.ts',
+              from: './server/features/*/router.ts',
+              message: 'A router does not borrow another feature\'s router: share through server/domain/ or that feature\'s service.'
+            }
+          ]
+        }
+      ]
+    }
+  }
 );

@@ -117,6 +117,8 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
+/** One path for procedures of two features (auth.me is the account's, beside auth's own). */
+export const mergeRouters = t.mergeRouters;
 
 const refusalCodes = {
   'bad-input': 'BAD_REQUEST',

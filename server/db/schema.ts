@@ -21,6 +21,7 @@ import {
 import { HIRAGANA, KATAKANA } from '../../src/lib/shared/kana.js';
 import { noticeChannels, noticeTopics } from '../../src/lib/shared/notices.js';
 import { procedureKinds, procedureStatuses } from '../../src/lib/shared/procedure-form.js';
+import { staffRoles } from '../domain/staff-roles.js';
 
 /**
  * A synced row's version is the id of the transaction that last wrote it. Transaction ids
@@ -504,8 +505,6 @@ export const procedureEvents = pgTable(
   },
   (table) => [index('procedure_events_procedure').on(table.procedureId), check('procedure_events_status', sql.raw(`status in ${procedureStatusList}`))]
 );
-
-export const staffRoles = ['clerk', 'admin'] as const;
 
 /** A member of the utility's staff (業務課). Never deleted: the audit log names them. */
 export const staff = pgTable(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Localized } from '../../src/lib/shared/localized.js';
-import { typedTextProblem } from '../../src/lib/shared/typed-text.js';
+import { typedFieldNames, typedTextProblem } from '../../src/lib/shared/typed-text.js';
 
 /** What the edge refuses in a request's input, and the form field it belongs next to. */
 export interface InputProblem {
@@ -74,3 +74,25 @@ export function typedText(max: number, name: Localized) {
       if (reason) context.addIssue({ code: 'custom', message: reason.en, params: { reason } });
     });
 }
+
+/**
+ * The fields more than one procedure takes, bounded alike wherever they come in. A bound only
+ * keeps a request small: what a field must be (a nickname's length once trimmed, an address's
+ * grammar, a password's policy) is its service's rule, answered with its own reason.
+ */
+export const inputFields = {
+  /** An integer column's id: a larger one could never match, and PostgreSQL would fail on it instead. */
+  rowId: z.number().int().positive().max(2 ** 31 - 1),
+  email: z.string().max(254),
+  password: z.string().max(200),
+  /** A code from a mail, as typed (full-width digits and spaces are normalised by the service). */
+  code: z.string().max(20),
+  faucetNo: z.string().max(40),
+  phone: z.string().max(40),
+  /** Room for the spaces trimmed before the nickname's own limit (src/lib/shared/nickname.ts). */
+  nickname: typedText(100, typedFieldNames.nickname),
+  /** Room for the spaces trimmed before the label's own limit (src/lib/shared/faucet-label.ts). */
+  label: typedText(40, typedFieldNames.label),
+  /** Why a staff act was done: the audit log keeps it. */
+  reason: typedText(500, typedFieldNames.reason)
+};

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors.js';
-import { CURRENT_TRANSACTION_VERSION, customers, faucetLinks } from '../../db/schema.js';
+import { CURRENT_TRANSACTION_VERSION, customers } from '../../db/schema.js';
 import { accountWithdrawnMail, emailChangeCodeMail, emailChangedMail, signupAddressTakenMail } from '../../mail/messages.js';
 import { claimMailSlot, CODE_VALID_MINUTES, issueCode, markTicketUsed } from '../auth/codes.js';
 import { RefusalError } from '../../errors.js';
@@ -10,6 +10,7 @@ import {
   normalizeEmail,
   passwordAttempt,
   provenTicket,
+  requireNickname,
   requirePasswordAllowed,
   sendLater,
   verifiedTicket,
@@ -17,6 +18,7 @@ import {
 } from '../auth/service.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { rotateSessions } from '../../sessions.js';
+import { linkIdsOf } from '../faucets/links.js';
 import { removeFaucet } from '../faucets/service.js';
 
 async function customerById(deps: ServiceDeps, customerId: number) {
@@ -37,11 +39,7 @@ export async function accountOf(deps: ServiceDeps, customerId: number): Promise<
 }
 
 export async function changeNickname(deps: ServiceDeps, customerId: number, nickname: string): Promise<void> {
-  const text = nickname.trim();
-  if (text.length === 0 || text.length > 30) {
-    throw new RefusalError('bad-input', { ja: 'ニックネームは1〜30文字で入力してください', en: 'Use 1 to 30 characters for the nickname' }, 'nickname');
-  }
-  await deps.db.update(customers).set({ nickname: text, version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(eq(customers.id, customerId));
+  await deps.db.update(customers).set({ nickname: requireNickname(nickname), version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(eq(customers.id, customerId));
 }
 
 /** Needs the current password; every other session ends and this one is replaced (rotation), its push subscription kept. */
@@ -124,8 +122,7 @@ export async function withdraw(deps: ServiceDeps, customerId: number, password: 
  * has made sure who may: the customer with their password, or staff with a reason.
  */
 export async function deleteAccount(deps: ServiceDeps, customerId: number): Promise<void> {
-  const links = await deps.db.select({ id: faucetLinks.id }).from(faucetLinks).where(eq(faucetLinks.customerId, customerId));
-  for (const link of links) await removeFaucet(deps, customerId, link.id);
+  for (const linkId of await linkIdsOf(deps.db, customerId)) await removeFaucet(deps, customerId, linkId);
   await deps.db.delete(customers).where(eq(customers.id, customerId));
 }
 

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { accountOf } from '../account/service.js';
 import { endSession } from '../../sessions.js';
 import {
   completeSignup,
@@ -10,10 +9,8 @@ import {
   resetPassword,
   verifySignupCode
 } from './service.js';
-import { typedFieldNames } from '../../../src/lib/shared/typed-text.js';
-import { typedText } from '../../domain/input-text.js';
-import { RefusalError } from '../../errors.js';
-import { publicProcedure, router, serviceDeps, signedInCustomer, type Context } from '../../trpc.js';
+import { inputFields } from '../../domain/input-text.js';
+import { publicProcedure, router, serviceDeps, type Context } from '../../trpc.js';
 
 /**
  * Signs this browser in with a fresh session: whatever session it presented ends (rotation,
@@ -26,39 +23,28 @@ async function startSession(ctx: Context, sessionToken: string): Promise<{ ok: t
   return { ok: true };
 }
 
-const text = (max: number) => z.string().max(max);
-const email = z.object({ email: text(254) });
+const { code, email, faucetNo, nickname, password, phone } = inputFields;
+/** What carries a proven step of sign-up on to the next. */
+const ticket = z.string().max(100);
 
+/** Sign-up, log-in, log-out and the password reset. Who is signed in (auth.me) is the account feature's. */
 export const authRouter = router({
-  me: publicProcedure.query(async ({ ctx }) => {
-    const customerId = await signedInCustomer(ctx);
-    return customerId === null ? null : accountOf(serviceDeps(ctx), customerId);
-  }),
   signup: router({
-    requestCode: publicProcedure.input(email).mutation(({ ctx, input }) => requestSignupCode(serviceDeps(ctx), input.email)),
+    requestCode: publicProcedure.input(z.object({ email })).mutation(({ ctx, input }) => requestSignupCode(serviceDeps(ctx), input.email)),
     verifyCode: publicProcedure
-      .input(z.object({ email: text(254), code: text(20) }))
+      .input(z.object({ email, code }))
       .mutation(({ ctx, input }) => verifySignupCode(serviceDeps(ctx), input.email, input.code)),
     proveFaucet: publicProcedure
-      .input(z.object({ ticket: text(100), faucetNo: text(40), phone: text(40), consent: z.boolean() }))
-      .mutation(({ ctx, input }) => {
-        if (!input.consent) {
-          throw new RefusalError(
-            'bad-input',
-            { ja: '契約者の同意を得たことを確認してください', en: "Confirm that you have the contract holder's consent" },
-            'consent'
-          );
-        }
-        return proveSignupFaucet(serviceDeps(ctx), input);
-      }),
+      .input(z.object({ ticket, faucetNo, phone, consent: z.boolean() }))
+      .mutation(({ ctx, input }) => proveSignupFaucet(serviceDeps(ctx), input)),
     complete: publicProcedure
-      .input(z.object({ ticket: text(100), nickname: typedText(100, typedFieldNames.nickname), password: text(200) }))
+      .input(z.object({ ticket, nickname, password }))
       .mutation(async ({ ctx, input }) => {
         const { sessionToken } = await completeSignup(serviceDeps(ctx), input);
         return startSession(ctx, sessionToken);
       })
   }),
-  login: publicProcedure.input(z.object({ email: text(254), password: text(200) })).mutation(async ({ ctx, input }) => {
+  login: publicProcedure.input(z.object({ email, password })).mutation(async ({ ctx, input }) => {
     const { sessionToken } = await logIn(serviceDeps(ctx), input);
     return startSession(ctx, sessionToken);
   }),
@@ -68,9 +54,9 @@ export const authRouter = router({
     return { ok: true };
   }),
   reset: router({
-    requestCode: publicProcedure.input(email).mutation(({ ctx, input }) => requestPasswordReset(serviceDeps(ctx), input.email)),
+    requestCode: publicProcedure.input(z.object({ email })).mutation(({ ctx, input }) => requestPasswordReset(serviceDeps(ctx), input.email)),
     complete: publicProcedure
-      .input(z.object({ email: text(254), code: text(20), password: text(200) }))
+      .input(z.object({ email, code, password }))
       .mutation(async ({ ctx, input }) => {
         const { sessionToken } = await resetPassword(serviceDeps(ctx), input);
         return startSession(ctx, sessionToken);

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { emailProblem, parseEmail } from '../../../src/lib/shared/email.js';
 import type { Localized } from '../../../src/lib/shared/localized.js';
+import { nickname as storedNickname, nicknameProblem } from '../../../src/lib/shared/nickname.js';
 import { selectRows, type Database } from '../../db/client.js';
 import { customers, emailCodes, staff } from '../../db/schema.js';
 import { passwordProblem } from '../../domain/password-policy.js';
@@ -87,6 +88,13 @@ export function requirePasswordAllowed(password: string, field = 'password'): vo
   if (problem) throw new RefusalError('bad-input', problem, field);
 }
 
+/** The nickname as stored (src/lib/shared/nickname.ts), refused next to its field otherwise: at sign-up and in the settings alike. */
+export function requireNickname(text: string): string {
+  const nickname = storedNickname(text);
+  if (nickname === undefined) throw new RefusalError('bad-input', nicknameProblem, 'nickname');
+  return nickname;
+}
+
 /**
  * Step 1 of sign-up. The answer is the same whether or not the address has an account: an
  * address that has one gets a mail telling its owner to log in or reset the password.
@@ -113,10 +121,10 @@ export async function verifySignupCode(deps: ServiceDeps, rawEmail: string, code
 /** Step 3: faucet number and registered phone prove the faucet; it is linked in step 4. */
 export async function proveSignupFaucet(
   deps: ServiceDeps,
-  input: { ticket: string; faucetNo: string; phone: string }
+  input: { ticket: string; faucetNo: string; phone: string; consent: boolean }
 ): Promise<{ faucetNo: string }> {
   const row = await provenTicket(deps, input.ticket, 'signup');
-  const proof = await proveFaucet(deps, { faucetNo: input.faucetNo, phone: input.phone });
+  const proof = await proveFaucet(deps, { faucetNo: input.faucetNo, phone: input.phone, consent: input.consent });
   await deps.db.update(emailCodes).set({ provenContractId: proof.contractId }).where(eq(emailCodes.id, row.id));
   return { faucetNo: proof.faucetNo };
 }
@@ -130,10 +138,7 @@ export async function completeSignup(
   if (row.provenContractId === null) {
     throw new RefusalError('bad-input', { ja: '先に水栓番号と電話番号を確認してください', en: 'Prove a faucet first' }, 'faucetNo');
   }
-  const nickname = input.nickname.trim();
-  if (nickname.length === 0 || nickname.length > 30) {
-    throw new RefusalError('bad-input', { ja: 'ニックネームは1〜30文字で入力してください', en: 'Use 1 to 30 characters for the nickname' }, 'nickname');
-  }
+  const nickname = requireNickname(input.nickname);
   requirePasswordAllowed(input.password);
   const passwordHash = await hashPassword(input.password);
   const contractId = row.provenContractId;

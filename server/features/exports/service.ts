@@ -1,14 +1,15 @@
 import { stringify } from 'csv-stringify/sync';
-import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { JobDeps } from '../../service-deps.js';
-import type { Database } from '../../db/client.js';
-import { contracts, faucets, paperSlipChanges, procedureEvents, procedures } from '../../db/schema.js';
+import { markExported } from '../../db/mark-exported.js';
+import { contracts, faucets, procedureEvents, procedures } from '../../db/schema.js';
 import { neutralizeFormula } from '../../../src/lib/shared/csv-cell.js';
 import { tokyoDate, tokyoTimestamp } from '../../../src/lib/shared/tokyo-time.js';
 import type { BusinessCalendar } from '../../domain/calendar.js';
 import { changeEffectiveOn } from '../../domain/change-effective.js';
 import type { ProcedureContent } from '../../../src/lib/shared/procedure-form.js';
-import { changeWithinContract, contractEndedOn } from '../faucets/contract-term.js';
+import { changeWithinContract, contractNamedOn } from '../faucets/contract-term.js';
+import { markPaperSlipChangesExported, pendingPaperSlipChanges } from '../paper-slips/service.js';
 
 /**
  * Both files as the billing system reads them: a header, CRLF line ends, and no cell a
@@ -22,21 +23,6 @@ function csvFile(columns: readonly string[], records: (string | null)[][]): stri
 interface ContractNamed {
   contractStart: string | null;
   contractHolderName: string | null;
-}
-
-/**
- * Marks the due changes exported, in the transaction that writes the file, with UPDATE … WHERE
- * exported_at IS NULL: a second export at the same moment waits for the row locks and finds
- * them marked, so no change is ever in two files. Answers the ids this run marked.
- */
-async function markExported(tx: Database, table: typeof paperSlipChanges | typeof procedures, ids: number[], now: Date): Promise<Set<number>> {
-  if (ids.length === 0) return new Set();
-  const marked = await tx
-    .update(table)
-    .set({ exportedAt: now })
-    .where(and(inArray(table.id, ids), isNull(table.exportedAt)))
-    .returning({ id: table.id });
-  return new Set(marked.map((row) => row.id));
 }
 
 const paperlessColumns = ['faucet_no', 'paper_slip', 'effective_on', 'requested_at', 'contract_start', 'contract_holder_name'] as const;
@@ -80,23 +66,6 @@ function toCsv(changes: HandedOverChange[]): string {
 }
 
 /**
- * The contract a paper-slip change is for: the one it names, or, for a row written before
- * changes named their contract, the one that held the faucet on the day it was asked for.
- */
-const changeContractId = sql`coalesce(${paperSlipChanges.contractId}, (
-  select c.id from ${contracts} c
-  where c.faucet_id = ${paperSlipChanges.faucetId} and c.contract_start <= (${paperSlipChanges.requestedAt} at time zone 'Asia/Tokyo')::date
-  order by c.contract_start desc limit 1))`;
-
-/** The contract a change is for, as both files name it, and whether it has ended by today. */
-const contractOf = (now: Date) => ({
-  contractStart: contracts.contractStart,
-  contractHolderName: contracts.holderName,
-  contractEnd: contracts.contractEnd,
-  ended: contractEndedOn(tokyoDate(now))
-});
-
-/**
  * Hands the billing system every paper-slip change not handed over yet whose effective date
  * has come or comes on the next business day: the file must reach the billing system before
  * the day the change takes effect, and a change whose day passed without an export (a missed
@@ -117,22 +86,9 @@ export async function exportPaperSlipChanges(
 ): Promise<PaperlessExportResult> {
   const effectiveUntil = options.calendar.nextBusinessDay(tokyoDate(now));
   return db.transaction(async (tx) => {
-    const due = await tx
-      .select({
-        id: paperSlipChanges.id,
-        faucetNo: faucets.faucetNo,
-        paperless: paperSlipChanges.paperless,
-        effectiveOn: paperSlipChanges.effectiveOn,
-        requestedAt: paperSlipChanges.requestedAt,
-        ...contractOf(now)
-      })
-      .from(paperSlipChanges)
-      .innerJoin(faucets, eq(faucets.id, paperSlipChanges.faucetId))
-      // Left: a change whose faucet had no contract yet still goes out as before, naming none.
-      .leftJoin(contracts, eq(contracts.id, changeContractId))
-      .where(and(isNull(paperSlipChanges.exportedAt), lte(paperSlipChanges.effectiveOn, effectiveUntil)));
+    const due = await pendingPaperSlipChanges(tx, effectiveUntil, now);
     const current = due.filter(changeWithinContract);
-    const ours = await markExported(tx, paperSlipChanges, current.map((change) => change.id), now);
+    const ours = await markPaperSlipChangesExported(tx, current.map((change) => change.id), now);
     const handedOver = current.filter((change) => ours.has(change.id)).sort(byRequestOrder);
     await options.deliver(toCsv(handedOver));
     return { rows: handedOver.length, effectiveUntil, withheld: due.length - current.length };
@@ -212,7 +168,7 @@ export async function exportApprovedChanges(
         faucetNo: faucets.faucetNo,
         content: procedures.content,
         approvedAt,
-        ...contractOf(now)
+        ...contractNamedOn(tokyoDate(now))
       })
       .from(procedures)
       .innerJoin(faucets, eq(faucets.id, procedures.faucetId))

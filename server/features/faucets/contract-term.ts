@@ -13,6 +13,19 @@ export function contractEndedOn(today: string): SQL<boolean> {
   return sql<boolean>`${and(isNotNull(contracts.contractEnd), lt(contracts.contractEnd, today))}`.mapWith(Boolean);
 }
 
+/**
+ * A contract as the billing system's files name it (its holder's start date and name), with
+ * its last day and whether it has ended on `today`: the columns both export files select.
+ */
+export function contractNamedOn(today: string) {
+  return {
+    contractStart: contracts.contractStart,
+    contractHolderName: contracts.holderName,
+    contractEnd: contracts.contractEnd,
+    ended: contractEndedOn(today)
+  };
+}
+
 /** The contracts that hold their faucet on `today`: started, and not ended by the rule above. */
 export function contractRunningOn(today: string): SQL | undefined {
   return and(lte(contracts.contractStart, today), not(contractEndedOn(today)));

@@ -1,16 +1,17 @@
-import { and, count, desc, eq, gt, inArray, isNull, not, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull } from 'drizzle-orm';
 import { FAUCET_LABEL_MAX, faucetLabel } from '../../../src/lib/shared/faucet-label.js';
 import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
 import type { UtilityProfile } from '../../config.js';
 import type { Database } from '../../db/client.js';
 import { firstSendOf } from '../../client-changes.js';
-import { contracts, CURRENT_TRANSACTION_VERSION, customers, faucetLinks, faucets, paperSlipChanges, procedures, proofAttempts } from '../../db/schema.js';
+import { contracts, faucets, proofAttempts } from '../../db/schema.js';
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
-import { createBusinessCalendar } from '../../domain/calendar.js';
 import { RefusalError } from '../../errors.js';
 import { LOCKED_COUNT, lockKeys } from '../../rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
-import { contractEndedOn, contractRunningOn, effectiveAfterContract } from './contract-term.js';
+import { asksForPaper, recordPaperSlipChange } from '../paper-slips/service.js';
+import { contractRunningOn } from './contract-term.js';
+import { deleteLink, insertLink, linkCount, linkOfContract, relabelLink } from './links.js';
 
 export const MAX_FAUCETS_PER_ACCOUNT = 20;
 export const FAILED_PROOFS_PER_FAUCET = 5;
@@ -51,14 +52,18 @@ async function currentContract(db: Database, faucetNo: string, today: string) {
 }
 
 /**
- * Proves a faucet with its number and the phone number registered with the utility. A wrong
- * pair, an unknown faucet and a faucet with no phone on record all get the same answer, so
- * guessing learns nothing. Five failures lock the faucet for an hour for everyone, twenty
- * lock the client; staff can clear a faucet's lock.
+ * Proves a faucet with its number and the phone number registered with the utility, for a
+ * caller who is the contract holder or has the holder's consent (at sign-up and when adding a
+ * faucet alike). A wrong pair, an unknown faucet and a faucet with no phone on record all get
+ * the same answer, so guessing learns nothing. Five failures lock the faucet for an hour for
+ * everyone, twenty lock the client; staff can clear a faucet's lock.
  */
-export async function proveFaucet(deps: ServiceDeps, input: { faucetNo: string; phone: string }): Promise<{ contractId: number; faucetNo: string }> {
+export async function proveFaucet(deps: ServiceDeps, input: { faucetNo: string; phone: string; consent: boolean }): Promise<{ contractId: number; faucetNo: string }> {
   const { db, now, clientKey } = deps;
   const { profile } = deps.config;
+  if (!input.consent) {
+    throw new RefusalError('bad-input', { ja: '契約者の同意を得たことを確認してください', en: "Confirm that you have the contract holder's consent" }, 'consent');
+  }
   const faucetNo = normalizeCodeNumber(input.faucetNo);
   const phone = normalizeCodeNumber(input.phone);
   if (!new RegExp(profile.faucetNumber.pattern).test(faucetNo)) {
@@ -110,72 +115,6 @@ export async function proveFaucet(deps: ServiceDeps, input: { faucetNo: string; 
   return { contractId: contract.contractId, faucetNo };
 }
 
-export interface PaperSlipRequest {
-  faucetNo: string;
-  holderName: string;
-  /** The member the faucet is linked to now; null when it is linked to none (the slip goes by post anyway). */
-  customerId: number | null;
-  email: string | null;
-  receiptNo: string;
-  /** When staff finished the request. */
-  decidedAt: Date;
-}
-
-/**
- * The contracts whose customer asked to keep the paper slip: their latest finished
- * 紙の検針票の送付希望 is not followed by a finished withdrawal of it. Linking such a faucet
- * leaves the slip coming; staff read the same list in the console.
- */
-function paperSlipRequests(db: Database, which: { contractId: number } | { runningOn: string }): Promise<PaperSlipRequest[]> {
-  const latest = db
-    .selectDistinctOn([procedures.contractId], {
-      contractId: procedures.contractId,
-      kind: procedures.kind,
-      receiptNo: procedures.receiptNo,
-      decidedAt: procedures.updatedAt
-    })
-    .from(procedures)
-    .where(
-      and(
-        eq(procedures.status, 'done'),
-        inArray(procedures.kind, ['paper-slip', 'paper-slip-withdrawal']),
-        'contractId' in which ? eq(procedures.contractId, which.contractId) : undefined
-      )
-    )
-    .orderBy(procedures.contractId, desc(procedures.updatedAt), desc(procedures.id))
-    .as('latest');
-  return db
-    .select({
-      faucetNo: faucets.faucetNo,
-      holderName: contracts.holderName,
-      customerId: customers.id,
-      email: customers.email,
-      receiptNo: latest.receiptNo,
-      decidedAt: latest.decidedAt
-    })
-    .from(latest)
-    .innerJoin(contracts, eq(contracts.id, latest.contractId))
-    .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
-    .leftJoin(faucetLinks, eq(faucetLinks.contractId, latest.contractId))
-    .leftJoin(customers, eq(customers.id, faucetLinks.customerId))
-    .where(
-      and(
-        eq(latest.kind, 'paper-slip'),
-        'runningOn' in which ? not(contractEndedOn(which.runningOn)) : undefined
-      )
-    )
-    .orderBy(faucets.faucetNo);
-}
-
-async function asksForPaper(db: Database, contractId: number): Promise<boolean> {
-  return (await paperSlipRequests(db, { contractId })).length > 0;
-}
-
-/** Who asked to keep the paper slip, among the contracts running today. */
-export function paperSlipRequestsToday(deps: Pick<ServiceDeps, 'db' | 'now'>): Promise<PaperSlipRequest[]> {
-  return paperSlipRequests(deps.db, { runningOn: tokyoDate(deps.now) });
-}
-
 /**
  * Links a proven contract to a customer: one account per contract at a time. The faucet
  * stops getting the paper slip from the next business day, unless the customer asked to keep
@@ -191,7 +130,7 @@ export async function linkFaucet(deps: ServiceDeps, input: { customerId: number;
   const { customerId, contractId } = input;
   await deps.db.transaction(async (tx) => {
     await lockKeys(tx, [`faucets:${customerId}`, `contract-link:${contractId}`]);
-    const [existing] = await tx.select().from(faucetLinks).where(eq(faucetLinks.contractId, contractId));
+    const existing = await linkOfContract(tx, contractId);
     if (existing) {
       throw new RefusalError(
         'conflict',
@@ -201,34 +140,16 @@ export async function linkFaucet(deps: ServiceDeps, input: { customerId: number;
         'faucetNo'
       );
     }
-    const [linked] = await tx.select({ count: count() }).from(faucetLinks).where(eq(faucetLinks.customerId, customerId));
-    if ((linked?.count ?? 0) >= MAX_FAUCETS_PER_ACCOUNT) {
+    if ((await linkCount(tx, customerId)) >= MAX_FAUCETS_PER_ACCOUNT) {
       throw new RefusalError(
         'bad-input',
         { ja: `登録できる水栓は${MAX_FAUCETS_PER_ACCOUNT}件までです。不要な水栓を削除してから追加してください`, en: `An account holds at most ${MAX_FAUCETS_PER_ACCOUNT} faucets; remove one first` },
         'faucetNo'
       );
     }
-    await tx.insert(faucetLinks).values({ customerId, contractId, label: input.label ?? null, linkedAt: now });
+    await insertLink(tx, { customerId, contractId, label: input.label ?? null, linkedAt: now });
     if (!(await asksForPaper(tx, contractId))) await recordPaperSlipChange(tx, contractId, true, now, profile);
   }, LOCKED_COUNT);
-}
-
-/**
- * The faucet of the contract stops (paperless) or resumes getting the paper slip from the next
- * business day. A change that would take effect after the contract's last day changes nothing
- * (as for a contract that has ended, whose every change would): the faucet's slip is then the
- * new holder's to choose, and a former holder unlinking, withdrawing or finishing an old request
- * must not undo it.
- */
-export async function recordPaperSlipChange(db: Database, contractId: number, paperless: boolean, now: Date, profile: UtilityProfile) {
-  const [contract] = await db
-    .select({ faucetId: contracts.faucetId, contractEnd: contracts.contractEnd })
-    .from(contracts)
-    .where(eq(contracts.id, contractId));
-  const effectiveOn = createBusinessCalendar(profile.closingDays).nextBusinessDay(tokyoDate(now));
-  if (effectiveAfterContract(effectiveOn, contract!.contractEnd)) return;
-  await db.insert(paperSlipChanges).values({ faucetId: contract!.faucetId, contractId, paperless, requestedAt: now, effectiveOn });
 }
 
 const notYours = new RefusalError('not-found', { ja: 'その水栓は登録されていません', en: 'No such faucet on your account' });
@@ -255,12 +176,7 @@ export async function labelFaucet(
   const label = cleanLabel(input.label);
   return deps.db.transaction(async (tx) => {
     if (!(await firstSendOf(tx, { customerId, clientId }, deps.now))) return { repeated: true };
-    const updated = await tx
-      .update(faucetLinks)
-      .set({ label, version: sql.raw(CURRENT_TRANSACTION_VERSION) })
-      .where(and(eq(faucetLinks.id, linkId), eq(faucetLinks.customerId, customerId)))
-      .returning({ id: faucetLinks.id });
-    if (updated.length === 0) throw notYours;
+    if (!(await relabelLink(tx, { customerId, linkId }, label))) throw notYours;
     return { repeated: false };
   });
 }
@@ -268,19 +184,16 @@ export async function labelFaucet(
 /** Unlinks a faucet from the account, and its paper slip resumes from the next business day (unless its contract has ended): both or neither. */
 export async function removeFaucet(deps: ServiceDeps, customerId: number, linkId: number): Promise<void> {
   await deps.db.transaction(async (tx) => {
-    const removed = await tx
-      .delete(faucetLinks)
-      .where(and(eq(faucetLinks.id, linkId), eq(faucetLinks.customerId, customerId)))
-      .returning({ contractId: faucetLinks.contractId });
-    if (removed.length === 0) throw notYours;
-    await recordPaperSlipChange(tx, removed[0]!.contractId, false, deps.now, deps.config.profile);
+    const contractId = await deleteLink(tx, { customerId, linkId });
+    if (contractId === undefined) throw notYours;
+    await recordPaperSlipChange(tx, contractId, false, deps.now, deps.config.profile);
   });
 }
 
 /** Adds a faucet to a signed-in account: the same proof as at sign-up. */
 export async function addFaucet(
   deps: ServiceDeps,
-  input: { customerId: number; faucetNo: string; phone: string; label: string | null }
+  input: { customerId: number; faucetNo: string; phone: string; consent: boolean; label: string | null }
 ): Promise<void> {
   const label = cleanLabel(input.label);
   const proof = await proveFaucet(deps, input);

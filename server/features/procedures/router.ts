@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { procedureKinds, procedureStatuses } from '../../../src/lib/shared/procedure-form.js';
 import { typedFieldNames } from '../../../src/lib/shared/typed-text.js';
-import { typedText } from '../../domain/input-text.js';
+import { inputFields, typedText } from '../../domain/input-text.js';
 import { customerProcedure, router, serviceDeps, staffProcedure } from '../../trpc.js';
-import { paperSlipRequestsToday } from '../faucets/service.js';
 import { changeProcedureStatus, fileProcedure, myProcedures, procedureDetail, procedureQueue } from './service.js';
 
-// An integer column: a larger id could never match, and PostgreSQL would fail on it instead.
-const id = z.number().int().positive().max(2 ** 31 - 1);
+const { rowId: id } = inputFields;
 
 export const proceduresRouter = router({
   // clientId: the id the device's outbox gave the filing, so that a resend files nothing twice.
@@ -22,7 +20,6 @@ export const staffProceduresRouter = router({
     .input(z.object({ status: z.enum(procedureStatuses).optional(), kind: z.enum(procedureKinds).optional() }))
     .query(({ ctx, input }) => procedureQueue(serviceDeps(ctx), input)),
   detail: staffProcedure.input(z.object({ procedureId: id })).query(({ ctx, input }) => procedureDetail(serviceDeps(ctx), input.procedureId)),
-  paperRequests: staffProcedure.query(({ ctx }) => paperSlipRequestsToday(serviceDeps(ctx))),
   setStatus: staffProcedure
     .input(z.object({ procedureId: id, status: z.enum(procedureStatuses), note: typedText(1000, typedFieldNames.note) }))
     .mutation(({ ctx, input }) => changeProcedureStatus(serviceDeps(ctx), ctx.staff, input))

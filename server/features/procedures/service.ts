@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import {
   checkProcedureForm,
   procedureNames,
@@ -15,14 +15,16 @@ import type { UtilityProfile } from '../../config.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
 import { changeEffectiveOn } from '../../domain/change-effective.js';
 import type { Database } from '../../db/client.js';
-import { contracts, CURRENT_TRANSACTION_VERSION, customers, faucetLinks, faucets, procedureEvents, procedures, receiptCounters } from '../../db/schema.js';
+import { contracts, CURRENT_TRANSACTION_VERSION, customers, faucets, procedureEvents, procedures, receiptCounters } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
 import { LOCKED_COUNT, lockKeys } from '../../rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { audit, type Actor } from '../audit/service.js';
 import { contractEndedOn, effectiveAfterContract } from '../faucets/contract-term.js';
-import { contactStaff, recordPaperSlipChange } from '../faucets/service.js';
+import { customerLink } from '../faucets/links.js';
+import { contactStaff } from '../faucets/service.js';
 import { makeProcedureNotice } from '../notices/make.js';
+import { recordPaperSlipChange } from '../paper-slips/service.js';
 
 /** A procedure as the services hand it on, its instants as dates (the sync sends them as ISO text). */
 export type ProcedureView = ProcedureRecord<Date>;
@@ -79,13 +81,25 @@ const procedureColumns = {
   updatedAt: procedures.updatedAt
 };
 
+/**
+ * Which procedures to read: one by its id, or a customer's; of those, when `versions` is given,
+ * only the ones written by a transaction in [from, below) (the sync's window, server/features/sync).
+ */
+export type ProcedureFilter = { procedureId: number } | { customerId: number; versions?: { from: number; below: number } };
+
+function procedureCondition(filter: ProcedureFilter): SQL | undefined {
+  if ('procedureId' in filter) return eq(procedures.id, filter.procedureId);
+  const { customerId, versions } = filter;
+  return and(eq(procedures.customerId, customerId), versions && gte(procedures.version, versions.from), versions && lt(procedures.version, versions.below));
+}
+
 /** Procedures with their history, newest first. */
-export async function proceduresWhere(db: Database, where: SQL | undefined): Promise<ProcedureView[]> {
+export async function proceduresMatching(db: Database, filter: ProcedureFilter): Promise<ProcedureView[]> {
   const rows = await db
     .select(procedureColumns)
     .from(procedures)
     .innerJoin(faucets, eq(faucets.id, procedures.faucetId))
-    .where(where)
+    .where(procedureCondition(filter))
     .orderBy(desc(procedures.filedAt), desc(procedures.id));
   if (rows.length === 0) return [];
   const events = await db
@@ -133,11 +147,7 @@ export async function fileProcedure(
         en: `At most ${FILINGS_PER_DAY} procedures a day; please try again tomorrow or contact the counter`
       });
     }
-    const [link] = await tx
-      .select({ contractId: faucetLinks.contractId, faucetId: contracts.faucetId, contractEnd: contracts.contractEnd, ended: contractEndedOn(tokyoDate(deps.now)) })
-      .from(faucetLinks)
-      .innerJoin(contracts, eq(contracts.id, faucetLinks.contractId))
-      .where(and(eq(faucetLinks.id, input.linkId), eq(faucetLinks.customerId, customerId)));
+    const link = await customerLink(tx, { customerId, linkId: input.linkId }, tokyoDate(deps.now));
     if (!link) throw notYourFaucet;
     // The link stays as the former holder's history; a change taking effect after the contract's
     // last day would reach the next holder's contract. It takes effect at the earliest on the
@@ -163,13 +173,13 @@ export async function fileProcedure(
     await tx.insert(procedureEvents).values({ procedureId: filed!.id, status: 'received', at: deps.now });
     return filed!.id;
   }, LOCKED_COUNT);
-  const [view] = await proceduresWhere(deps.db, eq(procedures.id, id));
+  const [view] = await proceduresMatching(deps.db, { procedureId: id });
   return view!;
 }
 
 /** The caller's procedures with their history, newest first. */
 export function myProcedures(deps: ServiceDeps, customerId: number): Promise<ProcedureView[]> {
-  return proceduresWhere(deps.db, eq(procedures.customerId, customerId));
+  return proceduresMatching(deps.db, { customerId });
 }
 
 export interface QueueFilter {
@@ -206,7 +216,7 @@ export interface ProcedureContract {
 
 /** A procedure for staff: with the contract it was filed for, current or ended, so a former holder's filing is seen as such. */
 export async function procedureDetail(deps: Pick<ServiceDeps, 'db' | 'now'>, procedureId: number): Promise<ProcedureView & { contract: ProcedureContract }> {
-  const [view] = await proceduresWhere(deps.db, eq(procedures.id, procedureId));
+  const [view] = await proceduresMatching(deps.db, { procedureId });
   if (!view) throw new RefusalError('not-found', { ja: 'その手続きはありません', en: 'No such procedure' });
   const [contract] = await deps.db
     .select({ holderName: contracts.holderName, contractStart: contracts.contractStart, contractEnd: contracts.contractEnd, ended: contractEndedOn(tokyoDate(deps.now)) })

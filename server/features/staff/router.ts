@@ -1,14 +1,12 @@
 import { z } from 'zod';
-import { typedFieldNames } from '../../../src/lib/shared/typed-text.js';
-import { staffRoles } from '../../db/schema.js';
-import { typedText } from '../../domain/input-text.js';
+import { inputFields } from '../../domain/input-text.js';
+import { staffRoles } from '../../domain/staff-roles.js';
 import { endStaffSession } from '../../staff-sessions.js';
 import { adminProcedure, publicProcedure, serviceDeps, signedInStaff, staffSessionProcedure, router, type Context } from '../../trpc.js';
 import { readAuditLog, requiredReason } from '../audit/service.js';
 import { changeStaffPassword, createStaff, disableStaff, enableStaff, issueOneTimePassword, listStaff, staffLogIn } from './service.js';
 
-const text = (max: number) => z.string().max(max);
-export const reason = typedText(500, typedFieldNames.reason);
+const { email, password, reason, rowId } = inputFields;
 
 /** Replaces whatever staff session the browser held (rotation): a planted token is worth nothing after log-in. */
 async function startStaffSession(ctx: Context, sessionToken: string) {
@@ -21,7 +19,7 @@ export const staffAuthRouter = router({
     const member = await signedInStaff(ctx);
     return member && { email: member.email, role: member.role, mustChangePassword: member.mustChangePassword };
   }),
-  login: publicProcedure.input(z.object({ email: text(254), password: text(200) })).mutation(async ({ ctx, input }) => {
+  login: publicProcedure.input(z.object({ email, password })).mutation(async ({ ctx, input }) => {
     const { sessionToken, mustChangePassword } = await staffLogIn(serviceDeps(ctx), input);
     await startStaffSession(ctx, sessionToken);
     return { mustChangePassword };
@@ -32,7 +30,7 @@ export const staffAuthRouter = router({
     return { ok: true };
   }),
   changePassword: staffSessionProcedure
-    .input(z.object({ currentPassword: text(200), newPassword: text(200) }))
+    .input(z.object({ currentPassword: password, newPassword: password }))
     .mutation(async ({ ctx, input }) => {
       const { sessionToken } = await changeStaffPassword(serviceDeps(ctx), ctx.staff, input);
       ctx.setStaffSessionCookie(sessionToken);
@@ -42,22 +40,22 @@ export const staffAuthRouter = router({
 
 export const staffAdminRouter = router({
   createStaff: adminProcedure
-    .input(z.object({ email: text(254), role: z.enum(staffRoles), reason }))
+    .input(z.object({ email, role: z.enum(staffRoles), reason }))
     .mutation(async ({ ctx, input }) => {
       const created = await createStaff(serviceDeps(ctx), ctx.staff, input);
       return created;
     }),
   staffList: adminProcedure.query(({ ctx }) => listStaff(serviceDeps(ctx))),
   disableStaff: adminProcedure
-    .input(z.object({ email: text(254), reason }))
+    .input(z.object({ email, reason }))
     .mutation(({ ctx, input }) => disableStaff(serviceDeps(ctx), ctx.staff, { email: input.email, reason: requiredReason(input.reason) })),
   enableStaff: adminProcedure
-    .input(z.object({ email: text(254), reason }))
+    .input(z.object({ email, reason }))
     .mutation(({ ctx, input }) => enableStaff(serviceDeps(ctx), ctx.staff, { email: input.email, reason: requiredReason(input.reason) })),
   issueOneTimePassword: adminProcedure
-    .input(z.object({ email: text(254), reason }))
+    .input(z.object({ email, reason }))
     .mutation(({ ctx, input }) => issueOneTimePassword(serviceDeps(ctx), ctx.staff, { email: input.email, reason: requiredReason(input.reason) })),
   auditLog: adminProcedure
-    .input(z.object({ before: z.number().int().positive().max(2 ** 31 - 1).optional() }))
+    .input(z.object({ before: rowId.optional() }))
     .query(({ ctx, input }) => readAuditLog(ctx.database.db, input))
 });

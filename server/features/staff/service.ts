@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { and, asc, eq, isNull, or } from 'drizzle-orm';
-import { staff, staffRoles, staffSessions } from '../../db/schema.js';
+import { staff, staffSessions } from '../../db/schema.js';
+import { staffRoles } from '../../domain/staff-roles.js';
 import { RefusalError } from '../../errors.js';
 import type { JobDeps, ServiceDeps } from '../../service-deps.js';
 import { createStaffSession, endOtherStaffSessions, type StaffMember } from '../../staff-sessions.js';

@@ -1,19 +1,19 @@
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { searchKey } from '../../../src/lib/shared/kana.js';
 import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
-import { contracts, customers, faucetLinks, faucets, proofAttempts } from '../../db/schema.js';
+import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
+import { customers, proofAttempts } from '../../db/schema.js';
+import { containing } from '../../domain/like-pattern.js';
 import { RefusalError } from '../../errors.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { deleteAccount, tellWithdrawn } from '../account/service.js';
 import { audit, requiredReason, type Actor } from '../audit/service.js';
+import { customerLink, customersByLinkedFaucet, linksOf } from '../faucets/links.js';
 import { FAILED_PROOFS_PER_FAUCET, failedProofs, removeFaucet } from '../faucets/service.js';
 import { latestNotices } from '../notices/reads.js';
 import { myProcedures } from '../procedures/service.js';
 
 export const SEARCH_LIMIT = 50;
-
-/** A LIKE pattern that finds `text` anywhere, its own % _ and \ taken literally. */
-const containing = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 
 const noSuchAccount = new RefusalError('not-found', { ja: 'そのアカウントはありません', en: 'No such account' });
 
@@ -27,47 +27,24 @@ export async function searchAccounts(deps: Pick<ServiceDeps, 'db' | 'now'>, acto
   const key = searchKey(query);
   if (key === '') throw new RefusalError('bad-input', { ja: '検索する語を入力してください', en: 'Enter something to search for' }, 'query');
   const digits = normalizeCodeNumber(query);
-  const matches = [
-    sql`${contracts.searchKey} like ${containing(key)}`,
-    sql`${customers.searchKey} like ${containing(key)}`,
-    sql`${customers.email} like ${containing(key)}`,
-    ...(/^\d+$/.test(digits) ? [sql`${faucets.faucetNo} like ${containing(digits)}`] : [])
-  ];
   const found = await deps.db
-    .selectDistinct({ id: customers.id, email: customers.email })
+    .select({ id: customers.id, email: customers.email })
     .from(customers)
-    .leftJoin(faucetLinks, eq(faucetLinks.customerId, customers.id))
-    .leftJoin(contracts, eq(contracts.id, faucetLinks.contractId))
-    .leftJoin(faucets, eq(faucets.id, contracts.faucetId))
-    .where(or(...matches))
+    .where(
+      or(
+        sql`${customers.searchKey} like ${containing(key)}`,
+        sql`${customers.email} like ${containing(key)}`,
+        inArray(customers.id, customersByLinkedFaucet(deps.db, { holderKey: key, faucetNoDigits: /^\d+$/.test(digits) ? digits : null }))
+      )
+    )
     .orderBy(customers.email)
     .limit(SEARCH_LIMIT);
   await audit(deps.db, actor, { action: 'account.search', details: { query, found: found.length } }, deps.now);
   if (found.length === 0) return [];
   const ids = found.map((row) => row.id);
   const accounts = await deps.db.select({ id: customers.id, email: customers.email, nickname: customers.nickname }).from(customers).where(inArray(customers.id, ids)).orderBy(customers.email);
-  const linked = await faucetsOf(deps, ids);
+  const linked = await linksOf(deps.db, ids);
   return accounts.map((account) => ({ customerId: account.id, email: account.email, nickname: account.nickname, faucets: linked.filter((faucet) => faucet.customerId === account.id) }));
-}
-
-function faucetsOf(deps: Pick<ServiceDeps, 'db'>, customerIds: number[]) {
-  return deps.db
-    .select({
-      customerId: faucetLinks.customerId,
-      linkId: faucetLinks.id,
-      faucetNo: faucets.faucetNo,
-      label: faucetLinks.label,
-      holderName: contracts.holderName,
-      holderKana: contracts.holderKana,
-      supplyAddress: contracts.supplyAddress,
-      contractStart: contracts.contractStart,
-      linkedAt: faucetLinks.linkedAt
-    })
-    .from(faucetLinks)
-    .innerJoin(contracts, eq(contracts.id, faucetLinks.contractId))
-    .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
-    .where(inArray(faucetLinks.customerId, customerIds))
-    .orderBy(faucets.faucetNo);
 }
 
 export const DETAIL_NOTICES = 50;
@@ -80,20 +57,14 @@ export async function accountDetail(deps: ServiceDeps, actor: Actor, customerId:
     .where(eq(customers.id, customerId));
   if (!account) throw noSuchAccount;
   await audit(deps.db, actor, { action: 'account.view', targetKind: 'customer', targetId: customerId }, deps.now);
-  const notices = await latestNotices(deps.db, customerId, DETAIL_NOTICES);
-  return { ...account, faucets: await faucetsOf(deps, [customerId]), notices, procedures: await myProcedures(deps, customerId) };
+  return { ...account, faucets: await linksOf(deps.db, [customerId]), notices: await latestNotices(deps.db, customerId, DETAIL_NOTICES), procedures: await myProcedures(deps, customerId) };
 }
 
 /** Staff unlink a faucet from an account (its paper slip resumes), with a reason, audited in the same transaction. */
 export async function unlinkFaucet(deps: ServiceDeps, actor: Actor, input: { customerId: number; linkId: number; reason: string }): Promise<void> {
   const reason = requiredReason(input.reason);
   await deps.db.transaction(async (tx) => {
-    const [link] = await tx
-      .select({ faucetNo: faucets.faucetNo })
-      .from(faucetLinks)
-      .innerJoin(contracts, eq(contracts.id, faucetLinks.contractId))
-      .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
-      .where(and(eq(faucetLinks.id, input.linkId), eq(faucetLinks.customerId, input.customerId)));
+    const link = await customerLink(tx, input, tokyoDate(deps.now));
     if (!link) throw new RefusalError('not-found', { ja: 'その水栓はこのアカウントに登録されていません', en: 'That faucet is not on this account' });
     await removeFaucet({ ...deps, db: tx }, input.customerId, input.linkId);
     await audit(tx, actor, { action: 'account.unlink-faucet', targetKind: 'customer', targetId: input.customerId, reason, details: { faucetNo: link.faucetNo } }, deps.now);

@@ -2,9 +2,9 @@ import { and, eq, getTableColumns, gte, inArray, lt, or, sql, type SQL } from 'd
 import { billColumns, paymentColumns, readingColumns, type Column, type RowOf } from '../../../src/lib/shared/billing-rows.js';
 import { SYNC_FORMAT, encodeRow, type PullRequest, type PullResponse, type SyncedFaucet, type SyncedProcedure } from '../../../src/lib/shared/sync-wire.js';
 import { preparedPerDatabase, type Database } from '../../db/client.js';
-import { bills, payments, procedures, readings } from '../../db/schema.js';
+import { bills, payments, readings } from '../../db/schema.js';
 import { noticesSince } from '../notices/reads.js';
-import { proceduresWhere } from '../procedures/service.js';
+import { proceduresMatching } from '../procedures/service.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { firstVisiblePeriod, lastVisiblePeriod } from '../../domain/visibility.js';
 
@@ -165,10 +165,7 @@ function visibleRows(table: PeriodTable, windows: Window[], full: Set<number>, c
 
 /** The customer's procedures below the horizon: those filed or moved since the cursor (all on a first pull), as they travel. */
 async function proceduresSince(db: Database, customerId: number, cursor: number, horizon: number): Promise<SyncedProcedure[]> {
-  const list = await proceduresWhere(
-    db,
-    and(eq(procedures.customerId, customerId), gte(procedures.version, cursor), lt(procedures.version, horizon))
-  );
+  const list = await proceduresMatching(db, { customerId, versions: { from: cursor, below: horizon } });
   return list.map((procedure) => ({
     ...procedure,
     filedAt: procedure.filedAt.toISOString(),

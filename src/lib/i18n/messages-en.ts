@@ -123,7 +123,7 @@ export const en: Record<MessageKey, string> = {
   'hint.example': 'Example: {example}',
   'hint.phone': 'The phone number you registered with the water contract, with its area code. Hyphens are fine.',
   'hint.consent': 'Family members and others may register with the contract holder\'s consent.',
-  'hint.nickname': 'The name the app shows you by (up to 30 characters).',
+  'hint.nickname': 'The name the app shows you by (up to {max} characters).',
   'hint.label': 'A name that tells you which faucet this is (up to 20 characters).',
   'code.mailDelay': 'The mail can take a few minutes to arrive.',
   'code.mailFrom': 'If it does not arrive, check your spam folder, or allow mail from {from}.',

@@ -1,0 +1,117 @@
+import { and, count, eq, inArray, or, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { contracts, CURRENT_TRANSACTION_VERSION, customers, faucetLinks, faucets } from '../../db/schema.js';
+import { containing } from '../../domain/like-pattern.js';
+import { contractEndedOn } from './contract-term.js';
+
+/**
+ * The faucet_links table's one owner: a customer's link to a contract (and so to its faucet).
+ * Every other module reads and writes links through these functions, never the table.
+ */
+
+/** The link a contract has, if any: a contract is linked to one account at a time. */
+export async function linkOfContract(db: Database, contractId: number) {
+  const [link] = await db.select({ customerId: faucetLinks.customerId }).from(faucetLinks).where(eq(faucetLinks.contractId, contractId));
+  return link;
+}
+
+/** How many faucets a customer has linked. */
+export async function linkCount(db: Database, customerId: number): Promise<number> {
+  const [linked] = await db.select({ count: count() }).from(faucetLinks).where(eq(faucetLinks.customerId, customerId));
+  return linked?.count ?? 0;
+}
+
+export async function insertLink(db: Database, link: { customerId: number; contractId: number; label: string | null; linkedAt: Date }): Promise<void> {
+  await db.insert(faucetLinks).values(link);
+}
+
+/** Renames a customer's link; false when the customer has no such link. */
+export async function relabelLink(db: Database, link: { customerId: number; linkId: number }, label: string | null): Promise<boolean> {
+  const updated = await db
+    .update(faucetLinks)
+    .set({ label, version: sql.raw(CURRENT_TRANSACTION_VERSION) })
+    .where(and(eq(faucetLinks.id, link.linkId), eq(faucetLinks.customerId, link.customerId)))
+    .returning({ id: faucetLinks.id });
+  return updated.length > 0;
+}
+
+/** Deletes a customer's link; answers the contract it bound, or undefined when the customer has no such link. */
+export async function deleteLink(db: Database, link: { customerId: number; linkId: number }): Promise<number | undefined> {
+  const [removed] = await db
+    .delete(faucetLinks)
+    .where(and(eq(faucetLinks.id, link.linkId), eq(faucetLinks.customerId, link.customerId)))
+    .returning({ contractId: faucetLinks.contractId });
+  return removed?.contractId;
+}
+
+/** One of a customer's links with its contract and faucet, and whether the contract has ended on `today`; undefined when it is not theirs. */
+export async function customerLink(db: Database, link: { customerId: number; linkId: number }, today: string) {
+  const [found] = await db
+    .select({
+      contractId: faucetLinks.contractId,
+      faucetId: contracts.faucetId,
+      faucetNo: faucets.faucetNo,
+      contractEnd: contracts.contractEnd,
+      ended: contractEndedOn(today)
+    })
+    .from(faucetLinks)
+    .innerJoin(contracts, eq(contracts.id, faucetLinks.contractId))
+    .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
+    .where(and(eq(faucetLinks.id, link.linkId), eq(faucetLinks.customerId, link.customerId)));
+  return found;
+}
+
+/** The ids of a customer's links. */
+export async function linkIdsOf(db: Database, customerId: number): Promise<number[]> {
+  const links = await db.select({ id: faucetLinks.id }).from(faucetLinks).where(eq(faucetLinks.customerId, customerId));
+  return links.map((link) => link.id);
+}
+
+/** The customers' links with what staff see of each faucet and its contract, by faucet number. */
+export function linksOf(db: Database, customerIds: number[]) {
+  return db
+    .select({
+      customerId: faucetLinks.customerId,
+      linkId: faucetLinks.id,
+      faucetNo: faucets.faucetNo,
+      label: faucetLinks.label,
+      holderName: contracts.holderName,
+      holderKana: contracts.holderKana,
+      supplyAddress: contracts.supplyAddress,
+      contractStart: contracts.contractStart,
+      linkedAt: faucetLinks.linkedAt
+    })
+    .from(faucetLinks)
+    .innerJoin(contracts, eq(contracts.id, faucetLinks.contractId))
+    .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
+    .where(inArray(faucetLinks.customerId, customerIds))
+    .orderBy(faucets.faucetNo);
+}
+
+/** The customer each contract is linked to now (with the address to tell them at), for the contracts that have one. */
+export function linkedCustomers(db: Database, contractIds: number[]) {
+  return db
+    .select({ contractId: faucetLinks.contractId, customerId: customers.id, email: customers.email })
+    .from(faucetLinks)
+    .innerJoin(customers, eq(customers.id, faucetLinks.customerId))
+    .where(inArray(faucetLinks.contractId, contractIds));
+}
+
+/**
+ * The customers with a linked faucet whose holder's search key (src/lib/shared/kana.ts) holds
+ * `holderKey`, or whose number holds `faucetNoDigits`: a set of customer ids the staff search
+ * takes as one of its matches.
+ */
+export function customersByLinkedFaucet(db: Database, match: { holderKey: string; faucetNoDigits: string | null }) {
+  return db
+    .select({ customerId: faucetLinks.customerId })
+    .from(faucetLinks)
+    .innerJoin(contracts, eq(contracts.id, faucetLinks.contractId))
+    .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
+    .where(
+      or(
+        sql`${contracts.searchKey} like ${containing(match.holderKey)}`,
+        match.faucetNoDigits === null ? undefined : sql`${faucets.faucetNo} like ${containing(match.faucetNoDigits)}`
+      )
+    );
+}
