@@ -32,7 +32,7 @@ export default {
     },
     // The page's policy, written into index.html as a <meta> tag with the hash of the inline
     // start-up script. The server sends the same policy as a header and adds what a <meta>
-    // cannot say (frame-ancestors): server/security-headers.ts. No inline scripts or styles
+    // cannot say (frame-ancestors): server/http/security-headers.ts. No inline scripts or styles
     // but the announcer's: Svelte's component CSS is in files, and Svelte and Chart.js style
     // elements through the CSSOM, which style-src does not govern.
     csp: {

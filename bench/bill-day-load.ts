@@ -9,7 +9,7 @@ import { openDatabase, selectRows, type Database } from '../server/db/client.js'
 import { migrate } from '../server/db/migrate.js';
 import { hashPassword } from '../server/features/auth/passwords.js';
 import { importFiles } from '../server/features/imports/service.js';
-import { createSession, sessionCookieName } from '../server/sessions.js';
+import { createSession, sessionCookieName } from '../server/sessions/sessions.js';
 import { billLine, customerLine, headers, importRules, noticeRules, readingLine, writeCsv } from '../tests/integration/support/import-files.js';
 import { pushServiceCertificate, startPushService, type PushService } from '../tests/integration/support/push-service.js';
 import { freshDataDir, startServer, stopServer } from '../tests/integration/support/server-process.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LISTED_BAD_LINES } from '../server/domain/problem-log.js';
+import { LISTED_BAD_LINES } from '../server/features/imports/problem-log.js';
 import { runInChild } from './child.js';
 import type { ScratchDatabase } from './import-readings.js';
 import { progress, round, type Figure } from './results.js';

@@ -4,7 +4,7 @@ import { pushPayload } from '../src/lib/shared/push-payload.js';
 import { loadConfig } from '../server/config.js';
 import { importFiles, type ImportFile } from '../server/features/imports/service.js';
 import { defaultTuning, startNoticeWorker } from '../server/jobs/notice-worker.js';
-import { createLogger } from '../server/logger.js';
+import { createLogger } from '../server/log/logger.js';
 import { createMailer } from '../server/mail/transport.js';
 import { webPushOptions } from '../server/push/send.js';
 import { vapidKeys } from '../server/push/vapid.js';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../server/config.js';
 import { defaultTuning, runNoticeWorkerOnce } from '../server/jobs/notice-worker.js';
-import { createLogger } from '../server/logger.js';
+import { createLogger } from '../server/log/logger.js';
 import { createMailer } from '../server/mail/transport.js';
 import { webPushOptions } from '../server/push/send.js';
 import { vapidKeys } from '../server/push/vapid.js';

@@ -4,7 +4,7 @@ import webpush, { type RequestOptions } from 'web-push';
 import { loadConfig } from '../server/config.js';
 import { openDatabase, type Database, type DatabaseHandle } from '../server/db/client.js';
 import { migrate } from '../server/db/migrate.js';
-import type { PushServiceHost } from '../server/domain/push-endpoint.js';
+import type { PushServiceHost } from '../server/push/push-endpoint.js';
 import { pushAgent } from '../server/push/send.js';
 import { pushServiceCertificate, startPushService, type PushService, type PushSubscriptionJson } from '../tests/integration/support/push-service.js';
 import { progress } from './results.js';

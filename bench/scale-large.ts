@@ -17,7 +17,7 @@ import { commandLine } from '../server/features/audit/service.js';
 import { searchAccounts } from '../server/features/support/service.js';
 import { pull } from '../server/features/sync/service.js';
 import { defaultTuning, startNoticeWorker } from '../server/jobs/notice-worker.js';
-import { createLogger } from '../server/logger.js';
+import { createLogger } from '../server/log/logger.js';
 import { createMailer } from '../server/mail/transport.js';
 import { webPushOptions } from '../server/push/send.js';
 import { vapidKeys } from '../server/push/vapid.js';

@@ -10,7 +10,7 @@ import postgres from 'postgres';
 import { SYNC_FORMAT } from '../src/lib/shared/sync-wire.js';
 import * as schema from '../server/db/schema.js';
 import { customers, faucetLinks } from '../server/db/schema.js';
-import { createSession, sessionCookieName } from '../server/sessions.js';
+import { createSession, sessionCookieName } from '../server/sessions/sessions.js';
 import { importFiles } from '../server/features/imports/service.js';
 import { windowsQuery } from '../server/features/sync/service.js';
 import { startApp, type App } from '../tests/integration/support/app.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { PushServiceHost } from './domain/push-endpoint.js';
+import type { PushServiceHost } from './push/push-endpoint.js';
 
 const localized = z.object({ ja: z.string().min(1), en: z.string().min(1) });
 

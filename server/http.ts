@@ -4,10 +4,10 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import compression from 'compression';
 import Negotiator from 'negotiator';
 import sirv from 'sirv';
-import { API_ENDPOINT, createApiHandler } from './api.js';
+import { API_ENDPOINT, createApiHandler } from './http/api.js';
 import { errorKind } from './db/errors.js';
 import { webAppManifest } from './features/utility/manifest.js';
-import { securityHeaders } from './security-headers.js';
+import { securityHeaders } from './http/security-headers.js';
 import { internalErrorReason, type Services } from './trpc.js';
 
 /** A health check that waits longer than this reports the database as down. */

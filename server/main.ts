@@ -1,9 +1,9 @@
 import { loadConfigOrExit } from './config.js';
-import { checkDataDir } from './data-dir.js';
+import { checkDataDir } from './lifecycle/data-dir.js';
 import { EmbeddedDatabaseBusy } from './db/owner.js';
-import { createLogger, type Logger } from './logger.js';
-import { DatabaseUnavailable, startPortal, type Portal } from './portal.js';
-import { shutdownGracefully } from './shutdown.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { DatabaseUnavailable, startPortal, type Portal } from './lifecycle/portal.js';
+import { shutdownGracefully } from './lifecycle/shutdown.js';
 
 /** In-flight requests get this long to finish after SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;

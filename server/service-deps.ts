@@ -1,6 +1,6 @@
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
-import type { Logger } from './logger.js';
+import type { Logger } from './log/logger.js';
 import type { Mailer } from './mail/transport.js';
 
 /**
@@ -16,7 +16,7 @@ export interface ServiceDeps {
   logger: Logger;
   /** One clock reading for the whole call, so every row it writes agrees on the time. */
   now: Date;
-  /** Who is asking, for the per-client limits (server/domain/client-address.ts). */
+  /** Who is asking, for the per-client limits (server/http/client-address.ts). */
   clientKey: string;
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 import { RefusalError } from './errors.js';
 import type { DatabaseHandle } from './db/client.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './log/logger.js';
 import { publicProcedure, router, type Context } from './trpc.js';
 
 const config = loadConfig({ ORIGIN: 'https://portal.example.jp' });

@@ -6,12 +6,12 @@ import type { Localized } from '../src/lib/shared/localized.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
 import { isDatabaseUnreachable } from './db/errors.js';
-import { clientAddress } from './domain/client-address.js';
-import { inputProblem } from './domain/input-text.js';
+import { clientAddress } from './http/client-address.js';
+import { inputProblem } from './http/input-text.js';
 import { RefusalError, type RefusalKind } from './errors.js';
-import { readSessionToken, sessionCookie, sessionCustomer, sessionEndedRefusal } from './sessions.js';
-import { readStaffSessionToken, staffOfSession, staffSessionCookie, type StaffMember } from './staff-sessions.js';
-import type { Logger } from './logger.js';
+import { readSessionToken, sessionCookie, sessionCustomer, sessionEndedRefusal } from './sessions/sessions.js';
+import { readStaffSessionToken, staffOfSession, staffSessionCookie, type StaffMember } from './sessions/staff-sessions.js';
+import type { Logger } from './log/logger.js';
 import type { Mailer } from './mail/transport.js';
 import type { ServiceDeps } from './service-deps.js';
 
@@ -27,7 +27,7 @@ export interface Context extends Services {
   origin: string | null;
   /** The request's headers: where an input whose body is a file (the import upload) has its other fields. */
   headers: IncomingHttpHeaders;
-  /** Who is asking, for the per-client limits: the client's address (domain/client-address.ts). */
+  /** Who is asking, for the per-client limits: the client's address (http/client-address.ts). */
   clientKey: string;
   sessionToken: string | null;
   /** Names this request in the log and in the answer to an unexpected error, to quote to the utility. */

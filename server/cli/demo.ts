@@ -3,8 +3,8 @@ import { isPeriod } from '../../src/lib/shared/periods.js';
 import { loadConfigOrExit } from '../config.js';
 import { lastCompleteMonth } from '../domain/calendar.js';
 import type { ImportKind } from '../domain/import-rows.js';
-import { featuredFaucets, generateDemo, type DemoOptions } from '../features/demo/generate.js';
-import { writeDemoFiles, type DemoEncoding } from '../features/demo/write.js';
+import { featuredFaucets, generateDemo, type DemoOptions } from '../demo/generate.js';
+import { writeDemoFiles, type DemoEncoding } from '../demo/write.js';
 import { exitWithUsage, resolveFromCaller, UsageError } from './usage.js';
 
 const usage =

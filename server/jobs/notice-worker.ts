@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { errorKind, isDatabaseUnreachable } from '../db/errors.js';
 import { planRetry } from '../domain/delivery-retry.js';
-import { lanes } from '../domain/lanes.js';
+import { lanes } from '../limits/lanes.js';
 import { isQuietTime } from '../domain/quiet-hours.js';
 import {
   claimMailDeliveries,
@@ -15,7 +15,7 @@ import {
   type ClaimedMail,
   type Settlement
 } from '../features/notices/deliveries.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../log/logger.js';
 import { noticeDigestMail } from '../mail/messages.js';
 import { MailDeliveryError, type Mailer } from '../mail/transport.js';
 import { createPushSender, pushAgent, type PushSender } from '../push/send.js';

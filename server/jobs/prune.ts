@@ -1,7 +1,7 @@
 import { lt, or } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { clientChanges, emailCodes, proofAttempts, rateEvents, sessions, staffSessions } from '../db/schema.js';
-import { STAFF_IDLE_MINUTES } from '../staff-sessions.js';
+import { STAFF_IDLE_MINUTES } from '../sessions/staff-sessions.js';
 
 const HOUR_MS = 3600_000;
 

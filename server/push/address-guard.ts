@@ -1,6 +1,6 @@
 import { promises as dns, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { listedPushHost, type PushServiceHost } from '../domain/push-endpoint.js';
+import { listedPushHost, type PushServiceHost } from './push-endpoint.js';
 
 /** What a host name resolves to: the seam a test replaces to make a push service's name point anywhere. */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;

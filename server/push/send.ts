@@ -1,6 +1,6 @@
 import { Agent } from 'node:https';
 import webpush, { WebPushError } from 'web-push';
-import { pushEndpointProblem, type PushServiceHost } from '../domain/push-endpoint.js';
+import { pushEndpointProblem, type PushServiceHost } from './push-endpoint.js';
 import { guardedLookup, PUSH_ADDRESS_REFUSED, type Resolver } from './address-guard.js';
 import type { VapidKeys } from './vapid.js';
 

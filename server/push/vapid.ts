@@ -1,7 +1,7 @@
 import webpush from 'web-push';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { serverSecret } from '../secrets.js';
+import { serverSecret } from '../secrets/secrets.js';
 
 export interface VapidKeys {
   publicKey: string;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
 import { selectRows } from '../../server/db/client.js';
 import { FAILED_CHECK_FLOOR_MS, hashPassword } from '../../server/features/auth/passwords.js';
-import { endOtherSessions } from '../../server/sessions.js';
+import { endOtherSessions } from '../../server/sessions/sessions.js';
 import { clientChanges, customers, emailCodes, faucetLinks, paperSlipChanges, rateEvents, sessions } from '../../server/db/schema.js';
 import { failureOf, OLDER_RELEASE_SETTINGS, outcomeOf, signUp as signUpWith, startApp, TEST_PASSWORD, type App, type Client } from './support/app.js';
 import { driverName, lockWaiters, serverUrl } from './support/database.js';

@@ -10,7 +10,7 @@ import { loadConfig } from '../../server/config.js';
 import { openDatabase, selectRows, type DatabaseHandle } from '../../server/db/client.js';
 import { migrate } from '../../server/db/migrate.js';
 import { createHttpServer } from '../../server/http.js';
-import { createLogger } from '../../server/logger.js';
+import { createLogger } from '../../server/log/logger.js';
 import { createMailer } from '../../server/mail/transport.js';
 import { createTestDatabase, driverName, serverUrl, type TestDatabase } from './support/database.js';
 import { rawGet } from './support/raw-get.js';

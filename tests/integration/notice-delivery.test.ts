@@ -6,7 +6,7 @@ import type { PushPayload } from '../../src/lib/shared/push-payload.js';
 import { selectRows, type Database } from '../../server/db/client.js';
 import { noticePreferences } from '../../server/db/schema.js';
 import { importKinds } from '../../server/domain/import-rows.js';
-import { featuredFaucets, type DemoOptions } from '../../server/features/demo/generate.js';
+import { featuredFaucets, type DemoOptions } from '../../server/demo/generate.js';
 import { importFiles, type ImportFile } from '../../server/features/imports/service.js';
 import { runNoticeWorkerOnce } from '../../server/jobs/notice-worker.js';
 import { driverName, useMigratedDatabase } from './support/database.js';

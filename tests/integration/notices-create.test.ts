@@ -8,7 +8,7 @@ import { demoProfilePath, parseProfile } from '../../server/config.js';
 import { openDatabase, selectRows, type Database } from '../../server/db/client.js';
 import { noticePreferences } from '../../server/db/schema.js';
 import { firstVisiblePeriod, lastVisiblePeriod } from '../../server/domain/visibility.js';
-import { featuredFaucets, type DemoOptions } from '../../server/features/demo/generate.js';
+import { featuredFaucets, type DemoOptions } from '../../server/demo/generate.js';
 import { importKinds } from '../../server/domain/import-rows.js';
 import { importFiles, type ImportFile } from '../../server/features/imports/service.js';
 import { inWindow } from '../../server/features/notices/make.js';

@@ -2,8 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../server/db/migrate.js';
-import { createLogger } from '../../server/logger.js';
-import { shutdownGracefully } from '../../server/shutdown.js';
+import { createLogger } from '../../server/log/logger.js';
+import { shutdownGracefully } from '../../server/lifecycle/shutdown.js';
 import { createTestDatabase, driverName } from './support/database.js';
 
 describe(`graceful shutdown on ${driverName}`, () => {

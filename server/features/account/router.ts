@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inputFields } from '../../domain/input-text.js';
+import { inputFields } from '../../http/input-text.js';
 import { customerProcedure, publicProcedure, router, serviceDeps, signedInCustomer } from '../../trpc.js';
 import { accountOf, changeNickname, changePassword, confirmEmailChange, requestEmailChange, withdraw } from './service.js';
 

@@ -17,7 +17,7 @@ import {
   waitError
 } from '../auth/service.js';
 import type { ServiceDeps } from '../../service-deps.js';
-import { rotateSessions } from '../../sessions.js';
+import { rotateSessions } from '../../sessions/sessions.js';
 import { linkIdsOf } from '../faucets/links.js';
 import { removeFaucet } from '../faucets/service.js';
 

@@ -3,8 +3,8 @@ import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { mailboxOf } from '../../../src/lib/shared/email.js';
 import type { Database } from '../../db/client.js';
 import { emailCodes } from '../../db/schema.js';
-import { takeAttempt } from '../../rate-limits.js';
-import { serverSecret } from '../../secrets.js';
+import { takeAttempt } from '../../limits/rate-limits.js';
+import { serverSecret } from '../../secrets/secrets.js';
 
 export type CodePurpose = 'signup' | 'reset' | 'email-change';
 

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { setTimeout } from 'node:timers/promises';
 import { hash, verify } from '@node-rs/argon2';
-import { lanes } from '../../domain/lanes.js';
+import { lanes } from '../../limits/lanes.js';
 
 /**
  * argon2id with OWASP's first listed setting (46 MiB, 1 pass): about 19 ms a check on this

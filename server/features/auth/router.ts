@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { endSession } from '../../sessions.js';
+import { endSession } from '../../sessions/sessions.js';
 import {
   completeSignup,
   logIn,
@@ -9,7 +9,7 @@ import {
   resetPassword,
   verifySignupCode
 } from './service.js';
-import { inputFields } from '../../domain/input-text.js';
+import { inputFields } from '../../http/input-text.js';
 import { publicProcedure, router, serviceDeps, type Context } from '../../trpc.js';
 
 /**

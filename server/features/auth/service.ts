@@ -4,7 +4,7 @@ import type { Localized } from '../../../src/lib/shared/localized.js';
 import { nickname as storedNickname, nicknameProblem } from '../../../src/lib/shared/nickname.js';
 import { selectRows, type Database } from '../../db/client.js';
 import { customers, emailCodes, staff } from '../../db/schema.js';
-import { passwordProblem } from '../../domain/password-policy.js';
+import { passwordProblem } from './password-policy.js';
 import {
   passwordResetCodeMail,
   signupAddressTakenMail,
@@ -16,9 +16,9 @@ import { linkFaucet, proveFaucet } from '../faucets/service.js';
 import { checkCode, claimMailSlot, CODE_VALID_MINUTES, issueCode, markTicketUsed, ticketRow, type CodePurpose } from './codes.js';
 import { RefusalError } from '../../errors.js';
 import { hashPassword, passwordMatches, rehashedIfOutdated } from './passwords.js';
-import { forgiveAttempt, LOCKED_COUNT, takeAttempt } from '../../rate-limits.js';
+import { forgiveAttempt, LOCKED_COUNT, takeAttempt } from '../../limits/rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
-import { createSession, endOtherSessions } from '../../sessions.js';
+import { createSession, endOtherSessions } from '../../sessions/sessions.js';
 
 /** The address as the portal keeps it (src/lib/shared/email.ts, the grammar the app checks too), refused next to the field otherwise. */
 export function normalizeEmail(raw: string): string {

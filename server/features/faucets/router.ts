@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inputFields } from '../../domain/input-text.js';
+import { inputFields } from '../../http/input-text.js';
 import { customerProcedure, router, serviceDeps } from '../../trpc.js';
 import { addFaucet, labelFaucet, removeFaucet } from './service.js';
 

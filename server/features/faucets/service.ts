@@ -3,11 +3,11 @@ import { FAUCET_LABEL_MAX, faucetLabel } from '../../../src/lib/shared/faucet-la
 import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
 import type { UtilityProfile } from '../../config.js';
 import type { Database } from '../../db/client.js';
-import { firstSendOf } from '../../client-changes.js';
+import { firstSendOf } from '../sync/client-changes.js';
 import { contracts, faucets, proofAttempts } from '../../db/schema.js';
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import { RefusalError } from '../../errors.js';
-import { LOCKED_COUNT, lockKeys } from '../../rate-limits.js';
+import { LOCKED_COUNT, lockKeys } from '../../limits/rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { asksForPaper, recordPaperSlipChange } from '../paper-slips/service.js';
 import { contractRunningOn } from './contract-term.js';

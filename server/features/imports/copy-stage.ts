@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { rowColumns, type Column } from '../../../src/lib/shared/billing-rows.js';
 import { selectRows } from '../../db/client.js';
 import { CopyRefused, type CopyingTransaction } from '../../db/copy.js';
-import { plainLines } from '../../domain/import-lines.js';
+import { plainLines } from './import-lines.js';
 import type { ImportKind, RowRules } from '../../domain/import-rows.js';
 import { stagedType } from './staging.js';
 

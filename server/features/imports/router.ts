@@ -3,7 +3,7 @@ import { octetInputParser } from '@trpc/server/http';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { importKinds } from '../../domain/import-rows.js';
-import { inputProblem } from '../../domain/input-text.js';
+import { inputProblem } from '../../http/input-text.js';
 import { adminProcedure, router, serviceDeps } from '../../trpc.js';
 import { uploadEncodings, uploadHeaderNames } from '../../../src/lib/shared/import-upload.js';
 import { importUpload, uploadsDirOf } from './upload.js';

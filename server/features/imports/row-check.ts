@@ -1,5 +1,5 @@
 import { validateRow, type ImportKind, type Problem, type RowRules } from '../../domain/import-rows.js';
-import { ProblemLog, type ProblemLogState } from '../../domain/problem-log.js';
+import { ProblemLog, type ProblemLogState } from './problem-log.js';
 import type { RowsByKind } from '../../../src/lib/shared/billing-rows.js';
 import { CsvSyntaxError, MAX_RECORD_CHARS, openCsv, type CsvRecord, type Encoding } from './source.js';
 import { stagingRecord } from './staging.js';

@@ -6,7 +6,7 @@ import type { JobDeps } from '../../service-deps.js';
 import { importRuns } from '../../db/schema.js';
 import { audit } from '../audit/service.js';
 import { checkHeader, type ImportKind, type RowRules } from '../../domain/import-rows.js';
-import { LISTED_BAD_LINES, ProblemLog, type ProblemSummary } from '../../domain/problem-log.js';
+import { LISTED_BAD_LINES, ProblemLog, type ProblemSummary } from './problem-log.js';
 import { CsvSyntaxError, detectEncoding, readCsvHeader, type Encoding } from './source.js';
 import { checkRowsOnThread } from './check-thread.js';
 import { malformedCsv, PROGRESS_EVERY } from './row-check.js';

@@ -6,7 +6,7 @@ import { checkHeader, importKinds, type ImportKind } from '../../domain/import-r
 import { RefusalError } from '../../errors.js';
 import { errorKind } from '../../db/errors.js';
 import type { ServiceDeps } from '../../service-deps.js';
-import type { StaffMember } from '../../staff-sessions.js';
+import type { StaffMember } from '../../sessions/staff-sessions.js';
 import { importKindNames, uploadProblem, type UploadEncoding } from '../../../src/lib/shared/import-upload.js';
 import { RowCheckFailed } from './check-thread.js';
 import { formatReport } from './report.js';

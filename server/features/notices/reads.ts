@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { NoticeFacts } from '../../../src/lib/shared/notices.js';
 import type { SyncedNotice } from '../../../src/lib/shared/sync-wire.js';
-import { firstSendOf } from '../../client-changes.js';
+import { firstSendOf } from '../sync/client-changes.js';
 import type { Database } from '../../db/client.js';
 import { CURRENT_TRANSACTION_VERSION, notices } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';

@@ -2,12 +2,12 @@ import { and, desc, eq, ne, notInArray } from 'drizzle-orm';
 import { noticeTopics, type NoticeTopic } from '../../../src/lib/shared/notices.js';
 import { isForeignKeyViolation } from '../../db/errors.js';
 import { noticePreferences, pushSubscriptions } from '../../db/schema.js';
-import { pushEndpointProblem } from '../../domain/push-endpoint.js';
+import { pushEndpointProblem } from '../../push/push-endpoint.js';
 import { RefusalError } from '../../errors.js';
 import { vapidKeys } from '../../push/vapid.js';
-import { lockKeys } from '../../rate-limits.js';
+import { lockKeys } from '../../limits/rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
-import { sessionEndedRefusal, tokenHash } from '../../sessions.js';
+import { sessionEndedRefusal, tokenHash } from '../../sessions/sessions.js';
 
 export interface TopicChoice {
   topic: NoticeTopic;
@@ -59,7 +59,7 @@ const notAPushService = new RefusalError(
  * Records this device's push subscription for the caller, as part of the caller's session: it
  * ends with that session (log-out, password change or reset, 退会), and a device subscribed
  * again under a new session moves to it. Only a browser push service's endpoint is taken
- * (domain/push-endpoint.ts): the worker connects wherever an endpoint points. A device
+ * (push/push-endpoint.ts): the worker connects wherever an endpoint points. A device
  * (endpoint) that someone else used before on a shared phone moves to the caller with nothing
  * of theirs: their row goes, and with it every delivery still waiting for it. Count and trim
  * happen under the caller's lock, so two devices subscribing at once cannot pass the limit

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { procedureKinds, procedureStatuses } from '../../../src/lib/shared/procedure-form.js';
 import { typedFieldNames } from '../../../src/lib/shared/typed-text.js';
-import { inputFields, typedText } from '../../domain/input-text.js';
+import { inputFields, typedText } from '../../http/input-text.js';
 import { customerProcedure, router, serviceDeps, staffProcedure } from '../../trpc.js';
 import { changeProcedureStatus, fileProcedure, myProcedures, procedureDetail, procedureQueue } from './service.js';
 

@@ -17,7 +17,7 @@ import { changeEffectiveOn } from '../../domain/change-effective.js';
 import type { Database } from '../../db/client.js';
 import { contracts, CURRENT_TRANSACTION_VERSION, customers, faucets, procedureEvents, procedures, receiptCounters } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
-import { LOCKED_COUNT, lockKeys } from '../../rate-limits.js';
+import { LOCKED_COUNT, lockKeys } from '../../limits/rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { audit, type Actor } from '../audit/service.js';
 import { contractEndedOn, effectiveAfterContract } from '../faucets/contract-term.js';

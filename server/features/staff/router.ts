@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { inputFields } from '../../domain/input-text.js';
+import { inputFields } from '../../http/input-text.js';
 import { staffRoles } from '../../domain/staff-roles.js';
-import { endStaffSession } from '../../staff-sessions.js';
+import { endStaffSession } from '../../sessions/staff-sessions.js';
 import { adminProcedure, publicProcedure, serviceDeps, signedInStaff, staffSessionProcedure, router, type Context } from '../../trpc.js';
 import { readAuditLog, requiredReason } from '../audit/service.js';
 import { changeStaffPassword, createStaff, disableStaff, enableStaff, issueOneTimePassword, listStaff, staffLogIn } from './service.js';

@@ -4,7 +4,7 @@ import { staff, staffSessions } from '../../db/schema.js';
 import { staffRoles } from '../../domain/staff-roles.js';
 import { RefusalError } from '../../errors.js';
 import type { JobDeps, ServiceDeps } from '../../service-deps.js';
-import { createStaffSession, endOtherStaffSessions, type StaffMember } from '../../staff-sessions.js';
+import { createStaffSession, endOtherStaffSessions, type StaffMember } from '../../sessions/staff-sessions.js';
 import { audit, notSignedIn, type Actor } from '../audit/service.js';
 import { hashPassword, rehashedIfOutdated } from '../auth/passwords.js';
 import { loginRefused, normalizeEmail, holdCheckedPassword, passwordAttempt, requirePasswordAllowed } from '../auth/service.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inputFields } from '../../domain/input-text.js';
+import { inputFields } from '../../http/input-text.js';
 import { router, serviceDeps, staffProcedure } from '../../trpc.js';
 import { accountDetail, proofLock, searchAccounts, unlinkFaucet, unlockFaucetProof, withdrawAccount } from './service.js';
 

@@ -1,6 +1,6 @@
 import type { BillRow, CustomerRow, PaymentRow, ReadingRow } from '../../../src/lib/shared/billing-rows.js';
-import { generateDemo } from '../../../server/features/demo/generate.js';
-import { demoOptions } from '../../../server/features/demo/load.js';
+import { generateDemo } from '../../../server/demo/generate.js';
+import { demoOptions } from '../../../server/demo/load.js';
 import { profile, signupFaucet } from './demo.js';
 
 export interface DemoHistory {

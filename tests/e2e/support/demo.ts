@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { demoProfilePath, parseProfile } from '../../../server/config.js';
-import { demoFaucet, featuredFaucets, type Story } from '../../../server/features/demo/generate.js';
-import { demoOptions } from '../../../server/features/demo/load.js';
+import { demoFaucet, featuredFaucets, type Story } from '../../../server/demo/generate.js';
+import { demoOptions } from '../../../server/demo/load.js';
 
 /** The demo profile the e2e server runs with (no UTILITY_CONFIG). */
 export const profile = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath);

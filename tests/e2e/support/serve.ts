@@ -1,10 +1,10 @@
 import { loadConfig } from '../../../server/config.js';
 import { configuredTarget, openDatabase } from '../../../server/db/client.js';
 import { migrate } from '../../../server/db/migrate.js';
-import { loadDemoUtility } from '../../../server/features/demo/load.js';
-import { createLogger } from '../../../server/logger.js';
-import { startPortal } from '../../../server/portal.js';
-import { shutdownGracefully } from '../../../server/shutdown.js';
+import { loadDemoUtility } from '../../../server/demo/load.js';
+import { createLogger } from '../../../server/log/logger.js';
+import { startPortal } from '../../../server/lifecycle/portal.js';
+import { shutdownGracefully } from '../../../server/lifecycle/shutdown.js';
 import { createScratchPostgres, type ScratchPostgres } from '../../integration/support/database.js';
 import { freshDataDir } from '../../integration/support/server-process.js';
 import { serveBillingOffice } from './billing-office.js';

@@ -8,7 +8,7 @@ import { simpleParser } from 'mailparser';
 import { loadConfig } from '../../../server/config.js';
 import { migrate } from '../../../server/db/migrate.js';
 import { createHttpServer } from '../../../server/http.js';
-import { createLogger } from '../../../server/logger.js';
+import { createLogger } from '../../../server/log/logger.js';
 import { createMailer } from '../../../server/mail/transport.js';
 import type { AppRouter } from '../../../server/router.js';
 import type { Services } from '../../../server/trpc.js';

@@ -1,19 +1,19 @@
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
-import type { Config } from './config.js';
-import { configuredTarget, openDatabase, type DatabaseHandle } from './db/client.js';
-import { errorKind } from './db/errors.js';
-import { migrate } from './db/migrate.js';
-import { isDatabaseEmpty, loadDemoUtility } from './features/demo/load.js';
-import { createHttpServer } from './http.js';
-import type { Logger } from './logger.js';
-import { createMailer } from './mail/transport.js';
-import { startNoticeWorker } from './jobs/notice-worker.js';
-import { schedulePruning } from './jobs/prune.js';
-import { scheduleTransferNotices } from './jobs/transfer-notices.js';
-import { sweepAbandonedUploads, uploadsDirOf } from './features/imports/upload.js';
+import type { Config } from '../config.js';
+import { configuredTarget, openDatabase, type DatabaseHandle } from '../db/client.js';
+import { errorKind } from '../db/errors.js';
+import { migrate } from '../db/migrate.js';
+import { isDatabaseEmpty, loadDemoUtility } from '../demo/load.js';
+import { createHttpServer } from '../http.js';
+import type { Logger } from '../log/logger.js';
+import { createMailer } from '../mail/transport.js';
+import { startNoticeWorker } from '../jobs/notice-worker.js';
+import { schedulePruning } from '../jobs/prune.js';
+import { scheduleTransferNotices } from '../jobs/transfer-notices.js';
+import { sweepAbandonedUploads, uploadsDirOf } from '../features/imports/upload.js';
 
-const clientDir = fileURLToPath(new URL('../build', import.meta.url));
+const clientDir = fileURLToPath(new URL('../../build', import.meta.url));
 
 export interface Portal {
   server: Server;

@@ -1,5 +1,5 @@
-import type { Localized } from '../../src/lib/shared/localized.js';
-import type { Problem } from './import-rows.js';
+import type { Localized } from '../../../src/lib/shared/localized.js';
+import type { Problem } from '../../domain/import-rows.js';
 
 /** The report lists this many bad lines in full: enough to fix a file by, few enough to read. */
 export const LISTED_BAD_LINES = 1000;

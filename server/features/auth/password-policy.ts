@@ -1,4 +1,4 @@
-import type { Localized } from '../../src/lib/shared/localized.js';
+import type { Localized } from '../../../src/lib/shared/localized.js';
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 128;

@@ -1,6 +1,6 @@
 import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, type Config } from './config.js';
+import { ConfigError, type Config } from '../config.js';
 
 /**
  * Less free space than this and the portal would fail later, mid-write (the embedded database,

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { and, eq, gt, ne, sql } from 'drizzle-orm';
-import { preparedPerDatabase, type Database } from './db/client.js';
-import { pushSubscriptions, sessions } from './db/schema.js';
-import { RefusalError } from './errors.js';
+import { preparedPerDatabase, type Database } from '../db/client.js';
+import { pushSubscriptions, sessions } from '../db/schema.js';
+import { RefusalError } from '../errors.js';
 
 export const SESSION_DAYS = 30;
 const DAY_MS = 24 * 3600_000;
@@ -107,7 +107,7 @@ export function cookieHeader(origin: string, base: string, token: string | null,
     : [`${name}=${token}`, `Max-Age=${maxAgeSeconds}`, ...attributes].join('; ');
 }
 
-/** The customers' cookie; staff have their own (server/staff-sessions.ts), so neither session ever stands for the other. */
+/** The customers' cookie; staff have their own (server/sessions/staff-sessions.ts), so neither session ever stands for the other. */
 export function sessionCookie(origin: string, token: string | null): string {
   return cookieHeader(origin, 'session', token, SESSION_DAYS * 24 * 3600);
 }

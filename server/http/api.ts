@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
-import { errorKind } from './db/errors.js';
-import { UPLOAD_ROUTE } from './features/imports/router.js';
-import { appRouter } from './router.js';
-import { readStaffSessionToken, staffOfSession } from './staff-sessions.js';
-import { createContextFactory, UNAVAILABLE_RETRY_SECONDS, type Services } from './trpc.js';
-import { MAX_UPLOAD_BYTES } from '../src/lib/shared/import-upload.js';
+import { errorKind } from '../db/errors.js';
+import { UPLOAD_ROUTE } from '../features/imports/router.js';
+import { appRouter } from '../router.js';
+import { readStaffSessionToken, staffOfSession } from '../sessions/staff-sessions.js';
+import { createContextFactory, UNAVAILABLE_RETRY_SECONDS, type Services } from '../trpc.js';
+import { MAX_UPLOAD_BYTES } from '../../src/lib/shared/import-upload.js';
 
 export const API_ENDPOINT = '/api/trpc';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { plainLines } from './import-lines.js';
-import { fileHeader, validateRow } from './import-rows.js';
+import { fileHeader, validateRow } from '../../domain/import-rows.js';
 
 const rules = { faucetNumberPattern: /^[0-9]{8}$/ };
 const header = fileHeader('readings');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Problem } from './import-rows.js';
+import type { Problem } from '../../domain/import-rows.js';
 import { LISTED_BAD_LINES, ProblemLog } from './problem-log.js';
 
 const badDate = (line: number, value = '2026/01/15'): Problem => ({

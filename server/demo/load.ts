@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { UtilityProfile } from '../../config.js';
-import { selectRows, type Database } from '../../db/client.js';
-import { lastCompleteMonth } from '../../domain/calendar.js';
-import { importKinds } from '../../domain/import-rows.js';
-import { importFiles } from '../imports/service.js';
+import type { UtilityProfile } from '../config.js';
+import { selectRows, type Database } from '../db/client.js';
+import { lastCompleteMonth } from '../domain/calendar.js';
+import { importKinds } from '../domain/import-rows.js';
+import { importFiles } from '../features/imports/service.js';
 import { demoFaucet, generateDemo, type DemoOptions } from './generate.js';
 import { writeDemoFiles } from './write.js';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { and, eq, gt, isNull, ne } from 'drizzle-orm';
-import type { Database } from './db/client.js';
-import { staff, staffSessions } from './db/schema.js';
+import type { Database } from '../db/client.js';
+import { staff, staffSessions } from '../db/schema.js';
 import { cookieHeader, newToken, readCookie, tokenHash } from './sessions.js';
 
 /** A staff session ends 8 hours after log-in whatever happens, and after 30 minutes without a request. */

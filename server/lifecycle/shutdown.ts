@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
-import type { DatabaseHandle } from './db/client.js';
-import type { Logger } from './logger.js';
+import type { DatabaseHandle } from '../db/client.js';
+import type { Logger } from '../log/logger.js';
 
 /**
  * Stops taking connections, lets the requests already running finish (up to graceMs, then

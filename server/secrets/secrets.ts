@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Database } from './db/client.js';
-import { serverSecrets } from './db/schema.js';
+import type { Database } from '../db/client.js';
+import { serverSecrets } from '../db/schema.js';
 
 /**
  * A random secret made once and kept in the database, so that every app process (and every

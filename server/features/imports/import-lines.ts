@@ -1,5 +1,5 @@
-import type { Column, ColumnType } from '../../src/lib/shared/billing-rows.js';
-import { columnSpecs, takenAsWritten, type ImportKind, type RowRules } from './import-rows.js';
+import type { Column, ColumnType } from '../../../src/lib/shared/billing-rows.js';
+import { columnSpecs, takenAsWritten, type ImportKind, type RowRules } from '../../domain/import-rows.js';
 
 /**
  * Each type's cells as the row checks (import-rows.ts) read them unchanged: ASCII digits, no

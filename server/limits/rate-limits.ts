@@ -1,6 +1,6 @@
 import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
-import type { Database } from './db/client.js';
-import { rateEvents } from './db/schema.js';
+import type { Database } from '../db/client.js';
+import { rateEvents } from '../db/schema.js';
 
 /** At most `max` events in `bucket` ("login:<email>", "code:signup:<email>" …) within the last `windowMs`. */
 export interface Limit {

@@ -1,11 +1,11 @@
-import type { BillRow, CustomerRow, PaymentRow, ReadingRow, RowsByKind } from '../../../src/lib/shared/billing-rows.js';
-import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
-import { addDays, dateIn, isPeriod, lastDateOf, monthIndex, periodAt, yearMonthAt } from '../../../src/lib/shared/periods.js';
-import type { Tariff } from '../../../src/lib/shared/profile.js';
-import { computeCharge, meterSizesOf } from '../../../src/lib/shared/tariff.js';
-import { createBusinessCalendar, type BusinessCalendar } from '../../domain/calendar.js';
-import type { ImportKind } from '../../domain/import-rows.js';
-import { debitDate } from '../../domain/transfer-notices.js';
+import type { BillRow, CustomerRow, PaymentRow, ReadingRow, RowsByKind } from '../../src/lib/shared/billing-rows.js';
+import { normalizeCodeNumber } from '../../src/lib/shared/normalize.js';
+import { addDays, dateIn, isPeriod, lastDateOf, monthIndex, periodAt, yearMonthAt } from '../../src/lib/shared/periods.js';
+import type { Tariff } from '../../src/lib/shared/profile.js';
+import { computeCharge, meterSizesOf } from '../../src/lib/shared/tariff.js';
+import { createBusinessCalendar, type BusinessCalendar } from '../domain/calendar.js';
+import type { ImportKind } from '../domain/import-rows.js';
+import { debitDate } from '../domain/transfer-notices.js';
 
 export interface DemoOptions {
   faucets: number;

@@ -5,8 +5,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import iconv from 'iconv-lite';
-import type { RowsByKind } from '../../../src/lib/shared/billing-rows.js';
-import { encodeRow, fileHeader, importKinds, type ImportKind } from '../../domain/import-rows.js';
+import type { RowsByKind } from '../../src/lib/shared/billing-rows.js';
+import { encodeRow, fileHeader, importKinds, type ImportKind } from '../domain/import-rows.js';
 import type { DemoData } from './generate.js';
 
 export type DemoEncoding = 'utf8' | 'sjis';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { explainBill } from '../../../src/lib/shared/bill-explained.js';
-import { monthIndex } from '../../../src/lib/shared/periods.js';
-import { computeCharge } from '../../../src/lib/shared/tariff.js';
-import { demoProfilePath, parseProfile } from '../../config.js';
+import { explainBill } from '../../src/lib/shared/bill-explained.js';
+import { monthIndex } from '../../src/lib/shared/periods.js';
+import { computeCharge } from '../../src/lib/shared/tariff.js';
+import { demoProfilePath, parseProfile } from '../config.js';
 import { generateDemo } from './generate.js';
 import { demoOptions } from './load.js';
 

@@ -1,5 +1,5 @@
-import { clientChanges } from './db/schema.js';
-import type { Database } from './db/client.js';
+import { clientChanges } from '../../db/schema.js';
+import type { Database } from '../../db/client.js';
 
 /**
  * Records a change sent by a device's outbox under the id the device gave it; false when it

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import type { RowsByKind } from '../../../src/lib/shared/billing-rows.js';
-import { addDays, monthIndex, periodOfDate, shiftPeriod } from '../../../src/lib/shared/periods.js';
-import { computeCharge } from '../../../src/lib/shared/tariff.js';
-import { demoProfilePath, parseProfile } from '../../config.js';
-import { createBusinessCalendar } from '../../domain/calendar.js';
-import { encodeRow, fileHeader, importKinds, validateRow, type ImportKind } from '../../domain/import-rows.js';
+import type { RowsByKind } from '../../src/lib/shared/billing-rows.js';
+import { addDays, monthIndex, periodOfDate, shiftPeriod } from '../../src/lib/shared/periods.js';
+import { computeCharge } from '../../src/lib/shared/tariff.js';
+import { demoProfilePath, parseProfile } from '../config.js';
+import { createBusinessCalendar } from '../domain/calendar.js';
+import { encodeRow, fileHeader, importKinds, validateRow, type ImportKind } from '../domain/import-rows.js';
 import { demoFaucet, featuredFaucets, generateDemo, type DemoOptions } from './generate.js';
 
 const profile = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath);
