@@ -8,11 +8,10 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { openDatabase, selectRows, type DatabaseHandle } from '../../server/db/client.js';
-import { migrate } from '../../server/db/migrate.js';
 import { createHttpServer } from '../../server/http.js';
 import { createLogger } from '../../server/log/logger.js';
 import { createMailer } from '../../server/mail/transport.js';
-import { createTestDatabase, driverName, serverUrl, type TestDatabase } from './support/database.js';
+import { createMigratedTestDatabase, driverName, serverUrl, type TestDatabase } from './support/database.js';
 import { rawGet } from './support/raw-get.js';
 import { freshDataDir } from './support/server-process.js';
 import { TcpProxy } from './support/tcp-proxy.js';
@@ -69,11 +68,10 @@ describe(`HTTP on ${driverName}`, () => {
   let testDb: TestDatabase;
 
   async function servedApp(options: Parameters<typeof serve>[1] = {}) {
-    const database = await createTestDatabase();
+    const database = await createMigratedTestDatabase();
     // This database, not whichever `testDb` names at cleanup: a test that serves twice drops both.
     cleanups.push(() => database.dispose());
     testDb = database;
-    await migrate(testDb.handle.db);
     const app = await serve(testDb.handle, options);
     cleanups.push(() => closeServer(app.server));
     return app;
@@ -289,9 +287,8 @@ describe(`HTTP on ${driverName}`, () => {
 
 describe.runIf(serverUrl)('HTTP when the PostgreSQL server stops and comes back', () => {
   it('answers 503 within a second while it is down and 200 again when it is back', async () => {
-    const testDb = await createTestDatabase();
+    const testDb = await createMigratedTestDatabase();
     cleanups.push(() => testDb.dispose());
-    await migrate(testDb.handle.db);
     const proxy = new TcpProxy('127.0.0.1', Number(new URL(testDb.url!).port || 5432));
     await proxy.start();
     cleanups.push(() => proxy.stop());

@@ -1,16 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../../server/db/migrate.js';
 import { createLogger } from '../../server/log/logger.js';
 import { shutdownGracefully } from '../../server/lifecycle/shutdown.js';
-import { createTestDatabase, driverName } from './support/database.js';
+import { createMigratedTestDatabase, driverName } from './support/database.js';
 
 describe(`graceful shutdown on ${driverName}`, () => {
   it('lets a running request finish, refuses new ones, then closes the database', async () => {
-    const testDb = await createTestDatabase();
     // The request's query reads the app's schema, as /healthz does.
-    await migrate(testDb.handle.db);
+    const testDb = await createMigratedTestDatabase();
     let requestStarted!: () => void;
     const started = new Promise<void>((resolve) => (requestStarted = resolve));
     const server = http.createServer((_req, res) => {

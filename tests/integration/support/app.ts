@@ -6,13 +6,12 @@ import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { sql } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import { loadConfig } from '../../../server/config.js';
-import { migrate } from '../../../server/db/migrate.js';
 import { createHttpServer } from '../../../server/http.js';
 import { createLogger } from '../../../server/log/logger.js';
 import { createMailer } from '../../../server/mail/transport.js';
 import type { AppRouter } from '../../../server/router.js';
 import type { Services } from '../../../server/trpc.js';
-import { createTestDatabase, type TestDatabase } from './database.js';
+import { createMigratedTestDatabase, type TestDatabase } from './database.js';
 import { freshDataDir } from './server-process.js';
 import { closeServer } from './close-server.js';
 
@@ -59,8 +58,7 @@ export function codeIn(mail: ReceivedMail): string {
 
 /** The real HTTP server on a real database, mailing into an .eml outbox the test reads. */
 export async function startApp(options: { logLevel?: string } = {}) {
-  const testDb: TestDatabase = await createTestDatabase();
-  await migrate(testDb.handle.db);
+  const testDb: TestDatabase = await createMigratedTestDatabase();
   const dataDir = freshDataDir();
   const logLines: string[] = [];
   // Everything the server logs, by default at the most talkative level, for the tests that look for secrets in it.

@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { afterEach, beforeEach } from 'vitest';
-import { migrate } from '../../../server/db/migrate.js';
+import { migrate, migrationsFolder } from '../../../server/db/migrate.js';
 import { openDatabase, type Database, type DatabaseHandle, type DatabaseTarget } from '../../../server/db/client.js';
 
 /**
@@ -27,18 +28,21 @@ export interface ScratchPostgres {
   drop(): Promise<void>;
 }
 
-export async function createScratchPostgres(baseUrl: string): Promise<ScratchPostgres> {
+/**
+ * A database of its own on the PostgreSQL server at `baseUrl`: empty, or with `migrated` a copy
+ * of the migrated template (migratedPostgresTemplate), far quicker than migrating anew.
+ */
+export async function createScratchPostgres(baseUrl: string, options: { migrated?: boolean } = {}): Promise<ScratchPostgres> {
+  const template = options.migrated ? await migratedPostgresTemplate(baseUrl) : undefined;
   const name = `portal_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
   try {
-    await admin.unsafe(`create database ${name}`);
+    await admin.unsafe(template ? `create database ${name} template ${template}` : `create database ${name}`);
   } finally {
     await admin.end();
   }
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
   return {
-    url: url.toString(),
+    url: databaseUrl(baseUrl, name),
     async drop() {
       const dropper = postgres(baseUrl, { max: 1, onnotice: () => {} });
       try {
@@ -48,6 +52,75 @@ export async function createScratchPostgres(baseUrl: string): Promise<ScratchPos
       }
     }
   };
+}
+
+function databaseUrl(baseUrl: string, name: string): string {
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * Names what a migrated database holds: the migrations (their SQL and journal) and the code that
+ * applies them. A change to either makes a new template; one left over from before is never used.
+ */
+function migrationsDigest(): string {
+  const hash = createHash('sha256');
+  const files = [
+    ...readdirSync(migrationsFolder)
+      .filter((file) => file.endsWith('.sql'))
+      .sort()
+      .map((file) => path.join(migrationsFolder, file)),
+    path.join(migrationsFolder, 'meta/_journal.json'),
+    fileURLToPath(new URL('../../../server/db/migrate.ts', import.meta.url))
+  ];
+  for (const file of files) hash.update(`${path.relative(migrationsFolder, file)}\0`).update(readFileSync(file)).update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Any constant: every test process that builds a template takes this lock on the server's own database first. */
+const TEMPLATE_LOCK_KEY = 727_002;
+
+const migratedTemplates = new Map<string, Promise<string>>();
+
+/**
+ * PostgreSQL: the name of a migrated database that test databases are copied from, one per
+ * migrations content on the server (it outlives the run, so later runs skip migrating too).
+ * Processes starting together take an advisory lock, so one builds it and the others find it;
+ * it gets its name only once migrated, so a process killed while building leaves no half-made
+ * template behind under that name.
+ */
+function migratedPostgresTemplate(baseUrl: string): Promise<string> {
+  let template = migratedTemplates.get(baseUrl);
+  if (!template) {
+    template = buildMigratedTemplate(baseUrl, `portal_template_${migrationsDigest()}`);
+    migratedTemplates.set(baseUrl, template);
+  }
+  return template;
+}
+
+async function buildMigratedTemplate(baseUrl: string, name: string): Promise<string> {
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+  try {
+    // Held by this session until it ends, whatever happens below.
+    await admin`select pg_advisory_lock(${TEMPLATE_LOCK_KEY})`;
+    const [existing] = await admin`select 1 from pg_database where datname = ${name}`;
+    if (existing) return name;
+    const building = `${name}_building`;
+    await admin.unsafe(`drop database if exists ${building} with (force)`);
+    await admin.unsafe(`create database ${building}`);
+    const handle = await openDatabase({ databaseUrl: databaseUrl(baseUrl, building) });
+    try {
+      await migrate(handle.db);
+    } finally {
+      await handle.close();
+    }
+    // A database is copied only while no one is connected to it: from here on no one is.
+    await admin.unsafe(`alter database ${building} rename to ${name}`);
+    return name;
+  } finally {
+    await admin.end();
+  }
 }
 
 export interface TestDatabase {
@@ -62,7 +135,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const handle = await openDatabase({ pgliteInMemory: true });
     return { handle, url: undefined, dispose: () => handle.close() };
   }
-  const scratch = await createScratchPostgres(serverUrl);
+  return openScratchPostgres(await createScratchPostgres(serverUrl));
+}
+
+async function openScratchPostgres(scratch: ScratchPostgres): Promise<TestDatabase> {
   const handle = await openDatabase({ databaseUrl: scratch.url });
   return {
     handle,
@@ -107,11 +183,7 @@ async function clonedPglite(): Promise<PGlite> {
 
 /** A migrated, empty database of this run's driver. */
 export async function createMigratedTestDatabase(): Promise<TestDatabase> {
-  if (serverUrl) {
-    const testDb = await createTestDatabase();
-    await migrate(testDb.handle.db);
-    return testDb;
-  }
+  if (serverUrl) return openScratchPostgres(await createScratchPostgres(serverUrl, { migrated: true }));
   const handle = await openDatabase({ pglite: await clonedPglite() });
   return { handle, url: undefined, dispose: () => handle.close() };
 }

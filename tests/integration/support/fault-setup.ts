@@ -3,7 +3,6 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { demoProfilePath } from '../../../server/config.js';
 import { openDatabase, selectRows, type Database } from '../../../server/db/client.js';
-import { migrate } from '../../../server/db/migrate.js';
 import { createScratchPostgres, faultPostgresUrl } from './database.js';
 import { faucet, importMemberFaucets } from './members.js';
 import { linkCustomer } from './notices.js';
@@ -31,11 +30,10 @@ export function deliveringServerEnv(push: PushService): Record<string, string> {
  * database (never through a proxy). What it opens is closed by the cleanups, last first.
  */
 export async function customerWithDevices(cleanups: (() => Promise<unknown>)[], devices: number, pushOptions: Parameters<typeof startPushService>[0] = {}) {
-  const scratch = await createScratchPostgres(faultPostgresUrl);
+  const scratch = await createScratchPostgres(faultPostgresUrl, { migrated: true });
   cleanups.push(() => scratch.drop());
   const direct = await openDatabase({ databaseUrl: scratch.url });
   cleanups.push(() => direct.close());
-  await migrate(direct.db);
   await importMemberFaucets(direct.db);
   const push = await startPushService(pushOptions);
   cleanups.push(() => push.stop());
