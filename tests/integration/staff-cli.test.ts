@@ -1,8 +1,10 @@
+import { readdirSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, staff } from '../../server/db/schema.js';
 import { passwordMatches } from '../../server/features/auth/passwords.js';
-import { driverName, useCommandDatabases, type CommandDatabase } from './support/database.js';
+import { createCommandDatabase, driverName, useCommandDatabases, type CommandDatabase } from './support/database.js';
 import { runCommand } from './support/server-process.js';
 
 const databases = useCommandDatabases();
@@ -59,19 +61,44 @@ describe(`npm run staff on ${driverName}`, () => {
     ]);
   }, 240_000);
 
-  it.each([
-    [['create', '--email', 'a@city.example.jp', '--role', 'boss'], 'unknown role: boss'],
-    [['create', '--email', 'a@city.example.jp'], '--role is required'],
-    [['create', '--role', 'clerk'], '--email is required'],
-    [['remove', '--email', 'a@city.example.jp', '--role', 'clerk'], 'unknown command: remove'],
-    [['create', '--email', 'a@city.example.jp', '--role', 'clerk', '--force'], "Unknown option '--force'"],
-    [['disable'], '--email is required'],
-    [['enable', '--email', 'a@city.example.jp', '--role', 'clerk'], '--role is for create only']
-  ])('exits 2 with the usage for %j', async (args, message) => {
-    const database = await databases.create();
-    const run = await runStaff(database, args);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(message);
-    expect(run.stderr).toContain('usage: npm run staff -- create --email E --role clerk|admin');
-  }, 30_000);
+  describe('a usage error', () => {
+    // Refused before a database is opened: all the cases share one, which none of them may touch.
+    let database: CommandDatabase;
+    beforeAll(async () => {
+      database = await createCommandDatabase();
+    });
+    afterAll(async () => {
+      await database.dispose();
+    });
+
+    // Each case is a process of its own that waits for nothing: they run side by side.
+    it.concurrent.for([
+      [['create', '--email', 'a@city.example.jp', '--role', 'boss'], 'unknown role: boss'],
+      [['create', '--email', 'a@city.example.jp'], '--role is required'],
+      [['create', '--role', 'clerk'], '--email is required'],
+      [['remove', '--email', 'a@city.example.jp', '--role', 'clerk'], 'unknown command: remove'],
+      [['create', '--email', 'a@city.example.jp', '--role', 'clerk', '--force'], "Unknown option '--force'"],
+      [['disable'], '--email is required'],
+      [['enable', '--email', 'a@city.example.jp', '--role', 'clerk'], '--role is for create only']
+    ] as const)('exits 2 with the usage for %j, the database untouched', async ([args, message], { expect }) => {
+      const run = await runStaff(database, [...args]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(message);
+      expect(run.stderr).toContain('usage: npm run staff -- create --email E --role clerk|admin');
+      expect(await isUntouched(database)).toBe(true);
+    });
+  });
 });
+
+/** Whether no command opened the database: a command makes its embedded one in DATA_DIR, and migrates any it opens. */
+async function isUntouched(database: CommandDatabase): Promise<boolean> {
+  if (readdirSync(database.env.DATA_DIR!).length > 0) return false;
+  if (!('databaseUrl' in database.target)) return true;
+  const client = postgres(database.target.databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await client<{ tables: number }[]>`select count(*)::int as tables from pg_tables where schemaname not in ('pg_catalog', 'information_schema')`;
+    return row!.tables === 0;
+  } finally {
+    await client.end();
+  }
+}
