@@ -1,4 +1,5 @@
-import { and, isNotNull, lt, lte, not, sql, type SQL } from 'drizzle-orm';
+import { and, countDistinct, isNotNull, lt, lte, not, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
 import { contracts } from '../../db/schema.js';
 
 /**
@@ -43,4 +44,10 @@ export function effectiveAfterContract(effectiveOn: string, contractEnd: string 
 /** Whether a change may be handed to the billing system: its contract has not ended, and it takes effect by the contract's last day. */
 export function changeWithinContract(change: { ended: boolean; effectiveOn: string; contractEnd: string | null }): boolean {
   return !change.ended && !effectiveAfterContract(change.effectiveOn, change.contractEnd);
+}
+
+/** How many faucets have a contract running today, for the staff overview. */
+export async function faucetsInContractCount(db: Database, today: string): Promise<number> {
+  const [running] = await db.select({ count: countDistinct(contracts.faucetId) }).from(contracts).where(contractRunningOn(today));
+  return running?.count ?? 0;
 }

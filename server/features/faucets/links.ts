@@ -15,6 +15,12 @@ export async function linkOfContract(db: Database, contractId: number) {
   return link;
 }
 
+/** How many links every account holds together, for the staff overview. */
+export async function allLinksCount(db: Database): Promise<number> {
+  const [linked] = await db.select({ count: count() }).from(faucetLinks);
+  return linked?.count ?? 0;
+}
+
 /** How many faucets a customer has linked. */
 export async function linkCount(db: Database, customerId: number): Promise<number> {
   const [linked] = await db.select({ count: count() }).from(faucetLinks).where(eq(faucetLinks.customerId, customerId));

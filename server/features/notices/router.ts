@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { noticeTopics } from '../../../src/lib/shared/notices.js';
+import { inputFields } from '../../http/input-text.js';
 import { customerProcedure, router, serviceDeps } from '../../trpc.js';
 import { markNoticeRead } from './reads.js';
 import { choose, preferences, pushKey, subscribe, unsubscribe } from './settings.js';
@@ -32,7 +33,7 @@ const noticeSettingsRouter = router({
 const noticeReadsRouter = router({
   // clientId: the id the device's outbox gave the change, so that a resend changes nothing.
   mark: customerProcedure
-    .input(z.object({ noticeId: z.number().int().positive().max(2 ** 31 - 1), clientId: z.uuid() }))
+    .input(z.object({ noticeId: inputFields.rowId, clientId: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
       const { repeated } = await markNoticeRead(serviceDeps(ctx), { ...input, customerId: ctx.customerId });
       return { ok: true, repeated };

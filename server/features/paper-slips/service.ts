@@ -133,3 +133,15 @@ export function pendingPaperSlipChanges(db: Database, effectiveUntil: string, no
 export function markPaperSlipChangesExported(tx: Database, ids: number[], now: Date): Promise<Set<number>> {
   return markExported(tx, paperSlipChanges, ids, now);
 }
+
+/** Of the faucets, how many get no paper slip now: their latest paper-slip change in effect says paperless. */
+export async function paperlessFaucetCount(db: Database, today: string): Promise<number> {
+  const latest = db
+    .selectDistinctOn([paperSlipChanges.faucetId], { paperless: paperSlipChanges.paperless })
+    .from(paperSlipChanges)
+    .where(lte(paperSlipChanges.effectiveOn, today))
+    .orderBy(paperSlipChanges.faucetId, desc(paperSlipChanges.effectiveOn), desc(paperSlipChanges.id))
+    .as('latest');
+  const [paperless] = await db.select({ count: sql<number>`count(*)::int` }).from(latest).where(eq(latest.paperless, true));
+  return paperless?.count ?? 0;
+}
