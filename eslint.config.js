@@ -102,6 +102,11 @@ const boundaryZones = [
   }
 ];
 
+/** The boundaries above plus a zone's own: a later block's options replace an earlier one's for the files it covers. */
+function boundariesWith(...zones) {
+  return { 'import-x/no-restricted-paths': ['error', { basePath: root, zones: [...boundaryZones, ...zones] }] };
+}
+
 export default ts.config(
   {
     ignores: ['build/', '.svelte-kit/', 'node_modules/', 'drizzle/', 'test-results/', 'playwright-report/', 'data/',
@@ -125,7 +130,7 @@ export default ts.config(
     plugins: { 'import-x': importX, portal: { rules: { 'no-restricted-value-paths': noRestrictedValuePaths } } },
     settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: `${root}/tsconfig.json` })] },
     rules: {
-      'import-x/no-restricted-paths': ['error', { basePath: root, zones: boundaryZones }],
+      ...boundariesWith(),
       // The client talks to the server only through the typed tRPC client: server/router's
       // types, never its code (a value or dynamic import would bundle the server).
       'portal/no-restricted-value-paths': [
@@ -138,37 +143,27 @@ export default ts.config(
     }
   },
   // The client's layers (shared/spec/ARCHITECTURE.md "Sync"): pages read the device's copy,
-  // through the features' reads, and the device's storage knows nothing of syncing. Set again
-  // with every zone, as a later block's options replace an earlier one's for the files it covers.
+  // through the features' reads, and the device's storage knows nothing of syncing.
   {
     files: ['src/**'],
-    rules: {
-      'import-x/no-restricted-paths': [
-        'error',
-        {
-          basePath: root,
-          zones: [
-            ...boundaryZones,
-            {
-              // Every page but the staff console's, which is online-only.
-              target: ['./src/routes/*', './src/routes/!(staff)/**'],
-              from: './src/lib/api.ts',
-              message: 'Customer pages read the device\'s copy (the feature reads in src/lib/<feature>/), never the network: online and offline they look the same.'
-            },
-            {
-              target: './src/routes',
-              from: './node_modules/dexie',
-              message: 'Pages read the device\'s copy through deviceCopy() and the feature reads, never Dexie itself.'
-            },
-            {
-              target: './src/lib/local',
-              from: './src/lib/sync',
-              message: 'src/lib/local/ is the device\'s storage: sync builds on it, never the other way round.'
-            }
-          ]
-        }
-      ]
-    }
+    rules: boundariesWith(
+      {
+        // Every page but the staff console's, which is online-only.
+        target: ['./src/routes/*', './src/routes/!(staff)/**'],
+        from: './src/lib/api.ts',
+        message: 'Customer pages read the device\'s copy (the feature reads in src/lib/<feature>/), never the network: online and offline they look the same.'
+      },
+      {
+        target: './src/routes',
+        from: './node_modules/dexie',
+        message: 'Pages read the device\'s copy through deviceCopy() and the feature reads, never Dexie itself.'
+      },
+      {
+        target: './src/lib/local',
+        from: './src/lib/sync',
+        message: 'src/lib/local/ is the device\'s storage: sync builds on it, never the other way round.'
+      }
+    )
   },
   {
     files: ['server/**'],
@@ -183,34 +178,25 @@ export default ts.config(
   { files: ['server/domain/**', 'src/lib/shared/**'], ignores: ['**/*.test.ts'], rules: pureLayerRules },
   // A feature's router is thin (shared/spec/ARCHITECTURE.md): zod input, who may call, one service
   // call. Its queries belong to its service, and another feature is reached through that feature's
-  // service, never its router. The zones above still hold, as this block replaces their list.
+  // service, never its router.
   {
     files: ['server/features/*/router.ts'],
-    rules: {
-      'import-x/no-restricted-paths': [
-        'error',
-        {
-          basePath: root,
-          zones: [
-            ...boundaryZones,
-            {
-              target: './server/features/*/router.ts',
-              from: './node_modules/drizzle-orm',
-              message: 'A router builds no query: call the feature\'s service.'
-            },
-            {
-              target: './server/features/*/router.ts',
-              from: './server/db/schema.ts',
-              message: 'A router reads no table: call the feature\'s service.'
-            },
-            {
-              target: './server/features/*/router.ts',
-              from: './server/features/*/router.ts',
-              message: 'A router does not borrow another feature\'s router: share through server/domain/ or that feature\'s service.'
-            }
-          ]
-        }
-      ]
-    }
+    rules: boundariesWith(
+      {
+        target: './server/features/*/router.ts',
+        from: './node_modules/drizzle-orm',
+        message: 'A router builds no query: call the feature\'s service.'
+      },
+      {
+        target: './server/features/*/router.ts',
+        from: './server/db/schema.ts',
+        message: 'A router reads no table: call the feature\'s service.'
+      },
+      {
+        target: './server/features/*/router.ts',
+        from: './server/features/*/router.ts',
+        message: 'A router does not borrow another feature\'s router: share through server/domain/ or that feature\'s service.'
+      }
+    )
   }
 );
