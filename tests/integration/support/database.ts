@@ -85,7 +85,8 @@ const migratedTemplates = new Map<string, Promise<string>>();
 
 /**
  * PostgreSQL: the name of a migrated database that test databases are copied from, one per
- * migrations content on the server (it outlives the run, so later runs skip migrating too).
+ * migrations content on the server (it outlives the run, so later runs skip migrating too;
+ * building one drops those of earlier migrations).
  * Processes starting together take an advisory lock, so one builds it and the others find it;
  * it gets its name only once migrated, so a process killed while building leaves no half-made
  * template behind under that name.
@@ -106,6 +107,10 @@ async function buildMigratedTemplate(baseUrl: string, name: string): Promise<str
     await admin`select pg_advisory_lock(${TEMPLATE_LOCK_KEY})`;
     const [existing] = await admin`select 1 from pg_database where datname = ${name}`;
     if (existing) return name;
+    // Templates of earlier migrations are of no more use: one per server is kept, not one per change.
+    // One another checkout is copying from right now stays (a database in use is not dropped).
+    const stale = await admin<{ datname: string }[]>`select datname from pg_database where datname like 'portal\_template\_%' and datname <> ${name}`;
+    for (const { datname } of stale) await admin.unsafe(`drop database if exists ${datname}`).catch(() => undefined);
     const building = `${name}_building`;
     await admin.unsafe(`drop database if exists ${building} with (force)`);
     await admin.unsafe(`create database ${building}`);
