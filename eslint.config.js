@@ -4,6 +4,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
+import path from 'node:path';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
@@ -107,6 +108,58 @@ function boundariesWith(...zones) {
   return { 'import-x/no-restricted-paths': ['error', { basePath: root, zones: [...boundaryZones, ...zones] }] };
 }
 
+/**
+ * Tables more than one feature needs, each with one owner: only the owner imports the table
+ * from the schema or names it in SQL text (from, join, into, update); the others call the
+ * owner's functions, so a rule about the table (a contract's end, a link's customer) lives in
+ * one place. `exceptions` are files that may, with the reason.
+ */
+const tableOwners = [
+  { table: 'contracts', name: 'contracts', owner: 'server/features/contracts/' },
+  { table: 'faucet_links', name: 'faucetLinks', owner: 'server/features/faucets/links.ts' },
+  { table: 'paper_slip_changes', name: 'paperSlipChanges', owner: 'server/features/paper-slips/' },
+  { table: 'notices', name: 'notices', owner: 'server/features/notices/' },
+  { table: 'notice_deliveries', name: 'noticeDeliveries', owner: 'server/features/notices/' },
+  { table: 'notice_preferences', name: 'noticePreferences', owner: 'server/features/notices/' }
+];
+const tableOwnerExceptions = {
+  // Every pull starts with one prepared statement, one snapshot: the customer's links and
+  // contracts, and whether any notice changed since the cursor.
+  'server/features/sync/service.ts': ['contracts', 'faucet_links', 'notices']
+};
+
+const tableOwner = {
+  meta: { type: 'problem', schema: [] },
+  create(context) {
+    const file = path.relative(root, context.filename).split(path.sep).join('/');
+    const excepted = tableOwnerExceptions[file] ?? [];
+    const foreign = tableOwners.filter(({ table, owner }) => !(owner.endsWith('/') ? file.startsWith(owner) : file === owner) && !excepted.includes(table));
+    if (foreign.length === 0) return {};
+    const report = (node, { table, owner }) =>
+      context.report({ node, message: `${table} belongs to ${owner}: call its functions instead of reading or writing the table here.` });
+    const checkSql = (node, text) => {
+      for (const entry of foreign) {
+        if (new RegExp(`\\b(from|join|into|update)\\s+${entry.table}\\b`, 'i').test(text)) report(node, entry);
+      }
+    };
+    return {
+      ImportDeclaration(node) {
+        if (!/(^|\/)db\/schema(\.js|\.ts)?$/.test(node.source.value)) return;
+        for (const specifier of node.specifiers) {
+          const entry = specifier.type === 'ImportSpecifier' && foreign.find(({ name }) => name === specifier.imported.name);
+          if (entry) report(specifier, entry);
+        }
+      },
+      Literal(node) {
+        if (typeof node.value === 'string') checkSql(node, node.value);
+      },
+      TemplateElement(node) {
+        checkSql(node, node.value.cooked ?? node.value.raw);
+      }
+    };
+  }
+};
+
 export default ts.config(
   {
     ignores: ['build/', '.svelte-kit/', 'node_modules/', 'drizzle/', 'test-results/', 'playwright-report/', 'data/',
@@ -164,6 +217,12 @@ export default ts.config(
         message: 'src/lib/local/ is the device\'s storage: sync builds on it, never the other way round.'
       }
     )
+  },
+  {
+    files: ['server/**'],
+    ignores: ['**/*.test.ts'],
+    plugins: { tables: { rules: { 'one-owner': tableOwner } } },
+    rules: { 'tables/one-owner': 'error' }
   },
   {
     files: ['server/**'],

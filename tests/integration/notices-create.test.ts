@@ -11,7 +11,7 @@ import { firstVisiblePeriod, lastVisiblePeriod } from '../../server/domain/visib
 import { featuredFaucets, type DemoOptions } from '../../server/demo/generate.js';
 import { importKinds } from '../../server/domain/import-rows.js';
 import { importFiles, type ImportFile } from '../../server/features/imports/service.js';
-import { inWindow } from '../../server/features/notices/make.js';
+import { inWindow } from '../../server/features/contracts/period-window.js';
 import { makeTransferNotices } from '../../server/jobs/transfer-notices.js';
 import { driverName, lockWaiters, serverUrl, useMigratedDatabase } from './support/database.js';
 import { billLine, customerLine, headers, importRules, noticeRules, readingLine, writeCsv } from './support/import-files.js';

@@ -2,13 +2,13 @@ import { stringify } from 'csv-stringify/sync';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { JobDeps } from '../../service-deps.js';
 import { markExported } from '../../db/mark-exported.js';
-import { contracts, faucets, procedureEvents, procedures } from '../../db/schema.js';
+import { faucets, procedureEvents, procedures } from '../../db/schema.js';
 import { neutralizeFormula } from '../../../src/lib/shared/csv-cell.js';
 import { tokyoDate, tokyoTimestamp } from '../../../src/lib/shared/tokyo-time.js';
 import type { BusinessCalendar } from '../../domain/calendar.js';
 import { changeEffectiveOn } from '../../domain/change-effective.js';
 import type { ProcedureContent } from '../../../src/lib/shared/procedure-form.js';
-import { changeWithinContract, contractNamedOn } from '../faucets/contract-term.js';
+import { changeWithinContract, contractNamedOn, contractView } from '../contracts/service.js';
 import { markPaperSlipChangesExported, pendingPaperSlipChanges } from '../paper-slips/service.js';
 
 /**
@@ -172,10 +172,10 @@ export async function exportApprovedChanges(
       })
       .from(procedures)
       .innerJoin(faucets, eq(faucets.id, procedures.faucetId))
-      .innerJoin(contracts, eq(contracts.id, procedures.contractId))
+      .innerJoin(contractView, eq(contractView.id, procedures.contractId))
       .innerJoin(procedureEvents, and(eq(procedureEvents.procedureId, procedures.id), eq(procedureEvents.status, 'done')))
       .where(and(eq(procedures.status, 'done'), isNull(procedures.exportedAt), inArray(procedures.kind, [...handedOverKinds])))
-      .groupBy(procedures.id, faucets.faucetNo, contracts.id);
+      .groupBy(procedures.id, faucets.faucetNo, contractView.id, contractView.contractStart, contractView.holderName, contractView.contractEnd);
     const due = candidates
       .map((candidate): ApprovedChange => {
         const content = candidate.content as ProcedureContent;

@@ -1,13 +1,16 @@
 import { and, count, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { contracts, CURRENT_TRANSACTION_VERSION, customers, faucetLinks, faucets } from '../../db/schema.js';
+import { CURRENT_TRANSACTION_VERSION, customers, faucetLinks, faucets } from '../../db/schema.js';
 import { containing } from '../../domain/like-pattern.js';
-import { contractEndedOn } from './contract-term.js';
+import { contractEndedOn, contractView } from '../contracts/service.js';
 
 /**
  * The faucet_links table's one owner: a customer's link to a contract (and so to its faucet).
  * Every other module reads and writes links through these functions, never the table.
  */
+
+/** Joins the links of the contracts `c` (features/contracts/period-window.ts), as `l`: for the statements that make notices for every linked customer at once. */
+export const joinLinksOfContracts = 'join faucet_links l on l.contract_id = c.id';
 
 /** The link a contract has, if any: a contract is linked to one account at a time. */
 export async function linkOfContract(db: Database, contractId: number) {
@@ -55,14 +58,14 @@ export async function customerLink(db: Database, link: { customerId: number; lin
   const [found] = await db
     .select({
       contractId: faucetLinks.contractId,
-      faucetId: contracts.faucetId,
+      faucetId: contractView.faucetId,
       faucetNo: faucets.faucetNo,
-      contractEnd: contracts.contractEnd,
+      contractEnd: contractView.contractEnd,
       ended: contractEndedOn(today)
     })
     .from(faucetLinks)
-    .innerJoin(contracts, eq(contracts.id, faucetLinks.contractId))
-    .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
+    .innerJoin(contractView, eq(contractView.id, faucetLinks.contractId))
+    .innerJoin(faucets, eq(faucets.id, contractView.faucetId))
     .where(and(eq(faucetLinks.id, link.linkId), eq(faucetLinks.customerId, link.customerId)));
   return found;
 }
@@ -81,15 +84,15 @@ export function linksOf(db: Database, customerIds: number[]) {
       linkId: faucetLinks.id,
       faucetNo: faucets.faucetNo,
       label: faucetLinks.label,
-      holderName: contracts.holderName,
-      holderKana: contracts.holderKana,
-      supplyAddress: contracts.supplyAddress,
-      contractStart: contracts.contractStart,
+      holderName: contractView.holderName,
+      holderKana: contractView.holderKana,
+      supplyAddress: contractView.supplyAddress,
+      contractStart: contractView.contractStart,
       linkedAt: faucetLinks.linkedAt
     })
     .from(faucetLinks)
-    .innerJoin(contracts, eq(contracts.id, faucetLinks.contractId))
-    .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
+    .innerJoin(contractView, eq(contractView.id, faucetLinks.contractId))
+    .innerJoin(faucets, eq(faucets.id, contractView.faucetId))
     .where(inArray(faucetLinks.customerId, customerIds))
     .orderBy(faucets.faucetNo);
 }
@@ -112,11 +115,11 @@ export function customersByLinkedFaucet(db: Database, match: { holderKey: string
   return db
     .select({ customerId: faucetLinks.customerId })
     .from(faucetLinks)
-    .innerJoin(contracts, eq(contracts.id, faucetLinks.contractId))
-    .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
+    .innerJoin(contractView, eq(contractView.id, faucetLinks.contractId))
+    .innerJoin(faucets, eq(faucets.id, contractView.faucetId))
     .where(
       or(
-        sql`${contracts.searchKey} like ${containing(match.holderKey)}`,
+        sql`${contractView.searchKey} like ${containing(match.holderKey)}`,
         match.faucetNoDigits === null ? undefined : sql`${faucets.faucetNo} like ${containing(match.faucetNoDigits)}`
       )
     );

@@ -1,16 +1,16 @@
-import { and, count, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, count, eq, gt, isNull } from 'drizzle-orm';
 import { FAUCET_LABEL_MAX, faucetLabel } from '../../../src/lib/shared/faucet-label.js';
 import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
 import type { UtilityProfile } from '../../config.js';
 import type { Database } from '../../db/client.js';
 import { firstSendOf } from '../sync/client-changes.js';
-import { contracts, faucets, proofAttempts } from '../../db/schema.js';
+import { proofAttempts } from '../../db/schema.js';
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import { RefusalError } from '../../errors.js';
 import { LOCKED_COUNT, lockKeys } from '../../limits/rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { asksForPaper, recordPaperSlipChange } from '../paper-slips/service.js';
-import { contractRunningOn } from './contract-term.js';
+import { currentContract } from '../contracts/service.js';
 import { deleteLink, insertLink, linkCount, linkOfContract, relabelLink } from './links.js';
 
 export const MAX_FAUCETS_PER_ACCOUNT = 20;
@@ -37,18 +37,6 @@ export async function failedProofs(db: Database, column: typeof proofAttempts.fa
       )
     );
   return row?.count ?? 0;
-}
-
-/** The contract that holds the faucet now: the latest one that has started and not ended. */
-async function currentContract(db: Database, faucetNo: string, today: string) {
-  const [row] = await db
-    .select({ contractId: contracts.id, phone: contracts.phone })
-    .from(contracts)
-    .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
-    .where(and(eq(faucets.faucetNo, faucetNo), contractRunningOn(today)))
-    .orderBy(desc(contracts.contractStart))
-    .limit(1);
-  return row;
 }
 
 /**

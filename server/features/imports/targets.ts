@@ -3,6 +3,7 @@ import { rowColumns } from '../../../src/lib/shared/billing-rows.js';
 import type { UtilityProfile } from '../../config.js';
 import { CURRENT_TRANSACTION_VERSION } from '../../db/schema.js';
 import type { ImportKind, Reason } from '../../domain/import-rows.js';
+import { contractStartCheck, contractStatements } from '../contracts/customers-import.js';
 import { noticesOfUpsert, usageAlerts } from '../notices/import-notices.js';
 import { dataColumns, type DataColumn } from './staging.js';
 
@@ -134,51 +135,19 @@ function customersTarget(): Target {
   const parts = stagingParts('customers', contractColumns);
   const names = contractColumns.map((column) => column.column);
   const joinFaucet = `${parts.table} s join faucets f on f.faucet_no = s.faucet_no`;
-  const sameContract = `c.faucet_id = f.id and c.contract_start = s.contract_start`;
   return {
     ...parts,
     touched: ['faucets', 'contracts'],
     databaseChecks: [
       repeatedKeyCheck(parts.table, ['faucet_no']),
-      {
-        sql: `select s.line, 'contract_start' as column, s.contract_start::text as value,
-           '現在の契約の開始日（' || current.contract_start || '）より前の日付です。名義変更は新しい開始日で登録してください' as ja,
-           'before the start of the current contract (' || current.contract_start || '); a new holder needs a later start' as en
-         from ${joinFaucet}
-         join lateral (
-           select contract_start from contracts where faucet_id = f.id order by contract_start desc limit 1
-         ) current on true
-         where s.contract_start < current.contract_start`,
-        rule: { ja: '現在の契約の開始日より前の日付です', en: 'before the start of the current contract' }
-      }
+      contractStartCheck(joinFaucet)
     ],
     apply: [
       `with added as (
          insert into faucets (faucet_no) select faucet_no from ${parts.table}
          on conflict (faucet_no) do nothing returning 1
        ) select count(*)::int as faucets from added`,
-      `with changed as (
-         update contracts c set ${names.map((name) => `${name} = s.${name}`).join(', ')}, version = ${CURRENT_TRANSACTION_VERSION}
-         from ${joinFaucet}
-         where ${sameContract}
-           and (${names.map((name) => `c.${name}`).join(', ')}) is distinct from (${names.map((name) => `s.${name}`).join(', ')})
-         returning 1
-       ) select count(*)::int as updated from changed`,
-      `with ended as (
-         update contracts c set contract_end = s.contract_start - 1, version = ${CURRENT_TRANSACTION_VERSION}
-         from ${joinFaucet}
-         where c.faucet_id = f.id and c.contract_start < s.contract_start
-           and (c.contract_end is null or c.contract_end >= s.contract_start)
-           and not exists (select 1 from contracts same where same.faucet_id = f.id and same.contract_start = s.contract_start)
-         returning 1
-       ) select count(*)::int as ended from ended`,
-      `with started as (
-         insert into contracts (faucet_id, ${names.join(', ')})
-         select f.id, ${names.map((name) => `s.${name}`).join(', ')}
-         from ${joinFaucet}
-         where not exists (select 1 from contracts c where ${sameContract})
-         returning 1
-       ) select count(*)::int as inserted from started`
+      ...contractStatements(joinFaucet, names)
     ].map((statement) => () => sql.raw(statement))
   };
 }

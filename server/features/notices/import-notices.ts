@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { UtilityProfile } from '../../config.js';
 import { CURRENT_TRANSACTION_VERSION } from '../../db/schema.js';
-import { inWindow, insertPeriodNotices } from './make.js';
+import { inWindow } from '../contracts/period-window.js';
+import { insertPeriodNotices } from './make.js';
 
 type PeriodKind = 'readings' | 'bills' | 'payments';
 

@@ -3,24 +3,9 @@ import type { NoticeFacts, NoticeTopic } from '../../../src/lib/shared/notices.j
 import { selectRows, type Database } from '../../db/client.js';
 import { notices, oncePerPeriodTopicList, oncePerPeriodTopics } from '../../db/schema.js';
 import type { DueTransfer } from '../../domain/transfer-notices.js';
+import { contractsSeeing } from '../contracts/period-window.js';
+import { joinLinksOfContracts } from '../faucets/links.js';
 import { queueDeliveries } from './deliveries.js';
-
-/**
- * The first period a contract's holder sees, as server/domain/visibility.ts firstVisiblePeriod
- * has it: the start month when the contract starts on the 1st, else the month after.
- */
-const firstVisiblePeriod = (contractStart: string) =>
-  `case when extract(day from ${contractStart}) = 1 then to_char(${contractStart}, 'YYYY-MM')
-     else to_char(${contractStart} + interval '1 month', 'YYYY-MM') end`;
-
-/** The last, as lastVisiblePeriod: the month the contract ended in, none while it runs. */
-const lastVisiblePeriod = (contractEnd: string) => `to_char(${contractEnd}, 'YYYY-MM')`;
-
-/** Whether contract `c`'s holder may see the period: the window the sync shows them (server/domain/visibility.ts). */
-export function inWindow(period: string): string {
-  return `${period} >= ${firstVisiblePeriod('c.contract_start')}
-    and (c.contract_end is null or ${period} <= ${lastVisiblePeriod('c.contract_end')})`;
-}
 
 /**
  * Joins the customers who may hear about a faucet's period: those linked to a contract of the
@@ -29,8 +14,7 @@ export function inWindow(period: string): string {
  * (the link, l.customer_id).
  */
 function audience(faucetId: string, period: string): string {
-  return `join contracts c on c.faucet_id = ${faucetId}
-    join faucet_links l on l.contract_id = c.id and ${inWindow(period)}`;
+  return `${contractsSeeing(faucetId, period)} ${joinLinksOfContracts}`;
 }
 
 /** Notices of these topics are about one faucet's period. */

@@ -2,7 +2,7 @@ import { count } from 'drizzle-orm';
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import { customers } from '../../db/schema.js';
 import type { ServiceDeps } from '../../service-deps.js';
-import { faucetsInContractCount } from '../faucets/contract-term.js';
+import { faucetsInContractCount } from '../contracts/service.js';
 import { allLinksCount } from '../faucets/links.js';
 import { deliveryFigures, type DeliveryFigures } from '../notices/deliveries.js';
 import { paperlessFaucetCount } from '../paper-slips/service.js';

@@ -3,10 +3,10 @@ import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import type { UtilityProfile } from '../../config.js';
 import type { Database } from '../../db/client.js';
 import { markExported } from '../../db/mark-exported.js';
-import { contracts, faucets, paperSlipChanges, procedures } from '../../db/schema.js';
+import { faucets, paperSlipChanges, procedures } from '../../db/schema.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
 import type { ServiceDeps } from '../../service-deps.js';
-import { contractEndedOn, contractNamedOn, effectiveAfterContract } from '../faucets/contract-term.js';
+import { contractEndedOn, contractFaucet, contractHoldingOn, contractNamedOn, contractView, effectiveAfterContract } from '../contracts/service.js';
 import { linkedCustomers } from '../faucets/links.js';
 
 /**
@@ -53,13 +53,13 @@ async function paperSlipRequests(db: Database, which: { contractId: number } | {
     .select({
       contractId: latest.contractId,
       faucetNo: faucets.faucetNo,
-      holderName: contracts.holderName,
+      holderName: contractView.holderName,
       receiptNo: latest.receiptNo,
       decidedAt: latest.decidedAt
     })
     .from(latest)
-    .innerJoin(contracts, eq(contracts.id, latest.contractId))
-    .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
+    .innerJoin(contractView, eq(contractView.id, latest.contractId))
+    .innerJoin(faucets, eq(faucets.id, contractView.faucetId))
     .where(
       and(
         eq(latest.kind, 'paper-slip'),
@@ -93,23 +93,20 @@ export function paperSlipRequestsToday(deps: Pick<ServiceDeps, 'db' | 'now'>): P
  * must not undo it.
  */
 export async function recordPaperSlipChange(db: Database, contractId: number, paperless: boolean, now: Date, profile: UtilityProfile) {
-  const [contract] = await db
-    .select({ faucetId: contracts.faucetId, contractEnd: contracts.contractEnd })
-    .from(contracts)
-    .where(eq(contracts.id, contractId));
+  const contract = await contractFaucet(db, contractId);
   const effectiveOn = createBusinessCalendar(profile.closingDays).nextBusinessDay(tokyoDate(now));
-  if (effectiveAfterContract(effectiveOn, contract!.contractEnd)) return;
-  await db.insert(paperSlipChanges).values({ faucetId: contract!.faucetId, contractId, paperless, requestedAt: now, effectiveOn });
+  if (effectiveAfterContract(effectiveOn, contract.contractEnd)) return;
+  await db.insert(paperSlipChanges).values({ faucetId: contract.faucetId, contractId, paperless, requestedAt: now, effectiveOn });
 }
 
 /**
  * The contract a paper-slip change is for: the one it names, or, for a row written before
  * changes named their contract, the one that held the faucet on the day it was asked for.
  */
-const changeContractId = sql`coalesce(${paperSlipChanges.contractId}, (
-  select c.id from ${contracts} c
-  where c.faucet_id = ${paperSlipChanges.faucetId} and c.contract_start <= (${paperSlipChanges.requestedAt} at time zone 'Asia/Tokyo')::date
-  order by c.contract_start desc limit 1))`;
+const changeContractId = sql`coalesce(${paperSlipChanges.contractId}, ${contractHoldingOn(
+  paperSlipChanges.faucetId,
+  sql`(${paperSlipChanges.requestedAt} at time zone 'Asia/Tokyo')::date`
+)})`;
 
 /** The changes not handed to the billing system yet that take effect by `effectiveUntil`, with the contract each is for as of `now`. */
 export function pendingPaperSlipChanges(db: Database, effectiveUntil: string, now: Date) {
@@ -125,7 +122,7 @@ export function pendingPaperSlipChanges(db: Database, effectiveUntil: string, no
     .from(paperSlipChanges)
     .innerJoin(faucets, eq(faucets.id, paperSlipChanges.faucetId))
     // Left: a change whose faucet had no contract yet still goes out as before, naming none.
-    .leftJoin(contracts, eq(contracts.id, changeContractId))
+    .leftJoin(contractView, eq(contractView.id, changeContractId))
     .where(and(isNull(paperSlipChanges.exportedAt), lte(paperSlipChanges.effectiveOn, effectiveUntil)));
 }
 

@@ -15,12 +15,12 @@ import type { UtilityProfile } from '../../config.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
 import { changeEffectiveOn } from '../../domain/change-effective.js';
 import type { Database } from '../../db/client.js';
-import { contracts, CURRENT_TRANSACTION_VERSION, customers, faucets, procedureEvents, procedures, receiptCounters } from '../../db/schema.js';
+import { CURRENT_TRANSACTION_VERSION, customers, faucets, procedureEvents, procedures, receiptCounters } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
 import { LOCKED_COUNT, lockKeys } from '../../limits/rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { audit, type Actor } from '../audit/service.js';
-import { contractEndedOn, effectiveAfterContract } from '../faucets/contract-term.js';
+import { contractEndedOn, contractView, effectiveAfterContract } from '../contracts/service.js';
 import { customerLink } from '../faucets/links.js';
 import { contactStaff } from '../faucets/service.js';
 import { makeProcedureNotice } from '../notices/make.js';
@@ -196,10 +196,10 @@ export async function procedureQueue(deps: Pick<ServiceDeps, 'db'>, filter: Queu
     filter.kind ? eq(procedures.kind, filter.kind) : undefined
   );
   return deps.db
-    .select({ ...procedureColumns, customerId: procedures.customerId, email: customers.email, holderName: contracts.holderName })
+    .select({ ...procedureColumns, customerId: procedures.customerId, email: customers.email, holderName: contractView.holderName })
     .from(procedures)
     .innerJoin(faucets, eq(faucets.id, procedures.faucetId))
-    .innerJoin(contracts, eq(contracts.id, procedures.contractId))
+    .innerJoin(contractView, eq(contractView.id, procedures.contractId))
     .leftJoin(customers, eq(customers.id, procedures.customerId))
     .where(where)
     .orderBy(asc(procedures.filedAt), asc(procedures.id))
@@ -219,9 +219,9 @@ export async function procedureDetail(deps: Pick<ServiceDeps, 'db' | 'now'>, pro
   const [view] = await proceduresMatching(deps.db, { procedureId });
   if (!view) throw new RefusalError('not-found', { ja: 'その手続きはありません', en: 'No such procedure' });
   const [contract] = await deps.db
-    .select({ holderName: contracts.holderName, contractStart: contracts.contractStart, contractEnd: contracts.contractEnd, ended: contractEndedOn(tokyoDate(deps.now)) })
+    .select({ holderName: contractView.holderName, contractStart: contractView.contractStart, contractEnd: contractView.contractEnd, ended: contractEndedOn(tokyoDate(deps.now)) })
     .from(procedures)
-    .innerJoin(contracts, eq(contracts.id, procedures.contractId))
+    .innerJoin(contractView, eq(contractView.id, procedures.contractId))
     .where(eq(procedures.id, procedureId));
   return { ...view, contract: contract! };
 }

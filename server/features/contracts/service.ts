@@ -1,0 +1,107 @@
+import { and, countDistinct, desc, eq, isNotNull, lt, lte, not, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { QueryBuilder } from 'drizzle-orm/pg-core';
+import type { Database } from '../../db/client.js';
+import { contracts, faucets } from '../../db/schema.js';
+
+/**
+ * The contracts table's one owner. Other features join contracts through `contractView` and
+ * ask this module's rules and queries; the customers import changes them through
+ * ./customers-import.ts. The sync's pull reads them in its one snapshot statement
+ * (features/sync/service.ts), the documented exception.
+ */
+
+/** Contracts as other features join them; Postgres folds the subquery into the query that joins it. */
+export const contractView = new QueryBuilder()
+  .select({
+    id: contracts.id,
+    faucetId: contracts.faucetId,
+    holderName: contracts.holderName,
+    holderKana: contracts.holderKana,
+    phone: contracts.phone,
+    supplyAddress: contracts.supplyAddress,
+    contractStart: contracts.contractStart,
+    contractEnd: contracts.contractEnd,
+    searchKey: contracts.searchKey
+  })
+  .from(contracts)
+  .as('contract');
+
+/**
+ * The one rule for when a contract has ended, in the queries that need it (filing, the
+ * paper-slip changes, both exports, the console): on `today` (a Tokyo date), once its
+ * contract_end is behind it. contract_end is the contract's last day: a customers import that
+ * starts a new contract on the faucet ends the previous one the day before, so the former
+ * holder's contract ends exactly when the new holder's starts, and not before (a tenant moving
+ * out at the month's end still holds the faucet until then). For a query that joins contractView.
+ */
+export function contractEndedOn(today: string): SQL<boolean> {
+  return sql<boolean>`${and(isNotNull(contractView.contractEnd), lt(contractView.contractEnd, today))}`.mapWith(Boolean);
+}
+
+/**
+ * A contract as the billing system's files name it (its holder's start date and name), with
+ * its last day and whether it has ended on `today`: the columns both export files select.
+ */
+export function contractNamedOn(today: string) {
+  return {
+    contractStart: contractView.contractStart,
+    contractHolderName: contractView.holderName,
+    contractEnd: contractView.contractEnd,
+    ended: contractEndedOn(today)
+  };
+}
+
+/** The contracts that hold their faucet on `today`: started, and not ended by the rule above. */
+function contractRunningOn(today: string): SQL | undefined {
+  return and(lte(contractView.contractStart, today), not(contractEndedOn(today)));
+}
+
+/**
+ * Whether a change taking effect on `effectiveOn` comes after its contract's last day: the
+ * billing system applies changes by faucet, so it would land on the next holder's contract,
+ * even when made while the contract still ran. A contract with no end yet outlasts every change.
+ */
+export function effectiveAfterContract(effectiveOn: string, contractEnd: string | null): boolean {
+  return contractEnd !== null && effectiveOn > contractEnd;
+}
+
+/** Whether a change may be handed to the billing system: its contract has not ended, and it takes effect by the contract's last day. */
+export function changeWithinContract(change: { ended: boolean; effectiveOn: string; contractEnd: string | null }): boolean {
+  return !change.ended && !effectiveAfterContract(change.effectiveOn, change.contractEnd);
+}
+
+/** How many faucets have a contract running today, for the staff overview. */
+export async function faucetsInContractCount(db: Database, today: string): Promise<number> {
+  const [running] = await db.select({ count: countDistinct(contractView.faucetId) }).from(contractView).where(contractRunningOn(today));
+  return running?.count ?? 0;
+}
+
+/** The contract that holds the faucet now: the latest one that has started and not ended. */
+export async function currentContract(db: Database, faucetNo: string, today: string) {
+  const [row] = await db
+    .select({ contractId: contractView.id, phone: contractView.phone })
+    .from(contractView)
+    .innerJoin(faucets, eq(faucets.id, contractView.faucetId))
+    .where(and(eq(faucets.faucetNo, faucetNo), contractRunningOn(today)))
+    .orderBy(desc(contractView.contractStart))
+    .limit(1);
+  return row;
+}
+
+/** A contract's faucet and last day. */
+export async function contractFaucet(db: Database, contractId: number): Promise<{ faucetId: number; contractEnd: string | null }> {
+  const [contract] = await db
+    .select({ faucetId: contractView.faucetId, contractEnd: contractView.contractEnd })
+    .from(contractView)
+    .where(eq(contractView.id, contractId));
+  if (!contract) throw new Error(`contract ${contractId} does not exist`);
+  return contract;
+}
+
+/** The id of the contract that held the faucet on `day` (the latest started by then), or null: a scalar subquery. */
+export function contractHoldingOn(faucetId: SQLWrapper, day: SQLWrapper): SQL<number | null> {
+  return sql<number | null>`(
+    select c.id from ${contracts} c
+    where c.faucet_id = ${faucetId} and c.contract_start <= ${day}
+    order by c.contract_start desc limit 1)`;
+}
