@@ -1,6 +1,7 @@
 /// <reference no-default-lib="true"/>
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
+import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 
@@ -9,6 +10,10 @@ declare let self: ServiceWorkerGlobalScope;
 // Only the app shell is cached here; customer data lives in IndexedDB, never in a cache.
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
+// The page that installed the worker is taken over as soon as it activates, so the pages the
+// customer has not opened yet load from the cache in the very first session, also offline.
+// An update activates only when the customer accepts it, and that page reloads then.
+clientsClaim();
 
 // Every page of the app opens from the cached shell, also with no network. The API, the
 // staff console (online only) and the health check always go to the network.
