@@ -14,8 +14,12 @@ process.env.E2E_BILLING_OFFICE_PORT ??= String(port + 1);
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  fullyParallel: false,
-  workers: 1,
+  // Most of a test's time is spent waiting (for the server, a cool-down, the browser), so two
+  // workers keep a machine of two cores busy. Each test stands alone, so a long one need not
+  // hold up the rest of its file; each worker signs up with demo households of its own
+  // (tests/e2e/support/demo.ts).
+  fullyParallel: true,
+  workers: 2,
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: [['list']],

@@ -30,7 +30,10 @@ const staleReading: LocalReading = {
   nextReadingDate: null
 };
 
-// Each test's device is a fresh browser context; the account outlives them all.
+// Each test's device is a fresh browser context; the account outlives them all, so the tests
+// run in order in one worker, which signs up once.
+test.describe.configure({ mode: 'default' });
+
 test.beforeAll(async ({ browser }) => {
   const context = await browser.newContext();
   await signUp(await context.newPage(), member);

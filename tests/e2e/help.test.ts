@@ -1,7 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe.js';
 import { personalRows } from './support/device-db.js';
-import { otherFaucet, profile } from './support/demo.js';
+import { faucetFor, otherFaucet, profile } from './support/demo.js';
 import { freshAddress } from './support/mail.js';
 import { logIn, withdraw } from './support/member.js';
 import { field, signUp, type NewMember } from './support/signup.js';
@@ -79,7 +79,7 @@ test('「この端末のデータを消去」 asks first, then leaves no persona
   await expect.poll(() => personalRows(page), { message: 'the first sync brought the faucet onto the device' }).toBeGreaterThan(0);
   // A faucet proof refused on /faucets links to the answer about unknown or old phone numbers.
   await page.goto('/faucets');
-  await field(page, '水栓番号').fill(otherFaucet('leak').faucetNo);
+  await field(page, '水栓番号').fill(faucetFor('refusedProof').faucetNo);
   await field(page, '電話番号').fill('0000000000');
   await page.getByLabel(/^契約者本人/).check();
   await page.getByRole('button', { name: '追加する' }).click();

@@ -4,7 +4,7 @@ import { noticeText } from '../../src/lib/shared/notices.js';
 import { expectNoAxeViolations } from './support/axe.js';
 import { importIntoPortal } from './support/billing-office.js';
 import { faucetHistory } from './support/demo-history.js';
-import { otherFaucet, profile } from './support/demo.js';
+import { faucetFor, profile } from './support/demo.js';
 import { month, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
 import { logIn, withdraw } from './support/member.js';
@@ -102,7 +102,7 @@ function countReadMarks(page: Page) {
 
 test('push on from settings; an import makes an unread notice, its push shows it and a tap opens the bill; the list reads and marks read offline', async ({ context, page, baseURL }) => {
   test.setTimeout(120_000);
-  const faucet = otherFaucet('latePayer');
+  const faucet = faucetFor('notices');
   const member: NewMember = { email: freshAddress('notices'), nickname: 'しずく', password: 'mizu-no-tayori-2026', faucet };
   const device = pushDevice();
   await context.grantPermissions(['notifications']);

@@ -1,7 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe.js';
 import { faucetHistory, signupFaucetHistory } from './support/demo-history.js';
-import { otherFaucet, profile, signupFaucet } from './support/demo.js';
+import { faucetFor, profile, signupFaucet } from './support/demo.js';
 import { yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
 import { withdraw } from './support/member.js';
@@ -143,7 +143,7 @@ const tokyoToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Toky
 
 test('Home names each failed or unpaid bill with its amount, what to do and the phone number; a failed debit is never 振替予定', async ({ page }) => {
   test.setTimeout(120_000);
-  const faucet = otherFaucet('failedTransfer');
+  const faucet = faucetFor('failedTransfer');
   const { bills, payments } = faucetHistory(faucet.faucetNo);
   // The rule, written here from PRODUCT.md: a failed debit, or no payment after the due date.
   const resultOf = new Map(payments.map((payment) => [payment.period, payment.result]));

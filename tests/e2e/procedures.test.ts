@@ -1,7 +1,7 @@
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import type { SyncedProcedure } from '../../src/lib/shared/sync-wire.js';
 import { expectNoAxeViolations } from './support/axe.js';
-import { otherFaucet } from './support/demo.js';
+import { faucetFor } from './support/demo.js';
 import { freshAddress } from './support/mail.js';
 import { logIn, withdraw } from './support/member.js';
 import { signUp, type NewMember } from './support/signup.js';
@@ -28,7 +28,7 @@ test('a customer files each procedure with errors next to the fields; one filed 
   context
 }) => {
   test.setTimeout(150_000);
-  const member: NewMember = { email: freshAddress('procedures'), nickname: 'みのり', password: 'mizu-no-oto-2026', faucet: otherFaucet('holderChange') };
+  const member: NewMember = { email: freshAddress('procedures'), nickname: 'みのり', password: 'mizu-no-oto-2026', faucet: faucetFor('procedures') };
   await signUp(page, member);
 
   // 請求書等送付先変更: a short postal code is refused next to its field and nothing is filed; full-width digits are fine.
@@ -111,7 +111,7 @@ test('a customer files each procedure with errors next to the fields; one filed 
 
 test('a filing the server refuses stays on the list with the reason until the customer clears it', async ({ page, context, browser }) => {
   test.setTimeout(90_000);
-  const member: NewMember = { email: freshAddress('refused'), nickname: 'ゆき', password: 'mizu-no-oto-2026', faucet: otherFaucet('holderChange') };
+  const member: NewMember = { email: freshAddress('refused'), nickname: 'ゆき', password: 'mizu-no-oto-2026', faucet: faucetFor('procedures') };
   await signUp(page, member);
   await openForm(page, '紙の検針票の送付希望');
   await context.setOffline(true);

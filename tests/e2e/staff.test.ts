@@ -3,13 +3,12 @@ import path from 'node:path';
 import { expect, type Browser, type Page } from '@playwright/test';
 import iconv from 'iconv-lite';
 import { encodeRow, fileHeader } from '../../server/domain/import-rows.js';
-import { generateDemo } from '../../server/demo/generate.js';
-import { demoOptions } from '../../server/demo/load.js';
 import type { ReadingRow } from '../../src/lib/shared/billing-rows.js';
 import { dateIn, shiftPeriod } from '../../src/lib/shared/periods.js';
 import { SYNC_FORMAT, type PullResponse } from '../../src/lib/shared/sync-wire.js';
 import { expectNoAxeViolations } from './support/axe.js';
-import { profile, signupFaucet } from './support/demo.js';
+import { faucetHistory } from './support/demo-history.js';
+import { faucetFor, faucetsFor } from './support/demo.js';
 import { freshAddress } from './support/mail.js';
 import { customerState } from './support/portal-state.js';
 import { field, signUp, type NewMember } from './support/signup.js';
@@ -69,7 +68,7 @@ test('a clerk moves a filed procedure to 完了 with a note and withdraws an acc
   browser
 }) => {
   test.setTimeout(180_000);
-  const member: NewMember = { email: freshAddress('counter'), nickname: 'すみれ', password: 'mizu-no-kaze-2026', faucet: signupFaucet() };
+  const member: NewMember = { email: freshAddress('counter'), nickname: 'すみれ', password: 'mizu-no-kaze-2026', faucet: faucetFor('counter') };
   await signUp(page, member);
   const receiptNo = await fileProcedure(page, member.faucet.faucetNo);
   expect(receiptNo).toMatch(/^R-\d{4}-\d{6}$/);
@@ -203,12 +202,12 @@ test('the service worker precaches none of the staff console', () => {
 });
 
 /**
- * Next month's readings of the demo's last three faucets (no story, no other test's), as a
- * Shift_JIS billing system writes them: with a remarks column in Japanese, which the import
- * ignores with a warning. With `badDate`, the second reading's date is written 2026/…/10.
+ * Next month's readings of three demo faucets no other test reads, as a Shift_JIS billing
+ * system writes them: with a remarks column in Japanese, which the import ignores with a
+ * warning. With `badDate`, the second reading's date is written 2026/…/10.
  */
 function readingsFile(badDate: boolean): { name: string; mimeType: string; buffer: Buffer } {
-  const readings = [...generateDemo(demoOptions(profile, new Date())).rows.readings].slice(-3).map((rows) => rows.at(-1)!);
+  const readings = faucetsFor('nextReadings').map(({ faucetNo }) => faucetHistory(faucetNo).readings.at(-1)!);
   const lines = readings.map((last, index) => {
     const period = shiftPeriod(last.period, 1);
     const next: ReadingRow = { ...last, period, readingDate: dateIn(period, 10), meterTenths: last.meterTenths + 200, usageTenths: 200, nextReadingDate: null };

@@ -1,7 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import { importIntoPortal } from './support/billing-office.js';
 import { faucetHistory } from './support/demo-history.js';
-import { otherFaucet } from './support/demo.js';
+import { faucetFor } from './support/demo.js';
 import { month, pair, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
 import { signUp } from './support/signup.js';
@@ -62,7 +62,7 @@ async function openHistory(page: Page, faucetNo: string) {
 
 test('a bill corrected by an import reaches the open history page within one sync, a reading with a decimal meter value the home page', async ({ page }) => {
   test.setTimeout(60_000);
-  const faucet = otherFaucet('failedTransfer');
+  const faucet = faucetFor('correction');
   const { bills, readings } = faucetHistory(faucet.faucetNo);
   const latest = bills.at(-1)!;
   await signUp(page, { email: freshAddress('correction'), nickname: 'ただし', password: 'kita-no-mizu-2026', faucet });
@@ -96,7 +96,7 @@ test("a holder change takes the new holder's periods off the previous holder's d
   browser
 }) => {
   test.setTimeout(90_000);
-  const faucet = otherFaucet('leak');
+  const faucet = faucetFor('holderChange');
   const history = faucetHistory(faucet.faucetNo);
   const periods = history.bills.map((bill) => bill.period);
   await signUp(page, { email: freshAddress('moving-out'), nickname: 'まえの', password: 'kita-no-mizu-2026', faucet });
@@ -152,7 +152,7 @@ async function deliverPush(page: Page) {
 
 test('a push message makes the open page sync at once', async ({ page }) => {
   test.setTimeout(60_000);
-  const faucet = otherFaucet('holderChange');
+  const faucet = faucetFor('push');
   const latest = faucetHistory(faucet.faucetNo).bills.at(-1)!;
   await signUp(page, { email: freshAddress('push'), nickname: 'おしらせ', password: 'kita-no-mizu-2026', faucet });
   await openHistory(page, faucet.faucetNo);

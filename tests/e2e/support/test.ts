@@ -3,8 +3,8 @@ import type { NewMember } from './signup.js';
 
 /**
  * Members signed up in the test under way (support/signup.ts adds them). A faucet belongs to one
- * account, and tests take their faucets from the same few demo households: one left linked by a
- * failed test would fail the next test's sign-up with it.
+ * account, and the tests of one worker take their faucets from the same few demo households
+ * (support/demo.ts): one left linked by a failed test would fail the next test's sign-up with it.
  */
 export const signedUpMembers: NewMember[] = [];
 
