@@ -7,7 +7,7 @@ import { headers, snapshot, writeCsv } from './support/import-files.js';
 import { runCommand } from './support/server-process.js';
 
 const databases = useCommandDatabases();
-const commandDatabase = () => databases.create();
+const commandDatabase = () => databases.create({ migrated: true });
 
 const runImport = (database: CommandDatabase, args: string[]) => runCommand('server/cli/import.ts', args, database.env);
 
