@@ -278,9 +278,10 @@ describe(`npm run export on ${driverName}`, () => {
     expect(readFileSync(path.join(dataDir, 'relative.csv'), 'utf8')).toBe(HEADER);
   });
 
-  it.each([[[]], [['receipts']], [['paperless', '--bogus']], [['paperless', 'extra']], [['paperless', '--out']]])(
+  // Each case is a process of its own that waits for nothing: they run side by side.
+  it.concurrent.for([[], ['receipts'], ['paperless', '--bogus'], ['paperless', 'extra'], ['paperless', '--out']])(
     'exits 2 with the usage line for %j',
-    async (args) => {
+    async (args, { expect }) => {
       const run = await runCli(args, { DATA_DIR: freshDataDir() });
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('usage: npm run export -- paperless|changes [--out FILE]');
