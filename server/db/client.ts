@@ -24,13 +24,12 @@ export interface DatabaseHandle {
 export type DatabaseTarget =
   | { databaseUrl: string }
   | { pgliteDir: string }
-  | { pgliteInMemory: true }
   /**
    * The embedded database under DATA_DIR, as its one owner: the server owns it and serves it on
    * a socket; a command owns it while no server runs, else works through that socket.
    */
   | { embedded: string; as: Holder['role'] }
-  /** An embedded database already open, such as a clone of a migrated template. */
+  /** An embedded database already open, such as a test's copy of a migrated one. */
   | { pglite: PGlite };
 
 /** PostgreSQL when DATABASE_URL is set, else the embedded database under DATA_DIR. */
@@ -138,11 +137,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   }
   if ('embedded' in target) return openEmbedded(target.embedded, target.as);
   if ('pglite' in target) return pgliteHandle(target.pglite);
-  if ('pgliteDir' in target) {
-    mkdirSync(path.dirname(target.pgliteDir), { recursive: true });
-    return pgliteHandle(await PGlite.create(target.pgliteDir));
-  }
-  return pgliteHandle(await PGlite.create());
+  mkdirSync(path.dirname(target.pgliteDir), { recursive: true });
+  return pgliteHandle(await PGlite.create(target.pgliteDir));
 }
 
 /**

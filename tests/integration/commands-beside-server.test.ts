@@ -10,7 +10,8 @@ import { createClient, TEST_PASSWORD, type Client } from './support/app.js';
 import { driverName, useCommandDatabases, type CommandDatabase } from './support/database.js';
 import { waitFor } from './support/fault-setup.js';
 import { customerLine, headers, readingLine, writeCsv } from './support/import-files.js';
-import { runCommand, startServer, stopServer, type ServerProcess } from './support/server-process.js';
+import { withMemberFaucets } from './support/members.js';
+import { freshDataDir, runCommand, startServer, stopServer, type ServerProcess } from './support/server-process.js';
 import { STAFF_PASSWORD } from './support/staff.js';
 
 const ORIGIN = 'http://localhost:3000';
@@ -24,9 +25,8 @@ afterEach(async () => {
   while (running.length) await stopServer(running.pop()!);
 });
 
-// Loading the demo utility into an empty embedded database takes a while on a busy machine.
 async function serve(database: CommandDatabase): Promise<ServerProcess> {
-  const server = await startServer({ ...database.env, ORIGIN }, 120_000);
+  const server = await startServer({ ...database.env, ORIGIN });
   running.push(server);
   return server;
 }
@@ -68,7 +68,7 @@ const pull = (client: Client) => client.api.sync.pull.query({ format: SYNC_FORMA
 
 describe(`commands beside a running server on ${driverName}`, () => {
   it('staff create and imports reach the running server, and all of it is there after a restart', async () => {
-    const database = await databases.create();
+    const database = await withMemberFaucets(await databases.create({ migrated: true }));
     const server = await serve(database);
     // On PostgreSQL the data folder holds no embedded database, and no lock for one.
     expect(existsSync(path.join(database.env.DATA_DIR!, 'pglite.lock'))).toBe(driverName === 'pglite');
@@ -113,9 +113,8 @@ const lockOf = (database: CommandDatabase) =>
 
 describe.runIf(driverName === 'pglite')('the embedded database has one owner', () => {
   it("a socket client's open transaction holds the server's requests until it ends; neither lands in the other", async () => {
-    const scratch = await databases.create();
     // Too long a path for a Unix socket: it goes under the temporary directory, named in the lock.
-    const database = { ...scratch, env: { DATA_DIR: path.join(scratch.env.DATA_DIR!, 'd'.repeat(100)) } };
+    const database = await withMemberFaucets(await databases.create({ migrated: true, dataDir: path.join(freshDataDir(), 'd'.repeat(100)) }));
     const server = await serve(database);
     const created = await run(database, 'server/cli/staff.ts', ['create', '--email', STAFF_EMAIL, '--role', 'clerk']);
     expect(created.code).toBe(0);
@@ -159,7 +158,7 @@ describe.runIf(driverName === 'pglite')('the embedded database has one owner', (
   }, 300_000);
 
   it('a second server and a command beside a command refuse in one line; nothing changed', async () => {
-    const database = await databases.create();
+    const database = await withMemberFaucets(await databases.create({ migrated: true }));
     const server = await serve(database);
     const second = runCommand('server/main.ts', [], { ...database.env, PORT: '0' });
     expect(await second.exited).toBe(1);

@@ -3,11 +3,10 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../server/db/client.js';
-import { migrate } from '../../server/db/migrate.js';
 import { contracts, faucets, paperSlipChanges } from '../../server/db/schema.js';
 import { createBusinessCalendar } from '../../server/domain/calendar.js';
 import { exportPaperSlipChanges } from '../../server/features/exports/service.js';
-import { createCommandDatabase, driverName, lockWaiters, serverUrl, useMigratedDatabase, type CommandDatabase } from './support/database.js';
+import { createCommandDatabase, driverName, lockWaiters, serverUrl, useMigratedDatabase, type CommandDatabase, type CommandDatabaseOptions } from './support/database.js';
 import { freshDataDir, runCommand } from './support/server-process.js';
 
 const HEADER = 'faucet_no,paper_slip,effective_on,requested_at,contract_start,contract_holder_name\r\n';
@@ -227,8 +226,8 @@ describe(`npm run export on ${driverName}`, () => {
     while (cleanups.length) await cleanups.pop()!();
   });
 
-  async function databaseEnv(): Promise<CommandDatabase & { dataDir: string }> {
-    const database = await createCommandDatabase();
+  async function databaseEnv(options: CommandDatabaseOptions = {}): Promise<CommandDatabase & { dataDir: string }> {
+    const database = await createCommandDatabase(options);
     cleanups.push(() => database.dispose());
     return { ...database, dataDir: database.env.DATA_DIR! };
   }
@@ -252,10 +251,9 @@ describe(`npm run export on ${driverName}`, () => {
   });
 
   it('writes to stdout by default, and a second run finds the rows already handed over', async () => {
-    const { env, target } = await databaseEnv();
+    const { env, target } = await databaseEnv({ migrated: true });
     const database = await openDatabase(target);
     try {
-      await migrate(database.db);
       const faucet = await addFaucet(database.db, '10000001');
       await addChange(database.db, faucet, { paperless: true, requestedAt: '2000-01-04T00:00:00Z', effectiveOn: '2000-01-05' });
     } finally {
@@ -272,7 +270,7 @@ describe(`npm run export on ${driverName}`, () => {
   });
 
   it('resolves a relative --out against the folder npm was started in', async () => {
-    const { env, dataDir } = await databaseEnv();
+    const { env, dataDir } = await databaseEnv({ migrated: true });
 
     const run = await runCli(['paperless', '--out', 'relative.csv'], { ...env, INIT_CWD: dataDir });
 
@@ -280,9 +278,10 @@ describe(`npm run export on ${driverName}`, () => {
     expect(readFileSync(path.join(dataDir, 'relative.csv'), 'utf8')).toBe(HEADER);
   });
 
-  it.each([[[]], [['receipts']], [['paperless', '--bogus']], [['paperless', 'extra']], [['paperless', '--out']]])(
+  // Each case is a process of its own that waits for nothing: they run side by side.
+  it.concurrent.for([[], ['receipts'], ['paperless', '--bogus'], ['paperless', 'extra'], ['paperless', '--out']])(
     'exits 2 with the usage line for %j',
-    async (args) => {
+    async (args, { expect }) => {
       const run = await runCli(args, { DATA_DIR: freshDataDir() });
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('usage: npm run export -- paperless|changes [--out FILE]');

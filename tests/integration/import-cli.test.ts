@@ -7,7 +7,7 @@ import { headers, snapshot, writeCsv } from './support/import-files.js';
 import { runCommand } from './support/server-process.js';
 
 const databases = useCommandDatabases();
-const commandDatabase = () => databases.create();
+const commandDatabase = () => databases.create({ migrated: true });
 
 const runImport = (database: CommandDatabase, args: string[]) => runCommand('server/cli/import.ts', args, database.env);
 
@@ -74,9 +74,11 @@ describe(`npm run import on ${driverName}`, () => {
     expect(await bad.exited).toBe(1);
     expect(bad.stdout()).toContain('line 2, reading_date "2026-10-32": not a real date');
 
-    for (const args of [['meters', customers], ['customers'], ['customers', customers, '--encoding', 'latin1'], ['customers', '/nonexistent.csv'], ['customers', customers, '--bogus']]) {
-      const usage = runImport(database, args);
-      expect(await usage.exited, args.join(' ')).toBe(2);
+    // Refused before the database is opened, each waits for nothing: they run side by side.
+    const usageErrors = [['meters', customers], ['customers'], ['customers', customers, '--encoding', 'latin1'], ['customers', '/nonexistent.csv'], ['customers', customers, '--bogus']];
+    const usages = usageErrors.map((args) => runImport(database, args));
+    for (const [index, usage] of usages.entries()) {
+      expect(await usage.exited, usageErrors[index]!.join(' ')).toBe(2);
       expect(usage.stderr()).toContain('usage: npm run import');
     }
   });

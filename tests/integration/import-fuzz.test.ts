@@ -154,11 +154,9 @@ describe(`mutated billing files on ${driverName}`, () => {
   });
 
   it('as `npm run import` itself: exit 0 or 1 with the report, 2 for a usage error, the database unchanged on 1 and 2', async () => {
-    const command = await createCommandDatabase();
+    const command = await createCommandDatabase({ migrated: true });
     try {
       const handle = await openDatabase(command.target);
-      const { migrate } = await import('../../server/db/migrate.js');
-      await migrate(handle.db);
       await importFiles({ db: handle.db, now: new Date() }, [{ kind: 'customers', path: path.join(dir, 'customers.csv') }], { rules, notices: profile.notices, ranBy: 'fuzz' });
       const before = await snapshot(handle.db);
       await handle.close();

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { codeIn, createClient, failureOf, mailInOutbox } from './support/app.js';
-import { createScratchPostgres, driverName, serverUrl } from './support/database.js';
+import { createCommandDatabase, driverName } from './support/database.js';
 import { headers } from './support/import-files.js';
-import { freshDataDir, runCommand, startServer, stopServer } from './support/server-process.js';
+import { withMemberFaucets } from './support/members.js';
+import { runCommand, startServer, stopServer } from './support/server-process.js';
 import { upload } from './support/staff.js';
 
 const ORIGIN = 'http://localhost:3000';
@@ -25,20 +26,16 @@ afterEach(async () => {
 
 describe(`no personal data in the server's logs, on ${driverName}`, () => {
   it('runs the main flows at LOG_LEVEL=trace and finds no address, phone, name or code in stdout or stderr', async () => {
-    const dataDir = freshDataDir();
-    const env: Record<string, string> = { DATA_DIR: dataDir, ORIGIN, LOG_LEVEL: 'trace' };
-    if (serverUrl) {
-      const scratch = await createScratchPostgres(serverUrl);
-      cleanups.push(() => scratch.drop());
-      env.DATABASE_URL = scratch.url;
-    }
+    const database = await withMemberFaucets(await createCommandDatabase({ migrated: true }));
+    cleanups.push(() => database.dispose());
+    const dataDir = database.env.DATA_DIR!;
+    const env = { ...database.env, ORIGIN, LOG_LEVEL: 'trace' };
     // Made before the server starts: the embedded database has one owner at a time.
     const created = runCommand('server/cli/staff.ts', ['create', '--email', staffEmail, '--role', 'admin'], env);
     expect(await created.exited).toBe(0);
     const oneTimePassword = /one-time password[^:]*: (\S+)/.exec(created.stdout())![1]!;
 
-    // The embedded database loads the demo utility first: a busy machine takes a while.
-    const server = await startServer(env, 120_000);
+    const server = await startServer(env);
     cleanups.push(() => stopServer(server));
     const outbox = path.join(dataDir, 'mail');
     const client = () => createClient(server.baseUrl, ORIGIN);

@@ -16,7 +16,7 @@ async function runStaff(database: CommandDatabase, args: string[]) {
 
 describe(`npm run staff on ${driverName}`, () => {
   it('creates a staff member with a one-time password that must be changed, and audits it', async () => {
-    const database = await databases.create();
+    const database = await databases.create({ migrated: true });
     const run = await runStaff(database, ['create', '--email', ' Kakari@City.Example.JP ', '--role', 'admin']);
     expect(run.code).toBe(0);
     const password = /one-time password[^:]*: (\S+)/.exec(run.stdout)?.[1];
@@ -37,7 +37,7 @@ describe(`npm run staff on ${driverName}`, () => {
   }, 60_000);
 
   it('disables and enables a staff account, never the last active admin, each audited', async () => {
-    const database = await databases.create();
+    const database = await databases.create({ migrated: true });
     expect((await runStaff(database, ['create', '--email', 'kanri@city.example.jp', '--role', 'admin'])).code).toBe(0);
     expect((await runStaff(database, ['create', '--email', 'kakari@city.example.jp', '--role', 'clerk'])).code).toBe(0);
 

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/client.js';
-import { migrate } from '../../server/db/migrate.js';
 import { commandLine } from '../../server/features/audit/service.js';
 import { createStaff } from '../../server/features/staff/service.js';
 import { createClient, startApp, type App, type Client } from './support/app.js';
@@ -38,9 +37,8 @@ describe(`checking an upload on ${driverName}`, () => {
   const origin = 'http://localhost:3000';
 
   beforeAll(async () => {
-    database = await createCommandDatabase();
+    database = await createCommandDatabase({ migrated: true });
     const handle = await openDatabase(database.target);
-    await migrate(handle.db);
     const { password } = await createStaff({ db: handle.db, now: new Date() }, commandLine, { email: 'admin@city.example.jp', role: 'admin' });
     // Not empty: an empty embedded database would get the demo utility first, a long start on a busy machine.
     await importMemberFaucets(handle.db);

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PGlite } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, inject } from 'vitest';
 import { migrate, migrationsFolder } from '../../../server/db/migrate.js';
 import { openDatabase, type Database, type DatabaseHandle, type DatabaseTarget } from '../../../server/db/client.js';
 
@@ -135,11 +135,9 @@ export interface TestDatabase {
   dispose(): Promise<void>;
 }
 
+/** An empty database of this run's driver, not migrated. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  if (!serverUrl) {
-    const handle = await openDatabase({ pgliteInMemory: true });
-    return { handle, url: undefined, dispose: () => handle.close() };
-  }
+  if (!serverUrl) return openPgliteCopy('empty');
   return openScratchPostgres(await createScratchPostgres(serverUrl));
 }
 
@@ -163,34 +161,74 @@ export interface CommandDatabase {
   dispose(): Promise<void>;
 }
 
-/** An empty database for a spawned process: PGlite in a fresh DATA_DIR, or a scratch PostgreSQL database. */
-export async function createCommandDatabase(): Promise<CommandDatabase> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'portal-data-'));
+export interface CommandDatabaseOptions {
+  /** A copy of the migrated template, for a test whose command or server is not there to migrate. */
+  migrated?: boolean;
+  /** DATA_DIR, made if missing, instead of a fresh temporary folder. */
+  dataDir?: string;
+}
+
+/** A database for a spawned process: empty (on PGlite a fresh DATA_DIR, where the process makes it) or migrated. */
+export async function createCommandDatabase(options: CommandDatabaseOptions = {}): Promise<CommandDatabase> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'portal-data-'));
+  mkdirSync(dataDir, { recursive: true });
   if (!serverUrl) {
-    return { env: { DATA_DIR: dataDir }, target: { pgliteDir: path.join(dataDir, 'pglite') }, dispose: async () => {} };
+    const pgliteDir = path.join(dataDir, 'pglite');
+    if (options.migrated) cpSync(path.join(await pgliteTemplate(), 'migrated'), pgliteDir, { recursive: true });
+    return { env: { DATA_DIR: dataDir }, target: { pgliteDir }, dispose: async () => {} };
   }
-  const scratch = await createScratchPostgres(serverUrl);
+  const scratch = await createScratchPostgres(serverUrl, { migrated: options.migrated });
   return { env: { DATA_DIR: dataDir, DATABASE_URL: scratch.url }, target: { databaseUrl: scratch.url }, dispose: () => scratch.drop() };
 }
 
-let migratedTemplate: Promise<PGlite> | undefined;
+let pgliteTemplateReady: Promise<string> | undefined;
 
-/** PGlite: a clone of one migrated template per test file, far quicker than migrating anew. */
-async function clonedPglite(): Promise<PGlite> {
-  migratedTemplate ??= (async () => {
-    const { PGlite: Embedded } = await import('@electric-sql/pglite');
-    const template = await Embedded.create();
-    await migrate((await openDatabase({ pglite: template })).db);
-    return template;
+/**
+ * PGlite: the folder of this run's template, made by the first test file that asks. Making an
+ * embedded database (PGlite's initdb) costs seconds of CPU, more than loading one, so it is made
+ * once: `empty.tar` as made, `migrated.tar` once migrated (dumpDataDir's form, for loadDataDir),
+ * and `migrated/`, that one's data folder once closed, for a DATA_DIR.
+ * Two files starting together may both make it: the first to rename its own into place wins.
+ */
+function pgliteTemplate(): Promise<string> {
+  pgliteTemplateReady ??= (async () => {
+    const ready = path.join(inject('runDir'), 'pglite-template');
+    if (existsSync(ready)) return ready;
+    const building = mkdtempSync(`${ready}-building-`);
+    const embedded = await PGlite.create(path.join(building, 'migrated'));
+    const dump = async (name: string) => writeFileSync(path.join(building, name), Buffer.from(await (await embedded.dumpDataDir('none')).arrayBuffer()));
+    const handle = await openDatabase({ pglite: embedded });
+    try {
+      await dump('empty.tar');
+      await migrate(handle.db);
+      await dump('migrated.tar');
+    } finally {
+      await handle.close();
+    }
+    try {
+      renameSync(building, ready);
+    } catch (error) {
+      if (!existsSync(ready)) throw error;
+      rmSync(building, { recursive: true, force: true });
+    }
+    return ready;
   })();
-  return (await migratedTemplate).clone() as Promise<PGlite>;
+  return pgliteTemplateReady;
+}
+
+const pgliteTars: Partial<Record<'empty' | 'migrated', Promise<Buffer>>> = {};
+
+/** PGlite in memory, loaded from the template's empty or migrated database. */
+async function openPgliteCopy(kind: 'empty' | 'migrated'): Promise<TestDatabase> {
+  const tar = (pgliteTars[kind] ??= pgliteTemplate().then((dir) => readFileSync(path.join(dir, `${kind}.tar`))));
+  const handle = await openDatabase({ pglite: await PGlite.create({ loadDataDir: new Blob([await tar]) }) });
+  return { handle, url: undefined, dispose: () => handle.close() };
 }
 
 /** A migrated, empty database of this run's driver. */
 export async function createMigratedTestDatabase(): Promise<TestDatabase> {
   if (serverUrl) return openScratchPostgres(await createScratchPostgres(serverUrl, { migrated: true }));
-  const handle = await openDatabase({ pglite: await clonedPglite() });
-  return { handle, url: undefined, dispose: () => handle.close() };
+  return openPgliteCopy('migrated');
 }
 
 /** Gives every test of the enclosing describe a migrated, empty database of its own. */
@@ -240,8 +278,8 @@ export function useCommandDatabases() {
     while (cleanups.length) await cleanups.pop()!();
   });
   return {
-    async create(): Promise<CommandDatabase> {
-      const database = await createCommandDatabase();
+    async create(options: CommandDatabaseOptions = {}): Promise<CommandDatabase> {
+      const database = await createCommandDatabase(options);
       cleanups.push(() => database.dispose());
       return database;
     },

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
-import type { Database } from '../../../server/db/client.js';
+import { openDatabase, type Database } from '../../../server/db/client.js';
 import { importFiles } from '../../../server/features/imports/service.js';
+import type { CommandDatabase } from './database.js';
 import { headers, importRules, noticeRules, writeCsv } from './import-files.js';
 
 /** Faucets 40000000–40000029, each with phone 01654-2-00NN; 40000099 has no phone on record. */
@@ -22,4 +23,18 @@ export async function importMemberFaucets(db: Database): Promise<void> {
   }
   const result = await importFiles({ db, now: new Date() }, [{ kind: 'customers', path: writeCsv([headers.customers, ...rows]) }], { rules: importRules, notices: noticeRules, ranBy: 'test' });
   expect(result.status).toBe('imported');
+}
+
+/**
+ * importMemberFaucets into a migrated database for a spawned server, before it starts: not empty,
+ * it gets no demo utility (startup.test.ts's), a long start on a busy machine the tests have no use for.
+ */
+export async function withMemberFaucets(database: CommandDatabase): Promise<CommandDatabase> {
+  const handle = await openDatabase(database.target);
+  try {
+    await importMemberFaucets(handle.db);
+  } finally {
+    await handle.close();
+  }
+  return database;
 }
