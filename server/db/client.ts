@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { pgliteOptions } from './pglite-extensions.js';
 import { busyMessage, EmbeddedDatabaseBusy, socketPlace, takeLock, type Holder } from './owner.js';
 import { servePglite, SharedPGlite } from './pglite-socket.js';
 import * as schema from './schema.js';
@@ -140,9 +141,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   if ('pglite' in target) return pgliteHandle(target.pglite);
   if ('pgliteDir' in target) {
     mkdirSync(path.dirname(target.pgliteDir), { recursive: true });
-    return pgliteHandle(await PGlite.create(target.pgliteDir));
+    return pgliteHandle(await PGlite.create(target.pgliteDir, pgliteOptions));
   }
-  return pgliteHandle(await PGlite.create());
+  return pgliteHandle(await PGlite.create(pgliteOptions));
 }
 
 /**

@@ -7,6 +7,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { afterEach, beforeEach } from 'vitest';
 import { migrate, migrationsFolder } from '../../../server/db/migrate.js';
+import { pgliteOptions } from '../../../server/db/pglite-extensions.js';
 import { openDatabase, type Database, type DatabaseHandle, type DatabaseTarget } from '../../../server/db/client.js';
 
 /**
@@ -179,7 +180,7 @@ let migratedTemplate: Promise<PGlite> | undefined;
 async function clonedPglite(): Promise<PGlite> {
   migratedTemplate ??= (async () => {
     const { PGlite: Embedded } = await import('@electric-sql/pglite');
-    const template = await Embedded.create();
+    const template = await Embedded.create(pgliteOptions);
     await migrate((await openDatabase({ pglite: template })).db);
     return template;
   })();
