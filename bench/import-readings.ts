@@ -10,6 +10,7 @@ import { runInChild } from './child.js';
 import { writeBenchFiles } from './bench-files.js';
 import { openDatabase, selectRows, type Database } from '../server/db/client.js';
 import { migrate } from '../server/db/migrate.js';
+import { pgliteOptions } from '../server/db/pglite-extensions.js';
 import { importFiles } from '../server/features/imports/service.js';
 import { importRules, noticeRules } from '../tests/integration/support/import-files.js';
 
@@ -70,7 +71,7 @@ async function copyIntoPostgres(url: string, files: { customers: string; reading
 }
 
 async function copyIntoPglite(files: { customers: string; readings: string }): Promise<number> {
-  const pglite = await PGlite.create();
+  const pglite = await PGlite.create(pgliteOptions);
   const database = await openDatabase({ pglite });
   try {
     const resolved = resolvedReadings(files.readings, await importCustomers(database.db, files.customers));

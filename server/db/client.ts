@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { pgliteOptions } from './pglite-extensions.js';
 import { busyMessage, EmbeddedDatabaseBusy, socketPlace, takeLock, type Holder } from './owner.js';
 import { servePglite, SharedPGlite } from './pglite-socket.js';
 import * as schema from './schema.js';
@@ -138,7 +139,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   if ('embedded' in target) return openEmbedded(target.embedded, target.as);
   if ('pglite' in target) return pgliteHandle(target.pglite);
   mkdirSync(path.dirname(target.pgliteDir), { recursive: true });
-  return pgliteHandle(await PGlite.create(target.pgliteDir));
+  return pgliteHandle(await PGlite.create(target.pgliteDir, pgliteOptions));
 }
 
 /**

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
+import { pgliteOptions } from './pglite-extensions.js';
 
 /** First-come turns at the one Postgres session an embedded database has. */
 class Turns {
@@ -39,7 +40,7 @@ export class SharedPGlite extends PGlite {
   readonly #holdingTurn = new AsyncLocalStorage<true>();
 
   static async open(dataDir: string): Promise<SharedPGlite> {
-    const pglite = new SharedPGlite(dataDir);
+    const pglite = new SharedPGlite(dataDir, pgliteOptions);
     await pglite.waitReady;
     return pglite;
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, customers, faucetLinks, paperSlipChanges, procedures, proofAttempts } from '../../server/db/schema.js';
+import { auditLog, contracts, customers, faucetLinks, faucets, paperSlipChanges, procedures, proofAttempts } from '../../server/db/schema.js';
 import { importFiles } from '../../server/features/imports/service.js';
 import { failureOf, signUp, startApp, type App, type Client } from './support/app.js';
 import { driverName } from './support/database.js';
@@ -57,6 +57,39 @@ describe(`staff helping customers on ${driverName}`, () => {
 
     const [found] = await clerk.api.staff.support.search.query({ query: 'なよろ　たろう' });
     expect(found!.faucets).toMatchObject([{ faucetNo: '60000001', holderName: '名寄 太郎', holderKana: 'ナヨロ タロウ' }]);
+  });
+
+  it('lists the first 50 by address of all the members a search finds, found by nickname or by a faucet’s holder, each once', async () => {
+    const holderFaucets = Array.from({ length: 61 }, (_, index) => String(61_000_000 + index));
+    const imported = await importFiles(
+      { db: app.db, now: new Date() },
+      [{ kind: 'customers', path: writeCsv([headers.customers, ...holderFaucets.map((faucetNo) => `${faucetNo},検索 花子,ケンサク ハナコ,,名寄市,,,,2020-04-01,,transfer`)]) }],
+      { rules: importRules, notices: noticeRules, ranBy: 'test' }
+    );
+    expect(imported.status).toBe('imported');
+    const address = (index: number) => `search${String(index).padStart(3, '0')}@example.jp`;
+    // Even numbers by nickname, odd ones by the holder of their faucet (more than 50 each); the first also holds one,
+    // found both ways. Written last first, so that no lookup finds them in address order by chance.
+    const made = await app.db
+      .insert(customers)
+      .values([
+        { email: 'aaa-not-found@example.jp', nickname: '名寄', passwordHash: 'x', createdAt: new Date() },
+        ...Array.from({ length: 120 }, (_, index) => ({ email: address(119 - index), nickname: index % 2 ? 'けんさく係' : '名寄', passwordHash: 'x', createdAt: new Date() }))
+      ])
+      .returning({ id: customers.id, email: customers.email });
+    const idOf = (email: string) => made.find((row) => row.email === email)!.id;
+    const holders = [...Array.from({ length: 60 }, (_, index) => address(119 - index * 2)), address(0)];
+    const contractsOf = await app.db
+      .select({ id: contracts.id, faucetNo: faucets.faucetNo })
+      .from(contracts)
+      .innerJoin(faucets, eq(faucets.id, contracts.faucetId))
+      .where(inArray(faucets.faucetNo, holderFaucets));
+    await app.db.insert(faucetLinks).values(
+      holders.map((email, index) => ({ customerId: idOf(email), contractId: contractsOf.find((row) => row.faucetNo === holderFaucets[index])!.id, linkedAt: new Date() }))
+    );
+
+    const found = emailsOf(await clerk.api.staff.support.search.query({ query: 'けんさく' }));
+    expect(found).toEqual(Array.from({ length: 50 }, (_, index) => address(index)));
   });
 
   it('shows an account with its faucets, notices and procedures', async () => {

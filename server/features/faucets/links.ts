@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { CURRENT_TRANSACTION_VERSION, customers, faucetLinks, faucets } from '../../db/schema.js';
 import { containing } from '../../domain/like-pattern.js';
@@ -106,21 +106,21 @@ export function linkedCustomers(db: Database, contractIds: number[]) {
     .where(inArray(faucetLinks.contractId, contractIds));
 }
 
+/** The customers linked to a contract, for the two lookups below. */
+const linkedContracts = (db: Database) =>
+  db.select({ customerId: faucetLinks.customerId }).from(faucetLinks).innerJoin(contractView, eq(contractView.id, faucetLinks.contractId));
+
 /**
  * The customers with a linked faucet whose holder's search key (src/lib/shared/kana.ts) holds
- * `holderKey`, or whose number holds `faucetNoDigits`: a set of customer ids the staff search
- * takes as one of its matches.
+ * `holderKey`: a set of customer ids, one of the staff search's lookups.
  */
-export function customersByLinkedFaucet(db: Database, match: { holderKey: string; faucetNoDigits: string | null }) {
-  return db
-    .select({ customerId: faucetLinks.customerId })
-    .from(faucetLinks)
-    .innerJoin(contractView, eq(contractView.id, faucetLinks.contractId))
+export function customersByLinkedHolder(db: Database, holderKey: string) {
+  return linkedContracts(db).where(sql`${contractView.searchKey} like ${containing(holderKey)}`);
+}
+
+/** The customers with a linked faucet whose number holds `digits`: another of the staff search's lookups. */
+export function customersByLinkedFaucetNo(db: Database, digits: string) {
+  return linkedContracts(db)
     .innerJoin(faucets, eq(faucets.id, contractView.faucetId))
-    .where(
-      or(
-        sql`${contractView.searchKey} like ${containing(match.holderKey)}`,
-        match.faucetNoDigits === null ? undefined : sql`${faucets.faucetNo} like ${containing(match.faucetNoDigits)}`
-      )
-    );
+    .where(sql`${faucets.faucetNo} like ${containing(digits)}`);
 }

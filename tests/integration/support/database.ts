@@ -7,6 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { afterEach, beforeEach, inject } from 'vitest';
 import { migrate, migrationsFolder } from '../../../server/db/migrate.js';
+import { pgliteOptions } from '../../../server/db/pglite-extensions.js';
 import { openDatabase, type Database, type DatabaseHandle, type DatabaseTarget } from '../../../server/db/client.js';
 
 /**
@@ -155,7 +156,7 @@ async function openScratchPostgres(scratch: ScratchPostgres): Promise<TestDataba
 
 export interface CommandDatabase {
   /** DATA_DIR, and DATABASE_URL on PostgreSQL, for a spawned server or command. */
-  env: Record<string, string>;
+  env: Record<string, string> & { DATA_DIR: string };
   /** The same database, for the test to open. */
   target: DatabaseTarget;
   dispose(): Promise<void>;
@@ -195,7 +196,7 @@ function pgliteTemplate(): Promise<string> {
     const ready = path.join(inject('runDir'), 'pglite-template');
     if (existsSync(ready)) return ready;
     const building = mkdtempSync(`${ready}-building-`);
-    const embedded = await PGlite.create(path.join(building, 'migrated'));
+    const embedded = await PGlite.create(path.join(building, 'migrated'), pgliteOptions);
     const dump = async (name: string) => writeFileSync(path.join(building, name), Buffer.from(await (await embedded.dumpDataDir('none')).arrayBuffer()));
     const handle = await openDatabase({ pglite: embedded });
     try {
@@ -221,7 +222,7 @@ const pgliteTars: Partial<Record<'empty' | 'migrated', Promise<Buffer>>> = {};
 /** PGlite in memory, loaded from the template's empty or migrated database. */
 async function openPgliteCopy(kind: 'empty' | 'migrated'): Promise<TestDatabase> {
   const tar = (pgliteTars[kind] ??= pgliteTemplate().then((dir) => readFileSync(path.join(dir, `${kind}.tar`))));
-  const handle = await openDatabase({ pglite: await PGlite.create({ loadDataDir: new Blob([await tar]) }) });
+  const handle = await openDatabase({ pglite: await PGlite.create({ ...pgliteOptions, loadDataDir: new Blob([new Uint8Array(await tar)]) }) });
   return { handle, url: undefined, dispose: () => handle.close() };
 }
 
