@@ -19,7 +19,8 @@ const benches = {
   push: async () => (await import('./push-fanout.js')).benchPushFanout(scratchDatabase),
   notices: async () => (await import('./notices-after-import.js')).benchNoticesAfterImport(scratchDatabase),
   load: async () => (await import('./bill-day-load.js')).benchBillDayLoad(scratchDatabase),
-  js: async () => (await import('./js-size.js')).benchJavaScriptSize()
+  js: async () => (await import('./js-size.js')).benchJavaScriptSize(),
+  lighthouse: async () => (await import('./lighthouse.js')).benchLighthouse()
 };
 type BenchName = keyof typeof benches;
 
