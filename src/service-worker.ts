@@ -4,6 +4,7 @@
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { APP_SHELL } from '$lib/shared/app-shell';
 
 declare let self: ServiceWorkerGlobalScope;
 
@@ -18,7 +19,7 @@ clientsClaim();
 // Every page of the app opens from the cached shell, also with no network. The API, the
 // staff console (online only) and the health check always go to the network.
 registerRoute(
-  new NavigationRoute(createHandlerBoundToURL('/'), {
+  new NavigationRoute(createHandlerBoundToURL(APP_SHELL), {
     denylist: [/^\/api\//, /^\/staff(\/|$)/, /^\/healthz/]
   })
 );
