@@ -3,7 +3,5 @@ export const homeTexts = {
   'home.heading': 'ようこそ',
   'home.intro': '検針・料金・お支払いの確認や各種お手続きができます。',
   'home.greeting': '{nickname}さん、こんにちは',
-  'home.signedOut': 'ご利用には会員登録が必要です。登録済みの方はログインしてください。',
-  'home.unreadNotices': '未読のお知らせ',
-  'home.allNotices': 'お知らせをすべて見る'
+  'home.signedOut': 'ご利用には会員登録が必要です。登録済みの方はログインしてください。'
 } as const;
