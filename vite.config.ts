@@ -1,6 +1,7 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vite';
+import { firstPageChunk } from './chunks.config';
 import { staffOutOfPrecache } from './pwa.config';
 import { APP_SHELL } from './src/lib/shared/app-shell';
 
@@ -10,6 +11,7 @@ const precacheIgnores: string[] = [];
 export default defineConfig({
   plugins: [
     sveltekit(),
+    firstPageChunk(),
     staffOutOfPrecache(precacheIgnores),
     SvelteKitPWA({
       strategies: 'injectManifest',
