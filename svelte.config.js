@@ -15,11 +15,16 @@ const announcerStyle =
 export default {
   preprocess: vitePreprocess(),
   kit: {
-    // An SPA: every path is answered with index.html by the server and the service worker.
-    // precompress writes .br and .gz beside every text file once, at build time (the adapter
-    // runs after the service worker is written, so it is compressed too and its precache list
-    // names only the originals); server/http.ts sends the one the browser accepts.
-    adapter: adapter({ fallback: 'index.html', precompress: true }),
+    // The public pages are prerendered (their +page.ts); every other path is answered with the
+    // shell, drawn in the browser, by the server and the service worker: the file that
+    // src/lib/shared/app-shell.ts names. precompress writes .br and .gz beside every text file
+    // once, at build time (the adapter runs after the service worker is written, so it is
+    // compressed too and its precache list names only the originals); server/http.ts sends the
+    // one the browser accepts.
+    adapter: adapter({ fallback: 'shell.html', precompress: true }),
+    // The app is served at the root only; a prerendered page's own relative paths would break
+    // where it is answered under another path (/login/ is login.html too).
+    paths: { relative: false },
     // workbox-window registers the worker, so the update prompt can watch it.
     serviceWorker: { register: false },
     typescript: {

@@ -1,7 +1,9 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vite';
+import { firstPageChunk } from './chunks.config';
 import { staffOutOfPrecache } from './pwa.config';
+import { APP_SHELL } from './src/lib/shared/app-shell';
 
 // Filled after the client build with the staff console's own chunks (pwa.config.ts).
 const precacheIgnores: string[] = [];
@@ -9,6 +11,7 @@ const precacheIgnores: string[] = [];
 export default defineConfig({
   plugins: [
     sveltekit(),
+    firstPageChunk(),
     staffOutOfPrecache(precacheIgnores),
     SvelteKitPWA({
       strategies: 'injectManifest',
@@ -21,7 +24,8 @@ export default defineConfig({
         globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff2}'],
         globIgnores: precacheIgnores
       },
-      kit: { adapterFallback: 'index.html', spa: { fallbackMapping: '/' } }
+      // The shell is written by the adapter, after the precache list: the plugin adds it by name.
+      kit: { adapterFallback: APP_SHELL.slice(1), spa: { fallbackMapping: APP_SHELL.slice(1) } }
     })
   ],
   server: {

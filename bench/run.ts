@@ -20,7 +20,8 @@ const benches = {
   notices: async () => (await import('./notices-after-import.js')).benchNoticesAfterImport(scratchDatabase),
   load: async () => (await import('./bill-day-load.js')).benchBillDayLoad(scratchDatabase),
   js: async () => (await import('./js-size.js')).benchJavaScriptSize(),
-  coldstart: async () => (await import('./offline-coldstart.js')).benchOfflineColdStart()
+  coldstart: async () => (await import('./offline-coldstart.js')).benchOfflineColdStart(),
+  lighthouse: async () => (await import('./lighthouse.js')).benchLighthouse()
 };
 type BenchName = keyof typeof benches;
 

@@ -7,7 +7,8 @@ import sirv from 'sirv';
 import { API_ENDPOINT, createApiHandler } from './http/api.js';
 import { errorKind } from './db/errors.js';
 import { webAppManifest } from './features/utility/manifest.js';
-import { securityHeaders } from './http/security-headers.js';
+import { documentHeaders, EVERY_ANSWER, pagePolicies, workerHeaders } from './http/security-headers.js';
+import { APP_SHELL } from '../src/lib/shared/app-shell.js';
 import { internalErrorReason, type Services } from './trpc.js';
 
 /** A health check that waits longer than this reports the database as down. */
@@ -18,33 +19,57 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
+/** A path naming a file (its last segment has an extension), or the well-known files' folder: never a page of the app. */
+const NOT_A_PAGE = /\/[^/]*\.\w+$|^\/\.well-known\//;
+
 /**
  * The client build, each text file sent as the .br or .gz sibling the build wrote beside it
  * (svelte.config.js: precompress) when the browser accepts that encoding, else as it is. Sirv
  * sets Vary: Accept-Encoding and the compressed file's Content-Length; nothing is compressed
- * per request.
+ * per request. A prerendered page is its own file (/login is login.html); any other path of the
+ * app is the shell. Each page is sent with the document headers of its own policy, the service
+ * worker's script with its own; the other files need none of them.
  */
-function createStaticHandler(clientDir: string) {
+function createStaticHandler(clientDir: string, origin: string) {
   if (!existsSync(clientDir)) return undefined;
+  const policies = pagePolicies(clientDir);
+  const shellPolicy = policies.get(APP_SHELL);
+  if (!shellPolicy) throw new Error(`${clientDir} has no ${APP_SHELL} (the SPA fallback, svelte.config.js): build the client again`);
+  const pageHeaders = new Map([...policies].map(([file, policy]) => [file, Object.entries(documentHeaders(policy, origin))]));
+  const serviceWorkerHeaders = Object.entries(workerHeaders(shellPolicy));
+  // The page sirv sends for a path: the file itself, or the .html or /index.html it stands for.
+  const pageFile = (pathname: string) => {
+    const bare = pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
+    return [bare, `${bare}.html`, `${bare}/index.html`].find((file) => pageHeaders.has(file));
+  };
   const serve = sirv(clientDir, {
-    single: true,
     etag: true,
     brotli: true,
     gzip: true,
     setHeaders(res, pathname) {
-      // Hashed build files never change; the shell and the service worker must be re-checked.
+      // Hashed build files never change; the pages and the service worker must be re-checked.
       res.setHeader(
         'Cache-Control',
         pathname.startsWith('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache'
       );
+      const file = pageFile(pathname);
+      const headers = pathname === '/service-worker.js' ? serviceWorkerHeaders : file ? pageHeaders.get(file) : undefined;
+      for (const [name, value] of headers ?? []) res.setHeader(name, value);
     }
   });
   return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    const pathname = req.url!.split('?', 1)[0]!;
+    // The .br and .gz files are encodings of the files beside them, sent in their stead, not addresses of their own.
+    if (/\.(br|gz)$/.test(pathname)) return next();
     // Sirv looks for "br" or "gzip" anywhere in the header, so "br;q=0" would still get brotli:
     // it is handed the one encoding the q-values allow, the smaller (brotli) when both are.
     const accepted = new Negotiator(req).encodings(['br', 'gzip']);
     req.headers['accept-encoding'] = accepted.includes('br') ? 'br' : accepted.includes('gzip') ? 'gzip' : 'identity';
-    serve(req, res, next);
+    serve(req, res, () => {
+      if (NOT_A_PAGE.test(pathname)) return next();
+      req.url = APP_SHELL;
+      serve(req, res, next);
+    });
   };
 }
 
@@ -63,9 +88,9 @@ export function createRequestHandler(services: Services & { clientDir: string })
   const api = createApiHandler(services);
   // A company's first pull (20 faucets × 24 months) is about 99 KB of JSON and 12.6 KB gzipped.
   const compress = compression({ threshold: 1024 });
-  const serveStatic = createStaticHandler(services.clientDir);
+  const serveStatic = createStaticHandler(services.clientDir, services.config.origin);
   const manifest = JSON.stringify(webAppManifest(services.config.profile));
-  const headers = Object.entries(securityHeaders(services.config.origin, services.clientDir));
+  const headers = Object.entries(EVERY_ANSWER);
   if (!serveStatic) logger.warn({ clientDir: services.clientDir }, 'no client build found; serving the API only');
 
   return (req: IncomingMessage, res: ServerResponse) => {

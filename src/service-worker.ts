@@ -2,26 +2,39 @@
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
 import { clientsClaim } from 'workbox-core';
-import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { addRoute, cleanupOutdatedCaches, createHandlerBoundToURL, matchPrecache, precache } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { APP_SHELL } from '$lib/shared/app-shell';
+import { listsDatabase } from '$lib/local/database-name';
 
 declare let self: ServiceWorkerGlobalScope;
 
 // Only the app shell is cached here; customer data lives in IndexedDB, never in a cache.
-precacheAndRoute(self.__WB_MANIFEST);
+precache(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 // The page that installed the worker is taken over as soon as it activates, so the pages the
 // customer has not opened yet load from the cache in the very first session, also offline.
 // An update activates only when the customer accepts it, and that page reloads then.
 clientsClaim();
 
-// Every page of the app opens from the cached shell, also with no network. The API, the
-// staff console (online only) and the health check always go to the network.
+// Every page of the app opens from the cache, also with no network. A public page's prerendered
+// HTML shows it as a visitor sees it; on a device that holds a customer's copy it would paint a
+// visitor's page (the welcome, the visitor's tabs) until the app has read the copy, so there
+// every page is the shell, which the app draws from the copy. Where the browser cannot say
+// whether it holds one, the shell too. The API, the staff console (online only) and the health
+// check always go to the network. Registered before the precache's own route, which would
+// answer a prerendered page's address first.
+const shell = createHandlerBoundToURL(APP_SHELL);
 registerRoute(
-  new NavigationRoute(createHandlerBoundToURL('/'), {
-    denylist: [/^\/api\//, /^\/staff(\/|$)/, /^\/healthz/]
-  })
+  new NavigationRoute(
+    async (options) => {
+      const visitor = (await listsDatabase()) === false;
+      return (visitor ? await matchPrecache(options.url.pathname) : undefined) ?? shell(options);
+    },
+    { denylist: [/^\/api\//, /^\/staff(\/|$)/, /^\/healthz/] }
+  )
 );
+addRoute();
 
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();

@@ -1,16 +1,19 @@
 import { resolve } from '$app/paths';
-import type { MessageKey } from '$lib/i18n/messages';
+import type { formsTexts } from '$lib/i18n/ja/forms';
+import type { helpTexts } from '$lib/i18n/ja/help';
+
+type HelpKey = keyof typeof helpTexts;
 
 /** The answers on the help page, each with an anchor (its id) that error screens link to. */
 export interface FaqItem {
   id: string;
-  question: MessageKey;
+  question: HelpKey;
   /** Paragraphs; {contact} and {example} are filled from the utility profile. */
-  answer: MessageKey[];
+  answer: HelpKey[];
   /** The code-mail advice the sign-up and reset screens show (sender address from the profile). */
   codeMailAdvice?: boolean;
   /** Where the customer can do it at once. */
-  action?: { href: '/reset' | '/withdraw'; label: MessageKey };
+  action?: { href: '/reset' | '/withdraw'; label: HelpKey };
 }
 
 export const faq = [
@@ -37,7 +40,7 @@ export const linkedAnswers = {
   phone: 'help.linkTo.phone',
   registered: 'help.linkTo.registered',
   password: 'help.linkTo.password'
-} as const satisfies Partial<Record<(typeof faq)[number]['id'], MessageKey>>;
+} as const satisfies Partial<Record<(typeof faq)[number]['id'], keyof typeof formsTexts>>;
 
 export type LinkedAnswer = keyof typeof linkedAnswers;
 

@@ -87,7 +87,10 @@ test('the Content-Security-Policy lets every page work: no violation anywhere, a
     if (/Content.Security.Policy/i.test(message.text())) violations.push(message.text());
   });
   const visit = async (path: string, ready: Locator) => {
-    await page.goto(path);
+    const answer = await page.goto(path);
+    // Each page's header is its own <meta> policy (a prerendered page's hashes are its own), from the server or the worker's cache alike.
+    const policy = await page.locator('meta[http-equiv="content-security-policy"]').getAttribute('content');
+    expect(answer!.headers()['content-security-policy'], path).toBe(`${policy}; frame-ancestors 'none'`);
     await expect(ready).toBeVisible();
     await page.waitForLoadState('networkidle');
     violations.push(...(await page.evaluate(() => (window as unknown as { cspViolations?: string[] }).cspViolations ?? [])));
@@ -104,6 +107,8 @@ test('the Content-Security-Policy lets every page work: no violation anywhere, a
   await visit('/', page.getByRole('link', { name: '01654-3-2111' }));
   await visit('/login', page.getByRole('heading', { level: 1, name: 'ログイン' }));
   await visit('/reset', page.getByRole('heading', { level: 1 }));
+  await visit('/simulator', page.getByRole('heading', { level: 1, name: '料金シミュレーション' }));
+  await visit('/help', page.getByRole('heading', { level: 1 }));
   const member: NewMember = { email: freshAddress('csp'), nickname: 'ちひろ', password: 'mizu-no-oto-2026', faucet: otherFaucet() };
   await signUp(page, member);
   await visit('/', page.getByText('ちひろさん、こんにちは'));
@@ -116,4 +121,30 @@ test('the Content-Security-Policy lets every page work: no violation anywhere, a
   await chooseLanguage(page, '日本語');
   await withdraw(page, member);
   expect(violations).toEqual([]);
+});
+
+test('a visitor gets each public page as prerendered, also from the worker; a device holding a copy gets the shell, drawn from the copy', async ({ page }) => {
+  test.setTimeout(60_000);
+  // The first visit: the page is in the HTML, in Japanese, before any script.
+  const first = await page.goto('/login');
+  expect(await first!.text()).toContain('<h1>ログイン</h1>');
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  const fromWorker = await page.goto('/');
+  expect(fromWorker!.fromServiceWorker()).toBe(true);
+  expect(await fromWorker!.text()).toContain('ようこそ');
+
+  const member: NewMember = { email: freshAddress('shell'), nickname: 'しずく', password: 'mizu-no-oto-2026', faucet: otherFaucet() };
+  await signUp(page, member);
+  await expect(page.getByText('しずくさん、こんにちは')).toBeVisible();
+  for (const path of ['/', '/login', '/help', '/simulator']) {
+    const answer = await page.goto(path);
+    expect(answer!.fromServiceWorker(), path).toBe(true);
+    // The shell: no page of its own in it, so no visitor's welcome or tabs before the app has read the copy.
+    const html = await answer!.text();
+    expect(html, path).not.toContain('<h1>');
+    expect(html, path).not.toContain('tab-bar');
+  }
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ホーム');
+  await withdraw(page, member);
 });

@@ -24,6 +24,44 @@ test('the log-in page arrives brotli-compressed: the shell, every script and sty
   }
 });
 
+/** A key of each part of the texts (src/lib/i18n/ja): the built scripts keep the keys as they are. */
+const textsOf = {
+  login: '"login.title"',
+  signup: '"signup.title"',
+  reset: '"reset.title"',
+  home: '"home.heading"',
+  help: '"help.intro"',
+  fees: '"fees.intro"',
+  history: '"history.title"',
+  procedures: '"procedures.title"',
+  notices: '"notices.title"',
+  settings: '"settings.title"'
+};
+
+test('a first visit to a public page fetches the same few scripts, its own and its own texts only; the log-in page 8 in all', async ({ browser }) => {
+  const pages = { '/login': 'login', '/signup': 'signup', '/reset': 'reset', '/': 'home', '/help': 'help', '/simulator': 'fees' } as const;
+  const fetched = new Map<string, string[]>();
+  for (const [url, own] of Object.entries(pages)) {
+    // A first visit: nothing cached, no worker fetching the rest of the app beside the page.
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const scripts: Response[] = [];
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname.endsWith('.js')) scripts.push(response);
+    });
+    await page.goto(url, { waitUntil: 'networkidle' });
+    fetched.set(url, scripts.map((response) => new URL(response.url()).pathname));
+    const code = (await Promise.all(scripts.map((response) => response.text()))).join('\n');
+    for (const [part, key] of Object.entries(textsOf)) expect(code.includes(key), `${url}: ${part}'s texts`).toBe(part === own);
+    await context.close();
+  }
+  // What every page needs is in the same files for all (chunks.config.ts); beside them, a page's node and at most one chunk of what it shares with member pages.
+  const common = [...fetched.values()].reduce((all, scripts) => all.filter((script) => scripts.includes(script)));
+  expect(common.length).toBeLessThanOrEqual(7);
+  for (const [url, scripts] of fetched) expect(scripts.length - common.length, url).toBeLessThanOrEqual(2);
+  expect(fetched.get('/login')!.length).toBeLessThanOrEqual(8);
+});
+
 /** The built chunk that holds Dexie: hashed names say nothing, its code does (an error class's name survives minifying). */
 function dexieChunk(): string {
   const dir = path.join('build', '_app', 'immutable', 'chunks');

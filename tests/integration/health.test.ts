@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,8 +19,12 @@ import { closeServer } from './support/close-server.js';
 
 const logger = createLogger('silent');
 
-/** The page's policy as SvelteKit writes it into a build (kit.csp), inline script hash and all. */
-const PAGE_POLICY = "default-src 'self'; script-src 'self' 'sha256-6XA3kbckwGeje5BzFCfseo5tqeEcwunpFFlpfhZ6GAU='; object-src 'none'";
+/** The pages' policies as SvelteKit writes them into a build (kit.csp), each with the hash of its own inline start-up script. */
+const SHELL_POLICY = "default-src 'self'; script-src 'self' 'sha256-6XA3kbckwGeje5BzFCfseo5tqeEcwunpFFlpfhZ6GAU='; object-src 'none'";
+const LOGIN_POLICY = "default-src 'self'; script-src 'self' 'sha256-QpQM4Gr6dMUkRmb1Yxi4vCGQ0bjz/uLSFd5OUj6YoxU='; object-src 'none'";
+const HOME_POLICY = "default-src 'self'; script-src 'self' 'sha256-NKuu0ie6m9IeIY7g4sEYHIiWOTuJtQbCEOVad2ubh0w='; object-src 'none'";
+
+const page = (policy: string) => `<!doctype html><html><head><meta http-equiv="content-security-policy" content="${policy}"></head><body></body></html>`;
 
 /** A file of a client build with the .br and .gz siblings adapter-static's precompress writes. */
 function writePrecompressed(file: string, text: string) {
@@ -30,13 +34,12 @@ function writePrecompressed(file: string, text: string) {
   writeFileSync(`${file}.gz`, gzipSync(text));
 }
 
-/** A client build as adapter-static leaves it: the shell with its CSP tag, a hashed asset and the service worker. */
+/** A client build as adapter-static leaves it: the shell and two prerendered pages with their CSP tags, a hashed asset and the service worker. */
 function clientBuild(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'portal-client-'));
-  writePrecompressed(
-    path.join(dir, 'index.html'),
-    `<!doctype html><html><head><meta http-equiv="content-security-policy" content="${PAGE_POLICY}"></head><body></body></html>`
-  );
+  writePrecompressed(path.join(dir, 'shell.html'), page(SHELL_POLICY));
+  writePrecompressed(path.join(dir, 'index.html'), page(HOME_POLICY));
+  writePrecompressed(path.join(dir, 'login.html'), page(LOGIN_POLICY));
   writePrecompressed(path.join(dir, '_app/immutable/entry/start.abc123.js'), `export const names = ${JSON.stringify(Array.from({ length: 200 }, (_, i) => `水道${i}`))};`);
   writePrecompressed(path.join(dir, 'service-worker.js'), `self.__WB_MANIFEST = ${JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ url: `_app/immutable/chunks/${i}.js` })))};`);
   return dir;
@@ -136,7 +139,7 @@ describe(`HTTP on ${driverName}`, () => {
     expect(payload.result.data.name.ja).toBe('名寄市上下水道室');
     expect(payload.result.data.phone).toBe('01654-3-2111');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
 
     const manifest = await fetch(`${baseUrl}/manifest.webmanifest`);
     expect(manifest.headers.get('content-type')).toContain('application/manifest+json');
@@ -144,34 +147,78 @@ describe(`HTTP on ${driverName}`, () => {
     expect((await fetch(`${baseUrl}/api/nothing-here`)).status).toBe(404);
   });
 
-  it('sends the browser-side protections on the shell, a page, an asset and the API', async () => {
+  it('sends each page its own policy and the document headers, the service worker its policy, and every answer nosniff and CORP', async () => {
     const { baseUrl } = await servedApp({ clientDir: clientBuild() });
-    const answers = {
-      shell: await fetch(`${baseUrl}/`),
-      page: await fetch(`${baseUrl}/history`),
-      asset: await fetch(`${baseUrl}/_app/immutable/entry/start.abc123.js`),
-      api: await fetch(`${baseUrl}/api/trpc/utility.profile`),
-      apiBatch: await fetch(`${baseUrl}/api/trpc/auth.me,utility.profile?batch=1&input=%7B%7D`),
-      apiMutation: await fetch(`${baseUrl}/api/trpc/auth.logout`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: 'http://localhost:3000' } })
+    const get = (url: string, init?: RequestInit) => fetch(`${baseUrl}${url}`, init);
+    // Every page under each address it answers to, with the policy of the file that is sent.
+    const documents = {
+      '/': HOME_POLICY,
+      '/index.html': HOME_POLICY,
+      '/login': LOGIN_POLICY,
+      '/login/': LOGIN_POLICY,
+      '/login.html': LOGIN_POLICY,
+      '/login?next=%2Fhistory': LOGIN_POLICY,
+      '/history': SHELL_POLICY,
+      '/history/bill?faucet=1': SHELL_POLICY,
+      '/shell.html': SHELL_POLICY
     };
-    for (const [kind, response] of Object.entries(answers)) {
-      expect(response.status, kind).toBeLessThan(400);
-      const headers = Object.fromEntries(response.headers);
-      // The build's own policy, inline-script hash included, and what only a header can say.
-      expect(headers['content-security-policy'], kind).toBe(`${PAGE_POLICY}; frame-ancestors 'none'`);
-      expect(headers, kind).toMatchObject({
+    for (const [url, policy] of Object.entries(documents)) {
+      const response = await get(url);
+      expect(response.status, url).toBe(200);
+      expect(response.headers.get('content-type'), url).toContain('text/html');
+      expect(Object.fromEntries(response.headers), url).toMatchObject({
+        // The page's own policy, inline-script hash included, and what only a header can say.
+        'content-security-policy': `${policy}; frame-ancestors 'none'`,
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'same-origin',
+        'permissions-policy': 'camera=(), microphone=(), geolocation=()',
         'cross-origin-opener-policy': 'same-origin',
         'cross-origin-resource-policy': 'same-origin',
         'x-content-type-options': 'nosniff',
-        'x-frame-options': 'DENY'
+        'cache-control': 'no-cache'
       });
       // http://localhost: no HSTS, which would pin the name to https.
-      expect(headers['strict-transport-security'], kind).toBeUndefined();
+      expect(response.headers.get('strict-transport-security'), url).toBeNull();
+      await response.text();
     }
-    expect(answers.shell.headers.get('cache-control')).toBe('no-cache');
-    expect(answers.page.headers.get('cache-control')).toBe('no-cache');
-    expect(answers.asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    for (const kind of ['api', 'apiBatch', 'apiMutation'] as const) expect(answers[kind].headers.get('cache-control'), kind).toBe('no-store');
+
+    const worker = await get('/service-worker.js');
+    expect(Object.fromEntries(worker.headers)).toMatchObject({
+      'content-security-policy': SHELL_POLICY,
+      'referrer-policy': 'same-origin',
+      'x-content-type-options': 'nosniff',
+      'cross-origin-resource-policy': 'same-origin'
+    });
+    expect(worker.headers.get('x-frame-options')).toBeNull();
+
+    const others = {
+      asset: await get('/_app/immutable/entry/start.abc123.js'),
+      api: await get('/api/trpc/utility.profile'),
+      apiBatch: await get('/api/trpc/auth.me,utility.profile?batch=1&input=%7B%7D'),
+      apiMutation: await get('/api/trpc/auth.logout', { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: 'http://localhost:3000' } }),
+      manifest: await get('/manifest.webmanifest'),
+      health: await get('/healthz')
+    };
+    for (const [kind, response] of Object.entries(others)) {
+      expect(response.status, kind).toBeLessThan(400);
+      expect(Object.fromEntries(response.headers), kind).toMatchObject({ 'x-content-type-options': 'nosniff', 'cross-origin-resource-policy': 'same-origin' });
+      for (const documentOnly of ['content-security-policy', 'x-frame-options', 'referrer-policy', 'permissions-policy', 'cross-origin-opener-policy']) {
+        expect(response.headers.get(documentOnly), `${kind} ${documentOnly}`).toBeNull();
+      }
+      await response.arrayBuffer();
+    }
+    expect(others.asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    for (const kind of ['api', 'apiBatch', 'apiMutation'] as const) expect(others[kind].headers.get('cache-control'), kind).toBe('no-store');
+  });
+
+  it('answers 404 to a file that is not there and to the compressed files, never the shell', async () => {
+    const { baseUrl } = await servedApp({ clientDir: clientBuild() });
+    for (const url of ['/_app/immutable/entry/missing.abc123.js', '/favicon.ico', '/login.html.br', '/index.html.gz', '/_app/immutable/entry/start.abc123.js.br', '/.well-known/security']) {
+      const response = await fetch(`${baseUrl}${url}`, { headers: { 'Accept-Encoding': 'br, gzip' } });
+      expect(response.status, url).toBe(404);
+      expect(response.headers.get('content-type'), url).toContain('application/json');
+      await response.text();
+    }
   });
 
   it("sends the build's precompressed files by Accept-Encoding (brotli, gzip or as they are), with Vary and the right cache lifetime", async () => {
@@ -181,9 +228,10 @@ describe(`HTTP on ${driverName}`, () => {
     const files = [
       { path: '/_app/immutable/entry/start.abc123.js', file: '_app/immutable/entry/start.abc123.js', type: 'text/javascript', cache: 'public, max-age=31536000, immutable' },
       { path: '/service-worker.js', file: 'service-worker.js', type: 'text/javascript', cache: 'no-cache' },
+      // A prerendered page is its own file; every other page of the app is the shell.
       { path: '/', file: 'index.html', type: 'text/html;charset=utf-8', cache: 'no-cache' },
-      // Every page of the SPA is the shell.
-      { path: '/history', file: 'index.html', type: 'text/html;charset=utf-8', cache: 'no-cache' }
+      { path: '/login', file: 'login.html', type: 'text/html;charset=utf-8', cache: 'no-cache' },
+      { path: '/history', file: 'shell.html', type: 'text/html;charset=utf-8', cache: 'no-cache' }
     ];
     // What browsers send, and the edge cases of q-values: a zero excludes an encoding, whatever its place.
     const asked = [
@@ -247,12 +295,19 @@ describe(`HTTP on ${driverName}`, () => {
     expect(JSON.parse(small.body.toString('utf8'))).toMatchObject({ result: { data: null } });
   });
 
-  it('sends Strict-Transport-Security only when ORIGIN is https', async () => {
-    const { baseUrl } = await servedApp({ env: { ORIGIN: 'https://portal.example.jp' } });
-    const response = await fetch(`${baseUrl}/api/trpc/utility.profile`);
-    expect(response.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
-    // With no client build there is no page: nothing may load.
-    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+  it('sends Strict-Transport-Security with the pages when ORIGIN is https', async () => {
+    const { baseUrl } = await servedApp({ env: { ORIGIN: 'https://portal.example.jp' }, clientDir: clientBuild() });
+    for (const url of ['/', '/login', '/history']) {
+      const response = await fetch(`${baseUrl}${url}`);
+      expect(response.headers.get('strict-transport-security'), url).toBe('max-age=31536000; includeSubDomains');
+      await response.text();
+    }
+  });
+
+  it('refuses to start on a client build with no shell, which an older build would be', async () => {
+    const clientDir = clientBuild();
+    rmSync(path.join(clientDir, 'shell.html'));
+    await expect(servedApp({ clientDir })).rejects.toThrow(/shell\.html/);
   });
 
   it('keys the per-client limits on X-Forwarded-For only behind TRUST_PROXY proxies', async () => {

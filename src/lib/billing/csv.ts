@@ -1,5 +1,7 @@
-import { catalog } from '$lib/i18n/catalogs';
-import type { Locale, MessageKey } from '$lib/i18n/messages';
+import { historyTexts } from '$lib/i18n/ja/history';
+import { billingTexts } from '$lib/i18n/ja/billing';
+import { texts } from '$lib/i18n/locale.svelte';
+import type { Locale } from '$lib/i18n/messages';
 import type { SyncedFaucet } from '$lib/shared/sync-wire';
 import type { History, HistoryRow } from './history';
 import { periodLabel } from './periods';
@@ -31,7 +33,9 @@ export function methodOf(row: Pick<HistoryRow, 'payment' | 'bill'>): PaymentMeth
   return row.payment?.method ?? (row.bill?.transferDate ? 'transfer' : null);
 }
 
-const headers: MessageKey[] = [
+const t = texts(historyTexts, billingTexts);
+
+const headers: (keyof typeof historyTexts)[] = [
   'csv.faucetNo',
   'csv.address',
   'csv.period',
@@ -53,7 +57,8 @@ const headers: MessageKey[] = [
 
 /** The history page's data as a CSV file: one line a period, newest first like the page's table. */
 export function historyCsv(faucet: Pick<SyncedFaucet, 'faucetNo' | 'supplyAddress'>, history: History, locale: Locale): string {
-  const text = catalog(locale);
+  // In the language asked for, the page's: English is loaded once it is chosen.
+  const text = (key: Parameters<typeof t>[0]) => t.both(key)[locale];
   const usage = (tenths: number | null | undefined) => (tenths === null || tenths === undefined ? null : usageNumber(tenths, false));
   const lines = history.rows.map((row): CsvCell[] => {
     const method = methodOf(row);
@@ -72,10 +77,10 @@ export function historyCsv(faucet: Pick<SyncedFaucet, 'faucetNo' | 'supplyAddres
       row.lastYear?.total ?? null,
       row.bill?.dueDate ?? null,
       row.bill?.transferDate ?? null,
-      method ? text[`method.${method}`] : null,
+      method ? text(`method.${method}`) : null,
       row.payment?.paidOn ?? null,
-      row.status ? text[`status.${row.status.kind}`] : null
+      row.status ? text(`status.${row.status.kind}`) : null
     ];
   });
-  return csvText([headers.map((key) => text[key]), ...lines]);
+  return csvText([headers.map(text), ...lines]);
 }

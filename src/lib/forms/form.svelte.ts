@@ -2,7 +2,10 @@ import { tick } from 'svelte';
 import { emailProblem, parseEmail } from '$lib/shared/email';
 import type { Localized } from '$lib/shared/localized';
 import { refusalOf, type Refusal } from './refusal';
-import { both } from '$lib/i18n/text';
+import { texts } from '$lib/i18n/locale.svelte';
+import { formsTexts } from '$lib/i18n/ja/forms';
+
+const t = texts(formsTexts);
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 
@@ -43,8 +46,8 @@ export class Form<Field extends string> {
   requireFilled(values: Partial<Record<Field, string | boolean>>): boolean {
     const missing: Partial<Record<Field, Localized>> = {};
     for (const [field, value] of Object.entries(values) as [Field, string | boolean][]) {
-      if (value === false) missing[field] = both('form.missingConsent');
-      else if (typeof value === 'string' && value.trim() === '') missing[field] = both('form.missing');
+      if (value === false) missing[field] = t.both('form.missingConsent');
+      else if (typeof value === 'string' && value.trim() === '') missing[field] = t.both('form.missing');
     }
     if (Object.keys(missing).length === 0) return true;
     this.errors = missing;
@@ -79,7 +82,7 @@ export class Form<Field extends string> {
   }
 
   async submit<T>(action: () => Promise<T>): Promise<Outcome<T>> {
-    if (this.busy) return { ok: false, refusal: { reason: both('form.busy'), field: null, retryAfterSeconds: null, code: null } };
+    if (this.busy) return { ok: false, refusal: { reason: t.both('form.busy'), field: null, retryAfterSeconds: null, code: null } };
     this.busy = true;
     this.clear();
     try {

@@ -1,6 +1,9 @@
 import { TRPCClientError } from '@trpc/client';
 import type { Localized } from '$lib/shared/localized';
-import { both } from '$lib/i18n/text';
+import { texts } from '$lib/i18n/locale.svelte';
+import { formsTexts } from '$lib/i18n/ja/forms';
+
+const t = texts(formsTexts);
 
 /** A refusal as server/trpc.ts formats it: why, the field it belongs next to, and how long to wait. */
 export interface Refusal {
@@ -25,8 +28,8 @@ export function refusalOf(error: unknown): Refusal {
       return { reason: data.reason, field: data.field ?? null, retryAfterSeconds: data.retryAfterSeconds ?? null, code: data.code ?? null };
     }
     // No answer at all (no network, server down) reads differently from a refusal we cannot explain.
-    if (!data) return { reason: both('form.offline'), field: null, retryAfterSeconds: null, code: null };
-    return { reason: both('form.failed'), field: null, retryAfterSeconds: null, code: data.code ?? null };
+    if (!data) return { reason: t.both('form.offline'), field: null, retryAfterSeconds: null, code: null };
+    return { reason: t.both('form.failed'), field: null, retryAfterSeconds: null, code: data.code ?? null };
   }
-  return { reason: both('form.failed'), field: null, retryAfterSeconds: null, code: null };
+  return { reason: t.both('form.failed'), field: null, retryAfterSeconds: null, code: null };
 }

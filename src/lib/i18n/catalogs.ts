@@ -1,22 +1,21 @@
-import { ja, type Locale, type MessageKey } from './messages';
+import type { Locale, MessageKey } from './messages';
 
 export type Catalog = Record<MessageKey, string>;
 
-const loaded: Partial<Record<Locale, Catalog>> = { ja };
+let english: Catalog | undefined;
 
-/** Loads a language's texts once; Japanese is always here, English comes when first chosen. */
+/** Loads a language's texts once; Japanese is always here (each page's parts with the page), English comes whole when first chosen. */
 export async function loadCatalog(locale: Locale): Promise<void> {
-  if (locale === 'en') loaded.en ??= (await import('./messages-en')).en;
+  if (locale === 'en') english ??= (await import('./messages-en')).en;
 }
 
-/** A language's texts, if loaded. */
-export function loadedCatalog(locale: Locale): Catalog | undefined {
-  return loaded[locale];
+/** The English texts, if loaded. */
+export function loadedEnglish(): Catalog | undefined {
+  return english;
 }
 
-/** A language's texts; a language is only ever chosen once they are loaded. */
-export function catalog(locale: Locale): Catalog {
-  const found = loaded[locale];
-  if (!found) throw new Error(`the ${locale} texts are not loaded (loadCatalog first)`);
-  return found;
+/** The English texts; English is only ever chosen once they are loaded. */
+export function englishCatalog(): Catalog {
+  if (!english) throw new Error('the en texts are not loaded (loadCatalog first)');
+  return english;
 }

@@ -1,8 +1,9 @@
 import type { MessageKey } from './messages';
 
 /**
- * The English catalog, loaded only when English is chosen (or was, on this device): the
- * Japanese-first log-in page downloads one language. Every key of `ja`, type-checked.
+ * The English catalog, loaded whole when English is chosen (or was, on this device), before the
+ * app draws in it: a first visit, in Japanese, downloads none of it. Every key of the Japanese
+ * parts (ja/*.ts), type-checked.
  */
 export const en: Record<MessageKey, string> = {
   'app.title': 'Water & Sewer Portal',
@@ -333,8 +334,8 @@ export const en: Record<MessageKey, string> = {
   'notices.openProcedures': 'See your procedures',
   'notices.markRead': 'Mark as read',
   'notices.loading': 'Loading notices…',
-  'home.unreadNotices': 'Unread notices',
-  'home.allNotices': 'See all notices',
+  'notices.homeUnread': 'Unread notices',
+  'notices.homeAll': 'See all notices',
   'topic.reading': 'Meter readings',
   'topic.bill': 'Bills',
   'topic.transfer': 'Direct debits coming',

@@ -4,6 +4,7 @@ import type { Localized } from '$lib/shared/localized';
 import type { ProcedureContent } from '$lib/shared/procedure-form';
 import type { SyncedFaucet, SyncedNotice, SyncedProcedure } from '$lib/shared/sync-wire';
 import { keepProfile, type StoredProfile } from './profile';
+import { DATABASE_NAME } from './database-name';
 
 export type LocalReading = ReadingRow;
 export type LocalBill = BillRow;
@@ -69,7 +70,7 @@ export class LocalDatabase extends Dexie {
   refusedFilings!: EntityTable<RefusedFiling, 'id'>;
 
   constructor() {
-    super('josuido-portal');
+    super(DATABASE_NAME);
     this.version(1).stores({ profile: 'key' });
     this.version(2).stores({
       faucets: 'linkId, faucetNo',

@@ -1,3 +1,4 @@
+import { listsDatabase } from './database-name';
 import type * as Device from './device';
 
 let loading: Promise<typeof Device> | undefined;
@@ -14,6 +15,5 @@ export function device(): Promise<typeof Device> {
  */
 export async function holdsDatabase(): Promise<boolean> {
   if (loading) return true;
-  if (typeof indexedDB.databases !== 'function') return true;
-  return (await indexedDB.databases()).some((database) => database.name === 'josuido-portal');
+  return (await listsDatabase()) ?? true;
 }

@@ -1,4 +1,5 @@
 import { readable } from 'svelte/store';
+import { browser } from '$app/environment';
 import type { PublicProfile } from '$lib/shared/profile';
 
 /** The utility profile as the device keeps it: public, so it stays after log-out. */
@@ -23,6 +24,8 @@ function read(): StoredProfile | undefined {
  * help, the simulator) show it without loading Dexie. A store, so `$storedProfile` reads it.
  */
 export const storedProfile = readable<StoredProfile | undefined>(undefined, (set) => {
+  // A prerendered page is written with no device: as a first visit shows it.
+  if (!browser) return;
   set(read());
   listeners.add(set);
   const onStorage = (event: StorageEvent) => {

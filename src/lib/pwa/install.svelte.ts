@@ -1,3 +1,4 @@
+import { browser } from '$app/environment';
 import { installOffer, isIosSafari, type InstallOffer } from './install-offer';
 
 /** Chrome's install prompt event (not in TypeScript's DOM types). */
@@ -34,6 +35,8 @@ function standalone(): boolean {
 
 /** What the page may offer now: the browser's prompt, the iOS guide, or nothing. */
 export function currentInstallOffer(): InstallOffer {
+  // A prerendered page is written with no browser to ask: the offer comes with the app.
+  if (!browser) return 'none';
   return installOffer({
     standalone: standalone(),
     promptReady: waiting !== null,

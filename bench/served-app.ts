@@ -1,0 +1,46 @@
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from '@playwright/test';
+import { build } from 'vite';
+import { freshDataDir, startServer, type ServerProcess } from '../tests/integration/support/server-process.js';
+import { progress } from './results.js';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** The port a browser bench serves the app on: BENCH_PORT, so two checkouts can bench side by side. */
+export function benchPort(fallback: number): number {
+  return Number(process.env.BENCH_PORT ?? fallback);
+}
+
+/**
+ * The app as `npm start` serves it: built from this tree's sources (an older build in build/
+ * would be measured otherwise), then server/main.ts on the embedded database of a fresh
+ * DATA_DIR, which it returns too (the sign-up helper reads the code from its outbox).
+ */
+export async function serveBuiltApp(port: number): Promise<{ server: ServerProcess; origin: string; dataDir: string }> {
+  progress('building the app');
+  await build({ root: projectRoot, logLevel: 'warn' });
+  const dataDir = freshDataDir();
+  const origin = `http://localhost:${port}`;
+  // The first start writes the demo utility's files, which takes a minute on a busy machine.
+  const server = await startServer({ DATA_DIR: dataDir, PORT: String(port), ORIGIN: origin, DATABASE_URL: '' }, 180_000);
+  return { server, origin, dataDir };
+}
+
+/** The e2e tests' Chromium flags (playwright.config.ts). */
+export const chromiumFlags = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync'
+];
+
+/** Debian's Chromium, or CHROMIUM_PATH. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Debian's Chromium as the e2e tests launch it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumFlags });
+}

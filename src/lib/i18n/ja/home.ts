@@ -1,0 +1,7 @@
+/** Home: a visitor's welcome and a member's latest bills. */
+export const homeTexts = {
+  'home.heading': 'ようこそ',
+  'home.intro': '検針・料金・お支払いの確認や各種お手続きができます。',
+  'home.greeting': '{nickname}さん、こんにちは',
+  'home.signedOut': 'ご利用には会員登録が必要です。登録済みの方はログインしてください。'
+} as const;

@@ -1,0 +1,28 @@
+/** Member settings and withdrawal. */
+export const settingsTexts = {
+  'settings.title': '会員情報・パスワード変更',
+  'settings.nicknameHeading': 'ニックネームの変更',
+  'settings.saveNickname': 'ニックネームを変更する',
+  'settings.nicknameSaved': 'ニックネームを変更しました。',
+  'settings.passwordHeading': 'パスワードの変更',
+  'settings.changePassword': 'パスワードを変更する',
+  'settings.passwordChanged': 'パスワードを変更しました。ほかの端末ではログアウトしました。',
+  'settings.emailHeading': 'メールアドレスの変更',
+  'settings.currentEmail': '現在のメールアドレス：{email}',
+  'settings.emailIntro': '新しいメールアドレスに確認コードを送ります。変更すると、これまでのアドレスにもお知らせが届きます。',
+  'settings.codeSent': '{email} に確認コードを送りました。',
+  'settings.confirmEmail': 'メールアドレスを変更する',
+  'settings.emailChanged': 'メールアドレスを {email} に変更しました。',
+  'settings.withdrawHeading': '退会',
+  'settings.withdrawLink': '退会（会員登録の削除）の手続きへ',
+  'withdraw.title': '退会',
+  'withdraw.intro': '退会すると、次のようになります。',
+  'withdraw.effectAccount': '会員登録（メールアドレス・ニックネーム・パスワード）とお知らせの設定が削除されます。',
+  'withdraw.effectFaucets': '登録しているすべての水栓が登録から外れます。',
+  'withdraw.effectPaper': '翌営業日から紙の検針票の郵送が再開されます。',
+  'withdraw.effectContract': '水道の契約はそのまま続きます。料金のお支払い方法も変わりません。',
+  'withdraw.effectDevice': 'この端末に保存していた情報も消去されます。',
+  'withdraw.confirmHint': '確認のため、パスワードを入力してください。',
+  'withdraw.submit': '退会する',
+  'withdraw.cancel': '退会せずに会員情報へ戻る'
+} as const;
