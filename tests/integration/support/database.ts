@@ -92,6 +92,9 @@ const migratedTemplates = new Map<string, Promise<string>>();
  * it gets its name only once migrated, so a process killed while building leaves no half-made
  * template behind under that name.
  */
+/** How long a template of other migrations is kept after it was built (its database comment holds when). */
+const TEMPLATE_KEPT_MS = 24 * 60 * 60 * 1000;
+
 function migratedPostgresTemplate(baseUrl: string): Promise<string> {
   let template = migratedTemplates.get(baseUrl);
   if (!template) {
@@ -108,13 +111,17 @@ async function buildMigratedTemplate(baseUrl: string, name: string): Promise<str
     await admin`select pg_advisory_lock(${TEMPLATE_LOCK_KEY})`;
     const [existing] = await admin`select 1 from pg_database where datname = ${name}`;
     if (existing) return name;
-    // Templates of earlier migrations are of no more use: one per server is kept, not one per change.
-    // One another checkout is copying from right now stays (a database in use is not dropped).
-    const stale = await admin<{ datname: string }[]>`select datname from pg_database where datname like 'portal\_template\_%' and datname <> ${name}`;
+    // Templates of other migrations are dropped once a day old, not at once: another checkout
+    // on the same server (a branch with other migrations) may be running its tests from one.
+    const stale = await admin<{ datname: string }[]>`
+      select datname from pg_database
+      where datname like 'portal\_template\_%' and datname <> ${name}
+        and coalesce(shobj_description(oid, 'pg_database'), '0')::bigint < ${Date.now() - TEMPLATE_KEPT_MS}`;
     for (const { datname } of stale) await admin.unsafe(`drop database if exists ${datname}`).catch(() => undefined);
     const building = `${name}_building`;
     await admin.unsafe(`drop database if exists ${building} with (force)`);
     await admin.unsafe(`create database ${building}`);
+    await admin.unsafe(`comment on database ${building} is '${Date.now()}'`);
     const handle = await openDatabase({ databaseUrl: databaseUrl(baseUrl, building) });
     try {
       await migrate(handle.db);
