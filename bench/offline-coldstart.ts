@@ -1,16 +1,12 @@
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext } from '@playwright/test';
-import { build } from 'vite';
+import type { BrowserContext } from '@playwright/test';
 import { faucetHistory } from '../tests/e2e/support/demo-history.js';
 import { signupFaucet } from '../tests/e2e/support/demo.js';
 import { yen } from '../tests/e2e/support/expected-text.js';
 import { signUp } from '../tests/e2e/support/signup.js';
-import { freshDataDir, startServer, stopServer } from '../tests/integration/support/server-process.js';
+import { stopServer } from '../tests/integration/support/server-process.js';
 import { againstBaseline, progress, round, type Figure } from './results.js';
+import { benchPort, launchChromium, serveBuiltApp } from './served-app.js';
 
-const projectRoot = fileURLToPath(new URL('..', import.meta.url));
-const PORT = Number(process.env.BENCH_COLDSTART_PORT ?? 4392);
-const ORIGIN = `http://localhost:${PORT}`;
 const RUNS = 9;
 /** A mid-range phone, as Lighthouse's mobile preset slows the CPU. */
 const CPU_SLOWDOWN = 4;
@@ -68,18 +64,12 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * paint).
  */
 export async function benchOfflineColdStart(): Promise<Record<string, Figure>> {
-  progress('building the app');
-  await build({ root: projectRoot, logLevel: 'warn' });
-  const dataDir = freshDataDir();
+  const { server, origin, dataDir } = await serveBuiltApp(benchPort(4392));
   // The sign-up helper reads the code from this server's outbox.
   process.env.E2E_DATA_DIR = dataDir;
-  const server = await startServer({ DATA_DIR: dataDir, PORT: String(PORT), ORIGIN, DATABASE_URL: '' }, 120_000);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  });
+  const browser = await launchChromium();
   try {
-    const context = await browser.newContext({ baseURL: ORIGIN, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    const context = await browser.newContext({ baseURL: origin, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
     await context.addInitScript(amountPaintWatch);
     const page = await context.newPage();
     const faucet = signupFaucet();

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from '@playwright/test';
 import { build } from 'vite';
 import { freshDataDir, startServer, type ServerProcess } from '../tests/integration/support/server-process.js';
+import { chromiumFlags, chromiumPath } from '../tests/e2e/support/chromium.js';
 import { progress } from './results.js';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -26,21 +27,9 @@ export async function serveBuiltApp(port: number): Promise<{ server: ServerProce
   return { server, origin, dataDir };
 }
 
-/** The e2e tests' Chromium flags (playwright.config.ts). */
-export const chromiumFlags = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync'
-];
-
-/** Debian's Chromium, or CHROMIUM_PATH. */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 /** Debian's Chromium as the e2e tests launch it. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, args: chromiumFlags });
 }
+
+export { chromiumFlags, chromiumPath };
