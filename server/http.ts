@@ -19,6 +19,21 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
+/**
+ * The path sirv looks a file up by: the URL cut at the first "#" or "?" after its first character,
+ * then percent-decoded by decodeURI (left as it is when malformed). Checks on the raw URL would let
+ * "/login.html%2Ebr" or "/login.html.br#" through to the file "login.html.br".
+ */
+function pathSirvLooksUp(url: string): string {
+  const cut = url.slice(1).search(/[#?]/);
+  const path = cut === -1 ? url : url.slice(0, cut + 1);
+  try {
+    return decodeURI(path);
+  } catch {
+    return path;
+  }
+}
+
 /** A path naming a file (its last segment has an extension), or the well-known files' folder: never a page of the app. */
 const NOT_A_PAGE = /\/[^/]*\.\w+$|^\/\.well-known\//;
 
@@ -58,7 +73,7 @@ function createStaticHandler(clientDir: string, origin: string) {
     }
   });
   return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
-    const pathname = req.url!.split('?', 1)[0]!;
+    const pathname = pathSirvLooksUp(req.url!);
     // The .br and .gz files are encodings of the files beside them, sent in their stead, not addresses of their own.
     if (/\.(br|gz)$/.test(pathname)) return next();
     // Sirv looks for "br" or "gzip" anywhere in the header, so "br;q=0" would still get brotli:
