@@ -19,7 +19,7 @@ import {
   uniqueIndex,
   uuid
 } from 'drizzle-orm/pg-core';
-import { HIRAGANA, KATAKANA } from '../../src/lib/shared/kana.js';
+import { HIRAGANA, KANJI_COMMON, KANJI_VARIANTS, KATAKANA } from '../../src/lib/shared/kana.js';
 import { noticeChannels, noticeTopics } from '../../src/lib/shared/notices.js';
 import { procedureKinds, procedureStatuses } from '../../src/lib/shared/procedure-form.js';
 import { staffRoles } from '../domain/staff-roles.js';
@@ -32,9 +32,9 @@ import { staffRoles } from '../domain/staff-roles.js';
  */
 export const CURRENT_TRANSACTION_VERSION = '(pg_current_xact_id()::text)::bigint';
 
-/** searchKey (src/lib/shared/kana.ts) in SQL: NFKC, hiragana as katakana, lower case, no spaces. */
+/** searchKey (src/lib/shared/kana.ts) in SQL: NFKC, variant kanji as common ones, hiragana as katakana, lower case, no spaces. */
 const searchKeyOf = (column: string) =>
-  `lower(regexp_replace(translate(normalize(coalesce(${column}, ''), NFKC), '${HIRAGANA}', '${KATAKANA}'), '\\s', '', 'g'))`;
+  `lower(regexp_replace(translate(normalize(coalesce(${column}, ''), NFKC), '${KANJI_VARIANTS}${HIRAGANA}', '${KANJI_COMMON}${KATAKANA}'), '\\s', '', 'g'))`;
 
 const version = () =>
   bigint('version', { mode: 'number' })

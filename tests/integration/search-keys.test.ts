@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HIRAGANA, KATAKANA, searchKey } from '../../src/lib/shared/kana.js';
+import { HIRAGANA, KANJI_VARIANTS, KATAKANA, searchKey } from '../../src/lib/shared/kana.js';
 import { contracts, customers, faucets } from '../../server/db/schema.js';
 import { driverName, useMigratedDatabase } from './support/database.js';
 
@@ -16,7 +16,7 @@ const seed = Number(process.env.FUZZ_SEED ?? 20261207);
 
 const chars = (text: string) => [...text];
 const span = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => String.fromCodePoint(from + index));
-/** What a name is typed with: kana of either kind and width (half-width with its sound marks), letters and digits of either width, and spaces. */
+/** What a name is typed with: kana of either kind and width (half-width with its sound marks), letters and digits of either width, variant kanji, and spaces. */
 const nameChar = fc.oneof(
   fc.constantFrom(...chars(HIRAGANA)),
   fc.constantFrom(...chars(KATAKANA)),
@@ -24,7 +24,8 @@ const nameChar = fc.oneof(
   fc.constantFrom(...span(0xff66, 0xff9f)),
   fc.constantFrom(...span(0x30, 0x39), ...span(0x41, 0x5a), ...span(0x61, 0x7a)),
   fc.constantFrom(...span(0xff10, 0xff19), ...span(0xff21, 0xff3a), ...span(0xff41, 0xff5a)),
-  fc.constantFrom(' ', '\u3000', '\t', '\u00a0', '\u2002', '長', '名寄')
+  fc.constantFrom(' ', '\u3000', '\t', '\u00a0', '\u2002', '長', '名寄'),
+  fc.constantFrom(...chars(KANJI_VARIANTS))
 );
 const name = fc.array(nameChar, { maxLength: 20 }).map((parts) => parts.join(''));
 

@@ -16,7 +16,8 @@ beforeAll(async () => {
   await importMemberFaucets(app.db);
   const rows = [
     '60000001,名寄 太郎,ナヨロ タロウ,01654-2-6001,名寄市西1条,,,,2020-04-01,,transfer',
-    '60000002,ﾅﾖﾛ商店,ﾅﾖﾛｼｮｳﾃﾝ,01654-2-6002,名寄市西2条,,,,2020-04-01,,invoice'
+    '60000002,ﾅﾖﾛ商店,ﾅﾖﾛｼｮｳﾃﾝ,01654-2-6002,名寄市西2条,,,,2020-04-01,,invoice',
+    '60000003,髙橋 一郎,タカハシ イチロウ,01654-2-6003,名寄市西3条,,,,2020-04-01,,transfer'
   ];
   const imported = await importFiles({ db: app.db, now: new Date() }, [{ kind: 'customers', path: writeCsv([headers.customers, ...rows]) }], {
     rules: importRules,
@@ -52,6 +53,9 @@ describe(`staff helping customers on ${driverName}`, () => {
     expect(emailsOf(await clerk.api.staff.support.search.query({ query: 'ナヨロショウ' }))).toEqual([shop.email]);
     expect(emailsOf(await clerk.api.staff.support.search.query({ query: '商店' }))).toEqual([shop.email]);
     expect(emailsOf(await clerk.api.staff.support.search.query({ query: 'ﾀﾛｳ' }))).toEqual([taro.email]);
+    // The billing system wrote 髙橋 (a variant kanji); the clerk types the common 高橋.
+    const takahashi = await member({ faucetNo: '60000003', phone: '01654-2-6003' });
+    expect(emailsOf(await clerk.api.staff.support.search.query({ query: '高橋' }))).toEqual([takahashi.email]);
     expect(await clerk.api.staff.support.search.query({ query: '%' })).toEqual([]);
     expect((await failureOf(clerk.api.staff.support.search.query({ query: '　' }))).field).toBe('query');
 

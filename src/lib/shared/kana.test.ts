@@ -12,4 +12,12 @@ describe('kana', () => {
     expect(searchKey('ﾅﾖﾛ ﾀﾛｳ')).toBe(key);
     expect(searchKey('ＫＡＢＵＳＨＩＫＩ　Kaisha')).toBe('kabushikikaisha');
   });
+
+  it('finds a name written with variant kanji by its common form', () => {
+    expect(searchKey('髙橋')).toBe(searchKey('高橋'));
+    expect(searchKey('山﨑 德子')).toBe(searchKey('山崎徳子'));
+    expect(searchKey('渡邉')).toBe(searchKey('渡辺'));
+    expect(searchKey('𠮷田')).toBe(searchKey('吉田'));
+    expect(searchKey('高橋')).not.toBe(searchKey('髙木'));
+  });
 });

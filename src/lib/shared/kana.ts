@@ -9,11 +9,23 @@ export function toKatakana(text: string): string {
 }
 
 /**
+ * Variant kanji of family and place names (異体字) and the common form a clerk types for each,
+ * at the same positions: 髙橋 is found by 高橋. Compatibility ideographs that NFKC already maps
+ * (e.g. 神 U+FA19) need no entry; 﨑 (U+FA11) is one NFKC leaves alone.
+ */
+export const KANJI_VARIANTS = '髙﨑嵜德邊邉濵濱齋齊國澤嶋嶌櫻廣眞惠瀨冨實榮藏圓𠮷';
+export const KANJI_COMMON = '高崎崎徳辺辺浜浜斎斉国沢島島桜広真恵瀬富実栄蔵円吉';
+const commonKanji = new Map([...KANJI_VARIANTS].map((variant, index) => [variant, [...KANJI_COMMON][index]!]));
+const variantKanji = new RegExp(`[${KANJI_VARIANTS}]`, 'gu');
+
+/**
  * What a name is compared by in a search: NFKC (full-width letters and digits to ASCII,
- * half-width katakana to full-width), hiragana as katakana, lower case, no spaces. So
- * 「なよろ タロウ」（全角スペースも）, 「ﾅﾖﾛ ﾀﾛｳ」 and 「ナヨロタロウ」 are one key. The staff search builds the
- * same key in SQL (server/features/support/service.ts).
+ * half-width katakana to full-width), variant kanji as their common form, hiragana as katakana,
+ * lower case, no spaces. So 「なよろ タロウ」（全角スペースも）, 「ﾅﾖﾛ ﾀﾛｳ」 and 「ナヨロタロウ」 are one
+ * key, and 「髙橋」 and 「高橋」 another. The generated search_key columns build the same key in SQL
+ * (server/db/schema.ts).
  */
 export function searchKey(text: string): string {
-  return toKatakana(text.normalize('NFKC')).toLowerCase().replace(/\s/g, '');
+  const normalized = text.normalize('NFKC').replace(variantKanji, (variant) => commonKanji.get(variant)!);
+  return toKatakana(normalized).toLowerCase().replace(/\s/g, '');
 }
