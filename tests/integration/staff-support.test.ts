@@ -128,7 +128,16 @@ describe(`staff helping customers on ${driverName}`, () => {
     await app.db.insert(proofAttempts).values(failures);
     const add = () => customer.client.api.faucets.add.mutate({ ...locked, label: null, consent: true });
     expect((await failureOf(add())).code).toBe('TOO_MANY_REQUESTS');
-    expect(await clerk.api.staff.support.proofLock.query({ faucetNo: locked.faucetNo })).toEqual({ faucetNo: locked.faucetNo, failures: 5, locked: true });
+    // Found by its number, the faucet shows its holder with the lock: the one locked out may have no account yet.
+    expect(await clerk.api.staff.support.proofLock.query({ faucetNo: locked.faucetNo })).toEqual({
+      faucetNo: locked.faucetNo,
+      failures: 5,
+      locked: true,
+      holder: { name: '名寄 利用者23', supplyAddress: '名寄市西23条' }
+    });
+    const [viewed] = await app.db.select().from(auditLog).where(eq(auditLog.action, 'faucet.view'));
+    expect(viewed).toMatchObject({ targetKind: 'faucet', targetId: locked.faucetNo });
+    expect(await clerk.api.staff.support.proofLock.query({ faucetNo: '49999999' })).toEqual({ faucetNo: '49999999', failures: 0, locked: false, holder: null });
 
     expect((await failureOf(clerk.api.staff.support.unlockFaucetProof.mutate({ faucetNo: locked.faucetNo, reason: '' }))).field).toBe('reason');
     expect(await clerk.api.staff.support.unlockFaucetProof.mutate({ faucetNo: '４０００００２３', reason: 'ご本人から電話、番号の入力違い' })).toEqual({ faucetNo: locked.faucetNo, cleared: 5 });

@@ -79,7 +79,7 @@ export async function faucetsInContractCount(db: Database, today: string): Promi
 /** The contract that holds the faucet now: the latest one that has started and not ended. */
 export async function currentContract(db: Database, faucetNo: string, today: string) {
   const [row] = await db
-    .select({ contractId: contractView.id, phone: contractView.phone })
+    .select({ contractId: contractView.id, phone: contractView.phone, holderName: contractView.holderName, supplyAddress: contractView.supplyAddress })
     .from(contractView)
     .innerJoin(faucets, eq(faucets.id, contractView.faucetId))
     .where(and(eq(faucets.faucetNo, faucetNo), contractRunningOn(today)))

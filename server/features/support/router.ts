@@ -9,7 +9,7 @@ const { faucetNo, reason, rowId: id } = inputFields;
 export const supportRouter = router({
   search: staffProcedure.input(z.object({ query: z.string().max(100) })).query(({ ctx, input }) => searchAccounts(serviceDeps(ctx), ctx.staff, input.query)),
   account: staffProcedure.input(z.object({ customerId: id })).query(({ ctx, input }) => accountDetail(serviceDeps(ctx), ctx.staff, input.customerId)),
-  proofLock: staffProcedure.input(z.object({ faucetNo })).query(({ ctx, input }) => proofLock(serviceDeps(ctx), input.faucetNo)),
+  proofLock: staffProcedure.input(z.object({ faucetNo })).query(({ ctx, input }) => proofLock(serviceDeps(ctx), ctx.staff, input.faucetNo)),
   unlinkFaucet: staffProcedure.input(z.object({ customerId: id, linkId: id, reason })).mutation(async ({ ctx, input }) => {
     await unlinkFaucet(serviceDeps(ctx), ctx.staff, input);
     return { ok: true };

@@ -9,6 +9,7 @@ import { RefusalError } from '../../errors.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { deleteAccount, tellWithdrawn } from '../account/service.js';
 import { audit, requiredReason, type Actor } from '../audit/service.js';
+import { currentContract } from '../contracts/service.js';
 import { customerLink, customersByLinkedFaucetNo, customersByLinkedHolder, linksOf } from '../faucets/links.js';
 import { FAILED_PROOFS_PER_FAUCET, failedProofs, removeFaucet } from '../faucets/service.js';
 import { latestNotices } from '../notices/reads.js';
@@ -79,11 +80,19 @@ export async function unlinkFaucet(deps: ServiceDeps, actor: Actor, input: { cus
   });
 }
 
-/** A faucet's failed proofs that still count, and whether they lock it now. */
-export async function proofLock(deps: Pick<ServiceDeps, 'db' | 'now'>, rawFaucetNo: string) {
+/**
+ * A faucet by its number as a clerk on the phone needs it: its holder under the running contract
+ * (null when none), its failed proofs that still count and whether they lock it now. A person
+ * locked out at sign-up has no account to find, so this is how the clerk finds them. Showing a
+ * holder is audited, as viewing an account is.
+ */
+export async function proofLock(deps: Pick<ServiceDeps, 'db' | 'now'>, actor: Actor, rawFaucetNo: string) {
   const faucetNo = normalizeCodeNumber(rawFaucetNo);
   const failures = await failedProofs(deps.db, proofAttempts.faucetNo, faucetNo, deps.now);
-  return { faucetNo, failures, locked: failures >= FAILED_PROOFS_PER_FAUCET };
+  const contract = await currentContract(deps.db, faucetNo, tokyoDate(deps.now));
+  if (contract) await audit(deps.db, actor, { action: 'faucet.view', targetKind: 'faucet', targetId: faucetNo }, deps.now);
+  const holder = contract ? { name: contract.holderName, supplyAddress: contract.supplyAddress } : null;
+  return { faucetNo, failures, locked: failures >= FAILED_PROOFS_PER_FAUCET, holder };
 }
 
 /**

@@ -50,7 +50,11 @@ const uses = {
   push: { count: 1, fits: isPlain },
   counter: { count: 1, fits: isPlain },
   /** Next month's readings, imported from the staff console. */
-  nextReadings: { count: 3, fits: isPlain }
+  nextReadings: { count: 3, fits: isPlain },
+  /** Locked by failed proofs, then found and unlocked by a clerk; nobody signs up with it. */
+  lockedProof: { count: 1, fits: isPlain },
+  /** Signed up with; its holder's name is written with a variant kanji (髙橋), which a clerk finds typing 高橋. */
+  variantName: { count: 1, fits: (household: Household) => isPlain(household) && household.customer.holderName.startsWith('髙橋') }
 } satisfies Record<string, Need>;
 
 interface Need {
