@@ -32,4 +32,24 @@ describe(`the audit log on ${driverName}`, () => {
     const entries = await readAuditLog(db, {});
     expect(entries).toMatchObject([{ actor: 'cli:gyomu', staffId: null, action: 'import', targetKind: 'customers', details: { rowsRead: 1, inserted: 1 } }]);
   });
+
+  it('narrows by who, by action and by Tokyo calendar days, both ends included', async () => {
+    const { db } = database;
+    const clerk = { staffId: null, email: 'clerk@example.jp' };
+    // 23:59:59 on 1 June in Tokyo, then midnight of 2 June, then 3 June.
+    const lastOfFirst = new Date('2026-06-01T14:59:59Z');
+    const firstOfSecond = new Date('2026-06-01T15:00:00Z');
+    const third = new Date('2026-06-03T01:00:00Z');
+    await audit(db, clerk, { action: 'account.search', details: { query: 'なよろ', found: 1 } }, lastOfFirst);
+    await audit(db, clerk, { action: 'account.view', targetKind: 'customer', targetId: 3 }, firstOfSecond);
+    await audit(db, commandLine, { action: 'staff.disable', targetKind: 'staff', targetId: 2, reason: '退職' }, third);
+    const actions = async (filter: Parameters<typeof readAuditLog>[1]) => (await readAuditLog(db, filter)).map((entry) => entry.action);
+
+    expect(await actions({ actor: 'clerk@example.jp' })).toEqual(['account.view', 'account.search']);
+    expect(await actions({ action: 'staff.disable' })).toEqual(['staff.disable']);
+    expect(await actions({ from: '2026-06-02', to: '2026-06-02' })).toEqual(['account.view']);
+    expect(await actions({ to: '2026-06-01', actor: 'clerk@example.jp' })).toEqual(['account.search']);
+    expect(await actions({ from: '2026-06-02' })).toEqual(['staff.disable', 'account.view']);
+    expect(await actions({ actor: 'clerk@example.jp', action: 'staff.disable' })).toEqual([]);
+  });
 });

@@ -1,4 +1,6 @@
-import { desc, lt } from 'drizzle-orm';
+import { and, desc, eq, gte, lt } from 'drizzle-orm';
+import type { AuditAction } from '../../../src/lib/shared/audit-actions.js';
+import { tokyoMidnight } from '../../../src/lib/shared/tokyo-time.js';
 import type { Database } from '../../db/client.js';
 import { auditLog } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
@@ -18,7 +20,7 @@ export const commandLine: Actor = { staffId: null, email: 'command line' };
 export const notSignedIn: Actor = { staffId: null, email: 'not signed in' };
 
 export interface AuditEntry {
-  action: string;
+  action: AuditAction;
   targetKind?: string;
   targetId?: string | number;
   reason?: string | null;
@@ -41,12 +43,33 @@ export async function audit(tx: Database, actor: Actor, entry: AuditEntry, now: 
 
 export const AUDIT_PAGE = 100;
 
-/** The newest entries first, a page at a time: `before` is the last id of the previous page. */
-export async function readAuditLog(db: Database, page: { before?: number | undefined }) {
+export interface AuditFilter {
+  /** The last id of the previous page. */
+  before?: number | undefined;
+  /** Who did it, as the log names them (a staff member's address, or "command line"). */
+  actor?: string | undefined;
+  action?: AuditAction | undefined;
+  /** Tokyo days, YYYY-MM-DD, both included. */
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** The newest entries first, a page at a time, of those the filter lets through. */
+export async function readAuditLog(db: Database, filter: AuditFilter) {
+  const { before, actor, action, from, to } = filter;
   return db
     .select()
     .from(auditLog)
-    .where(page.before === undefined ? undefined : lt(auditLog.id, page.before))
+    .where(
+      and(
+        before === undefined ? undefined : lt(auditLog.id, before),
+        actor === undefined ? undefined : eq(auditLog.actor, actor),
+        action === undefined ? undefined : eq(auditLog.action, action),
+        from === undefined ? undefined : gte(auditLog.at, tokyoMidnight(from)),
+        // Tokyo has no daylight saving: every day is 24 hours long.
+        to === undefined ? undefined : lt(auditLog.at, new Date(tokyoMidnight(to).getTime() + 24 * 3600_000))
+      )
+    )
     .orderBy(desc(auditLog.id))
     .limit(AUDIT_PAGE);
 }

@@ -3,6 +3,7 @@ import { inputFields } from '../../http/input-text.js';
 import { staffRoles } from '../../domain/staff-roles.js';
 import { endStaffSession } from '../../sessions/staff-sessions.js';
 import { adminProcedure, publicProcedure, serviceDeps, signedInStaff, staffSessionProcedure, router, type Context } from '../../trpc.js';
+import { auditActions } from '../../../src/lib/shared/audit-actions.js';
 import { readAuditLog, requiredReason } from '../audit/service.js';
 import { changeStaffPassword, createStaff, disableStaff, enableStaff, issueOneTimePassword, listStaff, staffLogIn } from './service.js';
 
@@ -56,6 +57,6 @@ export const staffAdminRouter = router({
     .input(z.object({ email, reason }))
     .mutation(({ ctx, input }) => issueOneTimePassword(serviceDeps(ctx), ctx.staff, { email: input.email, reason: requiredReason(input.reason) })),
   auditLog: adminProcedure
-    .input(z.object({ before: rowId.optional() }))
+    .input(z.object({ before: rowId.optional(), actor: email.optional(), action: z.enum(auditActions).optional(), from: z.iso.date().optional(), to: z.iso.date().optional() }))
     .query(({ ctx, input }) => readAuditLog(ctx.database.db, input))
 });

@@ -29,3 +29,8 @@ export function tokyoTimestamp(instant: Date | number): string {
   const { year, month, day, hour, minute, second } = tokyoParts(instant);
   return `${year}-${month}-${day}T${hour}:${minute}:${second}+09:00`;
 }
+
+/** The instant a Tokyo calendar day ('YYYY-MM-DD') begins (the offset is constant, as above). */
+export function tokyoMidnight(day: string): Date {
+  return new Date(`${day}T00:00:00+09:00`);
+}
