@@ -157,14 +157,28 @@ test('a clerk moves a filed procedure to 完了 with a note and withdraws an acc
   await expect(desk.getByRole('status').first()).toContainText(`${member.email} を退会させました。`);
   expect(customerCalls).toEqual([]);
 
-  // The admin reads the withdrawal and the status changes, with who and why.
+  // The admin reads the withdrawal and the status changes, with who and why, in words, on a 1366 px desktop.
   const admin = await newStaffPage(browser, 'admin');
+  await admin.page.setViewportSize({ width: 1366, height: 768 });
   await admin.page.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: '監査ログ' }).click();
-  const withdrawal = admin.page.getByRole('row').filter({ hasText: 'account.withdraw' });
+  const withdrawal = admin.page.getByRole('row').filter({ hasText: '代理で退会' });
   await expect(withdrawal).toContainText(clerk.email);
-  await expect(withdrawal).toContainText('メールを受け取れなくなったと電話あり（本人確認済み）');
-  await expect(admin.page.getByRole('row').filter({ hasText: 'account.unlink-faucet' })).toContainText('転居のため（電話で依頼）');
-  await expect(admin.page.getByRole('row').filter({ hasText: 'procedure.status' }).filter({ hasText: receiptNo })).toHaveCount(2);
+  const reason = withdrawal.getByRole('cell', { name: 'メールを受け取れなくなったと電話あり（本人確認済み）' });
+  // Inside the window's width with no sideways scrolling, read as a line or two, not two characters a line.
+  const box = (await reason.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(1366);
+  expect(box.width).toBeGreaterThan(200);
+  await expect(admin.page.getByRole('row').filter({ hasText: '水栓の登録を解除' }).first()).toContainText('転居のため（電話で依頼）');
+  await expect(admin.page.getByRole('row').filter({ hasText: '手続きの状況を変更' }).filter({ hasText: receiptNo })).toHaveCount(2);
+  await expect(admin.page.getByRole('row').filter({ hasText: receiptNo }).first()).toContainText('処理中 → 完了');
+  // Narrowed to one clerk's withdrawals.
+  await admin.page.getByLabel('実行者').selectOption({ label: clerk.email });
+  await admin.page.getByLabel('操作').selectOption({ label: '代理で退会' });
+  await admin.page.getByRole('button', { name: '絞り込む' }).click();
+  await expect(admin.page).toHaveURL(`/staff/audit?actor=${encodeURIComponent(clerk.email)}&action=account.withdraw`);
+  await expect(admin.page.getByRole('row')).toHaveCount(2);
+  await expect(withdrawal).toContainText(member.email);
   await expectNoAxeViolations(admin.page);
   // Japanese first, English on request, with the same texts.
   await admin.page.getByRole('button', { name: 'English' }).click();
@@ -294,8 +308,79 @@ test('an admin checks a Shift_JIS readings file with one bad line, sees the repo
   const imported = desk.getByRole('row').filter({ hasText: '検針_翌月_訂正.csv' });
   await expect(imported).toHaveCount(1);
   await expect(imported).toContainText(admin.email);
-  await expect(imported).toContainText('import');
+  await expect(imported).toContainText('ファイルを取り込み');
   expect(cspViolations).toEqual([]);
+});
+
+/** Tries to add a faucet with a wrong phone number as the signed-in customer, through the API from their page; the answer's status. */
+async function refusedFaucetProof(page: Page, faucetNo: string): Promise<number> {
+  return page.evaluate(async (faucetNo) => {
+    const added = await fetch('/api/trpc/faucets.add', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ faucetNo, phone: '0000000000', label: null, consent: true })
+    });
+    return added.status;
+  }, faucetNo);
+}
+
+test('a clerk finds a faucet locked by failed proofs by its number, with its holder, and unlocks it; 高橋 finds the member whose holder is 髙橋', async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  const member: NewMember = { email: freshAddress('variant'), nickname: 'みさき', password: 'yuki-no-oka-2026', faucet: faucetFor('variantName') };
+  await signUp(page, member);
+  const locked = faucetFor('lockedProof');
+  const statuses = [];
+  for (let attempt = 0; attempt < 5; attempt++) statuses.push(await refusedFaucetProof(page, locked.faucetNo));
+  expect(statuses).toEqual([400, 400, 400, 400, 400]);
+  expect(await refusedFaucetProof(page, locked.faucetNo)).toBe(429);
+
+  const { page: desk } = await newStaffPage(browser, 'clerk');
+  await desk.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: '会員検索' }).click();
+  await field(desk, '水栓番号・メールアドレス・名義人の氏名またはフリガナ').fill(locked.faucetNo);
+  await desk.getByRole('button', { name: '検索', exact: true }).click();
+  const found = desk.getByRole('region', { name: `水栓番号 ${locked.faucetNo} の水栓` });
+  await expect(found).toContainText('名義人');
+  await expect(found).toContainText(/失敗 5 回\s*（ロック中）/);
+  // Nobody has the faucet: no account is found, and the faucet is shown all the same.
+  await expect(desk.getByText('見つかりませんでした。')).toBeVisible();
+  await expectNoAxeViolations(desk);
+  await found.getByRole('button', { name: 'ロックを解除' }).click();
+  await field(desk, '理由').fill('お電話でご本人確認、番号の入力違い');
+  await found.getByRole('button', { name: '解除する' }).click();
+  await expect(found.getByRole('status')).toContainText(`水栓 ${locked.faucetNo} のロックを解除しました（5件の失敗を取り消し）。`);
+  await expect(found).toContainText(/失敗 0 回\s*（ロックされていません）/);
+
+  await field(desk, '水栓番号・メールアドレス・名義人の氏名またはフリガナ').fill('高橋');
+  await desk.getByRole('button', { name: '検索', exact: true }).click();
+  await expect(desk.getByRole('row').filter({ hasText: member.email })).toContainText('髙橋');
+});
+
+test('an admin creates a clerk in the console, whose one-time password is shown once and lets them in to choose their own', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const admin = await newStaffPage(browser, 'admin');
+  await admin.page.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: '職員アカウント' }).click();
+  const email = freshAddress('console-made');
+  await admin.page.getByRole('button', { name: '作成する' }).click();
+  await expect(field(admin.page, 'メールアドレス')).toHaveAttribute('aria-invalid', 'true');
+  await field(admin.page, 'メールアドレス').fill(email);
+  await admin.page.getByLabel('役割').selectOption({ label: '職員' });
+  await field(admin.page, '作成の理由').fill('4月の異動');
+  await admin.page.getByRole('button', { name: '作成する' }).click();
+  const told = admin.page.getByRole('status').first();
+  await expect(told).toContainText(`${email} を作成しました。仮のパスワード：`);
+  const oneTimePassword = /仮のパスワード：(\S+?)（/.exec((await told.textContent())!)![1]!;
+  await expect(admin.page.getByRole('row').filter({ hasText: email })).toContainText('仮のパスワード');
+  await expectNoAxeViolations(admin.page);
+  // Shown once: a reload does not show it again.
+  await admin.page.reload();
+  await expect(admin.page.getByText(oneTimePassword)).toHaveCount(0);
+
+  const desk = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await desk.goto('/staff/login');
+  await field(desk, 'メールアドレス').fill(email);
+  await field(desk, 'パスワード').fill(oneTimePassword);
+  await desk.getByRole('button', { name: 'ログイン' }).click();
+  await expect(desk).toHaveURL('/staff/password');
 });
 
 test('an admin disables a clerk with a reason, whose console is signed out at once and whose log-in is refused, then enables them again', async ({ browser }) => {
