@@ -4,6 +4,7 @@ import { EmbeddedDatabaseBusy } from './db/owner.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { DatabaseUnavailable, startPortal, type Portal } from './lifecycle/portal.js';
 import { shutdownGracefully } from './lifecycle/shutdown.js';
+import { startBanner } from './lifecycle/start-banner.js';
 
 /** In-flight requests get this long to finish after SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -31,13 +32,7 @@ async function main() {
   const logger = createLogger(config.logLevel);
   try {
     const portal = await startPortal(config, logger);
-    const { demo } = portal;
-    if (demo) {
-      process.stdout.write(
-        `\nデモの水栓番号 ${demo.faucetNo}・電話番号 ${demo.phone} で会員登録を試せます。\n` +
-          `Try sign-up with the demo faucet number ${demo.faucetNo} and phone number ${demo.phone}.\n\n`
-      );
-    }
+    process.stdout.write(startBanner(config.origin, portal.demo));
     stopOnSignals(portal, logger);
   } catch (error) {
     if (!(error instanceof DatabaseUnavailable)) throw error;

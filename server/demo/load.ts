@@ -3,6 +3,9 @@ import { sql } from 'drizzle-orm';
 import type { UtilityProfile } from '../config.js';
 import { selectRows, type Database } from '../db/client.js';
 import { lastCompleteMonth } from '../domain/calendar.js';
+import { currentContract } from '../features/contracts/service.js';
+import { normalizeCodeNumber } from '../../src/lib/shared/normalize.js';
+import { tokyoDate } from '../../src/lib/shared/tokyo-time.js';
 import { importKinds } from '../domain/import-rows.js';
 import { importFiles } from '../features/imports/service.js';
 import { demoFaucet, generateDemo, type DemoOptions } from './generate.js';
@@ -46,4 +49,15 @@ export async function loadDemoUtility(
   );
   if (result.status !== 'imported') throw new Error(`the demo files did not import (${result.status})`);
   return demoFaucet(options);
+}
+
+/**
+ * The demo's sign-up faucet while the demo utility is still in the database: its faucet held by
+ * a running contract with the demo's phone. Undefined once real files replaced it, so a utility's
+ * own data is never advertised as a demo.
+ */
+export async function demoFaucetStillIn(db: Database, profile: UtilityProfile, now: Date): Promise<{ faucetNo: string; phone: string } | undefined> {
+  const demo = demoFaucet(demoOptions(profile, now));
+  const contract = await currentContract(db, demo.faucetNo, tokyoDate(now));
+  return contract?.phone === normalizeCodeNumber(demo.phone) ? demo : undefined;
 }

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { configuredTarget, openDatabase, type DatabaseHandle } from '../db/client.js';
 import { errorKind } from '../db/errors.js';
 import { migrate } from '../db/migrate.js';
-import { isDatabaseEmpty, loadDemoUtility } from '../demo/load.js';
+import { demoFaucetStillIn, isDatabaseEmpty, loadDemoUtility } from '../demo/load.js';
 import { createHttpServer } from '../http.js';
 import type { Logger } from '../log/logger.js';
 import { createMailer } from '../mail/transport.js';
@@ -50,6 +50,8 @@ export async function startPortal(config: Config, logger: Logger): Promise<Porta
     if (!config.databaseUrl && (await isDatabaseEmpty(database.db))) {
       demo = await loadDemoUtility(database.db, config.profile, config.dataDir, new Date(), (message) => logger.info(message));
       logger.info(demo, 'demo utility loaded');
+    } else if (!config.databaseUrl) {
+      demo = await demoFaucetStillIn(database.db, config.profile, new Date());
     }
   } catch (error) {
     throw new DatabaseUnavailable('cannot open, migrate or fill the database', { cause: error });
