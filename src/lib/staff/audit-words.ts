@@ -8,7 +8,7 @@ export interface AuditRow {
   action: string;
   targetKind: string | null;
   targetId: string | null;
-  details: unknown;
+  details?: unknown;
 }
 
 /** An entry in words: what was done, to what, and what else the log holds of it (never a digest or a client key). */
