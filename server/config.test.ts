@@ -102,6 +102,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ UTILITY_CONFIG: withoutArea }).profile.area).toBeUndefined();
   });
 
+  it('refuses a qualified-invoice registration number whose check digit is wrong, and takes a profile without one', () => {
+    const file = profileFile('invoice.json', JSON.stringify({ ...demo, invoice: { ...(demo.invoice as object), registrationNumber: 'T5000020012211' } }));
+    expect(loadError({ UTILITY_CONFIG: file }).message).toMatch(/invoice\.registrationNumber: check digit 5 does not match the number \(expected 4\)/);
+    const without = profileFile('no-invoice.json', JSON.stringify({ ...demo, invoice: undefined }));
+    expect(loadConfig({ UTILITY_CONFIG: without }).profile.invoice).toBeUndefined();
+  });
+
   it('says when the file cannot be read or is not JSON', () => {
     const missing = path.join(dir, 'nowhere.json');
     expect(loadError({ UTILITY_CONFIG: missing }).message).toBe(

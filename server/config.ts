@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { PushServiceHost } from './push/push-endpoint.js';
+import { registrationNumberProblem } from '../src/lib/shared/qualified-invoice.js';
 
 const localized = z.object({ ja: z.string().min(1), en: z.string().min(1) });
 
@@ -59,6 +60,16 @@ export const utilityProfileSchema = z.object({
       prefecture: z.string().min(1),
       city: z.string().min(1),
       towns: z.record(z.string().regex(/^\d{3}-\d{4}$/), z.string().min(1))
+    })
+    .optional(),
+  /** The qualified-invoice issuer (適格請求書発行事業者); without it statements say they are not qualified invoices. */
+  invoice: z
+    .object({
+      registrationNumber: z.string().superRefine((value, context) => {
+        const problem = registrationNumberProblem(value);
+        if (problem) context.addIssue({ code: 'custom', message: problem });
+      }),
+      issuerName: localized
     })
     .optional(),
   notices: z.object({

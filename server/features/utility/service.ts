@@ -13,6 +13,7 @@ export function publicProfile(profile: UtilityProfile): PublicProfile {
     faucetNumberExample: profile.faucetNumber.example,
     tariff: profile.tariff,
     readingCycles: profile.readingCycles,
-    ...(profile.area ? { area: profile.area } : {})
+    ...(profile.area ? { area: profile.area } : {}),
+    ...(profile.invoice ? { invoice: profile.invoice } : {})
   };
 }

@@ -34,4 +34,6 @@ export interface PublicProfile {
   readingCycles?: ReadingCycle[];
   /** The service area's postal codes, for filling in addresses; absent when the profile has none. */
   area?: PostalArea;
+  /** The qualified-invoice issuer; absent when the utility has no registration number (or in an older stored copy). */
+  invoice?: { registrationNumber: string; issuerName: Localized };
 }
