@@ -144,3 +144,17 @@ export const signupFaucet = (): DemoFaucet => faucetFor('signup');
 
 /** Another household with a registered phone, to add as a second faucet. */
 export const otherFaucet = (): DemoFaucet => faucetFor('second');
+
+/**
+ * The demo's corporate account: its 20 faucets (one phone) with the periods each was billed. No
+ * use hands them out (isHousehold leaves 株式会社 out), so only the one test that needs a company
+ * signs up with them, in whichever worker runs it.
+ */
+export function corporateFaucets(): (DemoFaucet & { billedPeriods: string[] })[] {
+  const { rows } = generateDemo(options);
+  const bills = [...rows.bills];
+  return [...rows.customers]
+    .map(([customer], index) => ({ customer: customer!, bills: bills[index]! }))
+    .filter(({ customer }) => customer.holderName.startsWith('株式会社'))
+    .map(({ customer, bills }) => ({ faucetNo: customer.faucetNo, phone: written(customer.phone!), billedPeriods: bills.map((bill) => bill.period) }));
+}

@@ -17,3 +17,4 @@ export { proceduresTexts } from './procedures';
 export { faucetsTexts } from './faucets';
 export { menuTexts } from './menu';
 export { settingsTexts } from './settings';
+export { statementTexts } from './statement';
