@@ -1,12 +1,12 @@
 import { expect, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe.js';
-import { signupFaucetHistory } from './support/demo-history.js';
-import { signupFaucet } from './support/demo.js';
+import { faucetHistory, signupFaucetHistory } from './support/demo-history.js';
+import { faucetFor, otherFaucet, signupFaucet } from './support/demo.js';
 import { yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
 import { chooseLanguage } from './support/menu.js';
 import { expectInViewport, expectNoSidewaysScroll, phoneScreen, textSize } from './support/phone.js';
-import { signUp } from './support/signup.js';
+import { field, signUp } from './support/signup.js';
 import { test } from './support/test.js';
 
 // What an elderly customer reads at a glance on a 360 px phone, at 100 % and at 200 % text.
@@ -67,5 +67,59 @@ test('履歴: the latest amount and its 内訳 in view without sideways scrollin
       await expectNoAxeViolations(page);
     }
     await chooseLanguage(page, '日本語');
+  }
+});
+
+test('Home: failed debits of every faucet above everything, then one short row a faucet that opens its bills', async ({ page }) => {
+  test.setTimeout(150_000);
+  const failing = faucetFor('failedTransfer');
+  const second = otherFaucet();
+  await signUp(page, { email: freshAddress('glance-home'), nickname: '次郎', password: 'kawa-no-nagare-2026', faucet: failing });
+  await page.goto('/faucets');
+  await field(page, '水栓番号').fill(second.faucetNo);
+  await field(page, '電話番号').fill(second.phone);
+  await page.getByLabel(/^契約者本人/).check();
+  await page.getByRole('button', { name: '追加する' }).click();
+  await expect(page.getByRole('status')).toContainText(`水栓番号 ${second.faucetNo} を追加しました`);
+
+  for (const size of sizes) {
+    await textSize(page, size);
+    await page.goto('/');
+    const todo = page.getByRole('group', { name: 'お支払いのお願い' });
+    await expect(todo).toContainText('振替不能');
+    await expect(todo).toContainText(`水栓番号 ${failing.faucetNo}`);
+    // Right under the page's heading, before any faucet: its top on the first screen.
+    const heading = (await page.getByRole('heading', { level: 1 }).boundingBox())!;
+    const box = (await todo.boundingBox())!;
+    const rowsTop = (await page.locator('#faucet-rows-heading').boundingBox())!.y;
+    expect([box.y > heading.y, box.y < 640, box.y + box.height <= rowsTop], `the box at y ${box.y}–${box.y + box.height}, the rows from ${rowsTop} (${size} %)`).toEqual([true, true, true]);
+    await screenshot(page, `home-todo-360-text${size}`);
+
+    // One row a faucet, each at most a quarter of the screen at 100 % text, half of it at 200 %: twenty faucets stay a short page.
+    const rows = page.locator('a.faucet-row');
+    await expect(rows).toHaveCount(2);
+    const secondRow = page.getByRole('link', { name: new RegExp(`^水栓番号 ${second.faucetNo}`) });
+    await expect(secondRow).toContainText(yen(faucetHistory(second.faucetNo).bills.at(-1)!.total));
+    await expect(secondRow).toContainText(/済|振替予定|振替結果の確認中|お支払い前/);
+    await secondRow.scrollIntoViewIfNeeded();
+    await screenshot(page, `home-rows-360-text${size}`);
+    for (const row of await rows.all()) expect((await row.boundingBox())!.height).toBeLessThanOrEqual((640 * size) / 400);
+    await expectNoSidewaysScroll(page, `home (${size} %)`);
+    for (const language of ['English', '日本語'] as const) {
+      await chooseLanguage(page, language);
+      await expectNoAxeViolations(page);
+    }
+
+    // The row opens that faucet's bills, under the same box of what is to be done.
+    await secondRow.click();
+    await expect(page).toHaveURL(`/?faucet=${second.faucetNo}`);
+    await expect(page.getByRole('region', { name: `水栓番号 ${second.faucetNo}` }).locator('.amount strong')).toHaveText(
+      yen(faucetHistory(second.faucetNo).bills.at(-1)!.total)
+    );
+    await expect(todo).toBeVisible();
+    await screenshot(page, `home-faucet-360-text${size}`);
+    await expectNoAxeViolations(page);
+    await page.getByRole('link', { name: 'すべての水栓の一覧に戻る' }).click();
+    await expect(rows).toHaveCount(2);
   }
 });
