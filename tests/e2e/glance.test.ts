@@ -1,7 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe.js';
 import { faucetHistory, signupFaucetHistory } from './support/demo-history.js';
-import { faucetFor, otherFaucet, signupFaucet } from './support/demo.js';
+import { faucetFor, otherFaucet, signupFaucet, type DemoFaucet } from './support/demo.js';
 import { yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
 import { chooseLanguage } from './support/menu.js';
@@ -70,17 +70,24 @@ test('履歴: the latest amount and its 内訳 in view without sideways scrollin
   }
 });
 
-test('Home: failed debits of every faucet above everything, then one short row a faucet that opens its bills', async ({ page }) => {
-  test.setTimeout(150_000);
+/** Signs up with the demo's faucet whose latest debit failed, and adds a second one. */
+async function memberWithTwoFaucets(page: Page, name: string): Promise<{ failing: DemoFaucet; second: DemoFaucet }> {
   const failing = faucetFor('failedTransfer');
   const second = otherFaucet();
-  await signUp(page, { email: freshAddress('glance-home'), nickname: '次郎', password: 'kawa-no-nagare-2026', faucet: failing });
+  await signUp(page, { email: freshAddress(name), nickname: '次郎', password: 'kawa-no-nagare-2026', faucet: failing });
   await page.goto('/faucets');
+  await expect(page.locator('.loading')).toHaveCount(0);
   await field(page, '水栓番号').fill(second.faucetNo);
   await field(page, '電話番号').fill(second.phone);
   await page.getByLabel(/^契約者本人/).check();
   await page.getByRole('button', { name: '追加する' }).click();
   await expect(page.getByRole('status')).toContainText(`水栓番号 ${second.faucetNo} を追加しました`);
+  return { failing, second };
+}
+
+test('Home: failed debits of every faucet above everything, then one short row a faucet that opens its bills', async ({ page }) => {
+  test.setTimeout(150_000);
+  const { failing, second } = await memberWithTwoFaucets(page, 'glance-home');
 
   for (const size of sizes) {
     await textSize(page, size);
@@ -121,5 +128,30 @@ test('Home: failed debits of every faucet above everything, then one short row a
     await expectNoAxeViolations(page);
     await page.getByRole('link', { name: 'すべての水栓の一覧に戻る' }).click();
     await expect(rows).toHaveCount(2);
+  }
+});
+
+test('the procedure form\'s faucet picker: radios of a normal size, each label at least 200 px wide', async ({ page }) => {
+  test.setTimeout(120_000);
+  const { failing, second } = await memberWithTwoFaucets(page, 'glance-picker');
+  for (const size of sizes) {
+    await textSize(page, size);
+    await page.goto('/procedures/new?kind=billing-address');
+    const picker = page.getByRole('group', { name: '対象の水栓' });
+    for (const faucet of [failing, second]) {
+      const radio = picker.getByRole('radio', { name: `水栓番号 ${faucet.faucetNo}` });
+      const label = picker.locator('label').filter({ hasText: `水栓番号 ${faucet.faucetNo}` });
+      const radioBox = (await radio.boundingBox())!;
+      const labelBox = (await label.locator('span').boundingBox())!;
+      // No larger than the check boxes (1.75rem): it grows with the text, but is no giant circle.
+      expect(radioBox.width, `the radio's width (${size} %)`).toBeLessThanOrEqual((28 * size) / 100);
+      expect(labelBox.width, `the label's width (${size} %)`).toBeGreaterThanOrEqual(200);
+      expect(labelBox.height, `the label's height (${size} %): a line or two, not one character a line`).toBeLessThanOrEqual(size === 100 ? 60 : 150);
+    }
+    await picker.getByRole('radio', { name: `水栓番号 ${second.faucetNo}` }).check();
+    await picker.scrollIntoViewIfNeeded();
+    await screenshot(page, `procedure-picker-360-text${size}`);
+    await expectNoSidewaysScroll(page, `procedure form (${size} %)`);
+    await expectNoAxeViolations(page);
   }
 });
