@@ -155,3 +155,36 @@ test('the procedure form\'s faucet picker: radios of a normal size, each label a
     await expectNoAxeViolations(page);
   }
 });
+
+/** Each tab's word: its font size and where it is, in the tab bar as it is now. */
+const tabWords = (page: Page) =>
+  page.locator('.tab-bar .word').evaluateAll((words) =>
+    words.map((word) => {
+      const box = word.getBoundingClientRect();
+      const tab = word.closest('a')!.getBoundingClientRect();
+      return { text: word.textContent, size: parseFloat(getComputedStyle(word).fontSize), left: box.left, right: box.right, tabLeft: tab.left, tabRight: tab.right };
+    })
+  );
+
+test('the tab bar\'s words grow with the text, 1.5 times at 200 %, and each still fits its tab on a 360 px phone', async ({ page }) => {
+  test.setTimeout(120_000);
+  const check = async (where: string) => {
+    await textSize(page, 100);
+    const normal = await tabWords(page);
+    await textSize(page, 200);
+    const large = await tabWords(page);
+    for (const [index, word] of large.entries()) {
+      expect(word.size / normal[index]!.size, `${word.text}: ${normal[index]!.size} px at 100 %, ${word.size} px at 200 % (${where})`).toBeGreaterThanOrEqual(1.5);
+      expect([word.left >= word.tabLeft - 0.5, word.right <= word.tabRight + 0.5, word.right <= 360], `${word.text} inside its tab and the screen (${where})`).toEqual([true, true, true]);
+    }
+    await screenshot(page, `tab-bar-${where}-360-text200`);
+  };
+  await page.goto('/');
+  await check('visitor');
+  await signUp(page, { email: freshAddress('glance-tabs'), nickname: '花子', password: 'kawa-no-nagare-2026', faucet: signupFaucet() });
+  await check('member');
+  await chooseLanguage(page, 'English');
+  await check('member-en');
+  await expectNoSidewaysScroll(page, 'home, English, 200 %');
+  await chooseLanguage(page, '日本語');
+});
