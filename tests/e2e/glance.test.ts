@@ -2,9 +2,11 @@ import { expect, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe.js';
 import { faucetHistory, signupFaucetHistory } from './support/demo-history.js';
 import { faucetFor, otherFaucet, signupFaucet, type DemoFaucet } from './support/demo.js';
-import { yen } from './support/expected-text.js';
+import { importIntoPortal } from './support/billing-office.js';
+import { month, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
 import { chooseLanguage } from './support/menu.js';
+import { customerState } from './support/portal-state.js';
 import { expectInViewport, expectNoSidewaysScroll, phoneScreen, textSize } from './support/phone.js';
 import { field, signUp } from './support/signup.js';
 import { test } from './support/test.js';
@@ -187,4 +189,35 @@ test('the tab bar\'s words grow with the text, 1.5 times at 200 %, and each stil
   await check('member-en');
   await expectNoSidewaysScroll(page, 'home, English, 200 %');
   await chooseLanguage(page, '日本語');
+});
+
+test('お知らせ: a row says the period and amount before it is opened; 「すべて既読にする」 reads them all', async ({ page }) => {
+  test.setTimeout(120_000);
+  const faucet = faucetFor('notices');
+  const member = { email: freshAddress('glance-notices'), nickname: 'しずく', password: 'mizu-no-tayori-2026', faucet };
+  await signUp(page, member);
+  // The billing office corrects the latest bill: the import makes its notice.
+  const latest = faucetHistory(faucet.faucetNo).bills.at(-1)!;
+  const extra = 1100 * (1 + Math.floor(Math.random() * 50));
+  const total = latest.total + extra;
+  await importIntoPortal('bills', [{ ...latest, waterCharge: latest.waterCharge + extra, tax: Number(latest.tax) + extra / 11, total }]);
+
+  for (const size of sizes) {
+    await textSize(page, size);
+    await page.goto('/notices');
+    const row = page.locator('ul.notices summary').filter({ hasText: '料金のお知らせ' }).first();
+    await expect(row).toContainText(`水栓番号 ${faucet.faucetNo}・${month(latest.period)}分\u3000${yen(total)}`);
+    await row.locator('.gist').evaluate((gist) => gist.scrollIntoView({ block: 'center' }));
+    await expectInViewport(page, row.locator('.gist'), `the notice's amount (${size} %)`);
+    await screenshot(page, `notices-360-text${size}`);
+    await expectNoSidewaysScroll(page, `notices (${size} %)`);
+    for (const language of ['English', '日本語'] as const) {
+      await chooseLanguage(page, language);
+      await expectNoAxeViolations(page);
+    }
+  }
+  await page.getByRole('button', { name: 'すべて既読にする' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '未読のお知らせはありません。' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'すべて既読にする' })).toHaveCount(0);
+  await expect.poll(async () => (await customerState(member.email)).notices.every((notice) => notice.readAt !== null)).toBe(true);
 });

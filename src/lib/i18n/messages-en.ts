@@ -337,6 +337,7 @@ export const en: Record<MessageKey, string> = {
   'notices.open': 'See charges and usage',
   'notices.openProcedures': 'See your procedures',
   'notices.markRead': 'Mark as read',
+  'notices.markAllRead': 'Mark all as read',
   'notices.loading': 'Loading notices…',
   'notices.homeUnread': 'Unread notices',
   'notices.homeAll': 'See all notices',
