@@ -5,7 +5,7 @@ import { faucetFor, otherFaucet, signupFaucet, type DemoFaucet } from './support
 import { importIntoPortal } from './support/billing-office.js';
 import { month, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
-import { chooseLanguage } from './support/menu.js';
+import { chooseLanguage, logOutFromMenu } from './support/menu.js';
 import { customerState } from './support/portal-state.js';
 import { expectInViewport, expectNoSidewaysScroll, phoneScreen, textSize } from './support/phone.js';
 import { field, signUp } from './support/signup.js';
@@ -220,4 +220,18 @@ test('お知らせ: a row says the period and amount before it is opened; 「す
   await expect(page.getByRole('status').filter({ hasText: '未読のお知らせはありません。' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'すべて既読にする' })).toHaveCount(0);
   await expect.poll(async () => (await customerState(member.email)).notices.every((notice) => notice.readAt !== null)).toBe(true);
+});
+
+test('logging in from a procedure form returns to the same form (its kind kept)', async ({ page }) => {
+  test.setTimeout(90_000);
+  const member = { email: freshAddress('glance-next'), nickname: '花子', password: 'kawa-no-nagare-2026', faucet: signupFaucet() };
+  await signUp(page, member);
+  await logOutFromMenu(page);
+  await page.goto('/procedures/new?kind=holder-change');
+  await expect(page).toHaveURL(`/login?next=${encodeURIComponent('/procedures/new?kind=holder-change')}`);
+  await field(page, 'メールアドレス').fill(member.email);
+  await field(page, 'パスワード').fill(member.password);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await expect(page).toHaveURL('/procedures/new?kind=holder-change');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('使用者名義変更');
 });

@@ -27,7 +27,7 @@ export const en: Record<MessageKey, string> = {
   'tab.notices': 'Notices',
   'tab.procedures': 'Forms',
   'procedures.title': 'Procedures',
-  'procedures.intro': 'Apply for these procedures without coming to the counter. The Operations Section checks each one and takes it forward.',
+  'procedures.intro': 'Apply for these procedures without coming to the counter. The Customer Service Section checks each one and takes it forward.',
   'procedures.newHeading': 'New procedure',
   'procedures.listHeading': 'Your applications',
   'procedures.none': 'You have no applications yet.',
