@@ -5,7 +5,7 @@ import { faucetFor, otherFaucet, signupFaucet, type DemoFaucet } from './support
 import { importIntoPortal } from './support/billing-office.js';
 import { month, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
-import { chooseLanguage, logOutFromMenu } from './support/menu.js';
+import { chooseLanguage, logOutFromMenu, menuTab } from './support/menu.js';
 import { customerState } from './support/portal-state.js';
 import { expectInViewport, expectNoSidewaysScroll, phoneScreen, textSize } from './support/phone.js';
 import { field, signUp } from './support/signup.js';
@@ -77,8 +77,9 @@ async function memberWithTwoFaucets(page: Page, name: string): Promise<{ failing
   const failing = faucetFor('failedTransfer');
   const second = otherFaucet();
   await signUp(page, { email: freshAddress(name), nickname: '次郎', password: 'kawa-no-nagare-2026', faucet: failing });
-  await page.goto('/faucets');
-  await expect(page.locator('.loading')).toHaveCount(0);
+  // Reached as a customer does, from メニュー, as tests/e2e/faucets-offline.test.ts does.
+  await menuTab(page).click();
+  await page.getByRole('link', { name: '契約内容のご確認' }).click();
   await field(page, '水栓番号').fill(second.faucetNo);
   await field(page, '電話番号').fill(second.phone);
   await page.getByLabel(/^契約者本人/).check();
@@ -234,4 +235,22 @@ test('logging in from a procedure form returns to the same form (its kind kept)'
   await page.getByRole('button', { name: 'ログイン' }).click();
   await expect(page).toHaveURL('/procedures/new?kind=holder-change');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('使用者名義変更');
+});
+
+test('the first page offers installing, under the log-in and sign-up buttons, when the browser has its prompt ready', async ({ page }) => {
+  await textSize(page, 200);
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ようこそ');
+  await page.evaluate(() => {
+    const event = Object.assign(new Event('beforeinstallprompt', { cancelable: true }), { prompt: async () => {}, userChoice: Promise.resolve({ outcome: 'accepted' }) });
+    window.dispatchEvent(event);
+  });
+  const install = page.getByRole('button', { name: 'ホーム画面に追加する' });
+  await expect(install).toBeVisible();
+  const signup = (await page.getByRole('link', { name: '会員登録（はじめての方）' }).boundingBox())!;
+  expect((await install.boundingBox())!.y).toBeGreaterThan(signup.y);
+  await page.getByRole('region', { name: 'アプリとしてホーム画面に追加' }).scrollIntoViewIfNeeded();
+  await screenshot(page, 'first-page-install-360-text200');
+  await expectNoSidewaysScroll(page, 'first page with the install offer');
+  await expectNoAxeViolations(page);
 });
