@@ -37,8 +37,9 @@ test('a faucet added shows its bills on Home at once; /faucets works offline, an
   await page.getByRole('button', { name: '追加する' }).click();
   await expect(page.getByRole('status')).toContainText(`水栓番号 ${second.faucetNo} を追加しました`);
   await page.getByRole('navigation').getByRole('link', { name: 'ホーム' }).click();
-  const addedCard = page.getByRole('region', { name: `水栓番号 ${second.faucetNo}` });
-  await expect(addedCard.getByText(yen(faucetHistory(second.faucetNo).bills.at(-1)!.total), { exact: true })).toBeVisible();
+  // Two faucets: one row each on Home, with its latest amount.
+  const addedRow = page.getByRole('link', { name: new RegExp(`^水栓番号 ${second.faucetNo}`) });
+  await expect(addedRow.getByText(yen(faucetHistory(second.faucetNo).bills.at(-1)!.total), { exact: true })).toBeVisible();
   expect(await page.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true);
 
   // Offline, a new page opens /faucets from the device's copy: both faucets, with their contract start.

@@ -5,18 +5,12 @@ import { faucetFor, profile, signupFaucet } from './support/demo.js';
 import { yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
 import { withdraw } from './support/member.js';
+import { expectNoSidewaysScroll, largeText, phoneScreen } from './support/phone.js';
 import { openOffline } from './support/offline.js';
 import { signUp, type NewMember } from './support/signup.js';
 import { test } from './support/test.js';
 
-// A small phone in a hand: 360 × 640 CSS pixels, the reader's text size at 200%.
-test.use({ viewport: { width: 360, height: 640 }, hasTouch: true });
-
-/** The browser's own text-size setting doubled (16 px → 32 px), as a reader with large text has it. */
-async function largeText(page: Page): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Page.setFontSizes', { fontSizes: { standard: 32, fixed: 26 } });
-}
+test.use(phoneScreen);
 
 const visitorPages = ['/', '/login', '/signup', '/reset', '/help', '/simulator', '/menu', '/no-such-page'] as const;
 const memberPages = ['/', '/history', '/history/bill', '/notices', '/procedures', '/procedures/new?kind=holder-change', '/procedures/new?kind=billing-address', '/faucets', '/settings', '/withdraw', '/help', '/simulator', '/menu'] as const;
@@ -29,25 +23,6 @@ async function open(page: Page, path: string, faucetNo: string, latestPeriod: st
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expect(page.locator('.loading')).toHaveCount(0);
   if (path === '/history') await expect(page.locator('canvas').first()).toBeVisible();
-}
-
-/** No sideways scrolling: the page is never wider than the screen (a wide table scrolls inside its own box). */
-async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
-  const widths = await page.evaluate(() => ({
-    scroll: document.scrollingElement!.scrollWidth,
-    inner: window.innerWidth,
-    // What sticks out, named in the failure message.
-    outside: [...document.querySelectorAll('body *')]
-      .filter((element) => [...element.childNodes].some((child) => child.nodeType === Node.TEXT_NODE && child.textContent?.trim()) || element.children.length === 0)
-      .filter((element) => {
-        const range = document.createRange();
-        range.selectNodeContents(element);
-        return Math.max(element.getBoundingClientRect().right, range.getBoundingClientRect().right) > window.innerWidth + 0.5;
-      })
-      .slice(0, 5)
-      .map((element) => `<${element.tagName.toLowerCase()} class="${element.getAttribute('class') ?? ''}"> ${element.textContent?.trim().slice(0, 30) ?? ''}`)
-  }));
-  expect(widths.scroll, `${what}: page width ${widths.scroll} px on a ${widths.inner} px screen; ${widths.outside.join(' | ')}`).toBeLessThanOrEqual(widths.inner);
 }
 
 async function chooseLanguage(page: Page, language: 'English' | '日本語'): Promise<void> {

@@ -144,7 +144,14 @@ describe(`staff processing procedures on ${driverName}`, () => {
     const forCustomer = told.filter((notice) => (notice.facts as { receiptNo: string }).receiptNo === filed.receiptNo);
     expect(forCustomer.map((notice) => notice.facts)).toEqual([
       { topic: 'procedure', receiptNo: filed.receiptNo, procedure: { ja: '請求書等送付先変更', en: 'Change of billing address' }, status: { ja: '処理中', en: 'Processing' } },
-      { topic: 'procedure', receiptNo: filed.receiptNo, procedure: { ja: '請求書等送付先変更', en: 'Change of billing address' }, status: { ja: '完了', en: 'Done' } }
+      // The clerk's note goes to the customer with the notice (and so into its mail).
+      {
+        topic: 'procedure',
+        receiptNo: filed.receiptNo,
+        procedure: { ja: '請求書等送付先変更', en: 'Change of billing address' },
+        status: { ja: '完了', en: 'Done' },
+        note: '次回の請求書から新しい送付先にお送りします'
+      }
     ]);
     const deliveries = await app.db.select().from(noticeDeliveries).where(eq(noticeDeliveries.noticeId, forCustomer[1]!.id));
     expect(deliveries.map((delivery) => delivery.channel)).toEqual(['email']);

@@ -264,7 +264,14 @@ export async function changeProcedureStatus(
       await recordPaperSlipChange(tx, current.contractId, current.kind === 'paper-slip-withdrawal', deps.now, deps.config.profile);
     }
     if (current.customerId !== null) {
-      const facts: NoticeFacts = { topic: 'procedure', receiptNo: current.receiptNo, procedure: procedureNames[current.kind], status: procedureStatusNames[input.status] };
+      // The clerk's note (a 差戻し's reason) reaches the customer in the notice and its mail, as the console says.
+      const facts: NoticeFacts = {
+        topic: 'procedure',
+        receiptNo: current.receiptNo,
+        procedure: procedureNames[current.kind],
+        status: procedureStatusNames[input.status],
+        ...(note ? { note } : {})
+      };
       await makeProcedureNotice(tx, { customerId: current.customerId, faucetId: current.faucetId, facts }, deps.now);
     }
     await audit(

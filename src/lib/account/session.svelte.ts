@@ -1,10 +1,12 @@
 import { goto } from '$app/navigation';
 import { resolve } from '$app/paths';
+import { page } from '$app/state';
 import { api } from '$lib/api';
 import { device, holdsDatabase } from '$lib/local/lazy';
 import { unwatchDevice } from '$lib/local/presence.svelte';
 import { forgetPushOnDevice, forgetPushOnServer } from '$lib/notices/push';
 import { syncNow } from '$lib/sync/scheduler.svelte';
+import type { MemberPage } from './next-page';
 import { forgetPendingLogOut, logOutSettled, sendLogOut } from './pending-logout';
 
 export interface Me {
@@ -185,18 +187,9 @@ export async function withdraw(password: string): Promise<void> {
   await leave('withdrawn');
 }
 
-/** The pages that need a signed-in customer, and so the only places log-in returns to. */
-const memberPages = ['/faucets', '/settings', '/withdraw', '/history', '/notices', '/procedures', '/procedures/new'] as const;
-export type MemberPage = (typeof memberPages)[number];
-
-/** Where to go after log-in: one of this app's member pages, never another site. */
-export function safeNext(next: string | null): MemberPage | '/' {
-  return memberPages.find((page) => page === next) ?? '/';
-}
-
-/** For pages that need a signed-in customer: once the server says nobody is, go to log-in and come back. */
+/** For pages that need a signed-in customer: once the server says nobody is, go to log-in and come back, to the same query. */
 export function requireSignIn(path: MemberPage): void {
   $effect(() => {
-    if (known && me === null && !leaving) void goto(resolve(`/login?next=${encodeURIComponent(path)}`), { replaceState: true });
+    if (known && me === null && !leaving) void goto(resolve(`/login?next=${encodeURIComponent(path + page.url.search)}`), { replaceState: true });
   });
 }

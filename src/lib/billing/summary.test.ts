@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LocalBill, LocalPayment, LocalReading } from '$lib/local/db';
 import type { SyncedFaucet } from '$lib/shared/sync-wire';
-import { latest, summarize } from './summary';
+import { latest, summarize, unsettledAcross } from './summary';
 
 const faucet = (linkId: number, faucetNo: string, paymentMethod: 'transfer' | 'invoice' = 'transfer'): SyncedFaucet => ({
   linkId,
@@ -104,5 +104,20 @@ describe('home summaries', () => {
   it('show a faucet with no data yet', () => {
     const [summary] = summarize({ faucets: [faucet(1, '12000001')], readings: [], bills: [], payments: [] }, '2026-10-20');
     expect(summary).toMatchObject({ latestReading: null, latestBill: null, status: null, nextTransfer: null, unsettled: [] });
+  });
+
+  it('list the unsettled bills of every faucet together, by faucet, each faucet\'s oldest first', () => {
+    const data = {
+      faucets: [faucet(2, '12000002'), faucet(1, '12000001'), faucet(3, '12000003')],
+      readings: [],
+      bills: [bill('12000002', '2026-10', 7000), bill('12000001', '2026-09', 6000), bill('12000001', '2026-08', 5000), bill('12000003', '2026-10', 4000)],
+      payments: [payment('12000002', '2026-10', 'failed'), payment('12000001', '2026-09', 'failed'), payment('12000003', '2026-10', 'paid')]
+    };
+    const bills = unsettledAcross(summarize(data, '2026-10-20'));
+    expect(bills.map((found) => [found.faucet.faucetNo, found.period, found.status.kind, found.cycle])).toEqual([
+      ['12000001', '2026-08', 'overdue', 1],
+      ['12000001', '2026-09', 'failed', 1],
+      ['12000002', '2026-10', 'failed', 1]
+    ]);
   });
 });

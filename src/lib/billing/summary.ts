@@ -84,3 +84,14 @@ export function summarize(data: BillingData, today: string): FaucetSummary[] {
       };
     });
 }
+
+/** An unsettled bill on Home, where the bills of every faucet are listed together. */
+export interface FaucetUnsettledBill extends UnsettledBill {
+  faucet: SyncedFaucet;
+  cycle: CycleMonths;
+}
+
+/** Every faucet's failed and unpaid bills in one list: each faucet's oldest first, in the order the faucets were linked. */
+export function unsettledAcross(summaries: readonly FaucetSummary[]): FaucetUnsettledBill[] {
+  return summaries.flatMap(({ faucet, cycle, unsettled }) => unsettled.map((bill) => ({ ...bill, faucet, cycle })));
+}

@@ -28,7 +28,8 @@ export type NoticeFacts =
   | { topic: 'transfer'; faucetNo: string; period: string; total: number; transferDate: string }
   | { topic: 'transfer-failed'; faucetNo: string; period: string; amount: number }
   | { topic: 'usage-alert'; faucetNo: string; period: string; usageTenths: number; lastYearUsageTenths: number }
-  | { topic: 'procedure'; receiptNo: string; procedure: Localized; status: Localized };
+  /** `note` is the clerk's word to the customer (a 差戻し's reason), when they wrote one. */
+  | { topic: 'procedure'; receiptNo: string; procedure: Localized; status: Localized; note?: string };
 
 /** The utility's counter, which some notices tell the customer to call. */
 export interface NoticeContact {
@@ -51,9 +52,10 @@ export function noticeText(facts: NoticeFacts, locale: Locale, contact: NoticeCo
   const date = (iso: string) => formatDate(iso, locale, { weekday: true });
   const yen = (amount: number) => formatYen(amount, locale);
   if (facts.topic === 'procedure') {
+    const note = facts.note ? (ja ? `担当者より：「${facts.note}」` : ` From our staff: "${facts.note}"`) : '';
     return ja
-      ? { title: '手続きのお知らせ', body: `${facts.procedure.ja}（受付番号 ${facts.receiptNo}）は「${facts.status.ja}」になりました。` }
-      : { title: 'Procedure update', body: `${facts.procedure.en} (receipt no. ${facts.receiptNo}) is now "${facts.status.en}".` };
+      ? { title: '手続きのお知らせ', body: `${facts.procedure.ja}（受付番号 ${facts.receiptNo}）は「${facts.status.ja}」になりました。${note}` }
+      : { title: 'Procedure update', body: `${facts.procedure.en} (receipt no. ${facts.receiptNo}) is now "${facts.status.en}".${note}` };
   }
   const about = `${faucetName(facts.faucetNo, locale)}・${formatPeriod(facts.period, locale)}`;
   const aboutEn = `${faucetName(facts.faucetNo, locale)}, ${formatPeriod(facts.period, locale)}`;
@@ -112,6 +114,29 @@ export function noticeText(facts: NoticeFacts, locale: Locale, contact: NoticeCo
             body: `${aboutEn}: usage of ${formatUsage(facts.usageTenths)} is far above the same time last year (${formatUsage(facts.lastYearUsageTenths)}). Close every tap; if the small dial on the meter still turns, water may be leaking. Please call ${contact.section.en}, ${contact.phone}.`
           };
   }
+}
+
+/**
+ * A notice in one line, for its row in a list before it is opened: which faucet and period and
+ * how much, or which procedure and its new status.
+ */
+export function noticeGist(facts: NoticeFacts, locale: Locale): string {
+  const ja = locale === 'ja';
+  if (facts.topic === 'procedure') return ja ? `${facts.procedure.ja}：${facts.status.ja}` : `${facts.procedure.en}: ${facts.status.en}`;
+  const about = ja ? `${faucetName(facts.faucetNo, locale)}・${formatPeriod(facts.period, locale)}` : `${faucetName(facts.faucetNo, locale)}, ${formatPeriod(facts.period, locale)}`;
+  const what = (() => {
+    switch (facts.topic) {
+      case 'reading':
+      case 'usage-alert':
+        return formatUsage(facts.usageTenths);
+      case 'bill':
+      case 'transfer':
+        return formatYen(facts.total, locale);
+      case 'transfer-failed':
+        return formatYen(facts.amount, locale);
+    }
+  })();
+  return ja ? `${about}\u3000${what}` : `${about}: ${what}`;
 }
 
 /** The app page a notice opens: its faucet's bills and usage, or the procedures list. */

@@ -10,6 +10,7 @@ export const noticesTexts = {
   'notices.open': '料金・使用量を見る',
   'notices.openProcedures': '手続きの状況を見る',
   'notices.markRead': '既読にする',
+  'notices.markAllRead': 'すべて既読にする',
   'notices.loading': 'お知らせを読み込んでいます…',
   'topic.reading': '検針のお知らせ',
   'topic.bill': '料金のお知らせ',
