@@ -79,6 +79,23 @@ describe(`notices worker (${driverName})`, () => {
     return noticeId;
   }
 
+  /** On PostgreSQL another connection pool, as another app process has; PGlite has one connection (undefined: use the test's). */
+  async function secondPool() {
+    return database.testDb.url ? openDatabase({ databaseUrl: database.testDb.url }) : undefined;
+  }
+
+  /** `count` customers (c0@…), each with two phones and a notice of each faucet queued to both (and by e-mail when asked); their phones' endpoints. */
+  async function customersWithTwoPhones(count: number, faucets: string[], email: boolean): Promise<string[]> {
+    const phones: string[] = [];
+    for (let index = 0; index < count; index += 1) {
+      const id = await customer(`c${index}@example.jp`);
+      const subscriptions = [await subscription(database.db, id), await subscription(database.db, id)];
+      phones.push(...subscriptions.map((device) => device.endpoint));
+      for (const faucetNo of faucets) await notice(id, reading(faucetNo), { email, subscriptions: subscriptions.map((device) => device.id) });
+    }
+    return phones;
+  }
+
   async function deliveries() {
     return selectRows<{ id: number; channel: string; state: string; attempts: number; due_at: Date | string; sent_at: Date | string | null; last_error: string | null; lease_until: Date | string | null }>(
       database.db,
@@ -395,15 +412,9 @@ describe(`notices worker (${driverName})`, () => {
   });
 
   it('sends each delivery exactly once with two workers draining at the same time', async () => {
-    const second = database.testDb.url ? await openDatabase({ databaseUrl: database.testDb.url }) : undefined;
+    const second = await secondPool();
     try {
-      const phones: string[] = [];
-      for (let index = 0; index < 40; index += 1) {
-        const id = await customer(`c${index}@example.jp`);
-        const subscriptions = [await subscription(database.db, id), await subscription(database.db, id)];
-        phones.push(...subscriptions.map((device) => device.endpoint));
-        for (const faucetNo of ['6000-0001', '6000-0002']) await notice(id, reading(faucetNo), { email: true, subscriptions: subscriptions.map((device) => device.id) });
-      }
+      const phones = await customersWithTwoPhones(40, ['6000-0001', '6000-0002'], true);
       const small = { batch: 7, concurrency: 4, leaseMs: 5 * MINUTE, pollMs: 1000 };
       // On PostgreSQL the second worker is another connection pool, as another app process has; PGlite has one connection.
       const other = { ...deps, db: second?.db ?? database.db, pushAgent: pushAgent({ hosts: deps.config.pushServiceHosts, ca: pushServiceCertificate }) };
@@ -432,15 +443,9 @@ describe(`notices worker (${driverName})`, () => {
     const threaded = (): NoticeWorkerDeps => ({ ...deps, pushAgent: undefined, pushServiceCa: pushServiceCertificate });
 
     it('sends each delivery exactly once with two workers draining at the same time, and records each in the database', async () => {
-      const second = database.testDb.url ? await openDatabase({ databaseUrl: database.testDb.url }) : undefined;
+      const second = await secondPool();
       try {
-        const phones: string[] = [];
-        for (let index = 0; index < 30; index += 1) {
-          const id = await customer(`t${index}@example.jp`);
-          const subscriptions = [await subscription(database.db, id), await subscription(database.db, id)];
-          phones.push(...subscriptions.map((device) => device.endpoint));
-          await notice(id, reading('6000-0001'), { subscriptions: subscriptions.map((device) => device.id) });
-        }
+        const phones = await customersWithTwoPhones(30, ['6000-0001'], false);
         const small = { batch: 7, concurrency: 4, leaseMs: 5 * MINUTE, pollMs: 1000 };
         const reports = await Promise.all([
           runNoticeWorkerOnce(threaded(), morning, small),
