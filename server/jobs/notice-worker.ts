@@ -97,6 +97,8 @@ function count(report: DrainReport, settlements: Settlement[]): void {
 }
 
 interface Worker {
+  /** Readies the push sender (its threads, the VAPID keys) before anything is due; a failure is left to the first drain. */
+  prepare(): void;
   /** Sends everything due by clock() until nothing is left or shouldStop() says so. */
   drain(clock: () => Date, shouldStop?: () => boolean): Promise<DrainReport>;
   /** Stops the sending threads, if any were started; a drain afterwards starts them again. */
@@ -232,6 +234,9 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
   }
 
   return {
+    prepare() {
+      pushSender().catch(() => {});
+    },
     async drain(clock, shouldStop = () => false) {
       const report = emptyReport();
       await recordHeld();
@@ -277,6 +282,8 @@ export interface RunningNoticeWorker {
 /** Drains the outbox now and every pollMs after the last drain ended. */
 export function startNoticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning = defaultTuning): RunningNoticeWorker {
   const worker = noticeWorker(deps, tuning);
+  // An app process sends on bill day whatever the hour it started: its sending threads are ready before.
+  worker.prepare();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();

@@ -94,6 +94,10 @@ export function createThreadedPushSender(
     return threads[chosen!.slot] ?? start(chosen!.slot);
   };
 
+  // Started now, not at the first send: a thread takes a second or more to load its modules,
+  // which would otherwise fall on the first fan-out, the moment the server is busiest.
+  for (const slot of threads.keys()) start(slot);
+
   return {
     send(target, payload) {
       if (closed) return Promise.resolve({ outcome: 'retry', reason: 'push threads closed' });
