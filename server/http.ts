@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import compression from 'compression';
 import Negotiator from 'negotiator';
 import sirv from 'sirv';
 import { API_ENDPOINT, createApiHandler } from './http/api.js';
@@ -101,8 +100,6 @@ function resolvedPath(url: string): string | undefined {
 export function createRequestHandler(services: Services & { clientDir: string }) {
   const { database, logger } = services;
   const api = createApiHandler(services);
-  // A company's first pull (20 faucets × 24 months) is about 99 KB of JSON and 12.6 KB gzipped.
-  const compress = compression({ threshold: 1024 });
   const serveStatic = createStaticHandler(services.clientDir, services.config.origin);
   const manifest = JSON.stringify(webAppManifest(services.config.profile));
   const headers = Object.entries(EVERY_ANSWER);
@@ -142,14 +139,12 @@ export function createRequestHandler(services: Services & { clientDir: string })
     if (resolvedPath(url)?.startsWith(`${API_ENDPOINT}/`)) {
       // Billing data must not outlive log-out in the browser's HTTP cache.
       res.setHeader('Cache-Control', 'no-store');
-      compress(req as Parameters<typeof compress>[0], res as Parameters<typeof compress>[1], () =>
-        api(req, res).catch((error: unknown) => {
-          const requestId = randomUUID();
-          logger.error({ ...errorKind(error), requestId }, 'api request failed');
-          if (!res.headersSent) sendJson(res, 500, { error: { reason: internalErrorReason(requestId), requestId } });
-          else res.destroy();
-        })
-      );
+      api(req, res).catch((error: unknown) => {
+        const requestId = randomUUID();
+        logger.error({ ...errorKind(error), requestId }, 'api request failed');
+        if (!res.headersSent) sendJson(res, 500, { error: { reason: internalErrorReason(requestId), requestId } });
+        else res.destroy();
+      });
       return;
     }
     if (url.startsWith('/api/')) {

@@ -21,14 +21,8 @@ function callerFrom(origin: string | null) {
     database: {} as DatabaseHandle,
     logger: createLogger('silent'),
     mailer: { send: async () => {}, idle: async () => {} },
-    origin,
-    headers: {},
-    clientKey: 'test',
-    sessionToken: null,
-    requestId: 'test-request',
-    setSessionCookie: () => {},
-    staffSessionToken: null,
-    setStaffSessionCookie: () => {}
+    request: { origin, headers: {}, clientKey: 'test', sessionToken: null, setSessionCookie: () => {}, staffSessionToken: null, setStaffSessionCookie: () => {} },
+    requestId: 'test-request'
   };
   return probe.createCaller(ctx);
 }

@@ -22,40 +22,78 @@ export interface Services {
   mailer: Mailer;
 }
 
-export interface Context extends Services {
+/** What a call may ask of the HTTP request it came in: each read off the request only when asked. */
+export interface RequestFacts {
   /** The Origin header as sent; null when the browser sent none. */
-  origin: string | null;
+  readonly origin: string | null;
   /** The request's headers: where an input whose body is a file (the import upload) has its other fields. */
-  headers: IncomingHttpHeaders;
+  readonly headers: IncomingHttpHeaders;
   /** Who is asking, for the per-client limits: the client's address (http/client-address.ts). */
-  clientKey: string;
-  sessionToken: string | null;
-  /** Names this request in the log and in the answer to an unexpected error, to quote to the utility. */
-  requestId: string;
+  readonly clientKey: string;
+  readonly sessionToken: string | null;
   /** Replaces the session cookie (log-in, rotation) or clears it (null). */
   setSessionCookie(token: string | null): void;
   /** The staff console's own cookie: a customer session never stands for staff, nor the other way round. */
-  staffSessionToken: string | null;
+  readonly staffSessionToken: string | null;
   setStaffSessionCookie(token: string | null): void;
 }
 
+/**
+ * tRPC copies the context, key by key, every time a middleware adds to it (the session guards
+ * do, for every signed-in call): the context is the services and two more keys, and what comes
+ * from the request sits behind `request`, read when a procedure asks (a pull never asks for the
+ * client's address or the staff cookie).
+ */
+export interface Context extends Services {
+  request: RequestFacts;
+  /** Names this request in the log and in the answer to an unexpected error, to quote to the utility. */
+  requestId: string;
+}
+
+class IncomingRequestFacts implements RequestFacts {
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly config: Config
+  ) {}
+  get origin() {
+    return typeof this.req.headers.origin === 'string' ? this.req.headers.origin : null;
+  }
+  get headers() {
+    return this.req.headers;
+  }
+  get clientKey() {
+    return clientAddress(this.req.socket.remoteAddress, this.req.headers['x-forwarded-for'], this.config.trustProxy);
+  }
+  get sessionToken() {
+    return readSessionToken(this.req, this.config.origin);
+  }
+  setSessionCookie(token: string | null) {
+    this.res.appendHeader('Set-Cookie', sessionCookie(this.config.origin, token));
+  }
+  get staffSessionToken() {
+    return readStaffSessionToken(this.req, this.config.origin);
+  }
+  setStaffSessionCookie(token: string | null) {
+    this.res.appendHeader('Set-Cookie', staffSessionCookie(this.config.origin, token));
+  }
+}
+
 export function createContextFactory(services: Services) {
+  const { config, database, logger, mailer } = services;
   return ({ req, res }: { req: IncomingMessage; res: ServerResponse }): Context => ({
-    ...services,
-    origin: typeof req.headers.origin === 'string' ? req.headers.origin : null,
-    headers: req.headers,
-    clientKey: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], services.config.trustProxy),
-    sessionToken: readSessionToken(req, services.config.origin),
-    requestId: randomUUID(),
-    setSessionCookie: (token) => res.appendHeader('Set-Cookie', sessionCookie(services.config.origin, token)),
-    staffSessionToken: readStaffSessionToken(req, services.config.origin),
-    setStaffSessionCookie: (token) => res.appendHeader('Set-Cookie', staffSessionCookie(services.config.origin, token))
+    config,
+    database,
+    logger,
+    mailer,
+    request: new IncomingRequestFacts(req, res, config),
+    requestId: randomUUID()
   });
 }
 
 /** What a procedure hands its service: the same for every feature, with this call's clock reading. */
 export function serviceDeps(ctx: Context): ServiceDeps {
-  return { db: ctx.database.db, config: ctx.config, mailer: ctx.mailer, logger: ctx.logger, now: new Date(), clientKey: ctx.clientKey };
+  return { db: ctx.database.db, config: ctx.config, mailer: ctx.mailer, logger: ctx.logger, now: new Date(), clientKey: ctx.request.clientKey };
 }
 
 /** What an unexpected error tells the browser: nothing of the error itself, and a number to quote. */
@@ -159,7 +197,7 @@ const databaseOutages = t.middleware(async ({ next }) => {
  * a cross-site POST, so a foreign or missing Origin is refused before any work is done.
  */
 const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
-  if (type === 'mutation' && ctx.origin !== ctx.config.origin) {
+  if (type === 'mutation' && ctx.request.origin !== ctx.config.origin) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'cross-origin request refused' });
   }
   return next();
@@ -174,21 +212,34 @@ const wellFormedInput = t.middleware(async ({ getRawInput, next }) => {
 
 export const publicProcedure = t.procedure.use(databaseOutages).use(refusals).use(sameOriginMutations).use(wellFormedInput);
 
-/** The customer the request's session cookie proves, or null. */
-export function signedInCustomer(ctx: Context): Promise<number | null> {
-  return ctx.sessionToken ? sessionCustomer(ctx.database.db, ctx.sessionToken, new Date()) : Promise.resolve(null);
+/** The customer a session token proves, or null. */
+function customerOf(ctx: Context, sessionToken: string | null): Promise<number | null> {
+  return sessionToken ? sessionCustomer(ctx.database.db, sessionToken, new Date()) : Promise.resolve(null);
 }
 
-/** A signed-in customer: ctx.customerId is proven by the session cookie, and every query is scoped to it. */
+/** The customer the request's session cookie proves, or null. */
+export function signedInCustomer(ctx: Context): Promise<number | null> {
+  return customerOf(ctx, ctx.request.sessionToken);
+}
+
+/**
+ * A signed-in customer: ctx.customerId is proven by the session cookie, and every query is
+ * scoped to it. The guard hands on only what it adds; tRPC merges it into the context.
+ */
 export const customerProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const customerId = await signedInCustomer(ctx);
+  const sessionToken = ctx.request.sessionToken;
+  const customerId = await customerOf(ctx, sessionToken);
   if (customerId === null) throw sessionEndedRefusal;
-  return next({ ctx: { ...ctx, customerId, sessionToken: ctx.sessionToken! } });
+  return next({ ctx: { customerId, sessionToken: sessionToken! } });
 });
+
+function staffOf(ctx: Context, staffSessionToken: string | null): Promise<StaffMember | null> {
+  return staffSessionToken ? staffOfSession(ctx.database.db, staffSessionToken, new Date()) : Promise.resolve(null);
+}
 
 /** The staff member the request's staff cookie proves, or null. */
 export function signedInStaff(ctx: Context): Promise<StaffMember | null> {
-  return ctx.staffSessionToken ? staffOfSession(ctx.database.db, ctx.staffSessionToken, new Date()) : Promise.resolve(null);
+  return staffOf(ctx, ctx.request.staffSessionToken);
 }
 
 const staffSignedOut = new RefusalError('unauthorized', {
@@ -201,9 +252,10 @@ const staffSignedOut = new RefusalError('unauthorized', {
  * new password (and to log out) is built on this. Reads the staff cookie, never the customers'.
  */
 export const staffSessionProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const member = await signedInStaff(ctx);
+  const staffSessionToken = ctx.request.staffSessionToken;
+  const member = await staffOf(ctx, staffSessionToken);
   if (member === null) throw staffSignedOut;
-  return next({ ctx: { ...ctx, staff: member, staffSessionToken: ctx.staffSessionToken! } });
+  return next({ ctx: { staff: member, staffSessionToken: staffSessionToken! } });
 });
 
 /** A staff member who has chosen their own password: every console action. */

@@ -18,7 +18,8 @@ import {
 import type { Logger } from '../log/logger.js';
 import { noticeDigestMail } from '../mail/messages.js';
 import { MailDeliveryError, type Mailer } from '../mail/transport.js';
-import { createPushSender, pushAgent, type PushSender } from '../push/send.js';
+import { createPushSender, type PushSender } from '../push/send.js';
+import { createThreadedPushSender } from '../push/send-threads.js';
 import { vapidKeys } from '../push/vapid.js';
 
 /**
@@ -33,10 +34,13 @@ export interface NoticeWorkerDeps {
   mailer: Mailer;
   logger: Logger;
   /**
-   * The HTTPS agent pushes go through (pushAgent, whose lookup refuses private addresses); tests
-   * pass one that trusts their own push service, or whose resolver points a name elsewhere.
+   * Sends pushes on this thread through this HTTPS agent (pushAgent, whose lookup refuses
+   * private addresses) instead of on the sending threads: tests pass one whose resolver points a
+   * name elsewhere, benches one that counts its connections.
    */
   pushAgent?: Agent;
+  /** A push service certificate the sending threads trust besides the system's: a test's own push service. */
+  pushServiceCa?: string;
 }
 
 export interface NoticeWorkerTuning {
@@ -93,8 +97,12 @@ function count(report: DrainReport, settlements: Settlement[]): void {
 }
 
 interface Worker {
+  /** Readies the push sender (its threads, the VAPID keys) before anything is due; a failure is left to the first drain. */
+  prepare(): void;
   /** Sends everything due by clock() until nothing is left or shouldStop() says so. */
   drain(clock: () => Date, shouldStop?: () => boolean): Promise<DrainReport>;
+  /** Stops the sending threads, if any were started; a drain afterwards starts them again. */
+  close(): Promise<void>;
 }
 
 function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worker {
@@ -157,10 +165,13 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
     }
   }
   const contact = { section: config.profile.section, phone: config.profile.phone };
-  let sender: Promise<PushSender> | undefined;
+  let sender: Promise<PushSender & { close?(): Promise<void> }> | undefined;
   const pushSender = () =>
     (sender ??= vapidKeys(db, config).then(
-      (keys) => createPushSender(keys, config.pushServiceHosts, deps.pushAgent ?? pushAgent({ hosts: config.pushServiceHosts })),
+      (keys) =>
+        deps.pushAgent
+          ? createPushSender(keys, config.pushServiceHosts, deps.pushAgent)
+          : createThreadedPushSender(keys, config.pushServiceHosts, deps.pushServiceCa ? { ca: deps.pushServiceCa } : {}),
       (error: unknown) => {
         // A database that failed once is asked again at the next drain.
         sender = undefined;
@@ -223,6 +234,9 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
   }
 
   return {
+    prepare() {
+      pushSender().catch(() => {});
+    },
     async drain(clock, shouldStop = () => false) {
       const report = emptyReport();
       await recordHeld();
@@ -233,6 +247,11 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
         more = { push: more.push && (await pushBatch(now, report)), mail: more.mail && (await mailBatch(now, report)) };
       }
       return report;
+    },
+    async close() {
+      const started = sender;
+      sender = undefined;
+      await (await started?.catch(() => undefined))?.close?.();
     }
   };
 }
@@ -241,8 +260,13 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
  * Sends everything due at `now` (nothing while `now` is in the quiet hours) and reports what
  * became of it. The loop of startNoticeWorker, once, for tests and the bench.
  */
-export function runNoticeWorkerOnce(deps: NoticeWorkerDeps, now: Date, tuning: NoticeWorkerTuning = defaultTuning): Promise<DrainReport> {
-  return noticeWorker(deps, tuning).drain(() => now);
+export async function runNoticeWorkerOnce(deps: NoticeWorkerDeps, now: Date, tuning: NoticeWorkerTuning = defaultTuning): Promise<DrainReport> {
+  const worker = noticeWorker(deps, tuning);
+  try {
+    return await worker.drain(() => now);
+  } finally {
+    await worker.close();
+  }
 }
 
 export interface RunningNoticeWorker {
@@ -258,6 +282,8 @@ export interface RunningNoticeWorker {
 /** Drains the outbox now and every pollMs after the last drain ended. */
 export function startNoticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning = defaultTuning): RunningNoticeWorker {
   const worker = noticeWorker(deps, tuning);
+  // An app process sends on bill day whatever the hour it started: its sending threads are ready before.
+  worker.prepare();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -297,6 +323,7 @@ export function startNoticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTu
       stopped = true;
       clearTimeout(timer);
       await running;
+      await worker.close();
       for (const waiter of idleWaiters) waiter.resolve();
       idleWaiters.clear();
     },

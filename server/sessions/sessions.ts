@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import { preparedPerDatabase, type Database } from '../db/client.js';
@@ -8,7 +8,7 @@ import { RefusalError } from '../errors.js';
 export const SESSION_DAYS = 30;
 const DAY_MS = 24 * 3600_000;
 
-export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+export const tokenHash = (token: string) => hash('sha256', token);
 
 /** A fresh random session token: only its hash (tokenHash) is stored. */
 export const newToken = () => randomBytes(32).toString('base64url');

@@ -10,6 +10,7 @@ import { createMailer } from '../../server/mail/transport.js';
 import type { LookupAddress } from 'node:dns';
 import type { Resolver } from '../../server/push/address-guard.js';
 import { createPushSender, pushAgent } from '../../server/push/send.js';
+import { createThreadedPushSender } from '../../server/push/send-threads.js';
 import { vapidKeys } from '../../server/push/vapid.js';
 import { driverName, useMigratedDatabase } from './support/database.js';
 import { freshDataDir } from './support/server-process.js';
@@ -76,6 +77,23 @@ describe(`notices worker (${driverName})`, () => {
           ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz)`);
     }
     return noticeId;
+  }
+
+  /** On PostgreSQL another connection pool, as another app process has; PGlite has one connection (undefined: use the test's). */
+  async function secondPool() {
+    return database.testDb.url ? openDatabase({ databaseUrl: database.testDb.url }) : undefined;
+  }
+
+  /** `count` customers (c0@…), each with two phones and a notice of each faucet queued to both (and by e-mail when asked); their phones' endpoints. */
+  async function customersWithTwoPhones(count: number, faucets: string[], email: boolean): Promise<string[]> {
+    const phones: string[] = [];
+    for (let index = 0; index < count; index += 1) {
+      const id = await customer(`c${index}@example.jp`);
+      const subscriptions = [await subscription(database.db, id), await subscription(database.db, id)];
+      phones.push(...subscriptions.map((device) => device.endpoint));
+      for (const faucetNo of faucets) await notice(id, reading(faucetNo), { email, subscriptions: subscriptions.map((device) => device.id) });
+    }
+    return phones;
   }
 
   async function deliveries() {
@@ -394,15 +412,9 @@ describe(`notices worker (${driverName})`, () => {
   });
 
   it('sends each delivery exactly once with two workers draining at the same time', async () => {
-    const second = database.testDb.url ? await openDatabase({ databaseUrl: database.testDb.url }) : undefined;
+    const second = await secondPool();
     try {
-      const phones: string[] = [];
-      for (let index = 0; index < 40; index += 1) {
-        const id = await customer(`c${index}@example.jp`);
-        const subscriptions = [await subscription(database.db, id), await subscription(database.db, id)];
-        phones.push(...subscriptions.map((device) => device.endpoint));
-        for (const faucetNo of ['6000-0001', '6000-0002']) await notice(id, reading(faucetNo), { email: true, subscriptions: subscriptions.map((device) => device.id) });
-      }
+      const phones = await customersWithTwoPhones(40, ['6000-0001', '6000-0002'], true);
       const small = { batch: 7, concurrency: 4, leaseMs: 5 * MINUTE, pollMs: 1000 };
       // On PostgreSQL the second worker is another connection pool, as another app process has; PGlite has one connection.
       const other = { ...deps, db: second?.db ?? database.db, pushAgent: pushAgent({ hosts: deps.config.pushServiceHosts, ca: pushServiceCertificate }) };
@@ -425,5 +437,63 @@ describe(`notices worker (${driverName})`, () => {
     } finally {
       await second?.close();
     }
+  });
+  describe('on the sending threads (as the app sends: no agent of the test in between)', () => {
+    /** The worker as an app process runs it: pushes encrypted and sent on its threads, which trust the test's push service. */
+    const threaded = (): NoticeWorkerDeps => ({ ...deps, pushAgent: undefined, pushServiceCa: pushServiceCertificate });
+
+    it('sends each delivery exactly once with two workers draining at the same time, and records each in the database', async () => {
+      const second = await secondPool();
+      try {
+        const phones = await customersWithTwoPhones(30, ['6000-0001'], false);
+        const small = { batch: 7, concurrency: 4, leaseMs: 5 * MINUTE, pollMs: 1000 };
+        const reports = await Promise.all([
+          runNoticeWorkerOnce(threaded(), morning, small),
+          runNoticeWorkerOnce({ ...threaded(), db: second?.db ?? database.db }, morning, small)
+        ]);
+
+        expect(reports[0]!.sent + reports[1]!.sent).toBe(60);
+        expect(push.refused).toEqual([]);
+        expect(phones.every((endpoint) => push.to(endpoint).length === 1), 'every phone got its push once').toBe(true);
+        // Encrypted on the thread for that device's keys: the push service decrypted each payload.
+        expect(push.received.every((received) => (received.payload as { notification: { tag: string } }).notification.tag !== undefined)).toBe(true);
+        expect((await deliveries()).every((row) => row.state === 'sent' && row.attempts === 1 && row.lease_until === null)).toBe(true);
+      } finally {
+        await second?.close();
+      }
+    });
+
+    it('keeps to the push service rules: an endpoint not allowed fails without a retry, and nothing is sent to it', async () => {
+      const taro = await customer('taro@example.jp');
+      const phone = await subscription(database.db, taro);
+      await notice(taro, reading('6000-0001'), { subscriptions: [phone.id] });
+
+      expect(await runNoticeWorkerOnce({ ...threaded(), config: { ...deps.config, pushServiceHosts: [] } }, morning)).toEqual({ sent: 0, retried: 0, failed: 1, gone: 0 });
+
+      expect(await deliveries()).toMatchObject([{ state: 'failed', attempts: 1, last_error: 'endpoint not a known push service' }]);
+      expect([...push.received, ...push.refused]).toEqual([]);
+    });
+
+    it('connects to no private address under a push service name, while a name listed in PUSH_SERVICE_HOSTS reaches it', async () => {
+      const vapid = await vapidKeys(database.db, deps.config);
+      const device = push.subscribe();
+      const { port } = new URL(push.origin);
+      const loopback = [{ address: '127.0.0.1', family: 4 }];
+      const send = async (endpoint: string, hosts: { suffix: string; port: number }[]) => {
+        const sender = createThreadedPushSender(vapid, hosts, { threads: 1, ca: pushServiceCertificate, resolveAs: new Map([[new URL(endpoint).hostname, loopback]]) });
+        try {
+          return await sender.send({ endpoint, ...device.keys }, { hello: 1 });
+        } finally {
+          await sender.close();
+        }
+      };
+
+      expect(await send('https://updates.push.services.mozilla.com/wpush/v2/rebound', [])).toEqual({ outcome: 'rejected', reason: 'push service address is not public' });
+      expect([...push.received, ...push.refused], 'no request reached the push service').toEqual([]);
+
+      // The push service answers 403 (its VAPID audience is its address, not this name): it was reached.
+      await send(device.endpoint.replace('127.0.0.1', 'localhost'), [{ suffix: 'localhost', port: Number(port) }]);
+      expect(push.received.length + push.refused.length, 'listed in PUSH_SERVICE_HOSTS, the same address is reached').toBe(1);
+    });
   });
 });

@@ -25,7 +25,7 @@ export const accountRouter = router({
     .input(z.object({ currentPassword: password, newPassword: password }))
     .mutation(async ({ ctx, input }) => {
       const { sessionToken } = await changePassword(serviceDeps(ctx), { customerId: ctx.customerId, sessionToken: ctx.sessionToken }, input);
-      ctx.setSessionCookie(sessionToken);
+      ctx.request.setSessionCookie(sessionToken);
       return { ok: true };
     }),
   requestEmailChange: customerProcedure
@@ -39,7 +39,7 @@ export const accountRouter = router({
     }),
   withdraw: customerProcedure.input(z.object({ password })).mutation(async ({ ctx, input }) => {
     await withdraw(serviceDeps(ctx), ctx.customerId, input.password);
-    ctx.setSessionCookie(null);
+    ctx.request.setSessionCookie(null);
     return { ok: true };
   })
 });

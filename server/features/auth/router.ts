@@ -18,8 +18,9 @@ import { publicProcedure, router, serviceDeps, type Context } from '../../trpc.j
  * while offline cannot leave the previous customer's session behind).
  */
 async function startSession(ctx: Context, sessionToken: string): Promise<{ ok: true }> {
-  if (ctx.sessionToken) await endSession(ctx.database.db, ctx.sessionToken);
-  ctx.setSessionCookie(sessionToken);
+  const presented = ctx.request.sessionToken;
+  if (presented) await endSession(ctx.database.db, presented);
+  ctx.request.setSessionCookie(sessionToken);
   return { ok: true };
 }
 
@@ -49,8 +50,9 @@ export const authRouter = router({
     return startSession(ctx, sessionToken);
   }),
   logout: publicProcedure.mutation(async ({ ctx }) => {
-    if (ctx.sessionToken) await endSession(ctx.database.db, ctx.sessionToken);
-    ctx.setSessionCookie(null);
+    const presented = ctx.request.sessionToken;
+    if (presented) await endSession(ctx.database.db, presented);
+    ctx.request.setSessionCookie(null);
     return { ok: true };
   }),
   reset: router({

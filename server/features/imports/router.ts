@@ -50,7 +50,7 @@ function uploadFieldsOf(headers: IncomingHttpHeaders) {
 export const importsRouter = router({
   /** Admins only: an import rewrites every customer's bills. */
   upload: adminProcedure.input(octetInputParser).mutation(({ ctx, input }) => {
-    const { file, size, ...fields } = uploadFieldsOf(ctx.headers);
+    const { file, size, ...fields } = uploadFieldsOf(ctx.request.headers);
     return importUpload(serviceDeps(ctx), { profile: ctx.config.profile, uploadsDir: uploadsDirOf(ctx.config.dataDir) }, ctx.staff, {
       ...fields,
       fileName: file,

@@ -11,8 +11,9 @@ const { email, password, reason, rowId } = inputFields;
 
 /** Replaces whatever staff session the browser held (rotation): a planted token is worth nothing after log-in. */
 async function startStaffSession(ctx: Context, sessionToken: string) {
-  if (ctx.staffSessionToken) await endStaffSession(ctx.database.db, ctx.staffSessionToken);
-  ctx.setStaffSessionCookie(sessionToken);
+  const presented = ctx.request.staffSessionToken;
+  if (presented) await endStaffSession(ctx.database.db, presented);
+  ctx.request.setStaffSessionCookie(sessionToken);
 }
 
 export const staffAuthRouter = router({
@@ -26,15 +27,16 @@ export const staffAuthRouter = router({
     return { mustChangePassword };
   }),
   logout: publicProcedure.mutation(async ({ ctx }) => {
-    if (ctx.staffSessionToken) await endStaffSession(ctx.database.db, ctx.staffSessionToken);
-    ctx.setStaffSessionCookie(null);
+    const presented = ctx.request.staffSessionToken;
+  if (presented) await endStaffSession(ctx.database.db, presented);
+    ctx.request.setStaffSessionCookie(null);
     return { ok: true };
   }),
   changePassword: staffSessionProcedure
     .input(z.object({ currentPassword: password, newPassword: password }))
     .mutation(async ({ ctx, input }) => {
       const { sessionToken } = await changeStaffPassword(serviceDeps(ctx), ctx.staff, input);
-      ctx.setStaffSessionCookie(sessionToken);
+      ctx.request.setStaffSessionCookie(sessionToken);
       return { ok: true };
     })
 });
