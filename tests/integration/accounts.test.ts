@@ -164,10 +164,15 @@ describe(`accounts on ${driverName}`, () => {
     await client.api.auth.signup.requestCode.mutate({ email });
     const { ticket } = await client.api.auth.signup.verifyCode.mutate({ email, code: await app.codeFor(email) });
     const target = faucet(10);
+    const warnings = [];
     for (let tries = 0; tries < 5; tries += 1) {
       const failure = await failureOf(client.api.auth.signup.proveFaucet.mutate({ ticket, faucetNo: target.faucetNo, phone: '01654-9-9999', consent: true }));
       expect(failure).toMatchObject({ code: 'BAD_REQUEST', field: 'phone' });
+      expect(failure.reason?.ja).toMatch(/へお問い合わせください$/);
+      warnings.push(/あと1回間違えると|これで1時間/.exec(failure.reason?.ja ?? '')?.[0] ?? null);
     }
+    // Warned before the try that locks, and told when it has.
+    expect(warnings).toEqual([null, null, null, 'あと1回間違えると', 'これで1時間']);
     const locked = await failureOf(client.api.auth.signup.proveFaucet.mutate({ ticket, ...target, consent: true }));
     expect(locked).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
     expect(locked.reason?.ja).toMatch(/01654-3-2111/);

@@ -67,9 +67,10 @@ export async function proveFaucet(deps: ServiceDeps, input: { faucetNo: string; 
   const contact = contactStaff(profile);
   // Count, check and record in one transaction holding the faucet's and the client's locks:
   // guesses sent at the same moment are taken one after another, so a lock trips on time.
-  const contract = await db.transaction(async (tx) => {
+  const { contract, triesLeft } = await db.transaction(async (tx) => {
     await lockKeys(tx, [`proof-client:${clientKey}`, `proof-faucet:${faucetNo}`]);
-    if ((await failedProofs(tx, proofAttempts.clientKey, clientKey, now)) >= FAILED_PROOFS_PER_CLIENT) {
+    const clientFailures = await failedProofs(tx, proofAttempts.clientKey, clientKey, now);
+    if (clientFailures >= FAILED_PROOFS_PER_CLIENT) {
       throw new RefusalError(
         'too-many',
         { ja: `確認の失敗が続いたため、この端末からの確認を1時間停止しています。お急ぎの場合は${contact.ja}へ`, en: `Too many failed checks from this device; wait an hour or call ${contact.en}` },
@@ -77,7 +78,8 @@ export async function proveFaucet(deps: ServiceDeps, input: { faucetNo: string; 
         3600
       );
     }
-    if ((await failedProofs(tx, proofAttempts.faucetNo, faucetNo, now)) >= FAILED_PROOFS_PER_FAUCET) {
+    const faucetFailures = await failedProofs(tx, proofAttempts.faucetNo, faucetNo, now);
+    if (faucetFailures >= FAILED_PROOFS_PER_FAUCET) {
       throw new RefusalError(
         'too-many',
         { ja: `この水栓番号は確認の失敗が続いたため、1時間ほど確認できません。${contact.ja}へお問い合わせください`, en: `This faucet is locked for an hour after failed checks; please call ${contact.en}` },
@@ -88,14 +90,22 @@ export async function proveFaucet(deps: ServiceDeps, input: { faucetNo: string; 
     const current = await currentContract(tx, faucetNo, tokyoDate(now));
     const succeeded = current !== undefined && current.phone !== null && current.phone === phone;
     await tx.insert(proofAttempts).values({ faucetNo, clientKey, succeeded, attemptedAt: now });
-    return succeeded ? current : undefined;
+    // Counted under the same locks as the attempt just recorded: what the refusal says is what the next try meets.
+    const triesLeft = Math.min(FAILED_PROOFS_PER_FAUCET - faucetFailures, FAILED_PROOFS_PER_CLIENT - clientFailures) - 1;
+    return { contract: succeeded ? current : undefined, triesLeft };
   }, LOCKED_COUNT);
   if (!contract) {
+    const lockAhead =
+      triesLeft === 0
+        ? { ja: 'これで1時間、確認できなくなりました。', en: 'Checks are now locked for an hour. ' }
+        : triesLeft === 1
+          ? { ja: 'あと1回間違えると、1時間確認できなくなります。', en: 'One more wrong try locks checks for an hour. ' }
+          : { ja: '', en: '' };
     throw new RefusalError(
       'bad-input',
       {
-        ja: `水栓番号または電話番号が違います。検針票の「お客様番号」と、届け出た電話番号をご確認ください。電話番号を届け出ていない場合は${contact.ja}へ`,
-        en: `The faucet number or phone number is not right. Check the customer number on your meter slip and the phone you registered; if none is registered, call ${contact.en}`
+        ja: `水栓番号または電話番号が違います。${lockAhead.ja}検針票の「お客様番号」と、届け出た電話番号をご確認ください。電話番号を届け出ていない場合は${contact.ja}へお問い合わせください`,
+        en: `The faucet number or phone number is not right. ${lockAhead.en}Check the customer number on your meter slip and the phone you registered; if none is registered, call ${contact.en}`
       },
       'phone'
     );
