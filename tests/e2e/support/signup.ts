@@ -19,6 +19,8 @@ export interface NewMember {
 export async function signUp(page: Page, member: NewMember): Promise<void> {
   signedUpMembers.push(member);
   await page.goto('/signup');
+  // The first step says what the third will ask for, so nobody starts without it.
+  await expect(page.getByRole('region', { name: '登録には、次の2つが必要です。お手元にご用意ください。' })).toContainText('水栓番号（検針票');
   await field(page, 'メールアドレス').fill(member.email);
   await page.getByRole('button', { name: '確認コードを送る' }).click();
   await expect(page.getByRole('heading', { level: 2 })).toContainText('確認コード');
