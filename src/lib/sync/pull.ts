@@ -1,5 +1,5 @@
 import { api } from '$lib/api';
-import { localDb, syncMeta } from '$lib/local/db';
+import { localDb, syncMeta, type SyncMeta } from '$lib/local/db';
 import { forgetHomeSnapshot } from '$lib/local/home-snapshot';
 import { SYNC_FORMAT, type PullResponse } from '$lib/shared/sync-wire';
 import { applyLocally } from './outbox';
@@ -52,7 +52,8 @@ async function store(response: PullResponse, startedIn: number): Promise<void> {
     }
     const { faucets, readings, bills, payments, notices, procedures } = response;
     if ([faucets, readings, bills, payments, notices, procedures].some(Boolean)) await forgetHomeSnapshot();
-    await localDb.meta.put({ key: 'sync', format: SYNC_FORMAT, cursor: response.cursor, pulledAt: Date.now() });
+    const pulled: SyncMeta = { key: 'sync', format: SYNC_FORMAT, cursor: response.cursor, pulledAt: Date.now() };
+    await localDb.meta.put(pulled);
   });
 }
 
