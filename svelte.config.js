@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import adapter from '@sveltejs/adapter-static';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 
@@ -10,6 +11,17 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
  */
 const announcerStyle =
   'position: absolute; left: 0; top: 0; clip: rect(0 0 0 0); clip-path: inset(50%); overflow: hidden; white-space: nowrap; width: 1px; height: 1px';
+
+const sha256 = (/** @type {string} */ text) => `sha256-${createHash('sha256').update(text).digest('base64')}`;
+
+/**
+ * The page template's own inline script (the installed app's Home painted before the app loads,
+ * src/lib/local/painted-home.ts), allowed by its hash in every page's policy: SvelteKit hashes
+ * only the start-up scripts it writes. Read from the template, so the hash follows the script.
+ */
+const templateScripts = [...readFileSync(new URL('src/app.html', import.meta.url), 'utf8').matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
+  ([, script]) => sha256(script)
+);
 
 /** @type {import('@sveltejs/kit').Config} */
 export default {
@@ -35,17 +47,18 @@ export default {
         tsconfig.exclude.push('../tests/lint/fixtures/**');
       }
     },
-    // The page's policy, written into index.html as a <meta> tag with the hash of the inline
-    // start-up script. The server sends the same policy as a header and adds what a <meta>
-    // cannot say (frame-ancestors): server/http/security-headers.ts. No inline scripts or styles
-    // but the announcer's: Svelte's component CSS is in files, and Svelte and Chart.js style
-    // elements through the CSSOM, which style-src does not govern.
+    // Each page's policy, written into the page as a <meta> tag with the hashes of its own inline
+    // start-up script and of the template's (above). The server sends the same policy as a header
+    // and adds what a <meta> cannot say (frame-ancestors): server/http/security-headers.ts. No
+    // other inline scripts, and no inline styles but the announcer's: Svelte's component CSS is in
+    // files, and Svelte and Chart.js style elements through the CSSOM, which style-src does not
+    // govern.
     csp: {
       mode: 'hash',
       directives: {
         'default-src': ['self'],
-        'script-src': ['self'],
-        'style-src': ['self', 'unsafe-hashes', `sha256-${createHash('sha256').update(announcerStyle).digest('base64')}`],
+        'script-src': ['self', ...templateScripts],
+        'style-src': ['self', 'unsafe-hashes', sha256(announcerStyle)],
         'img-src': ['self', 'data:'],
         // The portal's own API; the push service will be added with Web Push.
         'connect-src': ['self'],

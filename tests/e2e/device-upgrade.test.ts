@@ -56,7 +56,9 @@ async function expectServerNumbers(page: Page) {
   await expect(page.getByRole('banner')).not.toContainText(failedSync);
 }
 
-const syncMeta = async (page: Page) => (await onDeviceDatabase(page, { read: ['meta'] })).rows.meta![0] as SyncMeta | undefined;
+// The meta store also holds Home's snapshot (src/lib/local/home-snapshot.ts).
+const syncMeta = async (page: Page) =>
+  ((await onDeviceDatabase(page, { read: ['meta'] })).rows.meta as SyncMeta[]).find((row) => row.key === 'sync');
 
 const readingPeriods = async (page: Page) =>
   ((await onDeviceDatabase(page, { read: ['readings'] })).rows.readings as LocalReading[]).map((reading) => reading.period).sort();

@@ -5,6 +5,7 @@ import type { ProcedureContent } from '$lib/shared/procedure-form';
 import type { SyncedFaucet, SyncedNotice, SyncedProcedure } from '$lib/shared/sync-wire';
 import { keepProfile, type StoredProfile } from './profile';
 import { DATABASE_NAME } from './database-name';
+import type { HomeSnapshot } from './home-snapshot';
 
 export type LocalReading = ReadingRow;
 export type LocalBill = BillRow;
@@ -63,7 +64,8 @@ export class LocalDatabase extends Dexie {
   readings!: Dexie.Table<LocalReading, [string, string]>;
   bills!: Dexie.Table<LocalBill, [string, string]>;
   payments!: Dexie.Table<LocalPayment, [string, string]>;
-  meta!: EntityTable<SyncMeta, 'key'>;
+  /** The sync cursor, and Home's snapshot drawn from the copy (home-snapshot.ts). */
+  meta!: EntityTable<SyncMeta | HomeSnapshot, 'key'>;
   outbox!: EntityTable<OutboxRow, 'seq'>;
   notices!: EntityTable<LocalNotice, 'id'>;
   procedures!: EntityTable<LocalProcedure, 'id'>;
@@ -95,7 +97,12 @@ export class LocalDatabase extends Dexie {
 
 export const localDb = new LocalDatabase();
 
+/** Where the device stands with the server, undefined before its first pull. */
+export function syncMeta(): Promise<SyncMeta | undefined> {
+  return localDb.meta.get('sync') as Promise<SyncMeta | undefined>;
+}
+
 /** Whether the device holds a pull (it is wiped whenever someone leaves): before one, an empty copy means nothing yet. */
 export async function holdsPull(): Promise<boolean> {
-  return (await localDb.meta.get('sync')) !== undefined;
+  return (await syncMeta()) !== undefined;
 }

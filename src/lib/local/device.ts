@@ -1,5 +1,5 @@
 // Everything the shell reads from Dexie, behind one dynamic import (./lazy.ts): the log-in page
 // of a device that holds no customer's copy never loads it.
 export { liveQuery } from 'dexie';
-export { localDb } from './db';
+export { localDb, syncMeta } from './db';
 export { unreadNoticeCount } from '$lib/notices/copy';

@@ -25,13 +25,22 @@ export const presence = {
 
 /** Starts reading the copy; again and again it is the same one reading. */
 export function watchDevice(): Promise<void> {
-  return (watching ??= device().then(({ liveQuery, localDb, unreadNoticeCount }) => {
+  return (watching ??= device().then(({ liveQuery, syncMeta, unreadNoticeCount }) => {
     const subscriptions = [
-      liveQuery(() => localDb.meta.get('sync')).subscribe((meta) => (pulledAt = meta?.pulledAt ?? null)),
+      liveQuery(syncMeta).subscribe((meta) => (pulledAt = meta?.pulledAt ?? null)),
       liveQuery(unreadNoticeCount).subscribe((count) => (unread = count))
     ];
     stop = () => subscriptions.forEach((subscription) => subscription.unsubscribe());
   }));
+}
+
+/**
+ * At start, before the copy is read: where Home was painted from it before the app loaded
+ * (painted-home.ts), a copy is held, pulled then, and the app draws a member's page from the
+ * first frame, not a visitor's until Dexie has loaded.
+ */
+export function presumeHeld(pulledAtPainted: number): void {
+  pulledAt ??= pulledAtPainted;
 }
 
 /** At start: reads the copy only if one is here. */

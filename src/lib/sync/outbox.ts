@@ -3,6 +3,7 @@ import type { Table } from 'dexie';
 import { refusalOf } from '$lib/forms/refusal';
 import { faucetLabelHandler } from '$lib/faucets/outbox';
 import { localDb, type Change, type OutboxRow } from '$lib/local/db';
+import { forgetHomeSnapshot } from '$lib/local/home-snapshot';
 import { noticeReadHandler } from '$lib/notices/outbox';
 import { procedureFilingHandler } from '$lib/procedures/outbox';
 import type { Localized } from '$lib/shared/localized';
@@ -44,12 +45,13 @@ export async function applyLocally(change: Change): Promise<void> {
 
 /**
  * The local change and its outbox row, in one transaction: the device never holds one without
- * the other. Returns the outbox id, which is also the change's id on the server.
+ * the other. Home's snapshot goes in it too: it shows the copy as it was. Returns the outbox id, which is also the change's id on the server.
  */
 export async function queueChange(change: Change): Promise<string> {
   const id = crypto.randomUUID();
-  await localDb.transaction('rw', [localDb.outbox, ...(handlerOf(change).writes?.() ?? [])], async () => {
+  await localDb.transaction('rw', [localDb.outbox, localDb.meta, ...(handlerOf(change).writes?.() ?? [])], async () => {
     await applyLocally(change);
+    await forgetHomeSnapshot();
     await localDb.outbox.add({ id, change, queuedAt: Date.now() });
   });
   return id;

@@ -1,5 +1,6 @@
 import { api } from '$lib/api';
-import { localDb } from '$lib/local/db';
+import { localDb, syncMeta, type SyncMeta } from '$lib/local/db';
+import { forgetHomeSnapshot } from '$lib/local/home-snapshot';
 import { SYNC_FORMAT, type PullResponse } from '$lib/shared/sync-wire';
 import { applyLocally } from './outbox';
 import { billFrom, insideWindows, paymentFrom, readingFrom } from './rows';
@@ -49,7 +50,10 @@ async function store(response: PullResponse, startedIn: number): Promise<void> {
         await table.filter((row) => !keep(row)).delete();
       }
     }
-    await localDb.meta.put({ key: 'sync', format: SYNC_FORMAT, cursor: response.cursor, pulledAt: Date.now() });
+    const { faucets, readings, bills, payments, notices, procedures } = response;
+    if ([faucets, readings, bills, payments, notices, procedures].some(Boolean)) await forgetHomeSnapshot();
+    const pulled: SyncMeta = { key: 'sync', format: SYNC_FORMAT, cursor: response.cursor, pulledAt: Date.now() };
+    await localDb.meta.put(pulled);
   });
 }
 
@@ -70,7 +74,7 @@ async function startOver(startedIn: number): Promise<void> {
  */
 export async function pullBillingData(stale: number[] = []): Promise<void> {
   const startedIn = generation;
-  const meta = await localDb.meta.get('sync');
+  const meta = await syncMeta();
   if (meta !== undefined && meta.format !== SYNC_FORMAT) return startOver(startedIn);
   const knownLinks = (await localDb.faucets.toArray()).map((faucet) => faucet.linkId).filter((linkId) => !stale.includes(linkId));
   const response = await api.sync.pull.query({ format: SYNC_FORMAT, cursor: meta?.cursor ?? null, knownLinks });
