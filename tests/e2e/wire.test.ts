@@ -46,10 +46,18 @@ test('a first visit to a public page fetches the same few scripts, its own and i
     const context = await browser.newContext({ serviceWorkers: 'block' });
     const page = await context.newPage();
     const scripts: Response[] = [];
+    let pending = 0;
+    page.on('request', () => (pending += 1));
+    page.on('requestfinished', () => (pending -= 1));
+    page.on('requestfailed', () => (pending -= 1));
     page.on('response', (response) => {
       if (new URL(response.url()).pathname.endsWith('.js')) scripts.push(response);
     });
     await page.goto(url, { waitUntil: 'networkidle' });
+    // On a busy machine the network can rest before the app has started and asked for the root
+    // error page it always imports: once the main thread is idle (started), every request it made has ended.
+    await page.evaluate(() => new Promise((resolve) => requestIdleCallback(resolve)));
+    await expect.poll(() => pending).toBe(0);
     fetched.set(url, scripts.map((response) => new URL(response.url()).pathname));
     const code = (await Promise.all(scripts.map((response) => response.text()))).join('\n');
     for (const [part, key] of Object.entries(textsOf)) expect(code.includes(key), `${url}: ${part}'s texts`).toBe(part === own);
