@@ -10,6 +10,10 @@ if (existsSync(`${projectRoot}/build${APP_SHELL}`)) {
   console.log('client build found in build/ (run `npm run build` to rebuild)');
 } else {
   console.log('no client build yet: building the app once (about a minute)…');
-  await build({ root: projectRoot, logLevel: 'warn' });
+  // Quiet: warnings only, without the bundler's report of which plugins took time (a developer's
+  // `npm run build` keeps it). The project's own folder as the working one, not a `root` option,
+  // which SvelteKit would announce it overrides.
+  process.chdir(projectRoot);
+  await build({ logLevel: 'warn', build: { rolldownOptions: { checks: { bundlerTimings: false } } } });
   console.log('client built into build/');
 }

@@ -20,4 +20,5 @@ export function paintedHomePulledAt(): number | null {
 /** The app's own page shows from now on. */
 export function takeDownPaintedHome(): void {
   document.querySelector(`.${PAINTED_HOME_CLASS}`)?.remove();
+  document.querySelector('.app-root')?.classList.remove('painted');
 }
