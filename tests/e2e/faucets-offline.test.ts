@@ -5,9 +5,8 @@ import { faucetHistory } from './support/demo-history.js';
 import { otherFaucet, signupFaucet } from './support/demo.js';
 import { yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
-import { withdraw } from './support/member.js';
-import { field, signUp, type NewMember } from './support/signup.js';
-import { menuTab } from './support/menu.js';
+import { addFaucetFromMenu, withdraw } from './support/member.js';
+import { signUp, type NewMember } from './support/signup.js';
 import { test } from './support/test.js';
 
 /** The faucets as the server holds them now, asked with the member's session (a first pull carries the whole list). */
@@ -29,13 +28,7 @@ test('a faucet added shows its bills on Home at once; /faucets works offline, an
 
   // Added on /faucets, its latest bill is on Home without a reload: the add syncs at once.
   await page.evaluate(() => ((window as { sameDocument?: boolean }).sameDocument = true));
-  await menuTab(page).click();
-  await page.getByRole('link', { name: '契約内容のご確認' }).click();
-  await field(page, '水栓番号').fill(second.faucetNo);
-  await field(page, '電話番号').fill(second.phone);
-  await page.getByLabel(/^契約者本人/).check();
-  await page.getByRole('button', { name: '追加する' }).click();
-  await expect(page.getByRole('status')).toContainText(`水栓番号 ${second.faucetNo} を追加しました`);
+  await addFaucetFromMenu(page, second);
   await page.getByRole('navigation').getByRole('link', { name: 'ホーム' }).click();
   // Two faucets: one row each on Home, with its latest amount.
   const addedRow = page.getByRole('link', { name: new RegExp(`^水栓番号 ${second.faucetNo}`) });

@@ -5,7 +5,8 @@ import { faucetFor, otherFaucet, signupFaucet, type DemoFaucet } from './support
 import { importIntoPortal } from './support/billing-office.js';
 import { month, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
-import { chooseLanguage, logOutFromMenu, menuTab } from './support/menu.js';
+import { addFaucetFromMenu } from './support/member.js';
+import { chooseLanguage, logOutFromMenu } from './support/menu.js';
 import { customerState } from './support/portal-state.js';
 import { expectInViewport, expectNoSidewaysScroll, phoneScreen, textSize } from './support/phone.js';
 import { field, signUp } from './support/signup.js';
@@ -77,14 +78,7 @@ async function memberWithTwoFaucets(page: Page, name: string): Promise<{ failing
   const failing = faucetFor('failedTransfer');
   const second = otherFaucet();
   await signUp(page, { email: freshAddress(name), nickname: '次郎', password: 'kawa-no-nagare-2026', faucet: failing });
-  // Reached as a customer does, from メニュー, as tests/e2e/faucets-offline.test.ts does.
-  await menuTab(page).click();
-  await page.getByRole('link', { name: '契約内容のご確認' }).click();
-  await field(page, '水栓番号').fill(second.faucetNo);
-  await field(page, '電話番号').fill(second.phone);
-  await page.getByLabel(/^契約者本人/).check();
-  await page.getByRole('button', { name: '追加する' }).click();
-  await expect(page.getByRole('status')).toContainText(`水栓番号 ${second.faucetNo} を追加しました`);
+  await addFaucetFromMenu(page, second);
   return { failing, second };
 }
 

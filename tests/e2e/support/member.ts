@@ -1,5 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { field, type NewMember } from './signup.js';
+import { menuTab } from './menu.js';
 
 /** Logs in from the log-in page; ends on the home page, signed in. */
 export async function logIn(page: Page, member: Pick<NewMember, 'email' | 'password'>): Promise<void> {
@@ -16,4 +17,15 @@ export async function withdraw(page: Page, member: Pick<NewMember, 'password'>):
   await field(page, 'パスワード').fill(member.password);
   await page.getByRole('button', { name: '退会する' }).click();
   await expect(page).toHaveURL('/login');
+}
+
+/** Adds a faucet as a customer does: メニュー → 契約内容のご確認, number, phone, consent; waits for the confirmation. */
+export async function addFaucetFromMenu(page: Page, faucet: { faucetNo: string; phone: string }): Promise<void> {
+  await menuTab(page).click();
+  await page.getByRole('link', { name: '契約内容のご確認' }).click();
+  await field(page, '水栓番号').fill(faucet.faucetNo);
+  await field(page, '電話番号').fill(faucet.phone);
+  await page.getByLabel(/^契約者本人/).check();
+  await page.getByRole('button', { name: '追加する' }).click();
+  await expect(page.getByRole('status')).toContainText(`水栓番号 ${faucet.faucetNo} を追加しました`);
 }
