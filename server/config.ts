@@ -72,6 +72,8 @@ export const utilityProfileSchema = z.object({
       issuerName: localized
     })
     .optional(),
+  /** 使用開始・使用中止: the first or last day of use is at least this many business days ahead. */
+  moves: z.object({ leadBusinessDays: z.number().int().min(1).max(20) }).default({ leadBusinessDays: 3 }),
   notices: z.object({
     /** 口座振替のお知らせ goes out this many days before the transfer date (after moving it to a business day). */
     transferDaysBefore: z.number().int().min(1).max(30),

@@ -256,7 +256,7 @@ export const emailCodes = pgTable(
   {
     id: serial('id').primaryKey(),
     email: text('email').notNull(),
-    purpose: text('purpose', { enum: ['signup', 'reset', 'email-change'] }).notNull(),
+    purpose: text('purpose', { enum: ['signup', 'reset', 'email-change', 'move-in'] }).notNull(),
     codeHash: text('code_hash').notNull(),
     /** For an e-mail change: whose address changes. */
     customerId: integer('customer_id').references(() => customers.id, { onDelete: 'cascade' }),
@@ -472,14 +472,13 @@ export const procedures = pgTable(
     receiptNo: text('receipt_no').notNull().unique(),
     customerId: integer('customer_id').references(() => customers.id, { onDelete: 'set null' }),
     clientId: uuid('client_id').notNull(),
-    faucetId: integer('faucet_id')
-      .notNull()
-      .references(() => faucets.id),
-    /** The contract the customer's link was bound to when filing. */
-    contractId: integer('contract_id')
-      .notNull()
-      .references(() => contracts.id),
+    /** Null for a move-in (使用開始): its faucet, if the person knows it, is only what they typed, in the content. */
+    faucetId: integer('faucet_id').references(() => faucets.id),
+    /** The contract the customer's link was bound to when filing; null for a move-in, which has none yet. */
+    contractId: integer('contract_id').references(() => contracts.id),
     kind: text('kind', { enum: procedureKinds }).notNull(),
+    /** A move-in's confirmed address: its receipt and status changes go there, as the person has no account. */
+    applicantEmail: text('applicant_email'),
     /** The form as validated and normalised (src/lib/shared/procedure-form.ts). */
     content: jsonb('content').notNull(),
     status: text('status', { enum: procedureStatuses }).notNull().default('received'),
@@ -497,7 +496,13 @@ export const procedures = pgTable(
     index('procedures_queue').on(table.status, table.filedAt),
     check('procedures_kind', sql.raw(`kind in (${procedureKinds.map((kind) => `'${kind}'`).join(', ')})`)),
     check('procedures_status', sql.raw(`status in ${procedureStatusList}`)),
-    check('procedures_receipt_no', sql`${table.receiptNo} ~ '^R-[0-9]{4}-[0-9]{6}$'`)
+    check('procedures_receipt_no', sql`${table.receiptNo} ~ '^R-[0-9]{4}-[0-9]{6}$'`),
+    check(
+      'procedures_move_in_shape',
+      sql`(${table.kind} = 'move-in') = (${table.faucetId} is null and ${table.contractId} is null and ${table.applicantEmail} is not null)`
+    ),
+    // A move-in has no customer: its outbox id is unique among move-ins, so a resend finds the first filing.
+    uniqueIndex('procedures_move_in_client').on(table.clientId).where(sql`${table.kind} = 'move-in'`)
   ]
 );
 

@@ -82,7 +82,7 @@ const closeApp = (page: Page) => page.goto('/healthz');
 test('a device left with the first schema (profile only) upgrades, keeps the profile and then syncs the billing data', async ({ page }) => {
   const uncaught: Error[] = [];
   page.on('pageerror', (error) => uncaught.push(error));
-  const current = publicProfile(profile);
+  const current = publicProfile(profile, tokyoDate(new Date()));
   const oldName = { ja: '旧版の水道課', en: 'Waterworks (older app)' };
 
   // The first app's database: Dexie version 1 is IndexedDB version 10, with only the profile.

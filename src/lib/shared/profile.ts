@@ -36,4 +36,9 @@ export interface PublicProfile {
   area?: PostalArea;
   /** The qualified-invoice issuer; absent when the utility has no registration number (or in an older stored copy). */
   invoice?: { registrationNumber: string; issuerName: Localized };
+  /**
+   * 使用開始・使用中止's lead, with the days other than weekends the office is closed (holidays,
+   * 年末年始) from the day the profile was fetched, CLOSED_DAYS_AHEAD days on (src/lib/shared/moves.ts).
+   */
+  moves?: { leadBusinessDays: number; closedDays: string[] };
 }
