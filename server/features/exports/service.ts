@@ -177,9 +177,9 @@ export interface ChangesExportResult {
 }
 
 /**
- * Hands the billing system the holder and billing-address changes staff finished (完了) and
+ * Hands the billing system the holder, billing-address and move changes staff finished (完了) and
  * not handed over yet, under the paperless file's rule: those effective by the next business
- * day (see changeEffectiveOn), later ones in a later file, each in exactly one file, and none
+ * day (see changeEffectiveOn; a move on its day), later ones in a later file, each in exactly one file, and none
  * for a contract that has ended or ends before the change takes effect, which stays pending and withheld as in the paperless file
  * (the billing system would apply it by faucet, to the new holder's contract). The candidates
  * are read and then marked in the same transaction as the file is written (markExported).
