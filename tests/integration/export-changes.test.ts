@@ -214,6 +214,6 @@ describe(`npm run export -- changes on ${driverName}`, () => {
     const run = runCommand('server/cli/export.ts', ['changes'], database.env);
     expect(await run.exited, run.stderr()).toBe(0);
     expect(run.stdout()).toBe(HEADER);
-    expect(run.stderr()).toContain('exported 0 holder / billing-address change(s)');
+    expect(run.stderr()).toContain('exported 0 holder / billing-address / move change(s)');
   });
 });
