@@ -53,17 +53,18 @@ export function serveBillingOffice(db: Database, options: Pick<ImportOptions, 'r
 
 /** `npm run export -- changes` run in the server's process (the embedded database is its alone): the file, as the billing system gets it. */
 function answerChangesExport(db: Database, request: IncomingMessage, response: ServerResponse): boolean {
-  if (request.method !== 'POST' || request.url !== '/export/changes') return false;
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  if (request.method !== 'POST' || url.pathname !== '/export/changes') return false;
   exportApprovedChanges(
-    { db, now: new Date() },
+    { db, now: new Date(url.searchParams.get('at') ?? Date.now()) },
     { calendar: createBusinessCalendar(profile.closingDays), deliver: async (csv) => void response.writeHead(200, { 'Content-Type': 'text/csv' }).end(csv) }
   ).catch((error: unknown) => response.writeHead(500).end(String(error)));
   return true;
 }
 
-/** The changes file the billing system would get now; each change is in one file only. */
-export async function exportChanges(): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${billingOfficePort()}/export/changes`, { method: 'POST' });
+/** The changes file the billing system would get when the export runs `at` (a later day: what is due by then); each change is in one file only. */
+export async function exportChanges(at: Date): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${billingOfficePort()}/export/changes?at=${at.toISOString()}`, { method: 'POST' });
   if (!response.ok) throw new Error(`the export failed: ${await response.text()}`);
   return response.text();
 }
