@@ -5,6 +5,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { verify } from '@node-rs/argon2';
 import { demoProfilePath } from '../server/config.js';
+import { benchPort } from './served-app.js';
 import { openDatabase, selectRows, type Database } from '../server/db/client.js';
 import { migrate } from '../server/db/migrate.js';
 import { hashPassword } from '../server/features/auth/passwords.js';
@@ -35,8 +36,8 @@ const DEVICES = 2_000;
 const DEVICE_INTERVAL_MS = 10_000;
 const SPIKE_BEFORE_SECONDS = 10;
 const PASSWORD = 'bill-day password 2026';
-/** One of the ports this bench may use (4473–4480); a fixed one, so ORIGIN is known before the server starts. */
-const PORT = 4473;
+/** BENCH_PORT, as the browser benches take it (4473 by default); known before the server starts, as ORIGIN names it. */
+const PORT = benchPort(4473);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 
 const faucetNo = (index: number) => String(20_000_000 + index);
