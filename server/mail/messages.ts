@@ -84,27 +84,30 @@ function codeLines({ code, validMinutes }: CodeMailInput) {
   };
 }
 
-export function signupCodeMail(context: MailContext, input: CodeMailInput): MailMessage {
+/** A code mail: why it came and where to type the code, the code's lines, and what ignoring it means. */
+function codeMail(
+  context: MailContext,
+  input: CodeMailInput,
+  mail: { kind: MailKind; subject: string; japanese: string[]; english: string[]; ignored: { ja: string; en: string } }
+): MailMessage {
   assertCode(input.code);
   const code = codeLines(input);
   return compose(
     context,
-    { kind: 'signup-code', to: input.to, subject: '会員登録の確認コード' },
-    [
-      '上下水道ポータルへの会員登録のお申し込みを受け付けました。',
-      '登録画面に次の確認コードを入力してください。',
-      '',
-      ...code.japanese,
-      '・お申し込みに心当たりがない場合は、このメールを破棄してください。登録は行われません。'
-    ],
-    [
-      'We received a request to sign up for the water and sewer portal with this address.',
-      'Enter this code on the sign-up screen.',
-      '',
-      ...code.english,
-      '- If you did not ask for this, ignore this mail. No account will be created.'
-    ]
+    { kind: mail.kind, to: input.to, subject: mail.subject },
+    [...mail.japanese, '', ...code.japanese, `・お申し込みに心当たりがない場合は、このメールを破棄してください。${mail.ignored.ja}`],
+    [...mail.english, '', ...code.english, `- If you did not ask for this, ignore this mail. ${mail.ignored.en}`]
   );
+}
+
+export function signupCodeMail(context: MailContext, input: CodeMailInput): MailMessage {
+  return codeMail(context, input, {
+    kind: 'signup-code',
+    subject: '会員登録の確認コード',
+    japanese: ['上下水道ポータルへの会員登録のお申し込みを受け付けました。', '登録画面に次の確認コードを入力してください。'],
+    english: ['We received a request to sign up for the water and sewer portal with this address.', 'Enter this code on the sign-up screen.'],
+    ignored: { ja: '登録は行われません。', en: 'No account will be created.' }
+  });
 }
 
 /** Sent instead of a code when the address already has an account, so the sign-up screen can look the same. */
@@ -137,50 +140,24 @@ export function signupAddressTakenMail(context: MailContext, input: { to: string
 }
 
 export function passwordResetCodeMail(context: MailContext, input: CodeMailInput): MailMessage {
-  assertCode(input.code);
-  const code = codeLines(input);
-  return compose(
-    context,
-    { kind: 'password-reset-code', to: input.to, subject: 'パスワード再設定の確認コード' },
-    [
-      'パスワード再設定のお申し込みを受け付けました。',
-      '再設定の画面に次の確認コードを入力し、新しいパスワードを設定してください。',
-      '',
-      ...code.japanese,
-      '・お申し込みに心当たりがない場合は、このメールを破棄してください。パスワードは変更されません。'
-    ],
-    [
-      'We received a request to reset the password of your portal account.',
-      'Enter this code on the reset screen, then choose a new password.',
-      '',
-      ...code.english,
-      '- If you did not ask for this, ignore this mail. Your password stays as it is.'
-    ]
-  );
+  return codeMail(context, input, {
+    kind: 'password-reset-code',
+    subject: 'パスワード再設定の確認コード',
+    japanese: ['パスワード再設定のお申し込みを受け付けました。', '再設定の画面に次の確認コードを入力し、新しいパスワードを設定してください。'],
+    english: ['We received a request to reset the password of your portal account.', 'Enter this code on the reset screen, then choose a new password.'],
+    ignored: { ja: 'パスワードは変更されません。', en: 'Your password stays as it is.' }
+  });
 }
 
 /** 使用開始 (moving in): the code proves the address the receipt and every status change go to. */
 export function moveInCodeMail(context: MailContext, input: CodeMailInput): MailMessage {
-  assertCode(input.code);
-  const code = codeLines(input);
-  return compose(
-    context,
-    { kind: 'move-in-code', to: input.to, subject: '水道の使用開始のお申し込み 確認コード' },
-    [
-      '水道の使用開始（お引越し）のお申し込みのため、このメールアドレスの確認をお願いします。',
-      'お申し込みの画面に次の確認コードを入力してください。',
-      '',
-      ...code.japanese,
-      '・お申し込みに心当たりがない場合は、このメールを破棄してください。お申し込みは行われません。'
-    ],
-    [
-      'To apply for starting the water supply (moving in), please confirm this address.',
-      'Enter this code on the application screen.',
-      '',
-      ...code.english,
-      '- If you did not ask for this, ignore this mail. Nothing will be filed.'
-    ]
-  );
+  return codeMail(context, input, {
+    kind: 'move-in-code',
+    subject: '水道の使用開始のお申し込み 確認コード',
+    japanese: ['水道の使用開始（お引越し）のお申し込みのため、このメールアドレスの確認をお願いします。', 'お申し込みの画面に次の確認コードを入力してください。'],
+    english: ['To apply for starting the water supply (moving in), please confirm this address.', 'Enter this code on the application screen.'],
+    ignored: { ja: 'お申し込みは行われません。', en: 'Nothing will be filed.' }
+  });
 }
 
 /**
@@ -222,26 +199,13 @@ export function moveInStatusMail(
 
 /** Goes to the new address: the code proves that the customer can read it. */
 export function emailChangeCodeMail(context: MailContext, input: CodeMailInput): MailMessage {
-  assertCode(input.code);
-  const code = codeLines(input);
-  return compose(
-    context,
-    { kind: 'email-change-code', to: input.to, subject: 'メールアドレス変更の確認コード' },
-    [
-      '上下水道ポータルの会員のメールアドレスを、このメールアドレスに変更するお申し込みを受け付けました。',
-      '変更の画面に次の確認コードを入力してください。',
-      '',
-      ...code.japanese,
-      '・お申し込みに心当たりがない場合は、このメールを破棄してください。メールアドレスは変更されません。'
-    ],
-    [
-      'We received a request to change the e-mail address of a portal account to this address.',
-      'Enter this code on the change screen.',
-      '',
-      ...code.english,
-      '- If you did not ask for this, ignore this mail. No address will be changed.'
-    ]
-  );
+  return codeMail(context, input, {
+    kind: 'email-change-code',
+    subject: 'メールアドレス変更の確認コード',
+    japanese: ['上下水道ポータルの会員のメールアドレスを、このメールアドレスに変更するお申し込みを受け付けました。', '変更の画面に次の確認コードを入力してください。'],
+    english: ['We received a request to change the e-mail address of a portal account to this address.', 'Enter this code on the change screen.'],
+    ignored: { ja: 'メールアドレスは変更されません。', en: 'No address will be changed.' }
+  });
 }
 
 /** Goes to the old address, so an owner whose account was taken over hears about it. */
