@@ -1,0 +1,28 @@
+/** 使用開始: the public move-in form, for anyone, before any account. Its fields' labels are the procedures' (procedures.field.*). */
+export const moveInTexts = {
+  'moveIn.title': '水道の使用開始のお申し込み',
+  'moveIn.intro': 'お引越しなどで、新しいお住まいの水道を使い始めるときのお申し込みです。会員登録をしていなくても申し込めます。',
+  'moveIn.whatYouNeed': 'お申し込みには、次のものが必要です。',
+  'moveIn.needEmail': '受付番号と進み具合をお知らせするメールアドレス',
+  'moveIn.needAddress': '水道を使う場所の住所（水栓番号もわかれば）',
+  'moveIn.stepsLabel': 'お申し込みの手順',
+  'moveIn.stepOf': '手順 {n} / 4：{name}',
+  'moveIn.step1': 'メールアドレス',
+  'moveIn.step2': '確認コード',
+  'moveIn.step3': 'お申し込みの内容',
+  'moveIn.step4': '受付完了',
+  'moveIn.emailIntro': '受付番号とお手続きの進み具合をお知らせするメールアドレスを入力してください。確認コードをお送りします。',
+  'moveIn.codeSent': '{email} に確認コードを送りました。',
+  'moveIn.next': '次へ',
+  'moveIn.formIntro': '水道を使う場所と、使う方について入力し、「申し込む」を押してください。',
+  'moveIn.hint.faucetNo': 'メーターの近くに下げてある札や、前の方あての検針票に書かれた番号です。わからなければ空欄のままでかまいません。',
+  'moveIn.hint.supplyAddress': '番地、建物名、部屋番号まで入力してください。',
+  'moveIn.hint.phone': '日中に連絡がつく電話番号を、市外局番から入力してください。',
+  'moveIn.hint.debit': '口座振替を希望される方には、口座振替依頼書を郵送します。',
+  'moveIn.submit': '申し込む',
+  'moveIn.done': 'お申し込みを受け付けました。',
+  'moveIn.receiptNo': '受付番号',
+  'moveIn.mailSent': '受付番号を {email} にメールでお送りしました。お手続きの進み具合も、このメールアドレスにお知らせします。',
+  'moveIn.afterStart': 'ご契約が始まると、検針票に書かれた水栓番号と、このお申し込みの電話番号で、会員登録ができるようになります。',
+  'moveIn.toHome': 'トップページへ'
+} as const;
