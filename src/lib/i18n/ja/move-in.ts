@@ -24,5 +24,12 @@ export const moveInTexts = {
   'moveIn.receiptNo': '受付番号',
   'moveIn.mailSent': '受付番号を {email} にメールでお送りしました。お手続きの進み具合も、このメールアドレスにお知らせします。',
   'moveIn.afterStart': 'ご契約が始まると、検針票に書かれた水栓番号と、このお申し込みの電話番号で、会員登録ができるようになります。',
-  'moveIn.toHome': 'トップページへ'
+  'moveIn.toHome': 'トップページへ',
+  'moveIn.field.firstDay': '使用を始める日',
+  'moveIn.field.supplyPostalCode': '使用場所の郵便番号',
+  'moveIn.field.supplyAddress': '使用場所の住所',
+  'moveIn.field.faucetNo': '水栓番号（わかれば）',
+  'moveIn.field.applicantName': 'ご使用になる方のお名前',
+  'moveIn.field.applicantKana': 'フリガナ',
+  'moveIn.field.debit': '口座振替のご希望'
 } as const;
