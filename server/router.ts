@@ -2,6 +2,7 @@ import { accountRouter, signedInAccountRouter } from './features/account/router.
 import { authRouter } from './features/auth/router.js';
 import { faucetsRouter } from './features/faucets/router.js';
 import { importsRouter } from './features/imports/router.js';
+import { movesRouter } from './features/moves/router.js';
 import { noticesRoutes } from './features/notices/router.js';
 import { overviewRouter } from './features/overview/router.js';
 import { staffPaperSlipsRouter } from './features/paper-slips/router.js';
@@ -20,6 +21,7 @@ export const appRouter = router({
   sync: syncRouter,
   ...noticesRoutes,
   procedures: proceduresRouter,
+  moves: movesRouter,
   /** The staff console's routes: each reads the staff cookie only. */
   staff: router({ auth: staffAuthRouter, admin: staffAdminRouter, procedures: mergeRouters(staffProceduresRouter, staffPaperSlipsRouter), support: supportRouter, overview: overviewRouter, imports: importsRouter })
 });

@@ -10,7 +10,7 @@ const usage = 'npm run export -- paperless|changes [--out FILE]';
 /** Each export: what it hands over, and how the summary names its rows. */
 const exports = {
   paperless: { run: exportPaperSlipChanges, rows: 'paper-slip change(s)' },
-  changes: { run: exportApprovedChanges, rows: 'holder / billing-address change(s)' }
+  changes: { run: exportApprovedChanges, rows: 'holder / billing-address / move change(s)' }
 } as const;
 type ExportKind = keyof typeof exports;
 

@@ -1,4 +1,5 @@
 import { noticeText, type NoticeFacts } from '../../src/lib/shared/notices.js';
+import type { Localized } from '../../src/lib/shared/localized.js';
 import type { UtilityProfile } from '../config.js';
 
 export type MailKind =
@@ -8,7 +9,9 @@ export type MailKind =
   | 'email-change-code'
   | 'email-changed'
   | 'account-withdrawn'
-  | 'notice-digest';
+  | 'notice-digest'
+  | 'move-in-code'
+  | 'move-in-status';
 
 export interface MailMessage {
   /** Names the mail in logs, which must never carry its text. */
@@ -152,6 +155,67 @@ export function passwordResetCodeMail(context: MailContext, input: CodeMailInput
       '',
       ...code.english,
       '- If you did not ask for this, ignore this mail. Your password stays as it is.'
+    ]
+  );
+}
+
+/** 使用開始 (moving in): the code proves the address the receipt and every status change go to. */
+export function moveInCodeMail(context: MailContext, input: CodeMailInput): MailMessage {
+  assertCode(input.code);
+  const code = codeLines(input);
+  return compose(
+    context,
+    { kind: 'move-in-code', to: input.to, subject: '水道の使用開始のお申し込み 確認コード' },
+    [
+      '水道の使用開始（お引越し）のお申し込みのため、このメールアドレスの確認をお願いします。',
+      'お申し込みの画面に次の確認コードを入力してください。',
+      '',
+      ...code.japanese,
+      '・お申し込みに心当たりがない場合は、このメールを破棄してください。お申し込みは行われません。'
+    ],
+    [
+      'To apply for starting the water supply (moving in), please confirm this address.',
+      'Enter this code on the application screen.',
+      '',
+      ...code.english,
+      '- If you did not ask for this, ignore this mail. Nothing will be filed.'
+    ]
+  );
+}
+
+/**
+ * A move-in's receipt and each later status: the person has no account yet, so mail is how they
+ * hear. Once the contract starts, they sign up the usual way with the faucet number on the 検針票.
+ */
+export function moveInStatusMail(
+  context: MailContext,
+  input: { to: string; receiptNo: string; firstDay: string; status: Localized; note: string | null }
+): MailMessage {
+  const signup = `${context.origin}/signup`;
+  return compose(
+    context,
+    { kind: 'move-in-status', to: input.to, subject: `水道の使用開始のお申し込み（受付番号 ${input.receiptNo}）: ${input.status.ja}` },
+    [
+      '水道の使用開始のお申し込みの状況をお知らせします。',
+      '',
+      `受付番号: ${input.receiptNo}`,
+      `使用を始める日: ${input.firstDay}`,
+      `状況: ${input.status.ja}`,
+      ...(input.note ? [`業務課からの連絡: ${input.note}`] : []),
+      '',
+      '・お問い合わせの際は受付番号をお伝えください。',
+      `・ご契約が始まり検針票が届いたら、水栓番号で上下水道ポータルに会員登録できます: ${signup}`
+    ],
+    [
+      'This is how your application for starting the water supply stands.',
+      '',
+      `Receipt number: ${input.receiptNo}`,
+      `First day of use: ${input.firstDay}`,
+      `Status: ${input.status.en}`,
+      ...(input.note ? [`Note from the Customer Service Section: ${input.note}`] : []),
+      '',
+      '- Please tell us the receipt number when you call.',
+      `- Once your contract has started and your first meter slip arrives, you can sign up for the portal with its faucet number: ${signup}`
     ]
   );
 }

@@ -2,6 +2,7 @@ import { expect, type Page } from '@playwright/test';
 import { publicProfile } from '../../server/features/utility/service.js';
 import type { LocalReading, SyncMeta } from '../../src/lib/local/db.js';
 import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
+import { tokyoDate } from '../../src/lib/shared/tokyo-time.js';
 import { signupFaucetHistory } from './support/demo-history.js';
 import { profile, signupFaucet } from './support/demo.js';
 import { onDeviceDatabase } from './support/device-db.js';

@@ -5,63 +5,23 @@ import iconv from 'iconv-lite';
 import { encodeRow, fileHeader } from '../../server/domain/import-rows.js';
 import type { ReadingRow } from '../../src/lib/shared/billing-rows.js';
 import { dateIn, shiftPeriod } from '../../src/lib/shared/periods.js';
-import { SYNC_FORMAT, type PullResponse } from '../../src/lib/shared/sync-wire.js';
 import { expectNoAxeViolations } from './support/axe.js';
 import { faucetHistory } from './support/demo-history.js';
 import { faucetFor, faucetsFor } from './support/demo.js';
 import { freshAddress } from './support/mail.js';
 import { customerState } from './support/portal-state.js';
 import { field, signUp, type NewMember } from './support/signup.js';
-import { createStaffInPortal } from './support/staff.js';
+import { fileFromPage, STAFF_PASSWORD, staffPage } from './support/staff.js';
 import { test } from './support/test.js';
-
-const STAFF_PASSWORD = 'gyomuka-madoguchi-2026';
 
 // What the browser reports blocked by the Content-Security-Policy on any console page.
 const cspViolations: string[] = [];
-
-/** A fresh browser (its own cookies, like a counter PC) with a staff member who has just chosen their own password; on the overview. */
-async function newStaffPage(browser: Browser, role: 'clerk' | 'admin'): Promise<{ page: Page; email: string }> {
-  const email = freshAddress(role);
-  const oneTimePassword = await createStaffInPortal(email, role);
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+const watchCsp = (page: Page) =>
   page.on('console', (message) => {
     if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
   });
-  await page.goto('/staff');
-  // Nobody signed in: the console's pages lead to its log-in.
-  await expect(page).toHaveURL('/staff/login');
-  await field(page, 'メールアドレス').fill(email);
-  await field(page, 'パスワード').fill(oneTimePassword);
-  await page.getByRole('button', { name: 'ログイン' }).click();
-  await expect(page).toHaveURL('/staff/password');
-  await expectNoAxeViolations(page);
-  await field(page, '仮のパスワード').fill(oneTimePassword);
-  await field(page, '新しいパスワード').fill(STAFF_PASSWORD);
-  await page.getByRole('button', { name: '変更する' }).click();
-  await expect(page).toHaveURL('/staff');
-  await expect(page.getByText(/^会員数/)).toBeVisible();
-  await expect(page).toHaveTitle('業務課 職員コンソール');
-  return { page, email };
-}
-
-/** Files a procedure as the signed-in customer does, through the API from their page; its receipt number. */
-async function fileProcedure(page: Page, faucetNo: string): Promise<string> {
-  return page.evaluate(
-    async ({ faucetNo, format }) => {
-      const input = encodeURIComponent(JSON.stringify({ format, cursor: null, knownLinks: [] }));
-      const pulled = (await (await fetch(`/api/trpc/sync.pull?input=${input}`)).json()) as { result: { data: PullResponse } };
-      const link = pulled.result.data.faucets?.find((faucet) => faucet.faucetNo === faucetNo);
-      const filed = await fetch('/api/trpc/procedures.file', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ clientId: crypto.randomUUID(), linkId: link?.linkId, kind: 'paper-slip', fields: {} })
-      });
-      return ((await filed.json()) as { result: { data: { receiptNo: string } } }).result.data.receiptNo;
-    },
-    { faucetNo, format: SYNC_FORMAT }
-  );
-}
+const newStaffPage = (browser: Browser, role: 'clerk' | 'admin') => staffPage(browser, role, watchCsp);
+const fileProcedure = (page: Page, faucetNo: string) => fileFromPage(page, faucetNo, 'paper-slip', {});
 
 test('a clerk moves a filed procedure to 完了 with a note and withdraws an account with a reason; the admin reads both in the audit log', async ({
   page,

@@ -49,6 +49,9 @@ const samples: Record<string, { type: 'query' | 'mutation'; input?: Record<strin
     input: { clientId: '00000000-0000-4000-8000-000000000003', linkId: 1, kind: 'billing-address', fields: { name: '名寄 花子', postalCode: '096-8686', address: '名寄市' } }
   },
   'procedures.mine': { type: 'query' },
+  'moves.requestCode': { type: 'mutation', input: { email: 'edge-move@example.jp' } },
+  'moves.verifyCode': { type: 'mutation', input: { email: 'edge-move@example.jp', code: '123456' } },
+  'moves.fileMoveIn': { type: 'mutation', input: { ticket: 'ticket', clientId: '00000000-0000-4000-8000-000000000004', fields: {} } },
   'staff.auth.me': { type: 'query' },
   'staff.auth.login': { type: 'mutation', input: { email: 'edge-staff@example.jp', password: STAFF_PASSWORD } },
   'staff.auth.logout': { type: 'mutation' },
@@ -134,7 +137,19 @@ const forbiddenClasses = [
 
 const procedureForms = {
   'holder-change': { newHolderName: '名寄 次郎', newHolderKana: 'ナヨロ ジロウ', phone: '01654-3-2111', effectiveDate: '2026-04-01' },
-  'billing-address': { name: '名寄 花子', postalCode: '096-8686', address: '名寄市', phone: '01654-3-2111' }
+  'billing-address': { name: '名寄 花子', postalCode: '096-8686', address: '名寄市', phone: '01654-3-2111' },
+  'move-out': { lastDay: '2026-04-01', postalCode: '096-8686', address: '名寄市', finalPayment: 'slip', phone: '01654-3-2111' }
+} as const;
+/** The public move-in form, filed through its own route. */
+const moveInForm = {
+  supplyPostalCode: '096-8686',
+  supplyAddress: '名寄市',
+  faucetNo: 'N12',
+  applicantName: '新居 三郎',
+  applicantKana: 'アライ サブロウ',
+  phone: '01654-3-2111',
+  firstDay: '2026-04-01',
+  debit: 'yes'
 } as const;
 
 /** Every field a customer or clerk types, with the name its refusal gives it. */
@@ -149,12 +164,16 @@ const typedFields: (readonly [string, string, { ja: string; en: string }])[] = [
   // Both forms have a phone: one test of it is enough.
   ...[...new Set(Object.values(procedureForms).flatMap((form) => Object.keys(form)))].map(
     (field) => ['procedures.file', field, procedureFieldNames[field as keyof typeof procedureFieldNames]] as const
-  )
+  ),
+  ...Object.keys(moveInForm)
+    .filter((field) => field !== 'phone')
+    .map((field) => ['moves.fileMoveIn', field, procedureFieldNames[field as keyof typeof procedureFieldNames]] as const)
 ];
 
 /** A procedure's sample input with the typed field holding `bad` after its usual text; a procedure form's field inside its form. */
 function typedFieldBody(path: string, field: string, bad: string): string {
   const input = samples[path]!.input!;
+  if (path === 'moves.fileMoveIn') return JSON.stringify({ ...input, fields: { ...moveInForm, [field]: `${moveInForm[field as keyof typeof moveInForm]}${bad}` } });
   if (path !== 'procedures.file') return JSON.stringify({ ...input, [field]: `${String(input[field])}${bad}` });
   const [kind, form] = Object.entries(procedureForms).find(([, form]) => field in form)!;
   return JSON.stringify({ ...input, kind, fields: { ...form, [field]: `${form[field as keyof typeof form]}${bad}` } });

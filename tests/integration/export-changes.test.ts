@@ -9,7 +9,7 @@ import { createCommandDatabase, driverName, lockWaiters, serverUrl, useMigratedD
 import { runCommand } from './support/server-process.js';
 
 const HEADER =
-  'receipt_no,faucet_no,change,effective_on,holder_name,holder_kana,holder_phone,billing_name,billing_postal_code,billing_address,billing_phone,approved_at,contract_start,contract_holder_name\r\n';
+  'receipt_no,faucet_no,change,effective_on,holder_name,holder_kana,holder_phone,billing_name,billing_postal_code,billing_address,billing_phone,approved_at,contract_start,contract_holder_name,supply_postal_code,supply_address,payment,contact_phone\r\n';
 const calendar = createBusinessCalendar(['12-29', '12-30', '12-31', '01-01', '01-02', '01-03']);
 /** Monday 2026-12-28, 17:00 in Tokyo: the last business day of the year; the next one is Monday 2027-01-04. */
 const yearEnd = new Date('2026-12-28T08:00:00Z');
@@ -47,6 +47,22 @@ async function addProcedure(
   return receiptNo;
 }
 
+/** A move-in as staff left it: filed by a visitor, with neither faucet nor contract. */
+async function addMoveIn(db: Database, content: ProcedureContent, movedAt: Date): Promise<string> {
+  receipts += 1;
+  const receiptNo = `R-2026-${String(receipts).padStart(6, '0')}`;
+  const filedAt = new Date(movedAt.getTime() - 86_400_000);
+  const [procedure] = await db
+    .insert(procedures)
+    .values({ receiptNo, clientId: crypto.randomUUID(), applicantEmail: 'newcomer@example.jp', kind: 'move-in', content, status: 'done', filedAt, updatedAt: movedAt })
+    .returning({ id: procedures.id });
+  await db.insert(procedureEvents).values([
+    { procedureId: procedure!.id, status: 'received', at: filedAt },
+    { procedureId: procedure!.id, status: 'done', at: movedAt }
+  ]);
+  return receiptNo;
+}
+
 async function runExport(db: Database, now: Date, deliver?: () => Promise<void>) {
   let csv: string | undefined;
   const result = await exportApprovedChanges({ db, now }, {
@@ -75,8 +91,8 @@ describe(`the changes export on ${driverName}`, () => {
     expect(first.effectiveUntil).toBe('2027-01-04');
     expect(first.csv).toBe(
       HEADER +
-        `${addressReceipt},10000001,billing_address,2027-01-04,,,,名寄 花子,001-0024,札幌市北区北24条西5丁目1番地,,2026-12-28T10:00:00+09:00,2020-04-01,名寄 太郎\r\n` +
-        `${holderReceipt},10000002,holder,2027-01-04,名寄 次郎,ナヨロ ジロウ,0165430000,,,,,2026-12-28T11:30:00+09:00,2020-04-01,名寄 太郎\r\n`
+        `${addressReceipt},10000001,billing_address,2027-01-04,,,,名寄 花子,001-0024,札幌市北区北24条西5丁目1番地,,2026-12-28T10:00:00+09:00,2020-04-01,名寄 太郎,,,,\r\n` +
+        `${holderReceipt},10000002,holder,2027-01-04,名寄 次郎,ナヨロ ジロウ,0165430000,,,,,2026-12-28T11:30:00+09:00,2020-04-01,名寄 太郎,,,,\r\n`
     );
     expect((await runExport(db, yearEnd)).csv).toBe(HEADER);
   });
@@ -122,6 +138,38 @@ describe(`the changes export on ${driverName}`, () => {
     expect(row!.exportedAt).toBeNull();
   });
 
+  it('hands over a finished move-out and move-in on the file before their day, each once, with addresses and payment; a move-out past its contract’s end is withheld', async () => {
+    const moveOut: ProcedureContent = { kind: 'move-out', lastDay: '2027-01-06', postalCode: '001-0024', address: '札幌市北区北24条西5丁目1番地', finalPayment: 'slip', phone: '09012345678' };
+    const moveIn: ProcedureContent = {
+      kind: 'move-in',
+      postalCode: '096-0071',
+      address: '=北海道名寄市緑丘1-2',
+      faucetNo: null,
+      applicantName: '新居 三郎',
+      applicantKana: 'アライ サブロウ',
+      phone: '0165439999',
+      firstDay: '2027-01-06',
+      debit: true
+    };
+    const out = await addProcedure(db, '10000001', moveOut, 'done', new Date('2026-12-28T01:00:00Z'));
+    const into = await addMoveIn(db, moveIn, new Date('2026-12-28T02:00:00Z'));
+    // The billing system ends this contract on 5 January, before the last day asked for.
+    const pastEnd = await addProcedure(db, '10000002', moveOut, 'done', new Date('2026-12-28T03:00:00Z'), '2027-01-05');
+
+    expect((await runExport(db, yearEnd)).rows).toBe(0);
+    // Monday 4 January: the next business day is the 5th, still before the 6th.
+    expect((await runExport(db, new Date('2027-01-04T08:00:00Z'))).rows).toBe(0);
+    const due = await runExport(db, new Date('2027-01-05T08:00:00Z'));
+    expect(due).toMatchObject({ rows: 2, withheld: 1 });
+    expect(due.csv).toBe(
+      HEADER +
+        `${out},10000001,move_out,2027-01-06,,,,,001-0024,札幌市北区北24条西5丁目1番地,,2026-12-28T10:00:00+09:00,2020-04-01,名寄 太郎,,,slip,09012345678\r\n` +
+        `${into},,move_in,2027-01-06,新居 三郎,アライ サブロウ,0165439999,,,,,2026-12-28T11:00:00+09:00,,,096-0071,'=北海道名寄市緑丘1-2,debit,0165439999\r\n`
+    );
+    expect(due.csv).not.toContain(pastEnd);
+    expect(await runExport(db, new Date('2027-01-05T08:00:00Z'))).toMatchObject({ rows: 0, withheld: 1, csv: HEADER });
+  });
+
   it('writes every cell a spreadsheet would run as a formula as text', async () => {
     const receipt = await addProcedure(
       db,
@@ -131,7 +179,7 @@ describe(`the changes export on ${driverName}`, () => {
       new Date('2026-12-28T01:00:00Z')
     );
     expect((await runExport(db, yearEnd)).csv).toBe(
-      HEADER + `${receipt},10000001,billing_address,2027-01-04,,,,'=1+2,001-0024,'@SUM(A1),'-1,2026-12-28T10:00:00+09:00,2020-04-01,名寄 太郎\r\n`
+      HEADER + `${receipt},10000001,billing_address,2027-01-04,,,,'=1+2,001-0024,'@SUM(A1),'-1,2026-12-28T10:00:00+09:00,2020-04-01,名寄 太郎,,,,\r\n`
     );
   });
 
@@ -166,6 +214,6 @@ describe(`npm run export -- changes on ${driverName}`, () => {
     const run = runCommand('server/cli/export.ts', ['changes'], database.env);
     expect(await run.exited, run.stderr()).toBe(0);
     expect(run.stdout()).toBe(HEADER);
-    expect(run.stderr()).toContain('exported 0 holder / billing-address change(s)');
+    expect(run.stderr()).toContain('exported 0 holder / billing-address / move change(s)');
   });
 });

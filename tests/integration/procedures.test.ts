@@ -6,7 +6,8 @@ import { auditLog, customers, faucetLinks, faucets, noticeDeliveries, notices, p
 import { demoProfilePath, parseProfile } from '../../server/config.js';
 import { importFiles } from '../../server/features/imports/service.js';
 import { FILINGS_PER_DAY } from '../../server/features/procedures/service.js';
-import { procedureKinds } from '../../src/lib/shared/procedure-form.js';
+import { memberProcedureKinds } from '../../src/lib/shared/procedure-form.js';
+import { createBusinessCalendar } from '../../server/domain/calendar.js';
 import { tokyoDate } from '../../src/lib/shared/tokyo-time.js';
 import { failureOf, outcomeOf, signUp, startApp, TEST_PASSWORD, type App, type Client } from './support/app.js';
 import { driverName } from './support/database.js';
@@ -231,7 +232,8 @@ describe(`staff processing procedures on ${driverName}`, () => {
 describe(`a former tenant reaches nothing of the new contract, on ${driverName}`, () => {
   const today = tokyoDate(new Date());
   const yesterday = tokyoDate(new Date(Date.now() - 86_400_000));
-  const utilityPhone = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath).phone.replaceAll('-', '\\-');
+  const profile = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath);
+  const utilityPhone = profile.phone.replaceAll('-', '\\-');
   const newPhone = (index: number) => `01654-3-${String(index).padStart(4, '0')}`;
 
   const inDays = (days: number) => tokyoDate(new Date(Date.now() + days * 86_400_000));
@@ -257,14 +259,22 @@ describe(`a former tenant reaches nothing of the new contract, on ${driverName}`
     'holder-change': { newHolderName: '名寄 次郎', newHolderKana: 'ナヨロ ジロウ', phone: '01654-3-2111', effectiveDate: today },
     'billing-address': addressChange,
     'paper-slip': {},
-    'paper-slip-withdrawal': {}
+    'paper-slip-withdrawal': {},
+    // The earliest last day the lead allows: a move-out past the contract's end is refused by the contract's term like the rest.
+    'move-out': {
+      lastDay: createBusinessCalendar(profile.closingDays).addBusinessDays(today, profile.moves.leadBusinessDays),
+      postalCode: '096-0071',
+      address: '北海道名寄市緑丘1',
+      finalPayment: 'slip',
+      phone: '090-1234-5678'
+    }
   } as const;
 
   it('refuses every filing on the ended contract with the date and the utility’s phone, spending no receipt number', async () => {
     const former = await member(22);
     await moveIn(22);
     const before = await receiptsOf();
-    for (const kind of procedureKinds) {
+    for (const kind of memberProcedureKinds) {
       const refused = await failureOf(former.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: former.linkId, kind, fields: forms[kind] }));
       expect(refused).toMatchObject({
         code: 'FORBIDDEN',
@@ -304,7 +314,7 @@ describe(`a former tenant reaches nothing of the new contract, on ${driverName}`
     // A contract ending today: every filing would take effect on a later business day.
     const lastDayToday = await member(27);
     await moveIn(27, inDays(1));
-    for (const kind of procedureKinds) {
+    for (const kind of memberProcedureKinds) {
       const refusal = await failureOf(lastDayToday.client.api.procedures.file.mutate({ clientId: randomUUID(), linkId: lastDayToday.linkId, kind, fields: forms[kind] }));
       expect(refusal).toMatchObject({ code: 'FORBIDDEN', reason: { en: expect.stringMatching(new RegExp(`ends on ${today}.*phone ${utilityPhone}`)) } });
     }

@@ -6,7 +6,7 @@ import { emailCodes } from '../../db/schema.js';
 import { takeAttempt } from '../../limits/rate-limits.js';
 import { serverSecret } from '../../secrets/secrets.js';
 
-export type CodePurpose = 'signup' | 'reset' | 'email-change';
+export type CodePurpose = 'signup' | 'reset' | 'email-change' | 'move-in';
 
 export const CODE_VALID_MINUTES = 15;
 /** After the code is entered, the rest of the flow (faucet proof, password) has this long. */
@@ -148,4 +148,26 @@ export async function ticketRow(db: Database, ticket: string, purpose: CodePurpo
 
 export async function markTicketUsed(db: Database, id: number, now: Date): Promise<void> {
   await db.update(emailCodes).set({ usedAt: now }).where(eq(emailCodes.id, id));
+}
+
+/**
+ * Uses a ticket up in one statement: of filings sent together with one ticket, exactly one gets
+ * its row back. Null when the ticket is unknown, used, or expired.
+ */
+export async function useTicket(db: Database, ticket: string, purpose: CodePurpose, now: Date) {
+  const [row] = await db
+    .update(emailCodes)
+    .set({ usedAt: now })
+    .where(and(eq(emailCodes.ticketHash, ticketHash(ticket)), eq(emailCodes.purpose, purpose), isNull(emailCodes.usedAt), gt(emailCodes.expiresAt, now)))
+    .returning({ id: emailCodes.id, email: emailCodes.email });
+  return row ?? null;
+}
+
+/** The address a ticket proved, used or not: a resend after a lost answer shows its ticket again. */
+export async function ticketEmail(db: Database, ticket: string, purpose: CodePurpose): Promise<string | null> {
+  const [row] = await db
+    .select({ email: emailCodes.email })
+    .from(emailCodes)
+    .where(and(eq(emailCodes.ticketHash, ticketHash(ticket)), eq(emailCodes.purpose, purpose)));
+  return row?.email ?? null;
 }

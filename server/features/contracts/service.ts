@@ -1,7 +1,8 @@
 import { and, countDistinct, desc, eq, isNotNull, lt, lte, not, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { QueryBuilder } from 'drizzle-orm/pg-core';
-import type { Database } from '../../db/client.js';
+import { selectRows, type Database } from '../../db/client.js';
 import { contracts, faucets } from '../../db/schema.js';
+import { inWindow } from './period-window.js';
 
 /**
  * The contracts table's one owner. Other features join contracts through `contractView` and
@@ -104,4 +105,24 @@ export function contractHoldingOn(faucetId: SQLWrapper, day: SQLWrapper): SQL<nu
     select c.id from ${contracts} c
     where c.faucet_id = ${faucetId} and c.contract_start <= ${day}
     order by c.contract_start desc limit 1)`;
+}
+
+/** A bill of the contract's window that is not settled: its debit failed (振替不能), or it is past due with no payment (未納). */
+export interface UnsettledBill {
+  period: string;
+  total: number;
+  state: 'failed' | 'overdue';
+}
+
+/** The contract's unsettled bills on `today`, oldest first: what a clerk checks before a move-out's final bill. */
+export function unsettledBillsOfContract(db: Database, contractId: number, today: string): Promise<UnsettledBill[]> {
+  return selectRows<UnsettledBill>(
+    db,
+    sql`select b.period, b.total, case when p.result = 'failed' then 'failed' else 'overdue' end as state
+        from bills b
+        join ${contracts} c on c.id = ${contractId} and b.faucet_id = c.faucet_id and ${sql.raw(inWindow('b.period'))}
+        left join payments p on p.faucet_id = b.faucet_id and p.period = b.period
+        where p.result = 'failed' or (p.result is null and b.due_date < ${today})
+        order by b.period`
+  );
 }

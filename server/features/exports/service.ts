@@ -7,7 +7,7 @@ import { neutralizeFormula } from '../../../src/lib/shared/csv-cell.js';
 import { tokyoDate, tokyoTimestamp } from '../../../src/lib/shared/tokyo-time.js';
 import type { BusinessCalendar } from '../../domain/calendar.js';
 import { changeEffectiveOn } from '../../domain/change-effective.js';
-import type { ProcedureContent } from '../../../src/lib/shared/procedure-form.js';
+import { moveDayOf, type ProcedureContent } from '../../../src/lib/shared/procedure-form.js';
 import { changeWithinContract, contractNamedOn, contractView } from '../contracts/service.js';
 import { markPaperSlipChangesExported, pendingPaperSlipChanges } from '../paper-slips/service.js';
 
@@ -109,17 +109,22 @@ const changeColumns = [
   'billing_phone',
   'approved_at',
   'contract_start',
-  'contract_holder_name'
+  'contract_holder_name',
+  'supply_postal_code',
+  'supply_address',
+  'payment',
+  'contact_phone'
 ] as const;
 
-const handedOverKinds = ['holder-change', 'billing-address'] as const;
+const handedOverKinds = ['holder-change', 'billing-address', 'move-out', 'move-in'] as const;
 
 interface ApprovedChange extends ContractNamed {
   ended: boolean;
   contractEnd: string | null;
   id: number;
   receiptNo: string;
-  faucetNo: string;
+  /** A move-in's only if the person typed it. */
+  faucetNo: string | null;
   content: ProcedureContent;
   approvedAt: Date;
   effectiveOn: string;
@@ -130,13 +135,38 @@ function changeRecord(change: ApprovedChange): (string | null)[] {
   const common = [change.receiptNo, change.faucetNo];
   const approvedAt = tokyoTimestamp(change.approvedAt);
   const contract = [change.contractStart, change.contractHolderName];
-  if (content.kind === 'holder-change') {
-    return [...common, 'holder', change.effectiveOn, content.newHolderName, content.newHolderKana, content.phone, null, null, null, null, approvedAt, ...contract];
+  const none = [null, null, null, null];
+  switch (content.kind) {
+    case 'holder-change':
+      return [...common, 'holder', change.effectiveOn, content.newHolderName, content.newHolderKana, content.phone, null, null, null, null, approvedAt, ...contract, ...none];
+    case 'billing-address':
+      return [...common, 'billing_address', change.effectiveOn, null, null, null, content.name, content.postalCode, content.address, content.phone, approvedAt, ...contract, ...none];
+    // The final bill goes to the forwarding address; the phone is for the final reading.
+    case 'move-out':
+      return [...common, 'move_out', change.effectiveOn, null, null, null, null, content.postalCode, content.address, null, approvedAt, ...contract, null, null, content.finalPayment, content.phone];
+    // The new holder at the supply address; `payment` debit: the account-transfer form is to be posted.
+    case 'move-in':
+      return [
+        ...common,
+        'move_in',
+        change.effectiveOn,
+        content.applicantName,
+        content.applicantKana,
+        content.phone,
+        null,
+        null,
+        null,
+        null,
+        approvedAt,
+        ...contract,
+        content.postalCode,
+        content.address,
+        content.debit ? 'debit' : 'slip',
+        content.phone
+      ];
+    default:
+      throw new Error(`procedure ${change.receiptNo} is not a change the billing system takes`);
   }
-  if (content.kind === 'billing-address') {
-    return [...common, 'billing_address', change.effectiveOn, null, null, null, content.name, content.postalCode, content.address, content.phone, approvedAt, ...contract];
-  }
-  throw new Error(`procedure ${change.receiptNo} is not a change the billing system takes`);
 }
 
 export interface ChangesExportResult {
@@ -147,9 +177,9 @@ export interface ChangesExportResult {
 }
 
 /**
- * Hands the billing system the holder and billing-address changes staff finished (完了) and
+ * Hands the billing system the holder, billing-address and move changes staff finished (完了) and
  * not handed over yet, under the paperless file's rule: those effective by the next business
- * day (see changeEffectiveOn), later ones in a later file, each in exactly one file, and none
+ * day (see changeEffectiveOn; a move on its day), later ones in a later file, each in exactly one file, and none
  * for a contract that has ended or ends before the change takes effect, which stays pending and withheld as in the paperless file
  * (the billing system would apply it by faucet, to the new holder's contract). The candidates
  * are read and then marked in the same transaction as the file is written (markExported).
@@ -165,21 +195,22 @@ export async function exportApprovedChanges(
       .select({
         id: procedures.id,
         receiptNo: procedures.receiptNo,
-        faucetNo: faucets.faucetNo,
+        faucetNo: sql<string | null>`coalesce(${faucets.faucetNo}, ${procedures.content}->>'faucetNo')`,
         content: procedures.content,
         approvedAt,
         ...contractNamedOn(tokyoDate(now))
       })
       .from(procedures)
-      .innerJoin(faucets, eq(faucets.id, procedures.faucetId))
-      .innerJoin(contractView, eq(contractView.id, procedures.contractId))
+      // A move-in has neither faucet nor contract yet: the billing system starts one from it.
+      .leftJoin(faucets, eq(faucets.id, procedures.faucetId))
+      .leftJoin(contractView, eq(contractView.id, procedures.contractId))
       .innerJoin(procedureEvents, and(eq(procedureEvents.procedureId, procedures.id), eq(procedureEvents.status, 'done')))
       .where(and(eq(procedures.status, 'done'), isNull(procedures.exportedAt), inArray(procedures.kind, [...handedOverKinds])))
       .groupBy(procedures.id, faucets.faucetNo, contractView.id, contractView.contractStart, contractView.holderName, contractView.contractEnd);
     const due = candidates
       .map((candidate): ApprovedChange => {
         const content = candidate.content as ProcedureContent;
-        const askedFor = content.kind === 'holder-change' ? content.effectiveDate : null;
+        const askedFor = content.kind === 'holder-change' ? content.effectiveDate : moveDayOf(content);
         return { ...candidate, content, effectiveOn: changeEffectiveOn(options.calendar, tokyoDate(candidate.approvedAt), askedFor) };
       })
       .filter((change) => change.effectiveOn <= effectiveUntil);

@@ -51,7 +51,7 @@ async function paperSlipRequests(db: Database, which: { contractId: number } | {
     .as('latest');
   const requests = await db
     .select({
-      contractId: latest.contractId,
+      contractId: contractView.id,
       faucetNo: faucets.faucetNo,
       holderName: contractView.holderName,
       receiptNo: latest.receiptNo,

@@ -1,10 +1,13 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import {
   checkProcedureForm,
+  moveDayOf,
+  moveKinds,
   procedureNames,
   procedureStatusNames,
   statusChangeProblem,
   type ProcedureContent,
+  type MemberProcedureKind,
   type ProcedureKind,
   type ProcedureRecord,
   type ProcedureStatus
@@ -15,16 +18,18 @@ import type { UtilityProfile } from '../../config.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
 import { changeEffectiveOn } from '../../domain/change-effective.js';
 import type { Database } from '../../db/client.js';
-import { CURRENT_TRANSACTION_VERSION, customers, faucets, procedureEvents, procedures, receiptCounters } from '../../db/schema.js';
+import { CURRENT_TRANSACTION_VERSION, customers, faucets, procedureEvents, procedures } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
 import { LOCKED_COUNT, lockKeys } from '../../limits/rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { audit, type Actor } from '../audit/service.js';
-import { contractEndedOn, contractView, effectiveAfterContract } from '../contracts/service.js';
+import { contractEndedOn, contractView, effectiveAfterContract, unsettledBillsOfContract, type UnsettledBill } from '../contracts/service.js';
 import { customerLink } from '../faucets/links.js';
 import { contactStaff } from '../faucets/service.js';
 import { makeProcedureNotice } from '../notices/make.js';
-import { recordPaperSlipChange } from '../paper-slips/service.js';
+import { mailMoveInStatus, moveDayRefusal } from '../moves/service.js';
+import { asksForPaper, recordPaperSlipChange } from '../paper-slips/service.js';
+import { nextReceiptNo } from './receipt-numbers.js';
 
 /** A procedure as the services hand it on, its instants as dates (the sync sends them as ISO text). */
 export type ProcedureView = ProcedureRecord<Date>;
@@ -53,27 +58,13 @@ function contractTermRefusal(contractEnd: string, ended: boolean, profile: Utili
   );
 }
 
-/**
- * The next receipt number of the year (Asia/Tokyo), R-2026-000123. The counter row is raised
- * in the filing's transaction and stays locked until it ends: filings take numbers one after
- * another, and a filing rolled back gives its number back, so there are neither gaps nor twins.
- */
-async function nextReceiptNo(tx: Database, now: Date): Promise<string> {
-  const year = Number(tokyoDate(now).slice(0, 4));
-  const [counter] = await tx
-    .insert(receiptCounters)
-    .values({ year, last: 1 })
-    .onConflictDoUpdate({ target: receiptCounters.year, set: { last: sql`${receiptCounters.last} + 1` } })
-    .returning({ last: receiptCounters.last });
-  return `R-${year}-${String(counter!.last).padStart(6, '0')}`;
-}
-
 const procedureColumns = {
   id: procedures.id,
   receiptNo: procedures.receiptNo,
   clientId: procedures.clientId,
   kind: procedures.kind,
-  faucetNo: faucets.faucetNo,
+  // A move-in has no faucet row: the number the person typed, if any.
+  faucetNo: sql<string | null>`coalesce(${faucets.faucetNo}, ${procedures.content}->>'faucetNo')`,
   content: procedures.content,
   status: procedures.status,
   staffNote: procedures.staffNote,
@@ -98,7 +89,7 @@ export async function proceduresMatching(db: Database, filter: ProcedureFilter):
   const rows = await db
     .select(procedureColumns)
     .from(procedures)
-    .innerJoin(faucets, eq(faucets.id, procedures.faucetId))
+    .leftJoin(faucets, eq(faucets.id, procedures.faucetId))
     .where(procedureCondition(filter))
     .orderBy(desc(procedures.filedAt), desc(procedures.id));
   if (rows.length === 0) return [];
@@ -121,7 +112,7 @@ export async function proceduresMatching(db: Database, filter: ProcedureFilter):
  */
 export async function fileProcedure(
   deps: ServiceDeps,
-  input: { customerId: number; clientId: string; linkId: number; kind: ProcedureKind; fields: Record<string, string> }
+  input: { customerId: number; clientId: string; linkId: number; kind: MemberProcedureKind; fields: Record<string, string> }
 ): Promise<ProcedureView> {
   const { customerId, clientId } = input;
   const check = checkProcedureForm(input.kind, input.fields);
@@ -129,6 +120,8 @@ export async function fileProcedure(
     const [first] = check.problems;
     throw new RefusalError('bad-input', first!.reason, first!.field, undefined, check.problems);
   }
+  const tooSoon = moveDayRefusal(deps, check.content);
+  if (tooSoon) throw tooSoon;
   const id = await deps.db.transaction(async (tx) => {
     await lockKeys(tx, [`procedures:${customerId}`]);
     const [earlier] = await tx
@@ -151,8 +144,8 @@ export async function fileProcedure(
     if (!link) throw notYourFaucet;
     // The link stays as the former holder's history; a change taking effect after the contract's
     // last day would reach the next holder's contract. It takes effect at the earliest on the
-    // business day after today (approval is later still), or on the day a holder change asks for.
-    const askedFor = check.content.kind === 'holder-change' ? check.content.effectiveDate : null;
+    // business day after today (approval is later still), or on the day a holder change or a move-out asks for.
+    const askedFor = check.content.kind === 'holder-change' ? check.content.effectiveDate : moveDayOf(check.content);
     const earliest = changeEffectiveOn(createBusinessCalendar(deps.config.profile.closingDays), tokyoDate(deps.now), askedFor);
     if (effectiveAfterContract(earliest, link.contractEnd)) throw contractTermRefusal(link.contractEnd!, link.ended, deps.config.profile);
     const [filed] = await tx
@@ -184,7 +177,8 @@ export function myProcedures(deps: ServiceDeps, customerId: number): Promise<Pro
 
 export interface QueueFilter {
   status?: ProcedureStatus | undefined;
-  kind?: ProcedureKind | undefined;
+  /** One kind, or 'moves' for 使用開始 and 使用中止 together. */
+  kind?: ProcedureKind | 'moves' | undefined;
 }
 
 export const QUEUE_PAGE = 200;
@@ -193,13 +187,19 @@ export const QUEUE_PAGE = 200;
 export async function procedureQueue(deps: Pick<ServiceDeps, 'db'>, filter: QueueFilter) {
   const where = and(
     filter.status ? eq(procedures.status, filter.status) : undefined,
-    filter.kind ? eq(procedures.kind, filter.kind) : undefined
+    filter.kind === 'moves' ? inArray(procedures.kind, [...moveKinds]) : filter.kind ? eq(procedures.kind, filter.kind) : undefined
   );
   return deps.db
-    .select({ ...procedureColumns, customerId: procedures.customerId, email: customers.email, holderName: contractView.holderName })
+    .select({
+      ...procedureColumns,
+      customerId: procedures.customerId,
+      // A move-in's applicant has no account: the address they confirmed.
+      email: sql<string | null>`coalesce(${customers.email}, ${procedures.applicantEmail})`,
+      holderName: contractView.holderName
+    })
     .from(procedures)
-    .innerJoin(faucets, eq(faucets.id, procedures.faucetId))
-    .innerJoin(contractView, eq(contractView.id, procedures.contractId))
+    .leftJoin(faucets, eq(faucets.id, procedures.faucetId))
+    .leftJoin(contractView, eq(contractView.id, procedures.contractId))
     .leftJoin(customers, eq(customers.id, procedures.customerId))
     .where(where)
     .orderBy(asc(procedures.filedAt), asc(procedures.id))
@@ -214,16 +214,44 @@ export interface ProcedureContract {
   ended: boolean;
 }
 
+/** What a clerk checks before a move-out's final bill: whether the faucet gets no paper slip, and the contract's unsettled bills. */
+export interface MoveOutChecks {
+  paperless: boolean;
+  unsettledBills: UnsettledBill[];
+}
+
+export type ProcedureDetail = ProcedureView & {
+  /** Null for a move-in, which has no contract yet. */
+  contract: ProcedureContract | null;
+  /** A move-in's confirmed address (the person has no account). */
+  applicantEmail: string | null;
+  moveOut: MoveOutChecks | null;
+};
+
 /** A procedure for staff: with the contract it was filed for, current or ended, so a former holder's filing is seen as such. */
-export async function procedureDetail(deps: Pick<ServiceDeps, 'db' | 'now'>, procedureId: number): Promise<ProcedureView & { contract: ProcedureContract }> {
+export async function procedureDetail(deps: Pick<ServiceDeps, 'db' | 'now'>, procedureId: number): Promise<ProcedureDetail> {
   const [view] = await proceduresMatching(deps.db, { procedureId });
   if (!view) throw new RefusalError('not-found', { ja: 'その手続きはありません', en: 'No such procedure' });
-  const [contract] = await deps.db
-    .select({ holderName: contractView.holderName, contractStart: contractView.contractStart, contractEnd: contractView.contractEnd, ended: contractEndedOn(tokyoDate(deps.now)) })
+  const today = tokyoDate(deps.now);
+  const [row] = await deps.db
+    .select({
+      contractId: procedures.contractId,
+      applicantEmail: procedures.applicantEmail,
+      holderName: contractView.holderName,
+      contractStart: contractView.contractStart,
+      contractEnd: contractView.contractEnd,
+      ended: contractEndedOn(today)
+    })
     .from(procedures)
-    .innerJoin(contractView, eq(contractView.id, procedures.contractId))
+    .leftJoin(contractView, eq(contractView.id, procedures.contractId))
     .where(eq(procedures.id, procedureId));
-  return { ...view, contract: contract! };
+  const { contractId, applicantEmail, holderName, contractStart, contractEnd, ended } = row!;
+  const contract = contractId !== null && holderName !== null && contractStart !== null ? { holderName, contractStart, contractEnd, ended } : null;
+  const moveOut =
+    view.kind === 'move-out' && contractId !== null
+      ? { paperless: !(await asksForPaper(deps.db, contractId)), unsettledBills: await unsettledBillsOfContract(deps.db, contractId, today) }
+      : null;
+  return { ...view, contract, applicantEmail, moveOut };
 }
 
 /**
@@ -235,9 +263,9 @@ export async function changeProcedureStatus(
   deps: ServiceDeps,
   actor: Actor & { staffId: number },
   input: { procedureId: number; status: ProcedureStatus; note: string }
-): Promise<ProcedureView & { contract: ProcedureContract }> {
+): Promise<ProcedureDetail> {
   const note = input.note.trim();
-  await deps.db.transaction(async (tx) => {
+  const moveIn = await deps.db.transaction(async (tx) => {
     const [current] = await tx
       .select({
         id: procedures.id,
@@ -246,7 +274,9 @@ export async function changeProcedureStatus(
         faucetId: procedures.faucetId,
         contractId: procedures.contractId,
         kind: procedures.kind,
-        receiptNo: procedures.receiptNo
+        receiptNo: procedures.receiptNo,
+        content: procedures.content,
+        applicantEmail: procedures.applicantEmail
       })
       .from(procedures)
       .where(eq(procedures.id, input.procedureId))
@@ -261,9 +291,9 @@ export async function changeProcedureStatus(
     await tx.insert(procedureEvents).values({ procedureId: current.id, status: input.status, note: note || null, staffId: actor.staffId, at: deps.now });
     // A finished paper-slip request (or its withdrawal) goes to the billing system with the paperless file.
     if (input.status === 'done' && (current.kind === 'paper-slip' || current.kind === 'paper-slip-withdrawal')) {
-      await recordPaperSlipChange(tx, current.contractId, current.kind === 'paper-slip-withdrawal', deps.now, deps.config.profile);
+      await recordPaperSlipChange(tx, current.contractId!, current.kind === 'paper-slip-withdrawal', deps.now, deps.config.profile);
     }
-    if (current.customerId !== null) {
+    if (current.customerId !== null && current.faucetId !== null) {
       // The clerk's note (a 差戻し's reason) reaches the customer in the notice and its mail, as the console says.
       const facts: NoticeFacts = {
         topic: 'procedure',
@@ -281,6 +311,10 @@ export async function changeProcedureStatus(
       deps.now
     );
     // Read committed: after waiting for the row lock, the check sees the status the other clerk left.
+    return current.applicantEmail === null
+      ? null
+      : { email: current.applicantEmail, receiptNo: current.receiptNo, content: current.content as ProcedureContent, status: input.status, note: note || null };
   }, LOCKED_COUNT);
+  if (moveIn) mailMoveInStatus(deps, moveIn);
   return procedureDetail(deps, input.procedureId);
 }

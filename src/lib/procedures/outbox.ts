@@ -9,6 +9,7 @@ import type { OutboxHandler } from '$lib/sync/outbox';
 export const procedureFilingHandler: OutboxHandler<ProcedureFiling> = {
   writes: () => [localDb.refusedFilings],
   async send({ linkId, content, fields }, id) {
+    if (content.kind === 'move-in') throw new Error('a move-in is filed from its own page with a confirmed e-mail, never from the member outbox');
     // The outbox id is the filing's client id: a resend after a lost answer gets the same receipt.
     await api.procedures.file.mutate({ clientId: id, linkId, kind: content.kind, fields });
     return null;

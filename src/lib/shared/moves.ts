@@ -32,7 +32,7 @@ export function businessDaysFrom(closedDays: readonly string[]): IsBusinessDay {
   };
 }
 
-/** Null when a move may be asked for `day`; else why not, with the utility's phone for a sooner one. */
+/** Null when a move may be asked for `day`; else why not, with the utility's phone for a sooner one. Days further ahead than the device can tell are asked for later. */
 export function moveDayProblem(
   day: string,
   rule: { today: string; lead: number; isBusinessDay: IsBusinessDay; phone: string }
@@ -42,6 +42,13 @@ export function moveDayProblem(
     return {
       ja: `${formatDate(earliest, 'ja', { weekday: true })}以降の日を選んでください（お手続きに${rule.lead}営業日かかります）。お急ぎの場合はお電話で（${rule.phone}）`,
       en: `Choose ${formatDate(earliest, 'en', { weekday: true })} or later (it takes ${rule.lead} business days). If it is urgent, please call ${rule.phone}`
+    };
+  }
+  const latest = addDays(rule.today, CLOSED_DAYS_AHEAD - 1);
+  if (day > latest) {
+    return {
+      ja: `${formatDate(latest, 'ja')}までの日を選んでください。それより先のお引越しは、近くなってからお申し込みください`,
+      en: `Choose a day up to ${formatDate(latest, 'en')}; for a later move, please apply nearer the time`
     };
   }
   if (!rule.isBusinessDay(day)) {

@@ -49,6 +49,8 @@ const uses = {
   holderChange: { count: 1, fits: isPlain },
   push: { count: 1, fits: isPlain },
   counter: { count: 1, fits: isPlain },
+  /** 使用中止 filed and finished at the counter: its procedures stay with the contract. */
+  moveOut: { count: 1, fits: isPlain },
   /** Next month's readings, imported from the staff console. */
   nextReadings: { count: 3, fits: isPlain },
   /** Locked by failed proofs, then found and unlocked by a clerk; nobody signs up with it. */
