@@ -21,7 +21,7 @@ const moveOut = '使用中止（お引越し・転居）';
 
 test('a member files 使用中止 offline: a last day too soon is refused with the phone next to it; a lost answer still gives one receipt', async ({ page, context }) => {
   test.setTimeout(150_000);
-  const member: NewMember = { email: freshAddress('move-out'), nickname: 'はるか', password: 'mizu-no-oto-2026', faucet: faucetFor('moveOut') };
+  const member: NewMember = { email: freshAddress('move-out'), nickname: 'はるか', password: 'mizu-no-oto-2026', faucet: faucetFor('moveOutOffline') };
   await signUp(page, member);
   await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '手続き' }).click();
   await page.getByRole('link', { name: new RegExp(`^${moveOut.replace(/[()（）]/g, '.')} `) }).click();

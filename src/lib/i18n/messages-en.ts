@@ -185,6 +185,7 @@ export const en: Record<MessageKey, string> = {
   'moveIn.mailSent': 'We sent the receipt number to {email}. We will also tell you there how the application goes.',
   'moveIn.afterStart': 'Once your contract has started, you can sign up with the faucet number on your meter slip and the phone number of this application.',
   'moveIn.toHome': 'To the first page',
+  'moveIn.restart': 'Confirm the e-mail address again (what you typed is kept)',
   'signup.title': 'Sign up',
   'signup.stepsLabel': 'Sign-up steps',
   'signup.stepOf': 'Step {n} of 4: {name}',

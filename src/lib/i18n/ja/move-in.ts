@@ -25,6 +25,7 @@ export const moveInTexts = {
   'moveIn.mailSent': '受付番号を {email} にメールでお送りしました。お手続きの進み具合も、このメールアドレスにお知らせします。',
   'moveIn.afterStart': 'ご契約が始まると、検針票に書かれた水栓番号と、このお申し込みの電話番号で、会員登録ができるようになります。',
   'moveIn.toHome': 'トップページへ',
+  'moveIn.restart': 'メールアドレスの確認からやり直す（入力した内容は残ります）',
   'moveIn.field.firstDay': '使用を始める日',
   'moveIn.field.supplyPostalCode': '使用場所の郵便番号',
   'moveIn.field.supplyAddress': '使用場所の住所',
