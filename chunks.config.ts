@@ -1,7 +1,7 @@
 import type { Plugin } from 'vite';
 
 /** The public pages, prerendered (their +page.ts): any of them can be a visitor's first page. */
-const PUBLIC_PAGES = Object.entries({ home: '', login: 'login/', signup: 'signup/', reset: 'reset/', help: 'help/', simulator: 'simulator/' }).map(
+const PUBLIC_PAGES = Object.entries({ home: '', login: 'login/', signup: 'signup/', reset: 'reset/', 'move-in': 'move-in/', help: 'help/', simulator: 'simulator/' }).map(
   ([name, dir]) => [name, `/src/routes/(app)/${dir}+page.`] as const
 );
 

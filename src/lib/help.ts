@@ -13,7 +13,7 @@ export interface FaqItem {
   /** The code-mail advice the sign-up and reset screens show (sender address from the profile). */
   codeMailAdvice?: boolean;
   /** Where the customer can do it at once. */
-  action?: { href: '/reset' | '/withdraw'; label: HelpKey };
+  action?: { href: '/reset' | '/withdraw' | '/move-in'; label: HelpKey };
 }
 
 export const faq = [
@@ -30,6 +30,12 @@ export const faq = [
   { id: 'lost-mailbox', question: 'help.lostMailbox.q', answer: ['help.lostMailbox.a'] },
   { id: 'data', question: 'help.data.q', answer: ['help.data.a', 'help.data.contract'] },
   { id: 'paper', question: 'help.paper.q', answer: ['help.paper.a'] },
+  {
+    id: 'moving',
+    question: 'help.moving.q',
+    answer: ['help.moving.a', 'help.moving.out', 'help.moving.lead'],
+    action: { href: '/move-in', label: 'help.moving.link' }
+  },
   { id: 'one-account', question: 'help.oneAccount.q', answer: ['help.oneAccount.a'] },
   { id: 'withdraw', question: 'help.withdraw.q', answer: ['help.withdraw.a'], action: { href: '/withdraw', label: 'help.withdraw.link' } }
 ] as const satisfies readonly FaqItem[];

@@ -12,8 +12,8 @@ import { test } from './support/test.js';
 
 test.use(phoneScreen);
 
-const visitorPages = ['/', '/login', '/signup', '/reset', '/help', '/simulator', '/menu', '/no-such-page'] as const;
-const memberPages = ['/', '/history', '/history/bill', '/notices', '/procedures', '/procedures/new?kind=holder-change', '/procedures/new?kind=billing-address', '/faucets', '/settings', '/withdraw', '/help', '/simulator', '/menu'] as const;
+const visitorPages = ['/', '/login', '/signup', '/reset', '/move-in', '/help', '/simulator', '/menu', '/no-such-page'] as const;
+const memberPages = ['/', '/history', '/history/bill', '/notices', '/procedures', '/procedures/new?kind=holder-change', '/procedures/new?kind=billing-address', '/procedures/new?kind=move-out', '/faucets', '/settings', '/withdraw', '/help', '/simulator', '/menu'] as const;
 
 const billPath = (faucetNo: string, period: string) => `/history/bill?faucet=${faucetNo}&period=${period}`;
 

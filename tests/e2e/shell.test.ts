@@ -107,6 +107,7 @@ test('the Content-Security-Policy lets every page work: no violation anywhere, a
   await visit('/', page.getByRole('link', { name: '01654-3-2111' }));
   await visit('/login', page.getByRole('heading', { level: 1, name: 'ログイン' }));
   await visit('/reset', page.getByRole('heading', { level: 1 }));
+  await visit('/move-in', page.getByRole('heading', { level: 1, name: '水道の使用開始のお申し込み' }));
   await visit('/simulator', page.getByRole('heading', { level: 1, name: '料金シミュレーション' }));
   await visit('/help', page.getByRole('heading', { level: 1 }));
   const member: NewMember = { email: freshAddress('csp'), nickname: 'ちひろ', password: 'mizu-no-oto-2026', faucet: otherFaucet() };

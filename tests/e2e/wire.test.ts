@@ -28,6 +28,7 @@ test('the log-in page arrives brotli-compressed: the shell, every script and sty
 const textsOf = {
   login: '"login.title"',
   signup: '"signup.title"',
+  moveIn: '"moveIn.title"',
   reset: '"reset.title"',
   home: '"home.heading"',
   help: '"help.intro"',
@@ -39,7 +40,7 @@ const textsOf = {
 };
 
 test('a first visit to a public page fetches the same few scripts, its own and its own texts only; the log-in page 8 in all', async ({ browser }) => {
-  const pages = { '/login': 'login', '/signup': 'signup', '/reset': 'reset', '/': 'home', '/help': 'help', '/simulator': 'fees' } as const;
+  const pages = { '/login': 'login', '/signup': 'signup', '/move-in': 'moveIn', '/reset': 'reset', '/': 'home', '/help': 'help', '/simulator': 'fees' } as const;
   const fetched = new Map<string, string[]>();
   for (const [url, own] of Object.entries(pages)) {
     // A first visit: nothing cached, no worker fetching the rest of the app beside the page.

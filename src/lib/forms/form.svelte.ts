@@ -61,6 +61,13 @@ export class Form<Field extends string> {
     this.show({ reason, field, retryAfterSeconds: null, code: null });
   }
 
+  /** Refuses every field a shared check found wrong (src/lib/shared), each next to its own, before anything is sent. */
+  refuseEach(problems: readonly { field: string; reason: Localized }[]): void {
+    this.errors = Object.fromEntries(problems.map((problem) => [problem.field, problem.reason])) as Partial<Record<Field, Localized>>;
+    this.general = null;
+    void this.focusProblem();
+  }
+
   /** An e-mail field by the shared grammar: the address as it will be stored, or null after showing why not. */
   email(field: Field, raw: string): string | null {
     const email = parseEmail(raw);

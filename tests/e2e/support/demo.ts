@@ -56,7 +56,9 @@ const uses = {
   /** Locked by failed proofs, then found and unlocked by a clerk; nobody signs up with it. */
   lockedProof: { count: 1, fits: isPlain },
   /** Signed up with; its holder's name is written with a variant kanji (髙橋), which a clerk finds typing 高橋. */
-  variantName: { count: 1, fits: (household: Household) => isPlain(household) && household.customer.holderName.startsWith('髙橋') }
+  variantName: { count: 1, fits: (household: Household) => isPlain(household) && household.customer.holderName.startsWith('髙橋') },
+  /** 使用中止 filed offline from the member's form: a contract with no move of its own yet. */
+  moveOutOffline: { count: 1, fits: isPlain }
 } satisfies Record<string, Need>;
 
 interface Need {

@@ -1,4 +1,4 @@
-/** Forms: the fields, their marks, the messages of a form being sent, and the links to help beside its errors. */
+/** Forms: the fields, their marks, the hints several forms share, the messages of a form being sent, and the links to help beside its errors. */
 export const formsTexts = {
   'form.requiredMark': '必須',
   'form.optionalMark': '任意',
@@ -26,5 +26,10 @@ export const formsTexts = {
   'help.linkTo.code': 'コードが届かないときは（よくあるご質問）',
   'help.linkTo.phone': '水栓番号・電話番号が分からないときは（よくあるご質問）',
   'help.linkTo.registered': 'すでに登録済みのメールアドレスのときは（よくあるご質問）',
-  'help.linkTo.password': 'パスワードを忘れたときは（よくあるご質問）'
+  'help.linkTo.password': 'パスワードを忘れたときは（よくあるご質問）',
+  'hint.kana': 'カタカナかひらがなで入力してください。',
+  'hint.date': '例：2026-04-01',
+  'hint.postalCode': '7桁の数字（例：096-8686）。全角でもかまいません。',
+  'hint.addressFilled': '郵便番号から町名まで入れました。続けて番地や建物名を入力してください。',
+  'hint.moveDay': '{earliest}以降の、窓口が開いている日を入力してください（例：{example}）。'
 } as const;

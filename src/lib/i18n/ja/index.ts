@@ -14,6 +14,7 @@ export { billingTexts } from './billing';
 export { historyTexts } from './history';
 export { noticesTexts } from './notices';
 export { proceduresTexts } from './procedures';
+export { moveInTexts } from './move-in';
 export { faucetsTexts } from './faucets';
 export { menuTexts } from './menu';
 export { settingsTexts } from './settings';

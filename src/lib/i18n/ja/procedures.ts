@@ -10,6 +10,8 @@ export const proceduresTexts = {
   'procedures.describe.billing-address': '請求書や検針票を別の住所に送ってほしいとき',
   'procedures.describe.paper-slip': 'Web登録後も紙の検針票を郵送してほしいとき',
   'procedures.describe.paper-slip-withdrawal': '紙の検針票の郵送をやめるとき',
+  'procedures.describe.move-out': 'お引越しなどで、水道の使用をやめるとき',
+  'procedures.moveInLink': '別のお住まいで水道を使い始めるとき（使用開始のお申し込み）',
   'procedures.receiptNo': '受付番号',
   'procedures.faucet': '水栓番号',
   'procedures.filedAt': '申込日時',
@@ -40,9 +42,13 @@ export const proceduresTexts = {
   'procedures.field.postalCode': '郵便番号',
   'procedures.field.address': '送付先の住所',
   'procedures.field.billingPhone': '電話番号（任意）',
-  'procedures.hint.kana': 'カタカナかひらがなで入力してください。',
   'procedures.hint.phone': '市外局番から入力してください。ハイフンはあってもなくてもかまいません。',
-  'procedures.hint.effectiveDate': '例：2026-04-01',
-  'procedures.hint.postalCode': '7桁の数字（例：096-8686）。全角でもかまいません。',
-  'procedures.hint.addressFilled': '郵便番号から町名まで入れました。続けて番地や建物名を入力してください。'
+  'procedures.field.lastDay': '使用をやめる日',
+  'procedures.field.forwardingAddress': '送付先の住所（お引越し先など）',
+  'procedures.field.finalPayment': '最後の料金のお支払い方法',
+  'procedures.field.finalPhone': '電話番号（最後の検針のご連絡先）',
+  'procedures.hint.forwardingAddress': '最後の請求書（納付書）をお送りする住所です。',
+  'procedures.hint.finalPayment': '使用をやめる日までの料金を、最後の請求としてお支払いいただきます。',
+  'procedures.hint.finalPhone': '最後の検針の日に、メーターの場所などをお尋ねすることがあります。市外局番から入力してください。',
+  'procedures.moveOutNote': '使用をやめた後も、この水栓はこれまでの料金とともに履歴として残ります。'
 } as const;

@@ -40,5 +40,6 @@ export const shellTexts = {
   'help.title': 'よくあるご質問',
   'fees.title': '料金シミュレーション',
   'home.login': 'ログイン',
-  'home.signup': '会員登録（はじめての方）'
+  'home.signup': '会員登録（はじめての方）',
+  'home.moveIn': '水道を使い始めるとき（使用開始のお申し込み）'
 } as const;
