@@ -106,7 +106,7 @@ const problems = {
   faucetNo: { ja: '水栓番号は検針票やメーターの札にある英数字で入力してください（わからなければ空欄）', en: 'Enter the faucet number from the slip or the meter card (leave it empty if unknown)' }
 } satisfies Record<string, Localized>;
 
-/** Each form field's name as the customer's form labels it (i18n procedures.field.*), for a refusal of its text to name it. */
+/** Each form field's name as the customer's form labels it (i18n procedures.field.*, moveIn.field.* for the public move-in form), for a refusal of its text to name it. */
 export const procedureFieldNames = {
   newHolderName: { ja: '新しい使用者のお名前', en: 'Name of the new holder' },
   newHolderKana: { ja: 'フリガナ', en: 'Reading (katakana)' },
