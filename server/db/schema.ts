@@ -497,9 +497,11 @@ export const procedures = pgTable(
     check('procedures_kind', sql.raw(`kind in (${procedureKinds.map((kind) => `'${kind}'`).join(', ')})`)),
     check('procedures_status', sql.raw(`status in ${procedureStatusList}`)),
     check('procedures_receipt_no', sql`${table.receiptNo} ~ '^R-[0-9]{4}-[0-9]{6}$'`),
+    // A move-in has only its applicant's address; every other filing has its faucet and contract, and no applicant.
     check(
       'procedures_move_in_shape',
-      sql`(${table.kind} = 'move-in') = (${table.faucetId} is null and ${table.contractId} is null and ${table.applicantEmail} is not null)`
+      sql`case when ${table.kind} = 'move-in' then ${table.faucetId} is null and ${table.contractId} is null and ${table.applicantEmail} is not null
+        else ${table.faucetId} is not null and ${table.contractId} is not null and ${table.applicantEmail} is null end`
     ),
     // A move-in has no customer: its outbox id is unique among move-ins, so a resend finds the first filing.
     uniqueIndex('procedures_move_in_client').on(table.clientId).where(sql`${table.kind} = 'move-in'`)

@@ -170,6 +170,15 @@ describe(`the changes export on ${driverName}`, () => {
     expect(await runExport(db, new Date('2027-01-05T08:00:00Z'))).toMatchObject({ rows: 0, withheld: 1, csv: HEADER });
   });
 
+  it('hands over a move finished after its day with the day asked for: the contract still ends (or starts) then', async () => {
+    const moveOut: ProcedureContent = { kind: 'move-out', lastDay: '2027-01-06', postalCode: '001-0024', address: '札幌市北区北24条西5丁目1番地', finalPayment: 'debit', phone: '09012345678' };
+    // Finished on Friday 8 January, two days late.
+    const late = await addProcedure(db, '10000001', moveOut, 'done', new Date('2027-01-08T01:00:00Z'));
+    const due = await runExport(db, new Date('2027-01-08T08:00:00Z'));
+    expect(due.rows).toBe(1);
+    expect(due.csv).toContain(`${late},10000001,move_out,2027-01-06,`);
+  });
+
   it('writes every cell a spreadsheet would run as a formula as text', async () => {
     const receipt = await addProcedure(
       db,

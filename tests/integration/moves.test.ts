@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoProfilePath, parseProfile } from '../../server/config.js';
 import { bills, customers, emailCodes, faucetLinks, payments, procedureEvents, procedures } from '../../server/db/schema.js';
 import { createBusinessCalendar } from '../../server/domain/calendar.js';
+import { fileMoveIn } from '../../server/features/moves/service.js';
+import { fileProcedure } from '../../server/features/procedures/service.js';
 import { tokyoDate } from '../../src/lib/shared/tokyo-time.js';
 import { failureOf, outcomeOf, signUp, startApp, type App, type Client } from './support/app.js';
 import { driverName } from './support/database.js';
@@ -18,6 +20,8 @@ const today = tokyoDate(new Date());
 const earliest = calendar.addBusinessDays(today, profile.moves.leadBusinessDays);
 const tooSoon = calendar.addBusinessDays(today, profile.moves.leadBusinessDays - 1);
 const phonePattern = profile.phone.replaceAll('-', '\\-');
+/** Noon in Tokyo on the business day after the earliest day: when a lost answer's resend might come in, the earliest day now too soon. */
+const later = new Date(`${calendar.nextBusinessDay(earliest)}T03:00:00Z`);
 
 let app: App;
 beforeAll(async () => {
@@ -73,6 +77,30 @@ describe(`使用開始 (moving in, no account) on ${driverName}`, () => {
     expect(receipt.text).toContain('http://localhost:3000/signup');
     // The ticket is spent: another filing with it is refused.
     expect(await failureOf(client.api.moves.fileMoveIn.mutate({ ticket, clientId: randomUUID(), fields: moveInForm() }))).toMatchObject({ code: 'BAD_REQUEST' });
+    // A resend that comes days later, its first day now too soon, still gets the first filing's receipt and day.
+    expect(await fileMoveIn(app.depsAt(later), { ticket, clientId, fields: moveInForm(tokyoDate(later)) })).toEqual(filed);
+    expect(await moveInsOf(email)).toHaveLength(1);
+  });
+
+  it('never lets an older code confirm the address again once the newest was used', async () => {
+    const email = 'newcomer-6@example.jp';
+    const client = app.client();
+    await client.api.moves.requestCode.mutate({ email });
+    const older = await app.codeFor(email, 1);
+    await app.letTimePass(61);
+    await client.api.moves.requestCode.mutate({ email });
+    const { ticket } = await client.api.moves.verifyCode.mutate({ email, code: await app.codeFor(email, 2) });
+    await client.api.moves.fileMoveIn.mutate({ ticket, clientId: randomUUID(), fields: moveInForm() });
+    expect(await failureOf(client.api.moves.verifyCode.mutate({ email, code: older }))).toMatchObject({ code: 'BAD_REQUEST', field: 'code' });
+    expect(await moveInsOf(email)).toHaveLength(1);
+  });
+
+  it('refuses a faucet number the utility’s numbers cannot have, next to its field, filing nothing', async () => {
+    const email = 'newcomer-7@example.jp';
+    const { client, ticket } = await confirmedVisitor(email);
+    const refused = await failureOf(client.api.moves.fileMoveIn.mutate({ ticket, clientId: randomUUID(), fields: { ...moveInForm(), faucetNo: 'N-12' } }));
+    expect(refused).toMatchObject({ code: 'BAD_REQUEST', field: 'faucetNo', reason: { ja: expect.stringContaining(profile.faucetNumber.example) } });
+    expect(await moveInsOf(email)).toEqual([]);
   });
 
   it('files one move-in a ticket, even when filings with it are sent together', async () => {
@@ -101,10 +129,10 @@ describe(`使用開始 (moving in, no account) on ${driverName}`, () => {
   it('reaches the clerk in the moves queue with the confirmed address, and tells the person each status by mail with the note', async () => {
     const email = 'newcomer-5@example.jp';
     const { client, ticket } = await confirmedVisitor(email);
-    const filed = await client.api.moves.fileMoveIn.mutate({ ticket, clientId: randomUUID(), fields: { ...moveInForm(), faucetNo: 'ｎ-12' } });
+    const filed = await client.api.moves.fileMoveIn.mutate({ ticket, clientId: randomUUID(), fields: { ...moveInForm(), faucetNo: '１２３４－５６７８' } });
     const clerk = await signInStaff(app, 'clerk', 'moves-clerk@city.example.jp');
     const queued = (await clerk.api.staff.procedures.queue.query({ kind: 'moves' })).find((row) => row.receiptNo === filed.receiptNo);
-    expect(queued).toMatchObject({ kind: 'move-in', email, faucetNo: 'N12', holderName: null });
+    expect(queued).toMatchObject({ kind: 'move-in', email, faucetNo: '12345678', holderName: null });
     expect((await clerk.api.staff.procedures.queue.query({ kind: 'billing-address' })).some((row) => row.receiptNo === filed.receiptNo)).toBe(false);
     const detail = await clerk.api.staff.procedures.detail.query({ procedureId: queued!.id });
     expect(detail).toMatchObject({ contract: null, applicantEmail: email, moveOut: null });
@@ -142,6 +170,14 @@ describe(`使用中止 (moving out, members) on ${driverName}`, () => {
     const [filed, again] = await Promise.all([0, 1].map(() => client.api.procedures.file.mutate({ clientId, linkId, kind: 'move-out', fields: moveOutForm() })));
     expect(again!.receiptNo).toBe(filed!.receiptNo);
     expect(filed).toMatchObject({ kind: 'move-out', faucetNo: faucet(1).faucetNo, content: { lastDay: earliest, postalCode: '001-0024', phone: '09033334444', finalPayment: 'slip' } });
+    // The device's outbox resends days later, the last day now too soon: the same receipt.
+    const [row] = await app.db.select({ customerId: procedures.customerId }).from(procedures).where(eq(procedures.id, filed!.id));
+    const resent = await fileProcedure(app.depsAt(later), { customerId: row!.customerId!, clientId, linkId, kind: 'move-out', fields: moveOutForm() });
+    expect(resent.receiptNo).toBe(filed!.receiptNo);
+    // A second move-out while the first is open would give the billing system two last days.
+    const second = await failureOf(client.api.procedures.file.mutate({ clientId: randomUUID(), linkId, kind: 'move-out', fields: moveOutForm(calendar.nextBusinessDay(earliest)) }));
+    expect(second).toMatchObject({ code: 'CONFLICT', reason: { ja: expect.stringContaining(filed!.receiptNo) } });
+    expect(await client.api.procedures.mine.query()).toHaveLength(1);
   });
 
   it('shows the clerk whether the faucet is paperless and its failed and overdue bills', async () => {

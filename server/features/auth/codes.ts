@@ -87,21 +87,16 @@ export async function checkCode(
   attempt: { email: string; purpose: CodePurpose; code: string; now: Date }
 ): Promise<CodeCheck> {
   const { email, purpose, code, now } = attempt;
+  // Used codes too: once the newest has done its work, an older one must not take its place.
   const recent = await db
     .select()
     .from(emailCodes)
-    .where(
-      and(
-        eq(emailCodes.email, email),
-        eq(emailCodes.purpose, purpose),
-        isNull(emailCodes.usedAt),
-        gt(emailCodes.createdAt, new Date(now.getTime() - 24 * 60 * MINUTE_MS))
-      )
-    )
+    .where(and(eq(emailCodes.email, email), eq(emailCodes.purpose, purpose), gt(emailCodes.createdAt, new Date(now.getTime() - 24 * 60 * MINUTE_MS))))
     .orderBy(desc(emailCodes.createdAt), desc(emailCodes.id))
     .limit(CODES_PER_HOUR * 2);
   const [newest, ...older] = recent;
   if (!newest) return { ok: false, problem: 'wrong' };
+  if (newest.usedAt !== null) return { ok: false, problem: 'expired' };
   // The try is counted before the code is compared, in one statement: of guesses sent at the
   // same moment, only the first five are ever compared.
   const [counted] = await db

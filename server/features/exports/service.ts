@@ -210,8 +210,10 @@ export async function exportApprovedChanges(
     const due = candidates
       .map((candidate): ApprovedChange => {
         const content = candidate.content as ProcedureContent;
-        const askedFor = content.kind === 'holder-change' ? content.effectiveDate : moveDayOf(content);
-        return { ...candidate, content, effectiveOn: changeEffectiveOn(options.calendar, tokyoDate(candidate.approvedAt), askedFor) };
+        // A move is read on its day: finished late, it still ends (or starts) the contract then, not later.
+        const moveDay = moveDayOf(content);
+        const askedFor = content.kind === 'holder-change' ? content.effectiveDate : null;
+        return { ...candidate, content, effectiveOn: moveDay ?? changeEffectiveOn(options.calendar, tokyoDate(candidate.approvedAt), askedFor) };
       })
       .filter((change) => change.effectiveOn <= effectiveUntil);
     const current = due.filter(changeWithinContract);

@@ -40,6 +40,27 @@ const DAY_MS = 24 * 3600_000;
 
 const notYourFaucet = new RefusalError('not-found', { ja: 'その水栓は登録されていません', en: 'No such faucet on your account' }, 'linkId');
 
+/**
+ * One move-out at a time a contract: a second while the first is still open would hand the billing
+ * system two last days. Under the customer's lock (a contract has one member linked).
+ */
+async function refuseSecondMoveOut(tx: Database, contractId: number, profile: UtilityProfile): Promise<void> {
+  const [open] = await tx
+    .select({ receiptNo: procedures.receiptNo })
+    .from(procedures)
+    .where(and(eq(procedures.contractId, contractId), eq(procedures.kind, 'move-out'), inArray(procedures.status, ['received', 'processing'])));
+  if (!open) return;
+  const contact = contactStaff(profile);
+  throw new RefusalError(
+    'conflict',
+    {
+      ja: `この水栓の使用中止はお申し込み済みです（受付番号 ${open.receiptNo}）。日にちを変える場合は${contact.ja}へお問い合わせください`,
+      en: `Stopping the supply of this faucet is already filed (receipt ${open.receiptNo}); to change the day, please call ${contact.en}`
+    },
+    'linkId'
+  );
+}
+
 /** A filing refused because it would take effect after the contract's last day: ended already, or ending before then. */
 function contractTermRefusal(contractEnd: string, ended: boolean, profile: UtilityProfile): RefusalError {
   const contact = contactStaff(profile);
@@ -120,15 +141,16 @@ export async function fileProcedure(
     const [first] = check.problems;
     throw new RefusalError('bad-input', first!.reason, first!.field, undefined, check.problems);
   }
-  const tooSoon = moveDayRefusal(deps, check.content);
-  if (tooSoon) throw tooSoon;
   const id = await deps.db.transaction(async (tx) => {
     await lockKeys(tx, [`procedures:${customerId}`]);
     const [earlier] = await tx
       .select({ id: procedures.id })
       .from(procedures)
       .where(and(eq(procedures.customerId, customerId), eq(procedures.clientId, clientId)));
+    // A resend gets the first filing, however late it comes: the rules below were the first filing's to meet.
     if (earlier) return earlier.id;
+    const tooSoon = moveDayRefusal(deps, check.content);
+    if (tooSoon) throw tooSoon;
     // Counted under the lock taken above, so filings sent together cannot all pass it.
     const [today] = await tx
       .select({ count: count() })
@@ -142,6 +164,7 @@ export async function fileProcedure(
     }
     const link = await customerLink(tx, { customerId, linkId: input.linkId }, tokyoDate(deps.now));
     if (!link) throw notYourFaucet;
+    if (input.kind === 'move-out') await refuseSecondMoveOut(tx, link.contractId, deps.config.profile);
     // The link stays as the former holder's history; a change taking effect after the contract's
     // last day would reach the next holder's contract. It takes effect at the earliest on the
     // business day after today (approval is later still), or on the day a holder change or a move-out asks for.

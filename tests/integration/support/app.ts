@@ -10,6 +10,7 @@ import { createHttpServer } from '../../../server/http.js';
 import { createLogger } from '../../../server/log/logger.js';
 import { createMailer } from '../../../server/mail/transport.js';
 import type { AppRouter } from '../../../server/router.js';
+import type { ServiceDeps } from '../../../server/service-deps.js';
 import type { Services } from '../../../server/trpc.js';
 import { createMigratedTestDatabase, type TestDatabase } from './database.js';
 import { freshDataDir } from './server-process.js';
@@ -99,6 +100,8 @@ export async function startApp(options: { logLevel?: string } = {}) {
     mailsSent: () => mailer.idle(),
     mailTo,
     codeFor,
+    /** What a request's service would get at `now`: for the rules that depend on the day (a resend days later). */
+    depsAt: (now: Date): ServiceDeps => ({ db: testDb.handle.db, config, mailer, logger, now, clientKey: 'test-client' }),
     client: (options: { origin?: string | null } = {}) => createClient(baseUrl, options.origin === undefined ? 'http://localhost:3000' : options.origin),
     async close() {
       await closeServer(server);
