@@ -5,7 +5,7 @@ import { progress, type Figure } from './results.js';
 import { benchPort, chromiumFlags, chromiumPath, serveBuiltApp } from './served-app.js';
 
 /** The public pages, each by the name its figures carry. */
-const pages = { home: '/', login: '/login', signup: '/signup', reset: '/reset', help: '/help', simulator: '/simulator' };
+const pages = { home: '/', login: '/login', signup: '/signup', reset: '/reset', help: '/help', simulator: '/simulator', moveIn: '/move-in' };
 
 /** Lighthouse's advice: its figures vary from run to run, so the median of several runs is kept. */
 const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
