@@ -8,6 +8,7 @@ import { faucetFor, profile } from './support/demo.js';
 import { codeInMail, freshAddress, mailsTo } from './support/mail.js';
 import { chooseLanguage } from './support/menu.js';
 import { field, signUp, type NewMember } from './support/signup.js';
+import { sendWithLostAnswer } from './support/offline.js';
 import { test } from './support/test.js';
 
 /** The first day a move may be asked for today, by the server's own business calendar (holidays, 年末年始). */
@@ -59,21 +60,9 @@ test('a member files 使用中止 offline: a last day too soon is refused with t
   await expect(filed).toContainText('北海道名寄市緑丘3丁目5番地');
 
   // Back online the filing reaches the server but its answer is lost; the next sync sends it again with the same id.
-  const sends: string[] = [];
-  await context.route('**/api/trpc/*procedures.file*', async (route) => {
-    sends.push(route.request().postData() ?? '');
-    if (sends.length > 1) return route.continue();
-    await route.fetch();
-    await route.abort('connectionreset');
-  });
-  await context.setOffline(false);
-  await page.evaluate(() => window.dispatchEvent(new Event('online')));
-  await expect.poll(() => sends.length).toBeGreaterThanOrEqual(1);
-  await page.evaluate(() => window.dispatchEvent(new Event('focus')));
-  await expect.poll(() => sends.length).toBeGreaterThanOrEqual(2);
+  const sends = await sendWithLostAnswer(context, page);
   await expect(filed).toContainText(/受付番号\s*R-\d{4}-\d{6}/);
   for (const send of sends) expect(JSON.parse(send)).toEqual(JSON.parse(sends[0]!));
-  await context.unroute('**/api/trpc/*procedures.file*');
   await expect(filed).toHaveCount(1);
   const response = await page.request.get('/api/trpc/procedures.mine');
   const onServer = ((await response.json()) as { result: { data: SyncedProcedure[] } }).result.data;

@@ -5,6 +5,7 @@ import { faucetFor } from './support/demo.js';
 import { freshAddress } from './support/mail.js';
 import { logIn, withdraw } from './support/member.js';
 import { signUp, type NewMember } from './support/signup.js';
+import { sendWithLostAnswer } from './support/offline.js';
 import { test } from './support/test.js';
 
 /** The customer's procedures as the server holds them, asked with the member's session. */
@@ -72,22 +73,9 @@ test('a customer files each procedure with errors next to the fields; one filed 
   await expectNoAxeViolations(page);
 
   // Back online the filing reaches the server but its answer is lost; the next sync sends it again with the same id.
-  const sends: string[] = [];
-  await context.route('**/api/trpc/*procedures.file*', async (route) => {
-    sends.push(route.request().postData() ?? '');
-    if (sends.length > 1) return route.continue();
-    await route.fetch();
-    await route.abort('connectionreset');
-  });
-  await context.setOffline(false);
-  await page.evaluate(() => window.dispatchEvent(new Event('online')));
-  await expect.poll(() => sends.length).toBeGreaterThanOrEqual(1);
-  // The app's own wake-ups (online, focus) send it again, one sync at a time, always the same filing.
-  await page.evaluate(() => window.dispatchEvent(new Event('focus')));
-  await expect.poll(() => sends.length).toBeGreaterThanOrEqual(2);
+  const sends = await sendWithLostAnswer(context, page);
   await expect(card(page, '紙の検針票の送付希望')).toContainText(/R-\d{4}-\d{6}/);
   for (const send of sends) expect(JSON.parse(send)).toEqual(JSON.parse(sends[0]!));
-  await context.unroute('**/api/trpc/*procedures.file*');
   const onServer = await serverProcedures(page.request);
   expect(onServer.filter((procedure) => procedure.kind === 'paper-slip')).toHaveLength(1);
   await expect(card(page, '紙の検針票の送付希望')).toHaveCount(1);
