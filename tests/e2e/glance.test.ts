@@ -136,7 +136,7 @@ test('the procedure form\'s faucet picker: radios of a normal size, each label a
   for (const size of sizes) {
     await textSize(page, size);
     await page.goto('/procedures/new?kind=billing-address');
-    const picker = page.getByRole('group', { name: '対象の水栓' });
+    const picker = page.getByRole('radiogroup', { name: '対象の水栓' });
     for (const faucet of [failing, second]) {
       const radio = picker.getByRole('radio', { name: `水栓番号 ${faucet.faucetNo}` });
       const label = picker.locator('label').filter({ hasText: `水栓番号 ${faucet.faucetNo}` });
