@@ -5,7 +5,7 @@ import { faucetFor, otherFaucet, signupFaucet, type DemoFaucet } from './support
 import { importIntoPortal } from './support/billing-office.js';
 import { month, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
-import { addFaucetFromMenu } from './support/member.js';
+import { addFaucetFromMenu, appHomeDrawn } from './support/member.js';
 import { chooseLanguage, logOutFromMenu } from './support/menu.js';
 import { customerState } from './support/portal-state.js';
 import { expectInViewport, expectNoSidewaysScroll, phoneScreen, textSize } from './support/phone.js';
@@ -92,8 +92,7 @@ test('Home: failed debits of every faucet above everything, then one short row a
     const todo = page.getByRole('group', { name: 'お支払いのお願い' });
     await expect(todo).toContainText('振替不能');
     await expect(todo).toContainText(`水栓番号 ${failing.faucetNo}`);
-    // The app's own Home, not the copy painted before it loaded (which it takes down once its bills show).
-    await expect(page.locator('.home-snapshot')).toHaveCount(0);
+    await appHomeDrawn(page);
     // Right under the page's heading, before any faucet: its top on the first screen.
     const heading = (await page.getByRole('heading', { level: 1 }).boundingBox())!;
     const box = (await todo.boundingBox())!;

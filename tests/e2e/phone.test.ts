@@ -4,7 +4,7 @@ import { faucetHistory, signupFaucetHistory } from './support/demo-history.js';
 import { faucetFor, profile, signupFaucet } from './support/demo.js';
 import { yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
-import { withdraw } from './support/member.js';
+import { appHomeDrawn, withdraw } from './support/member.js';
 import { expectNoSidewaysScroll, largeText, phoneScreen } from './support/phone.js';
 import { openOffline } from './support/offline.js';
 import { signUp, type NewMember } from './support/signup.js';
@@ -89,6 +89,7 @@ test('signed in, Home shows the latest bill on the first screen; every member pa
   await page.goto('/');
   const amount = page.locator('.amount strong').first();
   await expect(amount).toHaveText(yen(latestTotal));
+  await appHomeDrawn(page);
   await expectOnFirstScreen(page, amount);
   await screenshot(page, 'home');
 

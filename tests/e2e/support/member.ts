@@ -29,3 +29,11 @@ export async function addFaucetFromMenu(page: Page, faucet: { faucetNo: string; 
   await page.getByRole('button', { name: '追加する' }).click();
   await expect(page.getByRole('status')).toContainText(`水栓番号 ${faucet.faucetNo} を追加しました`);
 }
+
+/**
+ * Home as the app draws it, not the copy painted before the app loaded (src/app.html), which the
+ * app takes down once its own bills show: a measure of the copy's elements would find them gone.
+ */
+export async function appHomeDrawn(page: Page): Promise<void> {
+  await expect(page.locator('.home-snapshot')).toHaveCount(0);
+}
