@@ -6,7 +6,7 @@ import { bills, contracts, faucets, importRuns, readings } from '../../server/db
 import { formatReport } from '../../server/features/imports/report.js';
 import { IMPORT_LOCK_KEY, importFiles, type ImportFile } from '../../server/features/imports/service.js';
 import { createMigratedTestDatabase, driverName, lockWaiters, serverUrl, useMigratedDatabase } from './support/database.js';
-import { headers, importRules, noticeRules, snapshot, writeCsv } from './support/import-files.js';
+import { demoUtility, headers, importRules, noticeRules, snapshot, writeCsv } from './support/import-files.js';
 
 const customerLines = [
   headers.customers,
@@ -110,7 +110,7 @@ describe(`imports on ${driverName}`, () => {
     const url = database.testDb.url!;
     // A second pool stands for a second process (cron beside a staff upload); a third connection
     // holds the imports' lock until both wait for it, so they start together whatever the machine's speed.
-    const second = await openDatabase({ databaseUrl: url });
+    const second = await openDatabase({ databaseUrl: url, utility: demoUtility });
     const holder = postgres(url, { max: 1, onnotice: () => {} });
     try {
       await holder`select pg_advisory_lock(${IMPORT_LOCK_KEY})`;
