@@ -39,7 +39,7 @@ describe(`imports on ${driverName}`, () => {
     await loadBase();
     // Whole rows, every column: two columns swapped in the import fail here, not only in the golden file.
     const faucetIds = new Map((await db.select().from(faucets)).map((faucet) => [faucet.faucetNo, faucet.id]));
-    const stored = { id: expect.any(Number), version: expect.any(Number), searchKey: expect.any(String) };
+    const stored = { utilityId: demoUtility, id: expect.any(Number), version: expect.any(Number), searchKey: expect.any(String) };
     expect(await db.select().from(contracts).orderBy(contracts.id)).toEqual([
       {
         ...stored,
@@ -74,9 +74,9 @@ describe(`imports on ${driverName}`, () => {
     ]);
     const version = expect.any(Number);
     expect(await db.select().from(readings).orderBy(readings.faucetId, readings.period)).toEqual([
-      { faucetId: faucetIds.get('10000001'), period: '2026-09', readingDate: '2026-09-14', meterValue: 100, usageTenths: 205, nextReadingDate: '2026-10-14', version },
-      { faucetId: faucetIds.get('10000001'), period: '2026-10', readingDate: '2026-10-14', meterValue: 121, usageTenths: 210, nextReadingDate: '2026-11-13', version },
-      { faucetId: faucetIds.get('10000002'), period: '2026-10', readingDate: '2026-10-15', meterValue: 50, usageTenths: 32, nextReadingDate: null, version }
+      { utilityId: demoUtility, faucetId: faucetIds.get('10000001'), period: '2026-09', readingDate: '2026-09-14', meterValue: 100, usageTenths: 205, nextReadingDate: '2026-10-14', version },
+      { utilityId: demoUtility, faucetId: faucetIds.get('10000001'), period: '2026-10', readingDate: '2026-10-14', meterValue: 121, usageTenths: 210, nextReadingDate: '2026-11-13', version },
+      { utilityId: demoUtility, faucetId: faucetIds.get('10000002'), period: '2026-10', readingDate: '2026-10-15', meterValue: 50, usageTenths: 32, nextReadingDate: null, version }
     ]);
   });
 

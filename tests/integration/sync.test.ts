@@ -6,7 +6,7 @@ import { SYNC_FORMAT, type PullResponse } from '../../src/lib/shared/sync-wire.j
 import { importFiles, type ImportFile } from '../../server/features/imports/service.js';
 import { signUp, startApp, type App, type Client } from './support/app.js';
 import { driverName, serverUrl } from './support/database.js';
-import { headers, importRules, noticeRules, writeCsv } from './support/import-files.js';
+import { demoUtility, headers, importRules, noticeRules, writeCsv } from './support/import-files.js';
 import { signInStaff } from './support/staff.js';
 
 let app: App;
@@ -259,8 +259,9 @@ describe.runIf(serverUrl)('sync.pull while two writers commit out of order', () 
     const known = start.faucets!.map((faucet) => faucet.linkId);
 
     // Two connections stand for two app processes writing at once.
-    const slow = postgres(app.databaseUrl!, { max: 1, onnotice: () => {} });
-    const fast = postgres(app.databaseUrl!, { max: 1, onnotice: () => {} });
+    const asApp = { max: 1, onnotice: () => {}, connection: { 'app.utility': demoUtility } };
+    const slow = postgres(app.databaseUrl!, asApp);
+    const fast = postgres(app.databaseUrl!, asApp);
     try {
       const faucetId = (await slow`select id from faucets where faucet_no = '70000009'`)[0]!.id as number;
       const insert = (sql: postgres.TransactionSql | postgres.Sql, period: string) =>
