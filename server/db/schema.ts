@@ -103,6 +103,11 @@ export const contracts = pgTable(
     paymentMethod: text('payment_method', { enum: ['transfer', 'invoice'] }).notNull(),
     /** The meter's nominal size (mm): the basic charge follows it. Unknown when the file leaves it empty. */
     meterSizeMm: integer('meter_size_mm'),
+    /**
+     * The tariff district (料金区域) of the supply place, one of the profile's `tariffDistricts`;
+     * null: the utility's own `tariff`. A merged 企業団 keeps its former towns' tariffs for years.
+     */
+    district: text('district'),
     version: version(),
     /**
      * The holder's name and its reading as staff search them: computed once as a row is

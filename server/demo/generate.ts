@@ -442,7 +442,9 @@ class DemoFaucet {
       contractStart: plan.contractStart,
       contractEnd: null,
       paymentMethod: plan.paymentMethod,
-      meterSizeMm: plan.meterSizeMm
+      meterSizeMm: plan.meterSizeMm,
+      // The demo utility has one tariff.
+      district: null
     };
   }
 

@@ -6,7 +6,7 @@ import { lastCompleteMonth } from '../domain/calendar.js';
 import { currentContract } from '../features/contracts/service.js';
 import { normalizeCodeNumber } from '../../src/lib/shared/normalize.js';
 import { tokyoDate } from '../../src/lib/shared/tokyo-time.js';
-import { importKinds } from '../domain/import-rows.js';
+import { importKinds, rowRulesOf } from '../domain/import-rows.js';
 import { importFiles } from '../features/imports/service.js';
 import { demoFaucet, generateDemo, type DemoOptions } from './generate.js';
 import { writeDemoFiles } from './write.js';
@@ -41,7 +41,7 @@ export async function loadDemoUtility(
     { db, now },
     importKinds.map((kind) => ({ kind, path: path.join(dir, `${kind}.csv`) })),
     {
-      rules: { faucetNumberPattern: new RegExp(profile.faucetNumber.pattern) },
+      rules: rowRulesOf(profile),
       notices: profile.notices,
       ranBy: 'demo',
       onProgress: (kind, rows) => onProgress(`importing ${kind}: ${rows.toLocaleString('en')} rows`)

@@ -54,7 +54,8 @@ describe(`imports on ${driverName}`, () => {
         contractStart: '2020-04-01',
         contractEnd: null,
         paymentMethod: 'transfer',
-        meterSizeMm: null
+        meterSizeMm: null,
+        district: null
       },
       {
         ...stored,
@@ -69,7 +70,8 @@ describe(`imports on ${driverName}`, () => {
         contractStart: '2021-04-01',
         contractEnd: null,
         paymentMethod: 'invoice',
-        meterSizeMm: null
+        meterSizeMm: null,
+        district: null
       }
     ]);
     const version = expect.any(Number);

@@ -40,9 +40,13 @@ beforeAll(async () => {
     '70000005,名寄 五郎,,01654-2-7005,名寄市西5条,,,,2020-04-01,,invoice',
     '70000006,名寄 六郎,,01654-2-7006,名寄市西6条,,,,2020-04-01,,invoice'
   ]);
-  // The billing system may send the meter's size (an optional column); 70000001's is 20 mm.
-  const withMeterSize = writeCsv([`${headers.customers},meter_size_mm`, '70000001,名寄 一郎,,01654-2-7001,名寄市西1条,,,,2020-04-01,,transfer,２０']);
-  const sized = await importFiles({ db: app.db, now: new Date() }, [{ kind: 'customers', path: withMeterSize }], { rules: importRules, notices: noticeRules, ranBy: 'test' });
+  // The billing system may send the meter's size and the tariff district (optional columns); 70000001's are 20 mm and furen.
+  const withMeterSize = writeCsv([`${headers.customers},meter_size_mm,district`, '70000001,名寄 一郎,,01654-2-7001,名寄市西1条,,,,2020-04-01,,transfer,２０,furen']);
+  const sized = await importFiles({ db: app.db, now: new Date() }, [{ kind: 'customers', path: withMeterSize }], {
+    rules: { ...importRules, districts: ['furen'] },
+    notices: noticeRules,
+    ranBy: 'test'
+  });
   expect(sized.files[0]).toMatchObject({ updated: 1, warnings: [] });
   for (const faucetNo of ['70000001', '70000002', '70000003', '70000004', '70000005', '70000006']) {
     const { readingLines, billLines } = history(faucetNo);
@@ -69,7 +73,7 @@ describe(`sync.pull on ${driverName}`, () => {
     const client = await member('70000001', '01654-2-7001');
     const first = await pull(client, null);
     expect(first.faucets).toMatchObject([
-      { faucetNo: '70000001', holderName: '名寄 一郎', fromPeriod: '2020-04', toPeriod: null, paymentMethod: 'transfer', meterSizeMm: 20 }
+      { faucetNo: '70000001', holderName: '名寄 一郎', fromPeriod: '2020-04', toPeriod: null, paymentMethod: 'transfer', meterSizeMm: 20, district: 'furen' }
     ]);
     expect(first.readings).toHaveLength(24);
     expect(first.bills).toHaveLength(24);

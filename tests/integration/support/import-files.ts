@@ -6,7 +6,7 @@ import iconv from 'iconv-lite';
 import { demoProfilePath, parseProfile } from '../../../server/config.js';
 import { selectRows, type Database } from '../../../server/db/client.js';
 
-export const importRules = { faucetNumberPattern: /^[0-9]{8}$/ };
+export const importRules = { faucetNumberPattern: /^[0-9]{8}$/, districts: [] };
 
 const demoProfile = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath);
 
