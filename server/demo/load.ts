@@ -18,7 +18,8 @@ export async function isDatabaseEmpty(db: Database): Promise<boolean> {
 
 /** The demo utility `npm start` loads: 300 faucets, two years up to last month. */
 export function demoOptions(profile: UtilityProfile, now: Date): DemoOptions {
-  return { faucets: 300, months: 24, seed: 1, endPeriod: lastCompleteMonth(now), tariff: profile.tariff, closingDays: profile.closingDays };
+  const { tariff, tariffDistricts, closingDays } = profile;
+  return { faucets: 300, months: 24, seed: 1, endPeriod: lastCompleteMonth(now), tariff, tariffDistricts, closingDays };
 }
 
 /**
