@@ -11,7 +11,7 @@ import { migrate } from '../server/db/migrate.js';
 import { hashPassword } from '../server/features/auth/passwords.js';
 import { importFiles } from '../server/features/imports/service.js';
 import { createSession, sessionCookieName } from '../server/sessions/sessions.js';
-import { billLine, customerLine, headers, importRules, noticeRules, readingLine, writeCsv } from '../tests/integration/support/import-files.js';
+import { billLine, customerLine, demoUtility, headers, importRules, noticeRules, readingLine, writeCsv } from '../tests/integration/support/import-files.js';
 import { pushServiceCertificate, startPushService, type PushService } from '../tests/integration/support/push-service.js';
 import { freshDataDir, startServer, stopServer } from '../tests/integration/support/server-process.js';
 import type { CustomersReport, DevicesReport, Message, Plan, Stats } from './bill-day-child.js';
@@ -267,7 +267,7 @@ async function spike(db: Database, baseUrl: string, push: PushService): Promise<
 export async function benchBillDayLoad(scratch: () => Promise<Scratch>): Promise<Record<string, Figure>> {
   const push = await startPushService({ idleTimeoutMs: 10 * 60_000 });
   const target = await scratch();
-  const database = await openDatabase({ databaseUrl: target.url });
+  const database = await openDatabase({ databaseUrl: target.url, utility: demoUtility });
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
     await migrate(database.db);

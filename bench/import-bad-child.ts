@@ -1,6 +1,7 @@
 import { loadConfig } from '../server/config.js';
 import { configuredTarget, openDatabase } from '../server/db/client.js';
 import { migrate } from '../server/db/migrate.js';
+import { rowRulesOf } from '../server/domain/import-rows.js';
 import { exitCodeOf, formatReport } from '../server/features/imports/report.js';
 import { importFiles } from '../server/features/imports/service.js';
 
@@ -10,7 +11,7 @@ const config = loadConfig(process.env);
 const database = await openDatabase(configuredTarget(config, 'command'));
 await migrate(database.db);
 const result = await importFiles({ db: database.db, now: new Date() }, [{ kind: 'readings', path: readings }], {
-  rules: { faucetNumberPattern: new RegExp(config.profile.faucetNumber.pattern) },
+  rules: rowRulesOf(config.profile),
   notices: config.profile.notices,
   ranBy: 'bench'
 });

@@ -1,6 +1,7 @@
 import { configuredTarget, openDatabase } from '../server/db/client.js';
 import { loadConfig } from '../server/config.js';
 import { migrate } from '../server/db/migrate.js';
+import { rowRulesOf } from '../server/domain/import-rows.js';
 import { importFiles } from '../server/features/imports/service.js';
 
 const [customers, readings] = process.argv.slice(2) as [string, string];
@@ -8,7 +9,7 @@ const config = loadConfig(process.env);
 const database = await openDatabase(configuredTarget(config, 'command'));
 await migrate(database.db);
 const options = {
-  rules: { faucetNumberPattern: new RegExp(config.profile.faucetNumber.pattern) },
+  rules: rowRulesOf(config.profile),
   notices: config.profile.notices,
   ranBy: 'bench',
   onProgress: (kind: string, rows: number) => process.stderr.write(`[bench]   ${kind}: ${rows.toLocaleString('en')} rows\n`)

@@ -12,7 +12,7 @@ import { openDatabase, selectRows, type Database } from '../server/db/client.js'
 import { migrate } from '../server/db/migrate.js';
 import { pgliteOptions } from '../server/db/pglite-extensions.js';
 import { importFiles } from '../server/features/imports/service.js';
-import { importRules, noticeRules } from '../tests/integration/support/import-files.js';
+import { demoUtility, importRules, noticeRules } from '../tests/integration/support/import-files.js';
 
 const FAUCETS = 15_000;
 const MONTHS = 24;
@@ -53,7 +53,7 @@ async function importCustomers(db: Database, customers: string) {
  * as are the customers imported first). What an import that checks nothing would cost.
  */
 async function copyIntoPostgres(url: string, files: { customers: string; readings: string }): Promise<number> {
-  const database = await openDatabase({ databaseUrl: url });
+  const database = await openDatabase({ databaseUrl: url, utility: demoUtility });
   let resolved: string;
   try {
     resolved = resolvedReadings(files.readings, await importCustomers(database.db, files.customers));
@@ -71,7 +71,7 @@ async function copyIntoPostgres(url: string, files: { customers: string; reading
 }
 
 async function copyIntoPglite(files: { customers: string; readings: string }): Promise<number> {
-  const pglite = await PGlite.create(pgliteOptions);
+  const pglite = await PGlite.create(pgliteOptions(demoUtility));
   const database = await openDatabase({ pglite });
   try {
     const resolved = resolvedReadings(files.readings, await importCustomers(database.db, files.customers));

@@ -8,6 +8,7 @@ import type { PushServiceHost } from '../server/push/push-endpoint.js';
 import { pushAgent } from '../server/push/send.js';
 import { pushServiceCertificate, startPushService, type PushService, type PushSubscriptionJson } from '../tests/integration/support/push-service.js';
 import { progress } from './results.js';
+import { demoUtility } from '../tests/integration/support/import-files.js';
 
 /** Longer than any phase: neither sender comes back to connections the push service has closed (Node's default is 5 s). */
 const PUSH_SERVICE_IDLE_MS = 10 * 60_000;
@@ -27,7 +28,7 @@ export interface PushBench {
 export async function openPushBench(scratch: () => Promise<{ url: string; drop(): Promise<void> }>): Promise<PushBench> {
   const push = await startPushService({ idleTimeoutMs: PUSH_SERVICE_IDLE_MS });
   const target = await scratch();
-  const database = await openDatabase({ databaseUrl: target.url });
+  const database = await openDatabase({ databaseUrl: target.url, utility: demoUtility });
   const env = { PUSH_SERVICE_HOSTS: push.hostEntry };
   const { pushServiceHosts } = loadConfig(env);
   const raw = countedPushAgent(pushServiceHosts);

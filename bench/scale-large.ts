@@ -22,7 +22,7 @@ import { createMailer } from '../server/mail/transport.js';
 import { webPushOptions } from '../server/push/send.js';
 import { vapidKeys } from '../server/push/vapid.js';
 import type { ServiceDeps } from '../server/service-deps.js';
-import { importRules, noticeRules } from '../tests/integration/support/import-files.js';
+import { demoUtility, importRules, noticeRules } from '../tests/integration/support/import-files.js';
 import { startPushService, type PushService, type PushSubscriptionJson } from '../tests/integration/support/push-service.js';
 import { freshDataDir } from '../tests/integration/support/server-process.js';
 import { benchFaucetNo, benchPeriod, writeBenchFiles } from './bench-files.js';
@@ -161,7 +161,7 @@ interface ScaleDatabase {
 
 async function openScaleDatabase(scratch: () => Promise<{ url: string; drop(): Promise<void> }>): Promise<ScaleDatabase> {
   const target = await scratch();
-  const handle = await openDatabase({ databaseUrl: target.url });
+  const handle = await openDatabase({ databaseUrl: target.url, utility: demoUtility });
   await migrate(handle.db);
   return {
     handle,

@@ -109,6 +109,51 @@ describe('loadConfig', () => {
     expect(loadConfig({ UTILITY_CONFIG: without }).profile.invoice).toBeUndefined();
   });
 
+  describe('tariff districts (a merged 企業団)', () => {
+    const furen = { id: 'furen', label: { ja: '風連地区', en: 'Furen' }, tariff: demo.tariff };
+    const withDistricts = (districts: unknown[], extra: object = {}) => ({
+      ...demo,
+      tariffDistricts: { defaultLabel: { ja: '名寄地区', en: 'Nayoro' }, districts, ...extra }
+    });
+    const message = (name: string, profile: object) => loadError({ UTILITY_CONFIG: profileFile(name, JSON.stringify(profile)) }).message;
+
+    it('takes districts beside the tariff, and a profile without them as before', () => {
+      const file = profileFile('districts.json', JSON.stringify(withDistricts([furen, { ...furen, id: 'SHIMO_02' }])));
+      expect(loadConfig({ UTILITY_CONFIG: file }).profile.tariffDistricts?.districts.map((district) => district.id)).toEqual(['furen', 'SHIMO_02']);
+      expect(loadConfig({}).profile.tariffDistricts).toBeUndefined();
+    });
+
+    it('names a district id written twice', () => {
+      expect(message('twice.json', withDistricts([furen, { ...furen, label: { ja: '風連', en: 'Furen' } }]))).toMatch(
+        /- tariffDistricts\.districts\[1\]\.id: "furen" is already the id of districts\[0\]/
+      );
+    });
+
+    it('names an id that could not be written plainly in a CSV cell', () => {
+      for (const id of ['', 'fu ren', '-furen', '風連', 'a'.repeat(33)]) {
+        expect(message('bad-id.json', withDistricts([{ ...furen, id }]))).toMatch(
+          /- tariffDistricts\.districts\[0\]\.id: letters, digits, hyphens and underscores only \(at most 32, starting with a letter or digit\)/
+        );
+      }
+    });
+
+    it("names a district's tariff field, the missing label and an empty list", () => {
+      const { sewer: _sewer, ...withoutSewer } = demo.tariff as Record<string, unknown>;
+      expect(message('no-sewer.json', withDistricts([{ ...furen, tariff: withoutSewer }]))).toMatch(/- tariffDistricts\.districts\[0\]\.tariff\.sewer: .*expected object/i);
+      const { label: _label, ...withoutLabel } = furen;
+      expect(message('no-label.json', withDistricts([withoutLabel]))).toMatch(/- tariffDistricts\.districts\[0\]\.label: .*expected object/i);
+      expect(message('empty.json', withDistricts([]))).toMatch(/- tariffDistricts\.districts: .*>=1 items/i);
+      expect(message('no-default-label.json', withDistricts([furen], { defaultLabel: undefined }))).toMatch(/- tariffDistricts\.defaultLabel: .*expected object/i);
+    });
+
+    it("refuses a district's tax rate other than the utility's: consumption tax has one rate", () => {
+      const eightPercent = { ...furen, tariff: { ...(demo.tariff as object), taxRatePercent: 8 } };
+      expect(message('tax.json', withDistricts([furen, eightPercent]))).toMatch(
+        /- tariffDistricts\.districts\[1\]\.tariff\.taxRatePercent: must be tariff\.taxRatePercent \(10\): consumption tax has one rate/
+      );
+    });
+  });
+
   it('says when the file cannot be read or is not JSON', () => {
     const missing = path.join(dir, 'nowhere.json');
     expect(loadError({ UTILITY_CONFIG: missing }).message).toBe(

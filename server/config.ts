@@ -27,6 +27,47 @@ const regexSource = z.string().refine(
   { message: 'not a valid regular expression' }
 );
 
+const tariff = z.object({
+  taxRatePercent: z.number().int().min(0).max(100),
+  rounding: z.enum(['floor', 'round', 'ceil']),
+  water: z.object({
+    basicChargeByMeterSize: z.record(z.string().regex(/^\d+$/), z.number().int().nonnegative()),
+    volumeTiers: z.array(volumeTier).min(1)
+  }),
+  sewer: z.object({
+    basicCharge: z.number().int().nonnegative(),
+    volumeTiers: z.array(volumeTier).min(1)
+  })
+});
+
+/**
+ * A merged 企業団's former towns, each keeping its own tariff for years: the customers file's
+ * `district` column names one by its id; a faucet without one has the profile's `tariff`,
+ * which the customer chooses in the simulator by `defaultLabel`. A list, not an object keyed
+ * by id, so an id written twice is refused instead of the JSON parser keeping the last.
+ */
+const tariffDistricts = z.object({
+  defaultLabel: localized,
+  districts: z
+    .array(
+      z.object({
+        // As a billing system's code may be (01, FUREN, furen-2): written in a CSV cell as it is.
+        id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'letters, digits, hyphens and underscores only (at most 32, starting with a letter or digit)'),
+        label: localized,
+        tariff
+      })
+    )
+    .min(1)
+    .superRefine((districts, context) => {
+      const seen = new Map<string, number>();
+      districts.forEach(({ id }, index) => {
+        const first = seen.get(id);
+        if (first === undefined) seen.set(id, index);
+        else context.addIssue({ code: 'custom', path: [index, 'id'], message: `"${id}" is already the id of districts[${first}]` });
+      });
+    })
+});
+
 export const utilityProfileSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and hyphens only'),
   name: localized,
@@ -38,18 +79,9 @@ export const utilityProfileSchema = z.object({
   readingCycles: z
     .array(z.object({ id: z.string().min(1), months: z.union([z.literal(1), z.literal(2)]), label: localized }))
     .min(1),
-  tariff: z.object({
-    taxRatePercent: z.number().int().min(0).max(100),
-    rounding: z.enum(['floor', 'round', 'ceil']),
-    water: z.object({
-      basicChargeByMeterSize: z.record(z.string().regex(/^\d+$/), z.number().int().nonnegative()),
-      volumeTiers: z.array(volumeTier).min(1)
-    }),
-    sewer: z.object({
-      basicCharge: z.number().int().nonnegative(),
-      volumeTiers: z.array(volumeTier).min(1)
-    })
-  }),
+  /** The tariff of every faucet outside the tariff districts (all of them when there are none). */
+  tariff,
+  tariffDistricts: tariffDistricts.optional(),
   /** MM-DD days the counter is closed every year on top of national holidays (年末年始). */
   closingDays: z.array(z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected MM-DD')),
   /** No push or e-mail is sent between start and end (Asia/Tokyo); held until end. */
@@ -80,6 +112,17 @@ export const utilityProfileSchema = z.object({
     /** 使用量のお知らせ: usage per day at least `ratio` times the same period last year and at least `minExtraM3` more over the period. */
     usageAlert: z.object({ ratio: z.number().min(1), minExtraM3: z.number().nonnegative() })
   })
+}).superRefine((profile, context) => {
+  // Consumption tax is one national rate: a statement across faucets of several districts prints one rate.
+  profile.tariffDistricts?.districts.forEach((district, index) => {
+    if (district.tariff.taxRatePercent !== profile.tariff.taxRatePercent) {
+      context.addIssue({
+        code: 'custom',
+        path: ['tariffDistricts', 'districts', index, 'tariff', 'taxRatePercent'],
+        message: `must be tariff.taxRatePercent (${profile.tariff.taxRatePercent}): consumption tax has one rate`
+      });
+    }
+  });
 });
 
 export type UtilityProfile = z.infer<typeof utilityProfileSchema>;

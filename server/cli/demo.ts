@@ -18,7 +18,7 @@ function wholeNumber(option: string, text: string, min: number, max: number): nu
   return value;
 }
 
-type Arguments = Omit<DemoOptions, 'tariff' | 'closingDays'> & { out: string; encoding: DemoEncoding };
+type Arguments = Omit<DemoOptions, 'tariff' | 'tariffDistricts' | 'closingDays'> & { out: string; encoding: DemoEncoding };
 
 function readArguments(): Arguments {
   try {
@@ -71,7 +71,7 @@ function progressReporter(stream: NodeJS.WriteStream): (done: number, total: num
 
 const { out, encoding, ...demo } = readArguments();
 const { profile } = loadConfigOrExit();
-const options: DemoOptions = { ...demo, tariff: profile.tariff, closingDays: profile.closingDays };
+const options: DemoOptions = { ...demo, tariff: profile.tariff, tariffDistricts: profile.tariffDistricts, closingDays: profile.closingDays };
 const rowCounts = await writeDemoFiles(out, generateDemo(options), {
   encoding,
   onProgress: progressReporter(process.stderr)

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { importKinds, type ImportKind } from '../domain/import-rows.js';
+import { importKinds, rowRulesOf, type ImportKind } from '../domain/import-rows.js';
 import { exitCodeOf, formatReport } from '../features/imports/report.js';
 import { importFiles } from '../features/imports/service.js';
 import type { Encoding } from '../features/imports/source.js';
@@ -38,7 +38,7 @@ const args = readArguments();
 const { config, database } = await openForCommand();
 try {
   const result = await importFiles({ db: database.db, now: new Date() }, [{ kind: args.kind, path: args.path, encoding: args.encoding }], {
-    rules: { faucetNumberPattern: new RegExp(config.profile.faucetNumber.pattern) },
+    rules: rowRulesOf(config.profile),
     notices: config.profile.notices,
     ranBy: `cli:${userInfo().username}`,
     dryRun: args.dryRun,

@@ -22,20 +22,29 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/**
+ * Where the database is, and (but for a PGlite already open, which was opened for one) the
+ * utility whose rows its sessions read and write: every table holding a utility's rows lets a
+ * session see only those of the utility it is set to (drizzle 0020).
+ */
 export type DatabaseTarget =
-  | { databaseUrl: string }
-  | { pgliteDir: string }
+  | { databaseUrl: string; utility: string }
+  | { pgliteDir: string; utility: string }
   /**
    * The embedded database under DATA_DIR, as its one owner: the server owns it and serves it on
    * a socket; a command owns it while no server runs, else works through that socket.
    */
-  | { embedded: string; as: Holder['role'] }
-  /** An embedded database already open, such as a test's copy of a migrated one. */
+  | { embedded: string; as: Holder['role']; utility: string }
+  /** An embedded database already open (with pgliteOptions), such as a test's copy of a migrated one. */
   | { pglite: PGlite };
 
-/** PostgreSQL when DATABASE_URL is set, else the embedded database under DATA_DIR. */
-export function configuredTarget(config: { databaseUrl: string | undefined; dataDir: string }, as: Holder['role']): DatabaseTarget {
-  return config.databaseUrl ? { databaseUrl: config.databaseUrl } : { embedded: config.dataDir, as };
+/** PostgreSQL when DATABASE_URL is set, else the embedded database under DATA_DIR; for the profile's utility. */
+export function configuredTarget(
+  config: { databaseUrl: string | undefined; dataDir: string; profile: { id: string } },
+  as: Holder['role']
+): DatabaseTarget {
+  const utility = config.profile.id;
+  return config.databaseUrl ? { databaseUrl: config.databaseUrl, utility } : { embedded: config.dataDir, as, utility };
 }
 
 function withTimeout(query: Promise<unknown>, timeoutMs: number): Promise<boolean> {
@@ -98,7 +107,7 @@ async function throughSocket(dataDir: string, holder: Holder & { socket: string 
   return postgresHandle(client);
 }
 
-async function openEmbedded(dataDir: string, as: Holder['role']): Promise<DatabaseHandle> {
+async function openEmbedded(dataDir: string, as: Holder['role'], utility: string): Promise<DatabaseHandle> {
   const place = as === 'server' ? socketPlace(dataDir) : undefined;
   const lock = takeLock(dataDir, { role: as, socket: place?.path });
   if ('pid' in lock) {
@@ -111,7 +120,7 @@ async function openEmbedded(dataDir: string, as: Holder['role']): Promise<Databa
     lock.release();
   };
   try {
-    const client = await SharedPGlite.open(path.join(dataDir, 'pglite'));
+    const client = await SharedPGlite.open(path.join(dataDir, 'pglite'), utility);
     const served = place ? await servePglite(client, place.path) : undefined;
     // The socket closes first, so that a command's open transaction is undone while the database is there.
     return pgliteHandle(client, async () => served?.close(), letGo);
@@ -127,6 +136,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       postgres(target.databaseUrl, {
         max: 10,
         onnotice: () => {},
+        // Every connection is the utility's from its start (a parameter of the log-in, not a SET).
+        connection: { 'app.utility': target.utility },
         // A dead server must be noticed within 5 s, not after the 30 s default (/healthz has its own 800 ms).
         connect_timeout: 5,
         // A query on a closed connection waits out this delay before reconnecting. The default grows
@@ -136,10 +147,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       })
     );
   }
-  if ('embedded' in target) return openEmbedded(target.embedded, target.as);
+  if ('embedded' in target) return openEmbedded(target.embedded, target.as, target.utility);
   if ('pglite' in target) return pgliteHandle(target.pglite);
   mkdirSync(path.dirname(target.pgliteDir), { recursive: true });
-  return pgliteHandle(await PGlite.create(target.pgliteDir, pgliteOptions));
+  return pgliteHandle(await PGlite.create(target.pgliteDir, pgliteOptions(target.utility)));
 }
 
 /**

@@ -11,7 +11,7 @@ let served: SocketServer;
 let socketPath: string;
 
 beforeAll(async () => {
-  pglite = await SharedPGlite.open('memory://');
+  pglite = await SharedPGlite.open('memory://', 'socket-test');
   socketPath = path.join(mkdtempSync(path.join(tmpdir(), 'pglite-socket-')), 'socket');
   served = await servePglite(pglite, socketPath);
 }, 60_000);

@@ -39,8 +39,8 @@ export class SharedPGlite extends PGlite {
   /** Set inside work run by alone(): its calls already hold the turn. */
   readonly #holdingTurn = new AsyncLocalStorage<true>();
 
-  static async open(dataDir: string): Promise<SharedPGlite> {
-    const pglite = new SharedPGlite(dataDir, pgliteOptions);
+  static async open(dataDir: string, utility: string): Promise<SharedPGlite> {
+    const pglite = new SharedPGlite(dataDir, pgliteOptions(utility));
     await pglite.waitReady;
     return pglite;
   }

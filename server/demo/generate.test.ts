@@ -6,7 +6,7 @@ import { addDays, monthIndex, periodOfDate, shiftPeriod } from '../../src/lib/sh
 import { computeCharge } from '../../src/lib/shared/tariff.js';
 import { demoProfilePath, parseProfile } from '../config.js';
 import { createBusinessCalendar } from '../domain/calendar.js';
-import { encodeRow, fileHeader, importKinds, validateRow, type ImportKind } from '../domain/import-rows.js';
+import { encodeRow, fileHeader, importKinds, rowRulesOf, validateRow, type ImportKind } from '../domain/import-rows.js';
 import { demoFaucet, featuredFaucets, generateDemo, type DemoOptions } from './generate.js';
 
 const profile = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath);
@@ -53,7 +53,7 @@ describe('generateDemo', () => {
   });
 
   it('makes rows the import reads back unchanged from the files they are written to', () => {
-    const rules = { faucetNumberPattern: new RegExp(profile.faucetNumber.pattern) };
+    const rules = rowRulesOf(profile);
     for (const kind of importKinds) {
       const header = fileHeader(kind);
       files[kind].forEach((row: RowsByKind[typeof kind], index) => {

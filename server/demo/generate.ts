@@ -1,8 +1,9 @@
 import type { BillRow, CustomerRow, PaymentRow, ReadingRow, RowsByKind } from '../../src/lib/shared/billing-rows.js';
 import { normalizeCodeNumber } from '../../src/lib/shared/normalize.js';
 import { addDays, dateIn, isPeriod, lastDateOf, monthIndex, periodAt, yearMonthAt } from '../../src/lib/shared/periods.js';
-import type { Tariff } from '../../src/lib/shared/profile.js';
+import type { Tariff, TariffDistricts } from '../../src/lib/shared/profile.js';
 import { computeCharge, meterSizesOf } from '../../src/lib/shared/tariff.js';
+import { districtChoices, tariffOf } from '../../src/lib/shared/tariff-districts.js';
 import { createBusinessCalendar, type BusinessCalendar } from '../domain/calendar.js';
 import type { ImportKind } from '../domain/import-rows.js';
 import { debitDate } from '../domain/transfer-notices.js';
@@ -17,6 +18,8 @@ export interface DemoOptions {
    */
   endPeriod: string;
   tariff: Tariff;
+  /** The profile's tariff districts, when it has them: the faucets take them in turn. */
+  tariffDistricts?: TariffDistricts;
   /** The profile's closing days (MM-DD): with the national holidays, the days no transfer is made. */
   closingDays: readonly string[];
 }
@@ -413,8 +416,19 @@ interface Bill {
   row: BillRow & { dueDate: string };
 }
 
+/**
+ * A faucet's tariff district: the faucets take the utility's own tariff and its districts in
+ * turn, among those that price their meter. Not drawn: the demo of a utility with one tariff
+ * stays the same rows.
+ */
+function tariffDistrictOf(options: DemoOptions, meterSizeMm: number, index: number): string | null {
+  const pricing = districtChoices(options).filter((choice) => String(meterSizeMm) in choice.tariff.water.basicChargeByMeterSize);
+  return pricing[index % Math.max(pricing.length, 1)]?.id || null;
+}
+
 class DemoFaucet {
   readonly plan: FaucetPlan;
+  private readonly tariffDistrict: string | null;
   private readonly random: Random;
   private meterReadings: MeterReading[] | undefined;
   private issuedBills: Bill[] | undefined;
@@ -425,6 +439,7 @@ class DemoFaucet {
   ) {
     this.random = faucetRandom(context, index);
     this.plan = planFaucet(context, this.random, index);
+    this.tariffDistrict = tariffDistrictOf(context.options, this.plan.meterSizeMm, index);
   }
 
   customer(): CustomerRow {
@@ -442,7 +457,8 @@ class DemoFaucet {
       contractStart: plan.contractStart,
       contractEnd: null,
       paymentMethod: plan.paymentMethod,
-      meterSizeMm: plan.meterSizeMm
+      meterSizeMm: plan.meterSizeMm,
+      district: this.tariffDistrict
     };
   }
 
@@ -492,7 +508,7 @@ class DemoFaucet {
     if (this.issuedBills) return this.issuedBills;
     const { plan } = this;
     this.issuedBills = this.readings().map(({ month, row: reading }) => {
-      const charge = computeCharge(this.context.options.tariff, {
+      const charge = computeCharge(tariffOf(this.context.options, this.tariffDistrict), {
         usageTenths: reading.usageTenths,
         meterSizeMm: plan.meterSizeMm,
         months: plan.district.cycleMonths

@@ -6,7 +6,7 @@ import { lastCompleteMonth } from '../domain/calendar.js';
 import { currentContract } from '../features/contracts/service.js';
 import { normalizeCodeNumber } from '../../src/lib/shared/normalize.js';
 import { tokyoDate } from '../../src/lib/shared/tokyo-time.js';
-import { importKinds } from '../domain/import-rows.js';
+import { importKinds, rowRulesOf } from '../domain/import-rows.js';
 import { importFiles } from '../features/imports/service.js';
 import { demoFaucet, generateDemo, type DemoOptions } from './generate.js';
 import { writeDemoFiles } from './write.js';
@@ -18,7 +18,8 @@ export async function isDatabaseEmpty(db: Database): Promise<boolean> {
 
 /** The demo utility `npm start` loads: 300 faucets, two years up to last month. */
 export function demoOptions(profile: UtilityProfile, now: Date): DemoOptions {
-  return { faucets: 300, months: 24, seed: 1, endPeriod: lastCompleteMonth(now), tariff: profile.tariff, closingDays: profile.closingDays };
+  const { tariff, tariffDistricts, closingDays } = profile;
+  return { faucets: 300, months: 24, seed: 1, endPeriod: lastCompleteMonth(now), tariff, tariffDistricts, closingDays };
 }
 
 /**
@@ -41,7 +42,7 @@ export async function loadDemoUtility(
     { db, now },
     importKinds.map((kind) => ({ kind, path: path.join(dir, `${kind}.csv`) })),
     {
-      rules: { faucetNumberPattern: new RegExp(profile.faucetNumber.pattern) },
+      rules: rowRulesOf(profile),
       notices: profile.notices,
       ranBy: 'demo',
       onProgress: (kind, rows) => onProgress(`importing ${kind}: ${rows.toLocaleString('en')} rows`)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkHeader, encodeRow, fileHeader, importKinds, validateRow, type ImportKind } from './import-rows.js';
+import { checkHeader, encodeRow, fileHeader, importKinds, rowRulesOf, validateRow, type ImportKind } from './import-rows.js';
 
-const rules = { faucetNumberPattern: /^[0-9]{8}$/ };
+const rules = rowRulesOf({ faucetNumber: { pattern: '^[0-9]{8}$' } });
 
 const valid: Record<ImportKind, Record<string, string>> = {
   customers: {
@@ -120,6 +120,19 @@ describe('validateRow', () => {
 
   it('allows an empty phone (such a faucet cannot be proven online yet)', () => {
     expect(validateRow('customers', { ...valid.customers, phone: '' }, 2, rules)).toMatchObject({ ok: true, row: { phone: null } });
+  });
+
+  it("takes a tariff district of the profile (normalised), an empty one as none, and refuses any other", () => {
+    const districtRules = rowRulesOf({ faucetNumber: { pattern: '^[0-9]{8}$' }, tariffDistricts: { districts: [{ id: 'furen' }, { id: 'SHIMO_02' }] } });
+    const customer = (district: string) => validateRow('customers', { ...valid.customers, district }, 7, districtRules);
+    expect(customer('ｆｕｒｅｎ ')).toMatchObject({ ok: true, row: { district: 'furen' } });
+    expect(customer('SHIMO_02')).toMatchObject({ ok: true, row: { district: 'SHIMO_02' } });
+    expect(customer('')).toMatchObject({ ok: true, row: { district: null } });
+    expect(customer('shimo_02')).toMatchObject({
+      ok: false,
+      problems: [{ line: 7, column: 'district', value: 'shimo_02', reason: { en: 'not a tariff district of the profile (one of: furen, SHIMO_02, or empty)' } }]
+    });
+    expect(problemsOf('customers', { district: 'furen' })).toEqual(['7 district "furen": the utility has no tariff districts; leave it empty']);
   });
 
   it('refuses text that a wrong decoding garbled', () => {

@@ -36,6 +36,16 @@ const refuse = (ja: string, en: string): Parsed<never> => ({ ok: false, reason: 
 export interface RowRules {
   /** The utility profile's faucet-number pattern, checked after normalising. */
   faucetNumberPattern: RegExp;
+  /** The ids of the profile's tariff districts: a customer's district must be one of them. */
+  districts: readonly string[];
+}
+
+/** The rules of a utility's files, from its profile (a plain object: it goes to the checking thread as it is). */
+export function rowRulesOf(profile: { faucetNumber: { pattern: string }; tariffDistricts?: { districts: { id: string }[] } }): RowRules {
+  return {
+    faucetNumberPattern: new RegExp(profile.faucetNumber.pattern),
+    districts: profile.tariffDistricts?.districts.map((district) => district.id) ?? []
+  };
 }
 
 type FieldParser<T> = (raw: string, rules: RowRules) => Parsed<T>;
@@ -99,6 +109,18 @@ const meterSize: FieldParser<number> = (raw) => {
   return ok(Number(text));
 };
 
+const district: FieldParser<string> = (raw, rules) => {
+  const text = normalizeText(raw);
+  if (rules.districts.includes(text)) return ok(text);
+  // The same reason on every such line (the report shows the value), so a long report counts them as one rule.
+  return rules.districts.length === 0
+    ? refuse('この事業体には料金区域がありません。空欄にしてください', 'the utility has no tariff districts; leave it empty')
+    : refuse(
+        `プロファイルにない料金区域です（次のいずれか、または空欄: ${rules.districts.join(', ')}）`,
+        `not a tariff district of the profile (one of: ${rules.districts.join(', ')}, or empty)`
+      );
+};
+
 const faucetNo: FieldParser<string> = (raw, rules) => {
   const text = normalizeCodeNumber(raw);
   if (!rules.faucetNumberPattern.test(text)) {
@@ -141,7 +163,8 @@ const parsers: Record<Exclude<ColumnType, { oneOf: readonly string[] }>, FieldPa
   yen,
   meterTenths,
   usageTenths,
-  meterSize
+  meterSize,
+  district
 };
 
 const parserOf = ({ type }: Column): FieldParser<unknown> => (typeof type === 'string' ? parsers[type] : oneOf(type.oneOf));

@@ -1,7 +1,10 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { parseProfile } from '../../server/config.js';
+import { publicProfile } from '../../server/features/utility/service.js';
+import { tokyoDate } from '../../src/lib/shared/tokyo-time.js';
 import { expectNoAxeViolations } from './support/axe.js';
 import { signupFaucetHistory } from './support/demo-history.js';
-import { signupFaucet } from './support/demo.js';
+import { profile, signupFaucet } from './support/demo.js';
 import { month, yen } from './support/expected-text.js';
 import { freshAddress } from './support/mail.js';
 import { openOffline } from './support/offline.js';
@@ -168,4 +171,60 @@ test('on a 360 px phone with large text, the simulator and its result fit the wi
   expect(overflowing).toEqual([]);
   // water 14,300 + 10 × 210 + 30 × 250 + 73.4 × 290 = 45,186 → 49,704; sewer 1,430 + 10 × 190 + 103.4 × 230 = 27,112 → 29,823.
   await expect(page.locator('#simulated-summary tr.total td')).toHaveText('79,527円');
+});
+
+test('a utility with tariff districts (a merged 企業団): the customer picks the district, and its tariff computes', async ({ page }) => {
+  // The e2e server runs the demo utility, which has one tariff: its profile comes back here as a
+  // 企業団's, read by the server's own schema and public view, as a server so configured answers it.
+  const furenTariff = {
+    ...profile.tariff,
+    water: { basicChargeByMeterSize: { '13': 1870, '20': 2640 }, volumeTiers: [{ upToM3: 10, yenPerM3: 0 }, { upToM3: 20, yenPerM3: 230 }, { upToM3: null, yenPerM3: 270 }] },
+    sewer: { basicCharge: 1650, volumeTiers: [{ upToM3: 10, yenPerM3: 0 }, { upToM3: null, yenPerM3: 210 }] }
+  };
+  const merged = parseProfile(
+    JSON.stringify({
+      ...profile,
+      tariffDistricts: {
+        defaultLabel: { ja: '名寄地区', en: 'Nayoro' },
+        districts: [{ id: 'furen', label: { ja: '風連地区', en: 'Furen' }, tariff: furenTariff }]
+      }
+    }),
+    'a 企業団 profile'
+  );
+  // The app batches its first queries: the profile's answer is at its procedure's place in the path.
+  await page.route('**/api/trpc/*utility.profile*', async (route) => {
+    const procedures = decodeURIComponent(new URL(route.request().url()).pathname.replace('/api/trpc/', '')).split(',');
+    const answers = (await (await route.fetch()).json()) as { result: { data: unknown } }[];
+    answers[procedures.indexOf('utility.profile')]!.result.data = publicProfile(merged, tokyoDate(new Date()));
+    await route.fulfill({ json: answers });
+  });
+  await page.goto('/simulator');
+
+  // The utility's own tariff is chosen to begin with; its 25 mm meter is one Furen's tariff does not price.
+  const districts = page.getByRole('radiogroup', { name: '料金区域' });
+  await expect(districts.getByRole('radio')).toHaveCount(2);
+  await expect(districts.getByRole('radio', { name: '名寄地区' })).toBeChecked();
+  await field(page, '使用水量').fill('25');
+  await page.getByRole('radio', { name: '25mm' }).check();
+  await page.getByRole('button', { name: '計算する' }).click();
+  await expect(page.getByText('名寄地区・25.0 m³・口径25mm・1か月分')).toBeVisible();
+
+  // Furen prices 13 and 20 mm only: the size falls back to its smallest.
+  // water 1,870 + 10 × 0 + 10 × 230 + 5 × 270 = 5,520 → 6,072; sewer 1,650 + 10 × 0 + 15 × 210 = 4,800 → 5,280.
+  await districts.getByRole('radio', { name: '風連地区' }).check();
+  await expect(page.getByRole('radio', { name: /mm$/ })).toHaveCount(2);
+  await expect(page.getByRole('radio', { name: '13mm' })).toBeChecked();
+  await page.getByRole('button', { name: '計算する' }).click();
+  await expect(page.getByText('風連地区・25.0 m³・口径13mm・1か月分')).toBeVisible();
+  expect(await summary(page)).toEqual(summaryText({ waterCharge: 6072, sewerCharge: 5280, total: 11352, tax: 1032 }));
+  expect(await rowsOf(page.locator('#simulated-sewer'))).toEqual([
+    ['基本料金（1か月分）', '1,650円'],
+    ['従量料金 10 m³までの分 10.0 m³ × 1 m³あたり0円', '0円'],
+    ['従量料金 10 m³を超える分 15.0 m³ × 1 m³あたり210円', '3,150円'],
+    ['小計（税抜）', '4,800円'],
+    ['消費税（10%）', '480円'],
+    ['下水道使用料（税込）', '5,280円']
+  ]);
+  await expectNoAxeViolations(page);
+  await page.unroute('**/api/trpc/*utility.profile*');
 });

@@ -9,8 +9,8 @@ import { runCommand, type CommandRun } from './support/server-process.js';
 /** Runs server/cli/demo.ts as `npm run demo --` does, with a clean environment (the built-in demo profile). */
 const runDemo = (args: string[], env: Record<string, string> = {}) => runCommand('server/cli/demo.ts', args, env);
 
-// The demo writes every column of INTERFACES.md, the optional meter_size_mm too, which the other tests' customers files leave out.
-const demoHeaders = { ...headers, customers: `${headers.customers},meter_size_mm` };
+// The demo writes every column of INTERFACES.md, the optional meter_size_mm and district too, which the other tests' customers files leave out.
+const demoHeaders = { ...headers, customers: `${headers.customers},meter_size_mm,district` };
 const files = Object.entries(demoHeaders).map(([kind, header]) => ({ name: `${kind}.csv`, header }));
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'portal-demo-'));

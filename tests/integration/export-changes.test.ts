@@ -7,6 +7,7 @@ import { exportApprovedChanges } from '../../server/features/exports/service.js'
 import type { ProcedureContent, ProcedureStatus } from '../../src/lib/shared/procedure-form.js';
 import { createCommandDatabase, driverName, lockWaiters, serverUrl, useMigratedDatabase } from './support/database.js';
 import { runCommand } from './support/server-process.js';
+import { demoUtility } from './support/import-files.js';
 
 const HEADER =
   'receipt_no,faucet_no,change,effective_on,holder_name,holder_kana,holder_phone,billing_name,billing_postal_code,billing_address,billing_phone,approved_at,contract_start,contract_holder_name,supply_postal_code,supply_address,payment,contact_phone\r\n';
@@ -196,7 +197,7 @@ describe(`the changes export on ${driverName}`, () => {
   it.runIf(serverUrl)('never hands a change over twice when a second export runs while the first is writing its file', async () => {
     for (const faucetNo of ['10000001', '10000002', '10000003']) await addProcedure(db, faucetNo, address, 'done', new Date('2026-12-28T01:00:00Z'));
     const url = database.testDb.url!;
-    const second = await openDatabase({ databaseUrl: url });
+    const second = await openDatabase({ databaseUrl: url, utility: demoUtility });
     try {
       let secondExport: Promise<{ rows: number }> | undefined;
       const first = await runExport(db, yearEnd, async () => {

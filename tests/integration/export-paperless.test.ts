@@ -8,6 +8,7 @@ import { createBusinessCalendar } from '../../server/domain/calendar.js';
 import { exportPaperSlipChanges } from '../../server/features/exports/service.js';
 import { createCommandDatabase, driverName, lockWaiters, serverUrl, useMigratedDatabase, type CommandDatabase, type CommandDatabaseOptions } from './support/database.js';
 import { freshDataDir, runCommand } from './support/server-process.js';
+import { demoUtility } from './support/import-files.js';
 
 const HEADER = 'faucet_no,paper_slip,effective_on,requested_at,contract_start,contract_holder_name\r\n';
 /** The contract each test faucet has held since 2000, as the file names it. */
@@ -202,7 +203,7 @@ describe(`paperless export on ${driverName}`, () => {
     }
     const url = database.testDb.url!;
     // A second connection pool stands for a second process.
-    const second = await openDatabase({ databaseUrl: url });
+    const second = await openDatabase({ databaseUrl: url, utility: demoUtility });
     try {
       let secondExport: Promise<{ rows: number }> | undefined;
       // The first export has marked its rows and is writing its file: the second starts now, and

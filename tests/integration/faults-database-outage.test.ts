@@ -16,6 +16,7 @@ import { customerWithDevices, deliveringServerEnv, pushDeliveries, queuePushNoti
 import { freshDataDir, startServer, stopServer } from './support/server-process.js';
 import { createScratchPostgres, faultPostgresUrl } from './support/database.js';
 import { TcpProxy } from './support/tcp-proxy.js';
+import { demoUtility } from './support/import-files.js';
 
 const ORIGIN = 'http://localhost:3000';
 /** connect_timeout (server/db/client.ts) is 5 s: no answer may wait much longer than that. */
@@ -181,7 +182,7 @@ describe('the database goes away under load and comes back (PostgreSQL through a
     const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
     await proxy.start();
     cleanups.push(() => proxy.stop());
-    const database = await openDatabase({ databaseUrl: proxy.urlFor(url) });
+    const database = await openDatabase({ databaseUrl: proxy.urlFor(url), utility: demoUtility });
     cleanups.push(() => database.close());
     const loaded = loadConfig({ DATA_DIR: freshDataDir(), PUSH_SERVICE_HOSTS: push.hostEntry });
     const config = { ...loaded, profile: { ...loaded.profile, quietHours: { start: '00:00', end: '00:00' } } };
@@ -213,7 +214,7 @@ describe('the database goes away under load and comes back (PostgreSQL through a
     const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
     await proxy.start();
     cleanups.push(() => proxy.stop());
-    const database = await openDatabase({ databaseUrl: proxy.urlFor(testDb.url) });
+    const database = await openDatabase({ databaseUrl: proxy.urlFor(testDb.url), utility: demoUtility });
     cleanups.push(() => database.close());
 
     // The driver rolls back on the dropped connection; unpatched, that write throws from an immediate and ends the process.

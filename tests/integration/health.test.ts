@@ -16,6 +16,7 @@ import { rawGet } from './support/raw-get.js';
 import { freshDataDir } from './support/server-process.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { closeServer } from './support/close-server.js';
+import { demoUtility } from './support/import-files.js';
 
 const logger = createLogger('silent');
 
@@ -349,7 +350,7 @@ describe.runIf(serverUrl)('HTTP when the PostgreSQL server stops and comes back'
     const proxy = new TcpProxy('127.0.0.1', Number(new URL(testDb.url!).port || 5432));
     await proxy.start();
     cleanups.push(() => proxy.stop());
-    const database = await openDatabase({ databaseUrl: proxy.urlFor(testDb.url!) });
+    const database = await openDatabase({ databaseUrl: proxy.urlFor(testDb.url!), utility: demoUtility });
     cleanups.push(() => database.close());
     const { server, baseUrl } = await serve(database);
     cleanups.push(() => closeServer(server));

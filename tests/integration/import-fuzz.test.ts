@@ -6,7 +6,7 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoProfilePath, parseProfile } from '../../server/config.js';
 import { openDatabase } from '../../server/db/client.js';
-import { importKinds, type ImportKind } from '../../server/domain/import-rows.js';
+import { importKinds, rowRulesOf, type ImportKind } from '../../server/domain/import-rows.js';
 import { generateDemo } from '../../server/demo/generate.js';
 import { writeDemoFiles } from '../../server/demo/write.js';
 import { exitCodeOf, formatReport } from '../../server/features/imports/report.js';
@@ -26,7 +26,7 @@ import { runCommand } from './support/server-process.js';
 const runs = Number(process.env.FUZZ_RUNS ?? 200);
 const seed = Number(process.env.FUZZ_SEED ?? 20261115);
 const profile = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath);
-const rules = { faucetNumberPattern: new RegExp(profile.faucetNumber.pattern) };
+const rules = rowRulesOf(profile);
 
 const dir = mkdtempSync(path.join(tmpdir(), 'portal-fuzz-'));
 let written = 0;

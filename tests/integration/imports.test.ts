@@ -6,7 +6,7 @@ import { bills, contracts, faucets, importRuns, readings } from '../../server/db
 import { formatReport } from '../../server/features/imports/report.js';
 import { IMPORT_LOCK_KEY, importFiles, type ImportFile } from '../../server/features/imports/service.js';
 import { createMigratedTestDatabase, driverName, lockWaiters, serverUrl, useMigratedDatabase } from './support/database.js';
-import { headers, importRules, noticeRules, snapshot, writeCsv } from './support/import-files.js';
+import { demoUtility, headers, importRules, noticeRules, snapshot, writeCsv } from './support/import-files.js';
 
 const customerLines = [
   headers.customers,
@@ -39,7 +39,7 @@ describe(`imports on ${driverName}`, () => {
     await loadBase();
     // Whole rows, every column: two columns swapped in the import fail here, not only in the golden file.
     const faucetIds = new Map((await db.select().from(faucets)).map((faucet) => [faucet.faucetNo, faucet.id]));
-    const stored = { id: expect.any(Number), version: expect.any(Number), searchKey: expect.any(String) };
+    const stored = { utilityId: demoUtility, id: expect.any(Number), version: expect.any(Number), searchKey: expect.any(String) };
     expect(await db.select().from(contracts).orderBy(contracts.id)).toEqual([
       {
         ...stored,
@@ -54,7 +54,8 @@ describe(`imports on ${driverName}`, () => {
         contractStart: '2020-04-01',
         contractEnd: null,
         paymentMethod: 'transfer',
-        meterSizeMm: null
+        meterSizeMm: null,
+        district: null
       },
       {
         ...stored,
@@ -69,14 +70,15 @@ describe(`imports on ${driverName}`, () => {
         contractStart: '2021-04-01',
         contractEnd: null,
         paymentMethod: 'invoice',
-        meterSizeMm: null
+        meterSizeMm: null,
+        district: null
       }
     ]);
     const version = expect.any(Number);
     expect(await db.select().from(readings).orderBy(readings.faucetId, readings.period)).toEqual([
-      { faucetId: faucetIds.get('10000001'), period: '2026-09', readingDate: '2026-09-14', meterValue: 100, usageTenths: 205, nextReadingDate: '2026-10-14', version },
-      { faucetId: faucetIds.get('10000001'), period: '2026-10', readingDate: '2026-10-14', meterValue: 121, usageTenths: 210, nextReadingDate: '2026-11-13', version },
-      { faucetId: faucetIds.get('10000002'), period: '2026-10', readingDate: '2026-10-15', meterValue: 50, usageTenths: 32, nextReadingDate: null, version }
+      { utilityId: demoUtility, faucetId: faucetIds.get('10000001'), period: '2026-09', readingDate: '2026-09-14', meterValue: 100, usageTenths: 205, nextReadingDate: '2026-10-14', version },
+      { utilityId: demoUtility, faucetId: faucetIds.get('10000001'), period: '2026-10', readingDate: '2026-10-14', meterValue: 121, usageTenths: 210, nextReadingDate: '2026-11-13', version },
+      { utilityId: demoUtility, faucetId: faucetIds.get('10000002'), period: '2026-10', readingDate: '2026-10-15', meterValue: 50, usageTenths: 32, nextReadingDate: null, version }
     ]);
   });
 
@@ -110,7 +112,7 @@ describe(`imports on ${driverName}`, () => {
     const url = database.testDb.url!;
     // A second pool stands for a second process (cron beside a staff upload); a third connection
     // holds the imports' lock until both wait for it, so they start together whatever the machine's speed.
-    const second = await openDatabase({ databaseUrl: url });
+    const second = await openDatabase({ databaseUrl: url, utility: demoUtility });
     const holder = postgres(url, { max: 1, onnotice: () => {} });
     try {
       await holder`select pg_advisory_lock(${IMPORT_LOCK_KEY})`;

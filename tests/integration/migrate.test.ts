@@ -8,6 +8,7 @@ import { openDatabase, selectRows, type Database } from '../../server/db/client.
 import { MIGRATION_LOCK_KEY, migrate, migrationsFolder } from '../../server/db/migrate.js';
 import { bills, faucets, payments, readings } from '../../server/db/schema.js';
 import { createTestDatabase, driverName, lockWaiters, serverUrl, type TestDatabase } from './support/database.js';
+import { demoUtility } from './support/import-files.js';
 
 const migrationCount = readdirSync(migrationsFolder).filter((file) => file.endsWith('.sql')).length;
 
@@ -55,7 +56,7 @@ describe(`migrations on ${driverName}`, () => {
     const url = testDb.url!;
     // A second connection pool stands for a second app process; a third holds the migrations' lock
     // until both wait for it, so they start together whatever the machine's speed.
-    const second = await openDatabase({ databaseUrl: url });
+    const second = await openDatabase({ databaseUrl: url, utility: demoUtility });
     const holder = postgres(url, { max: 1, onnotice: () => {} });
     try {
       await holder`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
@@ -117,7 +118,7 @@ describe(`migrations on ${driverName}`, () => {
       sql`select conrelid::regclass::text as "table", pg_get_constraintdef(oid) as key from pg_constraint
           where contype = 'p' and conrelid in ('readings'::regclass, 'bills'::regclass, 'payments'::regclass) order by 1`
     );
-    expect(keys).toEqual(['bills', 'payments', 'readings'].map((table) => ({ table, key: 'PRIMARY KEY (faucet_id, period)' })));
+    expect(keys).toEqual(['bills', 'payments', 'readings'].map((table) => ({ table, key: 'PRIMARY KEY (utility_id, faucet_id, period)' })));
     const [faucet] = await db.select().from(faucets).limit(1);
     for (const insert of [
       db.insert(readings).values({ faucetId: faucet!.id, period: '2026-10', readingDate: '2026-10-14', meterValue: 1, usageTenths: 1 }),
@@ -184,5 +185,29 @@ describe(`migrations on ${driverName}`, () => {
       { email: 'chosen@example.jp', expires_in_72_hours: null, never_expires: true },
       { email: 'new@example.jp', expires_in_72_hours: true, never_expires: false }
     ]);
+  });
+  it('give every row a database holds the utility it was migrated for, sync versions kept', async () => {
+    const { db } = testDb.handle;
+    const left = await migrateUpTo(db, '0020_utility_seal');
+    await db.execute(sql`insert into faucets (faucet_no) values ('10000001')`);
+    await db.execute(sql`insert into contracts (faucet_id, holder_name, contract_start, payment_method) select id, '名寄 太郎', '2020-04-01', 'transfer' from faucets`);
+    await db.execute(sql`insert into customers (email, nickname, password_hash, created_at) values ('taro@example.jp', 'たろう', 'x', now())`);
+    await db.execute(sql`insert into faucet_links (customer_id, contract_id, linked_at) select c.id, k.id, now() from customers c, contracts k`);
+    const versions = () =>
+      selectRows<{ kind: string; version: string }>(
+        db,
+        sql`select 'faucet' as kind, version::text from faucets union all select 'contract', version::text from contracts
+            union all select 'customer', version::text from customers union all select 'link', version::text from faucet_links order by 1`
+      );
+    const before = await versions();
+
+    expect(await migrate(db)).toEqual({ applied: left });
+
+    expect(await versions()).toEqual(before);
+    const utilities = await selectRows<{ utility_id: string }>(
+      db,
+      sql`select utility_id from faucets union all select utility_id from contracts union all select utility_id from customers union all select utility_id from faucet_links`
+    );
+    expect(utilities).toEqual(Array.from({ length: 4 }, () => ({ utility_id: demoUtility })));
   });
 });

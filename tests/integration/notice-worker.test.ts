@@ -17,6 +17,7 @@ import { freshDataDir } from './support/server-process.js';
 import { storeSubscription, useDeliveryServices, type SmtpServer } from './support/notices.js';
 import { pushServiceCertificate, type PushService } from './support/push-service.js';
 import { startSmtpServer } from './support/smtp-server.js';
+import { demoUtility } from './support/import-files.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -81,7 +82,7 @@ describe(`notices worker (${driverName})`, () => {
 
   /** On PostgreSQL another connection pool, as another app process has; PGlite has one connection (undefined: use the test's). */
   async function secondPool() {
-    return database.testDb.url ? openDatabase({ databaseUrl: database.testDb.url }) : undefined;
+    return database.testDb.url ? openDatabase({ databaseUrl: database.testDb.url, utility: demoUtility }) : undefined;
   }
 
   /** `count` customers (c0@…), each with two phones and a notice of each faucet queued to both (and by e-mail when asked); their phones' endpoints. */

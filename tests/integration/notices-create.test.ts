@@ -14,7 +14,7 @@ import { importFiles, type ImportFile } from '../../server/features/imports/serv
 import { inWindow } from '../../server/features/contracts/period-window.js';
 import { makeTransferNotices } from '../../server/jobs/transfer-notices.js';
 import { driverName, lockWaiters, serverUrl, useMigratedDatabase } from './support/database.js';
-import { billLine, customerLine, headers, importRules, noticeRules, readingLine, writeCsv } from './support/import-files.js';
+import { billLine, customerLine, demoUtility, headers, importRules, noticeRules, readingLine, writeCsv } from './support/import-files.js';
 import { jumpsOver, linkCustomer, writeDemoImport } from './support/notices.js';
 
 const profile = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath);
@@ -292,7 +292,7 @@ describe(`口座振替のお知らせ on ${driverName}`, () => {
   it.runIf(serverUrl)('makes each notice once when several processes run the job at the same moment', async () => {
     const { db, testDb } = database;
     await setUp(db);
-    const processes = await Promise.all(Array.from({ length: 4 }, () => openDatabase({ databaseUrl: testDb.url! })));
+    const processes = await Promise.all(Array.from({ length: 4 }, () => openDatabase({ databaseUrl: testDb.url!, utility: demoUtility })));
     const gate = postgres(testDb.url!, { max: 1, onnotice: () => {} });
     try {
       // All four runs wait at the notices table until the gate opens, then insert at once.

@@ -65,13 +65,14 @@ describe('a bad UTILITY_CONFIG stops start-up with exit code 1 and a message nam
 
 describe(`the server process on ${serverUrl ? 'postgres' : 'pglite'}`, () => {
   it('starts on an empty database, answers /healthz, and exits 0 on SIGTERM after closing the database', async () => {
-    const server = tracked(await startServer(await databaseEnv()));
+    // An empty embedded database gets the demo before the server listens (below), as slow on a busy machine.
+    const server = tracked(await startServer(await databaseEnv(), 90_000));
     const response = await fetch(`${server.baseUrl}/healthz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ok: true });
     expect(await stopServer(server)).toBe(0);
     expect(server.output()).toMatch(/"msg":"stopped"/);
-  });
+  }, 120_000);
 });
 
 describe('a database that cannot be reached', () => {

@@ -6,7 +6,7 @@ import { SYNC_FORMAT, type PullResponse } from '../../src/lib/shared/sync-wire.j
 import { importFiles, type ImportFile } from '../../server/features/imports/service.js';
 import { signUp, startApp, type App, type Client } from './support/app.js';
 import { driverName, serverUrl } from './support/database.js';
-import { headers, importRules, noticeRules, writeCsv } from './support/import-files.js';
+import { demoUtility, headers, importRules, noticeRules, writeCsv } from './support/import-files.js';
 import { signInStaff } from './support/staff.js';
 
 let app: App;
@@ -40,9 +40,13 @@ beforeAll(async () => {
     '70000005,名寄 五郎,,01654-2-7005,名寄市西5条,,,,2020-04-01,,invoice',
     '70000006,名寄 六郎,,01654-2-7006,名寄市西6条,,,,2020-04-01,,invoice'
   ]);
-  // The billing system may send the meter's size (an optional column); 70000001's is 20 mm.
-  const withMeterSize = writeCsv([`${headers.customers},meter_size_mm`, '70000001,名寄 一郎,,01654-2-7001,名寄市西1条,,,,2020-04-01,,transfer,２０']);
-  const sized = await importFiles({ db: app.db, now: new Date() }, [{ kind: 'customers', path: withMeterSize }], { rules: importRules, notices: noticeRules, ranBy: 'test' });
+  // The billing system may send the meter's size and the tariff district (optional columns); 70000001's are 20 mm and furen.
+  const withMeterSize = writeCsv([`${headers.customers},meter_size_mm,district`, '70000001,名寄 一郎,,01654-2-7001,名寄市西1条,,,,2020-04-01,,transfer,２０,furen']);
+  const sized = await importFiles({ db: app.db, now: new Date() }, [{ kind: 'customers', path: withMeterSize }], {
+    rules: { ...importRules, districts: ['furen'] },
+    notices: noticeRules,
+    ranBy: 'test'
+  });
   expect(sized.files[0]).toMatchObject({ updated: 1, warnings: [] });
   for (const faucetNo of ['70000001', '70000002', '70000003', '70000004', '70000005', '70000006']) {
     const { readingLines, billLines } = history(faucetNo);
@@ -69,7 +73,7 @@ describe(`sync.pull on ${driverName}`, () => {
     const client = await member('70000001', '01654-2-7001');
     const first = await pull(client, null);
     expect(first.faucets).toMatchObject([
-      { faucetNo: '70000001', holderName: '名寄 一郎', fromPeriod: '2020-04', toPeriod: null, paymentMethod: 'transfer', meterSizeMm: 20 }
+      { faucetNo: '70000001', holderName: '名寄 一郎', fromPeriod: '2020-04', toPeriod: null, paymentMethod: 'transfer', meterSizeMm: 20, district: 'furen' }
     ]);
     expect(first.readings).toHaveLength(24);
     expect(first.bills).toHaveLength(24);
@@ -259,8 +263,9 @@ describe.runIf(serverUrl)('sync.pull while two writers commit out of order', () 
     const known = start.faucets!.map((faucet) => faucet.linkId);
 
     // Two connections stand for two app processes writing at once.
-    const slow = postgres(app.databaseUrl!, { max: 1, onnotice: () => {} });
-    const fast = postgres(app.databaseUrl!, { max: 1, onnotice: () => {} });
+    const asApp = { max: 1, onnotice: () => {}, connection: { 'app.utility': demoUtility } };
+    const slow = postgres(app.databaseUrl!, asApp);
+    const fast = postgres(app.databaseUrl!, asApp);
     try {
       const faucetId = (await slow`select id from faucets where faucet_no = '70000009'`)[0]!.id as number;
       const insert = (sql: postgres.TransactionSql | postgres.Sql, period: string) =>

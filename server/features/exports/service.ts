@@ -206,7 +206,7 @@ export async function exportApprovedChanges(
       .leftJoin(contractView, eq(contractView.id, procedures.contractId))
       .innerJoin(procedureEvents, and(eq(procedureEvents.procedureId, procedures.id), eq(procedureEvents.status, 'done')))
       .where(and(eq(procedures.status, 'done'), isNull(procedures.exportedAt), inArray(procedures.kind, [...handedOverKinds])))
-      .groupBy(procedures.id, faucets.faucetNo, contractView.id, contractView.contractStart, contractView.holderName, contractView.contractEnd);
+      .groupBy(procedures.utilityId, procedures.id, faucets.faucetNo, contractView.id, contractView.contractStart, contractView.holderName, contractView.contractEnd);
     const due = candidates
       .map((candidate): ApprovedChange => {
         const content = candidate.content as ProcedureContent;

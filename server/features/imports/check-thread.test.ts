@@ -8,7 +8,7 @@ import type { RowCheckJob, RowCheckMessage } from './row-check.js';
 const dir = mkdtempSync(path.join(tmpdir(), 'portal-check-thread-'));
 const readings = path.join(dir, 'readings.csv');
 writeFileSync(readings, 'faucet_no,period,reading_date,meter_value,usage_m3,next_reading_date\r\n10000001,2026-01,2026/01/15,1000,12.5,\r\n10000002,2026-01,2026-01-15,1000,12.5,\r\n');
-const job = (file: string): RowCheckJob => ({ kind: 'readings', path: file, encoding: 'utf8', rules: { faucetNumberPattern: /^[0-9]{8}$/ } });
+const job = (file: string): RowCheckJob => ({ kind: 'readings', path: file, encoding: 'utf8', rules: { faucetNumberPattern: /^[0-9]{8}$/, districts: [] } });
 
 async function all(file: string): Promise<RowCheckMessage[]> {
   const checking = checkRowsOnThread(job(file));

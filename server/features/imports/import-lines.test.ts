@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { plainLines } from './import-lines.js';
 import { fileHeader, validateRow } from '../../domain/import-rows.js';
 
-const rules = { faucetNumberPattern: /^[0-9]{8}$/ };
+const rules = { faucetNumberPattern: /^[0-9]{8}$/, districts: [] };
 const header = fileHeader('readings');
 
 function check(text: string | Uint8Array, chunkSize = 7, columns = header) {

@@ -24,7 +24,8 @@ const pgTypes: Record<Exclude<ColumnType, { oneOf: readonly string[] }>, DataCol
   yen: 'int',
   meterTenths: 'numeric',
   usageTenths: 'int',
-  meterSize: 'int'
+  meterSize: 'int',
+  district: 'text'
 };
 
 /** The type a column is staged as, by either path (copy-stage.ts). */

@@ -145,7 +145,7 @@ function customersTarget(): Target {
     apply: [
       `with added as (
          insert into faucets (faucet_no) select faucet_no from ${parts.table}
-         on conflict (faucet_no) do nothing returning 1
+         on conflict (utility_id, faucet_no) do nothing returning 1
        ) select count(*)::int as faucets from added`,
       ...contractStatements(joinFaucet, names)
     ].map((statement) => () => sql.raw(statement))

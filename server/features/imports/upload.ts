@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { UtilityProfile } from '../../config.js';
-import { checkHeader, importKinds, type ImportKind } from '../../domain/import-rows.js';
+import { checkHeader, importKinds, rowRulesOf, type ImportKind } from '../../domain/import-rows.js';
 import { RefusalError } from '../../errors.js';
 import { errorKind } from '../../db/errors.js';
 import type { ServiceDeps } from '../../service-deps.js';
@@ -134,7 +134,7 @@ export async function importUpload(
       throw new RefusalError('bad-input', { ja: `このファイルは「${name.ja}」のファイルです。種類を選び直してください`, en: `This is a ${name.en} file; choose that kind` }, 'kind');
     }
     const result = await importFiles(deps, [{ kind: upload.kind, path: file, name: upload.fileName, encoding }], {
-      rules: { faucetNumberPattern: new RegExp(importing.profile.faucetNumber.pattern) },
+      rules: rowRulesOf(importing.profile),
       notices: importing.profile.notices,
       ranBy: staff.email,
       staffId: staff.staffId,

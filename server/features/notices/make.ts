@@ -44,7 +44,7 @@ export function insertPeriodNotices<Topic extends PeriodTopic>(notices: PeriodNo
   const factPairs = Object.entries<string>(facts).map(([key, expression]) => `, '${key}', ${expression}`);
   // A repeat of a once-per-period topic is skipped, not an error: the job and imports run again.
   const conflict = (oncePerPeriodTopics as readonly string[]).includes(topic)
-    ? `on conflict (customer_id, topic, faucet_id, period) where topic in ${oncePerPeriodTopicList} do nothing`
+    ? `on conflict (utility_id, customer_id, topic, faucet_id, period) where topic in ${oncePerPeriodTopicList} do nothing`
     : '';
   return sql`insert into notices (customer_id, faucet_id, topic, period, facts, created_at)
     select l.customer_id, s.faucet_id, ${topic}, s.period,

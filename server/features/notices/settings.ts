@@ -30,7 +30,7 @@ export async function choose(deps: ServiceDeps, customerId: number, choice: Topi
   await deps.db
     .insert(noticePreferences)
     .values({ customerId, topic, push, email })
-    .onConflictDoUpdate({ target: [noticePreferences.customerId, noticePreferences.topic], set: { push, email } });
+    .onConflictDoUpdate({ target: [noticePreferences.utilityId, noticePreferences.customerId, noticePreferences.topic], set: { push, email } });
 }
 
 /** The key a device subscribes with (applicationServerKey), base64url. */
@@ -84,7 +84,7 @@ export async function subscribe(
       await tx
         .insert(pushSubscriptions)
         .values({ customerId, endpoint, ...device })
-        .onConflictDoUpdate({ target: pushSubscriptions.endpoint, set: { customerId, ...device } });
+        .onConflictDoUpdate({ target: [pushSubscriptions.utilityId, pushSubscriptions.endpoint], set: { customerId, ...device } });
       const kept = tx
         .select({ id: pushSubscriptions.id })
         .from(pushSubscriptions)

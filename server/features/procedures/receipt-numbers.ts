@@ -13,7 +13,7 @@ export async function nextReceiptNo(tx: Database, now: Date): Promise<string> {
   const [counter] = await tx
     .insert(receiptCounters)
     .values({ year, last: 1 })
-    .onConflictDoUpdate({ target: receiptCounters.year, set: { last: sql`${receiptCounters.last} + 1` } })
+    .onConflictDoUpdate({ target: [receiptCounters.utilityId, receiptCounters.year], set: { last: sql`${receiptCounters.last} + 1` } })
     .returning({ last: receiptCounters.last });
   return `R-${year}-${String(counter!.last).padStart(6, '0')}`;
 }

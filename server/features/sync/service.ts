@@ -29,6 +29,7 @@ interface LinkRow {
   holderName: string;
   paymentMethod: 'transfer' | 'invoice';
   meterSizeMm: number | null;
+  district: string | null;
   contractStart: string;
   contractEnd: string | null;
   changed: boolean;
@@ -76,6 +77,7 @@ export function windowsQuery(db: Database) {
       holderName: sql<string>`c.holder_name`,
       paymentMethod: sql<'transfer' | 'invoice'>`c.payment_method`,
       meterSizeMm: sql<number | null>`c.meter_size_mm`,
+      district: sql<string | null>`c.district`,
       contractStart: sql<string>`c.contract_start`,
       contractEnd: sql<string | null>`c.contract_end`,
       changed: sql<boolean>`(l.version >= pull.cursor and l.version < pull.horizon) or (c.version >= pull.cursor and c.version < pull.horizon)`,
@@ -113,6 +115,7 @@ async function windowsOf(
         holderName: row.holderName,
         paymentMethod: row.paymentMethod,
         meterSizeMm: row.meterSizeMm,
+        district: row.district,
         contractStart: row.contractStart,
         fromPeriod: firstVisiblePeriod(row.contractStart),
         toPeriod: lastVisiblePeriod(row.contractEnd)

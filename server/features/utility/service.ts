@@ -27,6 +27,7 @@ export function publicProfile(profile: UtilityProfile, today: string): PublicPro
     mailFrom: profile.mailFrom,
     faucetNumberExample: profile.faucetNumber.example,
     tariff: profile.tariff,
+    ...(profile.tariffDistricts ? { tariffDistricts: profile.tariffDistricts } : {}),
     readingCycles: profile.readingCycles,
     ...(profile.area ? { area: profile.area } : {}),
     ...(profile.invoice ? { invoice: profile.invoice } : {}),

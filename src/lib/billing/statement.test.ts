@@ -11,6 +11,7 @@ const faucet = (faucetNo: string, linkId: number): SyncedFaucet => ({
   holderName: '株式会社 北都',
   paymentMethod: 'invoice',
   meterSizeMm: 20,
+  district: null,
   contractStart: '2020-04-01',
   fromPeriod: '2024-01',
   toPeriod: null

@@ -9,6 +9,7 @@ const faucet = (linkId: number, faucetNo: string, paymentMethod: 'transfer' | 'i
   label: null,
   holderName: '名寄 花子',
   meterSizeMm: 13,
+  district: null,
   supplyAddress: '名寄市西1条南1丁目1番地',
   paymentMethod,
   contractStart: '2023-12-20',

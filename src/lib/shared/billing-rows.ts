@@ -21,6 +21,8 @@ export type ColumnType =
   | 'usageTenths'
   /** A meter's nominal size in mm (13, 20, 25 …), which sets the basic charge. */
   | 'meterSize'
+  /** A tariff district's id (料金区域), one of the utility profile's. */
+  | 'district'
   | { oneOf: readonly string[] };
 
 export interface Column<
@@ -77,7 +79,8 @@ export const customerColumns = [
   required('contract_start', 'date'),
   optional('contract_end', 'date'),
   required('payment_method', { oneOf: ['transfer', 'invoice'] }),
-  optional('meter_size_mm', 'meterSize')
+  optional('meter_size_mm', 'meterSize'),
+  optional('district', 'district')
 ] as const;
 
 export const readingColumns = [

@@ -13,6 +13,20 @@ export interface Tariff {
   sewer: { basicCharge: number; volumeTiers: VolumeTier[] };
 }
 
+/** One of a merged 企業団's former towns that keeps its own tariff (料金区域). */
+export interface TariffDistrict {
+  /** As the customers file's `district` column writes it. */
+  id: string;
+  label: Localized;
+  tariff: Tariff;
+}
+
+/** A utility's tariff districts; a faucet in none of them has the profile's `tariff`, called `defaultLabel`. */
+export interface TariffDistricts {
+  defaultLabel: Localized;
+  districts: TariffDistrict[];
+}
+
 /** How often a district's meters are read: one bill covers `months` months. */
 export interface ReadingCycle {
   id: string;
@@ -30,6 +44,8 @@ export interface PublicProfile {
   mailFrom: string;
   faucetNumberExample: string;
   tariff: Tariff;
+  /** Absent when the utility has one tariff (or in a copy stored before districts came). */
+  tariffDistricts?: TariffDistricts;
   /** Absent in a copy a device stored before the simulator came. */
   readingCycles?: ReadingCycle[];
   /** The service area's postal codes, for filling in addresses; absent when the profile has none. */

@@ -11,7 +11,7 @@ describe('the sync tuples', () => {
       bills: billColumns.map((column) => column.field),
       payments: paymentColumns.map((column) => column.field)
     }).toEqual({
-      format: 6,
+      format: 7,
       readings: ['faucetNo', 'period', 'readingDate', 'meterTenths', 'usageTenths', 'nextReadingDate'],
       bills: ['faucetNo', 'period', 'usageTenths', 'waterCharge', 'sewerCharge', 'total', 'tax', 'issueDate', 'dueDate', 'transferDate'],
       payments: ['faucetNo', 'period', 'amount', 'method', 'result', 'paidOn']

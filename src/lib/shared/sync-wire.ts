@@ -8,7 +8,7 @@ import { billColumns, paymentColumns, readingColumns, type Column, type RowOf, t
  * list's (billing-rows.ts), so reordering a list changes the wire. Bump SYNC_FORMAT whenever a
  * shape here or there changes: a device on another format is told to drop its copy and pull anew.
  */
-export const SYNC_FORMAT = 6;
+export const SYNC_FORMAT = 7;
 
 export interface PullRequest {
   format: number;
@@ -29,6 +29,8 @@ export interface SyncedFaucet {
   paymentMethod: 'transfer' | 'invoice';
   /** The meter's size in mm, when the billing system sent it: the basic charge follows it. */
   meterSizeMm: number | null;
+  /** The tariff district of the supply place (the profile's `tariffDistricts`); null: the utility's own tariff. */
+  district: string | null;
   /** YYYY-MM-DD: when the contract this link is bound to started. */
   contractStart: string;
   fromPeriod: string;

@@ -8,6 +8,7 @@ const faucet = (faucetNo: string, fromPeriod: string, toPeriod: string | null): 
   label: null,
   holderName: '名寄 花子',
   meterSizeMm: 13,
+  district: null,
   supplyAddress: null,
   paymentMethod: 'transfer',
   contractStart: `${fromPeriod}-01`,

@@ -2,6 +2,7 @@ import { loadConfig } from '../../../server/config.js';
 import { configuredTarget, openDatabase } from '../../../server/db/client.js';
 import { migrate } from '../../../server/db/migrate.js';
 import { loadDemoUtility } from '../../../server/demo/load.js';
+import { rowRulesOf } from '../../../server/domain/import-rows.js';
 import { createLogger } from '../../../server/log/logger.js';
 import { startPortal } from '../../../server/lifecycle/portal.js';
 import { shutdownGracefully } from '../../../server/lifecycle/shutdown.js';
@@ -28,7 +29,7 @@ const config = loadConfig({
   ...(scratch ? { DATABASE_URL: scratch.url } : {})
 });
 const logger = createLogger(config.logLevel);
-const rules = { faucetNumberPattern: new RegExp(config.profile.faucetNumber.pattern) };
+const rules = rowRulesOf(config.profile);
 
 async function loadDemo() {
   const database = await openDatabase(configuredTarget(config, 'command'));

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, inject } from 'vitest';
 import { migrate, migrationsFolder } from '../../../server/db/migrate.js';
 import { pgliteOptions } from '../../../server/db/pglite-extensions.js';
 import { openDatabase, type Database, type DatabaseHandle, type DatabaseTarget } from '../../../server/db/client.js';
+import { demoUtility } from './import-files.js';
 
 /**
  * The database suites run on PGlite by default and on a real PostgreSQL server when
@@ -122,7 +123,7 @@ async function buildMigratedTemplate(baseUrl: string, name: string): Promise<str
     await admin.unsafe(`drop database if exists ${building} with (force)`);
     await admin.unsafe(`create database ${building}`);
     await admin.unsafe(`comment on database ${building} is '${Date.now()}'`);
-    const handle = await openDatabase({ databaseUrl: databaseUrl(baseUrl, building) });
+    const handle = await openDatabase({ databaseUrl: databaseUrl(baseUrl, building), utility: demoUtility });
     try {
       await migrate(handle.db);
     } finally {
@@ -150,7 +151,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 async function openScratchPostgres(scratch: ScratchPostgres): Promise<TestDatabase> {
-  const handle = await openDatabase({ databaseUrl: scratch.url });
+  const handle = await openDatabase({ databaseUrl: scratch.url, utility: demoUtility });
   return {
     handle,
     url: scratch.url,
@@ -183,10 +184,10 @@ export async function createCommandDatabase(options: CommandDatabaseOptions = {}
   if (!serverUrl) {
     const pgliteDir = path.join(dataDir, 'pglite');
     if (options.migrated) cpSync(path.join(await pgliteTemplate(), 'migrated'), pgliteDir, { recursive: true });
-    return { env: { DATA_DIR: dataDir }, target: { pgliteDir }, dispose: async () => {} };
+    return { env: { DATA_DIR: dataDir }, target: { pgliteDir, utility: demoUtility }, dispose: async () => {} };
   }
   const scratch = await createScratchPostgres(serverUrl, { migrated: options.migrated });
-  return { env: { DATA_DIR: dataDir, DATABASE_URL: scratch.url }, target: { databaseUrl: scratch.url }, dispose: () => scratch.drop() };
+  return { env: { DATA_DIR: dataDir, DATABASE_URL: scratch.url }, target: { databaseUrl: scratch.url, utility: demoUtility }, dispose: () => scratch.drop() };
 }
 
 let pgliteTemplateReady: Promise<string> | undefined;
@@ -203,7 +204,7 @@ function pgliteTemplate(): Promise<string> {
     const ready = path.join(inject('runDir'), 'pglite-template');
     if (existsSync(ready)) return ready;
     const building = mkdtempSync(`${ready}-building-`);
-    const embedded = await PGlite.create(path.join(building, 'migrated'), pgliteOptions);
+    const embedded = await PGlite.create(path.join(building, 'migrated'), pgliteOptions(demoUtility));
     const dump = async (name: string) => writeFileSync(path.join(building, name), Buffer.from(await (await embedded.dumpDataDir('none')).arrayBuffer()));
     const handle = await openDatabase({ pglite: embedded });
     try {
@@ -229,7 +230,7 @@ const pgliteTars: Partial<Record<'empty' | 'migrated', Promise<Buffer>>> = {};
 /** PGlite in memory, loaded from the template's empty or migrated database. */
 async function openPgliteCopy(kind: 'empty' | 'migrated'): Promise<TestDatabase> {
   const tar = (pgliteTars[kind] ??= pgliteTemplate().then((dir) => readFileSync(path.join(dir, `${kind}.tar`))));
-  const handle = await openDatabase({ pglite: await PGlite.create({ ...pgliteOptions, loadDataDir: new Blob([new Uint8Array(await tar)]) }) });
+  const handle = await openDatabase({ pglite: await PGlite.create({ ...pgliteOptions(demoUtility), loadDataDir: new Blob([new Uint8Array(await tar)]) }) });
   return { handle, url: undefined, dispose: () => handle.close() };
 }
 

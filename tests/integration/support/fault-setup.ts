@@ -8,6 +8,7 @@ import { faucet, importMemberFaucets } from './members.js';
 import { linkCustomer } from './notices.js';
 import { pushServiceCertificate, startPushService, type PushService } from './push-service.js';
 import { freshDataDir } from './server-process.js';
+import { demoUtility } from './import-files.js';
 
 /**
  * What a spawned server needs to deliver pushes to the test's push service whatever the hour:
@@ -32,7 +33,7 @@ export function deliveringServerEnv(push: PushService): Record<string, string> {
 export async function customerWithDevices(cleanups: (() => Promise<unknown>)[], devices: number, pushOptions: Parameters<typeof startPushService>[0] = {}) {
   const scratch = await createScratchPostgres(faultPostgresUrl, { migrated: true });
   cleanups.push(() => scratch.drop());
-  const direct = await openDatabase({ databaseUrl: scratch.url });
+  const direct = await openDatabase({ databaseUrl: scratch.url, utility: demoUtility });
   cleanups.push(() => direct.close());
   await importMemberFaucets(direct.db);
   const push = await startPushService(pushOptions);

@@ -6,10 +6,15 @@ import iconv from 'iconv-lite';
 import { demoProfilePath, parseProfile } from '../../../server/config.js';
 import { selectRows, type Database } from '../../../server/db/client.js';
 
-export const importRules = { faucetNumberPattern: /^[0-9]{8}$/ };
+export const importRules = { faucetNumberPattern: /^[0-9]{8}$/, districts: [] };
+
+const demoProfile = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath);
 
 /** The demo profile's notice thresholds (usage alert ≥ 1.5× and ≥ 5 m³ more), for the imports the tests run. */
-export const noticeRules = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath).notices;
+export const noticeRules = demoProfile.notices;
+
+/** The demo utility, whose rows the tests' and benches' own database sessions hold (the servers they start run the demo profile). */
+export const demoUtility = demoProfile.id;
 
 export const headers = {
   customers:

@@ -76,7 +76,7 @@ export async function linkCustomer(db: Database, email: string, faucetNo: string
   const [customer] = await db
     .insert(customers)
     .values({ email, nickname: email, passwordHash: 'x', createdAt: linkedAt })
-    .onConflictDoUpdate({ target: customers.email, set: { nickname: email } })
+    .onConflictDoUpdate({ target: [customers.utilityId, customers.email], set: { nickname: email } })
     .returning();
   const [contract] = await selectRows<{ id: number }>(
     db,

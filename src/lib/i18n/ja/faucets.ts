@@ -12,6 +12,7 @@ export const faucetsTexts = {
   'faucets.payBy': 'お支払い方法',
   'faucets.meterSize': 'メーターの口径',
   'faucets.meterSizeValue': '{size}mm',
+  'faucets.district': '料金区域',
   'faucets.noLabel': '表示名なし',
   'faucets.editLabel': '表示名を変更',
   'faucets.saveLabel': '表示名を保存',

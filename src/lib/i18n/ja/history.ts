@@ -56,6 +56,7 @@ export const historyTexts = {
   'bill.title': 'ご請求の内訳',
   'bill.intro': 'このご請求を、料金表にしたがって項目ごとに分けて表示します。',
   'bill.meterLabel': 'メーターの口径',
+  'bill.districtLabel': '料金区域',
   'bill.meterContract': '{size}mm（ご契約の口径）',
   'bill.meterMatched': '{size}mm（ご請求額から求めた口径）',
   'bill.meterSmallest': '{size}mm（口径が分からないため、いちばん小さい口径で計算しています）',
