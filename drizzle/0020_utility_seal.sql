@@ -397,18 +397,24 @@ BEGIN
 END
 $$;--> statement-breakpoint
 -- The role the portal's queries run as: not a superuser, so the policies hold for it. Roles
--- belong to the whole server, so another database on it may have made it already.
+-- belong to the whole server, so another database on it may have made it already; a database
+-- user without the right to make roles leaves it to the server's administrator (README).
 DO $$
 BEGIN
-  CREATE ROLE portal_app NOLOGIN;
-EXCEPTION
-  WHEN duplicate_object OR unique_violation THEN NULL;
+  BEGIN
+    CREATE ROLE portal_app NOLOGIN;
+  EXCEPTION
+    WHEN duplicate_object OR unique_violation THEN NULL;
+    WHEN insufficient_privilege THEN RAISE NOTICE 'role portal_app not made: %', SQLERRM;
+  END;
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'portal_app') THEN
+    GRANT USAGE ON SCHEMA public TO portal_app;
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO portal_app;
+    GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO portal_app;
+    ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO portal_app;
+    ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO portal_app;
+    -- The audit log is append-only for the portal by privilege too, not only by its trigger (0010).
+    REVOKE UPDATE, DELETE, TRUNCATE ON "audit_log" FROM portal_app;
+  END IF;
 END
-$$;--> statement-breakpoint
-GRANT USAGE ON SCHEMA public TO portal_app;--> statement-breakpoint
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO portal_app;--> statement-breakpoint
-GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO portal_app;--> statement-breakpoint
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO portal_app;--> statement-breakpoint
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO portal_app;--> statement-breakpoint
--- The audit log is append-only for the portal by privilege too, not only by its trigger (0010).
-REVOKE UPDATE, DELETE, TRUNCATE ON "audit_log" FROM portal_app;
+$$;
