@@ -87,21 +87,6 @@ export function clearFarewell(): void {
 }
 
 /**
- * Dexie loaded and the customer's database made, empty until the first pull. The service worker
- * answers a page with the shell only where the database is (src/service-worker.ts), so until it
- * is, a reload paints the visitor's page; and a page that goes before Dexie has opened takes the
- * open with it. A browser that keeps no database leaves the customer signed in all the same.
- */
-async function makeDeviceCopy(): Promise<void> {
-  try {
-    const { localDb } = await device();
-    await localDb.open();
-  } catch (error) {
-    console.error('the local database could not be opened', error);
-  }
-}
-
-/**
  * Log-in, sign-up and reset: a log-out still pending is sent first (its answer clears the
  * session cookie, which must not be the new one), then the new session, who is signed in
  * and their billing data onto the device.
@@ -113,7 +98,7 @@ export async function signIn(newSession: () => Promise<unknown>): Promise<void> 
   farewell = null;
   // The database is there before the app moves on to a member's page, so none of them is ever
   // answered with the visitor's page. Made beside the session check: Home's bills need Dexie anyway.
-  await Promise.all([refreshSession(), makeDeviceCopy()]);
+  await Promise.all([refreshSession(), device()]);
   // Asks the browser not to evict the customer's copy under storage pressure (offline history).
   void navigator.storage?.persist?.();
   // The customer's first pull.

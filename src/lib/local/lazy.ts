@@ -3,9 +3,17 @@ import type * as Device from './device';
 
 let loading: Promise<typeof Device> | undefined;
 
-/** Dexie, loaded on first use and then shared. */
+/**
+ * Dexie, loaded on first use and then shared, with the app's database made: once this resolves
+ * the database exists, which the service worker goes by to answer a page with the shell
+ * (src/service-worker.ts); a page left before then would take an unfinished open with it. A
+ * browser that keeps no database still runs the app, its reads failing as they did before.
+ */
 export function device(): Promise<typeof Device> {
-  return (loading ??= import('./device'));
+  return (loading ??= import('./device').then(async (loaded) => {
+    await loaded.localDb.open().catch((error: unknown) => console.error('the local database could not be opened', error));
+    return loaded;
+  }));
 }
 
 /**

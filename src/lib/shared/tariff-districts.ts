@@ -19,7 +19,7 @@ export function tariffOf(profile: TariffsByDistrict, district: string | null): T
 }
 
 /** A tariff the customer may choose in the simulator; `id` '' is the utility's own tariff (no district). */
-export interface DistrictChoice {
+interface DistrictChoice {
   id: string;
   label: Localized;
   tariff: Tariff;
