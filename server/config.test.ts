@@ -180,3 +180,51 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('a directory of profiles (several utilities)', () => {
+  const directory = (profiles: Record<string, object>) => {
+    const place = mkdtempSync(path.join(tmpdir(), 'portal-profiles-'));
+    for (const [name, profile] of Object.entries(profiles)) writeFileSync(path.join(place, name), JSON.stringify(profile));
+    return place;
+  };
+  const minami = { ...demo, id: 'minami', hosts: ['minami.example.jp'] };
+
+  it('serves every profile in file-name order; the first is the one a command without --utility works for', () => {
+    const config = loadConfig({ UTILITY_CONFIG: directory({ 'b-minami.json': minami, 'a-nayoro.json': demo, 'notes.txt': {} }) });
+    expect(config.utilities.map(({ profile }) => [profile.id, profile.hosts])).toEqual([
+      ['nayoro-demo', undefined],
+      ['minami', ['minami.example.jp']]
+    ]);
+    expect(config.profile.id).toBe('nayoro-demo');
+    expect(config.utilities[1]!.source).toMatch(/b-minami\.json$/);
+  });
+
+  it('with no configuration serves the built-in demo utilities, the first on every host', () => {
+    const config = loadConfig({});
+    expect(config.utilities[0]!.profile.id).toBe('nayoro-demo');
+    expect(config.utilities[0]!.profile.hosts).toBeUndefined();
+    for (const { profile } of config.utilities.slice(1)) expect(profile.hosts?.length).toBeGreaterThan(0);
+  });
+
+  it('refuses two utilities with one id, one host named by two, and two answering every host', () => {
+    const message = loadError({
+      UTILITY_CONFIG: directory({
+        'a.json': demo,
+        'b.json': { ...demo, hosts: ['x.example.jp'] },
+        'c.json': { ...minami, id: 'c', hosts: ['x.example.jp'] },
+        'd.json': { ...minami, id: 'd', hosts: undefined }
+      })
+    }).message;
+    expect(message).toMatch(/the profiles collide/);
+    expect(message).toMatch(/- b\.json: id "nayoro-demo" is already the id of a\.json/);
+    expect(message).toMatch(/- c\.json: host "x\.example\.jp" is already a host of b\.json/);
+    expect(message).toMatch(/- a\.json, d\.json: give each but one of them its hosts/);
+  });
+
+  it('refuses a host with a scheme, a port or capitals, and an empty directory', () => {
+    for (const host of ['https://minami.example.jp', 'minami.example.jp:3000', 'Minami.example.jp', '', 'a..b']) {
+      expect(loadError({ UTILITY_CONFIG: directory({ 'm.json': { ...minami, hosts: [host] } }) }).message).toMatch(/- hosts\[0\]: a host name in lowercase/);
+    }
+    expect(loadError({ UTILITY_CONFIG: directory({}) }).message).toMatch(/the directory holds no profile/);
+  });
+});

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -68,8 +68,15 @@ const tariffDistricts = z.object({
     })
 });
 
+/** A host name as the Host header carries it, without a port: lowercase labels of letters, digits and hyphens. */
+const hostName = z
+  .string()
+  .regex(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, 'a host name in lowercase, without scheme or port (portal.example.jp)');
+
 export const utilityProfileSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and hyphens only'),
+  /** The host names this utility's portal answers on (the request's Host header picks the utility); none: every host no other profile names. */
+  hosts: z.array(hostName).min(1).optional(),
   name: localized,
   section: localized,
   phone: z.string().min(1),
@@ -188,9 +195,18 @@ export interface Config {
   logLevel: (typeof logLevels)[number];
   /** Reverse proxies in front of the portal whose X-Forwarded-For entries are believed. */
   trustProxy: number;
+  /** The utility this process works for: a command's (--utility), else the first of `utilities`. */
   profile: UtilityProfile;
   /** Where the profile came from, for messages: a file path or "built-in demo profile". */
   profileSource: string;
+  /** Every configured utility, in file-name order: the portal serves each on its hosts. */
+  utilities: ConfiguredUtility[];
+}
+
+export interface ConfiguredUtility {
+  profile: UtilityProfile;
+  /** A file path, or "built-in demo profile". */
+  source: string;
 }
 
 /** A start-up problem an operator can fix; its message is meant to be printed as it is. */
@@ -198,7 +214,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export const demoProfilePath = fileURLToPath(new URL('./profiles/demo.json', import.meta.url));
+export const builtInProfilesDir = fileURLToPath(new URL('./profiles/', import.meta.url));
+export const demoProfilePath = path.join(builtInProfilesDir, 'demo.json');
+const BUILT_IN = 'built-in demo profile';
 
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues
@@ -223,15 +241,61 @@ export function parseProfile(text: string, source: string): UtilityProfile {
   return result.data;
 }
 
+function unreadable(file: string, error: unknown): ConfigError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  return new ConfigError(`UTILITY_CONFIG ${file}: cannot read the file (${code})`);
+}
+
 function readProfile(file: string): UtilityProfile {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new ConfigError(`UTILITY_CONFIG ${file}: cannot read the file (${code})`);
+    throw unreadable(file, error);
   }
   return parseProfile(text, file);
+}
+
+/** A file's one profile, or a directory's `*.json` profiles in file-name order. */
+function readProfiles(place: string): { profile: UtilityProfile; file: string }[] {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(place).isDirectory();
+  } catch (error) {
+    throw unreadable(place, error);
+  }
+  if (!isDirectory) return [{ profile: readProfile(place), file: place }];
+  const files = readdirSync(place)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => path.join(place, name));
+  if (files.length === 0) throw new ConfigError(`UTILITY_CONFIG ${place}: the directory holds no profile (*.json)`);
+  return files.map((file) => ({ profile: readProfile(file), file }));
+}
+
+/**
+ * Several profiles must tell their utilities apart: each its own id, each host one utility's,
+ * and at most one without hosts (it answers every host the others do not name).
+ */
+function checkUtilities(place: string, profiles: { profile: UtilityProfile; file: string }[]): void {
+  const problems: string[] = [];
+  const ids = new Map<string, string>();
+  const hosts = new Map<string, string>();
+  const hostless: string[] = [];
+  for (const { profile, file } of profiles) {
+    const name = path.basename(file);
+    const sameId = ids.get(profile.id);
+    if (sameId) problems.push(`  - ${name}: id "${profile.id}" is already the id of ${sameId}`);
+    ids.set(profile.id, name);
+    if (!profile.hosts) hostless.push(name);
+    for (const host of profile.hosts ?? []) {
+      const sameHost = hosts.get(host);
+      if (sameHost && sameHost !== name) problems.push(`  - ${name}: host "${host}" is already a host of ${sameHost}`);
+      hosts.set(host, name);
+    }
+  }
+  if (hostless.length > 1) problems.push(`  - ${hostless.join(', ')}: give each but one of them its hosts (only one utility can answer every other host)`);
+  if (problems.length > 0) throw new ConfigError(`UTILITY_CONFIG ${place}: the profiles collide\n${problems.join('\n')}`);
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -249,7 +313,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       'Invalid environment\n  - VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT: set all three or none'
     );
   }
-  const profileFile = vars.UTILITY_CONFIG ? path.resolve(vars.UTILITY_CONFIG) : demoProfilePath;
+  const place = vars.UTILITY_CONFIG ? path.resolve(vars.UTILITY_CONFIG) : builtInProfilesDir;
+  const profiles = readProfiles(place);
+  checkUtilities(place, profiles);
+  const utilities = profiles.map(({ profile, file }) => ({ profile, source: vars.UTILITY_CONFIG ? file : BUILT_IN }));
   return {
     port: vars.PORT,
     origin: (vars.ORIGIN ?? `http://localhost:${vars.PORT}`).replace(/\/$/, ''),
@@ -263,8 +330,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     pushServiceHosts: vars.PUSH_SERVICE_HOSTS,
     logLevel: vars.LOG_LEVEL,
     trustProxy: vars.TRUST_PROXY,
-    profile: readProfile(profileFile),
-    profileSource: vars.UTILITY_CONFIG ? profileFile : 'built-in demo profile'
+    profile: utilities[0]!.profile,
+    profileSource: utilities[0]!.source,
+    utilities
   };
 }
 

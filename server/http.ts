@@ -159,8 +159,45 @@ export function createRequestHandler(services: Services & { clientDir: string })
   };
 }
 
-export function createHttpServer(services: Services & { clientDir: string }) {
-  const server = http.createServer(createRequestHandler(services));
+/** One utility's portal on one host (undefined: every host no other portal names). */
+export interface HostedPortal {
+  host: string | undefined;
+  services: Services;
+  clientDir: string;
+}
+
+/** The host name a request is for: its Host header without the port, lowercased; undefined when it is not a host name. */
+export function requestHost(header: string | undefined): string | undefined {
+  const match = header === undefined ? null : /^([a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i.exec(header);
+  return match ? match[1]!.toLowerCase().replace(/\.$/, '') : undefined;
+}
+
+/**
+ * The Host header picks the utility: each host its portal, the rest the portal of every other
+ * host if there is one, else a bare 404 that tells nothing of the utilities served. /healthz
+ * answers on any host: probes call by address, and it says only whether the database answers.
+ */
+export function createHostRouter(portals: HostedPortal[]) {
+  const handlers = portals.map(({ host, services, clientDir }) => ({ host, handle: createRequestHandler({ ...services, clientDir }) }));
+  const byHost = new Map(handlers.filter(({ host }) => host !== undefined).map(({ host, handle }) => [host!, handle]));
+  const anyOtherHost = handlers.find(({ host }) => host === undefined)?.handle;
+  const health = handlers[0]!.handle;
+  const headers = Object.entries(EVERY_ANSWER);
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const host = requestHost(req.headers.host);
+    const handle = (host !== undefined ? byHost.get(host) : undefined) ?? anyOtherHost;
+    if (handle) return handle(req, res);
+    if (req.url === '/healthz') return health(req, res);
+    for (const [name, value] of headers) res.setHeader(name, value);
+    res.writeHead(404, { 'Content-Length': 0 });
+    res.end();
+  };
+}
+
+/** The portal of one utility on every host, or of several utilities each on its hosts. */
+export function createHttpServer(served: (Services & { clientDir: string }) | HostedPortal[]) {
+  const handler = Array.isArray(served) ? createHostRouter(served) : createRequestHandler(served);
+  const server = http.createServer(handler);
   // Longer than a reverse proxy keeps an idle upstream connection (nginx and most balancers: 60 s):
   // with Node's 5 s the app closed connections the proxy was about to reuse, and devices pulling
   // every few seconds reconnected each time; in the bill-day bench 2,000 devices pulling every

@@ -32,7 +32,7 @@ async function main() {
   const logger = createLogger(config.logLevel);
   try {
     const portal = await startPortal(config, logger);
-    process.stdout.write(startBanner(config.origin, portal.demo));
+    process.stdout.write(startBanner(portal.utilities));
     stopOnSignals(portal, logger);
   } catch (error) {
     if (!(error instanceof DatabaseUnavailable)) throw error;

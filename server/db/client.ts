@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -20,6 +20,52 @@ export interface DatabaseHandle {
   /** Answers within timeoutMs: true when the database ran a query on the app's schema. */
   ping(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * The same database as the portal queries it for one utility: as `portal_app`, which row-level
+   * security holds to the rows of the utility set (drizzle 0020), with that utility set. The
+   * handle opened is its owner's, which migrates; this one is closed before it. `connections`:
+   * how many a PostgreSQL pool of this utility may open.
+   */
+  forUtility(utility: string, connections?: number): Promise<DatabaseHandle>;
+}
+
+/** The role the portal queries as (drizzle 0020): held to row-level security, which superusers are not. */
+export const APP_ROLE = 'portal_app';
+
+/** A literal for SQL text: the utility ids of profiles are [a-z0-9-], quoted all the same. */
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/**
+ * PGlite's one session, lent to one utility a transaction at a time: every query and
+ * transaction begins by taking the role and the utility for that transaction only (SET LOCAL),
+ * so that requests of several utilities can share the session, one after the other (PGlite runs
+ * one transaction at a time), and the socket's reset between commands cannot undo them.
+ * Implements what drizzle's PGlite driver calls on its client (query and transaction).
+ */
+export class UtilitySession {
+  readonly #setUp: string;
+
+  constructor(
+    readonly pglite: PGlite,
+    utility: string
+  ) {
+    this.#setUp = `set local role ${APP_ROLE}; select set_config('app.utility', ${literal(utility)}, true)`;
+  }
+
+  query<T>(query: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
+    return this.transaction((tx) => tx.query<T>(query, params, options));
+  }
+
+  exec(query: string, options?: QueryOptions): Promise<Results[]> {
+    return this.transaction((tx) => tx.exec(query, options));
+  }
+
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.pglite.transaction(async (tx) => {
+      await tx.exec(this.#setUp);
+      return work(tx);
+    });
+  }
 }
 
 /**
@@ -67,13 +113,26 @@ function schemaAnswers(db: Database, timeoutMs: number): Promise<boolean> {
   return withTimeout(db.select({ one: sql`1` }).from(schema.sessions).limit(0).execute(), timeoutMs);
 }
 
-function postgresHandle(client: postgres.Sql): DatabaseHandle {
+/** Whether this connection's user may take the role: a database user that may not make roles migrated without it (README). */
+async function mayTakeAppRole(client: postgres.Sql): Promise<boolean> {
+  const [row] = await client<{ may: boolean }[]>`
+    select case when exists (select from pg_roles where rolname = ${APP_ROLE}) then pg_has_role(current_user, ${APP_ROLE}, 'MEMBER') else false end as "may"`;
+  return row!.may;
+}
+
+function postgresHandle(client: postgres.Sql, openForUtility?: (utility: string, connections: number, role: string | undefined) => postgres.Sql): DatabaseHandle {
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
   return {
     db,
     driver: 'postgres',
     ping: (timeoutMs) => schemaAnswers(db, timeoutMs),
-    close: () => client.end({ timeout: 5 })
+    close: () => client.end({ timeout: 5 }),
+    async forUtility(utility, connections = POOL_CONNECTIONS) {
+      // Not through the portal's socket (a command beside a running portal): its startup parameters do not reach the session.
+      if (!openForUtility) throw new Error('forUtility needs a database of its own');
+      const role = (await mayTakeAppRole(client)) ? APP_ROLE : undefined;
+      return postgresHandle(openForUtility(utility, connections, role));
+    }
   };
 }
 
@@ -87,7 +146,24 @@ function pgliteHandle(client: PGlite, before: () => Promise<void> = async () => 
       await before();
       if (!client.closed) await client.close();
       after();
+    },
+    async forUtility(utility) {
+      // PGlite reads COPY input only from a file (copy.ts), which takes this role; its files are the database's own.
+      await client.exec(`grant pg_read_server_files to ${APP_ROLE}`);
+      return utilitySessionHandle(new UtilitySession(client, utility));
     }
+  };
+}
+
+/** A utility's share of an embedded database: closing it leaves the database to its owner. */
+function utilitySessionHandle(session: UtilitySession): DatabaseHandle {
+  const db = drizzlePglite(session as unknown as PGlite, { schema }) as unknown as Database;
+  return {
+    db,
+    driver: 'pglite',
+    ping: (timeoutMs) => schemaAnswers(db, timeoutMs),
+    close: async () => {},
+    forUtility: async (utility) => utilitySessionHandle(new UtilitySession(session.pglite, utility))
   };
 }
 
@@ -130,21 +206,29 @@ async function openEmbedded(dataDir: string, as: Holder['role'], utility: string
   }
 }
 
+/** Connections of a PostgreSQL pool: the owner's, and a utility's unless told otherwise. */
+const POOL_CONNECTIONS = 10;
+
+function postgresPool(url: string, max: number, connection: Record<string, string>): postgres.Sql {
+  return postgres(url, {
+    max,
+    onnotice: () => {},
+    // Every connection is the utility's from its start (a parameter of the log-in, not a SET), and so is its role.
+    connection,
+    // A dead server must be noticed within 5 s, not after the 30 s default (/healthz has its own 800 ms).
+    connect_timeout: 5,
+    // A query on a closed connection waits out this delay before reconnecting. The default grows
+    // with every failed attempt up to 20 s, so after an outage of a few seconds the portal would
+    // stay down (and requests hang) for another 20: a second at most, whatever the outage.
+    backoff: (retries: number) => Math.min(0.1 * retries, 1)
+  });
+}
+
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if ('databaseUrl' in target) {
-    return postgresHandle(
-      postgres(target.databaseUrl, {
-        max: 10,
-        onnotice: () => {},
-        // Every connection is the utility's from its start (a parameter of the log-in, not a SET).
-        connection: { 'app.utility': target.utility },
-        // A dead server must be noticed within 5 s, not after the 30 s default (/healthz has its own 800 ms).
-        connect_timeout: 5,
-        // A query on a closed connection waits out this delay before reconnecting. The default grows
-        // with every failed attempt up to 20 s, so after an outage of a few seconds the portal would
-        // stay down (and requests hang) for another 20: a second at most, whatever the outage.
-        backoff: (retries: number) => Math.min(0.1 * retries, 1)
-      })
+    const { databaseUrl } = target;
+    return postgresHandle(postgresPool(databaseUrl, POOL_CONNECTIONS, { 'app.utility': target.utility }), (utility, connections, role) =>
+      postgresPool(databaseUrl, connections, { 'app.utility': utility, ...(role ? { role } : {}) })
     );
   }
   if ('embedded' in target) return openEmbedded(target.embedded, target.as, target.utility);
@@ -168,8 +252,8 @@ export function preparedPerDatabase<Prepared>(prepare: (db: Database) => Prepare
 }
 
 /** The driver's own client under db (drizzle's documented `db.$client`); a transaction has none. */
-export function driverClient(db: Database): postgres.Sql | PGlite | undefined {
-  return (db as { $client?: postgres.Sql | PGlite }).$client;
+export function driverClient(db: Database): postgres.Sql | PGlite | UtilitySession | undefined {
+  return (db as { $client?: postgres.Sql | PGlite | UtilitySession }).$client;
 }
 
 /** Rows of a raw SQL statement on either driver: postgres.js returns the rows, PGlite wraps them in { rows }. */

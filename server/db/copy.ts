@@ -5,7 +5,7 @@ import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pgl
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import type postgres from 'postgres';
-import { driverClient, type Database } from './client.js';
+import { driverClient, UtilitySession, type Database } from './client.js';
 import * as schema from './schema.js';
 
 /**
@@ -31,7 +31,7 @@ export interface CopyingTransaction {
  */
 export async function transactionWithCopy<T>(db: Database, work: (tx: CopyingTransaction) => Promise<T>): Promise<T> {
   const client = driverClient(db);
-  if (client instanceof PGlite) return client.transaction((tx) => work(pgliteTransaction(tx)));
+  if (client instanceof PGlite || client instanceof UtilitySession) return client.transaction((tx) => work(pgliteTransaction(tx)));
   if (!client) throw new Error('transactionWithCopy opens its own transaction: give it the database');
   return (await client.begin((tx) => work(postgresTransaction(tx, client.options)))) as T;
 }

@@ -5,7 +5,7 @@ import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import { driverClient, selectRows, type Database } from './client.js';
+import { driverClient, selectRows, UtilitySession, type Database } from './client.js';
 import { SharedPGlite } from './pglite-socket.js';
 import type * as schema from './schema.js';
 
@@ -37,6 +37,7 @@ async function recordedMigrations(db: Database): Promise<number> {
 export async function migrate(db: Database): Promise<{ applied: number }> {
   const client = driverClient(db);
   if (!client) throw new Error('migrate takes the database, not a transaction');
+  if (client instanceof UtilitySession) throw new Error("migrate takes the database as its owner has it, not a utility's share");
   const config = { migrationsFolder };
   const counted = async (migrating: () => Promise<void>) => {
     const before = await recordedMigrations(db);

@@ -24,7 +24,7 @@ export function demoOptions(profile: UtilityProfile, now: Date): DemoOptions {
 
 /**
  * Fills an empty database with the demo utility the way a utility would: the demo files are
- * written to DATA_DIR/demo and imported by the same import code as any billing-system file.
+ * written to DATA_DIR/demo/<utility> and imported by the same import code as any billing-system file.
  * Returns the faucet number and phone to try sign-up with.
  */
 export async function loadDemoUtility(
@@ -35,7 +35,7 @@ export async function loadDemoUtility(
   onProgress: (message: string) => void
 ): Promise<{ faucetNo: string; phone: string }> {
   const options = demoOptions(profile, now);
-  const dir = path.join(dataDir, 'demo');
+  const dir = path.join(dataDir, 'demo', profile.id);
   onProgress(`writing the demo utility's billing files to ${dir}`);
   await writeDemoFiles(dir, generateDemo(options), { encoding: 'utf8' });
   const result = await importFiles(

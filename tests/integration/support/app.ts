@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { lookup } from 'node:dns';
+import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
@@ -66,7 +67,9 @@ export async function startApp(options: { logLevel?: string } = {}) {
   const logger = createLogger(options.logLevel ?? 'trace', { write: (line: string) => void logLines.push(line) });
   const config = { ...loadConfig({ DATA_DIR: dataDir }), origin: 'http://localhost:3000' };
   const mailer = createMailer(config, logger);
-  const services: Services = { config, database: testDb.handle, logger, mailer };
+  // The server queries as the portal does: the utility's share of the database, held to row-level security.
+  const served = await testDb.handle.forUtility(config.profile.id);
+  const services: Services = { config, database: served, logger, mailer };
   const server: Server = createHttpServer({ ...services, clientDir: '/nonexistent' });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -101,12 +104,13 @@ export async function startApp(options: { logLevel?: string } = {}) {
     mailTo,
     codeFor,
     /** What a request's service would get at `now`: for the rules that depend on the day (a resend days later). */
-    depsAt: (now: Date): ServiceDeps => ({ db: testDb.handle.db, config, mailer, logger, now, clientKey: 'test-client' }),
+    depsAt: (now: Date): ServiceDeps => ({ db: served.db, config, mailer, logger, now, clientKey: 'test-client' }),
     client: (options: { origin?: string | null } = {}) => createClient(baseUrl, options.origin === undefined ? 'http://localhost:3000' : options.origin),
     async close() {
       await closeServer(server);
       // Mails still on their way must not land in a dropped database's outbox or log.
       await mailer.idle();
+      await served.close();
       await testDb.dispose();
     }
   };
@@ -114,8 +118,37 @@ export async function startApp(options: { logLevel?: string } = {}) {
 
 export type App = Awaited<ReturnType<typeof startApp>>;
 
+/**
+ * fetch for a server on this machine under any host name, such as minami.localhost, which a
+ * browser resolves to loopback and Node does not: connects to 127.0.0.1 and sends the URL's host.
+ */
+const loopback = ((_host: string, options: { all?: boolean }, done: (error: null, address: unknown, family?: number) => void) =>
+  options.all ? done(null, [{ address: '127.0.0.1', family: 4 }]) : done(null, '127.0.0.1', 4)) as unknown as typeof lookup;
+
+export function loopbackFetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const target = new URL(url instanceof Request ? url.url : url);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      target,
+      { method: init?.method ?? 'GET', headers: Object.fromEntries(new Headers(init?.headers).entries()), lookup: loopback },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) for (const one of [value ?? []].flat()) headers.append(name, one);
+          resolve(new Response(response.statusCode === 204 ? null : Buffer.concat(chunks), { status: response.statusCode, headers }));
+        });
+        response.on('error', reject);
+      }
+    );
+    request.on('error', reject);
+    request.end(typeof init?.body === 'string' ? init.body : undefined);
+  });
+}
+
 /** A browser stand-in: keeps its cookies and sends the Origin a page of ours would. */
-export function createClient(baseUrl: string, origin: string | null) {
+export function createClient(baseUrl: string, origin: string | null, send: typeof fetch = fetch) {
   const cookies = new Map<string, string>();
   const api = createTRPCClient<AppRouter>({
     links: [
@@ -127,7 +160,7 @@ export function createClient(baseUrl: string, origin: string | null) {
           const headers = new Headers(init?.headers as HeadersInit);
           if (origin) headers.set('Origin', origin);
           if (cookies.size) headers.set('Cookie', [...cookies].map(([name, value]) => `${name}=${value}`).join('; '));
-          const response = await fetch(url, { ...(init as RequestInit), headers });
+          const response = await send(url, { ...(init as RequestInit), headers });
           for (const cookie of response.headers.getSetCookie()) {
             const [pair] = cookie.split(';');
             const [name, ...value] = pair!.split('=');
