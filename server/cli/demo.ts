@@ -3,7 +3,7 @@ import { isPeriod } from '../../src/lib/shared/periods.js';
 import { loadConfigOrExit } from '../config.js';
 import { lastCompleteMonth } from '../domain/calendar.js';
 import type { ImportKind } from '../domain/import-rows.js';
-import { featuredFaucets, generateDemo, type DemoOptions } from '../demo/generate.js';
+import { featuredFaucets, generateDemo, utilityDemoOptions, type DemoOptions } from '../demo/generate.js';
 import { writeDemoFiles, type DemoEncoding } from '../demo/write.js';
 import { exitWithUsage, resolveFromCaller, UsageError } from './usage.js';
 
@@ -18,7 +18,7 @@ function wholeNumber(option: string, text: string, min: number, max: number): nu
   return value;
 }
 
-type Arguments = Omit<DemoOptions, 'tariff' | 'tariffDistricts' | 'closingDays'> & { out: string; encoding: DemoEncoding };
+type Arguments = Pick<DemoOptions, 'faucets' | 'months' | 'seed' | 'endPeriod'> & { out: string; encoding: DemoEncoding };
 
 function readArguments(): Arguments {
   try {
@@ -71,7 +71,7 @@ function progressReporter(stream: NodeJS.WriteStream): (done: number, total: num
 
 const { out, encoding, ...demo } = readArguments();
 const { profile } = loadConfigOrExit();
-const options: DemoOptions = { ...demo, tariff: profile.tariff, tariffDistricts: profile.tariffDistricts, closingDays: profile.closingDays };
+const options: DemoOptions = { ...demo, ...utilityDemoOptions(profile) };
 const rowCounts = await writeDemoFiles(out, generateDemo(options), {
   encoding,
   onProgress: progressReporter(process.stderr)

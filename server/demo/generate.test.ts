@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import type { RowsByKind } from '../../src/lib/shared/billing-rows.js';
@@ -7,7 +8,8 @@ import { computeCharge } from '../../src/lib/shared/tariff.js';
 import { demoProfilePath, parseProfile } from '../config.js';
 import { createBusinessCalendar } from '../domain/calendar.js';
 import { encodeRow, fileHeader, importKinds, rowRulesOf, validateRow, type ImportKind } from '../domain/import-rows.js';
-import { demoFaucet, featuredFaucets, generateDemo, type DemoOptions } from './generate.js';
+import { demoFaucet, featuredFaucets, generateDemo, utilityDemoOptions, type DemoOptions } from './generate.js';
+import { minami } from './towns.js';
 
 const profile = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath);
 const options: DemoOptions = { faucets: 120, months: 24, seed: 7, endPeriod: '2025-03', tariff: profile.tariff, closingDays: profile.closingDays };
@@ -265,5 +267,116 @@ describe('generateDemo', () => {
     expect(tiny.customers.map((customer) => customer.faucetNo)).toEqual([demoFaucet({ ...options, faucets: 1, months: 1 }).faucetNo]);
     expect(tiny.readings).toHaveLength(1);
     expect(tiny.bills).toHaveLength(1);
+  });
+});
+
+const minamiProfilePath = fileURLToPath(new URL('../profiles/minami.json', import.meta.url));
+const minamiProfile = parseProfile(readFileSync(minamiProfilePath, 'utf8'), minamiProfilePath);
+
+describe('generateDemo for the second demo utility, 南町 (server/profiles/minami.json)', () => {
+  const minamiOptions: DemoOptions = { ...utilityDemoOptions(minamiProfile), faucets: 120, months: 24, seed: 7, endPeriod: '2026-03' };
+  const minamiFiles = generateAll(minamiOptions);
+  const readingsOf = groupBy(minamiFiles.readings, (reading) => reading.faucetNo);
+
+  it('numbers every faucet in the profile’s form, none in the built-in demo’s', () => {
+    const numbers = minamiFiles.customers.map((customer) => customer.faucetNo);
+    expect(new Set(numbers).size).toBe(minamiOptions.faucets);
+    for (const faucetNo of numbers) {
+      expect(faucetNo).toMatch(new RegExp(minamiProfile.faucetNumber.pattern));
+      expect(faucetNo).not.toMatch(new RegExp(profile.faucetNumber.pattern));
+    }
+  });
+
+  it('reads every faucet every second month, half the districts in odd months and half in even ones', () => {
+    for (const readings of readingsOf.values()) {
+      expect(readings).toHaveLength(12);
+      readings.forEach((reading, index) => {
+        if (index > 0) expect(monthIndex(reading.period) - monthIndex(readings[index - 1]!.period)).toBe(2);
+        expect(monthIndex(periodOfDate(reading.nextReadingDate!)) - monthIndex(reading.period)).toBe(2);
+      });
+    }
+    const parities = new Set(minamiFiles.readings.map((reading) => monthIndex(reading.period) % 2));
+    expect(parities).toEqual(new Set([0, 1]));
+  });
+
+  it('makes rows the import reads back unchanged by the profile’s rules', () => {
+    const rules = rowRulesOf(minamiProfile);
+    for (const kind of importKinds) {
+      const header = fileHeader(kind);
+      minamiFiles[kind].forEach((row: RowsByKind[typeof kind], index) => {
+        const cells = encodeRow(kind, row);
+        const record = Object.fromEntries(header.map((name, column) => [name, cells[column]!]));
+        expect(validateRow(kind, record, index + 2, rules), `${kind} ${index}`).toEqual({ ok: true, row });
+      });
+    }
+  });
+
+  it('prices every bimonthly bill by the town’s tariff, which the built-in demo’s does not explain', () => {
+    const meterSizes = new Map(minamiFiles.customers.map((customer) => [customer.faucetNo, customer.meterSizeMm!]));
+    const agrees = (tariff: typeof profile.tariff, bill: RowsByKind['bills']) => {
+      const charge = computeCharge(tariff, { usageTenths: bill.usageTenths, meterSizeMm: meterSizes.get(bill.faucetNo)!, months: 2 });
+      return charge.waterCharge === bill.waterCharge && charge.sewerCharge === bill.sewerCharge && charge.tax === bill.tax && charge.total === bill.total;
+    };
+    expect(minamiFiles.bills.filter((bill) => !agrees(minamiProfile.tariff, bill))).toEqual([]);
+    expect(minamiFiles.bills.filter((bill) => agrees(profile.tariff, bill))).toEqual([]);
+    expect(new Set(meterSizes.values())).toEqual(new Set([13, 20, 25, 40]));
+  });
+
+  it('debits on the town’s business days: its founding day (26 November) moves the transfer to the 27th', () => {
+    const calendar = createBusinessCalendar(minamiProfile.closingDays);
+    const transferDates = minamiFiles.bills.flatMap((bill) => (bill.transferDate ? [bill.transferDate] : []));
+    for (const transferDate of transferDates) expect(calendar.isBusinessDay(transferDate), transferDate).toBe(true);
+    // A Wednesday: the built-in demo debits on it.
+    expect(createBusinessCalendar(profile.closingDays).isBusinessDay('2025-11-26')).toBe(true);
+    expect(transferDates).not.toContain('2025-11-26');
+    expect(transferDates).toContain('2025-11-27');
+  });
+
+  it('addresses every faucet in 南町, with a postal code of the profile’s area whose town starts the address', () => {
+    const inTown = minamiFiles.customers.filter((customer) => customer.billingAddress?.startsWith('南町'));
+    expect(inTown.length).toBeGreaterThan(100);
+    for (const customer of minamiFiles.customers) expect(customer.supplyAddress).toMatch(/^南町/);
+    for (const customer of inTown) {
+      const town = minamiProfile.area?.towns[customer.billingPostalCode!];
+      expect(customer.billingAddress, customer.billingPostalCode!).toMatch(new RegExp(`^南町${town}`));
+    }
+  });
+
+  it('tells every story: the leak and the failed transfer in the last bimonthly readings, the company with 20 faucets', () => {
+    const featured = new Map(featuredFaucets(minamiOptions).map((faucet) => [faucet.story, faucet]));
+    const usage = new Map(minamiFiles.readings.map((reading) => [`${reading.faucetNo} ${reading.period}`, reading.usageTenths]));
+    const leaks = minamiFiles.readings.filter((reading) => {
+      const yearBefore = usage.get(`${reading.faucetNo} ${shiftPeriod(reading.period, -12)}`);
+      return yearBefore !== undefined && yearBefore > 0 && reading.usageTenths >= 3 * yearBefore;
+    });
+    expect(leaks.map((reading) => reading.faucetNo)).toEqual([featured.get('leak')!.faucetNo]);
+    const failed = minamiFiles.payments.filter((payment) => payment.result === 'failed');
+    expect(failed.map((payment) => payment.faucetNo)).toContain(featured.get('failedTransfer')!.faucetNo);
+    expect(featured.get('vacant')!.note).toMatch(/posted to Osaka$/);
+    const company = minamiFiles.customers.filter((customer) => customer.holderName === minami.corporation.person[0]);
+    expect(company).toHaveLength(20);
+  });
+
+  it('offers a household faucet read every second month, with a phone, for sign-up', () => {
+    const { faucetNo, phone } = demoFaucet(minamiOptions);
+    const customer = minamiFiles.customers.find((row) => row.faucetNo === faucetNo)!;
+    expect(customer.phone).toBe(phone.replaceAll('-', ''));
+    expect(phone).not.toBe('');
+    expect(readingsOf.get(faucetNo)).toHaveLength(minamiOptions.months / 2);
+    expect(featuredFaucets(minamiOptions)[0]!.note).toMatch(/^a household read every two months/);
+  });
+});
+
+describe('the faucet-number form', () => {
+  it('keeps the letters a profile’s numbers start with', () => {
+    const lettered = { ...options, faucets: 30, faucetNumber: { pattern: '^M[0-9]{7}$', example: 'M1234567' } };
+    const numbers = [...generateDemo(lettered).rows.customers].flat().map((customer) => customer.faucetNo);
+    for (const faucetNo of numbers) expect(faucetNo).toMatch(/^M[0-9]{7}$/);
+  });
+
+  it('refuses, before any row, a form too short for the district codes and the faucets asked for', () => {
+    expect(() => generateDemo({ ...options, faucets: 1000, faucetNumber: { pattern: '^[0-9]{4}$', example: '1234' } })).toThrow(
+      /cannot number 1000 faucets in the form of 1234/
+    );
   });
 });

@@ -5,8 +5,11 @@ import type { Tariff, TariffDistricts } from '../../src/lib/shared/profile.js';
 import { computeCharge, meterSizesOf } from '../../src/lib/shared/tariff.js';
 import { districtChoices, tariffOf } from '../../src/lib/shared/tariff-districts.js';
 import { createBusinessCalendar, type BusinessCalendar } from '../domain/calendar.js';
+import type { UtilityProfile } from '../config.js';
 import type { ImportKind } from '../domain/import-rows.js';
 import { debitDate } from '../domain/transfer-notices.js';
+import { mix32, seededRandom, type Random } from './random.js';
+import { demoTownOf, nayoro, type DemoDistrict, type DemoTown, type Person } from './towns.js';
 
 export interface DemoOptions {
   faucets: number;
@@ -22,6 +25,16 @@ export interface DemoOptions {
   tariffDistricts?: TariffDistricts;
   /** The profile's closing days (MM-DD): with the national holidays, the days no transfer is made. */
   closingDays: readonly string[];
+  /**
+   * The profile's faucet-number form: a number is as long as the example, starts with the
+   * letters the example starts with, then the district's code and the faucet's count.
+   * The built-in demo profile's (8 digits) when absent.
+   */
+  faucetNumber?: { pattern: string; example: string };
+  /** The months of the profile's reading cycles; monthly and bimonthly (the built-in demo profile's) when absent. */
+  readingCycles?: readonly { months: 1 | 2 }[];
+  /** Where the faucets are; Nayoro, the built-in demo profile's city, when absent. */
+  town?: DemoTown;
 }
 
 export interface DemoData {
@@ -34,129 +47,10 @@ export interface DemoData {
   rows: { [Kind in ImportKind]: Iterable<RowsByKind[Kind][]> };
 }
 
-interface Random {
-  /** A number in [0, 1). */
-  next(): number;
-  /** A whole number from min to max, both included. */
-  int(min: number, max: number): number;
-  chance(probability: number): boolean;
-  pick<T>(items: readonly T[]): T;
-  weighted<T>(items: readonly (readonly [T, number])[]): T;
-}
-
-/** mulberry32: a few lines, fast, and the same sequence on every platform, which is all synthetic data needs. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** murmur3's finaliser: neighbouring inputs give unrelated outputs, so faucet 1 and faucet 2 do not look alike. */
-function mix32(value: number): number {
-  let hash = value >>> 0;
-  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
-  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
-  return (hash ^ (hash >>> 16)) >>> 0;
-}
-
-function seededRandom(seed: number): Random {
-  const next = mulberry32(seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  return {
-    next,
-    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
-    chance: (probability) => next() < probability,
-    pick,
-    weighted(items) {
-      let remaining = next() * items.reduce((sum, [, weight]) => sum + weight, 0);
-      for (const [item, weight] of items) {
-        remaining -= weight;
-        if (remaining < 0) return item;
-      }
-      return items[items.length - 1]![0];
-    }
-  };
-}
-
 /** A month index (src/lib/shared/periods.ts), so that months step with plain arithmetic. */
 type Month = number;
 
 const dateInMonth = (month: Month, day: number) => dateIn(periodAt(month), day);
-
-/** Where a faucet is: its postal code (one the demo profile's area lists) and its address after 名寄市. */
-interface Place {
-  postalCode: string;
-  street: string;
-}
-
-interface District {
-  /** The first two digits of the faucet numbers in the district. */
-  code: string;
-  /** City-centre districts are read every month, outlying ones every second month. */
-  cycleMonths: 1 | 2;
-  /** Half the outlying districts are read in odd months and half in even ones, which keeps the readers' rounds level. */
-  readingOffset: 0 | 1;
-  readingDay: number;
-  /** How many households live there, relative to the other districts. */
-  weight: number;
-  place(random: Random): Place;
-}
-
-const chome = (random: Random, blocks: number) => `${random.int(1, blocks)}丁目${random.int(1, 30)}番地`;
-const lot = (random: Random, lots: number) => `${random.int(1, lots)}番地`;
-
-/** A town of one postal code. */
-const town =
-  (postalCode: string, name: string, rest: (random: Random) => string) =>
-  (random: Random): Place => ({ postalCode, street: `${name}${rest(random)}` });
-
-/** The grid of 条 west or east of the centre, south or north of 大通: each 条 a town with a code of its own (096-0103 is 西3条南). */
-const grid =
-  (codePrefix: string, side: '西' | '東', half: '南' | '北', count: number, blocks: number) =>
-  (random: Random): Place => {
-    const jou = random.int(1, count);
-    return { postalCode: `${codePrefix}${String(jou).padStart(2, '0')}`, street: `${side}${jou}条${half}${chome(random, blocks)}` };
-  };
-
-const cityDistrict = (code: string, readingDay: number, place: District['place']): District => ({
-  code,
-  cycleMonths: 1,
-  readingOffset: 0,
-  readingDay,
-  weight: 12,
-  place
-});
-const outlyingDistrict = (code: string, readingOffset: 0 | 1, readingDay: number, place: District['place']): District => ({
-  code,
-  cycleMonths: 2,
-  readingOffset,
-  readingDay,
-  weight: 6,
-  place
-});
-
-const districts: readonly District[] = [
-  cityDistrict('11', 5, grid('096-01', '西', '南', 12, 12)),
-  cityDistrict('12', 7, grid('096-02', '西', '北', 12, 10)),
-  cityDistrict('13', 9, grid('096-03', '東', '南', 8, 12)),
-  cityDistrict('14', 11, grid('096-04', '東', '北', 8, 10)),
-  cityDistrict('15', 13, town('096-0010', '大通南', (r) => chome(r, 16))),
-  cityDistrict('16', 15, town('096-0071', '緑丘', (r) => lot(r, 250))),
-  outlyingDistrict('31', 0, 16, town('096-0061', '字日進', (r) => lot(r, 900))),
-  outlyingDistrict('32', 1, 16, town('096-0062', '字徳田', (r) => lot(r, 700))),
-  outlyingDistrict('33', 0, 18, town('096-0063', '字内淵', (r) => lot(r, 500))),
-  outlyingDistrict('34', 1, 18, town('096-0064', '字智恵文', (r) => lot(r, 900))),
-  outlyingDistrict('35', 0, 20, town('098-0501', '風連町本町', (r) => lot(r, 200)))
-];
-const cityCentre = districts.filter((district) => district.cycleMonths === 1);
-const byHouseholds = districts.map((district) => [district, district.weight] as const);
-
-const isReadIn = (district: District, month: Month) => (month - district.readingOffset) % district.cycleMonths === 0;
 
 /** Names with their readings; 髙, 﨑 and 德 are outside JIS X 0208, in CP932's extensions, and must survive Shift_JIS. */
 const surnames = [
@@ -171,28 +65,20 @@ const givenNames = [
   ['直樹', 'ナオキ'], ['由美子', 'ユミコ'], ['隆', 'タカシ'], ['千尋', 'チヒロ'], ['浩二', 'コウジ'], ['トメ', 'トメ']
 ] as const;
 
-type Person = readonly [name: string, kana: string];
 /** Japanese records separate surname and given name with a full-width space (全角スペース). */
 const fullWidthSpace = '　';
 
-const housingEstates = ['市営緑丘団地', '市営豊西団地', 'コーポ北斗', 'ハイツ天塩'];
 /** Apartment blocks are numbered ①②③…, more characters only CP932 (NEC's special characters) has. */
 const blockNumbers = ['①', '②', '③', '④'];
 
-const apartment = (random: Random, block: string) =>
-  ` ${random.pick(housingEstates)}${block}棟${random.int(1, 4)}0${random.int(1, 6)}号`;
+const apartment = (random: Random, town: DemoTown, block: string) =>
+  ` ${random.pick(town.housingEstates)}${block}棟${random.int(1, 4)}0${random.int(1, 6)}号`;
 
-function phoneNumber(random: Random): string {
+function phoneNumber(random: Random, town: DemoTown): string {
   return random.chance(0.5)
-    ? `01654-${random.int(2, 9)}-${random.int(1000, 9999)}`
+    ? town.landline(random)
     : `${random.pick(['090', '080', '070'])}-${random.int(1000, 9999)}-${random.int(1000, 9999)}`;
 }
-
-/**
- * How much more than in May a month uses, January first. Winters reach −30 °C: households keep
- * a tap running on frost nights (凍結防止の流水), so January and February use half as much again.
- */
-const seasonalFactor = [1.45, 1.5, 1.3, 1.05, 0.95, 0.95, 1.05, 1.1, 0.95, 0.95, 1.05, 1.3];
 
 /** A typical month's m³ for households of one to five people, weighted by how common each is in an ageing town. */
 const householdUsage = [[7, 30], [13, 33], [18, 17], [22, 14], [26, 6]] as const;
@@ -203,13 +89,6 @@ const FAMILY_OF_FOUR_M3 = 22;
 const householdMeterRank = [[0, 85], [1, 12], [2, 3]] as const;
 const CORPORATE_METER_RANK = 3;
 
-const corporation = {
-  person: ['株式会社北都フードサービス', 'カブシキガイシャホクトフードサービス'] as Person,
-  phone: '01654-2-6020',
-  billingName: '株式会社北都フードサービス　経理課',
-  billingPostalCode: '096-0010',
-  billingAddress: '名寄市大通南2丁目10番地 北都ビル3階'
-};
 /** PRODUCT.md: a corporate account holds up to 20 faucets, and the demo has one that holds them all. */
 const CORPORATE_FAUCETS = 20;
 
@@ -231,6 +110,12 @@ const stories: readonly Story[] = ['demo', 'holderChange', 'leak', 'failedTransf
 
 interface Context {
   options: DemoOptions;
+  town: DemoTown;
+  /** The town's centre districts, where the stories happen. */
+  centre: readonly DemoDistrict[];
+  byHouseholds: readonly (readonly [DemoDistrict, number])[];
+  cycleMonths: { centre: 1 | 2; outskirts: 1 | 2 };
+  faucetNumber(district: DemoDistrict, index: number): string;
   firstMonth: Month;
   endMonth: Month;
   asOf: string;
@@ -240,12 +125,43 @@ interface Context {
   corporateIndexes: { from: number; to: number } | undefined;
 }
 
+/**
+ * Numbers in the profile's form (see DemoOptions.faucetNumber). Refused before any row is made
+ * when the form cannot hold a district's code and the count of faucets asked for.
+ */
+function faucetNumbering(form: { pattern: string; example: string }, districts: readonly DemoDistrict[], faucets: number) {
+  const prefix = /^\D*/.exec(form.example)![0];
+  const digits = form.example.length - prefix.length;
+  const numberOf = (district: DemoDistrict, index: number) =>
+    `${prefix}${district.code}${String(index + 1).padStart(digits - district.code.length, '0')}`;
+  const pattern = new RegExp(form.pattern);
+  for (const district of districts) {
+    for (const index of [0, faucets - 1]) {
+      const faucetNo = numberOf(district, index);
+      if (faucetNo.length !== form.example.length || !pattern.test(faucetNo)) {
+        throw new RangeError(`the demo cannot number ${faucets} faucets in the form of ${form.example} (${form.pattern}): ${faucetNo}`);
+      }
+    }
+  }
+  return numberOf;
+}
+
+const builtInFaucetNumber = { pattern: '^[0-9]{8}$', example: '12345678' };
+const monthlyAndBimonthly = [{ months: 1 }, { months: 2 }] as const;
+
 function contextOf(options: DemoOptions): Context {
   if (!isPeriod(options.endPeriod)) throw new RangeError(`endPeriod must be YYYY-MM, not "${options.endPeriod}"`);
   const endMonth = monthIndex(options.endPeriod);
   const corporateFrom = stories.length;
+  const town = options.town ?? nayoro;
+  const cycles = (options.readingCycles ?? monthlyAndBimonthly).map((cycle) => cycle.months);
   return {
     options,
+    town,
+    centre: town.districts.filter((district) => district.centre),
+    byHouseholds: town.districts.map((district) => [district, district.weight] as const),
+    cycleMonths: { centre: Math.min(...cycles) as 1 | 2, outskirts: Math.max(...cycles) as 1 | 2 },
+    faucetNumber: faucetNumbering(options.faucetNumber ?? builtInFaucetNumber, town.districts, options.faucets),
     firstMonth: endMonth - options.months + 1,
     endMonth,
     asOf: lastDateOf(options.endPeriod),
@@ -260,7 +176,8 @@ function contextOf(options: DemoOptions): Context {
 
 interface FaucetPlan {
   faucetNo: string;
-  district: District;
+  district: DemoDistrict;
+  cycleMonths: 1 | 2;
   holder: Person;
   phone: string;
   supplyAddress: string;
@@ -284,7 +201,16 @@ interface FaucetPlan {
 const meterSize = (context: Context, rank: number) =>
   context.meterSizes[Math.min(rank, context.meterSizes.length - 1)]!;
 
-const faucetNumber = (district: District, index: number) => `${district.code}${String(index + 1).padStart(6, '0')}`;
+const cycleMonthsOf = (context: Context, district: DemoDistrict) => (district.centre ? context.cycleMonths.centre : context.cycleMonths.outskirts);
+
+const isReadIn = (plan: FaucetPlan, month: Month) => (month - plan.district.readingOffset) % plan.cycleMonths === 0;
+
+/** The last month up to `month` in which the faucet is read. */
+function readingMonthUpTo(plan: FaucetPlan, month: Month): Month {
+  let read = month;
+  while (!isReadIn(plan, read)) read--;
+  return read;
+}
 
 const contractStartBefore = (random: Random, month: Month) => dateInMonth(random.int(month - 360, month - 1), random.int(1, 28));
 
@@ -294,20 +220,22 @@ interface Resident {
   block: string;
 }
 
-function household(random: Random, context: Context, index: number, district: District, resident: Partial<Resident> = {}): FaucetPlan {
+function household(random: Random, context: Context, index: number, district: DemoDistrict, resident: Partial<Resident> = {}): FaucetPlan {
+  const { town } = context;
   const [surname, surnameKana] = random.pick(surnames);
   const [givenName, givenKana] = random.pick(givenNames);
   const drawn: Resident = {
     person: [`${surname}${fullWidthSpace}${givenName}`, `${surnameKana}${fullWidthSpace}${givenKana}`],
-    phone: random.chance(PHONE_SHARE) ? phoneNumber(random) : '',
-    block: district.cycleMonths === 1 && random.chance(0.2) ? random.pick(blockNumbers) : ''
+    phone: random.chance(PHONE_SHARE) ? phoneNumber(random, town) : '',
+    block: district.centre && random.chance(0.2) ? random.pick(blockNumbers) : ''
   };
   const { person, phone, block } = { ...drawn, ...resident };
   const place = district.place(random);
-  const supplyAddress = `名寄市${place.street}${block ? apartment(random, block) : ''}`;
+  const supplyAddress = `${town.city}${place.street}${block ? apartment(random, town, block) : ''}`;
   return {
-    faucetNo: faucetNumber(district, index),
+    faucetNo: context.faucetNumber(district, index),
     district,
+    cycleMonths: cycleMonthsOf(context, district),
     holder: person,
     phone,
     supplyAddress,
@@ -323,13 +251,15 @@ function household(random: Random, context: Context, index: number, district: Di
 }
 
 function corporateFaucet(random: Random, context: Context, index: number): FaucetPlan {
-  const district = random.weighted(byHouseholds);
+  const district = random.weighted(context.byHouseholds);
+  const { corporation } = context.town;
   return {
-    faucetNo: faucetNumber(district, index),
+    faucetNo: context.faucetNumber(district, index),
     district,
+    cycleMonths: cycleMonthsOf(context, district),
     holder: corporation.person,
     phone: corporation.phone,
-    supplyAddress: `名寄市${district.place(random).street}`,
+    supplyAddress: `${context.town.city}${district.place(random).street}`,
     billing: { name: corporation.billingName, postalCode: corporation.billingPostalCode, address: corporation.billingAddress },
     contractStart: contractStartBefore(random, context.firstMonth),
     paymentMethod: 'transfer',
@@ -342,10 +272,10 @@ function corporateFaucet(random: Random, context: Context, index: number): Fauce
 }
 
 function storyFaucet(story: Story, random: Random, context: Context, index: number): FaucetPlan {
-  const district = random.pick(cityCentre);
-  const { firstMonth, endMonth } = context;
+  const district = random.pick(context.centre);
+  const { firstMonth, endMonth, town } = context;
   // Whoever tries the demo signs up with faucet number and phone, so every story but the vacant house has one.
-  const reachable = { phone: phoneNumber(random) };
+  const reachable = { phone: phoneNumber(random, town) };
   switch (story) {
     case 'demo':
       // A family, so its charges climb the tiers; its name and address show off what Shift_JIS files must keep.
@@ -364,27 +294,26 @@ function storyFaucet(story: Story, random: Random, context: Context, index: numb
         previousHolder: { until, typicalTenths: FAMILY_OF_FOUR_M3 * 10 }
       };
     }
-    case 'leak':
-      // A leak needs the same month a year earlier to stand out against.
-      return {
-        ...household(random, context, index, district, reachable),
-        leakIn: context.options.months > 12 ? endMonth : undefined
-      };
-    case 'failedTransfer':
-      // The latest transfer that has happened: the one for the month before the last.
-      return {
-        ...household(random, context, index, district, reachable),
-        paymentMethod: 'transfer',
-        failedTransferIn: context.options.months > 1 ? endMonth - 1 : undefined
-      };
+    case 'leak': {
+      // In the last reading, which needs the reading a year earlier to stand out against.
+      const plan = household(random, context, index, district, reachable);
+      const leakIn = readingMonthUpTo(plan, endMonth);
+      return { ...plan, leakIn: leakIn - 12 >= firstMonth ? leakIn : undefined };
+    }
+    case 'failedTransfer': {
+      // The latest transfer that has happened: the one for the last bill before the last month's.
+      const plan = household(random, context, index, district, reachable);
+      const failedTransferIn = readingMonthUpTo(plan, endMonth - 1);
+      return { ...plan, paymentMethod: 'transfer', failedTransferIn: failedTransferIn >= firstMonth ? failedTransferIn : undefined };
+    }
     case 'latePayer':
       return { ...household(random, context, index, district, reachable), paymentMethod: 'invoice', lateShare: 1 };
     case 'vacant': {
-      // The owner moved away and has the bills (basic charge only) posted to Sapporo.
+      // The owner moved away and has the bills (basic charge only) posted to the city they live in.
       const plan = household(random, context, index, district, { phone: '' });
       return {
         ...plan,
-        billing: { ...plan.billing, postalCode: '001-0024', address: '札幌市北区北24条西5丁目1番地' },
+        billing: { ...plan.billing, postalCode: town.absentOwner.postalCode, address: town.absentOwner.address },
         vacantFrom: endMonth - 5
       };
     }
@@ -401,7 +330,7 @@ function planFaucet(context: Context, random: Random, index: number): FaucetPlan
   if (story) return storyFaucet(story, random, context, index);
   const corporate = context.corporateIndexes;
   if (corporate && index >= corporate.from && index <= corporate.to) return corporateFaucet(random, context, index);
-  const plan = household(random, context, index, random.weighted(byHouseholds));
+  const plan = household(random, context, index, random.weighted(context.byHouseholds));
   return random.chance(VACANT_SHARE) ? { ...plan, vacantFrom: context.endMonth - random.int(2, 11) } : plan;
 }
 
@@ -469,23 +398,27 @@ class DemoFaucet {
     for (let month = this.context.firstMonth - 1; month <= this.context.endMonth; month++) {
       const typical =
         plan.previousHolder && month < plan.previousHolder.until ? plan.previousHolder.typicalTenths : plan.typicalTenths;
-      const tenths = typical * seasonalFactor[yearMonthAt(month).month - 1]! * (0.85 + 0.3 * random.next());
+      const tenths = typical * this.context.town.seasonalFactor[yearMonthAt(month).month - 1]! * (0.85 + 0.3 * random.next());
       const vacant = plan.vacantFrom !== undefined && month >= plan.vacantFrom;
       usage.set(month, vacant ? 0 : plan.readInWholeM3 ? Math.round(tenths / 10) * 10 : Math.round(tenths));
     }
-    if (plan.leakIn !== undefined) usage.set(plan.leakIn, LEAK_FACTOR * usage.get(plan.leakIn - 12)!);
+    if (plan.leakIn !== undefined) {
+      // Every month the leaking reading covers, so it stands out whatever the cycle.
+      for (let month = plan.leakIn - plan.cycleMonths + 1; month <= plan.leakIn; month++) usage.set(month, LEAK_FACTOR * usage.get(month - 12)!);
+    }
     return usage;
   }
 
   readings(): MeterReading[] {
     if (this.meterReadings) return this.meterReadings;
     const { plan } = this;
-    const { cycleMonths, readingDay } = plan.district;
+    const { cycleMonths } = plan;
+    const { readingDay } = plan.district;
     const usage = this.monthlyUsageTenths();
     let meterTenths = plan.initialMeterTenths;
     this.meterReadings = [];
     for (let month = this.context.firstMonth; month <= this.context.endMonth; month++) {
-      if (!isReadIn(plan.district, month)) continue;
+      if (!isReadIn(plan, month)) continue;
       const usageTenths = cycleMonths === 2 ? usage.get(month - 1)! + usage.get(month)! : usage.get(month)!;
       meterTenths += usageTenths;
       this.meterReadings.push({
@@ -511,7 +444,7 @@ class DemoFaucet {
       const charge = computeCharge(tariffOf(this.context.options, this.tariffDistrict), {
         usageTenths: reading.usageTenths,
         meterSizeMm: plan.meterSizeMm,
-        months: plan.district.cycleMonths
+        months: plan.cycleMonths
       });
       return {
         month,
@@ -559,6 +492,12 @@ class DemoFaucet {
   }
 }
 
+/** What of a utility's profile its demo follows: its tariffs, calendar, faucet numbers, reading cycles and town. */
+export function utilityDemoOptions(profile: UtilityProfile): Required<Pick<DemoOptions, 'tariff' | 'closingDays' | 'faucetNumber' | 'readingCycles' | 'town'>> & Pick<DemoOptions, 'tariffDistricts'> {
+  const { tariff, tariffDistricts, closingDays, faucetNumber, readingCycles } = profile;
+  return { tariff, tariffDistricts, closingDays, faucetNumber, readingCycles, town: demoTownOf(profile) };
+}
+
 export function generateDemo(options: DemoOptions): DemoData {
   const context = contextOf(options);
   const perFaucet = <Row>(rowsOf: (faucet: DemoFaucet) => Row[]): Iterable<Row[]> => ({
@@ -585,10 +524,10 @@ export interface FeaturedFaucet {
   note: string;
 }
 
-function noteOn(story: Story, plan: FaucetPlan): string {
+function noteOn(story: Story, plan: FaucetPlan, town: DemoTown): string {
   switch (story) {
     case 'demo':
-      return 'a household read monthly: try sign-up with this faucet number and phone';
+      return `a household read ${plan.cycleMonths === 1 ? 'monthly' : 'every two months'}: try sign-up with this faucet number and phone`;
     case 'holderChange':
       return `a new holder since ${plan.contractStart}; the readings before it are the previous tenant's`;
     case 'leak':
@@ -602,7 +541,7 @@ function noteOn(story: Story, plan: FaucetPlan): string {
     case 'latePayer':
       return 'pays by invoice, always after the due date';
     case 'vacant':
-      return `vacant since ${periodAt(plan.vacantFrom!)}, no phone, bills posted to Sapporo`;
+      return `vacant since ${periodAt(plan.vacantFrom!)}, no phone, bills posted to ${town.absentOwner.cityInEnglish}`;
   }
 }
 
@@ -611,11 +550,11 @@ export function featuredFaucets(options: DemoOptions): FeaturedFaucet[] {
   const context = contextOf(options);
   return stories.slice(0, options.faucets).map((story, index) => {
     const { plan } = new DemoFaucet(context, index);
-    return { story, faucetNo: plan.faucetNo, phone: plan.phone, note: noteOn(story, plan) };
+    return { story, faucetNo: plan.faucetNo, phone: plan.phone, note: noteOn(story, plan, context.town) };
   });
 }
 
-/** The faucet `npm start` suggests for sign-up: a household read monthly, with a registered phone. */
+/** The faucet `npm start` suggests for sign-up: a household in the centre (read monthly if any is), with a registered phone. */
 export function demoFaucet(options: DemoOptions): { faucetNo: string; phone: string } {
   const { plan } = new DemoFaucet(contextOf(options), stories.indexOf('demo'));
   return { faucetNo: plan.faucetNo, phone: plan.phone };

@@ -8,7 +8,7 @@ import { normalizeCodeNumber } from '../../src/lib/shared/normalize.js';
 import { tokyoDate } from '../../src/lib/shared/tokyo-time.js';
 import { importKinds, rowRulesOf } from '../domain/import-rows.js';
 import { importFiles } from '../features/imports/service.js';
-import { demoFaucet, generateDemo, type DemoOptions } from './generate.js';
+import { demoFaucet, generateDemo, utilityDemoOptions, type DemoOptions } from './generate.js';
 import { writeDemoFiles } from './write.js';
 
 export async function isDatabaseEmpty(db: Database): Promise<boolean> {
@@ -16,10 +16,10 @@ export async function isDatabaseEmpty(db: Database): Promise<boolean> {
   return !row?.found;
 }
 
-/** The demo utility `npm start` loads: 300 faucets, two years up to last month. */
+/** The demo utility `npm start` loads for the profile: its town's faucets (300 in Nayoro), two years up to last month. */
 export function demoOptions(profile: UtilityProfile, now: Date): DemoOptions {
-  const { tariff, tariffDistricts, closingDays } = profile;
-  return { faucets: 300, months: 24, seed: 1, endPeriod: lastCompleteMonth(now), tariff, tariffDistricts, closingDays };
+  const utility = utilityDemoOptions(profile);
+  return { faucets: utility.town.startFaucets, months: 24, seed: 1, endPeriod: lastCompleteMonth(now), ...utility };
 }
 
 /**
