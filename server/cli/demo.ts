@@ -1,14 +1,14 @@
 import { parseArgs } from 'node:util';
 import { isPeriod } from '../../src/lib/shared/periods.js';
-import { loadConfigOrExit } from '../config.js';
 import { lastCompleteMonth } from '../domain/calendar.js';
 import type { ImportKind } from '../domain/import-rows.js';
 import { featuredFaucets, generateDemo, utilityDemoOptions, type DemoOptions } from '../demo/generate.js';
 import { writeDemoFiles, type DemoEncoding } from '../demo/write.js';
+import { commandConfig, UTILITY_USAGE, utilityOption } from './command.js';
 import { exitWithUsage, resolveFromCaller, UsageError } from './usage.js';
 
 const usage =
-  'npm run demo -- --faucets N --months M --seed S --out DIR [--encoding utf8|sjis] [--end YYYY-MM]\n' +
+  `npm run demo -- --faucets N --months M --seed S --out DIR [--encoding utf8|sjis] [--end YYYY-MM] ${UTILITY_USAGE}\n` +
   '  N 1–100000 (300), M 1–120 (24), S 0–4294967295 (1), --end the last billed period (last month in Asia/Tokyo)';
 
 function wholeNumber(option: string, text: string, min: number, max: number): number {
@@ -18,7 +18,7 @@ function wholeNumber(option: string, text: string, min: number, max: number): nu
   return value;
 }
 
-type Arguments = Pick<DemoOptions, 'faucets' | 'months' | 'seed' | 'endPeriod'> & { out: string; encoding: DemoEncoding };
+type Arguments = Pick<DemoOptions, 'faucets' | 'months' | 'seed' | 'endPeriod'> & { out: string; encoding: DemoEncoding; utility: string | undefined };
 
 function readArguments(): Arguments {
   try {
@@ -29,7 +29,8 @@ function readArguments(): Arguments {
         seed: { type: 'string', default: '1' },
         out: { type: 'string' },
         encoding: { type: 'string', default: 'utf8' },
-        end: { type: 'string' }
+        end: { type: 'string' },
+        ...utilityOption
       }
     });
     if (!values.out) throw new UsageError('--out DIR is required');
@@ -45,7 +46,8 @@ function readArguments(): Arguments {
       seed: wholeNumber('seed', values.seed, 0, 2 ** 32 - 1),
       endPeriod: values.end ?? lastCompleteMonth(new Date()),
       out: resolveFromCaller(values.out),
-      encoding: values.encoding
+      encoding: values.encoding,
+      utility: values.utility
     };
   } catch (error) {
     if (error instanceof UsageError) exitWithUsage(error, usage);
@@ -69,8 +71,8 @@ function progressReporter(stream: NodeJS.WriteStream): (done: number, total: num
   };
 }
 
-const { out, encoding, ...demo } = readArguments();
-const { profile } = loadConfigOrExit();
+const { out, encoding, utility, ...demo } = readArguments();
+const { profile } = commandConfig(utility, usage);
 const options: DemoOptions = { ...demo, ...utilityDemoOptions(profile) };
 const rowCounts = await writeDemoFiles(out, generateDemo(options), {
   encoding,

@@ -2,10 +2,10 @@ import { rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createBusinessCalendar } from '../domain/calendar.js';
 import { exportApprovedChanges, exportPaperSlipChanges } from '../features/exports/service.js';
-import { openForCommand } from './command.js';
+import { commandConfig, openForCommand, UTILITY_USAGE, utilityOption } from './command.js';
 import { exitWithUsage, resolveFromCaller, UsageError } from './usage.js';
 
-const usage = 'npm run export -- paperless|changes [--out FILE]';
+const usage = `npm run export -- paperless|changes [--out FILE] ${UTILITY_USAGE}`;
 
 /** Each export: what it hands over, and how the summary names its rows. */
 const exports = {
@@ -16,13 +16,13 @@ type ExportKind = keyof typeof exports;
 
 type Deliver = (csv: string) => Promise<void>;
 
-function readArguments(): { kind: ExportKind; out: string | undefined } {
+function readArguments(): { kind: ExportKind; out: string | undefined; utility: string | undefined } {
   try {
-    const parsed = parseArgs({ options: { out: { type: 'string' } }, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ options: { out: { type: 'string' }, ...utilityOption }, allowPositionals: true, strict: true });
     const [kind, ...extra] = parsed.positionals;
     if (kind !== 'paperless' && kind !== 'changes') throw new UsageError(kind === undefined ? 'which export?' : `unknown export: ${kind}`);
     if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
-    return { kind, out: parsed.values.out === undefined ? undefined : resolveFromCaller(parsed.values.out) };
+    return { kind, out: parsed.values.out === undefined ? undefined : resolveFromCaller(parsed.values.out), utility: parsed.values.utility };
   } catch (error) {
     if (error instanceof UsageError) exitWithUsage(error, usage);
     if (error instanceof TypeError) exitWithUsage(new UsageError(error.message), usage);
@@ -50,8 +50,9 @@ function writeToFile(file: string): Deliver {
   };
 }
 
-const { kind, out } = readArguments();
-const { config, database } = await openForCommand();
+const { kind, out, utility } = readArguments();
+const config = commandConfig(utility, usage);
+const { database } = await openForCommand(config);
 try {
   const result = await exports[kind].run({ db: database.db, now: new Date() }, {
     calendar: createBusinessCalendar(config.profile.closingDays),

@@ -5,16 +5,16 @@ import { importKinds, rowRulesOf, type ImportKind } from '../domain/import-rows.
 import { exitCodeOf, formatReport } from '../features/imports/report.js';
 import { importFiles } from '../features/imports/service.js';
 import type { Encoding } from '../features/imports/source.js';
-import { openForCommand } from './command.js';
+import { commandConfig, openForCommand, UTILITY_USAGE, utilityOption } from './command.js';
 import { exitWithUsage, resolveFromCaller, UsageError } from './usage.js';
 
-const usage = 'npm run import -- <customers|readings|bills|payments> <file.csv> [--encoding utf8|sjis] [--dry-run]';
+const usage = `npm run import -- <customers|readings|bills|payments> <file.csv> [--encoding utf8|sjis] [--dry-run] ${UTILITY_USAGE}`;
 
-function readArguments(): { kind: ImportKind; path: string; encoding: Encoding | undefined; dryRun: boolean } {
+function readArguments(): { kind: ImportKind; path: string; encoding: Encoding | undefined; dryRun: boolean; utility: string | undefined } {
   try {
     const { values, positionals } = parseArgs({
       allowPositionals: true,
-      options: { encoding: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } }
+      options: { encoding: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, ...utilityOption }
     });
     const [kind, path, ...extra] = positionals;
     const knownKind = importKinds.find((candidate) => candidate === kind);
@@ -26,7 +26,7 @@ function readArguments(): { kind: ImportKind; path: string; encoding: Encoding |
     }
     const file = resolveFromCaller(path);
     if (!existsSync(file)) throw new UsageError(`cannot read ${file}`);
-    return { kind: knownKind, path: file, encoding: values.encoding, dryRun: values['dry-run'] };
+    return { kind: knownKind, path: file, encoding: values.encoding, dryRun: values['dry-run'], utility: values.utility };
   } catch (error) {
     if (error instanceof UsageError) exitWithUsage(error, usage);
     if (error instanceof TypeError) exitWithUsage(new UsageError(error.message), usage);
@@ -35,7 +35,8 @@ function readArguments(): { kind: ImportKind; path: string; encoding: Encoding |
 }
 
 const args = readArguments();
-const { config, database } = await openForCommand();
+const config = commandConfig(args.utility, usage);
+const { database } = await openForCommand(config);
 try {
   const result = await importFiles({ db: database.db, now: new Date() }, [{ kind: args.kind, path: args.path, encoding: args.encoding }], {
     rules: rowRulesOf(config.profile),

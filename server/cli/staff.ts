@@ -2,29 +2,29 @@ import { parseArgs } from 'node:util';
 import { RefusalError } from '../errors.js';
 import { commandLine } from '../features/audit/service.js';
 import { createStaff, disableStaff, enableStaff, isStaffRole, ONE_TIME_PASSWORD_HOURS, type StaffRole } from '../features/staff/service.js';
-import { openForCommand } from './command.js';
+import { commandConfig, openForCommand, UTILITY_USAGE, utilityOption } from './command.js';
 import { exitWithUsage, UsageError } from './usage.js';
 
-const usage = 'npm run staff -- create --email E --role clerk|admin\n       npm run staff -- disable|enable --email E [--reason R]';
+const usage = `npm run staff -- create --email E --role clerk|admin ${UTILITY_USAGE}\n       npm run staff -- disable|enable --email E [--reason R] ${UTILITY_USAGE}`;
 
-type Command = { command: 'create'; email: string; role: StaffRole } | { command: 'disable' | 'enable'; email: string; reason: string | null };
+type Command = ({ command: 'create'; email: string; role: StaffRole } | { command: 'disable' | 'enable'; email: string; reason: string | null }) & { utility: string | undefined };
 
 function readArguments(): Command {
   try {
-    const parsed = parseArgs({ options: { email: { type: 'string' }, role: { type: 'string' }, reason: { type: 'string' } }, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ options: { email: { type: 'string' }, role: { type: 'string' }, reason: { type: 'string' }, ...utilityOption }, allowPositionals: true, strict: true });
     const [command, ...extra] = parsed.positionals;
     if (command !== 'create' && command !== 'disable' && command !== 'enable') throw new UsageError(command === undefined ? 'which command?' : `unknown command: ${command}`);
     if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
-    const { email, role, reason } = parsed.values;
+    const { email, role, reason, utility } = parsed.values;
     if (email === undefined) throw new UsageError('--email is required');
     if (command !== 'create') {
       if (role !== undefined) throw new UsageError(`--role is for create only`);
-      return { command, email, reason: reason?.trim() || null };
+      return { command, email, reason: reason?.trim() || null, utility };
     }
     if (reason !== undefined) throw new UsageError('--reason is for disable and enable only');
     if (role === undefined) throw new UsageError('--role is required');
     if (!isStaffRole(role)) throw new UsageError(`unknown role: ${role} (clerk or admin)`);
-    return { command, email, role };
+    return { command, email, role, utility };
   } catch (error) {
     if (error instanceof UsageError) exitWithUsage(error, usage);
     if (error instanceof TypeError) exitWithUsage(new UsageError(error.message), usage);
@@ -33,7 +33,7 @@ function readArguments(): Command {
 }
 
 const input = readArguments();
-const { database } = await openForCommand();
+const { database } = await openForCommand(commandConfig(input.utility, usage));
 const deps = { db: database.db, now: new Date() };
 try {
   if (input.command === 'create') {

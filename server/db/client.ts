@@ -61,9 +61,16 @@ export class UtilitySession {
   }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.pglite.transaction(async (tx) => {
-      await tx.exec(this.#setUp);
-      return work(tx);
+    return this.pglite.transaction((tx) => {
+      // SET TRANSACTION must be a transaction's first statement (drizzle sends it for an isolation
+      // level): the role and the utility are set up before the first statement that is not one.
+      let setUp: Promise<unknown> | undefined;
+      const ready = (query: string) => (/^\s*set\s+transaction\b/i.test(query) ? undefined : (setUp ??= tx.exec(this.#setUp)));
+      const lent: Transaction = Object.create(tx, {
+        query: { value: async (query: string, params?: unknown[], options?: QueryOptions) => (await ready(query), tx.query(query, params, options)) },
+        exec: { value: async (query: string, options?: QueryOptions) => (await ready(query), tx.exec(query, options)) }
+      });
+      return work(lent);
     });
   }
 }
@@ -128,8 +135,7 @@ function postgresHandle(client: postgres.Sql, openForUtility?: (utility: string,
     ping: (timeoutMs) => schemaAnswers(db, timeoutMs),
     close: () => client.end({ timeout: 5 }),
     async forUtility(utility, connections = POOL_CONNECTIONS) {
-      // Not through the portal's socket (a command beside a running portal): its startup parameters do not reach the session.
-      if (!openForUtility) throw new Error('forUtility needs a database of its own');
+      if (!openForUtility) throw new Error("a utility's share is opened from the owner's database, not from another share");
       const role = (await mayTakeAppRole(client)) ? APP_ROLE : undefined;
       return postgresHandle(openForUtility(utility, connections, role));
     }
@@ -173,14 +179,17 @@ async function throughSocket(dataDir: string, holder: Holder & { socket: string 
   // import) answers the log-in when its turn ends, which the command waits for.
   // Unprepared (`prepare: false` wins over a query's own): the one session is shared, and
   // statements named there would outlive this connection.
-  const client = postgres({ path: holder.socket, user: 'postgres', database: 'postgres', max: 1, prepare: false, onnotice: () => {}, connect_timeout: 0 });
+  const connect = (connection: Record<string, string>) =>
+    postgres({ path: holder.socket!, user: 'postgres', database: 'postgres', max: 1, prepare: false, onnotice: () => {}, connect_timeout: 0, connection });
+  const client = connect({});
   try {
     await client`select 1`;
   } catch {
     await client.end({ timeout: 0 });
     throw new EmbeddedDatabaseBusy(busyMessage(dataDir, holder, 'command'));
   }
-  return postgresHandle(client);
+  // The socket sets a client's role and utility up at each of its turns (pglite-socket.ts).
+  return postgresHandle(client, (utility, _connections, role) => connect({ 'app.utility': utility, ...(role ? { role } : {}) }));
 }
 
 async function openEmbedded(dataDir: string, as: Holder['role'], utility: string): Promise<DatabaseHandle> {

@@ -127,6 +127,32 @@ const simpleQuery = (text: string) => message('Q', Buffer.from(`${text}\0`));
 const RESET_SESSION_STATE = simpleQuery('reset session authorization; reset all; select pg_advisory_unlock_all()');
 
 /**
+ * What a client asked for in its startup message that PGlite, one session started long before,
+ * ignores there: its role and its utility (the parameters a PostgreSQL server takes at log-in,
+ * client.ts). Given back as the statement that sets them up at the start of each of the client's
+ * turns; the reset at the end of the turn undoes it. Undefined when it asked for neither.
+ */
+export function sessionSetUp(startup: Buffer): string | undefined {
+  const fields = startup.toString('utf8', 8, startup.length).split('\0');
+  const asked = new Map<string, string>();
+  for (let index = 0; index + 1 < fields.length && fields[index] !== ''; index += 2) asked.set(fields[index]!, fields[index + 1]!);
+  const role = asked.get('role');
+  const utility = asked.get('app.utility');
+  const statements = [
+    ...(role === undefined ? [] : [`set role "${role.replaceAll('"', '""')}"`]),
+    ...(utility === undefined ? [] : [`select set_config('app.utility', '${utility.replaceAll("'", "''")}', false)`])
+  ];
+  return statements.length > 0 ? statements.join('; ') : undefined;
+}
+
+/** Whether a reply holds an ErrorResponse. */
+function holdsError(reply: Uint8Array): boolean {
+  const bytes = Buffer.from(reply);
+  for (let at = 0; at + 5 <= bytes.length; at += 1 + bytes.readInt32BE(at + 1)) if (bytes[at] === 0x45) return true;
+  return false;
+}
+
+/**
  * Leaves any COPY, ends any transaction, then drops what the client set up in the session. The
  * first rollback comes before the Sync, which would commit a statement executed without one;
  * the second ends a transaction whose error had the first one skipped until that Sync.
@@ -153,6 +179,7 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, turnMs: number, o
   let ended = false;
   let copying: Buffer[] | undefined;
   let work: Promise<void> = Promise.resolve();
+  let setUp: string | undefined;
 
   const end = () => {
     if (ended) return;
@@ -182,6 +209,11 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, turnMs: number, o
     if (!release) {
       release = await pglite.turns.take();
       turnTimer = setTimeout(end, turnMs);
+      // A client that asked for a role must never go on as the session's superuser: a set-up that fails ends it.
+      if (setUp && holdsError(await pglite.execProtocolRaw(new Uint8Array(simpleQuery(setUp))))) {
+        end();
+        throw new Error('the session could not be set up as the client asked');
+      }
     }
     rearm();
   };
@@ -254,6 +286,7 @@ function serveConnection(pglite: SharedPGlite, socket: Socket, turnMs: number, o
       // No backend to signal: a cancel is dropped, as the protocol lets a server do.
       if (code === CANCEL_REQUEST) return end();
       started = true;
+      setUp = sessionSetUp(whole);
       return forward(whole);
     }
     const type = whole[0];

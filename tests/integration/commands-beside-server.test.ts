@@ -6,7 +6,8 @@ import { simpleParser } from 'mailparser';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SYNC_FORMAT } from '../../src/lib/shared/sync-wire.js';
-import { createClient, TEST_PASSWORD, type Client } from './support/app.js';
+import { builtInProfilesDir } from '../../server/config.js';
+import { createClient, failureOf, loopbackFetch, TEST_PASSWORD, type Client } from './support/app.js';
 import { driverName, useCommandDatabases, type CommandDatabase } from './support/database.js';
 import { waitFor } from './support/fault-setup.js';
 import { customerLine, headers, readingLine, writeCsv } from './support/import-files.js';
@@ -110,6 +111,23 @@ describe(`commands beside a running server on ${driverName}`, () => {
 /** What DATA_DIR/pglite.lock says, as a command reads it. */
 const lockOf = (database: CommandDatabase) =>
   JSON.parse(readFileSync(path.join(database.env.DATA_DIR!, 'pglite.lock'), 'utf8')) as { pid: number; role: string; socket?: string };
+
+describe(`a command beside a server of several utilities on ${driverName}`, () => {
+  it("works for the utility --utility names only: its staff log in at that utility's host and nowhere else", async () => {
+    const database = await databases.create({ migrated: true });
+    const several = { ...database.env, UTILITY_CONFIG: builtInProfilesDir, ORIGIN };
+    const server = await startServer(several, 90_000);
+    running.push(server);
+    const command = runCommand('server/cli/staff.ts', ['create', '--email', STAFF_EMAIL, '--role', 'admin', '--utility', 'minami-demo'], several);
+    expect(await command.exited).toBe(0);
+    const oneTime = /one-time password[^:]*: (\S+)/.exec(command.stdout())![1]!;
+    const port = new URL(server.baseUrl).port;
+    const at = (host: string) => createClient(`http://${host}:${port}`, `http://${host}:3000`, loopbackFetch);
+    const refused = await failureOf(at('localhost').api.staff.auth.login.mutate({ email: STAFF_EMAIL, password: oneTime }));
+    expect(refused.status).toBe(401);
+    await at('minami.localhost').api.staff.auth.login.mutate({ email: STAFF_EMAIL, password: oneTime });
+  }, 120_000);
+});
 
 describe.runIf(driverName === 'pglite')('the embedded database has one owner', () => {
   it("a socket client's open transaction holds the server's requests until it ends; neither lands in the other", async () => {

@@ -4,10 +4,11 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headers } from './support/import-files.js';
+import { demoProfilePath } from '../../server/config.js';
 import { runCommand, type CommandRun } from './support/server-process.js';
 
-/** Runs server/cli/demo.ts as `npm run demo --` does, with a clean environment (the built-in demo profile). */
-const runDemo = (args: string[], env: Record<string, string> = {}) => runCommand('server/cli/demo.ts', args, env);
+/** Runs server/cli/demo.ts as `npm run demo --` does, with a clean environment but for the demo profile alone. */
+const runDemo = (args: string[], env: Record<string, string> = { UTILITY_CONFIG: demoProfilePath }) => runCommand('server/cli/demo.ts', args, env);
 
 // The demo writes every column of INTERFACES.md, the optional meter_size_mm and district too, which the other tests' customers files leave out.
 const demoHeaders = { ...headers, customers: `${headers.customers},meter_size_mm,district` };
@@ -62,7 +63,7 @@ describe('npm run demo', () => {
   });
 
   it('writes a relative --out where the operator typed the command, not in the project folder', async () => {
-    const run = runDemo(['--faucets', '3', '--months', '2', '--out', 'relative'], { INIT_CWD: scratch });
+    const run = runDemo(['--faucets', '3', '--months', '2', '--out', 'relative'], { INIT_CWD: scratch, UTILITY_CONFIG: demoProfilePath });
     expect(await run.exited, run.stderr()).toBe(0);
     expect(existsSync(path.join(scratch, 'relative', 'customers.csv'))).toBe(true);
   });

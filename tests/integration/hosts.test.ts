@@ -4,7 +4,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config, type UtilityProfile } from '../../server/config.js';
-import type { Database, DatabaseHandle } from '../../server/db/client.js';
+import { selectRows, type Database, type DatabaseHandle } from '../../server/db/client.js';
 import { createHttpServer } from '../../server/http.js';
 import { createLogger } from '../../server/log/logger.js';
 import { createMailer } from '../../server/mail/transport.js';
@@ -101,9 +101,8 @@ describe(`one deployment, two utilities on their hosts, on ${driverName}`, () =>
     for (const [name, value] of atNayoro.cookies) carried.cookies.set(name, value);
     expect(await carried.api.auth.me.query()).toBeNull();
     expect((await failureOf(pull(carried))).code).toBe('UNAUTHORIZED');
-    // Minami's password does not open Nayoro's account of the same e-mail by Minami's door, nor the other way round: each is the utility's.
-    const rows = await database.handle.db.execute(sql`select utility_id, nickname from customers where email = ${EMAIL} order by utility_id`);
-    expect(Array.isArray(rows) ? rows : rows.rows).toEqual([
+    // Two accounts, each its utility's.
+    expect(await selectRows(database.handle.db, sql`select utility_id, nickname from customers where email = ${EMAIL} order by utility_id`)).toEqual([
       { utility_id: 'minami-test', nickname: 'みなみ' },
       { utility_id: 'nayoro-demo', nickname: 'なよろ' }
     ]);

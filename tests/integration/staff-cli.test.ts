@@ -2,6 +2,8 @@ import { readdirSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtInProfilesDir } from '../../server/config.js';
+import { openDatabase } from '../../server/db/client.js';
 import { auditLog, staff } from '../../server/db/schema.js';
 import { passwordMatches } from '../../server/features/auth/passwords.js';
 import { createCommandDatabase, driverName, useCommandDatabases, type CommandDatabase } from './support/database.js';
@@ -88,6 +90,43 @@ describe(`npm run staff on ${driverName}`, () => {
       expect(await isUntouched(database)).toBe(true);
     });
   });
+});
+
+describe(`npm run staff with several utilities on ${driverName}`, () => {
+  it('needs --utility, refuses an unknown one untouched, and gives each utility its own staff of the same e-mail', async () => {
+    const database = await databases.create({ migrated: true });
+    const several = { ...database.env, UTILITY_CONFIG: builtInProfilesDir };
+    const create = ['create', '--email', 'kakari@city.example.jp', '--role', 'admin'];
+    const run = async (args: string[], env: Record<string, string> = several) => {
+      const command = runCommand('server/cli/staff.ts', args, env);
+      return { code: await command.exited, stderr: command.stderr() };
+    };
+
+    const missing = await run(create);
+    expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('--utility ID is required: this deployment serves nayoro-demo, minami-demo') });
+    const unknown = await run([...create, '--utility', 'kita-demo']);
+    expect(unknown).toMatchObject({ code: 2, stderr: expect.stringContaining('--utility kita-demo: no such utility (nayoro-demo, minami-demo)') });
+    // The demo profile alone: its own id is taken, the other refused.
+    expect((await run([...create, '--utility', 'minami-demo'], database.env)).code).toBe(2);
+    // Opened by the test only between commands: the embedded database has one owner at a time.
+    const untouched = await openDatabase(database.target);
+    expect(await untouched.db.select().from(staff)).toEqual([]);
+    await untouched.close();
+
+    expect((await run([...create, '--utility', 'minami-demo'])).code).toBe(0);
+    expect((await run([...create, '--utility', 'nayoro-demo'])).code).toBe(0);
+    // A second admin of one utility's e-mail is refused in that utility only.
+    expect((await run([...create, '--utility', 'minami-demo'])).code).toBe(1);
+    const handle = await databases.open(database);
+    expect(await handle.db.select({ utility: staff.utilityId, email: staff.email }).from(staff).orderBy(staff.utilityId)).toEqual([
+      { utility: 'minami-demo', email: 'kakari@city.example.jp' },
+      { utility: 'nayoro-demo', email: 'kakari@city.example.jp' }
+    ]);
+    expect(await handle.db.select({ utility: auditLog.utilityId, action: auditLog.action }).from(auditLog).orderBy(auditLog.utilityId)).toEqual([
+      { utility: 'minami-demo', action: 'staff.create' },
+      { utility: 'nayoro-demo', action: 'staff.create' }
+    ]);
+  }, 90_000);
 });
 
 /** Whether no command opened the database: a command makes its embedded one in DATA_DIR, and migrates any it opens. */

@@ -123,6 +123,34 @@ describe(`utilities sealed off by the database on ${driverName}`, () => {
     await expect(asPortal(db, demoUtility, (tx) => tx.execute(sql`delete from audit_log`))).rejects.toMatchObject(refusedFor(/permission denied/));
   });
 
+  it("gives the portal a utility's share that queries as portal_app, held to its utility's rows", async () => {
+    const { db, testDb } = database;
+    await twoUtilities(db);
+    for (const [utility, holder] of [
+      [demoUtility, '名寄 太郎'],
+      [OTHER, '南 花子']
+    ]) {
+      const share = await testDb.handle.forUtility(utility!);
+      try {
+        const rows = await selectRows<{ role: string; holder: string }>(share.db, sql`select current_user as role, holder_name as holder from contracts`);
+        expect(rows).toEqual([{ role: 'portal_app', holder }]);
+        // Inside a transaction too (drizzle's, as the services open them).
+        const inside = await share.db.transaction((tx) => selectRows<{ count: number }>(tx, sql`select count(*)::int as count from faucets`));
+        expect(inside).toEqual([{ count: 1 }]);
+      } finally {
+        await share.close();
+      }
+    }
+  });
+
+  it('lets the portal’s role analyze the portal’s tables through the owner’s function, and no other table', async () => {
+    const { db } = database;
+    await asPortal(db, demoUtility, (tx) => tx.execute(sql`select analyze_tables(array['faucets', 'contracts']::text[])`));
+    await expect(asPortal(db, demoUtility, (tx) => tx.execute(sql`analyze faucets`).then(() => tx.execute(sql`select analyze_tables(array['pg_authid']::text[])`)))).rejects.toMatchObject(
+      refusedFor(/"pg_authid" is not a table of the portal/)
+    );
+  });
+
   // A fresh connection of another process, with no utility at all: PGlite has only the one session.
   it.runIf(serverUrl)('gives a connection that names no utility no rows, and no insert', async () => {
     const { db, testDb } = database;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { afterEach, beforeEach, inject } from 'vitest';
+import { demoProfilePath } from '../../../server/config.js';
 import { migrate, migrationsFolder } from '../../../server/db/migrate.js';
 import { pgliteOptions } from '../../../server/db/pglite-extensions.js';
 import { openDatabase, type Database, type DatabaseHandle, type DatabaseTarget } from '../../../server/db/client.js';
@@ -163,7 +164,7 @@ async function openScratchPostgres(scratch: ScratchPostgres): Promise<TestDataba
 }
 
 export interface CommandDatabase {
-  /** DATA_DIR, and DATABASE_URL on PostgreSQL, for a spawned server or command. */
+  /** DATA_DIR, DATABASE_URL on PostgreSQL, and the demo profile alone (a deployment of one utility), for a spawned server or command. */
   env: Record<string, string> & { DATA_DIR: string };
   /** The same database, for the test to open. */
   target: DatabaseTarget;
@@ -184,10 +185,14 @@ export async function createCommandDatabase(options: CommandDatabaseOptions = {}
   if (!serverUrl) {
     const pgliteDir = path.join(dataDir, 'pglite');
     if (options.migrated) cpSync(path.join(await pgliteTemplate(), 'migrated'), pgliteDir, { recursive: true });
-    return { env: { DATA_DIR: dataDir }, target: { pgliteDir, utility: demoUtility }, dispose: async () => {} };
+    return { env: { DATA_DIR: dataDir, UTILITY_CONFIG: demoProfilePath }, target: { pgliteDir, utility: demoUtility }, dispose: async () => {} };
   }
   const scratch = await createScratchPostgres(serverUrl, { migrated: options.migrated });
-  return { env: { DATA_DIR: dataDir, DATABASE_URL: scratch.url }, target: { databaseUrl: scratch.url, utility: demoUtility }, dispose: () => scratch.drop() };
+  return {
+    env: { DATA_DIR: dataDir, DATABASE_URL: scratch.url, UTILITY_CONFIG: demoProfilePath },
+    target: { databaseUrl: scratch.url, utility: demoUtility },
+    dispose: () => scratch.drop()
+  };
 }
 
 let pgliteTemplateReady: Promise<string> | undefined;
