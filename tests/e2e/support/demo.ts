@@ -1,11 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { demoProfilePath, parseProfile } from '../../../server/config.js';
-import { featuredFaucets, generateDemo, type Story } from '../../../server/demo/generate.js';
+import path from 'node:path';
+import { builtInProfilesDir, demoProfilePath, parseProfile } from '../../../server/config.js';
+import { demoFaucet, featuredFaucets, generateDemo, type Story } from '../../../server/demo/generate.js';
 import { demoOptions } from '../../../server/demo/load.js';
 import type { CustomerRow, PaymentRow, ReadingRow } from '../../../src/lib/shared/billing-rows.js';
 
-/** The demo profile the e2e server runs with (no UTILITY_CONFIG). */
+/** The demo profiles the e2e server runs with (no UTILITY_CONFIG): the first on localhost, Minami's on minami.localhost. */
 export const profile = parseProfile(readFileSync(demoProfilePath, 'utf8'), demoProfilePath);
+const minamiProfilePath = path.join(builtInProfilesDir, 'minami.json');
+export const minamiProfile = parseProfile(readFileSync(minamiProfilePath, 'utf8'), minamiProfilePath);
+
+/** Minami's faucet to sign up with, as its start banner tells it; one test uses it. */
+export const minamiSignupFaucet = (): DemoFaucet => demoFaucet(demoOptions(minamiProfile, new Date()));
 
 export interface DemoFaucet {
   faucetNo: string;
@@ -58,7 +64,9 @@ const uses = {
   /** Signed up with; its holder's name is written with a variant kanji (髙橋), which a clerk finds typing 高橋. */
   variantName: { count: 1, fits: (household: Household) => isPlain(household) && household.customer.holderName.startsWith('髙橋') },
   /** 使用中止 filed offline from the member's form: a contract with no move of its own yet. */
-  moveOutOffline: { count: 1, fits: isPlain }
+  moveOutOffline: { count: 1, fits: isPlain },
+  /** Signed up with beside Minami's faucet, by the same e-mail. */
+  twoUtilities: { count: 1, fits: isPlain }
 } satisfies Record<string, Need>;
 
 interface Need {

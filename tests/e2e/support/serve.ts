@@ -16,7 +16,7 @@ import { serveBillingOffice } from './billing-office.js';
  * tests can read the mail outbox), and on PostgreSQL a scratch database of its own when
  * DATABASE_URL is set (dropped when Playwright stops this process). The demo utility is
  * loaded here, the same way on PGlite and on PostgreSQL, before the portal starts: the tests
- * sign up with its faucets. Beside it, the billing office's import door (billing-office.ts).
+ * sign up with its faucets (the second demo utility's on minami.localhost). Beside it, the billing office's import door (billing-office.ts).
  */
 const baseUrl = process.env.DATABASE_URL;
 const scratch: ScratchPostgres | undefined = baseUrl ? await createScratchPostgres(baseUrl) : undefined;
@@ -31,11 +31,19 @@ const config = loadConfig({
 const logger = createLogger(config.logLevel);
 const rules = rowRulesOf(config.profile);
 
+/** Every configured utility's demo (the built-in two), each into its own share of the database. */
 async function loadDemo() {
   const database = await openDatabase(configuredTarget(config, 'command'));
   try {
     await migrate(database.db);
-    await loadDemoUtility(database.db, config.profile, config.dataDir, new Date(), () => {});
+    for (const { profile } of config.utilities) {
+      const share = await database.forUtility(profile.id, 2);
+      try {
+        await loadDemoUtility(share.db, profile, config.dataDir, new Date(), () => {});
+      } finally {
+        await share.close();
+      }
+    }
   } finally {
     await database.close();
   }
@@ -44,9 +52,12 @@ async function loadDemo() {
 try {
   await loadDemo();
   const portal = await startPortal(config, logger);
-  const billingOffice = await serveBillingOffice(portal.database.db, { rules, notices: config.profile.notices });
+  // The billing office is the first utility's (the demo on localhost), as a command of it would be.
+  const office = await portal.database.forUtility(config.profile.id, 2);
+  const billingOffice = await serveBillingOffice(office.db, { rules, notices: config.profile.notices });
   const stop = async () => {
     billingOffice.close();
+    await office.close();
     await shutdownGracefully(portal.server, portal.database, logger, 5_000, portal.stopJobs);
     await scratch?.drop();
     process.exit(0);

@@ -13,12 +13,12 @@ export interface NewMember {
 }
 
 /**
- * The four sign-up steps with a fresh address, the code read from the outbox; ends on the home page,
- * signed in. A test that signs up runs under support/test.ts's `test`, which withdraws the member afterwards.
+ * The four sign-up steps with a fresh address, the code read from the outbox (the mailNumber-th
+ * mail to it); ends on the home page, signed in. `at`: another utility's origin than baseURL's. A test that signs up runs under support/test.ts's `test`, which withdraws the member afterwards.
  */
-export async function signUp(page: Page, member: NewMember): Promise<void> {
+export async function signUp(page: Page, member: NewMember, { at = '', mailNumber = 1 }: { at?: string; mailNumber?: number } = {}): Promise<void> {
   signedUpMembers.push(member);
-  await page.goto('/signup');
+  await page.goto(`${at}/signup`);
   // The first step says what the third will ask for, so nobody starts without it.
   await expect(page.getByRole('region', { name: '登録には、次の2つが必要です。お手元にご用意ください。' })).toContainText('水栓番号（検針票');
   await field(page, 'メールアドレス').fill(member.email);
@@ -28,7 +28,7 @@ export async function signUp(page: Page, member: NewMember): Promise<void> {
   await page.reload();
   await expect(page.getByRole('heading', { level: 2 })).toContainText('確認コード');
   await expect(page.getByRole('status').first()).toContainText(member.email);
-  await field(page, '確認コード').fill(await codeInMail(member.email, 1));
+  await field(page, '確認コード').fill(await codeInMail(member.email, mailNumber));
   await page.getByRole('button', { name: '次へ' }).click();
   await expect(page.getByRole('heading', { level: 2 })).toContainText('水栓番号と電話番号');
   await field(page, '水栓番号').fill(member.faucet.faucetNo);
@@ -39,5 +39,5 @@ export async function signUp(page: Page, member: NewMember): Promise<void> {
   await field(page, 'ニックネーム').fill(member.nickname);
   await field(page, 'パスワード').fill(member.password);
   await page.getByRole('button', { name: '登録する' }).click();
-  await expect(page).toHaveURL('/');
+  await expect(page).toHaveURL(`${at}/`);
 }
