@@ -115,12 +115,12 @@ describe(`imports on ${driverName}`, () => {
     const second = await openDatabase({ databaseUrl: url, utility: demoUtility });
     const holder = postgres(url, { max: 1, onnotice: () => {} });
     try {
-      await holder`select pg_advisory_lock(${IMPORT_LOCK_KEY})`;
+      await holder`select pg_advisory_lock(${IMPORT_LOCK_KEY}, hashtext(${demoUtility}))`;
       const file: ImportFile = { kind: 'readings', path: writeCsv(readingLines) };
       const options = { rules: importRules, notices: noticeRules, ranBy: 'test' };
       const both = Promise.all([db, second.db].map((each) => importFiles({ db: each, now: new Date() }, [file], options)));
       await lockWaiters(url, 2, both.catch(() => undefined));
-      await holder`select pg_advisory_unlock(${IMPORT_LOCK_KEY})`;
+      await holder`select pg_advisory_unlock(${IMPORT_LOCK_KEY}, hashtext(${demoUtility}))`;
       const results = await both;
       expect(results.map((result) => result.status).sort()).toEqual(['imported', 'unchanged']);
       expect(await db.select({ period: readings.period }).from(readings)).toHaveLength(readingLines.length - 1);
@@ -128,6 +128,22 @@ describe(`imports on ${driverName}`, () => {
     } finally {
       await holder.end();
       await second.close();
+    }
+  });
+
+  it.runIf(serverUrl)("lets another utility import while an import of one utility waits for that utility's turn", async () => {
+    const url = database.testDb.url!;
+    const owner = await openDatabase({ databaseUrl: url, utility: demoUtility });
+    const minami = await owner.forUtility('minami-test', 2);
+    const holder = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      await holder`select pg_advisory_lock(${IMPORT_LOCK_KEY}, hashtext(${demoUtility}))`;
+      const result = await importFiles({ db: minami.db, now: new Date() }, [customers()], { rules: importRules, notices: noticeRules, ranBy: 'test' });
+      expect(result.status).toBe('imported');
+    } finally {
+      await holder.end();
+      await minami.close();
+      await owner.close();
     }
   });
 

@@ -58,10 +58,11 @@ export interface ImportResult {
 }
 
 /**
- * Any constant: every import takes this lock for its transaction, so two run one after the
- * other (a cron job and a staff upload, two staff at once). Side by side each would find the
- * other's new rows missing and the second would fail on the key; in turn, the second finds
- * the first's rows and reports them unchanged.
+ * Any constant: every import of a utility takes this lock, with its utility's hash as the second
+ * key, for its transaction, so two of one utility run one after the other (a cron job and a staff
+ * upload, two staff at once), and those of different utilities side by side. Side by side each
+ * would find the other's new rows missing and the second would fail on the key; in turn, the
+ * second finds the first's rows and reports them unchanged.
  */
 export const IMPORT_LOCK_KEY = 727_002;
 
@@ -253,7 +254,7 @@ export async function importFiles({ db, now }: JobDeps, files: ImportFile[], opt
   try {
     await transactionWithCopy(db, async (copying) => {
       const tx = copying.db;
-      await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY})`);
+      await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY}, hashtext(current_setting('app.utility')))`);
       for (const file of files) {
         const report = emptyReport(file, file.encoding ?? (await detectEncoding(file.path)));
         reports.push(report);
