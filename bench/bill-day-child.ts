@@ -28,6 +28,8 @@ interface Customer {
 interface Device {
   cookie: string;
   address: string;
+  /** The Host header when the device's portal is one of several on the server (bench/scale-utilities.ts); the URL's host otherwise. */
+  host?: string;
 }
 export type Plan =
   | { kind: 'customers' | 'healthz'; baseUrl: string; origin: string; customers: Customer[]; rampSeconds: number; windowSeconds: number; thinkMs: [number, number] }
@@ -264,13 +266,19 @@ async function runCustomers(plan: CustomerPlan): Promise<CustomersReport> {
   };
 }
 
+const deviceHeaders = (device: Device): Record<string, string> => ({
+  Cookie: device.cookie,
+  'X-Forwarded-For': device.address,
+  ...(device.host ? { Host: device.host } : {})
+});
+
 /** Devices pulling on a timer, spread over the interval, until told to stop; each keeps its cursor as the app does. */
 async function runDevices(plan: Extract<Plan, { kind: 'devices' }>, marks: { spike: number | null; stop: Promise<void>; stopped: boolean }): Promise<DevicesReport> {
   const states = plan.devices.map(() => new DeviceState());
   // Untimed: each device's first pull (its whole history), as it had before the day began.
   await Promise.all(
     plan.devices.map(async (device, index) => {
-      const answer = await send(`${plan.baseUrl}${pullPath(null, [])}`, { headers: { Cookie: device.cookie, 'X-Forwarded-For': device.address } });
+      const answer = await send(`${plan.baseUrl}${pullPath(null, [])}`, { headers: deviceHeaders(device) });
       if (answer.status !== 200) throw new Error(`first pull answered ${answer.status}`);
       states[index]!.take(data<PullResponse>(answer));
     })
@@ -284,7 +292,7 @@ async function runDevices(plan: Extract<Plan, { kind: 'devices' }>, marks: { spi
       for (let due = start + (plan.intervalMs * index) / plan.devices.length; !marks.stopped; due += plan.intervalMs) {
         await Promise.race([sleep(due - performance.now()), marks.stop]);
         if (marks.stopped) return;
-        const answer = await timed('pull', `${plan.baseUrl}${pullPath(state.cursor, state.links)}`, { headers: { Cookie: device.cookie, 'X-Forwarded-For': device.address } });
+        const answer = await timed('pull', `${plan.baseUrl}${pullPath(state.cursor, state.links)}`, { headers: deviceHeaders(device) });
         if (answer) state.take(data<PullResponse>(answer));
       }
     })

@@ -46,7 +46,7 @@ const email = (index: number) => `${faucetNo(index)}@example.jp`;
 const address = (index: number) => `10.0.${Math.floor(index / 250)}.${(index % 250) + 1}`;
 
 /** The driver process: one plan in, one report out, over IPC. */
-function driver<R>(plan: Plan) {
+export function driver<R>(plan: Plan) {
   const child = fork('bench/bill-day-child.ts', [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let ready: () => void = () => {};
   const readyNow = new Promise<void>((resolve) => (ready = resolve));

@@ -42,26 +42,44 @@ async function scratchDatabase() {
   };
 }
 
-// `npm run bench -- --scale large`: the city-sized run (bench/scale-large.ts), apart from the others for its length.
-// `--scale 5000` runs it on 5,000 faucets to try it out; those figures are printed, not recorded.
+/** Runs one of the scale benches, apart from the others for its length: only its full size is recorded, a trial size printed. */
+async function scaleRun(label: string, full: boolean, run: () => Promise<Record<string, Figure>>): Promise<never> {
+  const started = performance.now();
+  const figures = await run();
+  progress(`${label}: ${Math.round((performance.now() - started) / 1000)} s`);
+  if (full) {
+    recordFigures(figures);
+    progress(`wrote ${resultsFile}`);
+  } else progress('a trial size: the figures are printed, not recorded');
+  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+  process.exit(0);
+}
+
+// `npm run bench -- --scale large`: the city-sized run (bench/scale-large.ts); `--scale 5000` runs it on 5,000 faucets to try it out.
+// `npm run bench -- --scale utilities`: 10 utilities × 10,000 faucets on one PostgreSQL (bench/scale-utilities.ts); `utilities:3x500` to try it.
 const scaleAt = process.argv.indexOf('--scale');
 if (scaleAt >= 0) {
-  const size = process.argv[scaleAt + 1];
+  const size = process.argv[scaleAt + 1] ?? '';
+  const utilitiesSize = /^utilities(?::(\d+)x(\d+))?$/.exec(size);
+  if (utilitiesSize) {
+    const { benchUtilities, UTILITIES, FAUCETS_PER_UTILITY } = await import('./scale-utilities.js');
+    const utilities = Number(utilitiesSize[1] ?? UTILITIES);
+    const faucets = Number(utilitiesSize[2] ?? FAUCETS_PER_UTILITY);
+    if (utilities < 2 || faucets < 100) {
+      process.stderr.write(`--scale utilities:<utilities>x<faucets> takes at least 2 utilities (two bill days at once) of 100 faucets, not ${JSON.stringify(size)}\n`);
+      process.exit(2);
+    }
+    await scaleRun(`utilities run of ${utilities} × ${faucets.toLocaleString('en')} faucets`, utilities === UTILITIES && faucets === FAUCETS_PER_UTILITY, () =>
+      benchUtilities(scratchDatabase, utilities, faucets)
+    );
+  }
   const { benchScale, LARGE_FAUCETS } = await import('./scale-large.js');
   const faucets = size === 'large' ? LARGE_FAUCETS : Number(size);
   if (!Number.isInteger(faucets) || faucets < 1000) {
-    process.stderr.write(`--scale takes "large" or a number of faucets (at least 1,000), not ${JSON.stringify(size)}\n`);
+    process.stderr.write(`--scale takes "large", a number of faucets (at least 1,000) or "utilities[:<utilities>x<faucets>]", not ${JSON.stringify(size)}\n`);
     process.exit(2);
   }
-  const started = performance.now();
-  const figures = await benchScale(scratchDatabase, faucets);
-  progress(`scale run of ${faucets.toLocaleString('en')} faucets: ${Math.round((performance.now() - started) / 1000)} s`);
-  if (faucets === LARGE_FAUCETS) {
-    recordFigures(figures);
-    progress(`wrote ${resultsFile}`);
-  }
-  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-  process.exit(0);
+  await scaleRun(`scale run of ${faucets.toLocaleString('en')} faucets`, faucets === LARGE_FAUCETS, () => benchScale(scratchDatabase, faucets));
 }
 
 // `npm run bench -- sync js` runs only those; the other figures in results.json stay as they were.

@@ -40,14 +40,14 @@ export function runCommand(script: string, args: string[], env: Record<string, s
   return { child, exited, stdout: () => stdout, stderr: () => stderr, output: () => output };
 }
 
-/** Runs server/main.ts as `npm start` does, without the client build step. */
-export function runServer(env: Record<string, string>): CommandRun {
-  return runCommand('server/main.ts', [], { PORT: '0', LOG_LEVEL: 'info', ...env });
+/** Runs server/main.ts as `npm start` does, without the client build step (or another entry point that starts the portal). */
+export function runServer(env: Record<string, string>, script = 'server/main.ts'): CommandRun {
+  return runCommand(script, [], { PORT: '0', LOG_LEVEL: 'info', ...env });
 }
 
 /** Starts a server and waits until it logs that it listens. */
-export async function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
-  const run = runServer(env);
+export async function startServer(env: Record<string, string>, timeoutMs = 30_000, script?: string): Promise<ServerProcess> {
+  const run = runServer(env, script);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const match = /"port":(\d+)[^\n]*"msg":"listening"/.exec(run.output());
