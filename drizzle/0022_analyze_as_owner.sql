@@ -3,12 +3,12 @@
 -- by later): the portal asks for them through this function, which runs as the owner who
 -- migrated, on the portal's own tables only.
 CREATE FUNCTION analyze_tables(tables text[]) RETURNS void
-  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
   name text;
 BEGIN
   FOREACH name IN ARRAY tables LOOP
-    IF NOT EXISTS (SELECT FROM pg_tables WHERE schemaname = 'public' AND tablename = name) THEN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_tables WHERE schemaname = 'public' AND tablename = name) THEN
       RAISE EXCEPTION 'analyze_tables: "%" is not a table of the portal', name;
     END IF;
     EXECUTE format('ANALYZE public.%I', name);

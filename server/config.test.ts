@@ -221,6 +221,14 @@ describe('a directory of profiles (several utilities)', () => {
     expect(message).toMatch(/- a\.json, d\.json: give each but one of them its hosts/);
   });
 
+  it("refuses ORIGIN's host as another profile's host while a profile without hosts is served at ORIGIN", () => {
+    const place = directory({ 'a.json': demo, 'b.json': { ...minami, hosts: ['portal.example.jp'] } });
+    expect(loadError({ UTILITY_CONFIG: place, ORIGIN: 'https://portal.example.jp' }).message).toMatch(
+      /- b\.json: host "portal\.example\.jp" is ORIGIN's, the address of a\.json \(the profile without hosts\)/
+    );
+    expect(loadConfig({ UTILITY_CONFIG: place, ORIGIN: 'https://city.example.jp' }).utilities).toHaveLength(2);
+  });
+
   it('refuses a host with a scheme, a port or capitals, and an empty directory', () => {
     for (const host of ['https://minami.example.jp', 'minami.example.jp:3000', 'Minami.example.jp', '', 'a..b']) {
       expect(loadError({ UTILITY_CONFIG: directory({ 'm.json': { ...minami, hosts: [host] } }) }).message).toMatch(/- hosts\[0\]: a host name in lowercase/);

@@ -275,9 +275,9 @@ function readProfiles(place: string): { profile: UtilityProfile; file: string }[
 
 /**
  * Several profiles must tell their utilities apart: each its own id, each host one utility's,
- * and at most one without hosts (it answers every host the others do not name).
+ * and at most one without hosts (it answers every host the others do not name, at ORIGIN).
  */
-function checkUtilities(place: string, profiles: { profile: UtilityProfile; file: string }[]): void {
+function checkUtilities(place: string, profiles: { profile: UtilityProfile; file: string }[], originHost: string): void {
   const problems: string[] = [];
   const ids = new Map<string, string>();
   const hosts = new Map<string, string>();
@@ -293,6 +293,11 @@ function checkUtilities(place: string, profiles: { profile: UtilityProfile; file
       if (sameHost && sameHost !== name) problems.push(`  - ${name}: host "${host}" is already a host of ${sameHost}`);
       hosts.set(host, name);
     }
+  }
+  // The profile without hosts is served at ORIGIN itself: its host must be no other's, or that one would answer it.
+  const originTaken = hosts.get(originHost);
+  if (hostless.length === 1 && originTaken) {
+    problems.push(`  - ${originTaken}: host "${originHost}" is ORIGIN's, the address of ${hostless[0]} (the profile without hosts)`);
   }
   if (hostless.length > 1) problems.push(`  - ${hostless.join(', ')}: give each but one of them its hosts (only one utility can answer every other host)`);
   if (problems.length > 0) throw new ConfigError(`UTILITY_CONFIG ${place}: the profiles collide\n${problems.join('\n')}`);
@@ -315,11 +320,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const place = vars.UTILITY_CONFIG ? path.resolve(vars.UTILITY_CONFIG) : builtInProfilesDir;
   const profiles = readProfiles(place);
-  checkUtilities(place, profiles);
+  const origin = (vars.ORIGIN ?? `http://localhost:${vars.PORT}`).replace(/\/$/, '');
+  checkUtilities(place, profiles, new URL(origin).hostname);
   const utilities = profiles.map(({ profile, file }) => ({ profile, source: vars.UTILITY_CONFIG ? file : BUILT_IN }));
   return {
     port: vars.PORT,
-    origin: (vars.ORIGIN ?? `http://localhost:${vars.PORT}`).replace(/\/$/, ''),
+    origin,
     dataDir: path.resolve(vars.DATA_DIR),
     databaseUrl: vars.DATABASE_URL,
     smtpUrl: vars.SMTP_URL,

@@ -49,7 +49,8 @@ export class UtilitySession {
     readonly pglite: PGlite,
     utility: string
   ) {
-    this.#setUp = `set local role ${APP_ROLE}; select set_config('app.utility', ${literal(utility)}, true)`;
+    // SET, not set_config(): a SELECT would take the transaction's snapshot, after which an isolation level can no longer be chosen.
+    this.#setUp = `set local role ${APP_ROLE}; set local app.utility = ${literal(utility)}`;
   }
 
   query<T>(query: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
@@ -61,16 +62,9 @@ export class UtilitySession {
   }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.pglite.transaction((tx) => {
-      // SET TRANSACTION must be a transaction's first statement (drizzle sends it for an isolation
-      // level): the role and the utility are set up before the first statement that is not one.
-      let setUp: Promise<unknown> | undefined;
-      const ready = (query: string) => (/^\s*set\s+transaction\b/i.test(query) ? undefined : (setUp ??= tx.exec(this.#setUp)));
-      const lent: Transaction = Object.create(tx, {
-        query: { value: async (query: string, params?: unknown[], options?: QueryOptions) => (await ready(query), tx.query(query, params, options)) },
-        exec: { value: async (query: string, options?: QueryOptions) => (await ready(query), tx.exec(query, options)) }
-      });
-      return work(lent);
+    return this.pglite.transaction(async (tx) => {
+      await tx.exec(this.#setUp);
+      return work(tx);
     });
   }
 }
@@ -120,11 +114,25 @@ function schemaAnswers(db: Database, timeoutMs: number): Promise<boolean> {
   return withTimeout(db.select({ one: sql`1` }).from(schema.sessions).limit(0).execute(), timeoutMs);
 }
 
-/** Whether this connection's user may take the role: a database user that may not make roles migrated without it (README). */
-async function mayTakeAppRole(client: postgres.Sql): Promise<boolean> {
-  const [row] = await client<{ may: boolean }[]>`
-    select case when exists (select from pg_roles where rolname = ${APP_ROLE}) then pg_has_role(current_user, ${APP_ROLE}, 'MEMBER') else false end as "may"`;
-  return row!.may;
+/** Thrown when a utility's share would not be held to row-level security: one utility could read another's rows. */
+export class UnsealedDatabase extends Error {}
+
+/**
+ * The role a utility's connections take: portal_app when this connection's user may take it,
+ * else none, the user itself (a database user that may not make roles migrated without it,
+ * README) — but never a user that row-level security does not hold (a superuser, BYPASSRLS).
+ */
+async function roleForShares(client: postgres.Sql): Promise<string | undefined> {
+  const [row] = await client<{ may: boolean; unbound: boolean; user: string }[]>`
+    select case when exists (select from pg_roles where rolname = ${APP_ROLE}) then pg_has_role(current_user, ${APP_ROLE}, 'MEMBER') else false end as "may",
+      (select rolsuper or rolbypassrls from pg_roles where rolname = current_user) as "unbound", current_user as "user"`;
+  if (row!.may) return APP_ROLE;
+  if (row!.unbound) {
+    throw new UnsealedDatabase(
+      `the database user ${row!.user} is a superuser or bypasses row-level security and cannot take the role ${APP_ROLE}: create the role and GRANT ${APP_ROLE} TO ${row!.user} (README, "Utilities sealed off by the database")`
+    );
+  }
+  return undefined;
 }
 
 function postgresHandle(client: postgres.Sql, openForUtility?: (utility: string, connections: number, role: string | undefined) => postgres.Sql): DatabaseHandle {
@@ -136,7 +144,7 @@ function postgresHandle(client: postgres.Sql, openForUtility?: (utility: string,
     close: () => client.end({ timeout: 5 }),
     async forUtility(utility, connections = POOL_CONNECTIONS) {
       if (!openForUtility) throw new Error("a utility's share is opened from the owner's database, not from another share");
-      const role = (await mayTakeAppRole(client)) ? APP_ROLE : undefined;
+      const role = await roleForShares(client);
       return postgresHandle(openForUtility(utility, connections, role));
     }
   };
@@ -144,6 +152,7 @@ function postgresHandle(client: postgres.Sql, openForUtility?: (utility: string,
 
 function pgliteHandle(client: PGlite, before: () => Promise<void> = async () => {}, after: () => void = () => {}): DatabaseHandle {
   const db = drizzlePglite(client, { schema }) as unknown as Database;
+  let copyGranted: Promise<unknown> | undefined;
   return {
     db,
     driver: 'pglite',
@@ -155,7 +164,8 @@ function pgliteHandle(client: PGlite, before: () => Promise<void> = async () => 
     },
     async forUtility(utility) {
       // PGlite reads COPY input only from a file (copy.ts), which takes this role; its files are the database's own.
-      await client.exec(`grant pg_read_server_files to ${APP_ROLE}`);
+      copyGranted ??= client.exec(`grant pg_read_server_files to ${APP_ROLE}`);
+      await copyGranted;
       return utilitySessionHandle(new UtilitySession(client, utility));
     }
   };
@@ -224,6 +234,8 @@ function postgresPool(url: string, max: number, connection: Record<string, strin
     onnotice: () => {},
     // Every connection is the utility's from its start (a parameter of the log-in, not a SET), and so is its role.
     connection,
+    // A utility quiet for a minute holds no connections: many utilities share the server's.
+    idle_timeout: 60,
     // A dead server must be noticed within 5 s, not after the 30 s default (/healthz has its own 800 ms).
     connect_timeout: 5,
     // A query on a closed connection waits out this delay before reconnecting. The default grows

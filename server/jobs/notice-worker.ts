@@ -41,6 +41,8 @@ export interface NoticeWorkerDeps {
   pushAgent?: Agent;
   /** A push service certificate the sending threads trust besides the system's: a test's own push service. */
   pushServiceCa?: string;
+  /** How many sending threads at most (send-threads.ts's default): the workers of several utilities share the cores. */
+  pushThreads?: number;
 }
 
 export interface NoticeWorkerTuning {
@@ -171,7 +173,7 @@ function noticeWorker(deps: NoticeWorkerDeps, tuning: NoticeWorkerTuning): Worke
       (keys) =>
         deps.pushAgent
           ? createPushSender(keys, config.pushServiceHosts, deps.pushAgent)
-          : createThreadedPushSender(keys, config.pushServiceHosts, deps.pushServiceCa ? { ca: deps.pushServiceCa } : {}),
+          : createThreadedPushSender(keys, config.pushServiceHosts, { threads: deps.pushThreads, ...(deps.pushServiceCa ? { ca: deps.pushServiceCa } : {}) }),
       (error: unknown) => {
         // A database that failed once is asked again at the next drain.
         sender = undefined;

@@ -9,6 +9,7 @@ import { createHttpServer } from '../http.js';
 import type { Logger } from '../log/logger.js';
 import { createMailer, type Mailer } from '../mail/transport.js';
 import { startNoticeWorker } from '../jobs/notice-worker.js';
+import { defaultSendingThreads } from '../push/send-threads.js';
 import { schedulePruning } from '../jobs/prune.js';
 import { scheduleTransferNotices } from '../jobs/transfer-notices.js';
 import { sweepAbandonedUploads, uploadsDirOf } from '../features/imports/upload.js';
@@ -72,7 +73,7 @@ async function demoOf(config: Config, db: DatabaseHandle['db'], logger: Logger):
 }
 
 /** A utility's background work: pruning, its transfer notices, its notices worker. */
-function startJobs(config: Config, database: DatabaseHandle, mailer: Mailer, logger: Logger): () => Promise<void> {
+function startJobs(config: Config, database: DatabaseHandle, mailer: Mailer, logger: Logger, pushThreads: number): () => Promise<void> {
   // The kind only, in the jobs' logs too: a failed statement's message holds its SQL.
   const stopPruning = schedulePruning(database.db, (error) => logger.error(errorKind(error), 'pruning failed'));
   const stopTransferNotices = scheduleTransferNotices(
@@ -83,7 +84,7 @@ function startJobs(config: Config, database: DatabaseHandle, mailer: Mailer, log
     },
     (error) => logger.error(errorKind(error), 'transfer notices failed')
   );
-  const noticeWorker = startNoticeWorker({ db: database.db, config, mailer, logger });
+  const noticeWorker = startNoticeWorker({ db: database.db, config, mailer, logger, pushThreads });
   return async () => {
     stopPruning();
     stopTransferNotices();
@@ -121,10 +122,12 @@ export async function startPortal(config: Config, logger: Logger, shareOf: Share
   }
   const swept = await sweepAbandonedUploads(uploadsDirOf(config.dataDir), new Date());
   if (swept > 0) logger.info({ swept }, 'abandoned uploads removed');
+  // The utilities' notices workers share the cores one would have alone.
+  const pushThreads = Math.max(1, Math.floor(defaultSendingThreads() / shares.length));
   const served = shares.map((share) => {
     const utilityLogger = config.utilities.length > 1 ? logger.child({ utility: share.utility.profile.id }) : logger;
     const mailer = createMailer(share.config, utilityLogger);
-    return { ...share, logger: utilityLogger, mailer, stopJobs: startJobs(share.config, share.database, mailer, utilityLogger) };
+    return { ...share, logger: utilityLogger, mailer, stopJobs: startJobs(share.config, share.database, mailer, utilityLogger, pushThreads) };
   });
   const stopJobs = async () => {
     await Promise.all(served.map((utility) => utility.stopJobs()));
@@ -144,5 +147,14 @@ export async function startPortal(config: Config, logger: Logger, shareOf: Share
   const port = typeof address === 'object' && address ? address.port : config.port;
   const utilities = shares.map(({ config: own, utility, demo }) => ({ id: utility.profile.id, name: utility.profile.name, origin: own.origin, demo }));
   logger.info({ port, utilities: utilities.map(({ id, origin }) => ({ id, origin })) }, 'listening');
-  return { server, database, port, stopJobs, utilities };
+  // Closing the portal's database closes each utility's share first (its own pool on PostgreSQL).
+  const owner = database;
+  const closeAll: DatabaseHandle = {
+    ...owner,
+    async close() {
+      await Promise.all(shares.map((share) => share.database.close()));
+      await owner.close();
+    }
+  };
+  return { server, database: closeAll, port, stopJobs, utilities };
 }

@@ -20,12 +20,13 @@ export type Attempt = { ok: true; eventIds: number[] } | { ok: false; full: Limi
 export const LOCKED_COUNT = { isolationLevel: 'read committed' } as const;
 
 /**
- * Serialises the callers of these keys until the end of the transaction, across every app
- * process on the database. Taken in one order, so two callers never wait on each other crosswise.
+ * Serialises the callers of these keys of the utility until the end of the transaction, across
+ * every app process on the database. Taken in one order, so two callers never wait on each other
+ * crosswise; another utility's callers of the same key (one e-mail at both) do not wait.
  */
 export async function lockKeys(tx: Database, keys: string[]): Promise<void> {
   for (const key of [...new Set(keys)].sort()) {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(current_setting('app.utility') || ' ' || ${key}, 0))`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { selectRows, type Database } from '../../server/db/client.js';
+import { openDatabase, selectRows, type Database } from '../../server/db/client.js';
 import { driverName, serverUrl, useMigratedDatabase } from './support/database.js';
 import { demoUtility } from './support/import-files.js';
 
@@ -149,6 +149,21 @@ describe(`utilities sealed off by the database on ${driverName}`, () => {
     await expect(asPortal(db, demoUtility, (tx) => tx.execute(sql`analyze faucets`).then(() => tx.execute(sql`select analyze_tables(array['pg_authid']::text[])`)))).rejects.toMatchObject(
       refusedFor(/"pg_authid" is not a table of the portal/)
     );
+  });
+
+  it.runIf(serverUrl)('refuses to open a utility’s share as a user that row-level security does not hold and that may not take the portal’s role', async () => {
+    const { db, testDb } = database;
+    const user = `bypass_${Date.now()}`;
+    await db.execute(sql.raw(`create role ${user} login bypassrls`));
+    const url = new URL(testDb.url!);
+    url.username = user;
+    const owner = await openDatabase({ databaseUrl: url.href, utility: demoUtility });
+    try {
+      await expect(owner.forUtility(demoUtility)).rejects.toThrow(new RegExp(`the database user ${user} is a superuser or bypasses row-level security and cannot take the role portal_app`));
+    } finally {
+      await owner.close();
+      await db.execute(sql.raw(`drop role ${user}`));
+    }
   });
 
   // A fresh connection of another process, with no utility at all: PGlite has only the one session.
