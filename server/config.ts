@@ -216,7 +216,8 @@ export class ConfigError extends Error {
 
 export const builtInProfilesDir = fileURLToPath(new URL('./profiles/', import.meta.url));
 export const demoProfilePath = path.join(builtInProfilesDir, 'demo.json');
-const BUILT_IN = 'built-in demo profile';
+/** The source of the profiles `npm start` serves with no UTILITY_CONFIG. */
+export const BUILT_IN = 'built-in demo profile';
 
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues

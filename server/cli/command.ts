@@ -1,4 +1,4 @@
-import { loadConfigOrExit, type Config } from '../config.js';
+import { BUILT_IN, loadConfigOrExit, type Config } from '../config.js';
 import { configuredTarget, openDatabase, type DatabaseHandle } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
 import { EmbeddedDatabaseBusy } from '../db/owner.js';
@@ -12,13 +12,15 @@ export const UTILITY_USAGE = '[--utility ID]';
 
 /**
  * The configuration as the utility a command works for sees it: `--utility ID` picks it among
- * the configured profiles, and must when there are several (exit 2 with the usage otherwise).
+ * the configured profiles, and must when UTILITY_CONFIG names several (exit 2 with the usage
+ * otherwise). With no UTILITY_CONFIG it picks among the built-in demo utilities, the first by
+ * default, so the commands `npm start` suggests work as they always did.
  */
 export function commandConfig(utility: string | undefined, usage: string): Config {
   const config = loadConfigOrExit();
   const ids = config.utilities.map(({ profile }) => profile.id).join(', ');
   if (utility === undefined) {
-    if (config.utilities.length === 1) return config;
+    if (config.utilities.length === 1 || config.profileSource === BUILT_IN) return config;
     exitWithUsage(new UsageError(`--utility ID is required: this deployment serves ${ids}`), usage);
   }
   const chosen = config.utilities.find(({ profile }) => profile.id === utility);

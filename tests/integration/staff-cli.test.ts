@@ -93,7 +93,7 @@ describe(`npm run staff on ${driverName}`, () => {
 });
 
 describe(`npm run staff with several utilities on ${driverName}`, () => {
-  it('needs --utility, refuses an unknown one untouched, and gives each utility its own staff of the same e-mail', async () => {
+  it('needs --utility with a directory of profiles, refuses an unknown one untouched, and gives each utility its own staff of the same e-mail', async () => {
     const database = await databases.create({ migrated: true });
     const several = { ...database.env, UTILITY_CONFIG: builtInProfilesDir };
     const create = ['create', '--email', 'kakari@city.example.jp', '--role', 'admin'];
@@ -117,13 +117,17 @@ describe(`npm run staff with several utilities on ${driverName}`, () => {
     expect((await run([...create, '--utility', 'nayoro-demo'])).code).toBe(0);
     // A second admin of one utility's e-mail is refused in that utility only.
     expect((await run([...create, '--utility', 'minami-demo'])).code).toBe(1);
+    // With no UTILITY_CONFIG (the built-in demo utilities) it may be left out: the first utility's.
+    expect((await run(['create', '--email', 'demo@city.example.jp', '--role', 'clerk'], { ...database.env, UTILITY_CONFIG: '' })).code).toBe(0);
     const handle = await databases.open(database);
-    expect(await handle.db.select({ utility: staff.utilityId, email: staff.email }).from(staff).orderBy(staff.utilityId)).toEqual([
+    expect(await handle.db.select({ utility: staff.utilityId, email: staff.email }).from(staff).orderBy(staff.utilityId, staff.email)).toEqual([
       { utility: 'minami-demo', email: 'kakari@city.example.jp' },
+      { utility: 'nayoro-demo', email: 'demo@city.example.jp' },
       { utility: 'nayoro-demo', email: 'kakari@city.example.jp' }
     ]);
     expect(await handle.db.select({ utility: auditLog.utilityId, action: auditLog.action }).from(auditLog).orderBy(auditLog.utilityId)).toEqual([
       { utility: 'minami-demo', action: 'staff.create' },
+      { utility: 'nayoro-demo', action: 'staff.create' },
       { utility: 'nayoro-demo', action: 'staff.create' }
     ]);
   }, 90_000);
