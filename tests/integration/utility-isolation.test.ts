@@ -210,11 +210,19 @@ afterAll(async () => {
   await deployment?.close();
 });
 
-/** A procedure sent at `utility`'s host with raw cookies, its sample input as the app sends it: the status and the body without the request's id. */
-async function sendRaw(utility: HostedUtility, path: string, cookie: string | undefined, input: unknown = procedureSamples[path]!.input) {
+interface RawRequest {
+  cookie?: string;
+  /** Its sample input unless told. */
+  input?: unknown;
+  /** The utility's own unless told. */
+  origin?: string;
+}
+
+/** A procedure sent at `utility`'s host as a browser would, with raw cookies: the status, and the body without the request's id. */
+async function sendRaw(utility: HostedUtility, path: string, { cookie, input = procedureSamples[path]!.input, origin = utility.origin }: RawRequest = {}) {
   const sample = procedureSamples[path]!;
   const url = `http://${utility.host}:${deployment.port}/api/trpc/${path}`;
-  const headers: Record<string, string> = { Origin: utility.origin, ...(cookie ? { Cookie: cookie } : {}) };
+  const headers: Record<string, string> = { Origin: origin, ...(cookie ? { Cookie: cookie } : {}) };
   const body = input === undefined ? undefined : JSON.stringify(input);
   const response =
     sample.type === 'query'
@@ -223,6 +231,9 @@ async function sendRaw(utility: HostedUtility, path: string, cookie: string | un
   const text = await response.text();
   return { status: response.status, body: text.replace(/"requestId":"[^"]*"/g, '"requestId":"…"') };
 }
+
+/** The cookies of a customer and a staff member together: each procedure reads its own. */
+const cookiesOf = (customer: Client, staff: Client) => `session=${customer.cookies.get('session')}; staff_session=${staff.cookies.get('staff_session')}`;
 
 /** The procedures anyone may call, signed in or not: sign-up, log-in and out, resets, move-ins, the profile, "who am I". */
 const openProcedures = [
@@ -377,25 +388,33 @@ describe(`one utility's ids, cookies and client ids at another, on ${driverName}
   });
 
   it("answers A's customer and staff cookies at B's host as no cookies, for every procedure", async () => {
-    const aCookies = `session=${a.member.cookies.get('session')}; staff_session=${a.admin.cookies.get('staff_session')}`;
+    const aCookies = cookiesOf(a.member, a.admin);
     const attempts = [];
     for (const path of allProcedures) {
       if (mailsACode.includes(path)) continue;
-      const carried = await sendRaw(b.utility, path, aCookies);
-      const none = await sendRaw(b.utility, path, undefined);
+      const carried = await sendRaw(b.utility, path, { cookie: aCookies });
+      const none = await sendRaw(b.utility, path);
       attempts.push({ path, carried, none });
       if (!openProcedures.includes(path)) expect({ path, status: none.status }).toEqual({ path, status: 401 });
     }
     for (const { path, carried, none } of attempts) expect({ path, answer: carried }).toEqual({ path, answer: none });
     // The open ones that mail a code: the answer with A's cookies is the one without, for an address of its own each.
     for (const path of mailsACode) {
-      const carried = await sendRaw(b.utility, path, aCookies, { email: `carried-${path}@minami-side.example.jp` });
-      const none = await sendRaw(b.utility, path, undefined, { email: `none-${path}@minami-side.example.jp` });
+      const carried = await sendRaw(b.utility, path, { cookie: aCookies, input: { email: `carried-${path}@minami-side.example.jp` } });
+      const none = await sendRaw(b.utility, path, { input: { email: `none-${path}@minami-side.example.jp` } });
       expect({ path, answer: carried }).toEqual({ path, answer: none });
     }
     // Still signed in at A: B's log-outs ended nothing of A's.
     expect(await a.member.api.auth.me.query()).toMatchObject({ email: a.memberEmail });
     expect(await a.admin.api.staff.auth.me.query()).toMatchObject({ role: 'admin' });
+  });
+
+  it("refuses every mutation at B's host sent from A's pages, even with B's own cookies", async () => {
+    const bCookies = cookiesOf(b.member, b.admin);
+    for (const path of allProcedures.filter((path) => procedureSamples[path]!.type === 'mutation')) {
+      const { status } = await sendRaw(b.utility, path, { cookie: bCookies, origin: a.utility.origin });
+      expect({ path, status }).toEqual({ path, status: 403 });
+    }
   });
 
   // Before the attempts below, which B's audit log records with what B's clerk typed (A's addresses among it).
