@@ -18,8 +18,8 @@ import { startUtilities, type HostedUtility, type Utilities } from './support/ut
 
 /**
  * Issue 29, item 5: one utility's customer or clerk, handed another utility's ids, cookies, codes,
- * tickets or client ids, learns nothing and changes nothing there. Utility A (localhost) is the
- * victim, B (minami.localhost) the attacker's; both hold the same kinds of rows.
+ * tickets or client ids, learns nothing and changes nothing there. Utility A is the victim, B
+ * the attacker's, each way round; both hold the same kinds of rows.
  */
 
 /** Everything a utility holds that an attacker at another might try: its people, and the ids and secrets of their rows. */
@@ -191,19 +191,12 @@ const mailFiles = async (outbox: string) => (await outboxMails(outbox)).map((mai
 const allProcedures = Object.keys(appRouter._def.procedures).sort();
 
 let deployment: Utilities;
-let a: Seeded;
-let b: Seeded;
-let before: Record<string, Record<string, string[]>>;
-let aMailsBefore: string[];
+let seeded: Seeded[];
 
 beforeAll(async () => {
   deployment = await startUtilities();
   const [nayoro, minami] = deployment.utilities as [HostedUtility, HostedUtility];
-  a = await seed(nayoro, 'nayoro-side', 41_000_001, '01654-2');
-  b = await seed(minami, 'minami-side', 42_000_001, '01654-3');
-  await Promise.all(deployment.utilities.map((utility) => utility.mailsSent()));
-  before = await everyRow(deployment.ownerDb);
-  aMailsBefore = await mailFiles(a.utility.outbox);
+  seeded = [await seed(nayoro, 'nayoro-side', 41_000_001, '01654-2'), await seed(minami, 'minami-side', 42_000_001, '01654-3')];
 }, 180_000);
 
 afterAll(async () => {
@@ -279,8 +272,9 @@ function probe<T>(path: string, what: string, foreign: T, madeUp: T, attempt: (v
 }
 
 /** Every procedure of B that takes an id, a code, a ticket or a key, tried with A's by B's member, staff or a visitor at B. */
-function probes(): Probe[] {
+function probes(a: Seeded, b: Seeded): Probe[] {
   const visitor = b.utility.client();
+  const nobody = `nobody@${b.side}.example.jp`;
   const { member, clerk, admin } = b;
   const reason = '電話で確認';
   return [
@@ -296,10 +290,10 @@ function probes(): Probe[] {
     probe('auth.signup.complete', "A's proven ticket", a.provenTicket, 'x'.repeat(a.provenTicket.length), (ticket) =>
       visitor.api.auth.signup.complete.mutate({ ticket, nickname: 'なりすまし', password: TEST_PASSWORD })
     ),
-    probe('auth.login', "A's member's address and password", a.memberEmail, 'nobody@minami-side.example.jp', (email) =>
+    probe('auth.login', "A's member's address and password", a.memberEmail, nobody, (email) =>
       visitor.api.auth.login.mutate({ email, password: TEST_PASSWORD })
     ),
-    probe('auth.reset.requestCode', "A's member's address", a.memberEmail, 'nobody@minami-side.example.jp', (email) => visitor.api.auth.reset.requestCode.mutate({ email })),
+    probe('auth.reset.requestCode', "A's member's address", a.memberEmail, nobody, (email) => visitor.api.auth.reset.requestCode.mutate({ email })),
     probe('auth.reset.complete', "A's reset code", a.resetCode.code, a.resetCode.code === '000000' ? '000001' : '000000', (code) =>
       visitor.api.auth.reset.complete.mutate({ email: a.resetCode.email, code, password: 'nusumareta-mizu-2026' })
     ),
@@ -325,19 +319,19 @@ function probes(): Probe[] {
     probe('procedures.file', "A's link", a.linkId, MADE_UP_ID, (linkId) =>
       member.api.procedures.file.mutate({ clientId: randomUUID(), linkId, kind: 'billing-address', fields: addressChange })
     ),
-    probe('staff.auth.login', "A's clerk's address and password", a.clerkEmail, 'nobody@minami-side.example.jp', (email) =>
+    probe('staff.auth.login', "A's clerk's address and password", a.clerkEmail, nobody, (email) =>
       visitor.api.staff.auth.login.mutate({ email, password: STAFF_PASSWORD })
     ),
-    probe('staff.admin.disableStaff', "A's clerk", a.clerkEmail, 'nobody@minami-side.example.jp', (email) => admin.api.staff.admin.disableStaff.mutate({ email, reason: '退職' })),
-    probe('staff.admin.enableStaff', "A's clerk", a.clerkEmail, 'nobody@minami-side.example.jp', (email) => admin.api.staff.admin.enableStaff.mutate({ email, reason: '復職' })),
-    probe('staff.admin.issueOneTimePassword', "A's clerk", a.clerkEmail, 'nobody@minami-side.example.jp', (email) =>
+    probe('staff.admin.disableStaff', "A's clerk", a.clerkEmail, nobody, (email) => admin.api.staff.admin.disableStaff.mutate({ email, reason: '退職' })),
+    probe('staff.admin.enableStaff', "A's clerk", a.clerkEmail, nobody, (email) => admin.api.staff.admin.enableStaff.mutate({ email, reason: '復職' })),
+    probe('staff.admin.issueOneTimePassword', "A's clerk", a.clerkEmail, nobody, (email) =>
       admin.api.staff.admin.issueOneTimePassword.mutate({ email, reason: '期限切れ' })
     ),
     probe('staff.procedures.detail', "A's procedure", a.procedureId, MADE_UP_ID, (procedureId) => clerk.api.staff.procedures.detail.query({ procedureId })),
     probe('staff.procedures.setStatus', "A's procedure", a.procedureId, MADE_UP_ID, (procedureId) =>
       clerk.api.staff.procedures.setStatus.mutate({ procedureId, status: 'done', note: '完了' })
     ),
-    probe('staff.support.search', "A's member's address", a.memberEmail, 'nobody@minami-side.example.jp', (query) => clerk.api.staff.support.search.query({ query })),
+    probe('staff.support.search', "A's member's address", a.memberEmail, nobody, (query) => clerk.api.staff.support.search.query({ query })),
     probe('staff.support.search', "A's member's faucet", a.faucets[0]!.faucetNo, madeUpFaucet(), (query) => clerk.api.staff.support.search.query({ query })),
     probe('staff.support.account', "A's member", a.customerId, MADE_UP_ID, (customerId) => clerk.api.staff.support.account.query({ customerId })),
     probe('staff.support.proofLock', "A's locked faucet", a.lockedFaucetNo, madeUpFaucet(), (faucetNo) => clerk.api.staff.support.proofLock.query({ faucetNo })),
@@ -353,7 +347,7 @@ function probes(): Probe[] {
 }
 
 /** Lists at B, as B's member or admin sees them: none may hold anything of A's. */
-function listings(): { path: string; list(): Promise<unknown> }[] {
+function listings(b: Seeded): { path: string; list(): Promise<unknown> }[] {
   const { member, admin } = b;
   return [
     { path: 'auth.me', list: () => member.api.auth.me.query() },
@@ -380,10 +374,26 @@ const takeNothingForeign = [
   'staff.auth.logout', 'staff.auth.changePassword', 'staff.admin.createStaff', 'staff.imports.upload'
 ];
 
-describe(`one utility's ids, cookies and client ids at another, on ${driverName}`, () => {
+/** Both ways: the demo utility, which a connection without a utility of its own would fall back to, as the victim and as the attacker. */
+describe.each([
+  { victim: 0, attacker: 1, utilities: 'A at localhost, B at minami.localhost' },
+  { victim: 1, attacker: 0, utilities: 'A at minami.localhost, B at localhost' }
+])(`one utility's ids, cookies and client ids at another ($utilities), on ${driverName}`, ({ victim, attacker }) => {
+  let a: Seeded;
+  let b: Seeded;
+  let before: Record<string, Record<string, string[]>>;
+  let aMailsBefore: string[];
+
+  beforeAll(async () => {
+    [a, b] = [seeded[victim]!, seeded[attacker]!];
+    await Promise.all(deployment.utilities.map((utility) => utility.mailsSent()));
+    before = await everyRow(deployment.ownerDb);
+    aMailsBefore = await mailFiles(a.utility.outbox);
+  });
+
   it('tries every procedure of the router', () => {
     expect(Object.keys(procedureSamples).sort()).toEqual(allProcedures);
-    const tried = new Set([...probes().map((probe) => probe.path), ...listings().map((listing) => listing.path), ...takeNothingForeign]);
+    const tried = new Set([...probes(a, b).map((probe) => probe.path), ...listings(b).map((listing) => listing.path), ...takeNothingForeign]);
     expect([...tried].sort()).toEqual(allProcedures);
   });
 
@@ -400,8 +410,8 @@ describe(`one utility's ids, cookies and client ids at another, on ${driverName}
     for (const { path, carried, none } of attempts) expect({ path, answer: carried }).toEqual({ path, answer: none });
     // The open ones that mail a code: the answer with A's cookies is the one without, for an address of its own each.
     for (const path of mailsACode) {
-      const carried = await sendRaw(b.utility, path, { cookie: aCookies, input: { email: `carried-${path}@minami-side.example.jp` } });
-      const none = await sendRaw(b.utility, path, { input: { email: `none-${path}@minami-side.example.jp` } });
+      const carried = await sendRaw(b.utility, path, { cookie: aCookies, input: { email: `carried-${path}@${b.side}.example.jp` } });
+      const none = await sendRaw(b.utility, path, { input: { email: `none-${path}@${b.side}.example.jp` } });
       expect({ path, answer: carried }).toEqual({ path, answer: none });
     }
     // Still signed in at A: B's log-outs ended nothing of A's.
@@ -419,14 +429,14 @@ describe(`one utility's ids, cookies and client ids at another, on ${driverName}
 
   // Before the attempts below, which B's audit log records with what B's clerk typed (A's addresses among it).
   it("lists nothing of A's at B", async () => {
-    for (const { path, list } of listings()) {
+    for (const { path, list } of listings(b)) {
       const answer = JSON.stringify(await list());
       expect({ path, leaked: answer.includes(a.side) || a.faucets.some(({ faucetNo }) => answer.includes(faucetNo)) }).toEqual({ path, leaked: false });
     }
   });
 
   it("answers every id, code, ticket and address of A at B as one that does not exist", async () => {
-    for (const { path, what, answers } of probes()) {
+    for (const { path, what, answers } of probes(a, b)) {
       const { foreign, madeUp } = await answers();
       expect({ path, what, answer: foreign }).toEqual({ path, what, answer: madeUp });
     }
@@ -467,7 +477,7 @@ describe(`one utility's ids, cookies and client ids at another, on ${driverName}
     const [read] = await utility.db.select({ readAt: notices.readAt }).from(notices).where(eq(notices.id, newest!.id));
     expect(read!.readAt).not.toBeNull();
 
-    await member.api.noticeSettings.subscribe.mutate(subscription('nayoro-side-phone'));
+    await member.api.noticeSettings.subscribe.mutate(subscription(`${a.side}-phone`));
     const devices = await utility.db.select({ endpoint: pushSubscriptions.endpoint, customerId: pushSubscriptions.customerId }).from(pushSubscriptions).where(eq(pushSubscriptions.endpoint, a.endpoint));
     expect(devices).toEqual([{ endpoint: a.endpoint, customerId: b.customerId }]);
 
