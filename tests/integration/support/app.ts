@@ -203,7 +203,7 @@ export const TEST_PASSWORD = 'kawa-no-nagare-2026';
 export const OLDER_RELEASE_SETTINGS = { algorithm: 2, memoryCost: 65_536, timeCost: 8, parallelism: 1 } as const;
 
 /** The whole sign-up as the app does it: code by mail, faucet proof, nickname and password. */
-export async function signUp(app: App, client: Client, email: string, proof: { faucetNo: string; phone: string }): Promise<string> {
+export async function signUp(app: Pick<App, 'codeFor'>, client: Client, email: string, proof: { faucetNo: string; phone: string }): Promise<string> {
   await client.api.auth.signup.requestCode.mutate({ email });
   const code = await app.codeFor(email);
   const { ticket } = await client.api.auth.signup.verifyCode.mutate({ email, code });

@@ -6,7 +6,7 @@ import type { App, Client } from './app.js';
 export const STAFF_PASSWORD = 'gyomuka-madoguchi-2026';
 
 /** A staff member as the command line makes them, logged in on a fresh client with their own password chosen. */
-export async function signInStaff(app: App, role: StaffRole, email = `${role}@city.example.jp`): Promise<Client> {
+export async function signInStaff(app: Pick<App, 'db' | 'client'>, role: StaffRole, email = `${role}@city.example.jp`): Promise<Client> {
   const { password } = await createStaff({ db: app.db, now: new Date() }, commandLine, { email, role });
   const client = app.client();
   await client.api.staff.auth.login.mutate({ email, password });
