@@ -99,7 +99,8 @@ export const sessionCookieName = (origin: string) => cookieName(origin, 'session
  * Path=/ because the API's paths (/api/trpc/a,b batches) give no narrower path, and `__Host-` demands it.
  */
 export function cookieHeader(origin: string, base: string, token: string | null, maxAgeSeconds: number): string {
-  const secure = origin.startsWith('https://') || !/^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(origin);
+  // *.localhost too: browsers resolve it to this machine (the second demo utility is minami.localhost).
+  const secure = origin.startsWith('https://') || !/^http:\/\/((?:[a-z0-9-]+\.)*localhost|127\.0\.0\.1)(:\d+)?$/.test(origin);
   const attributes = ['Path=/', 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])];
   const name = cookieName(origin, base);
   return token === null

@@ -14,3 +14,14 @@ describe('the staff session cookie', () => {
     expect(staffSessionCookie('https://portal.example.jp', null)).toBe('__Host-staff_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax; Secure');
   });
 });
+
+describe('the session cookie over plain http', () => {
+  it('leaves Secure out only on this machine (localhost, a name under it, 127.0.0.1), never elsewhere', () => {
+    for (const origin of ['http://localhost:3000', 'http://minami.localhost:3000', 'http://127.0.0.1:4173']) {
+      expect(sessionCookie(origin, 'token')).not.toMatch(/Secure/);
+    }
+    for (const origin of ['http://portal.example.jp', 'http://localhost.example.jp', 'http://evil-localhost:3000']) {
+      expect(sessionCookie(origin, 'token')).toMatch(/; Secure$/);
+    }
+  });
+});
