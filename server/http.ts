@@ -167,7 +167,7 @@ export interface HostedPortal {
 }
 
 /** The host name a request is for: its Host header without the port, lowercased; undefined when it is not a host name. */
-export function requestHost(header: string | undefined): string | undefined {
+function requestHost(header: string | undefined): string | undefined {
   const match = header === undefined ? null : /^([a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i.exec(header);
   return match ? match[1]!.toLowerCase().replace(/\.$/, '') : undefined;
 }

@@ -115,7 +115,7 @@ function schemaAnswers(db: Database, timeoutMs: number): Promise<boolean> {
 }
 
 /** Thrown when a utility's share would not be held to row-level security: one utility could read another's rows. */
-export class UnsealedDatabase extends Error {}
+class UnsealedDatabase extends Error {}
 
 /**
  * The role a utility's connections take: portal_app when this connection's user may take it,

@@ -132,7 +132,7 @@ const RESET_SESSION_STATE = simpleQuery('reset session authorization; reset all;
  * client.ts). Given back as the statement that sets them up at the start of each of the client's
  * turns; the reset at the end of the turn undoes it. Undefined when it asked for neither.
  */
-export function sessionSetUp(startup: Buffer): string | undefined {
+function sessionSetUp(startup: Buffer): string | undefined {
   const fields = startup.toString('utf8', 8, startup.length).split('\0');
   const asked = new Map<string, string>();
   for (let index = 0; index + 1 < fields.length && fields[index] !== ''; index += 2) asked.set(fields[index]!, fields[index + 1]!);

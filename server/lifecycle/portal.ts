@@ -48,7 +48,7 @@ function listen(server: Server, port: number): Promise<void> {
 }
 
 /** Where a utility answers on host: ORIGIN with that host name (scheme and port kept); ORIGIN itself for the utility of every other host. */
-export function originOn(origin: string, host: string | undefined): string {
+function originOn(origin: string, host: string | undefined): string {
   if (!host) return origin;
   const url = new URL(origin);
   url.hostname = host;
