@@ -36,8 +36,8 @@ const PORT = benchPort(4475);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 
 type Scratch = { url: string; drop(): Promise<void> };
-/** One database for all utilities, sealed by row-level security (the deployment); or each its own, without it (the baseline). */
-type Layout = 'shared' | 'apart';
+/** One database for all utilities, sealed by row-level security (the deployment); or the same with row-level security off (the baseline). */
+type Layout = 'sealed' | 'unsealed';
 
 interface BenchUtility {
   profile: UtilityProfile;
@@ -161,7 +161,7 @@ async function members(db: Database, utility: BenchUtility, index: number, phone
 
 const originOf = (utility: BenchUtility) => `http://${utility.host}:${PORT}`;
 
-/** Row-level security off on every sealed table: the baseline's databases hold one utility each, which nothing else keeps apart. */
+/** Row-level security off on every sealed table: the baseline, kept apart only by the utility each query names. */
 async function withoutRowLevelSecurity(db: Database): Promise<void> {
   const sealed = await selectRows<{ name: string }>(
     db,
@@ -173,20 +173,13 @@ async function withoutRowLevelSecurity(db: Database): Promise<void> {
 }
 
 /**
- * Every utility's faucets are in, under the same numbers: what row-level security must keep apart
- * in the shared database (read as the owner, a superuser, whom the policies do not hold).
+ * Every utility's faucets are in, under the same numbers: what the database must keep apart (read
+ * as the owner, a superuser, whom the policies do not hold).
  */
-async function checkFaucets(owners: Database[], expected: number): Promise<void> {
-  let faucets = 0;
-  const numbers = new Set<string>();
-  for (const db of owners) {
-    for (const { faucet_no } of await selectRows<{ faucet_no: string }>(db, sql`select faucet_no from faucets`)) {
-      faucets += 1;
-      numbers.add(faucet_no);
-    }
-  }
-  if (faucets !== expected) throw new Error(`${faucets} faucets imported, not ${expected}`);
-  progress(`  ${faucets.toLocaleString('en')} faucets under ${numbers.size.toLocaleString('en')} faucet numbers`);
+async function checkFaucets(owner: Database, expected: number): Promise<void> {
+  const [row] = await selectRows<{ faucets: number; numbers: number }>(owner, sql`select count(*)::int as faucets, count(distinct faucet_no)::int as numbers from faucets`);
+  if (row!.faucets !== expected) throw new Error(`${row!.faucets} faucets imported, not ${expected}`);
+  progress(`  ${row!.faucets.toLocaleString('en')} faucets under ${row!.numbers.toLocaleString('en')} faucet numbers`);
 }
 
 interface Run {
@@ -235,42 +228,28 @@ async function billDay(
   push: PushService,
   env: Record<string, string>
 ): Promise<Run> {
-  const databases: (Scratch & { owner: DatabaseHandle })[] = [];
+  const database = await scratch();
+  let owner: DatabaseHandle | undefined;
   const shares: DatabaseHandle[] = [];
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
-    for (const utility of layout === 'shared' ? utilities.slice(0, 1) : utilities) {
-      const target = await scratch();
-      const owner = await openDatabase({ databaseUrl: target.url, utility: utility.profile.id });
-      databases.push({ ...target, owner });
-      await migrate(owner.db);
-    }
-    const ownerOf = (index: number) => databases[layout === 'shared' ? 0 : index]!;
+    owner = await openDatabase({ databaseUrl: database.url, utility: utilities[0]!.profile.id });
+    await migrate(owner.db);
     const devices: Device[] = [];
     for (const [index, utility] of utilities.entries()) {
       progress(`${layout}: ${utility.profile.id}: importing ${files.history.length} files, then its members and devices (untimed)`);
-      const share = await ownerOf(index).owner.forUtility(utility.profile.id, BENCH_SHARE_CONNECTIONS);
+      const share = await owner.forUtility(utility.profile.id, BENCH_SHARE_CONNECTIONS);
       shares.push(share);
       await importInto(share.db, utility.profile, files.history, utility.profile.id);
       devices.push(...(await members(share.db, utility, index, phones[index])));
     }
-    await checkFaucets(databases.map((database) => database.owner.db), utilities.length * files.faucets);
-    for (const database of databases) {
-      if (layout === 'apart') await withoutRowLevelSecurity(database.owner.db);
-      // As autovacuum would have left a settled database: the visibility map and statistics current.
-      await database.owner.db.execute(sql`vacuum analyze`);
-    }
+    await checkFaucets(owner.db, utilities.length * files.faucets);
+    if (layout === 'unsealed') await withoutRowLevelSecurity(owner.db);
+    // As autovacuum would have left a settled database: the visibility map and statistics current.
+    await owner.db.execute(sql`vacuum analyze`);
 
-    const portalEnv = { ...env, DATABASE_URL: databases[0]!.url, DATA_DIR: freshDataDir() };
     progress(`${layout}: starting the portal of ${utilities.length} utilities on ${ORIGIN} (${utilities[0]!.host}, …)`);
-    server =
-      layout === 'shared'
-        ? await startServer(portalEnv, 120_000)
-        : await startServer(
-            { ...portalEnv, BENCH_UTILITY_DATABASES: JSON.stringify(Object.fromEntries(utilities.map((utility, index) => [utility.profile.id, databases[index]!.url]))) },
-            120_000,
-            'bench/utilities-portal.ts'
-          );
+    server = await startServer({ ...env, DATABASE_URL: database.url, DATA_DIR: freshDataDir() }, 120_000);
 
     progress(`${layout}: ${devices.length.toLocaleString('en')} devices (${DEVICES_PER_UTILITY} a utility at most) pulling every ${DEVICE_INTERVAL_MS / 1000} s; ${BEFORE_SECONDS} s without the bill day`);
     const pulling = driver<DevicesReport>({ kind: 'devices', baseUrl: server.baseUrl, devices, intervalMs: DEVICE_INTERVAL_MS });
@@ -288,11 +267,12 @@ async function billDay(
     );
     const lastCommit = Math.max(...committed);
     progress(`  imports committed after ${committed.map((at) => Math.round(at - started)).join(' and ')} ms`);
-    let expected = 0;
-    for (const share of shares.slice(0, BILL_DAY_UTILITIES)) {
-      const [queued] = await selectRows<{ count: number }>(share.db, sql`select count(*)::int as count from notice_deliveries where channel = 'push'`);
-      expected += queued!.count;
-    }
+    // Named by utility: in the baseline nothing else holds a share to its own rows.
+    const [queued] = await selectRows<{ count: number }>(
+      owner.db,
+      sql`select count(*)::int as count from notice_deliveries where channel = 'push' and utility_id in ${billing.map((utility) => utility.profile.id)}`
+    );
+    const expected = queued!.count;
     const { firstAt, lastAt, arrived } = await deliveries(push, before, expected);
     pulling.send({ stop: true });
     const pulls = await pulling.report;
@@ -319,18 +299,15 @@ async function billDay(
   } finally {
     if (server) await stopServer(server);
     for (const share of shares) await share.close();
-    for (const database of databases) {
-      await database.owner.close();
-      await database.drop();
-    }
+    await owner?.close();
+    await database.drop();
   }
 }
 
 /**
  * `npm run bench -- --scale utilities`: 10 utilities × 10,000 faucets in one PostgreSQL
  * database under row-level security, two of them on their bill day at once, against the same
- * run with each utility in a database of its own and row-level security off (bench/README.md,
- * "Several utilities"). Smaller sizes are for trying the bench out; only the full size is
+ * run with row-level security off (bench/README.md, "Several utilities"). Smaller sizes are for trying the bench out; only the full size is
  * recorded (run.ts).
  */
 export async function benchUtilities(scratch: () => Promise<Scratch>, count: number, faucets: number): Promise<Record<string, Figure>> {
@@ -353,16 +330,18 @@ export async function benchUtilities(scratch: () => Promise<Scratch>, count: num
       NODE_EXTRA_CA_CERTS: path.join(dir, 'push-ca.pem'),
       PUSH_SERVICE_HOSTS: push.hostEntry
     };
-    const shared = await billDay('shared', scratch, utilities, files, phones, push, env);
-    const apart = await billDay('apart', scratch, utilities, files, phones, push, env);
-    const ms = (of: (run: Run) => number, n: number) => againstBaseline(of(shared), 'ms', of(apart), n);
+    const sealed = await billDay('sealed', scratch, utilities, files, phones, push, env);
+    const unsealed = await billDay('unsealed', scratch, utilities, files, phones, push, env);
+    // Without the policies only the queries keep utilities apart: a bill landing on another utility's faucet of the same number would change what is queued.
+    if (unsealed.expected !== sealed.expected) throw new Error(`the run without row-level security queued ${unsealed.expected} pushes, the sealed one ${sealed.expected}: a query crossed utilities`);
+    const ms = (of: (run: Run) => number, n: number) => againstBaseline(of(sealed), 'ms', of(unsealed), n);
     return {
-      utilities_pull_p50_ms: ms((run) => run.spike.p50, shared.spike.n),
-      utilities_pull_p99_ms: ms((run) => run.spike.p99, shared.spike.n),
-      utilities_deliveries_per_s: againstBaseline(shared.deliveriesPerSecond, 'deliveries/s', apart.deliveriesPerSecond, shared.arrived),
-      utilities_errors: { value: shared.errors, unit: 'errors', baseline: apart.errors, n: shared.before.n + shared.spike.n + shared.expected },
-      utilities_bill_day_imports_s: againstBaseline(shared.importsSeconds, 's', apart.importsSeconds, BILL_DAY_UTILITIES * faucets),
-      utilities_drain_s: againstBaseline(shared.drainSeconds, 's', apart.drainSeconds, shared.arrived)
+      utilities_pull_p50_ms: ms((run) => run.spike.p50, sealed.spike.n),
+      utilities_pull_p99_ms: ms((run) => run.spike.p99, sealed.spike.n),
+      utilities_deliveries_per_s: againstBaseline(sealed.deliveriesPerSecond, 'deliveries/s', unsealed.deliveriesPerSecond, sealed.arrived),
+      utilities_errors: { value: sealed.errors, unit: 'errors', baseline: unsealed.errors, n: sealed.before.n + sealed.spike.n + sealed.expected },
+      utilities_bill_day_imports_s: againstBaseline(sealed.importsSeconds, 's', unsealed.importsSeconds, BILL_DAY_UTILITIES * faucets),
+      utilities_drain_s: againstBaseline(sealed.drainSeconds, 's', unsealed.drainSeconds, sealed.arrived)
     };
   } finally {
     await push.stop();

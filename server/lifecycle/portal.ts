@@ -92,18 +92,11 @@ function startJobs(config: Config, database: DatabaseHandle, mailer: Mailer, log
   };
 }
 
-/** Where a utility's share of the database comes from: `connections` is the most its pool may open. */
-export type ShareOf = (owner: DatabaseHandle, utility: string, connections: number) => Promise<DatabaseHandle>;
-
-/** The portal's own: the owner's database, as portal_app set to the utility. */
-const ownersShare: ShareOf = (owner, utility, connections) => owner.forUtility(utility, connections);
-
 /**
  * Opens and migrates the database, then serves every configured utility on its hosts, on
- * config.port. `shareOf` is for the utilities bench's baseline, which keeps each utility in a
- * database of its own (bench/utilities-portal.ts).
+ * config.port, each through its share of the database (as portal_app, set to the utility).
  */
-export async function startPortal(config: Config, logger: Logger, shareOf: ShareOf = ownersShare): Promise<Portal> {
+export async function startPortal(config: Config, logger: Logger): Promise<Portal> {
   let database: DatabaseHandle;
   const shares: { config: Config; utility: ConfiguredUtility; database: DatabaseHandle; demo: ServedUtility['demo'] }[] = [];
   // A pool of PostgreSQL connections for each utility, together about what one utility had alone.
@@ -114,7 +107,7 @@ export async function startPortal(config: Config, logger: Logger, shareOf: Share
     logger.info({ driver: database.driver, migrationsApplied: applied }, 'database ready');
     for (const utility of config.utilities) {
       const own = configOf(config, utility, utility.profile.hosts?.[0]);
-      const share = await shareOf(database, utility.profile.id, connections);
+      const share = await database.forUtility(utility.profile.id, connections);
       shares.push({ config: own, utility, database: share, demo: await demoOf(own, share.db, logger) });
     }
   } catch (error) {
