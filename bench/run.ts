@@ -25,10 +25,11 @@ const benches = {
 };
 type BenchName = keyof typeof benches;
 
-async function scratchDatabase() {
+/** A database of the bench's own on the server, empty or a copy of `template` (which nobody may be connected to). */
+async function scratchDatabase(template?: { url: string }) {
   const name = `portal_bench_${randomBytes(4).toString('hex')}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  await admin.unsafe(`create database ${name}${template ? ` template ${new URL(template.url).pathname.slice(1)}` : ''}`);
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;

@@ -36,6 +36,8 @@ const PORT = benchPort(4475);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 
 type Scratch = { url: string; drop(): Promise<void> };
+/** A new scratch database on the bench's server, empty or a copy of `template`'s. */
+type Scratcher = (template?: Scratch) => Promise<Scratch>;
 /** One database for all utilities, sealed by row-level security (the deployment); or the same with row-level security off (the baseline). */
 type Layout = 'sealed' | 'unsealed';
 
@@ -215,39 +217,59 @@ async function deliveries(push: PushService, from: number, expected: number): Pr
 const describe = (stats: Stats) => `${stats.n} pulls, p50 ${stats.p50} ms, p99 ${stats.p99} ms, max ${stats.max} ms, ${stats.errors} errors`;
 
 /**
- * One bill day on one layout: the databases made and filled (untimed), the portal of every
- * utility in a process of its own, every utility's devices pulling, then two utilities' bills
- * imported at once while the portal's notices workers push them.
+ * The database both runs start from (untimed): every utility's history imported through its
+ * share, its members and devices, then settled as autovacuum would have left it. Each run takes
+ * a copy of it (CREATE DATABASE … TEMPLATE), so both start from the same bytes.
  */
-async function billDay(
-  layout: Layout,
-  scratch: () => Promise<Scratch>,
-  utilities: BenchUtility[],
-  files: UtilityFiles,
-  phones: PushSubscriptionJson[][],
-  push: PushService,
-  env: Record<string, string>
-): Promise<Run> {
+async function fill(scratch: Scratcher, utilities: BenchUtility[], files: UtilityFiles, phones: PushSubscriptionJson[][]): Promise<{ database: Scratch; devices: Device[] }> {
   const database = await scratch();
-  let owner: DatabaseHandle | undefined;
-  const shares: DatabaseHandle[] = [];
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  const owner = await openDatabase({ databaseUrl: database.url, utility: utilities[0]!.profile.id });
   try {
-    owner = await openDatabase({ databaseUrl: database.url, utility: utilities[0]!.profile.id });
     await migrate(owner.db);
     const devices: Device[] = [];
     for (const [index, utility] of utilities.entries()) {
-      progress(`${layout}: ${utility.profile.id}: importing ${files.history.length} files, then its members and devices (untimed)`);
+      progress(`${utility.profile.id}: importing ${files.history.length} files, then its members and devices (untimed)`);
       const share = await owner.forUtility(utility.profile.id, BENCH_SHARE_CONNECTIONS);
-      shares.push(share);
-      await importInto(share.db, utility.profile, files.history, utility.profile.id);
-      devices.push(...(await members(share.db, utility, index, phones[index])));
+      try {
+        await importInto(share.db, utility.profile, files.history, utility.profile.id);
+        devices.push(...(await members(share.db, utility, index, phones[index])));
+      } finally {
+        await share.close();
+      }
     }
     await checkFaucets(owner.db, utilities.length * files.faucets);
-    if (layout === 'unsealed') await withoutRowLevelSecurity(owner.db);
     // As autovacuum would have left a settled database: the visibility map and statistics current.
     await owner.db.execute(sql`vacuum analyze`);
+    // A template takes no connections while it is copied.
+    await owner.close();
+    return { database, devices };
+  } catch (error) {
+    await owner.close();
+    await database.drop();
+    throw error;
+  }
+}
 
+/**
+ * One bill day on one layout, on a copy of the filled database: the portal of every utility in a
+ * process of its own, every utility's devices pulling, then two utilities' bills imported at
+ * once while the portal's notices workers push them.
+ */
+async function billDay(
+  layout: Layout,
+  database: Scratch,
+  utilities: BenchUtility[],
+  devices: Device[],
+  files: UtilityFiles,
+  push: PushService,
+  env: Record<string, string>
+): Promise<Run> {
+  const owner = await openDatabase({ databaseUrl: database.url, utility: utilities[0]!.profile.id });
+  const shares: DatabaseHandle[] = [];
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    if (layout === 'unsealed') await withoutRowLevelSecurity(owner.db);
+    for (const utility of utilities.slice(0, BILL_DAY_UTILITIES)) shares.push(await owner.forUtility(utility.profile.id, BENCH_SHARE_CONNECTIONS));
     progress(`${layout}: starting the portal of ${utilities.length} utilities on ${ORIGIN} (${utilities[0]!.host}, …)`);
     server = await startServer({ ...env, DATABASE_URL: database.url, DATA_DIR: freshDataDir() }, 120_000);
 
@@ -299,8 +321,7 @@ async function billDay(
   } finally {
     if (server) await stopServer(server);
     for (const share of shares) await share.close();
-    await owner?.close();
-    await database.drop();
+    await owner.close();
   }
 }
 
@@ -310,7 +331,7 @@ async function billDay(
  * run with row-level security off (bench/README.md, "Several utilities"). Smaller sizes are for trying the bench out; only the full size is
  * recorded (run.ts).
  */
-export async function benchUtilities(scratch: () => Promise<Scratch>, count: number, faucets: number): Promise<Record<string, Figure>> {
+export async function benchUtilities(scratch: Scratcher, count: number, faucets: number): Promise<Record<string, Figure>> {
   const utilities = utilitiesOf(count);
   const dir = mkdtempSync(path.join(tmpdir(), 'portal-bench-profiles-'));
   for (const utility of utilities) writeFileSync(path.join(dir, `${utility.profile.id}.json`), JSON.stringify(utility.file));
@@ -330,8 +351,23 @@ export async function benchUtilities(scratch: () => Promise<Scratch>, count: num
       NODE_EXTRA_CA_CERTS: path.join(dir, 'push-ca.pem'),
       PUSH_SERVICE_HOSTS: push.hostEntry
     };
-    const sealed = await billDay('sealed', scratch, utilities, files, phones, push, env);
-    const unsealed = await billDay('unsealed', scratch, utilities, files, phones, push, env);
+    const filled = await fill(scratch, utilities, files, phones);
+    const runOnCopy = async (layout: Layout) => {
+      const copy = await scratch(filled.database);
+      try {
+        return await billDay(layout, copy, utilities, filled.devices, files, push, env);
+      } finally {
+        await copy.drop();
+      }
+    };
+    let sealed: Run;
+    let unsealed: Run;
+    try {
+      sealed = await runOnCopy('sealed');
+      unsealed = await runOnCopy('unsealed');
+    } finally {
+      await filled.database.drop();
+    }
     // Without the policies only the queries keep utilities apart: a bill landing on another utility's faucet of the same number would change what is queued.
     if (unsealed.expected !== sealed.expected) throw new Error(`the run without row-level security queued ${unsealed.expected} pushes, the sealed one ${sealed.expected}: a query crossed utilities`);
     const ms = (of: (run: Run) => number, n: number) => againstBaseline(of(sealed), 'ms', of(unsealed), n);
