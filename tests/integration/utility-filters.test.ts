@@ -1,8 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { driverClient, selectRows } from '../../server/db/client.js';
-import { sql } from 'drizzle-orm';
 import { createBusinessCalendar } from '../../server/domain/calendar.js';
 import { exportApprovedChanges, exportPaperSlipChanges } from '../../server/features/exports/service.js';
 import { importFiles, type ImportFile } from '../../server/features/imports/service.js';
@@ -32,8 +32,10 @@ import { startUtilities, type HostedUtility, type Utilities } from './support/ut
  * the two sides' utility_id gets the condition on both sides (the planner carries the constant
  * over); one that does not leaves a scan without it.
  *
- * Exempt, and not recorded, since they run on the owner's handle and are the deployment's:
- * migrations, server_secrets (below), and the check that a share's role is held to the policies.
+ * Exempt: the tables of the deployment as a whole (below), which the shares read too (the
+ * code-hash key of server_secrets); and, not recorded since they run on the owner's handle,
+ * the migrations and the check that a share's role is held to the policies. Statements on no table (advisory locks keyed by current_setting('app.utility'),
+ * analyze_tables()) touch no table of a utility: they run where they are sent, on Citus the coordinator.
  */
 
 /** The tables of the deployment as a whole: not a utility's, and not distributed by one (reference tables on Citus). */
