@@ -100,7 +100,9 @@ async function useThePortal(utility: HostedUtility) {
   });
   await member.api.sync.pull.query({ format: SYNC_FORMAT, cursor: first.cursor, knownLinks: [linkId] });
   const admin = await signInStaff(utility, 'admin', 'admin@minami.example.jp');
-  await admin.api.staff.procedures.queue.query({});
+  // A clerk moves the filing on: its notice is made and queued in the same transaction.
+  const [filed] = await admin.api.staff.procedures.queue.query({});
+  await admin.api.staff.procedures.setStatus.mutate({ procedureId: filed!.id, status: 'processing', note: '確認中' });
 
   const cookies = `session=${member.cookies.get('session')}; staff_session=${admin.cookies.get('staff_session')}`;
   // The log-outs last: after them the cookies answer as none.
