@@ -72,7 +72,7 @@ async function copyIntoPostgres(url: string, files: { customers: string; reading
 
 async function copyIntoPglite(files: { customers: string; readings: string }): Promise<number> {
   const pglite = await PGlite.create(pgliteOptions(demoUtility));
-  const database = await openDatabase({ pglite });
+  const database = await openDatabase({ pglite, utility: demoUtility });
   try {
     const resolved = resolvedReadings(files.readings, await importCustomers(database.db, files.customers));
     const started = performance.now();

@@ -8,13 +8,15 @@ import { fillPlaceholders, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { SYNC_FORMAT } from '../src/lib/shared/sync-wire.js';
+import type { Database } from '../server/db/client.js';
+import { holdToUtility } from '../server/db/in-utility.js';
 import * as schema from '../server/db/schema.js';
 import { customers, faucetLinks } from '../server/db/schema.js';
 import { createSession, sessionCookieName } from '../server/sessions/sessions.js';
 import { importFiles } from '../server/features/imports/service.js';
 import { windowsQuery } from '../server/features/sync/service.js';
 import { startApp, type App } from '../tests/integration/support/app.js';
-import { headers, importRules, noticeRules, writeCsv } from '../tests/integration/support/import-files.js';
+import { demoUtility, headers, importRules, noticeRules, writeCsv } from '../tests/integration/support/import-files.js';
 import { runInChild } from './child.js';
 import { againstBaseline, progress, round, type Figure } from './results.js';
 
@@ -141,7 +143,7 @@ async function load(clients: { url: string; cookie: string }[]) {
  */
 async function rawPullServer(databaseUrl: string): Promise<{ server: Server; baseUrl: string; close(): Promise<void> }> {
   const db = postgres(databaseUrl, { max: 10 });
-  const windows = windowsQuery(drizzle(db, { schema })).toSQL();
+  const windows = windowsQuery(holdToUtility(drizzle(db, { schema }) as unknown as Database, demoUtility)).toSQL();
   const server = createServer(async (req, res) => {
     const token = /session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1] ?? '';
     const { cursor } = (JSON.parse(new URL(req.url!, 'http://localhost').searchParams.get('input')!) as { 0: { cursor: number } })[0];

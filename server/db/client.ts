@@ -7,6 +7,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { pgliteOptions } from './pglite-extensions.js';
+import { holdToUtility } from './in-utility.js';
 import { busyMessage, EmbeddedDatabaseBusy, socketPlace, takeLock, type Holder } from './owner.js';
 import { servePglite, SharedPGlite } from './pglite-socket.js';
 import * as schema from './schema.js';
@@ -44,11 +45,14 @@ const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
  */
 export class UtilitySession {
   readonly #setUp: string;
+  readonly #observe: Sent | undefined;
 
   constructor(
     readonly pglite: PGlite,
-    utility: string
+    utility: string,
+    observe?: StatementObserver
   ) {
+    this.#observe = observe && ((statement, parameters) => observe(utility, statement, parameters));
     // SET, not set_config(): a SELECT would take the transaction's snapshot, after which an isolation level can no longer be chosen.
     this.#setUp = `set local role ${APP_ROLE}; set local app.utility = ${literal(utility)}`;
   }
@@ -64,9 +68,30 @@ export class UtilitySession {
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.pglite.transaction(async (tx) => {
       await tx.exec(this.#setUp);
-      return work(tx);
+      return work(this.#observe ? observed(tx, this.#observe) : tx);
     });
   }
+}
+
+/**
+ * Sees each statement a utility's share sends, with its parameters as sent, before it runs: how
+ * a test lists every query the portal makes (tests/integration/utility-filters.test.ts).
+ */
+export type StatementObserver = (utility: string, statement: string, parameters: readonly unknown[]) => void;
+type Sent = (statement: string, parameters: readonly unknown[]) => void;
+
+/** A PGlite transaction whose statements observe sees first; the rest of it is the transaction's own (its prototype). */
+function observed(tx: Transaction, observe: Sent): Transaction {
+  return Object.assign(Object.create(tx) as Transaction, {
+    query: <T>(query: string, params?: unknown[], options?: QueryOptions) => {
+      observe(query, params ?? []);
+      return tx.query<T>(query, params, options);
+    },
+    exec: (query: string, options?: QueryOptions) => {
+      observe(query, []);
+      return tx.exec(query, options);
+    }
+  });
 }
 
 /**
@@ -75,15 +100,15 @@ export class UtilitySession {
  * session see only those of the utility it is set to (drizzle 0020).
  */
 export type DatabaseTarget =
-  | { databaseUrl: string; utility: string }
+  | { databaseUrl: string; utility: string; observe?: StatementObserver }
   | { pgliteDir: string; utility: string }
   /**
    * The embedded database under DATA_DIR, as its one owner: the server owns it and serves it on
    * a socket; a command owns it while no server runs, else works through that socket.
    */
   | { embedded: string; as: Holder['role']; utility: string }
-  /** An embedded database already open (with pgliteOptions), such as a test's copy of a migrated one. */
-  | { pglite: PGlite };
+  /** An embedded database already open (with pgliteOptions(utility)), such as a test's copy of a migrated one. */
+  | { pglite: PGlite; utility: string; observe?: StatementObserver };
 
 /** PostgreSQL when DATABASE_URL is set, else the embedded database under DATA_DIR; for the profile's utility. */
 export function configuredTarget(
@@ -135,8 +160,12 @@ async function roleForShares(client: postgres.Sql): Promise<string | undefined> 
   return undefined;
 }
 
-function postgresHandle(client: postgres.Sql, openForUtility?: (utility: string, connections: number, role: string | undefined) => postgres.Sql): DatabaseHandle {
-  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+function postgresHandle(
+  client: postgres.Sql,
+  utility: string,
+  openForUtility?: (utility: string, connections: number, role: string | undefined) => postgres.Sql
+): DatabaseHandle {
+  const db = holdToUtility(drizzlePostgres(client, { schema }) as unknown as Database, utility);
   return {
     db,
     driver: 'postgres',
@@ -145,13 +174,20 @@ function postgresHandle(client: postgres.Sql, openForUtility?: (utility: string,
     async forUtility(utility, connections = POOL_CONNECTIONS) {
       if (!openForUtility) throw new Error("a utility's share is opened from the owner's database, not from another share");
       const role = await roleForShares(client);
-      return postgresHandle(openForUtility(utility, connections, role));
+      return postgresHandle(openForUtility(utility, connections, role), utility);
     }
   };
 }
 
-function pgliteHandle(client: PGlite, before: () => Promise<void> = async () => {}, after: () => void = () => {}): DatabaseHandle {
-  const db = drizzlePglite(client, { schema }) as unknown as Database;
+/** before and after closing it: what its owner holds beside it; observe: its shares' statements. */
+interface EmbeddedOptions {
+  before?: () => Promise<void>;
+  after?: () => void;
+  observe?: StatementObserver;
+}
+
+function pgliteHandle(client: PGlite, utility: string, { before = async () => {}, after = () => {}, observe }: EmbeddedOptions = {}): DatabaseHandle {
+  const db = holdToUtility(drizzlePglite(client, { schema }) as unknown as Database, utility);
   let copyGranted: Promise<unknown> | undefined;
   return {
     db,
@@ -166,25 +202,25 @@ function pgliteHandle(client: PGlite, before: () => Promise<void> = async () => 
       // PGlite reads COPY input only from a file (copy.ts), which takes this role; its files are the database's own.
       copyGranted ??= client.exec(`grant pg_read_server_files to ${APP_ROLE}`);
       await copyGranted;
-      return utilitySessionHandle(new UtilitySession(client, utility));
+      return utilitySessionHandle(new UtilitySession(client, utility, observe), utility);
     }
   };
 }
 
 /** A utility's share of an embedded database: closing it leaves the database to its owner. */
-function utilitySessionHandle(session: UtilitySession): DatabaseHandle {
-  const db = drizzlePglite(session as unknown as PGlite, { schema }) as unknown as Database;
+function utilitySessionHandle(session: UtilitySession, utility: string): DatabaseHandle {
+  const db = holdToUtility(drizzlePglite(session as unknown as PGlite, { schema }) as unknown as Database, utility);
   return {
     db,
     driver: 'pglite',
     ping: (timeoutMs) => schemaAnswers(db, timeoutMs),
     close: async () => {},
-    forUtility: async (utility) => utilitySessionHandle(new UtilitySession(session.pglite, utility))
+    forUtility: async (other) => utilitySessionHandle(new UtilitySession(session.pglite, other), other)
   };
 }
 
 /** A running portal's embedded database, through its socket: one connection, one session. */
-async function throughSocket(dataDir: string, holder: Holder & { socket: string }): Promise<DatabaseHandle> {
+async function throughSocket(dataDir: string, holder: Holder & { socket: string }, utility: string): Promise<DatabaseHandle> {
   // A socket nobody listens on fails at once; a portal busy in a long transaction (an upload's
   // import) answers the log-in when its turn ends, which the command waits for.
   // Unprepared (`prepare: false` wins over a query's own): the one session is shared, and
@@ -199,7 +235,7 @@ async function throughSocket(dataDir: string, holder: Holder & { socket: string 
     throw new EmbeddedDatabaseBusy(busyMessage(dataDir, holder, 'command'));
   }
   // The socket sets a client's role and utility up at each of its turns (pglite-socket.ts).
-  return postgresHandle(client, (utility, _connections, role) => connect({ 'app.utility': utility, ...(role ? { role } : {}) }));
+  return postgresHandle(client, utility, (other, _connections, role) => connect({ 'app.utility': other, ...(role ? { role } : {}) }));
 }
 
 async function openEmbedded(dataDir: string, as: Holder['role'], utility: string): Promise<DatabaseHandle> {
@@ -207,7 +243,7 @@ async function openEmbedded(dataDir: string, as: Holder['role'], utility: string
   const lock = takeLock(dataDir, { role: as, socket: place?.path });
   if ('pid' in lock) {
     place?.remove();
-    if (as === 'command' && lock.socket) return throughSocket(dataDir, { ...lock, socket: lock.socket });
+    if (as === 'command' && lock.socket) return throughSocket(dataDir, { ...lock, socket: lock.socket }, utility);
     throw new EmbeddedDatabaseBusy(busyMessage(dataDir, lock, as));
   }
   const letGo = () => {
@@ -218,7 +254,7 @@ async function openEmbedded(dataDir: string, as: Holder['role'], utility: string
     const client = await SharedPGlite.open(path.join(dataDir, 'pglite'), utility);
     const served = place ? await servePglite(client, place.path) : undefined;
     // The socket closes first, so that a command's open transaction is undone while the database is there.
-    return pgliteHandle(client, async () => served?.close(), letGo);
+    return pgliteHandle(client, utility, { before: async () => served?.close(), after: letGo });
   } catch (error) {
     letGo();
     throw error;
@@ -228,9 +264,10 @@ async function openEmbedded(dataDir: string, as: Holder['role'], utility: string
 /** Connections of a PostgreSQL pool: the owner's, and a utility's unless told otherwise. */
 const POOL_CONNECTIONS = 10;
 
-function postgresPool(url: string, max: number, connection: Record<string, string>): postgres.Sql {
+function postgresPool(url: string, max: number, connection: Record<string, string>, observe?: Sent): postgres.Sql {
   return postgres(url, {
     max,
+    ...(observe ? { debug: (_connection: number, statement: string, parameters: unknown[]) => observe(statement, parameters) } : {}),
     onnotice: () => {},
     // Every connection is the utility's from its start (a parameter of the log-in, not a SET), and so is its role.
     connection,
@@ -247,15 +284,20 @@ function postgresPool(url: string, max: number, connection: Record<string, strin
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if ('databaseUrl' in target) {
-    const { databaseUrl } = target;
-    return postgresHandle(postgresPool(databaseUrl, POOL_CONNECTIONS, { 'app.utility': target.utility }), (utility, connections, role) =>
-      postgresPool(databaseUrl, connections, { 'app.utility': utility, ...(role ? { role } : {}) })
+    const { databaseUrl, observe } = target;
+    return postgresHandle(postgresPool(databaseUrl, POOL_CONNECTIONS, { 'app.utility': target.utility }), target.utility, (utility, connections, role) =>
+      postgresPool(
+        databaseUrl,
+        connections,
+        { 'app.utility': utility, ...(role ? { role } : {}) },
+        observe && ((statement, parameters) => observe(utility, statement, parameters))
+      )
     );
   }
   if ('embedded' in target) return openEmbedded(target.embedded, target.as, target.utility);
-  if ('pglite' in target) return pgliteHandle(target.pglite);
+  if ('pglite' in target) return pgliteHandle(target.pglite, target.utility, { observe: target.observe });
   mkdirSync(path.dirname(target.pgliteDir), { recursive: true });
-  return pgliteHandle(await PGlite.create(target.pgliteDir, pgliteOptions(target.utility)));
+  return pgliteHandle(await PGlite.create(target.pgliteDir, pgliteOptions(target.utility)), target.utility);
 }
 
 /**

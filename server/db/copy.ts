@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import type postgres from 'postgres';
 import { driverClient, UtilitySession, type Database } from './client.js';
+import { holdToUtility, utilityOf } from './in-utility.js';
 import * as schema from './schema.js';
 
 /**
@@ -31,20 +32,21 @@ export interface CopyingTransaction {
  */
 export async function transactionWithCopy<T>(db: Database, work: (tx: CopyingTransaction) => Promise<T>): Promise<T> {
   const client = driverClient(db);
-  if (client instanceof PGlite || client instanceof UtilitySession) return client.transaction((tx) => work(pgliteTransaction(tx)));
+  const utility = utilityOf(db);
+  if (client instanceof PGlite || client instanceof UtilitySession) return client.transaction((tx) => work(pgliteTransaction(tx, utility)));
   if (!client) throw new Error('transactionWithCopy opens its own transaction: give it the database');
-  return (await client.begin((tx) => work(postgresTransaction(tx, client.options)))) as T;
+  return (await client.begin((tx) => work(postgresTransaction(tx, client.options, utility)))) as T;
 }
 
 const CHUNK_BYTES = 256 * 1024;
 
-function postgresTransaction(tx: postgres.TransactionSql, options: postgres.Sql['options']): CopyingTransaction {
+function postgresTransaction(tx: postgres.TransactionSql, options: postgres.Sql['options'], utility: string): CopyingTransaction {
   // drizzle's driver reads the type parsers off `options`, which postgres.js sets on the pool's
   // sql only; the transaction's queries run with those same options.
-  const db = drizzlePostgres({ client: Object.assign(tx, { options }) as unknown as postgres.Sql, schema }) as unknown as Database;
+  const db = holdToUtility(drizzlePostgres({ client: Object.assign(tx, { options }) as unknown as postgres.Sql, schema }) as unknown as Database, utility);
   return {
     db,
-    savepoint: async (work) => (await tx.savepoint((inner) => work(postgresTransaction(inner, options)))) as Awaited<ReturnType<typeof work>>,
+    savepoint: async (work) => (await tx.savepoint((inner) => work(postgresTransaction(inner, options, utility)))) as Awaited<ReturnType<typeof work>>,
     async copyFromFile(into, copyOptions, path, observe) {
       const watching = new Transform({
         transform(chunk: Buffer, _encoding, done) {
@@ -71,9 +73,9 @@ function postgresTransaction(tx: postgres.TransactionSql, options: postgres.Sql[
   };
 }
 
-function pgliteTransaction(tx: PgliteTransaction): CopyingTransaction {
+function pgliteTransaction(tx: PgliteTransaction, utility: string): CopyingTransaction {
   // drizzle's PGlite driver only ever calls query() on its client, which a PGlite transaction has.
-  const db = drizzlePglite({ client: tx as unknown as PGlite, schema }) as unknown as Database;
+  const db = holdToUtility(drizzlePglite({ client: tx as unknown as PGlite, schema }) as unknown as Database, utility);
   const self: CopyingTransaction = {
     db,
     async savepoint(work) {

@@ -1,5 +1,6 @@
 import { and, inArray, isNull } from 'drizzle-orm';
 import type { Database } from './client.js';
+import { inUtility } from './in-utility.js';
 import type { paperSlipChanges, procedures } from './schema.js';
 
 /**
@@ -12,7 +13,7 @@ export async function markExported(tx: Database, table: typeof paperSlipChanges 
   const marked = await tx
     .update(table)
     .set({ exportedAt: now })
-    .where(and(inArray(table.id, ids), isNull(table.exportedAt)))
+    .where(and(inUtility(tx, table), inArray(table.id, ids), isNull(table.exportedAt)))
     .returning({ id: table.id });
   return new Set(marked.map((row) => row.id));
 }

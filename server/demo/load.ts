@@ -2,6 +2,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { UtilityProfile } from '../config.js';
 import { selectRows, type Database } from '../db/client.js';
+import { utilityOf } from '../db/in-utility.js';
 import { lastCompleteMonth } from '../domain/calendar.js';
 import { currentContract } from '../features/contracts/service.js';
 import { normalizeCodeNumber } from '../../src/lib/shared/normalize.js';
@@ -12,7 +13,7 @@ import { demoFaucet, generateDemo, utilityDemoOptions, type DemoOptions } from '
 import { writeDemoFiles } from './write.js';
 
 export async function isDatabaseEmpty(db: Database): Promise<boolean> {
-  const [row] = await selectRows<{ found: boolean }>(db, sql`select exists (select 1 from faucets) as found`);
+  const [row] = await selectRows<{ found: boolean }>(db, sql`select exists (select 1 from faucets where utility_id = ${utilityOf(db)}) as found`);
   return !row?.found;
 }
 

@@ -1,5 +1,6 @@
 import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { inUtility } from '../db/in-utility.js';
 import { rateEvents } from '../db/schema.js';
 
 /** At most `max` events in `bucket` ("login:<email>", "code:signup:<email>" …) within the last `windowMs`. */
@@ -44,7 +45,7 @@ export async function takeAttempt(db: Database, limits: Limit[], now: Date): Pro
       const [row] = await tx
         .select({ count: count() })
         .from(rateEvents)
-        .where(and(eq(rateEvents.bucket, limit.bucket), gt(rateEvents.at, new Date(now.getTime() - limit.windowMs))));
+        .where(and(inUtility(tx, rateEvents), eq(rateEvents.bucket, limit.bucket), gt(rateEvents.at, new Date(now.getTime() - limit.windowMs))));
       if ((row?.count ?? 0) >= limit.max) return { ok: false, full: limit };
     }
     const buckets = [...new Set(limits.map((limit) => limit.bucket))];
@@ -58,5 +59,5 @@ export async function takeAttempt(db: Database, limits: Limit[], now: Date): Pro
 
 /** An attempt that went well (the right password) stops counting against its limits. */
 export async function forgiveAttempt(db: Database, attempt: { eventIds: number[] }): Promise<void> {
-  await db.delete(rateEvents).where(inArray(rateEvents.id, attempt.eventIds));
+  await db.delete(rateEvents).where(and(inUtility(db, rateEvents), inArray(rateEvents.id, attempt.eventIds)));
 }

@@ -2,6 +2,7 @@ import { hash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import { preparedPerDatabase, type Database } from '../db/client.js';
+import { inUtility } from '../db/in-utility.js';
 import { pushSubscriptions, sessions } from '../db/schema.js';
 import { RefusalError } from '../errors.js';
 
@@ -29,7 +30,7 @@ const sessionLookup = preparedPerDatabase((db) =>
   db
     .select({ customerId: sessions.customerId, expiresAt: sessions.expiresAt })
     .from(sessions)
-    .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
+    .where(and(inUtility(db, sessions), eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
     .prepare('session_customer')
 );
 
@@ -43,7 +44,7 @@ export async function sessionCustomer(db: Database, token: string, now: Date): P
   if (!session) return null;
   const renewed = new Date(now.getTime() + SESSION_DAYS * DAY_MS);
   if (renewed.getTime() - session.expiresAt.getTime() > DAY_MS) {
-    await db.update(sessions).set({ expiresAt: renewed }).where(eq(sessions.tokenHash, hash));
+    await db.update(sessions).set({ expiresAt: renewed }).where(and(inUtility(db, sessions), eq(sessions.tokenHash, hash)));
   }
   return session.customerId;
 }
@@ -55,7 +56,7 @@ export const sessionEndedRefusal = new RefusalError('unauthorized', {
 });
 
 export async function endSession(db: Database, token: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash(token)));
+  await db.delete(sessions).where(and(inUtility(db, sessions), eq(sessions.tokenHash, tokenHash(token))));
 }
 
 /**
@@ -66,7 +67,7 @@ export async function endOtherSessions(db: Database, customerId: number, keepTok
   const others = keepToken
     ? and(eq(sessions.customerId, customerId), ne(sessions.tokenHash, tokenHash(keepToken)))
     : eq(sessions.customerId, customerId);
-  await db.delete(sessions).where(others);
+  await db.delete(sessions).where(and(inUtility(db, sessions), others));
 }
 
 /**
@@ -81,7 +82,7 @@ export async function rotateSessions(db: Database, customerId: number, currentTo
     await tx
       .update(pushSubscriptions)
       .set({ sessionTokenHash: tokenHash(token) })
-      .where(and(eq(pushSubscriptions.sessionTokenHash, tokenHash(currentToken)), eq(pushSubscriptions.customerId, customerId)));
+      .where(and(inUtility(tx, pushSubscriptions), eq(pushSubscriptions.sessionTokenHash, tokenHash(currentToken)), eq(pushSubscriptions.customerId, customerId)));
     await endOtherSessions(tx, customerId, token);
     return token;
   });

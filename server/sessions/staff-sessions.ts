@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { and, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { inUtility, sameUtility } from '../db/in-utility.js';
 import { staff, staffSessions } from '../db/schema.js';
 import { cookieHeader, newToken, readCookie, tokenHash } from './sessions.js';
 
@@ -48,9 +49,10 @@ export async function staffOfSession(db: Database, token: string, now: Date): Pr
       lastSeenAt: staffSessions.lastSeenAt
     })
     .from(staffSessions)
-    .innerJoin(staff, eq(staff.id, staffSessions.staffId))
+    .innerJoin(staff, and(sameUtility(staff, staffSessions), eq(staff.id, staffSessions.staffId)))
     .where(
       and(
+        inUtility(db, staffSessions),
         eq(staffSessions.tokenHash, hash),
         isNull(staff.disabledAt),
         gt(staffSessions.expiresAt, now),
@@ -59,18 +61,18 @@ export async function staffOfSession(db: Database, token: string, now: Date): Pr
     );
   if (!row) return null;
   if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
-    await db.update(staffSessions).set({ lastSeenAt: now }).where(eq(staffSessions.tokenHash, hash));
+    await db.update(staffSessions).set({ lastSeenAt: now }).where(and(inUtility(db, staffSessions), eq(staffSessions.tokenHash, hash)));
   }
   return { staffId: row.staffId, email: row.email, role: row.role, mustChangePassword: row.mustChangePassword };
 }
 
 export async function endStaffSession(db: Database, token: string): Promise<void> {
-  await db.delete(staffSessions).where(eq(staffSessions.tokenHash, tokenHash(token)));
+  await db.delete(staffSessions).where(and(inUtility(db, staffSessions), eq(staffSessions.tokenHash, tokenHash(token))));
 }
 
 /** Ends every session of the staff member but the one given (password change). */
 export async function endOtherStaffSessions(db: Database, staffId: number, keepToken: string): Promise<void> {
-  await db.delete(staffSessions).where(and(eq(staffSessions.staffId, staffId), ne(staffSessions.tokenHash, tokenHash(keepToken))));
+  await db.delete(staffSessions).where(and(inUtility(db, staffSessions), eq(staffSessions.staffId, staffId), ne(staffSessions.tokenHash, tokenHash(keepToken))));
 }
 
 export function staffSessionCookie(origin: string, token: string | null): string {

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors.js';
 import { CURRENT_TRANSACTION_VERSION, customers } from '../../db/schema.js';
 import { accountWithdrawnMail, emailChangeCodeMail, emailChangedMail, signupAddressTakenMail } from '../../mail/messages.js';
@@ -20,9 +20,10 @@ import type { ServiceDeps } from '../../service-deps.js';
 import { rotateSessions } from '../../sessions/sessions.js';
 import { linkIdsOf } from '../faucets/links.js';
 import { removeFaucet } from '../faucets/service.js';
+import { inUtility } from '../../db/in-utility.js';
 
 async function customerById(deps: ServiceDeps, customerId: number) {
-  const [customer] = await deps.db.select().from(customers).where(eq(customers.id, customerId));
+  const [customer] = await deps.db.select().from(customers).where(and(inUtility(deps.db, customers), eq(customers.id, customerId)));
   if (!customer) throw new RefusalError('unauthorized', { ja: 'ログインしてください', en: 'Please log in' });
   return customer;
 }
@@ -39,7 +40,7 @@ export async function accountOf(deps: ServiceDeps, customerId: number): Promise<
 }
 
 export async function changeNickname(deps: ServiceDeps, customerId: number, nickname: string): Promise<void> {
-  await deps.db.update(customers).set({ nickname: requireNickname(nickname), version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(eq(customers.id, customerId));
+  await deps.db.update(customers).set({ nickname: requireNickname(nickname), version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(and(inUtility(deps.db, customers), eq(customers.id, customerId)));
 }
 
 /** Needs the current password; every other session ends and this one is replaced (rotation), its push subscription kept. */
@@ -55,7 +56,7 @@ export async function changePassword(
     throw wrongCurrentPassword;
   }
   requirePasswordAllowed(input.newPassword, 'newPassword');
-  await deps.db.update(customers).set({ passwordHash: await hashPassword(input.newPassword) }).where(eq(customers.id, customerId));
+  await deps.db.update(customers).set({ passwordHash: await hashPassword(input.newPassword) }).where(and(inUtility(deps.db, customers), eq(customers.id, customerId)));
   return { sessionToken: await rotateSessions(deps.db, customerId, caller.sessionToken, deps.now) };
 }
 
@@ -79,7 +80,7 @@ export async function requestEmailChange(deps: ServiceDeps, customerId: number, 
 }
 
 async function addressTaken(deps: ServiceDeps, email: string): Promise<boolean> {
-  const [taken] = await deps.db.select({ id: customers.id }).from(customers).where(eq(customers.email, email));
+  const [taken] = await deps.db.select({ id: customers.id }).from(customers).where(and(inUtility(deps.db, customers), eq(customers.email, email)));
   return taken !== undefined;
 }
 
@@ -92,7 +93,7 @@ export async function confirmEmailChange(deps: ServiceDeps, customerId: number, 
   if (row.customerId !== customerId || (await addressTaken(deps, email))) throw new RefusalError('bad-input', codeProblems.wrong, 'code');
   const previous = await customerById(deps, customerId);
   try {
-    await deps.db.update(customers).set({ email, version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(eq(customers.id, customerId));
+    await deps.db.update(customers).set({ email, version: sql.raw(CURRENT_TRANSACTION_VERSION) }).where(and(inUtility(deps.db, customers), eq(customers.id, customerId)));
   } catch (error) {
     // Someone signed up with the address since the check above.
     if (isUniqueViolation(error)) throw new RefusalError('bad-input', codeProblems.wrong, 'code');
@@ -123,7 +124,7 @@ export async function withdraw(deps: ServiceDeps, customerId: number, password: 
  */
 export async function deleteAccount(deps: ServiceDeps, customerId: number): Promise<void> {
   for (const linkId of await linkIdsOf(deps.db, customerId)) await removeFaucet(deps, customerId, linkId);
-  await deps.db.delete(customers).where(eq(customers.id, customerId));
+  await deps.db.delete(customers).where(and(inUtility(deps.db, customers), eq(customers.id, customerId)));
 }
 
 /** The withdrawn account's address is told, after the answer. */

@@ -2,6 +2,7 @@ import { and, desc, eq, gte, lt } from 'drizzle-orm';
 import type { AuditAction } from '../../../src/lib/shared/audit-actions.js';
 import { tokyoMidnight } from '../../../src/lib/shared/tokyo-time.js';
 import type { Database } from '../../db/client.js';
+import { inUtility } from '../../db/in-utility.js';
 import { auditLog } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
 
@@ -62,6 +63,7 @@ export async function readAuditLog(db: Database, filter: AuditFilter) {
     .from(auditLog)
     .where(
       and(
+        inUtility(db, auditLog),
         before === undefined ? undefined : lt(auditLog.id, before),
         actor === undefined ? undefined : eq(auditLog.actor, actor),
         action === undefined ? undefined : eq(auditLog.action, action),

@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 
 import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { mailboxOf } from '../../../src/lib/shared/email.js';
 import type { Database } from '../../db/client.js';
+import { inUtility } from '../../db/in-utility.js';
 import { emailCodes } from '../../db/schema.js';
 import { takeAttempt } from '../../limits/rate-limits.js';
 import { serverSecret } from '../../secrets/secrets.js';
@@ -91,7 +92,7 @@ export async function checkCode(
   const recent = await db
     .select()
     .from(emailCodes)
-    .where(and(eq(emailCodes.email, email), eq(emailCodes.purpose, purpose), gt(emailCodes.createdAt, new Date(now.getTime() - 24 * 60 * MINUTE_MS))))
+    .where(and(inUtility(db, emailCodes), eq(emailCodes.email, email), eq(emailCodes.purpose, purpose), gt(emailCodes.createdAt, new Date(now.getTime() - 24 * 60 * MINUTE_MS))))
     .orderBy(desc(emailCodes.createdAt), desc(emailCodes.id))
     .limit(CODES_PER_HOUR * 2);
   const [newest, ...older] = recent;
@@ -102,7 +103,7 @@ export async function checkCode(
   const [counted] = await db
     .update(emailCodes)
     .set({ failedAttempts: sql`${emailCodes.failedAttempts} + 1` })
-    .where(and(eq(emailCodes.id, newest.id), lt(emailCodes.failedAttempts, MAX_CODE_TRIES)))
+    .where(and(inUtility(db, emailCodes), eq(emailCodes.id, newest.id), lt(emailCodes.failedAttempts, MAX_CODE_TRIES)))
     .returning({ failedAttempts: emailCodes.failedAttempts });
   if (!counted) return { ok: false, problem: 'used-up' };
   const hash = await codeHash(db, email, purpose, code);
@@ -121,7 +122,7 @@ export async function checkCode(
       ticketHash: ticketHash(ticket),
       expiresAt: new Date(now.getTime() + TICKET_VALID_MINUTES * MINUTE_MS)
     })
-    .where(eq(emailCodes.id, newest.id));
+    .where(and(inUtility(db, emailCodes), eq(emailCodes.id, newest.id)));
   return { ok: true, ticket };
 }
 
@@ -132,6 +133,7 @@ export async function ticketRow(db: Database, ticket: string, purpose: CodePurpo
     .from(emailCodes)
     .where(
       and(
+        inUtility(db, emailCodes),
         eq(emailCodes.ticketHash, ticketHash(ticket)),
         eq(emailCodes.purpose, purpose),
         isNull(emailCodes.usedAt),
@@ -142,7 +144,7 @@ export async function ticketRow(db: Database, ticket: string, purpose: CodePurpo
 }
 
 export async function markTicketUsed(db: Database, id: number, now: Date): Promise<void> {
-  await db.update(emailCodes).set({ usedAt: now }).where(eq(emailCodes.id, id));
+  await db.update(emailCodes).set({ usedAt: now }).where(and(inUtility(db, emailCodes), eq(emailCodes.id, id)));
 }
 
 /**
@@ -153,7 +155,7 @@ export async function useTicket(db: Database, ticket: string, purpose: CodePurpo
   const [row] = await db
     .update(emailCodes)
     .set({ usedAt: now })
-    .where(and(eq(emailCodes.ticketHash, ticketHash(ticket)), eq(emailCodes.purpose, purpose), isNull(emailCodes.usedAt), gt(emailCodes.expiresAt, now)))
+    .where(and(inUtility(db, emailCodes), eq(emailCodes.ticketHash, ticketHash(ticket)), eq(emailCodes.purpose, purpose), isNull(emailCodes.usedAt), gt(emailCodes.expiresAt, now)))
     .returning({ id: emailCodes.id, email: emailCodes.email });
   return row ?? null;
 }
@@ -163,6 +165,6 @@ export async function ticketEmail(db: Database, ticket: string, purpose: CodePur
   const [row] = await db
     .select({ email: emailCodes.email })
     .from(emailCodes)
-    .where(and(eq(emailCodes.ticketHash, ticketHash(ticket)), eq(emailCodes.purpose, purpose)));
+    .where(and(inUtility(db, emailCodes), eq(emailCodes.ticketHash, ticketHash(ticket)), eq(emailCodes.purpose, purpose)));
   return row?.email ?? null;
 }

@@ -1,8 +1,9 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { emailProblem, parseEmail } from '../../../src/lib/shared/email.js';
 import type { Localized } from '../../../src/lib/shared/localized.js';
 import { nickname as storedNickname, nicknameProblem } from '../../../src/lib/shared/nickname.js';
 import { selectRows, type Database } from '../../db/client.js';
+import { inUtility, utilityOf } from '../../db/in-utility.js';
 import { customers, emailCodes, staff } from '../../db/schema.js';
 import { passwordProblem } from './password-policy.js';
 import {
@@ -38,7 +39,7 @@ export function sendLater(deps: ServiceDeps, message: MailMessage): void {
 }
 
 async function customerByEmail(db: Database, email: string) {
-  const [customer] = await db.select().from(customers).where(eq(customers.email, email));
+  const [customer] = await db.select().from(customers).where(and(inUtility(db, customers), eq(customers.email, email)));
   return customer;
 }
 
@@ -125,7 +126,7 @@ export async function proveSignupFaucet(
 ): Promise<{ faucetNo: string }> {
   const row = await provenTicket(deps, input.ticket, 'signup');
   const proof = await proveFaucet(deps, { faucetNo: input.faucetNo, phone: input.phone, consent: input.consent });
-  await deps.db.update(emailCodes).set({ provenContractId: proof.contractId }).where(eq(emailCodes.id, row.id));
+  await deps.db.update(emailCodes).set({ provenContractId: proof.contractId }).where(and(inUtility(deps.db, emailCodes), eq(emailCodes.id, row.id)));
   return { faucetNo: proof.faucetNo };
 }
 
@@ -218,8 +219,9 @@ export async function holdCheckedPassword(
   account: { id: number; passwordHash: string },
   rehashed: string | null
 ): Promise<boolean> {
-  if (rehashed) await tx.execute(sql`update ${table} set password_hash = ${rehashed} where id = ${account.id} and password_hash = ${account.passwordHash}`);
-  const rows = await selectRows(tx, sql`select 1 from ${table} where id = ${account.id} and password_hash = ${rehashed ?? account.passwordHash} for share`);
+  const held = sql`utility_id = ${utilityOf(tx)} and id = ${account.id}`;
+  if (rehashed) await tx.execute(sql`update ${table} set password_hash = ${rehashed} where ${held} and password_hash = ${account.passwordHash}`);
+  const rows = await selectRows(tx, sql`select 1 from ${table} where ${held} and password_hash = ${rehashed ?? account.passwordHash} for share`);
   return rows.length > 0;
 }
 
@@ -263,7 +265,7 @@ export async function resetPassword(
   const row = await provenTicket(deps, ticket, 'reset');
   const customer = await customerByEmail(deps.db, email);
   if (!customer || row.customerId !== customer.id) throw new RefusalError('bad-input', codeProblems.wrong, 'code');
-  await deps.db.update(customers).set({ passwordHash: await hashPassword(input.password) }).where(eq(customers.id, customer.id));
+  await deps.db.update(customers).set({ passwordHash: await hashPassword(input.password) }).where(and(inUtility(deps.db, customers), eq(customers.id, customer.id)));
   await markTicketUsed(deps.db, row.id, deps.now);
   await endOtherSessions(deps.db, customer.id, null);
   return { sessionToken: await createSession(deps.db, customer.id, deps.now) };

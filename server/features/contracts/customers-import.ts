@@ -3,7 +3,7 @@ import type { DatabaseCheck } from '../imports/targets.js';
 
 /**
  * How a customers file changes contracts, as the import's statements over its staged rows
- * (`staged`: the staging table as `s` joined to its faucet as `f`). The same contract_start
+ * (`staged`: the staging table as `s` joined to its faucet, of the utility, as `f`). The same contract_start
  * updates that contract; a later one is a new holder: a new contract starts and the previous
  * one ends the day before, so neither holder sees the other's periods. An earlier one would
  * reopen a past holder's window, so it is refused.
@@ -17,7 +17,7 @@ export function contractStartCheck(staged: string): DatabaseCheck {
        'before the start of the current contract (' || current.contract_start || '); a new holder needs a later start' as en
      from ${staged}
      join lateral (
-       select contract_start from contracts where faucet_id = f.id order by contract_start desc limit 1
+       select contract_start from contracts where utility_id = f.utility_id and faucet_id = f.id order by contract_start desc limit 1
      ) current on true
      where s.contract_start < current.contract_start`,
     rule: { ja: '現在の契約の開始日より前の日付です', en: 'before the start of the current contract' }
@@ -26,7 +26,7 @@ export function contractStartCheck(staged: string): DatabaseCheck {
 
 /** Updates, ends and starts contracts from the staged rows' `columns`; each statement answers its count. */
 export function contractStatements(staged: string, columns: string[]): string[] {
-  const sameContract = `c.faucet_id = f.id and c.contract_start = s.contract_start`;
+  const sameContract = `c.utility_id = f.utility_id and c.faucet_id = f.id and c.contract_start = s.contract_start`;
   return [
     `with changed as (
        update contracts c set ${columns.map((name) => `${name} = s.${name}`).join(', ')}, version = ${CURRENT_TRANSACTION_VERSION}
@@ -38,9 +38,9 @@ export function contractStatements(staged: string, columns: string[]): string[] 
     `with ended as (
        update contracts c set contract_end = s.contract_start - 1, version = ${CURRENT_TRANSACTION_VERSION}
        from ${staged}
-       where c.faucet_id = f.id and c.contract_start < s.contract_start
+       where c.utility_id = f.utility_id and c.faucet_id = f.id and c.contract_start < s.contract_start
          and (c.contract_end is null or c.contract_end >= s.contract_start)
-         and not exists (select 1 from contracts same where same.faucet_id = f.id and same.contract_start = s.contract_start)
+         and not exists (select 1 from contracts same where same.utility_id = f.utility_id and same.faucet_id = f.id and same.contract_start = s.contract_start)
        returning 1
      ) select count(*)::int as ended from ended`,
     `with started as (

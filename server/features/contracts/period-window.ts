@@ -18,7 +18,7 @@ export function inWindow(period: string): string {
     and (c.contract_end is null or ${period} <= ${lastVisiblePeriod('c.contract_end')})`;
 }
 
-/** Joins the faucet's contracts whose holder may see the period, as `c`. */
-export function contractsSeeing(faucetId: string, period: string): string {
-  return `join contracts c on c.faucet_id = ${faucetId} and ${inWindow(period)}`;
+/** Joins the contracts of the faucet (the alias of a faucets row) whose holder may see the period, as `c`. */
+export function contractsSeeing(faucet: string, period: string): string {
+  return `join contracts c on c.utility_id = ${faucet}.utility_id and c.faucet_id = ${faucet}.id and ${inWindow(period)}`;
 }

@@ -1,6 +1,7 @@
 import { and, countDistinct, desc, eq, isNotNull, lt, lte, not, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { QueryBuilder } from 'drizzle-orm/pg-core';
 import { selectRows, type Database } from '../../db/client.js';
+import { inUtility, sameUtility, utilityOf } from '../../db/in-utility.js';
 import { contracts, faucets } from '../../db/schema.js';
 import { inWindow } from './period-window.js';
 
@@ -14,6 +15,7 @@ import { inWindow } from './period-window.js';
 /** Contracts as other features join them; Postgres folds the subquery into the query that joins it. */
 export const contractView = new QueryBuilder()
   .select({
+    utilityId: contracts.utilityId,
     id: contracts.id,
     faucetId: contracts.faucetId,
     holderName: contracts.holderName,
@@ -73,7 +75,7 @@ export function changeWithinContract(change: { ended: boolean; effectiveOn: stri
 
 /** How many faucets have a contract running today, for the staff overview. */
 export async function faucetsInContractCount(db: Database, today: string): Promise<number> {
-  const [running] = await db.select({ count: countDistinct(contractView.faucetId) }).from(contractView).where(contractRunningOn(today));
+  const [running] = await db.select({ count: countDistinct(contractView.faucetId) }).from(contractView).where(and(inUtility(db, contractView), contractRunningOn(today)));
   return running?.count ?? 0;
 }
 
@@ -82,8 +84,8 @@ export async function currentContract(db: Database, faucetNo: string, today: str
   const [row] = await db
     .select({ contractId: contractView.id, phone: contractView.phone, holderName: contractView.holderName, supplyAddress: contractView.supplyAddress })
     .from(contractView)
-    .innerJoin(faucets, eq(faucets.id, contractView.faucetId))
-    .where(and(eq(faucets.faucetNo, faucetNo), contractRunningOn(today)))
+    .innerJoin(faucets, and(sameUtility(faucets, contractView), eq(faucets.id, contractView.faucetId)))
+    .where(and(inUtility(db, contractView), eq(faucets.faucetNo, faucetNo), contractRunningOn(today)))
     .orderBy(desc(contractView.contractStart))
     .limit(1);
   return row;
@@ -94,16 +96,16 @@ export async function contractFaucet(db: Database, contractId: number): Promise<
   const [contract] = await db
     .select({ faucetId: contractView.faucetId, contractEnd: contractView.contractEnd })
     .from(contractView)
-    .where(eq(contractView.id, contractId));
+    .where(and(inUtility(db, contractView), eq(contractView.id, contractId)));
   if (!contract) throw new Error(`contract ${contractId} does not exist`);
   return contract;
 }
 
-/** The id of the contract that held the faucet on `day` (the latest started by then), or null: a scalar subquery. */
-export function contractHoldingOn(faucetId: SQLWrapper, day: SQLWrapper): SQL<number | null> {
+/** The id of the contract that held the row's faucet on `day` (the latest started by then), or null: a scalar subquery. */
+export function contractHoldingOn(row: { utilityId: SQLWrapper; faucetId: SQLWrapper }, day: SQLWrapper): SQL<number | null> {
   return sql<number | null>`(
     select c.id from ${contracts} c
-    where c.faucet_id = ${faucetId} and c.contract_start <= ${day}
+    where c.utility_id = ${row.utilityId} and c.faucet_id = ${row.faucetId} and c.contract_start <= ${day}
     order by c.contract_start desc limit 1)`;
 }
 
@@ -120,9 +122,9 @@ export function unsettledBillsOfContract(db: Database, contractId: number, today
     db,
     sql`select b.period, b.total, case when p.result = 'failed' then 'failed' else 'overdue' end as state
         from bills b
-        join ${contracts} c on c.id = ${contractId} and b.faucet_id = c.faucet_id and ${sql.raw(inWindow('b.period'))}
-        left join payments p on p.faucet_id = b.faucet_id and p.period = b.period
-        where p.result = 'failed' or (p.result is null and b.due_date < ${today})
+        join ${contracts} c on c.utility_id = b.utility_id and c.id = ${contractId} and b.faucet_id = c.faucet_id and ${sql.raw(inWindow('b.period'))}
+        left join payments p on p.utility_id = b.utility_id and p.faucet_id = b.faucet_id and p.period = b.period
+        where b.utility_id = ${utilityOf(db)} and (p.result = 'failed' or (p.result is null and b.due_date < ${today}))
         order by b.period`
   );
 }

@@ -10,6 +10,7 @@ import { changeEffectiveOn } from '../../domain/change-effective.js';
 import { moveDayOf, type ProcedureContent } from '../../../src/lib/shared/procedure-form.js';
 import { changeWithinContract, contractNamedOn, contractView } from '../contracts/service.js';
 import { markPaperSlipChangesExported, pendingPaperSlipChanges } from '../paper-slips/service.js';
+import { inUtility, sameUtility } from '../../db/in-utility.js';
 
 /**
  * Both files as the billing system reads them: a header, CRLF line ends, and no cell a
@@ -202,10 +203,10 @@ export async function exportApprovedChanges(
       })
       .from(procedures)
       // A move-in has neither faucet nor contract yet: the billing system starts one from it.
-      .leftJoin(faucets, eq(faucets.id, procedures.faucetId))
-      .leftJoin(contractView, eq(contractView.id, procedures.contractId))
-      .innerJoin(procedureEvents, and(eq(procedureEvents.procedureId, procedures.id), eq(procedureEvents.status, 'done')))
-      .where(and(eq(procedures.status, 'done'), isNull(procedures.exportedAt), inArray(procedures.kind, [...handedOverKinds])))
+      .leftJoin(faucets, and(sameUtility(faucets, procedures), eq(faucets.id, procedures.faucetId)))
+      .leftJoin(contractView, and(sameUtility(contractView, procedures), eq(contractView.id, procedures.contractId)))
+      .innerJoin(procedureEvents, and(sameUtility(procedureEvents, procedures), eq(procedureEvents.procedureId, procedures.id), eq(procedureEvents.status, 'done')))
+      .where(and(inUtility(tx, procedures), eq(procedures.status, 'done'), isNull(procedures.exportedAt), inArray(procedures.kind, [...handedOverKinds])))
       .groupBy(procedures.utilityId, procedures.id, faucets.faucetNo, contractView.id, contractView.contractStart, contractView.holderName, contractView.contractEnd);
     const due = candidates
       .map((candidate): ApprovedChange => {

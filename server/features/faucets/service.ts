@@ -3,6 +3,7 @@ import { FAUCET_LABEL_MAX, faucetLabel } from '../../../src/lib/shared/faucet-la
 import { normalizeCodeNumber } from '../../../src/lib/shared/normalize.js';
 import type { UtilityProfile } from '../../config.js';
 import type { Database } from '../../db/client.js';
+import { inUtility } from '../../db/in-utility.js';
 import { firstSendOf } from '../sync/client-changes.js';
 import { proofAttempts } from '../../db/schema.js';
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
@@ -30,6 +31,7 @@ export async function failedProofs(db: Database, column: typeof proofAttempts.fa
     .from(proofAttempts)
     .where(
       and(
+        inUtility(db, proofAttempts),
         eq(column, value),
         eq(proofAttempts.succeeded, false),
         isNull(proofAttempts.clearedAt),

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { UtilityProfile } from '../../config.js';
 import { selectRows, type Database } from '../../db/client.js';
+import { utilityOf, withUtility } from '../../db/in-utility.js';
 import type { JobDeps } from '../../service-deps.js';
 import { importRuns } from '../../db/schema.js';
 import { audit } from '../audit/service.js';
@@ -188,9 +189,12 @@ interface FoundRow {
  */
 async function checkAgainstDatabase(tx: Database, checks: DatabaseCheck[], log: ProblemLog) {
   if (checks.length === 0) return;
-  const found = sql.raw(`with found as materialized (${checks
-    .map((check, index) => `select ${index} as check_no, line, "column", value, ja, en from (${check.sql}) check_${index}`)
-    .join(' union all ')})`);
+  const found = withUtility(
+    `with found as materialized (${checks
+      .map((check, index) => `select ${index} as check_no, line, "column", value, ja, en from (${check.sql}) check_${index}`)
+      .join(' union all ')})`,
+    utilityOf(tx)
+  );
   const rows = await selectRows<FoundRow>(
     tx,
     sql`${found}, listed as (select distinct line from found order by line limit ${LISTED_BAD_LINES})
@@ -271,7 +275,7 @@ export async function importFiles({ db, now }: JobDeps, files: ImportFile[], opt
           Object.assign(report, log.summary());
           throw new Rejected();
         }
-        await applyFile(tx, target, report, { now: startedAt, notices: options.notices });
+        await applyFile(tx, target, report, { now: startedAt, utility: utilityOf(tx), notices: options.notices });
         // A utility's first faucets: until the planner counts them (ANALYZE counts the transaction's
         // own rows), it takes the utility for empty and joins the next file's rows to them one by
         // one — minutes for a town's readings (bench --scale utilities).

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowColumns } from '../../../src/lib/shared/billing-rows.js';
 import type { UtilityProfile } from '../../config.js';
+import { UTILITY, withUtility } from '../../db/in-utility.js';
 import { CURRENT_TRANSACTION_VERSION } from '../../db/schema.js';
 import type { ImportKind, Reason } from '../../domain/import-rows.js';
 import { contractStartCheck, contractStatements } from '../contracts/customers-import.js';
@@ -9,7 +10,7 @@ import { dataColumns, type DataColumn } from './staging.js';
 
 /** A refusal only the database can find, once the whole file is staged. */
 export interface DatabaseCheck {
-  /** Returns (line, column, value, ja, en) for every row the database refuses. */
+  /** Returns (line, column, value, ja, en) for every row the database refuses; names the utility as UTILITY (db/in-utility.ts). */
   sql: string;
   /** What the lines beyond the report's listed ones are counted by. */
   rule: Reason;
@@ -20,6 +21,7 @@ export interface DatabaseCheck {
 /** What applying a file needs beside the file: the import's clock and the profile's notice thresholds. */
 export interface ApplyContext {
   now: Date;
+  utility: string;
   notices: UtilityProfile['notices'];
 }
 
@@ -74,7 +76,7 @@ const unknownFaucetCheck = (table: string): DatabaseCheck => ({
   sql: `
     select s.line, 'faucet_no' as column, s.faucet_no as value, '${unknownFaucet.ja}' as ja, '${unknownFaucet.en}' as en
     from ${table} s
-    where not exists (select 1 from faucets f where f.faucet_no = s.faucet_no)`,
+    where not exists (select 1 from faucets f where f.utility_id = ${UTILITY} and f.faucet_no = s.faucet_no)`,
   rule: unknownFaucet
 });
 
@@ -101,25 +103,25 @@ function periodTarget(kind: 'readings' | 'bills' | 'payments'): Target {
       // the statement, and the checks have ruled out a key twice in the file, so no row is both.
       // The notices and the counts read `differing` too: the writes return nothing, which spares
       // a second copy of every row.
-      ({ now }) => sql`with differing as materialized (${sql.raw(`
-        select f.id as faucet_id, ${names.map((name) => `s.${name}`).join(', ')}, stored.faucet_id is null as inserted
-        from ${parts.table} s join faucets f on f.faucet_no = s.faucet_no
-        left join ${kind} stored on stored.faucet_id = f.id and stored.period = s.period
+      ({ now, utility }) => sql`with differing as materialized (${withUtility(`
+        select f.utility_id, f.id as faucet_id, ${names.map((name) => `s.${name}`).join(', ')}, stored.faucet_id is null as inserted
+        from ${parts.table} s join faucets f on f.utility_id = ${UTILITY} and f.faucet_no = s.faucet_no
+        left join ${kind} stored on stored.utility_id = f.utility_id and stored.faucet_id = f.id and stored.period = s.period
         where stored.faucet_id is null
-          or (${names.map((name) => `stored.${name}`).join(', ')}) is distinct from (${names.map((name) => `s.${name}`).join(', ')})`)}
-      ), updating as (${sql.raw(`
+          or (${names.map((name) => `stored.${name}`).join(', ')}) is distinct from (${names.map((name) => `s.${name}`).join(', ')})`, utility)}
+      ), updating as (${withUtility(`
         update ${kind} t set ${assignments}, version = ${CURRENT_TRANSACTION_VERSION}
         from differing s
-        where not s.inserted and t.faucet_id = s.faucet_id and t.period = s.period`)}
+        where not s.inserted and t.utility_id = ${UTILITY} and t.faucet_id = s.faucet_id and t.period = s.period`, utility)}
       ), inserting as (${sql.raw(`
         insert into ${kind} (faucet_id, ${names.join(', ')})
         select faucet_id, ${names.join(', ')} from differing where inserted`)}
-      ), noticed as (${noticesOfUpsert(kind, now)})
+      ), noticed as (${noticesOfUpsert(kind, utility, now)})
       select count(*) filter (where inserted)::int as inserted,
              count(*) filter (where not inserted)::int as updated
       from differing`,
       // Usage alerts compare with earlier readings, which may come in the same file: after the upsert.
-      ...(kind === 'readings' ? [({ now, notices }: ApplyContext) => usageAlerts(now, notices.usageAlert)] : [])
+      ...(kind === 'readings' ? [({ now, utility, notices }: ApplyContext) => usageAlerts(utility, now, notices.usageAlert)] : [])
     ]
   };
 }
@@ -134,7 +136,7 @@ function customersTarget(): Target {
   const contractColumns = dataColumns(rowColumns.customers);
   const parts = stagingParts('customers', contractColumns);
   const names = contractColumns.map((column) => column.column);
-  const joinFaucet = `${parts.table} s join faucets f on f.faucet_no = s.faucet_no`;
+  const joinFaucet = `${parts.table} s join faucets f on f.utility_id = ${UTILITY} and f.faucet_no = s.faucet_no`;
   return {
     ...parts,
     touched: ['faucets', 'contracts'],
@@ -148,7 +150,7 @@ function customersTarget(): Target {
          on conflict (utility_id, faucet_no) do nothing returning 1
        ) select count(*)::int as faucets from added`,
       ...contractStatements(joinFaucet, names)
-    ].map((statement) => () => sql.raw(statement))
+    ].map((statement) => ({ utility }: ApplyContext) => withUtility(statement, utility))
   };
 }
 

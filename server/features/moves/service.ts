@@ -11,6 +11,7 @@ import type { ServiceDeps } from '../../service-deps.js';
 import { claimMailSlot, CODE_VALID_MINUTES, issueCode, ticketEmail, useTicket } from '../auth/codes.js';
 import { normalizeEmail, sendLater, verifiedTicket, waitError } from '../auth/service.js';
 import { nextReceiptNo } from '../procedures/receipt-numbers.js';
+import { inUtility } from '../../db/in-utility.js';
 
 /**
  * 使用開始・使用中止. A move-out is a member's procedure (features/procedures files it, through
@@ -89,7 +90,7 @@ export async function fileMoveIn(
     const [earlier] = await tx
       .select({ receiptNo: procedures.receiptNo, applicantEmail: procedures.applicantEmail, content: procedures.content })
       .from(procedures)
-      .where(and(eq(procedures.kind, 'move-in'), eq(procedures.clientId, input.clientId)));
+      .where(and(inUtility(tx, procedures), eq(procedures.kind, 'move-in'), eq(procedures.clientId, input.clientId)));
     // A resend gets the first filing's receipt, however late it comes: the day rule was the first filing's to meet.
     if (earlier) {
       if (earlier.applicantEmail !== (await ticketEmail(tx, input.ticket, 'move-in'))) throw ticketSpent;

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { NoticeFacts } from '../../../src/lib/shared/notices.js';
 import { selectRows, type Database } from '../../db/client.js';
+import { utilityOf } from '../../db/in-utility.js';
 import { CURRENT_TRANSACTION_VERSION } from '../../db/schema.js';
 
 /**
@@ -20,16 +21,16 @@ import { CURRENT_TRANSACTION_VERSION } from '../../db/schema.js';
  */
 export async function queueDeliveries(tx: Database, now: Date): Promise<void> {
   const at = sql`${now.toISOString()}::timestamptz`;
-  const madeNow = sql.raw(`n.version = ${CURRENT_TRANSACTION_VERSION}`);
+  const madeNow = sql`n.utility_id = ${utilityOf(tx)} and ${sql.raw(`n.version = ${CURRENT_TRANSACTION_VERSION}`)}`;
   await tx.execute(sql`insert into notice_deliveries (notice_id, customer_id, channel, subscription_id, created_at, due_at)
     select n.id, n.customer_id, 'email', null, ${at}, ${at}
-    from notices n left join notice_preferences p on p.customer_id = n.customer_id and p.topic = n.topic
+    from notices n left join notice_preferences p on p.utility_id = n.utility_id and p.customer_id = n.customer_id and p.topic = n.topic
     where ${madeNow} and coalesce(p.email, true)
     union all
     select n.id, n.customer_id, 'push', s.id, ${at}, ${at}
-    from notices n join push_subscriptions s on s.customer_id = n.customer_id
-      join sessions live on live.token_hash = s.session_token_hash and live.expires_at > ${at}
-      left join notice_preferences p on p.customer_id = n.customer_id and p.topic = n.topic
+    from notices n join push_subscriptions s on s.utility_id = n.utility_id and s.customer_id = n.customer_id
+      join sessions live on live.utility_id = s.utility_id and live.token_hash = s.session_token_hash and live.expires_at > ${at}
+      left join notice_preferences p on p.utility_id = n.utility_id and p.customer_id = n.customer_id and p.topic = n.topic
     where ${madeNow} and coalesce(p.push, true)
     on conflict do nothing`);
 }
@@ -65,9 +66,9 @@ export type Settlement = Claim & ({ state: 'sent' } | { state: 'pending'; retryA
 
 const timestamp = (at: Date) => sql`${at.toISOString()}::timestamptz`;
 
-/** Due pending rows of one channel whose lease, if any, has run out; the inner query of every claim. */
-function claimable(channel: 'push' | 'email', now: Date) {
-  return sql`state = 'pending' and channel = ${channel} and due_at <= ${timestamp(now)}
+/** The utility's due pending rows of one channel whose lease, if any, has run out; the inner query of every claim. */
+function claimable(db: Database, channel: 'push' | 'email', now: Date) {
+  return sql`utility_id = ${utilityOf(db)} and state = 'pending' and channel = ${channel} and due_at <= ${timestamp(now)}
     and (lease_until is null or lease_until < ${timestamp(now)})`;
 }
 
@@ -77,6 +78,7 @@ function leaseSet(now: Date, leaseMs: number) {
 
 /** Claims up to `limit` due push deliveries, with what sending them needs. */
 export async function claimPushDeliveries(db: Database, now: Date, limit: number, leaseMs: number): Promise<ClaimedPush[]> {
+  const utility = utilityOf(db);
   const rows = await selectRows<{
     id: number;
     attempts: number;
@@ -92,17 +94,18 @@ export async function claimPushDeliveries(db: Database, now: Date, limit: number
     db,
     sql`with claimed as (
       update notice_deliveries set ${leaseSet(now, leaseMs)}
-      where id in (
-        select id from notice_deliveries where ${claimable('push', now)}
+      where utility_id = ${utility} and id in (
+        select id from notice_deliveries where ${claimable(db, 'push', now)}
         order by due_at limit ${limit} for update skip locked)
       returning id, attempts, created_at, notice_id, customer_id, subscription_id),
     -- Counted once per customer, not once per delivery: a batch holds many of one customer's devices and notices.
     unread as (
-      select customer_id, (select count(*) from notices n where n.customer_id = claimed_customers.customer_id and n.read_at is null)::int as unread
+      select customer_id, (select count(*) from notices n where n.utility_id = ${utility} and n.customer_id = claimed_customers.customer_id and n.read_at is null)::int as unread
       from (select distinct customer_id from claimed) claimed_customers)
     select claimed.id, claimed.attempts, claimed.created_at, claimed.notice_id, notices.facts,
       claimed.subscription_id, s.endpoint, s.p256dh, s.auth, unread.unread
-    from claimed join notices on notices.id = claimed.notice_id join push_subscriptions s on s.id = claimed.subscription_id
+    from claimed join notices on notices.utility_id = ${utility} and notices.id = claimed.notice_id
+      join push_subscriptions s on s.utility_id = ${utility} and s.id = claimed.subscription_id
       join unread on unread.customer_id = claimed.customer_id`
   );
   return rows.map((row) => ({
@@ -124,17 +127,19 @@ export async function claimPushDeliveries(db: Database, now: Date, limit: number
  * listing all their notices: an import that touched 20 faucets of one account is one mail.
  */
 export async function claimMailDeliveries(db: Database, now: Date, customers: number, leaseMs: number): Promise<ClaimedMail[]> {
+  const utility = utilityOf(db);
   const rows = await selectRows<{ id: number; attempts: number; created_at: Date | string; customer_id: number; email: string; facts: NoticeFacts }>(
     db,
     sql`with claimed as (
       update notice_deliveries set ${leaseSet(now, leaseMs)}
-      where id in (
-        select id from notice_deliveries where ${claimable('email', now)}
-          and customer_id in (select customer_id from notice_deliveries where ${claimable('email', now)} order by due_at limit ${customers})
+      where utility_id = ${utility} and id in (
+        select id from notice_deliveries where ${claimable(db, 'email', now)}
+          and customer_id in (select customer_id from notice_deliveries where ${claimable(db, 'email', now)} order by due_at limit ${customers})
         for update skip locked)
       returning id, attempts, created_at, notice_id, customer_id)
     select claimed.id, claimed.attempts, claimed.created_at, claimed.customer_id, customers.email, notices.facts
-    from claimed join notices on notices.id = claimed.notice_id join customers on customers.id = claimed.customer_id
+    from claimed join notices on notices.utility_id = ${utility} and notices.id = claimed.notice_id
+      join customers on customers.utility_id = ${utility} and customers.id = claimed.customer_id
     order by claimed.customer_id, notices.created_at, notices.id`
   );
   return rows.map((row) => ({
@@ -167,13 +172,13 @@ export async function settleDeliveries(db: Database, now: Date, settlements: Set
       lease_until = null,
       last_error = v.error
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id int, attempts int, state text, due_at timestamptz, error text)
-    where d.id = v.id and d.attempts = v.attempts and d.state = 'pending'`);
+    where d.utility_id = ${utilityOf(db)} and d.id = v.id and d.attempts = v.attempts and d.state = 'pending'`);
 }
 
 /** The devices whose push service said they unsubscribed: each goes, and every delivery to it with it (cascade). */
 export async function dropGoneSubscriptions(db: Database, subscriptionIds: number[]): Promise<void> {
   if (subscriptionIds.length === 0) return;
-  await db.execute(sql`delete from push_subscriptions where id in (select value::int from jsonb_array_elements_text(${JSON.stringify(subscriptionIds)}::jsonb))`);
+  await db.execute(sql`delete from push_subscriptions where utility_id = ${utilityOf(db)} and id in (select value::int from jsonb_array_elements_text(${JSON.stringify(subscriptionIds)}::jsonb))`);
 }
 
 export interface DeliveryFigures {
@@ -187,7 +192,7 @@ export interface DeliveryFigures {
 export async function deliveryFigures(tx: Database, since: Date): Promise<DeliveryFigures> {
   const [members] = await selectRows<Pick<DeliveryFigures, 'pushMembers'>>(
     tx,
-    sql`select count(distinct customer_id)::int as "pushMembers" from push_subscriptions`
+    sql`select count(distinct customer_id)::int as "pushMembers" from push_subscriptions where utility_id = ${utilityOf(tx)}`
   );
   const deliveries = await selectRows<DeliveryFigures['deliveries'][number]>(
     tx,
@@ -195,7 +200,7 @@ export async function deliveryFigures(tx: Database, since: Date): Promise<Delive
         (count(*) filter (where state = 'sent'))::int as "sent",
         (count(*) filter (where state = 'failed'))::int as "failed",
         (count(*) filter (where state = 'pending'))::int as "pending"
-      from notice_deliveries where created_at >= ${timestamp(since)}
+      from notice_deliveries where utility_id = ${utilityOf(tx)} and created_at >= ${timestamp(since)}
       group by channel order by channel`
   );
   return { pushMembers: members!.pushMembers, deliveries };

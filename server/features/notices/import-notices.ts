@@ -14,7 +14,7 @@ type PeriodKind = 'readings' | 'bills' | 'payments';
  * the statement (one snapshot for the whole statement), which tells a payment that has just
  * failed from a failed one whose amount was corrected.
  */
-export function noticesOfUpsert(kind: PeriodKind, now: Date): SQL {
+export function noticesOfUpsert(kind: PeriodKind, utility: string, now: Date): SQL {
   const differing = sql`differing s`;
   switch (kind) {
     case 'readings':
@@ -23,6 +23,7 @@ export function noticesOfUpsert(kind: PeriodKind, now: Date): SQL {
         from: differing,
         facts: { readingDate: 's.reading_date', usageTenths: 's.usage_tenths' },
         where: sql`s.inserted`,
+        utility,
         now
       });
     case 'bills':
@@ -31,14 +32,16 @@ export function noticesOfUpsert(kind: PeriodKind, now: Date): SQL {
         from: differing,
         facts: { total: 's.total', dueDate: 's.due_date', transferDate: 's.transfer_date', corrected: 'not s.inserted' },
         where: sql`true`,
+        utility,
         now
       });
     case 'payments':
       return insertPeriodNotices({
         topic: 'transfer-failed',
-        from: sql`differing s left join payments stored on stored.faucet_id = s.faucet_id and stored.period = s.period`,
+        from: sql`differing s left join payments stored on stored.utility_id = s.utility_id and stored.faucet_id = s.faucet_id and stored.period = s.period`,
         facts: { amount: 's.amount' },
         where: sql`s.result = 'failed' and stored.result is distinct from 'failed'`,
+        utility,
         now
       });
   }
@@ -50,7 +53,7 @@ export function noticesOfUpsert(kind: PeriodKind, now: Date): SQL {
  */
 const daysCovered = (reading: string) => `coalesce(
     ${reading}.reading_date - (select p.reading_date from readings p
-      where p.faucet_id = ${reading}.faucet_id and p.period < ${reading}.period order by p.period desc limit 1),
+      where p.utility_id = ${reading}.utility_id and p.faucet_id = ${reading}.faucet_id and p.period < ${reading}.period order by p.period desc limit 1),
     ${reading}.next_reading_date - ${reading}.reading_date)`;
 
 /**
@@ -61,11 +64,11 @@ const daysCovered = (reading: string) => `coalesce(
  * leak. The year before must be in the holder's own window: a previous tenant's usage is
  * neither compared with nor shown. Once per faucet and period.
  */
-export function usageAlerts(now: Date, rule: UtilityProfile['notices']['usageAlert']): SQL {
+export function usageAlerts(utility: string, now: Date, rule: UtilityProfile['notices']['usageAlert']): SQL {
   return insertPeriodNotices({
     topic: 'usage-alert',
     from: sql.raw(`readings s
-      join readings year_before on year_before.faucet_id = s.faucet_id
+      join readings year_before on year_before.utility_id = s.utility_id and year_before.faucet_id = s.faucet_id
         and year_before.period = to_char(to_date(s.period, 'YYYY-MM') - interval '1 year', 'YYYY-MM')
       cross join lateral (
         select year_before.usage_tenths * coalesce(${daysCovered('s')}::numeric / nullif(${daysCovered('year_before')}, 0), 1) as tenths
@@ -74,6 +77,7 @@ export function usageAlerts(now: Date, rule: UtilityProfile['notices']['usageAle
     where: sql`${sql.raw(`s.version = ${CURRENT_TRANSACTION_VERSION} and ${inWindow('year_before.period')}`)}
       and s.usage_tenths >= ${rule.ratio}::numeric * year_before_scaled.tenths
       and s.usage_tenths - year_before_scaled.tenths >= ${rule.minExtraM3 * 10}::numeric`,
+    utility,
     now
   });
 }

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { NoticeFacts, NoticeTopic } from '../../../src/lib/shared/notices.js';
 import { selectRows, type Database } from '../../db/client.js';
+import { utilityOf } from '../../db/in-utility.js';
 import { notices, oncePerPeriodTopicList, oncePerPeriodTopics } from '../../db/schema.js';
 import type { DueTransfer } from '../../domain/transfer-notices.js';
 import { contractsSeeing } from '../contracts/period-window.js';
@@ -13,8 +14,8 @@ import { queueDeliveries } from './deliveries.js';
  * holder's periods, and the new holder nothing of the old. Brings `c` (the contract) and `l`
  * (the link, l.customer_id).
  */
-function audience(faucetId: string, period: string): string {
-  return `${contractsSeeing(faucetId, period)} ${joinLinksOfContracts}`;
+function audience(faucet: string, period: string): string {
+  return `${contractsSeeing(faucet, period)} ${joinLinksOfContracts}`;
 }
 
 /** Notices of these topics are about one faucet's period. */
@@ -28,10 +29,11 @@ type FactExpressions<Topic extends PeriodTopic> = Record<
 
 interface PeriodNotices<Topic extends PeriodTopic> {
   topic: Topic;
-  /** The rows the notices are about, aliased `s`, with s.faucet_id and s.period. */
+  /** The rows the notices are about, aliased `s`, with s.utility_id, s.faucet_id and s.period. */
   from: SQL;
   facts: FactExpressions<Topic>;
   where: SQL;
+  utility: string;
   now: Date;
 }
 
@@ -40,7 +42,7 @@ interface PeriodNotices<Topic extends PeriodTopic> {
  * who may see it, with its facts as NoticeFacts has them (src/lib/shared/notices.ts).
  */
 export function insertPeriodNotices<Topic extends PeriodTopic>(notices: PeriodNotices<Topic>): SQL {
-  const { topic, from, facts, where, now } = notices;
+  const { topic, from, facts, where, utility, now } = notices;
   const factPairs = Object.entries<string>(facts).map(([key, expression]) => `, '${key}', ${expression}`);
   // A repeat of a once-per-period topic is skipped, not an error: the job and imports run again.
   const conflict = (oncePerPeriodTopics as readonly string[]).includes(topic)
@@ -50,7 +52,7 @@ export function insertPeriodNotices<Topic extends PeriodTopic>(notices: PeriodNo
     select l.customer_id, s.faucet_id, ${topic}, s.period,
       jsonb_build_object('topic', ${topic}::text, 'faucetNo', f.faucet_no, 'period', s.period${sql.raw(factPairs.join(''))}),
       ${now.toISOString()}::timestamptz
-    from ${from} join faucets f on f.id = s.faucet_id ${sql.raw(audience('s.faucet_id', 's.period'))}
+    from ${from} join faucets f on f.utility_id = ${utility} and f.utility_id = s.utility_id and f.id = s.faucet_id ${sql.raw(audience('f', 's.period'))}
     where ${where}
     ${sql.raw(conflict)}`;
 }
@@ -85,7 +87,8 @@ export async function makeNoticesOfTransfers(db: Database, due: DueTransfer[], n
       topic: 'transfer',
       from: sql`bills s join (values ${days}) due (transfer_date, debit_date) on due.transfer_date = s.transfer_date`,
       facts: { total: 's.total', transferDate: 'due.debit_date' },
-      where: sql`not exists (select 1 from payments p where p.faucet_id = s.faucet_id and p.period = s.period and p.result = 'paid')`,
+      where: sql`s.utility_id = ${utilityOf(tx)} and not exists (select 1 from payments p where p.utility_id = s.utility_id and p.faucet_id = s.faucet_id and p.period = s.period and p.result = 'paid')`,
+      utility: utilityOf(tx),
       now
     });
     const [made] = await selectRows<{ count: number }>(tx, sql`with made as (${transferNotices} returning 1) select count(*)::int as count from made`);

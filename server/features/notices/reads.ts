@@ -3,6 +3,7 @@ import type { NoticeFacts } from '../../../src/lib/shared/notices.js';
 import type { SyncedNotice } from '../../../src/lib/shared/sync-wire.js';
 import { firstSendOf } from '../sync/client-changes.js';
 import type { Database } from '../../db/client.js';
+import { inUtility } from '../../db/in-utility.js';
 import { CURRENT_TRANSACTION_VERSION, notices } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
 import type { ServiceDeps } from '../../service-deps.js';
@@ -22,7 +23,7 @@ export async function markNoticeRead(
   const { customerId, noticeId, clientId } = input;
   return deps.db.transaction(async (tx) => {
     if (!(await firstSendOf(tx, { customerId, clientId }, deps.now))) return { repeated: true };
-    const mine = and(eq(notices.id, noticeId), eq(notices.customerId, customerId));
+    const mine = and(inUtility(tx, notices), eq(notices.id, noticeId), eq(notices.customerId, customerId));
     const updated = await tx
       .update(notices)
       .set({ readAt: deps.now, version: sql.raw(CURRENT_TRANSACTION_VERSION) })
@@ -52,6 +53,7 @@ export async function noticesSince(db: Database, customerId: number, cursor: num
     .from(notices)
     .where(
       and(
+        inUtility(db, notices),
         eq(notices.customerId, customerId),
         lt(notices.version, horizon),
         cursor === null ? gte(notices.createdAt, new Date(now.getTime() - NOTICE_HISTORY_MS)) : gte(notices.version, cursor)
@@ -63,5 +65,5 @@ export async function noticesSince(db: Database, customerId: number, cursor: num
 
 /** The customer's latest notices, newest first, as staff see them on the account. */
 export function latestNotices(db: Database, customerId: number, limit: number) {
-  return db.select(shownColumns).from(notices).where(eq(notices.customerId, customerId)).orderBy(desc(notices.createdAt), desc(notices.id)).limit(limit);
+  return db.select(shownColumns).from(notices).where(and(inUtility(db, notices), eq(notices.customerId, customerId))).orderBy(desc(notices.createdAt), desc(notices.id)).limit(limit);
 }

@@ -8,6 +8,7 @@ import { vapidKeys } from '../../push/vapid.js';
 import { lockKeys } from '../../limits/rate-limits.js';
 import type { ServiceDeps } from '../../service-deps.js';
 import { sessionEndedRefusal, tokenHash } from '../../sessions/sessions.js';
+import { inUtility } from '../../db/in-utility.js';
 
 export interface TopicChoice {
   topic: NoticeTopic;
@@ -20,7 +21,7 @@ export async function preferences(deps: ServiceDeps, customerId: number): Promis
   const rows = await deps.db
     .select({ topic: noticePreferences.topic, push: noticePreferences.push, email: noticePreferences.email })
     .from(noticePreferences)
-    .where(eq(noticePreferences.customerId, customerId));
+    .where(and(inUtility(deps.db, noticePreferences), eq(noticePreferences.customerId, customerId)));
   const chosen = new Map(rows.map((row) => [row.topic, row]));
   return noticeTopics.map((topic) => chosen.get(topic) ?? { topic, push: true, email: true });
 }
@@ -80,7 +81,7 @@ export async function subscribe(
       // each miss the other's uncommitted row, and the second's upsert would write its session
       // onto the first's row, still the first customer's.
       await lockKeys(tx, [`push-devices:${customerId}`, `push-endpoint:${endpoint}`]);
-      await tx.delete(pushSubscriptions).where(and(eq(pushSubscriptions.endpoint, endpoint), ne(pushSubscriptions.customerId, customerId)));
+      await tx.delete(pushSubscriptions).where(and(inUtility(tx, pushSubscriptions), eq(pushSubscriptions.endpoint, endpoint), ne(pushSubscriptions.customerId, customerId)));
       await tx
         .insert(pushSubscriptions)
         .values({ customerId, endpoint, ...device })
@@ -88,10 +89,10 @@ export async function subscribe(
       const kept = tx
         .select({ id: pushSubscriptions.id })
         .from(pushSubscriptions)
-        .where(eq(pushSubscriptions.customerId, customerId))
+        .where(and(inUtility(tx, pushSubscriptions), eq(pushSubscriptions.customerId, customerId)))
         .orderBy(desc(pushSubscriptions.createdAt), desc(pushSubscriptions.id))
         .limit(MAX_PUSH_DEVICES);
-      await tx.delete(pushSubscriptions).where(and(eq(pushSubscriptions.customerId, customerId), notInArray(pushSubscriptions.id, kept)));
+      await tx.delete(pushSubscriptions).where(and(inUtility(tx, pushSubscriptions), eq(pushSubscriptions.customerId, customerId), notInArray(pushSubscriptions.id, kept)));
     });
   } catch (error) {
     // The session ended (log-out elsewhere, a password change) between its check and this write.
@@ -102,5 +103,5 @@ export async function subscribe(
 
 /** This device stops getting push for the caller; another customer's device is left alone. */
 export async function unsubscribe(deps: ServiceDeps, customerId: number, endpoint: string): Promise<void> {
-  await deps.db.delete(pushSubscriptions).where(and(eq(pushSubscriptions.endpoint, endpoint), eq(pushSubscriptions.customerId, customerId)));
+  await deps.db.delete(pushSubscriptions).where(and(inUtility(deps.db, pushSubscriptions), eq(pushSubscriptions.endpoint, endpoint), eq(pushSubscriptions.customerId, customerId)));
 }

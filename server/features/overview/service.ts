@@ -6,6 +6,7 @@ import { faucetsInContractCount } from '../contracts/service.js';
 import { allLinksCount } from '../faucets/links.js';
 import { deliveryFigures, type DeliveryFigures } from '../notices/deliveries.js';
 import { paperlessFaucetCount } from '../paper-slips/service.js';
+import { inUtility } from '../../db/in-utility.js';
 
 export const OVERVIEW_DAYS = 7;
 
@@ -24,7 +25,7 @@ export async function overview(deps: Pick<ServiceDeps, 'db' | 'now'>): Promise<O
   const since = new Date(deps.now.getTime() - OVERVIEW_DAYS * 24 * 3600_000);
   return deps.db.transaction(
     async (tx) => {
-      const [members] = await tx.select({ count: count() }).from(customers);
+      const [members] = await tx.select({ count: count() }).from(customers).where(inUtility(tx, customers));
       const counts = {
         members: members?.count ?? 0,
         linkedFaucets: await allLinksCount(tx),

@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, isNull, lte, not, sql } from 'drizzle-orm';
 import { tokyoDate } from '../../../src/lib/shared/tokyo-time.js';
 import type { UtilityProfile } from '../../config.js';
 import type { Database } from '../../db/client.js';
+import { inUtility, sameUtility } from '../../db/in-utility.js';
 import { markExported } from '../../db/mark-exported.js';
 import { faucets, paperSlipChanges, procedures } from '../../db/schema.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
@@ -42,6 +43,7 @@ async function paperSlipRequests(db: Database, which: { contractId: number } | {
     .from(procedures)
     .where(
       and(
+        inUtility(db, procedures),
         eq(procedures.status, 'done'),
         inArray(procedures.kind, ['paper-slip', 'paper-slip-withdrawal']),
         'contractId' in which ? eq(procedures.contractId, which.contractId) : undefined
@@ -58,8 +60,9 @@ async function paperSlipRequests(db: Database, which: { contractId: number } | {
       decidedAt: latest.decidedAt
     })
     .from(latest)
-    .innerJoin(contractView, eq(contractView.id, latest.contractId))
-    .innerJoin(faucets, eq(faucets.id, contractView.faucetId))
+    // latest is of the utility (above): the contract is looked for there too.
+    .innerJoin(contractView, and(inUtility(db, contractView), eq(contractView.id, latest.contractId)))
+    .innerJoin(faucets, and(sameUtility(faucets, contractView), eq(faucets.id, contractView.faucetId)))
     .where(
       and(
         eq(latest.kind, 'paper-slip'),
@@ -104,7 +107,7 @@ export async function recordPaperSlipChange(db: Database, contractId: number, pa
  * changes named their contract, the one that held the faucet on the day it was asked for.
  */
 const changeContractId = sql`coalesce(${paperSlipChanges.contractId}, ${contractHoldingOn(
-  paperSlipChanges.faucetId,
+  paperSlipChanges,
   sql`(${paperSlipChanges.requestedAt} at time zone 'Asia/Tokyo')::date`
 )})`;
 
@@ -120,10 +123,10 @@ export function pendingPaperSlipChanges(db: Database, effectiveUntil: string, no
       ...contractNamedOn(tokyoDate(now))
     })
     .from(paperSlipChanges)
-    .innerJoin(faucets, eq(faucets.id, paperSlipChanges.faucetId))
+    .innerJoin(faucets, and(sameUtility(faucets, paperSlipChanges), eq(faucets.id, paperSlipChanges.faucetId)))
     // Left: a change whose faucet had no contract yet still goes out as before, naming none.
-    .leftJoin(contractView, eq(contractView.id, changeContractId))
-    .where(and(isNull(paperSlipChanges.exportedAt), lte(paperSlipChanges.effectiveOn, effectiveUntil)));
+    .leftJoin(contractView, and(sameUtility(contractView, paperSlipChanges), eq(contractView.id, changeContractId)))
+    .where(and(inUtility(db, paperSlipChanges), isNull(paperSlipChanges.exportedAt), lte(paperSlipChanges.effectiveOn, effectiveUntil)));
 }
 
 /** Marks changes handed over (markExported); answers the ids this run marked. */
@@ -136,7 +139,7 @@ export async function paperlessFaucetCount(db: Database, today: string): Promise
   const latest = db
     .selectDistinctOn([paperSlipChanges.faucetId], { paperless: paperSlipChanges.paperless })
     .from(paperSlipChanges)
-    .where(lte(paperSlipChanges.effectiveOn, today))
+    .where(and(inUtility(db, paperSlipChanges), lte(paperSlipChanges.effectiveOn, today)))
     .orderBy(paperSlipChanges.faucetId, desc(paperSlipChanges.effectiveOn), desc(paperSlipChanges.id))
     .as('latest');
   const [paperless] = await db.select({ count: sql<number>`count(*)::int` }).from(latest).where(eq(latest.paperless, true));

@@ -18,6 +18,7 @@ import type { UtilityProfile } from '../../config.js';
 import { createBusinessCalendar } from '../../domain/calendar.js';
 import { changeEffectiveOn } from '../../domain/change-effective.js';
 import type { Database } from '../../db/client.js';
+import { inUtility, sameUtility } from '../../db/in-utility.js';
 import { CURRENT_TRANSACTION_VERSION, customers, faucets, procedureEvents, procedures } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
 import { LOCKED_COUNT, lockKeys } from '../../limits/rate-limits.js';
@@ -48,7 +49,7 @@ async function refuseSecondMoveOut(tx: Database, contractId: number, profile: Ut
   const [open] = await tx
     .select({ receiptNo: procedures.receiptNo })
     .from(procedures)
-    .where(and(eq(procedures.contractId, contractId), eq(procedures.kind, 'move-out'), inArray(procedures.status, ['received', 'processing'])));
+    .where(and(inUtility(tx, procedures), eq(procedures.contractId, contractId), eq(procedures.kind, 'move-out'), inArray(procedures.status, ['received', 'processing'])));
   if (!open) return;
   const contact = contactStaff(profile);
   throw new RefusalError(
@@ -110,14 +111,14 @@ export async function proceduresMatching(db: Database, filter: ProcedureFilter):
   const rows = await db
     .select(procedureColumns)
     .from(procedures)
-    .leftJoin(faucets, eq(faucets.id, procedures.faucetId))
-    .where(procedureCondition(filter))
+    .leftJoin(faucets, and(sameUtility(faucets, procedures), eq(faucets.id, procedures.faucetId)))
+    .where(and(inUtility(db, procedures), procedureCondition(filter)))
     .orderBy(desc(procedures.filedAt), desc(procedures.id));
   if (rows.length === 0) return [];
   const events = await db
     .select({ procedureId: procedureEvents.procedureId, status: procedureEvents.status, note: procedureEvents.note, at: procedureEvents.at })
     .from(procedureEvents)
-    .where(inArray(procedureEvents.procedureId, rows.map((row) => row.id)))
+    .where(and(inUtility(db, procedureEvents), inArray(procedureEvents.procedureId, rows.map((row) => row.id))))
     .orderBy(asc(procedureEvents.at), asc(procedureEvents.id));
   return rows.map((row) => ({
     ...row,
@@ -146,7 +147,7 @@ export async function fileProcedure(
     const [earlier] = await tx
       .select({ id: procedures.id })
       .from(procedures)
-      .where(and(eq(procedures.customerId, customerId), eq(procedures.clientId, clientId)));
+      .where(and(inUtility(tx, procedures), eq(procedures.customerId, customerId), eq(procedures.clientId, clientId)));
     // A resend gets the first filing, however late it comes: the rules below were the first filing's to meet.
     if (earlier) return earlier.id;
     const tooSoon = moveDayRefusal(deps, check.content);
@@ -155,7 +156,7 @@ export async function fileProcedure(
     const [today] = await tx
       .select({ count: count() })
       .from(procedures)
-      .where(and(eq(procedures.customerId, customerId), gt(procedures.filedAt, new Date(deps.now.getTime() - DAY_MS))));
+      .where(and(inUtility(tx, procedures), eq(procedures.customerId, customerId), gt(procedures.filedAt, new Date(deps.now.getTime() - DAY_MS))));
     if ((today?.count ?? 0) >= FILINGS_PER_DAY) {
       throw new RefusalError('too-many', {
         ja: `お手続きの申し込みは1日${FILINGS_PER_DAY}件までです。明日以降にお試しいただくか、窓口にお問い合わせください`,
@@ -221,10 +222,10 @@ export async function procedureQueue(deps: Pick<ServiceDeps, 'db'>, filter: Queu
       holderName: contractView.holderName
     })
     .from(procedures)
-    .leftJoin(faucets, eq(faucets.id, procedures.faucetId))
-    .leftJoin(contractView, eq(contractView.id, procedures.contractId))
-    .leftJoin(customers, eq(customers.id, procedures.customerId))
-    .where(where)
+    .leftJoin(faucets, and(sameUtility(faucets, procedures), eq(faucets.id, procedures.faucetId)))
+    .leftJoin(contractView, and(sameUtility(contractView, procedures), eq(contractView.id, procedures.contractId)))
+    .leftJoin(customers, and(sameUtility(customers, procedures), eq(customers.id, procedures.customerId)))
+    .where(and(inUtility(deps.db, procedures), where))
     .orderBy(asc(procedures.filedAt), asc(procedures.id))
     .limit(QUEUE_PAGE);
 }
@@ -266,8 +267,8 @@ export async function procedureDetail(deps: Pick<ServiceDeps, 'db' | 'now'>, pro
       ended: contractEndedOn(today)
     })
     .from(procedures)
-    .leftJoin(contractView, eq(contractView.id, procedures.contractId))
-    .where(eq(procedures.id, procedureId));
+    .leftJoin(contractView, and(sameUtility(contractView, procedures), eq(contractView.id, procedures.contractId)))
+    .where(and(inUtility(deps.db, procedures), eq(procedures.id, procedureId)));
   const { contractId, applicantEmail, holderName, contractStart, contractEnd, ended } = row!;
   const contract = contractId !== null && holderName !== null && contractStart !== null ? { holderName, contractStart, contractEnd, ended } : null;
   const moveOut =
@@ -302,7 +303,7 @@ export async function changeProcedureStatus(
         applicantEmail: procedures.applicantEmail
       })
       .from(procedures)
-      .where(eq(procedures.id, input.procedureId))
+      .where(and(inUtility(tx, procedures), eq(procedures.id, input.procedureId)))
       .for('update');
     if (!current) throw new RefusalError('not-found', { ja: 'その手続きはありません', en: 'No such procedure' });
     const problem = statusChangeProblem(current.status, input.status, note);
@@ -310,7 +311,7 @@ export async function changeProcedureStatus(
     await tx
       .update(procedures)
       .set({ status: input.status, staffNote: note || null, updatedAt: deps.now, version: sql.raw(CURRENT_TRANSACTION_VERSION) })
-      .where(eq(procedures.id, current.id));
+      .where(and(inUtility(tx, procedures), eq(procedures.id, current.id)));
     await tx.insert(procedureEvents).values({ procedureId: current.id, status: input.status, note: note || null, staffId: actor.staffId, at: deps.now });
     // A finished paper-slip request (or its withdrawal) goes to the billing system with the paperless file.
     if (input.status === 'done' && (current.kind === 'paper-slip' || current.kind === 'paper-slip-withdrawal')) {

@@ -8,6 +8,7 @@ import { createStaffSession, endOtherStaffSessions, type StaffMember } from '../
 import { audit, notSignedIn, type Actor } from '../audit/service.js';
 import { hashPassword, rehashedIfOutdated } from '../auth/passwords.js';
 import { loginRefused, normalizeEmail, holdCheckedPassword, passwordAttempt, requirePasswordAllowed } from '../auth/service.js';
+import { inUtility } from '../../db/in-utility.js';
 
 export type StaffRole = (typeof staffRoles)[number];
 
@@ -82,7 +83,7 @@ export async function staffLogIn(
   input: { email: string; password: string }
 ): Promise<{ sessionToken: string; mustChangePassword: boolean }> {
   const email = normalizeEmail(input.email);
-  const [member] = await deps.db.select().from(staff).where(eq(staff.email, email));
+  const [member] = await deps.db.select().from(staff).where(and(inUtility(deps.db, staff), eq(staff.email, email)));
   const matches = await passwordAttempt(deps, { email, passwordHash: member?.passwordHash, password: input.password, field: 'password', scope: 'staff-login' });
   if (!matches || !member) {
     await audit(deps.db, notSignedIn, { action: 'staff.login-failed', targetKind: 'staff', targetId: member?.id, details: { client: deps.clientKey } }, deps.now);
@@ -93,7 +94,7 @@ export async function staffLogIn(
   const outcome = await deps.db.transaction(async (tx): Promise<Outcome> => {
     if (!(await holdCheckedPassword(tx, staff, member, rehashed))) throw loginRefused;
     // Read under the row's lock: a disable at the same moment has either happened or waits for this session and ends it.
-    const [held] = await tx.select().from(staff).where(eq(staff.id, member.id));
+    const [held] = await tx.select().from(staff).where(and(inUtility(tx, staff), eq(staff.id, member.id)));
     const refused = heldBack(held!, deps.now);
     if (refused) return { refused };
     await audit(tx, { staffId: member.id, email: member.email }, { action: 'staff.login', targetKind: 'staff', targetId: member.id }, deps.now);
@@ -115,7 +116,7 @@ export async function changeStaffPassword(
   member: StaffMember,
   input: { currentPassword: string; newPassword: string }
 ): Promise<{ sessionToken: string }> {
-  const [row] = await deps.db.select({ passwordHash: staff.passwordHash }).from(staff).where(eq(staff.id, member.staffId));
+  const [row] = await deps.db.select({ passwordHash: staff.passwordHash }).from(staff).where(and(inUtility(deps.db, staff), eq(staff.id, member.staffId)));
   const matches = await passwordAttempt(deps, {
     email: member.email,
     passwordHash: row?.passwordHash,
@@ -130,7 +131,7 @@ export async function changeStaffPassword(
   }
   const passwordHash = await hashPassword(input.newPassword);
   return deps.db.transaction(async (tx) => {
-    await tx.update(staff).set({ passwordHash, mustChangePassword: false, passwordExpiresAt: null }).where(eq(staff.id, member.staffId));
+    await tx.update(staff).set({ passwordHash, mustChangePassword: false, passwordExpiresAt: null }).where(and(inUtility(tx, staff), eq(staff.id, member.staffId)));
     await audit(tx, { staffId: member.staffId, email: member.email }, { action: 'staff.password-change', targetKind: 'staff', targetId: member.staffId }, deps.now);
     const sessionToken = await createStaffSession(tx, member.staffId, deps.now);
     await endOtherStaffSessions(tx, member.staffId, sessionToken);
@@ -143,6 +144,7 @@ export function listStaff(deps: Pick<JobDeps, 'db'>) {
   return deps.db
     .select({ staffId: staff.id, email: staff.email, role: staff.role, mustChangePassword: staff.mustChangePassword, passwordExpiresAt: staff.passwordExpiresAt, disabledAt: staff.disabledAt, createdAt: staff.createdAt })
     .from(staff)
+    .where(inUtility(deps.db, staff))
     .orderBy(asc(staff.email));
 }
 
@@ -160,7 +162,7 @@ export async function disableStaff(deps: JobDeps, actor: Actor, input: { email: 
     const locked = await tx
       .select({ id: staff.id, email: staff.email, role: staff.role, disabledAt: staff.disabledAt })
       .from(staff)
-      .where(or(eq(staff.email, email), and(eq(staff.role, 'admin'), isNull(staff.disabledAt))))
+      .where(and(inUtility(tx, staff), or(eq(staff.email, email), and(eq(staff.role, 'admin'), isNull(staff.disabledAt)))))
       .orderBy(asc(staff.id))
       .for('update');
     const activeAdmins = locked.filter((row) => row.role === 'admin' && row.disabledAt === null);
@@ -176,8 +178,8 @@ export async function disableStaff(deps: JobDeps, actor: Actor, input: { email: 
         en: 'The last active admin cannot be disabled; make another admin first'
       }, 'email');
     }
-    await tx.update(staff).set({ disabledAt: deps.now }).where(eq(staff.id, target.id));
-    const ended = await tx.delete(staffSessions).where(eq(staffSessions.staffId, target.id)).returning({ staffId: staffSessions.staffId });
+    await tx.update(staff).set({ disabledAt: deps.now }).where(and(inUtility(tx, staff), eq(staff.id, target.id)));
+    const ended = await tx.delete(staffSessions).where(and(inUtility(tx, staffSessions), eq(staffSessions.staffId, target.id))).returning({ staffId: staffSessions.staffId });
     await audit(tx, actor, { action: 'staff.disable', targetKind: 'staff', targetId: target.id, reason: input.reason, details: { email, sessionsEnded: ended.length } }, deps.now);
     return { staffId: target.id, email, sessionsEnded: ended.length };
   });
@@ -187,10 +189,10 @@ export async function disableStaff(deps: JobDeps, actor: Actor, input: { email: 
 export async function enableStaff(deps: JobDeps, actor: Actor, input: { email: string; reason: string | null }): Promise<{ staffId: number; email: string }> {
   const email = normalizeEmail(input.email);
   return deps.db.transaction(async (tx) => {
-    const [target] = await tx.select({ id: staff.id, disabledAt: staff.disabledAt }).from(staff).where(eq(staff.email, email)).for('update');
+    const [target] = await tx.select({ id: staff.id, disabledAt: staff.disabledAt }).from(staff).where(and(inUtility(tx, staff), eq(staff.email, email))).for('update');
     if (!target) throw noSuchStaff;
     if (target.disabledAt === null) throw new RefusalError('conflict', { ja: 'この職員は停止されていません', en: 'This staff account is not disabled' }, 'email');
-    await tx.update(staff).set({ disabledAt: null }).where(eq(staff.id, target.id));
+    await tx.update(staff).set({ disabledAt: null }).where(and(inUtility(tx, staff), eq(staff.id, target.id)));
     await audit(tx, actor, { action: 'staff.enable', targetKind: 'staff', targetId: target.id, reason: input.reason, details: { email } }, deps.now);
     return { staffId: target.id, email };
   });
@@ -212,10 +214,10 @@ export async function issueOneTimePassword(
     const [target] = await tx
       .update(staff)
       .set({ passwordHash, mustChangePassword: true, passwordExpiresAt: oneTimePasswordExpiry(deps.now) })
-      .where(eq(staff.email, email))
+      .where(and(inUtility(tx, staff), eq(staff.email, email)))
       .returning({ id: staff.id });
     if (!target) throw noSuchStaff;
-    await tx.delete(staffSessions).where(eq(staffSessions.staffId, target.id));
+    await tx.delete(staffSessions).where(and(inUtility(tx, staffSessions), eq(staffSessions.staffId, target.id)));
     await audit(tx, actor, { action: 'staff.password-reset', targetKind: 'staff', targetId: target.id, reason: input.reason, details: { email } }, deps.now);
     return { staffId: target.id, email, password };
   });

@@ -14,6 +14,7 @@ import { customerLink, customersByLinkedFaucetNo, customersByLinkedHolder, links
 import { FAILED_PROOFS_PER_FAUCET, failedProofs, removeFaucet } from '../faucets/service.js';
 import { latestNotices } from '../notices/reads.js';
 import { myProcedures } from '../procedures/service.js';
+import { inUtility } from '../../db/in-utility.js';
 
 export const SEARCH_LIMIT = 50;
 
@@ -39,7 +40,7 @@ export async function searchAccounts(deps: Pick<ServiceDeps, 'db' | 'now'>, acto
     deps.db
       .select({ id: customers.id, email: customers.email, nickname: customers.nickname })
       .from(customers)
-      .where(match)
+      .where(and(inUtility(deps.db, customers), match))
       .orderBy(customers.email)
       .limit(SEARCH_LIMIT);
   const accounts = await union(
@@ -63,7 +64,7 @@ export async function accountDetail(deps: ServiceDeps, actor: Actor, customerId:
   const [account] = await deps.db
     .select({ customerId: customers.id, email: customers.email, nickname: customers.nickname, createdAt: customers.createdAt })
     .from(customers)
-    .where(eq(customers.id, customerId));
+    .where(and(inUtility(deps.db, customers), eq(customers.id, customerId)));
   if (!account) throw noSuchAccount;
   await audit(deps.db, actor, { action: 'account.view', targetKind: 'customer', targetId: customerId }, deps.now);
   return { ...account, faucets: await linksOf(deps.db, [customerId]), notices: await latestNotices(deps.db, customerId, DETAIL_NOTICES), procedures: await myProcedures(deps, customerId) };
@@ -106,7 +107,7 @@ export async function unlockFaucetProof(deps: ServiceDeps, actor: Actor, input: 
     const cleared = await tx
       .update(proofAttempts)
       .set({ clearedAt: deps.now })
-      .where(and(eq(proofAttempts.faucetNo, faucetNo), eq(proofAttempts.succeeded, false), isNull(proofAttempts.clearedAt)))
+      .where(and(inUtility(tx, proofAttempts), eq(proofAttempts.faucetNo, faucetNo), eq(proofAttempts.succeeded, false), isNull(proofAttempts.clearedAt)))
       .returning({ id: proofAttempts.id });
     await audit(tx, actor, { action: 'faucet.unlock-proof', targetKind: 'faucet', targetId: faucetNo, reason, details: { cleared: cleared.length } }, deps.now);
     return { faucetNo, cleared: cleared.length };
@@ -117,7 +118,7 @@ export async function unlockFaucetProof(deps: ServiceDeps, actor: Actor, input: 
 export async function withdrawAccount(deps: ServiceDeps, actor: Actor, input: { customerId: number; reason: string }): Promise<void> {
   const reason = requiredReason(input.reason);
   const email = await deps.db.transaction(async (tx) => {
-    const [customer] = await tx.select({ email: customers.email }).from(customers).where(eq(customers.id, input.customerId)).for('update');
+    const [customer] = await tx.select({ email: customers.email }).from(customers).where(and(inUtility(tx, customers), eq(customers.id, input.customerId))).for('update');
     if (!customer) throw noSuchAccount;
     await deleteAccount({ ...deps, db: tx }, input.customerId);
     await audit(tx, actor, { action: 'account.withdraw', targetKind: 'customer', targetId: input.customerId, reason, details: { email: customer.email } }, deps.now);

@@ -2,6 +2,7 @@ import { and, eq, getTableColumns, gte, inArray, lt, or, sql, type SQL } from 'd
 import { billColumns, paymentColumns, readingColumns, type Column, type RowOf } from '../../../src/lib/shared/billing-rows.js';
 import { SYNC_FORMAT, encodeRow, type PullRequest, type PullResponse, type SyncedFaucet, type SyncedProcedure } from '../../../src/lib/shared/sync-wire.js';
 import { preparedPerDatabase, type Database } from '../../db/client.js';
+import { inUtility, utilityOf } from '../../db/in-utility.js';
 import { bills, payments, readings } from '../../db/schema.js';
 import { noticesSince } from '../notices/reads.js';
 import { proceduresMatching } from '../procedures/service.js';
@@ -53,16 +54,17 @@ type WindowRow = LinkRow | { horizon: string; noticesChanged: boolean; procedure
  */
 export function windowsQuery(db: Database) {
   const customerId = sql.placeholder('customerId');
+  const utility = utilityOf(db);
   // drizzle joins a CTE only when told a column of it; the statement reads them by name.
   const pull = db
     .$with('pull', { horizon: sql`horizon`.as('horizon') })
     .as(sql`select ${sql.placeholder('cursor')}::bigint as cursor, (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint as horizon`);
   const noticeNews = db
     .$with('notice_news', { changed: sql`changed`.as('changed') })
-    .as(sql`select exists (select 1 from notices n, pull where n.customer_id = ${customerId} and n.version >= pull.cursor and n.version < pull.horizon) as changed`);
+    .as(sql`select exists (select 1 from notices n, pull where n.utility_id = ${utility} and n.customer_id = ${customerId} and n.version >= pull.cursor and n.version < pull.horizon) as changed`);
   const procedureNews = db
     .$with('procedure_news', { changed: sql`changed`.as('changed') })
-    .as(sql`select exists (select 1 from procedures p, pull where p.customer_id = ${customerId} and p.version >= pull.cursor and p.version < pull.horizon) as changed`);
+    .as(sql`select exists (select 1 from procedures p, pull where p.utility_id = ${utility} and p.customer_id = ${customerId} and p.version >= pull.cursor and p.version < pull.horizon) as changed`);
   return db
     .with(pull, noticeNews, procedureNews)
     .select({
@@ -81,14 +83,17 @@ export function windowsQuery(db: Database) {
       contractStart: sql<string>`c.contract_start`,
       contractEnd: sql<string | null>`c.contract_end`,
       changed: sql<boolean>`(l.version >= pull.cursor and l.version < pull.horizon) or (c.version >= pull.cursor and c.version < pull.horizon)`,
-      rowsMayHaveChanged: sql<boolean>`exists (select 1 from readings r where r.faucet_id = f.id and r.version >= pull.cursor and r.version < pull.horizon)
-          or exists (select 1 from bills b where b.faucet_id = f.id and b.version >= pull.cursor and b.version < pull.horizon)
-          or exists (select 1 from payments p where p.faucet_id = f.id and p.version >= pull.cursor and p.version < pull.horizon)`
+      rowsMayHaveChanged: sql<boolean>`exists (select 1 from readings r where r.utility_id = f.utility_id and r.faucet_id = f.id and r.version >= pull.cursor and r.version < pull.horizon)
+          or exists (select 1 from bills b where b.utility_id = f.utility_id and b.faucet_id = f.id and b.version >= pull.cursor and b.version < pull.horizon)
+          or exists (select 1 from payments p where p.utility_id = f.utility_id and p.faucet_id = f.id and p.version >= pull.cursor and p.version < pull.horizon)`
     })
     .from(pull)
     .crossJoin(noticeNews)
     .crossJoin(procedureNews)
-    .leftJoin(sql`(faucet_links l join contracts c on c.id = l.contract_id join faucets f on f.id = c.faucet_id)`, sql`l.customer_id = ${customerId}`)
+    .leftJoin(
+      sql`(faucet_links l join contracts c on c.utility_id = l.utility_id and c.id = l.contract_id join faucets f on f.utility_id = c.utility_id and f.id = c.faucet_id)`,
+      sql`l.utility_id = ${utility} and l.customer_id = ${customerId}`
+    )
     .orderBy(sql`l.linked_at`, sql`l.id`);
 }
 
@@ -211,7 +216,7 @@ export async function pull(deps: ServiceDeps, customerId: number, request: PullR
     db
       .select()
       .from(table as PeriodTable)
-      .where(and(inArray(table.faucetId, faucetIds), visibleRows(table, windowsWithRows, full, cursor, horizon)))
+      .where(and(inUtility(db, table), inArray(table.faucetId, faucetIds), visibleRows(table, windowsWithRows, full, cursor, horizon)))
       .orderBy(table.faucetId, table.period) as PromiseLike<T['$inferSelect'][]>;
   const [readingRows, billRows, paymentRows] = await Promise.all([visible(readings), visible(bills), visible(payments)]);
 

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, inject } from 'vitest';
 import { demoProfilePath } from '../../../server/config.js';
 import { migrate, migrationsFolder } from '../../../server/db/migrate.js';
 import { pgliteOptions } from '../../../server/db/pglite-extensions.js';
-import { openDatabase, type Database, type DatabaseHandle, type DatabaseTarget } from '../../../server/db/client.js';
+import { openDatabase, type Database, type DatabaseHandle, type DatabaseTarget, type StatementObserver } from '../../../server/db/client.js';
 import { demoUtility } from './import-files.js';
 
 /**
@@ -151,8 +151,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return openScratchPostgres(await createScratchPostgres(serverUrl));
 }
 
-async function openScratchPostgres(scratch: ScratchPostgres): Promise<TestDatabase> {
-  const handle = await openDatabase({ databaseUrl: scratch.url, utility: demoUtility });
+async function openScratchPostgres(scratch: ScratchPostgres, observe?: StatementObserver): Promise<TestDatabase> {
+  const handle = await openDatabase({ databaseUrl: scratch.url, utility: demoUtility, observe });
   return {
     handle,
     url: scratch.url,
@@ -211,7 +211,7 @@ function pgliteTemplate(): Promise<string> {
     const building = mkdtempSync(`${ready}-building-`);
     const embedded = await PGlite.create(path.join(building, 'migrated'), pgliteOptions(demoUtility));
     const dump = async (name: string) => writeFileSync(path.join(building, name), Buffer.from(await (await embedded.dumpDataDir('none')).arrayBuffer()));
-    const handle = await openDatabase({ pglite: embedded });
+    const handle = await openDatabase({ pglite: embedded, utility: demoUtility });
     try {
       await dump('empty.tar');
       await migrate(handle.db);
@@ -233,16 +233,16 @@ function pgliteTemplate(): Promise<string> {
 const pgliteTars: Partial<Record<'empty' | 'migrated', Promise<Buffer>>> = {};
 
 /** PGlite in memory, loaded from the template's empty or migrated database. */
-async function openPgliteCopy(kind: 'empty' | 'migrated'): Promise<TestDatabase> {
+async function openPgliteCopy(kind: 'empty' | 'migrated', observe?: StatementObserver): Promise<TestDatabase> {
   const tar = (pgliteTars[kind] ??= pgliteTemplate().then((dir) => readFileSync(path.join(dir, `${kind}.tar`))));
-  const handle = await openDatabase({ pglite: await PGlite.create({ ...pgliteOptions(demoUtility), loadDataDir: new Blob([new Uint8Array(await tar)]) }) });
+  const handle = await openDatabase({ pglite: await PGlite.create({ ...pgliteOptions(demoUtility), loadDataDir: new Blob([new Uint8Array(await tar)]) }), utility: demoUtility, observe });
   return { handle, url: undefined, dispose: () => handle.close() };
 }
 
-/** A migrated, empty database of this run's driver. */
-export async function createMigratedTestDatabase(): Promise<TestDatabase> {
-  if (serverUrl) return openScratchPostgres(await createScratchPostgres(serverUrl, { migrated: true }));
-  return openPgliteCopy('migrated');
+/** A migrated, empty database of this run's driver; observe sees what its utilities' shares send. */
+export async function createMigratedTestDatabase(observe?: StatementObserver): Promise<TestDatabase> {
+  if (serverUrl) return openScratchPostgres(await createScratchPostgres(serverUrl, { migrated: true }), observe);
+  return openPgliteCopy('migrated', observe);
 }
 
 /** Gives every test of the enclosing describe a migrated, empty database of its own. */

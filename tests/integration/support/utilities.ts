@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { loadConfig, type Config, type UtilityProfile } from '../../../server/config.js';
-import type { Database } from '../../../server/db/client.js';
+import type { Database, StatementObserver } from '../../../server/db/client.js';
 import { createHttpServer } from '../../../server/http.js';
 import { createLogger } from '../../../server/log/logger.js';
 import { createMailer } from '../../../server/mail/transport.js';
@@ -40,9 +40,10 @@ export interface HostedUtility {
 /**
  * One real HTTP server on one database serving several utilities, each on its host, each querying
  * its own share as the portal does; requests go to 127.0.0.1 with the utility's Host header.
+ * observe sees every statement the shares send.
  */
-export async function startUtilities(profiles: UtilityProfile[] = twoTestProfiles) {
-  const database: TestDatabase = await createMigratedTestDatabase();
+export async function startUtilities(profiles: UtilityProfile[] = twoTestProfiles, observe?: StatementObserver) {
+  const database: TestDatabase = await createMigratedTestDatabase(observe);
   const logger = createLogger('silent');
   const served = await Promise.all(
     profiles.map(async (profile) => {
