@@ -1,6 +1,7 @@
 import { loadConfigOrExit } from './config.js';
 import { checkDataDir } from './lifecycle/data-dir.js';
 import { EmbeddedDatabaseBusy } from './db/owner.js';
+import { UpgradeNeedsOneUtility } from './db/migrate.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { DatabaseUnavailable, startPortal, type Portal } from './lifecycle/portal.js';
 import { shutdownGracefully } from './lifecycle/shutdown.js';
@@ -36,7 +37,7 @@ async function main() {
     stopOnSignals(portal, logger);
   } catch (error) {
     if (!(error instanceof DatabaseUnavailable)) throw error;
-    if (error.cause instanceof EmbeddedDatabaseBusy) {
+    if (error.cause instanceof EmbeddedDatabaseBusy || error.cause instanceof UpgradeNeedsOneUtility) {
       process.stderr.write(`Cannot start: ${error.cause.message}\n`);
       process.exit(1);
     }

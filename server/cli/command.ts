@@ -43,7 +43,7 @@ export async function openForCommand(config: Config): Promise<{ database: Databa
     process.exit(1);
   }
   try {
-    await migrate(owner.db);
+    await migrate(owner.db, config.utilities.map((utility) => utility.profile.id));
     const share = await owner.forUtility(config.profile.id, 2);
     return {
       database: {

@@ -103,7 +103,7 @@ export async function startPortal(config: Config, logger: Logger): Promise<Porta
   const connections = Math.max(2, Math.ceil(10 / config.utilities.length));
   try {
     database = await openDatabase(configuredTarget(config, 'server'));
-    const { applied } = await migrate(database.db);
+    const { applied } = await migrate(database.db, config.utilities.map((utility) => utility.profile.id));
     logger.info({ driver: database.driver, migrationsApplied: applied }, 'database ready');
     for (const utility of config.utilities) {
       const own = configOf(config, utility, utility.profile.hosts?.[0]);

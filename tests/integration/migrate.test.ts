@@ -5,7 +5,7 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import postgres from 'postgres';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, selectRows, type Database } from '../../server/db/client.js';
-import { MIGRATION_LOCK_KEY, migrate, migrationsFolder } from '../../server/db/migrate.js';
+import { MIGRATION_LOCK_KEY, migrate, migrationsFolder, UpgradeNeedsOneUtility } from '../../server/db/migrate.js';
 import { bills, faucets, payments, readings } from '../../server/db/schema.js';
 import { createTestDatabase, driverName, lockWaiters, serverUrl, type TestDatabase } from './support/database.js';
 import { demoUtility } from './support/import-files.js';
@@ -209,5 +209,21 @@ describe(`migrations on ${driverName}`, () => {
       sql`select utility_id from faucets union all select utility_id from contracts union all select utility_id from customers union all select utility_id from faucet_links`
     );
     expect(utilities).toEqual(Array.from({ length: 4 }, () => ({ utility_id: demoUtility })));
+  });
+
+  it('refuse to upgrade a database made before the seal while several utilities are configured, naming them, and change nothing; with one it upgrades', async () => {
+    const { db } = testDb.handle;
+    const left = await migrateUpTo(db, '0020_utility_seal');
+    await db.execute(sql`insert into faucets (faucet_no) values ('10000001')`);
+    const recorded = await recordedMigrations(db);
+
+    const refused = migrate(db, [demoUtility, 'minami-demo']);
+    await expect(refused).rejects.toBeInstanceOf(UpgradeNeedsOneUtility);
+    await expect(refused).rejects.toThrow(`2 utilities are configured (${demoUtility}, minami-demo)`);
+    expect(await recordedMigrations(db)).toBe(recorded);
+    expect(await selectRows(db, sql`select column_name from information_schema.columns where table_name = 'faucets' and column_name = 'utility_id'`)).toEqual([]);
+
+    expect(await migrate(db, [demoUtility])).toEqual({ applied: left });
+    expect(await migrate(db, [demoUtility, 'minami-demo'])).toEqual({ applied: 0 });
   });
 });
