@@ -75,6 +75,9 @@ async function resolvedFile(file: string, idOf: Map<string, number>): Promise<{ 
   return { resolved, rows };
 }
 
+/** A connection of its own in the bench's utility: the tables' utility_id defaults read it, as the portal's connections do. */
+const utilityClient = (url: string) => postgres(url, { max: 1, onnotice: () => {}, connection: { 'app.utility': demoUtility } });
+
 /**
  * The baseline of a period file's import: the same rows, ids resolved beforehand (untimed), by
  * plain COPY into a table made like the real one (its key, checks, defaults and the foreign key
@@ -83,9 +86,9 @@ async function resolvedFile(file: string, idOf: Map<string, number>): Promise<{ 
 async function copyBaselineMs(url: string, db: Database, kind: PeriodKind, file: string): Promise<number> {
   const ids = await selectRows<{ id: number; faucet_no: string }>(db, sql`select id, faucet_no from faucets`);
   const { resolved, rows } = await resolvedFile(file, new Map(ids.map((row) => [row.faucet_no, row.id])));
-  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const client = utilityClient(url);
   try {
-    await client.unsafe(`create table baseline_${kind} (like ${kind} including all, foreign key (faucet_id) references faucets (id))`);
+    await client.unsafe(`create table baseline_${kind} (like ${kind} including all, foreign key (utility_id, faucet_id) references faucets (utility_id, id))`);
     const started = performance.now();
     await pipeline(createReadStream(resolved), await client.unsafe(`copy baseline_${kind} (${tableColumns[kind]}) from stdin with (format csv)`).writable());
     const ms = performance.now() - started;
@@ -110,8 +113,8 @@ interface Write {
  * write is visible to a pull once the horizon has passed its transaction id.
  */
 function watchHorizon(url: string) {
-  const writer = postgres(url, { max: 1, onnotice: () => {} });
-  const reader = postgres(url, { max: 1, onnotice: () => {} });
+  const writer = utilityClient(url);
+  const reader = utilityClient(url);
   const writes: Write[] = [];
   const horizons: { at: number; horizon: bigint }[] = [];
   let running = true;
