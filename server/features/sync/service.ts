@@ -14,9 +14,11 @@ interface Window {
   faucetId: number;
   /** The link or its contract changed since the cursor. */
   changed: boolean;
-  /** A reading, bill or payment of the faucet changed since the cursor, in this window or outside it. */
-  rowsMayHaveChanged: boolean;
+  /** Which of the faucet's tables changed since the cursor, in this window or outside it: only those are read. */
+  rowsMayHaveChanged: Record<PeriodTableName, boolean>;
 }
+
+type PeriodTableName = 'readings' | 'bills' | 'payments';
 
 interface LinkRow {
   horizon: string;
@@ -34,7 +36,9 @@ interface LinkRow {
   contractStart: string;
   contractEnd: string | null;
   changed: boolean;
-  rowsMayHaveChanged: boolean;
+  readingsMayHaveChanged: boolean;
+  billsMayHaveChanged: boolean;
+  paymentsMayHaveChanged: boolean;
 }
 
 /** A customer without faucets still gets one row, for the horizon. */
@@ -47,8 +51,9 @@ type WindowRow = LinkRow | { horizon: string; noticesChanged: boolean; procedure
  * at or above it wait for a later pull, which is what keeps a slow writer that commits after a
  * faster one from being skipped.
  *
- * Each window also says whether any of its faucet's rows changed since the cursor, so a pull
- * where nothing did ends here, after one round trip; so do the customer's notices' (made or
+ * Each window also says which of its faucet's tables changed since the cursor (a bills import
+ * changes bills only, so a bill day's pulls read that one table), and a pull where none did
+ * ends here, after one round trip; so do the customer's notices' (made or
  * read since the cursor) and procedures' (filed or moved), on every row alike. The left join keeps the horizon and that flag
  * for a customer without faucets. Takes the placeholders `customerId` and `cursor`.
  */
@@ -83,9 +88,9 @@ export function windowsQuery(db: Database) {
       contractStart: sql<string>`c.contract_start`,
       contractEnd: sql<string | null>`c.contract_end`,
       changed: sql<boolean>`(l.version >= pull.cursor and l.version < pull.horizon) or (c.version >= pull.cursor and c.version < pull.horizon)`,
-      rowsMayHaveChanged: sql<boolean>`exists (select 1 from readings r where r.utility_id = f.utility_id and r.faucet_id = f.id and r.version >= pull.cursor and r.version < pull.horizon)
-          or exists (select 1 from bills b where b.utility_id = f.utility_id and b.faucet_id = f.id and b.version >= pull.cursor and b.version < pull.horizon)
-          or exists (select 1 from payments p where p.utility_id = f.utility_id and p.faucet_id = f.id and p.version >= pull.cursor and p.version < pull.horizon)`
+      readingsMayHaveChanged: sql<boolean>`exists (select 1 from readings r where r.utility_id = f.utility_id and r.faucet_id = f.id and r.version >= pull.cursor and r.version < pull.horizon)`,
+      billsMayHaveChanged: sql<boolean>`exists (select 1 from bills b where b.utility_id = f.utility_id and b.faucet_id = f.id and b.version >= pull.cursor and b.version < pull.horizon)`,
+      paymentsMayHaveChanged: sql<boolean>`exists (select 1 from payments p where p.utility_id = f.utility_id and p.faucet_id = f.id and p.version >= pull.cursor and p.version < pull.horizon)`
     })
     .from(pull)
     .crossJoin(noticeNews)
@@ -111,7 +116,7 @@ async function windowsOf(
     .map((row) => ({
       faucetId: row.faucetId,
       changed: row.changed,
-      rowsMayHaveChanged: row.rowsMayHaveChanged,
+      rowsMayHaveChanged: { readings: row.readingsMayHaveChanged, bills: row.billsMayHaveChanged, payments: row.paymentsMayHaveChanged },
       link: {
         linkId: row.linkId,
         faucetNo: row.faucetNo,
@@ -204,21 +209,22 @@ export async function pull(deps: ServiceDeps, customerId: number, request: PullR
     const list = await proceduresSince(db, customerId, cursor, horizon);
     if (list.length > 0) response.procedures = list;
   }
-  const windowsWithRows = windows.filter((window) => full.has(window.link.linkId) || window.rowsMayHaveChanged);
-  if (windowsWithRows.length === 0) return response;
-
-  const faucetNoById = new Map(windowsWithRows.map((window) => [window.faucetId, window.link.faucetNo]));
-  const faucetIds = windowsWithRows.map((window) => window.faucetId);
+  // A window the device does not hold yet comes whole; the others bring what changed, table by table.
+  const windowsOfTable = (name: PeriodTableName) => windows.filter((window) => full.has(window.link.linkId) || window.rowsMayHaveChanged[name]);
+  const faucetNoById = new Map(windows.map((window) => [window.faucetId, window.link.faucetNo]));
   const no = (faucetId: number) => faucetNoById.get(faucetId)!;
 
-  // Each table's rows inside the windows, below the horizon: the three together, since they are independent.
-  const visible = <T extends PeriodTable>(table: T) =>
-    db
+  // Each table's rows inside its windows, below the horizon: the tables together, since they are independent.
+  const visible = <T extends PeriodTable>(table: T, name: PeriodTableName): PromiseLike<T['$inferSelect'][]> => {
+    const within = windowsOfTable(name);
+    if (within.length === 0) return Promise.resolve([]);
+    return db
       .select()
       .from(table as PeriodTable)
-      .where(and(inUtility(db, table), inArray(table.faucetId, faucetIds), visibleRows(table, windowsWithRows, full, cursor, horizon)))
+      .where(and(inUtility(db, table), inArray(table.faucetId, within.map((window) => window.faucetId)), visibleRows(table, within, full, cursor, horizon)))
       .orderBy(table.faucetId, table.period) as PromiseLike<T['$inferSelect'][]>;
-  const [readingRows, billRows, paymentRows] = await Promise.all([visible(readings), visible(bills), visible(payments)]);
+  };
+  const [readingRows, billRows, paymentRows] = await Promise.all([visible(readings, 'readings'), visible(bills, 'bills'), visible(payments, 'payments')]);
 
   if (readingRows.length > 0) response.readings = readingRows.map((row) => encodeRow(readingColumns, readingOf(row, no(row.faucetId))));
   if (billRows.length > 0) response.bills = billRows.map((row) => encodeRow(billColumns, billOf(row, no(row.faucetId))));
