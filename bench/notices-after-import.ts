@@ -25,7 +25,7 @@ const faucetNo = (index: number) => String(30_000_000 + index);
  *
  * The worker is startNoticeWorker with the default tuning, the loop every app process runs, so
  * the figure includes what a customer waits for in production: up to one poll interval
- * (defaultTuning.pollMs) before the drain starts, then claims of 500, 50 in flight. Quiet hours
+ * (defaultTuning.pollMs) before the drain starts, then claims and lanes as defaultTuning says. Quiet hours
  * are off, as it reads the real clock: the figure must not depend on the hour the bench runs.
  * The customers chose push only for bills: the figure is the push path's; mails would interleave.
  *

@@ -1,8 +1,8 @@
-import { and, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lt, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { NoticeFacts } from '../../../src/lib/shared/notices.js';
 import type { SyncedNotice } from '../../../src/lib/shared/sync-wire.js';
 import { firstSendOf } from '../sync/client-changes.js';
-import type { Database } from '../../db/client.js';
+import { preparedPerDatabase, type Database } from '../../db/client.js';
 import { inUtility } from '../../db/in-utility.js';
 import { CURRENT_TRANSACTION_VERSION, notices } from '../../db/schema.js';
 import { RefusalError } from '../../errors.js';
@@ -47,19 +47,25 @@ const NOTICE_HISTORY_MS = 2 * 366 * 24 * 3600_000;
  * The customer's notices below the horizon: those made or read since the cursor, or on a first
  * pull every one of the last two years. Newest first, so the device can show them as they come.
  */
-export async function noticesSince(db: Database, customerId: number, cursor: number | null, horizon: number, now: Date): Promise<SyncedNotice[]> {
-  const rows = await db
+/** A customer's notices below the horizon and `since` (values, or placeholders for a prepared statement), newest first. */
+function noticesBelow(db: Database, customerId: number | Placeholder, horizon: number | Placeholder, since: SQL | undefined) {
+  return db
     .select(shownColumns)
     .from(notices)
-    .where(
-      and(
-        inUtility(db, notices),
-        eq(notices.customerId, customerId),
-        lt(notices.version, horizon),
-        cursor === null ? gte(notices.createdAt, new Date(now.getTime() - NOTICE_HISTORY_MS)) : gte(notices.version, cursor)
-      )
-    )
+    .where(and(inUtility(db, notices), eq(notices.customerId, customerId), lt(notices.version, horizon), since))
     .orderBy(desc(notices.createdAt), desc(notices.id));
+}
+
+/** The notices made or changed since the cursor, as every pull that found news reads them (on bill day, every device's next pull): built and planned once per database. */
+const preparedNoticesSince = preparedPerDatabase((db) =>
+  noticesBelow(db, sql.placeholder('customerId'), sql.placeholder('horizon'), gte(notices.version, sql.placeholder('cursor'))).prepare('sync_notices_since')
+);
+
+export async function noticesSince(db: Database, customerId: number, cursor: number | null, horizon: number, now: Date): Promise<SyncedNotice[]> {
+  const rows =
+    cursor === null
+      ? await noticesBelow(db, customerId, horizon, gte(notices.createdAt, new Date(now.getTime() - NOTICE_HISTORY_MS)))
+      : await preparedNoticesSince(db).execute({ customerId, horizon, cursor });
   return rows.map((row) => ({ ...row, facts: row.facts as NoticeFacts, createdAt: row.createdAt.toISOString(), readAt: row.readAt?.toISOString() ?? null }));
 }
 
