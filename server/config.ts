@@ -209,6 +209,11 @@ export interface ConfiguredUtility {
   source: string;
 }
 
+/** The ids of every configured utility, in file-name order: what migrate() checks a database made before the seal against. */
+export function utilityIds(config: Pick<Config, 'utilities'>): string[] {
+  return config.utilities.map((utility) => utility.profile.id);
+}
+
 /** A start-up problem an operator can fix; its message is meant to be printed as it is. */
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -1,4 +1,4 @@
-import { BUILT_IN, loadConfigOrExit, type Config } from '../config.js';
+import { BUILT_IN, loadConfigOrExit, utilityIds, type Config } from '../config.js';
 import { configuredTarget, openDatabase, type DatabaseHandle } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
 import { EmbeddedDatabaseBusy } from '../db/owner.js';
@@ -43,7 +43,7 @@ export async function openForCommand(config: Config): Promise<{ database: Databa
     process.exit(1);
   }
   try {
-    await migrate(owner.db, config.utilities.map((utility) => utility.profile.id));
+    await migrate(owner.db, utilityIds(config));
     const share = await owner.forUtility(config.profile.id, 2);
     return {
       database: {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
-import type { Config, ConfiguredUtility, UtilityProfile } from '../config.js';
+import { utilityIds, type Config, type ConfiguredUtility, type UtilityProfile } from '../config.js';
 import { configuredTarget, openDatabase, type DatabaseHandle } from '../db/client.js';
 import { errorKind } from '../db/errors.js';
 import { migrate } from '../db/migrate.js';
@@ -103,7 +103,7 @@ export async function startPortal(config: Config, logger: Logger): Promise<Porta
   const connections = Math.max(2, Math.ceil(10 / config.utilities.length));
   try {
     database = await openDatabase(configuredTarget(config, 'server'));
-    const { applied } = await migrate(database.db, config.utilities.map((utility) => utility.profile.id));
+    const { applied } = await migrate(database.db, utilityIds(config));
     logger.info({ driver: database.driver, migrationsApplied: applied }, 'database ready');
     for (const utility of config.utilities) {
       const own = configOf(config, utility, utility.profile.hosts?.[0]);
