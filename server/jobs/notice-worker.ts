@@ -60,9 +60,10 @@ export interface NoticeWorkerTuning {
  * 200 in flight: a sending thread keeps at most 64 connections to a push service, so the rest
  * wait in the thread, and a main thread busy with a bill day's pulls does not leave it idle (with
  * 50, each answer had to come back through the main thread before the next push went out).
- * Claims of 1,000: about one claim a second at a bill day's rate.
+ * Claims of 500: a push service that hangs holds a batch for at most 8 rounds of 64 connections ×
+ * the 15 s timeout (120 s), well inside the 5-minute lease.
  */
-export const defaultTuning: NoticeWorkerTuning = { batch: 1000, concurrency: 200, leaseMs: 5 * 60_000, pollMs: 3_000 };
+export const defaultTuning: NoticeWorkerTuning = { batch: 500, concurrency: 200, leaseMs: 5 * 60_000, pollMs: 3_000 };
 
 /** Mail servers are few and slow to greet; a handful of mails at once is plenty. */
 const MAIL_CONCURRENCY = 4;

@@ -43,10 +43,6 @@ const shownColumns = { id: notices.id, topic: notices.topic, facts: notices.fact
 /** How far back a device's first pull reaches for notices: the same two years as the billing history. */
 const NOTICE_HISTORY_MS = 2 * 366 * 24 * 3600_000;
 
-/**
- * The customer's notices below the horizon: those made or read since the cursor, or on a first
- * pull every one of the last two years. Newest first, so the device can show them as they come.
- */
 /** A customer's notices below the horizon and `since` (values, or placeholders for a prepared statement), newest first. */
 function noticesBelow(db: Database, customerId: number | Placeholder, horizon: number | Placeholder, since: SQL | undefined) {
   return db
@@ -61,6 +57,10 @@ const preparedNoticesSince = preparedPerDatabase((db) =>
   noticesBelow(db, sql.placeholder('customerId'), sql.placeholder('horizon'), gte(notices.version, sql.placeholder('cursor'))).prepare('sync_notices_since')
 );
 
+/**
+ * The customer's notices below the horizon: those made or read since the cursor, or on a first
+ * pull every one of the last two years. Newest first, so the device can show them as they come.
+ */
 export async function noticesSince(db: Database, customerId: number, cursor: number | null, horizon: number, now: Date): Promise<SyncedNotice[]> {
   const rows =
     cursor === null
