@@ -372,8 +372,9 @@ export async function benchUtilities(scratch: Scratcher, count: number, faucets:
     const queued = new Set([...runs.sealed, ...runs.unsealed].map((run) => run.expected));
     // Without the policies only the queries keep utilities apart: a bill landing on another utility's faucet of the same number would change what is queued.
     if (queued.size !== 1) throw new Error(`the runs queued ${[...queued].join(', ')} pushes, not the same number: a query crossed utilities`);
-    const mean = (layout: Layout, of: (run: Run) => number) => runs[layout].reduce((sum, run) => sum + of(run), 0) / runs[layout].length;
-    const total = (of: (run: Run) => number) => runs.sealed.reduce((sum, run) => sum + of(run), 0);
+    const sum = (layout: Layout, of: (run: Run) => number) => runs[layout].reduce((added, run) => added + of(run), 0);
+    const mean = (layout: Layout, of: (run: Run) => number) => sum(layout, of) / runs[layout].length;
+    const total = (of: (run: Run) => number) => sum('sealed', of);
     const figure = (of: (run: Run) => number, unit: string, n: number) => againstBaseline(mean('sealed', of), unit, mean('unsealed', of), n);
     return {
       utilities_pull_p50_ms: figure((run) => run.spike.p50, 'ms', total((run) => run.spike.n)),
@@ -382,7 +383,7 @@ export async function benchUtilities(scratch: Scratcher, count: number, faucets:
       utilities_errors: {
         value: total((run) => run.errors),
         unit: 'errors',
-        baseline: runs.unsealed.reduce((sum, run) => sum + run.errors, 0),
+        baseline: sum('unsealed', (run) => run.errors),
         n: total((run) => run.before.n + run.spike.n + run.expected)
       },
       utilities_bill_day_imports_s: figure((run) => run.importsSeconds, 's', runs.sealed.length * BILL_DAY_UTILITIES * faucets),
